@@ -1,0 +1,198 @@
+package dnsrec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// maxChain bounds the CNAME chain a lookup follows (RFC 1034, Section 3.6.2
+// allows chains; resolvers commonly stop near 8 to 16).
+const maxChain = 12
+
+// Client is a [Resolver] that asks recursive DNS servers over the network,
+// through github.com/miekg/dns. Its zero value reads the servers from
+// /etc/resolv.conf on first use and is ready to use; a Client must not be
+// copied after first use.
+//
+// Each query goes over UDP with EDNS0 and is repeated over TCP when the
+// answer comes back truncated. A server that times out or fails is followed
+// by the next one, up to Attempts tries in all. Internationalized names are
+// converted to punycode (see [CanonicalName]).
+type Client struct {
+	// Servers are "host:port" or "host" (port 53) addresses. Empty means
+	// the nameservers of /etc/resolv.conf.
+	Servers []string
+	// Timeout bounds one exchange with one server; 0 means 3 seconds. The
+	// ctx passed to Lookup bounds the whole lookup.
+	Timeout time.Duration
+	// Attempts is the number of exchanges tried before giving up; 0 means
+	// two per server, at least three.
+	Attempts int
+	// UDPSize is the EDNS0 buffer size advertised; 0 means 1232 bytes, the
+	// size recommended by DNS Flag Day 2020.
+	UDPSize uint16
+
+	once    sync.Once
+	servers []string
+	confErr error
+}
+
+func (c *Client) init() {
+	c.once.Do(func() {
+		if len(c.Servers) == 0 {
+			conf, err := dns.ClientConfigFromFile("/etc/resolv.conf")
+			if err != nil {
+				c.confErr = fmt.Errorf("dnsrec: no servers given and none read: %w", err)
+				return
+			}
+			for _, s := range conf.Servers {
+				c.servers = append(c.servers, net.JoinHostPort(s, conf.Port))
+			}
+			if len(c.servers) == 0 {
+				c.confErr = errors.New("dnsrec: no servers given and none in /etc/resolv.conf")
+			}
+			return
+		}
+		for _, s := range c.Servers {
+			if _, _, err := net.SplitHostPort(s); err != nil {
+				s = net.JoinHostPort(strings.Trim(s, "[]"), "53")
+			}
+			c.servers = append(c.servers, s)
+		}
+	})
+}
+
+// Lookup asks the servers for name and type t. See [Resolver].
+func (c *Client) Lookup(ctx context.Context, name string, t Type) (*Answer, error) {
+	qname, err := CanonicalName(name)
+	if err != nil {
+		return nil, err
+	}
+	qtype, ok := t.code()
+	if !ok {
+		return nil, fmt.Errorf("dnsrec: unknown record type %q", t)
+	}
+	c.init()
+	if c.confErr != nil {
+		return nil, &Error{Name: qname, Type: t, Err: fmt.Errorf("%w: %w", ErrBadResponse, c.confErr)}
+	}
+	attempts := c.Attempts
+	if attempts <= 0 {
+		attempts = max(3, 2*len(c.servers))
+	}
+	var lastErr error
+	for i := 0; i < attempts; i++ {
+		server := c.servers[i%len(c.servers)]
+		m, err := c.exchange(ctx, server, qname, qtype)
+		if err == nil {
+			return answerFromMsg(qname, t, m, server)
+		}
+		lastErr = &Error{Name: qname, Type: t, Server: server, Err: err}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, lastErr
+}
+
+// exchange sends one question to one server, over UDP and then, if the
+// answer is truncated, over TCP. Errors wrap ErrTimeout or ErrBadResponse.
+func (c *Client) exchange(ctx context.Context, server, qname string, qtype uint16) (*dns.Msg, error) {
+	q := new(dns.Msg)
+	q.SetQuestion(qname, qtype)
+	q.RecursionDesired = true
+	size := c.UDPSize
+	if size == 0 {
+		size = 1232
+	}
+	q.SetEdns0(size, false)
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = 3 * time.Second
+	}
+	cl := &dns.Client{Net: "udp", Timeout: timeout, UDPSize: size}
+	m, _, err := cl.ExchangeContext(ctx, q, server)
+	if err == nil && m.Truncated {
+		cl.Net = "tcp"
+		m, _, err = cl.ExchangeContext(ctx, q, server)
+	}
+	if err != nil {
+		var ne net.Error
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || (errors.As(err, &ne) && ne.Timeout()) {
+			return nil, fmt.Errorf("%w: %w", ErrTimeout, err)
+		}
+		return nil, fmt.Errorf("%w: %w", ErrBadResponse, err)
+	}
+	if len(m.Question) != 1 || !strings.EqualFold(m.Question[0].Name, qname) || m.Question[0].Qtype != qtype {
+		return nil, fmt.Errorf("%w: answer is for another question", ErrBadResponse)
+	}
+	return m, nil
+}
+
+// answerFromMsg turns a response into an Answer, following the CNAME chain
+// from qname through the answer section.
+func answerFromMsg(qname string, t Type, m *dns.Msg, server string) (*Answer, error) {
+	switch m.Rcode {
+	case dns.RcodeSuccess, dns.RcodeNameError:
+	case dns.RcodeServerFailure:
+		return nil, &Error{Name: qname, Type: t, Server: server, Err: ErrServFail}
+	case dns.RcodeRefused:
+		return nil, &Error{Name: qname, Type: t, Server: server, Err: ErrRefused}
+	default:
+		return nil, &Error{Name: qname, Type: t, Server: server,
+			Err: fmt.Errorf("%w: RCODE %s", ErrBadResponse, dns.RcodeToString[m.Rcode])}
+	}
+	qtype, _ := t.code()
+	a := &Answer{Name: qname, Type: t, TTL: ^uint32(0)}
+	cur := qname
+	for hops := 0; ; hops++ {
+		var cname string
+		for _, rr := range m.Answer {
+			h := rr.Header()
+			if !strings.EqualFold(h.Name, cur) {
+				continue
+			}
+			switch {
+			case h.Rrtype == qtype:
+				a.Records = append(a.Records, FromRR(rr))
+				a.TTL = min(a.TTL, h.Ttl)
+			case h.Rrtype == dns.TypeCNAME && cname == "":
+				cname = strings.ToLower(rr.(*dns.CNAME).Target)
+				a.TTL = min(a.TTL, h.Ttl)
+			}
+		}
+		if len(a.Records) > 0 || cname == "" {
+			break
+		}
+		if hops == maxChain {
+			return nil, &Error{Name: qname, Type: t, Server: server,
+				Err: fmt.Errorf("%w: CNAME chain longer than %d", ErrBadResponse, maxChain)}
+		}
+		a.CNAMEs = append(a.CNAMEs, cname)
+		cur = cname
+	}
+	if len(a.Records) == 0 {
+		a.NXDomain = m.Rcode == dns.RcodeNameError
+		a.TTL = min(a.TTL, negativeTTL(m))
+	}
+	return a, nil
+}
+
+// negativeTTL is how long a negative answer may be cached: the smaller of
+// the SOA record's TTL and its MINIMUM field (RFC 2308, Section 5), or five
+// minutes when the response carries no SOA.
+func negativeTTL(m *dns.Msg) uint32 {
+	for _, rr := range m.Ns {
+		if soa, ok := rr.(*dns.SOA); ok {
+			return min(soa.Hdr.Ttl, soa.Minttl)
+		}
+	}
+	return 300
+}

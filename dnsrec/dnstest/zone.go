@@ -1,0 +1,312 @@
+package dnstest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/miekg/dns"
+)
+
+// maxChain bounds the CNAME chains the zone follows, so that a CNAME loop in
+// test data ends in an error rather than a hang.
+const maxChain = 12
+
+// Zone is an in-memory DNS zone that implements [dnsrec.Resolver]. It
+// answers as a recursive resolver would for the names it holds: it follows
+// CNAME chains, tells NXDOMAIN from NODATA (a name with records only below it
+// exists, RFC 8020), and expands wildcards (RFC 4592). Every name outside
+// the zone's data does not exist.
+//
+// A Zone logs the questions it is asked and can be told to fail for a name
+// and type. It is safe for concurrent use.
+type Zone struct {
+	mu    sync.Mutex
+	rrs   map[key][]dns.RR
+	names map[string]int // owner names and their ancestors, with use counts
+	fails map[key]error
+	log   []Query
+}
+
+type key struct {
+	name  string
+	rtype uint16 // 0 in fails: every type
+}
+
+// Query is one question the zone was asked.
+type Query struct {
+	Name string      // canonical
+	Type dnsrec.Type // as asked
+}
+
+func (q Query) String() string { return string(q.Type) + " " + q.Name }
+
+// NewZone returns a zone holding the records of text, in zone-file format
+// (RFC 1035, Section 5). Relative names are relative to the root unless the
+// text sets $ORIGIN; a record without TTL gets 3600.
+func NewZone(text string) (*Zone, error) {
+	z := &Zone{
+		rrs:   make(map[key][]dns.RR),
+		names: make(map[string]int),
+		fails: make(map[key]error),
+	}
+	if err := z.Add(text); err != nil {
+		return nil, err
+	}
+	return z, nil
+}
+
+// MustZone is NewZone for tests and examples: it panics on an error.
+func MustZone(text string) *Zone {
+	z, err := NewZone(text)
+	if err != nil {
+		panic(err)
+	}
+	return z
+}
+
+// Add adds the records of text, in zone-file format, to the zone.
+func (z *Zone) Add(text string) error {
+	zp := dns.NewZoneParser(strings.NewReader(text), ".", "")
+	zp.SetDefaultTTL(dnsrec.DefaultTTL)
+	var rrs []dns.RR
+	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		rrs = append(rrs, rr)
+	}
+	if err := zp.Err(); err != nil {
+		return fmt.Errorf("dnstest: %w", err)
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	for _, rr := range rrs {
+		z.addLocked(rr)
+	}
+	return nil
+}
+
+// AddRecords adds records to the zone.
+func (z *Zone) AddRecords(records ...dnsrec.Record) error {
+	rrs := make([]dns.RR, 0, len(records))
+	for _, r := range records {
+		rr, err := r.RR()
+		if err != nil {
+			return fmt.Errorf("dnstest: %w", err)
+		}
+		rrs = append(rrs, rr)
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	for _, rr := range rrs {
+		z.addLocked(rr)
+	}
+	return nil
+}
+
+func (z *Zone) addLocked(rr dns.RR) {
+	h := rr.Header()
+	h.Name = strings.ToLower(h.Name)
+	k := key{h.Name, h.Rrtype}
+	z.rrs[k] = append(z.rrs[k], rr)
+	for n := h.Name; ; {
+		z.names[n]++
+		i, end := dns.NextLabel(n, 0)
+		if end {
+			break
+		}
+		n = n[i:]
+	}
+}
+
+// Remove deletes every record of type t at name.
+func (z *Zone) Remove(name string, t dnsrec.Type) {
+	name = strings.ToLower(dns.Fqdn(name))
+	code := dns.StringToType[string(t)]
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	k := key{name, code}
+	n := len(z.rrs[k])
+	if n == 0 {
+		return
+	}
+	delete(z.rrs, k)
+	for cur := name; ; {
+		if z.names[cur] -= n; z.names[cur] <= 0 {
+			delete(z.names, cur)
+		}
+		i, end := dns.NextLabel(cur, 0)
+		if end {
+			break
+		}
+		cur = cur[i:]
+	}
+}
+
+// Fail makes every question for name and type t fail with err, which should
+// be one of dnsrec.ErrTimeout, dnsrec.ErrServFail or dnsrec.ErrRefused (the
+// loopback [Server] answers accordingly: no answer, SERVFAIL, REFUSED). An
+// empty t fails every type. A nil err removes the failure.
+func (z *Zone) Fail(name string, t dnsrec.Type, err error) {
+	k := key{strings.ToLower(dns.Fqdn(name)), 0}
+	if t != "" {
+		k.rtype = dns.StringToType[string(t)]
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if err == nil {
+		delete(z.fails, k)
+		return
+	}
+	z.fails[k] = err
+}
+
+// Queries returns the questions asked so far, in order.
+func (z *Zone) Queries() []Query {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return append([]Query(nil), z.log...)
+}
+
+// ResetQueries forgets the questions asked so far.
+func (z *Zone) ResetQueries() {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.log = nil
+}
+
+// Lookup answers a question from the zone. See [dnsrec.Resolver].
+func (z *Zone) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.Answer, error) {
+	qname, err := dnsrec.CanonicalName(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &dnsrec.Error{Name: qname, Type: t, Err: fmt.Errorf("%w: %w", dnsrec.ErrTimeout, err)}
+	}
+	qtype, ok := dns.StringToType[string(t)]
+	if !ok {
+		return nil, fmt.Errorf("dnstest: unknown record type %q", t)
+	}
+	res, err := z.resolve(qname, qtype)
+	if err != nil {
+		return nil, &dnsrec.Error{Name: qname, Type: t, Err: err}
+	}
+	a := &dnsrec.Answer{Name: qname, Type: t, NXDomain: res.nx, TTL: res.ttl()}
+	for _, rr := range res.chain {
+		a.CNAMEs = append(a.CNAMEs, strings.ToLower(rr.(*dns.CNAME).Target))
+	}
+	for _, rr := range res.answer {
+		a.Records = append(a.Records, dnsrec.FromRR(rr))
+	}
+	return a, nil
+}
+
+// result is the zone's answer to one question, before it is put into an
+// Answer or a DNS message.
+type result struct {
+	chain  []dns.RR // CNAME records followed
+	answer []dns.RR // records of the type asked for, owned by the last name
+	nx     bool     // the last name does not exist
+	soa    dns.RR   // for negative answers: the SOA of the closest enclosing zone, if any
+}
+
+func (r *result) ttl() uint32 {
+	ttl := ^uint32(0)
+	for _, rr := range append(r.chain[:len(r.chain):len(r.chain)], r.answer...) {
+		ttl = min(ttl, rr.Header().Ttl)
+	}
+	if len(r.answer) == 0 {
+		neg := uint32(300)
+		if soa, ok := r.soa.(*dns.SOA); ok {
+			neg = min(soa.Hdr.Ttl, soa.Minttl)
+		}
+		ttl = min(ttl, neg)
+	}
+	return ttl
+}
+
+// resolve logs the question, applies injected failures, and answers it.
+func (z *Zone) resolve(qname string, qtype uint16) (*result, error) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.log = append(z.log, Query{Name: qname, Type: dnsrec.Type(dns.TypeToString[qtype])})
+	res := &result{}
+	cur := qname
+	for hops := 0; ; hops++ {
+		if err := z.failure(cur, qtype); err != nil {
+			return nil, err
+		}
+		rrs, exists := z.find(cur, qtype)
+		if len(rrs) > 0 {
+			res.answer = rrs
+			return res, nil
+		}
+		if qtype != dns.TypeCNAME {
+			if cn, _ := z.find(cur, dns.TypeCNAME); len(cn) > 0 {
+				if hops == maxChain {
+					return nil, fmt.Errorf("%w: CNAME chain longer than %d at %s", dnsrec.ErrServFail, maxChain, qname)
+				}
+				res.chain = append(res.chain, cn[0])
+				cur = strings.ToLower(cn[0].(*dns.CNAME).Target)
+				continue
+			}
+		}
+		res.nx = !exists
+		res.soa = z.soaFor(cur)
+		return res, nil
+	}
+}
+
+func (z *Zone) failure(name string, qtype uint16) error {
+	if err := z.fails[key{name, qtype}]; err != nil {
+		return err
+	}
+	return z.fails[key{name, 0}]
+}
+
+// find returns the records of qtype at name (copies with name as owner when
+// a wildcard supplies them) and whether the name exists.
+func (z *Zone) find(name string, qtype uint16) ([]dns.RR, bool) {
+	if z.names[name] > 0 {
+		return z.rrs[key{name, qtype}], true
+	}
+	// Wildcard: the closest existing ancestor's "*" child, if any (RFC 4592).
+	for cur := name; ; {
+		i, end := dns.NextLabel(cur, 0)
+		if end {
+			return nil, false
+		}
+		cur = cur[i:]
+		if z.names[cur] == 0 {
+			continue
+		}
+		wild := "*." + cur
+		if cur == "." {
+			wild = "*."
+		}
+		if z.names[wild] == 0 {
+			return nil, false
+		}
+		var out []dns.RR
+		for _, rr := range z.rrs[key{wild, qtype}] {
+			c := dns.Copy(rr)
+			c.Header().Name = name
+			out = append(out, c)
+		}
+		return out, true
+	}
+}
+
+func (z *Zone) soaFor(name string) dns.RR {
+	for cur := name; ; {
+		if soa := z.rrs[key{cur, dns.TypeSOA}]; len(soa) > 0 {
+			return soa[0]
+		}
+		i, end := dns.NextLabel(cur, 0)
+		if end {
+			return nil
+		}
+		cur = cur[i:]
+	}
+}

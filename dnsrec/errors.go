@@ -1,0 +1,53 @@
+package dnsrec
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. A failed lookup returns an [*Error] that wraps one of
+// them; test with [errors.Is]. ErrServFail, ErrRefused, ErrTimeout and
+// ErrBadResponse are all temporary: errors.Is(err, ErrTemporary) is true.
+var (
+	// ErrInvalidName: the name is not a valid DNS name (see CanonicalName).
+	ErrInvalidName = errors.New("dnsrec: invalid name")
+	// ErrTemporary: any failure that may go away if the query is repeated.
+	ErrTemporary = errors.New("dnsrec: temporary DNS failure")
+	// ErrServFail: the server answered SERVFAIL (RCODE 2).
+	ErrServFail error = &temporaryError{"dnsrec: server failure (SERVFAIL)"}
+	// ErrRefused: the server answered REFUSED (RCODE 5).
+	ErrRefused error = &temporaryError{"dnsrec: query refused (REFUSED)"}
+	// ErrTimeout: no answer before the deadline.
+	ErrTimeout error = &temporaryError{"dnsrec: timeout"}
+	// ErrBadResponse: another RCODE, or an answer that does not fit the question.
+	ErrBadResponse error = &temporaryError{"dnsrec: bad response"}
+)
+
+type temporaryError struct{ msg string }
+
+func (e *temporaryError) Error() string        { return e.msg }
+func (e *temporaryError) Is(target error) bool { return target == ErrTemporary }
+
+// Error describes a failed lookup: the question, the server asked (if any)
+// and the cause, which wraps one of the sentinels above and, where there is
+// one, the underlying network error.
+type Error struct {
+	Name   string // the name asked for
+	Type   Type   // the type asked for
+	Server string // the server that failed, "" for in-memory resolvers
+	Err    error
+}
+
+func (e *Error) Error() string {
+	s := fmt.Sprintf("lookup %s %s", e.Type, e.Name)
+	if e.Server != "" {
+		s += " on " + e.Server
+	}
+	return s + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Temporary reports whether the failure may go away on retry.
+func (e *Error) Temporary() bool { return errors.Is(e.Err, ErrTemporary) }

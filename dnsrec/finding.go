@@ -1,0 +1,69 @@
+package dnsrec
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severity says how much a [Finding] matters.
+type Severity string
+
+// Severities, from most to least serious.
+const (
+	SeverityError   Severity = "error"   // mail will fail authentication, or the record is ignored
+	SeverityWarning Severity = "warning" // works today but is fragile, weak or against advice
+	SeverityInfo    Severity = "info"    // worth knowing; nothing to fix
+)
+
+// Finding is one thing a check or lint has to say about a record, written so
+// that a support engineer can paste it into a ticket.
+type Finding struct {
+	Code     string   `json:"code"`              // stable identifier, such as "spf-no-all"
+	Severity Severity `json:"severity"`          // how much it matters
+	Name     string   `json:"name,omitempty"`    // the record's owner name, when known
+	Subject  string   `json:"subject,omitempty"` // the term, tag or value concerned
+	Offset   int      `json:"offset"`            // byte offset of Subject in the record text; -1 when not located
+	Message  string   `json:"message"`           // what is wrong and why it matters
+	Fix      string   `json:"fix,omitempty"`     // what to do about it
+}
+
+// String renders the finding on one or two lines:
+//
+//	error spf-no-all at example.com. ("v=spf1 mx", offset 0): message
+//	  fix: ...
+func (f Finding) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", f.Severity, f.Code)
+	var where []string
+	if f.Name != "" {
+		where = append(where, TrimDot(f.Name))
+	}
+	if f.Subject != "" {
+		s := fmt.Sprintf("%q", f.Subject)
+		if f.Offset >= 0 {
+			s += fmt.Sprintf(" at offset %d", f.Offset)
+		}
+		where = append(where, s)
+	}
+	if len(where) > 0 {
+		b.WriteString(" (" + strings.Join(where, ", ") + ")")
+	}
+	b.WriteString(": " + f.Message)
+	if f.Fix != "" {
+		b.WriteString("\n  fix: " + f.Fix)
+	}
+	return b.String()
+}
+
+// Worst returns the most serious severity among findings, or "" when there
+// are none.
+func Worst(findings []Finding) Severity {
+	var worst Severity
+	rank := map[Severity]int{"": 0, SeverityInfo: 1, SeverityWarning: 2, SeverityError: 3}
+	for _, f := range findings {
+		if rank[f.Severity] > rank[worst] {
+			worst = f.Severity
+		}
+	}
+	return worst
+}

@@ -1,0 +1,104 @@
+package dnsrec
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// Limits on names, from RFC 1035, Section 2.3.4.
+const (
+	maxLabelLen = 63
+	maxNameLen  = 253 // presentation form without the trailing dot
+)
+
+// idnaProfile converts internationalized names for lookup (UTS #46,
+// non-transitional) without the STD3 host-name rules, so that names such as
+// "_dmarc.example.ch" and "default._domainkey.example.ch" stay valid.
+var idnaProfile = idna.New(
+	idna.MapForLookup(),
+	idna.Transitional(false),
+	idna.StrictDomainName(false),
+)
+
+// CanonicalName returns name in the form used at the DNS boundary: ASCII
+// (internationalized labels converted to punycode, RFC 5891), lower case,
+// absolute (with a trailing dot). It rejects empty labels, labels longer than
+// 63 bytes and names longer than 253 bytes, wrapping [ErrInvalidName].
+func CanonicalName(name string) (string, error) {
+	if name == "" {
+		return "", &NameError{Name: name, Reason: "empty name"}
+	}
+	if name == "." {
+		return ".", nil
+	}
+	ascii := name
+	if !isASCII(name) {
+		var err error
+		ascii, err = idnaProfile.ToASCII(strings.TrimSuffix(name, "."))
+		if err != nil {
+			return "", &NameError{Name: name, Reason: "not a valid internationalized name: " + err.Error()}
+		}
+	}
+	ascii = strings.ToLower(strings.TrimSuffix(ascii, "."))
+	if len(ascii) > maxNameLen {
+		return "", &NameError{Name: name, Reason: fmt.Sprintf("longer than %d bytes", maxNameLen)}
+	}
+	start := 0
+	for i := 0; i <= len(ascii); i++ {
+		if i < len(ascii) && ascii[i] != '.' {
+			continue
+		}
+		switch l := i - start; {
+		case l == 0:
+			return "", &NameError{Name: name, Offset: start, Reason: "empty label"}
+		case l > maxLabelLen:
+			return "", &NameError{Name: name, Offset: start, Reason: fmt.Sprintf("label %q is longer than %d bytes", ascii[start:i], maxLabelLen)}
+		}
+		start = i + 1
+	}
+	return ascii + ".", nil
+}
+
+// TrimDot returns name without its trailing dot, the form people type into
+// DNS provider forms.
+func TrimDot(name string) string {
+	if name == "." {
+		return name
+	}
+	return strings.TrimSuffix(name, ".")
+}
+
+// IsSubdomain reports whether child is parent or below it. Both must be
+// canonical (see [CanonicalName]).
+func IsSubdomain(child, parent string) bool {
+	if parent == "." || child == parent {
+		return true
+	}
+	return strings.HasSuffix(child, "."+parent)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// NameError reports a name that is not a valid DNS name. It wraps
+// [ErrInvalidName].
+type NameError struct {
+	Name   string // the name as given
+	Offset int    // byte offset of the offending label in the ASCII form
+	Reason string
+}
+
+func (e *NameError) Error() string {
+	return fmt.Sprintf("dnsrec: invalid name %q: %s", e.Name, e.Reason)
+}
+
+// Unwrap returns [ErrInvalidName].
+func (e *NameError) Unwrap() error { return ErrInvalidName }

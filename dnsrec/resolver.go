@@ -1,0 +1,112 @@
+package dnsrec
+
+import (
+	"context"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// Resolver answers DNS questions. It is the only way the packages of this
+// module reach DNS: [Client] asks real servers, [Cache] remembers answers,
+// and the dnstest package answers from an in-memory zone.
+//
+// Lookup returns an answer for every authoritative response, negative ones
+// included: NXDOMAIN (the name does not exist) sets [Answer.NXDomain];
+// NODATA (the name exists without records of that type) is an answer with no
+// Records. A failure that says nothing about the name (SERVFAIL, REFUSED,
+// another RCODE, a timeout, a cancelled ctx) is an [*Error] for which
+// errors.Is(err, ErrTemporary) holds. An invalid name wraps ErrInvalidName.
+//
+// Implementations follow CNAME chains for every type but CNAME, and must be
+// safe for concurrent use.
+type Resolver interface {
+	Lookup(ctx context.Context, name string, t Type) (*Answer, error)
+}
+
+// Answer is the result of one question.
+type Answer struct {
+	Name     string   // the name asked for, canonical
+	Type     Type     // the type asked for
+	CNAMEs   []string // the CNAME targets followed from Name, in order
+	Records  []Record // the records of Type at the end of the chain
+	NXDomain bool     // the final name does not exist
+	TTL      uint32   // how long the whole answer may be cached, negative answers included
+}
+
+// Canonical returns the name the answer is for: the last CNAME target, or
+// Name when no CNAME was followed.
+func (a *Answer) Canonical() string {
+	if len(a.CNAMEs) > 0 {
+		return a.CNAMEs[len(a.CNAMEs)-1]
+	}
+	return a.Name
+}
+
+// Void reports whether the answer holds no records (NXDOMAIN or NODATA), what
+// RFC 7208, Section 4.6.4 calls a void lookup.
+func (a *Answer) Void() bool { return len(a.Records) == 0 }
+
+// TXT returns the strings of each TXT record, one slice per record.
+func (a *Answer) TXT() [][]string {
+	out := make([][]string, 0, len(a.Records))
+	for _, r := range a.Records {
+		if r.IsText() {
+			out = append(out, r.Txt)
+		}
+	}
+	return out
+}
+
+// Addrs returns the addresses of the A and AAAA records in the answer.
+func (a *Answer) Addrs() []netip.Addr {
+	out := make([]netip.Addr, 0, len(a.Records))
+	for _, r := range a.Records {
+		if r.Type != TypeA && r.Type != TypeAAAA {
+			continue
+		}
+		if ip, err := netip.ParseAddr(r.Data); err == nil {
+			out = append(out, ip.Unmap())
+		}
+	}
+	return out
+}
+
+// MX is one mail exchange.
+type MX struct {
+	Preference uint16
+	Host       string // canonical
+}
+
+// MX returns the mail exchanges of the MX records in the answer, in the
+// order received.
+func (a *Answer) MX() []MX {
+	out := make([]MX, 0, len(a.Records))
+	for _, r := range a.Records {
+		if r.Type != TypeMX {
+			continue
+		}
+		pref, host, ok := strings.Cut(r.Data, " ")
+		if !ok {
+			pref, host, ok = strings.Cut(r.Data, "\t")
+		}
+		p, err := strconv.ParseUint(pref, 10, 16)
+		if !ok || err != nil {
+			continue
+		}
+		out = append(out, MX{Preference: uint16(p), Host: strings.ToLower(strings.TrimSpace(host))})
+	}
+	return out
+}
+
+// Targets returns the names held by PTR, CNAME and NS records in the answer.
+func (a *Answer) Targets() []string {
+	out := make([]string, 0, len(a.Records))
+	for _, r := range a.Records {
+		switch r.Type {
+		case TypePTR, TypeCNAME, TypeNS:
+			out = append(out, strings.ToLower(r.Data))
+		}
+	}
+	return out
+}
