@@ -3,10 +3,11 @@ module github.com/domainauth/domainauth
 go 1.25.0
 
 require (
-	github.com/emersion/go-msgauth v0.7.0 // indirect
-	github.com/miekg/dns v1.1.73 // indirect
-	go.yaml.in/yaml/v3 v3.0.6 // indirect
-	golang.org/x/net v0.57.0 // indirect
+	github.com/miekg/dns v1.1.73
+	golang.org/x/net v0.57.0
+)
+
+require (
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.40.0 // indirect
 )

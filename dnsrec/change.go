@@ -101,8 +101,12 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 	case ActionUpdate:
 		field("From", c.Old.Value())
 		field("To", c.New.Value())
-	default:
-		field("Value", r.Value())
+	case ActionAdd, ActionRemove:
+		v := r.Value()
+		if r.Type == TypeCNAME { // forms want the target without the root dot
+			v = TrimDot(v)
+		}
+		field("Value", v)
 	}
 	if c.Action != ActionRemove {
 		field("TTL", strconv.FormatUint(uint64(r.TTL), 10)+" (or your provider's default)")
@@ -112,7 +116,7 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 		fmt.Fprintf(b, "%s  %s\n", indent, QuoteTXT(r.Txt))
 	}
 	if c.Reason != "" {
-		fmt.Fprintf(b, "%s  Why: %s\n", indent, c.Reason)
+		field("Why", c.Reason)
 	}
 }
 

@@ -92,7 +92,16 @@ func (c *Client) Lookup(ctx context.Context, name string, t Type) (*Answer, erro
 		server := c.servers[i%len(c.servers)]
 		m, err := c.exchange(ctx, server, qname, qtype)
 		if err == nil {
-			return answerFromMsg(qname, t, m, server)
+			err = rcodeErr(m.Rcode)
+		}
+		if err == nil {
+			var a *Answer
+			if a, err = answerFromMsg(qname, t, m); err == nil {
+				return a, nil
+			}
+		}
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			err = fmt.Errorf("%w: %w (%v)", ErrTimeout, cerr, err)
 		}
 		lastErr = &Error{Name: qname, Type: t, Server: server, Err: err}
 		if ctx.Err() != nil {
@@ -136,19 +145,23 @@ func (c *Client) exchange(ctx context.Context, server, qname string, qtype uint1
 	return m, nil
 }
 
-// answerFromMsg turns a response into an Answer, following the CNAME chain
-// from qname through the answer section.
-func answerFromMsg(qname string, t Type, m *dns.Msg, server string) (*Answer, error) {
-	switch m.Rcode {
+// rcodeErr maps a response code to nil (NOERROR, NXDOMAIN: answers about
+// the name) or to a temporary error worth asking another server about.
+func rcodeErr(rcode int) error {
+	switch rcode {
 	case dns.RcodeSuccess, dns.RcodeNameError:
+		return nil
 	case dns.RcodeServerFailure:
-		return nil, &Error{Name: qname, Type: t, Server: server, Err: ErrServFail}
+		return ErrServFail
 	case dns.RcodeRefused:
-		return nil, &Error{Name: qname, Type: t, Server: server, Err: ErrRefused}
-	default:
-		return nil, &Error{Name: qname, Type: t, Server: server,
-			Err: fmt.Errorf("%w: RCODE %s", ErrBadResponse, dns.RcodeToString[m.Rcode])}
+		return ErrRefused
 	}
+	return fmt.Errorf("%w: RCODE %s", ErrBadResponse, dns.RcodeToString[rcode])
+}
+
+// answerFromMsg turns a NOERROR or NXDOMAIN response into an Answer,
+// following the CNAME chain from qname through the answer section.
+func answerFromMsg(qname string, t Type, m *dns.Msg) (*Answer, error) {
 	qtype, _ := t.code()
 	a := &Answer{Name: qname, Type: t, TTL: ^uint32(0)}
 	cur := qname
@@ -172,8 +185,7 @@ func answerFromMsg(qname string, t Type, m *dns.Msg, server string) (*Answer, er
 			break
 		}
 		if hops == maxChain {
-			return nil, &Error{Name: qname, Type: t, Server: server,
-				Err: fmt.Errorf("%w: CNAME chain longer than %d", ErrBadResponse, maxChain)}
+			return nil, fmt.Errorf("%w: CNAME chain longer than %d", ErrBadResponse, maxChain)
 		}
 		a.CNAMEs = append(a.CNAMEs, cname)
 		cur = cname

@@ -124,7 +124,19 @@ func ParseRecord(line string) (Record, error) {
 	if rr == nil {
 		return Record{}, fmt.Errorf("dnsrec: parse record %q: no record on the line", line)
 	}
-	return FromRR(rr), nil
+	r := FromRR(rr)
+	if r.IsText() && len(r.Txt) == 0 {
+		return Record{}, fmt.Errorf("dnsrec: parse record %q: a TXT record needs at least one string", line)
+	}
+	if !r.IsText() && strings.TrimSpace(r.Data) == "" {
+		return Record{}, fmt.Errorf("dnsrec: parse record %q: no data", line)
+	}
+	// miekg/dns reads incomplete records (RFC 2136 update forms, a missing
+	// owner): accept only what prints back to a complete record.
+	if again, err := dns.NewRR(r.String()); err != nil || again == nil {
+		return Record{}, fmt.Errorf("dnsrec: parse record %q: incomplete record", line)
+	}
+	return r, nil
 }
 
 // FromRR converts a miekg/dns resource record.

@@ -1,0 +1,37 @@
+// Package demo gives the example programs their DNS: the embedded demo zone
+// by default, real DNS (through a cache) when asked.
+package demo
+
+import (
+	_ "embed"
+	"flag"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+)
+
+//go:embed zone.txt
+var zoneText string
+
+// ZoneText returns the demo zone in zone-file format.
+func ZoneText() string { return zoneText }
+
+// Zone returns a fresh in-memory copy of the demo zone.
+func Zone() *dnstest.Zone { return dnstest.MustZone(zoneText) }
+
+// Flags registers the -live and -server flags on fs and returns a function
+// that builds the resolver they select.
+func Flags(fs *flag.FlagSet) func() dnsrec.Resolver {
+	live := fs.Bool("live", false, "ask real DNS instead of the embedded demo zone")
+	server := fs.String("server", "", "with -live: the DNS server to ask (host or host:port); default: /etc/resolv.conf")
+	return func() dnsrec.Resolver {
+		if !*live {
+			return Zone()
+		}
+		c := &dnsrec.Client{}
+		if *server != "" {
+			c.Servers = []string{*server}
+		}
+		return &dnsrec.Cache{Resolver: c}
+	}
+}
