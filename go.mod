@@ -4,6 +4,7 @@ go 1.25.0
 
 require (
 	github.com/miekg/dns v1.1.73
+	go.yaml.in/yaml/v3 v3.0.4
 	golang.org/x/net v0.57.0
 )
 

@@ -139,7 +139,7 @@ func (c *Client) exchange(ctx context.Context, server, qname string, qtype uint1
 		}
 		return nil, fmt.Errorf("%w: %w", ErrBadResponse, err)
 	}
-	if len(m.Question) != 1 || !strings.EqualFold(m.Question[0].Name, qname) || m.Question[0].Qtype != qtype {
+	if len(m.Question) != 1 || !strings.EqualFold(UnescapeName(m.Question[0].Name), qname) || m.Question[0].Qtype != qtype {
 		return nil, fmt.Errorf("%w: answer is for another question", ErrBadResponse)
 	}
 	return m, nil
@@ -169,7 +169,7 @@ func answerFromMsg(qname string, t Type, m *dns.Msg) (*Answer, error) {
 		var cname string
 		for _, rr := range m.Answer {
 			h := rr.Header()
-			if !strings.EqualFold(h.Name, cur) {
+			if !strings.EqualFold(UnescapeName(h.Name), cur) {
 				continue
 			}
 			switch {
@@ -177,7 +177,7 @@ func answerFromMsg(qname string, t Type, m *dns.Msg) (*Answer, error) {
 				a.Records = append(a.Records, FromRR(rr))
 				a.TTL = min(a.TTL, h.Ttl)
 			case h.Rrtype == dns.TypeCNAME && cname == "":
-				cname = strings.ToLower(rr.(*dns.CNAME).Target)
+				cname = strings.ToLower(UnescapeName(rr.(*dns.CNAME).Target))
 				a.TTL = min(a.TTL, h.Ttl)
 			}
 		}

@@ -102,3 +102,77 @@ func (e *NameError) Error() string {
 
 // Unwrap returns [ErrInvalidName].
 func (e *NameError) Unwrap() error { return ErrInvalidName }
+
+// UnescapeName converts a name in zone-file presentation form, as
+// miekg/dns holds names (with \DDD and \X escapes), to the raw form this
+// package uses. An escaped dot stays escaped, since a raw dot would split the
+// label.
+func UnescapeName(s string) string {
+	if strings.IndexByte(s, '\\') < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 == len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		var v byte
+		n := 1
+		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			v = (s[i+1]-'0')*100 + (s[i+2]-'0')*10 + (s[i+3] - '0')
+			n = 3
+		} else {
+			v = s[i+1]
+		}
+		if v == '.' || v == '\\' {
+			b.WriteString(s[i : i+1+n])
+		} else {
+			b.WriteByte(v)
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// EscapeName writes a raw name in zone-file presentation form, the form
+// miekg/dns expects; it undoes [UnescapeName].
+func EscapeName(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if nameNeedsEscape(s[i]) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s): // already escaped (a dot inside a label)
+			b.WriteByte(c)
+			i++
+			b.WriteByte(s[i])
+		case c <= ' ' || c > '~':
+			fmt.Fprintf(&b, "\\%03d", c)
+		case nameNeedsEscape(c):
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func nameNeedsEscape(c byte) bool {
+	switch c {
+	case '"', ';', '(', ')', '@', '$', '\\':
+		return true
+	}
+	return c <= ' ' || c > '~'
+}

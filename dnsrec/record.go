@@ -90,7 +90,7 @@ func (r Record) Value() string {
 // reads back.
 func (r Record) String() string {
 	var b strings.Builder
-	b.WriteString(r.Name)
+	b.WriteString(EscapeName(r.Name))
 	b.WriteByte('\t')
 	b.WriteString(strconv.FormatUint(uint64(r.TTL), 10))
 	b.WriteString("\tIN\t")
@@ -143,7 +143,7 @@ func ParseRecord(line string) (Record, error) {
 func FromRR(rr dns.RR) Record {
 	h := rr.Header()
 	r := Record{
-		Name: strings.ToLower(h.Name),
+		Name: strings.ToLower(UnescapeName(h.Name)),
 		Type: Type(dns.TypeToString[h.Rrtype]),
 		TTL:  h.Ttl,
 	}

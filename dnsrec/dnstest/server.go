@@ -94,7 +94,7 @@ func (z *Zone) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 		return
 	}
 	q := req.Question[0]
-	qname := strings.ToLower(q.Name)
+	qname := strings.ToLower(dnsrec.UnescapeName(q.Name))
 	res, err := z.resolve(qname, q.Qtype)
 	switch {
 	case errors.Is(err, dnsrec.ErrTimeout):

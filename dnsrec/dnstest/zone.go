@@ -107,9 +107,10 @@ func (z *Zone) AddRecords(records ...dnsrec.Record) error {
 func (z *Zone) addLocked(rr dns.RR) {
 	h := rr.Header()
 	h.Name = strings.ToLower(h.Name)
-	k := key{h.Name, h.Rrtype}
+	name := dnsrec.UnescapeName(h.Name)
+	k := key{name, h.Rrtype}
 	z.rrs[k] = append(z.rrs[k], rr)
-	for n := h.Name; ; {
+	for n := name; ; {
 		z.names[n]++
 		i, end := dns.NextLabel(n, 0)
 		if end {
@@ -194,7 +195,7 @@ func (z *Zone) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.
 	}
 	a := &dnsrec.Answer{Name: qname, Type: t, NXDomain: res.nx, TTL: res.ttl()}
 	for _, rr := range res.chain {
-		a.CNAMEs = append(a.CNAMEs, strings.ToLower(rr.(*dns.CNAME).Target))
+		a.CNAMEs = append(a.CNAMEs, strings.ToLower(dnsrec.UnescapeName(rr.(*dns.CNAME).Target)))
 	}
 	for _, rr := range res.answer {
 		a.Records = append(a.Records, dnsrec.FromRR(rr))
@@ -248,7 +249,7 @@ func (z *Zone) resolve(qname string, qtype uint16) (*result, error) {
 					return nil, fmt.Errorf("%w: CNAME chain longer than %d at %s", dnsrec.ErrServFail, maxChain, qname)
 				}
 				res.chain = append(res.chain, cn[0])
-				cur = strings.ToLower(cn[0].(*dns.CNAME).Target)
+				cur = strings.ToLower(dnsrec.UnescapeName(cn[0].(*dns.CNAME).Target))
 				continue
 			}
 		}
@@ -291,7 +292,7 @@ func (z *Zone) find(name string, qtype uint16) ([]dns.RR, bool) {
 		var out []dns.RR
 		for _, rr := range z.rrs[key{wild, qtype}] {
 			c := dns.Copy(rr)
-			c.Header().Name = name
+			c.Header().Name = dnsrec.EscapeName(name)
 			out = append(out, c)
 		}
 		return out, true
@@ -310,3 +311,4 @@ func (z *Zone) soaFor(name string) dns.RR {
 		cur = cur[i:]
 	}
 }
+

@@ -1,0 +1,592 @@
+package spf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/domainauth/domainauth/dnsrec"
+)
+
+// Limits of RFC 7208, Section 4.6.4.
+const (
+	DefaultMaxLookups     = 10 // terms that query DNS, per check
+	DefaultMaxVoidLookups = 2  // lookups that return nothing, per check
+	maxMXHosts            = 10 // MX records per mx mechanism
+	maxPTRNames           = 10 // PTR names considered per ptr mechanism or %{p}
+	maxDepth              = 32 // include/redirect nesting, whatever MaxLookups says
+	maxDomainLen          = 253
+)
+
+// Checker evaluates check_host() (RFC 7208, Sections 4 to 8). The zero
+// value needs only a Resolver; the other fields default to the RFC's values.
+// A Checker is safe for concurrent use.
+type Checker struct {
+	// Resolver answers the DNS questions. Put a dnsrec.Cache in front of a
+	// dnsrec.Client to share answers between checks; within one check no
+	// question is asked twice regardless.
+	Resolver dnsrec.Resolver
+	// MaxLookups limits the terms that query DNS (include, a, mx, ptr,
+	// exists, redirect); 0 means 10.
+	MaxLookups int
+	// MaxVoidLookups limits the lookups that return NXDOMAIN or no
+	// records; 0 means 2.
+	MaxVoidLookups int
+	// Receiver is the checking host's domain, the %{r} macro in
+	// explanations; "" means "unknown".
+	Receiver string
+	// Now gives the %{t} macro; nil means time.Now.
+	Now func() time.Time
+}
+
+// CheckMailFrom checks the envelope sender (MAIL FROM) of a message from
+// ip that greeted with helo (RFC 7208, Section 2.4). An empty mailFrom (a
+// bounce) checks "postmaster@" + helo instead; a sender without "@" or with
+// an empty local part is completed with "postmaster", as Section 4.3 says.
+func (c *Checker) CheckMailFrom(ctx context.Context, ip netip.Addr, mailFrom, helo string) *Result {
+	sender := mailFrom
+	if sender == "" {
+		sender = "postmaster@" + helo
+	}
+	local, domain, ok := cutLast(sender, "@")
+	if !ok {
+		local, domain = "postmaster", sender
+	}
+	if local == "" {
+		local = "postmaster"
+	}
+	return c.CheckHost(ctx, ip, domain, local+"@"+domain, helo)
+}
+
+// CheckHELO checks the HELO/EHLO identity (RFC 7208, Section 2.3).
+func (c *Checker) CheckHELO(ctx context.Context, ip netip.Addr, helo string) *Result {
+	return c.CheckHost(ctx, ip, helo, "postmaster@"+helo, helo)
+}
+
+// CheckHost is the check_host() function of RFC 7208, Section 4: may ip
+// send mail for domain, given the sender address (for macros) and the HELO
+// name (for %{h})?
+func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, helo string) *Result {
+	e := &evaluation{
+		c:     c,
+		ctx:   ctx,
+		ip:    ip.Unmap(),
+		memo:  make(map[memoKey]memoEntry),
+		res:   &Result{Domain: domain, IP: ip, Sender: sender, HELO: helo},
+		limit: c.MaxLookups,
+		voids: c.MaxVoidLookups,
+	}
+	if e.limit <= 0 {
+		e.limit = DefaultMaxLookups
+	}
+	if e.voids <= 0 {
+		e.voids = DefaultMaxVoidLookups
+	}
+	e.env.sender = sender
+	e.env.local, e.env.sdomain, _ = cutLast(sender, "@")
+	e.env.helo = helo
+	e.env.ip = e.ip
+	e.env.receiver = c.Receiver
+	if c.Now != nil {
+		e.env.now = c.Now()
+	} else {
+		e.env.now = time.Now()
+	}
+	e.env.ptr = e.validatedName
+
+	r := e.res
+	// Initial processing (Section 4.3): a malformed or single-label domain
+	// gives none.
+	name, err := dnsrec.CanonicalName(domain)
+	if err == nil && strings.Count(name, ".") < 2 {
+		err = fmt.Errorf("%q is not a fully qualified domain name", domain)
+	}
+	if err != nil {
+		r.Status = None
+		r.Err = fmt.Errorf("%w: %w", ErrInvalidDomain, err)
+		e.step(0, domain, "", "not a valid domain name: nothing to check", false)
+		r.Trace = e.trace
+		return r
+	}
+	o := e.checkHost(name, 0)
+	r.Status, r.Err = o.status, o.err
+	if o.status == Fail {
+		r.Explanation = o.explanation
+		if r.Explanation == "" {
+			r.Explanation = DefaultExplanation(TrimDot(name), e.ip)
+		}
+	}
+	r.Lookups, r.VoidLookups = e.lookups, e.voidCount
+	r.Queries = len(e.memo)
+	r.Trace = e.trace
+	return r
+}
+
+// DefaultExplanation is the explanation of a fail when the domain publishes
+// none with exp=.
+func DefaultExplanation(domain string, ip netip.Addr) string {
+	return fmt.Sprintf("%s has not authorized %s to send mail for it", domain, ip)
+}
+
+// outcome is the result of check_host() for one domain.
+type outcome struct {
+	status      Status
+	err         error
+	explanation string
+}
+
+type memoKey struct {
+	name string
+	typ  dnsrec.Type
+}
+
+type memoEntry struct {
+	ans *dnsrec.Answer
+	err error
+}
+
+// evaluation is the state of one check: counters, the query memo, the trace.
+type evaluation struct {
+	c         *Checker
+	ctx       context.Context
+	ip        netip.Addr
+	env       macroEnv
+	memo      map[memoKey]memoEntry
+	res       *Result
+	limit     int
+	voids     int
+	lookups   int
+	voidCount int
+	trace     []Step
+	// stack of include domains, outermost first, for Result.Via
+	via []string
+}
+
+func (e *evaluation) step(depth int, domain, term, note string, match bool) {
+	e.trace = append(e.trace, Step{Depth: depth, Domain: TrimDot(domain), Term: term, Note: note, Match: match})
+}
+
+// lookup asks the resolver once per name and type per evaluation.
+func (e *evaluation) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) {
+	k := memoKey{name, t}
+	if m, ok := e.memo[k]; ok {
+		return m.ans, m.err
+	}
+	a, err := e.c.Resolver.Lookup(e.ctx, name, t)
+	if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
+		err = fmt.Errorf("%w: %w", ErrDNS, err)
+	}
+	e.memo[k] = memoEntry{a, err}
+	return a, err
+}
+
+// countVoid counts a void lookup and reports whether the limit is passed.
+func (e *evaluation) countVoid(a *dnsrec.Answer) error {
+	if a != nil && !a.Void() {
+		return nil
+	}
+	e.voidCount++
+	if e.voidCount > e.voids {
+		return fmt.Errorf("%w: %d lookups found nothing (limit %d)", ErrTooManyVoidLookups, e.voidCount, e.voids)
+	}
+	return nil
+}
+
+// fetchRecord finds and parses the SPF record of domain (Sections 4.4 and
+// 4.5). A nil record with a nil error means none.
+func (e *evaluation) fetchRecord(domain string) (*Record, error) {
+	a, err := e.lookup(domain, dnsrec.TypeTXT)
+	if err != nil {
+		return nil, err
+	}
+	var found []string
+	for _, txt := range a.TXT() {
+		if v := dnsrec.JoinTXT(txt); IsSPF(v) {
+			found = append(found, v)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, nil
+	case 1:
+		return Parse(found[0])
+	}
+	return nil, fmt.Errorf("%w: %s publishes %d", ErrMultipleRecords, TrimDot(domain), len(found))
+}
+
+// checkHost evaluates the record of domain (canonical) at a nesting depth.
+func (e *evaluation) checkHost(domain string, depth int) outcome {
+	if depth > maxDepth {
+		return e.fail(depth, domain, PermError, fmt.Errorf("%w: includes nested more than %d deep", ErrTooManyLookups, maxDepth))
+	}
+	rec, err := e.fetchRecord(domain)
+	switch {
+	case errors.Is(err, dnsrec.ErrTemporary):
+		return e.fail(depth, domain, TempError, err)
+	case err != nil:
+		return e.fail(depth, domain, PermError, err)
+	case rec == nil:
+		e.step(depth, domain, "", "no SPF record", false)
+		return outcome{status: None, err: fmt.Errorf("%w at %s", ErrNoRecord, TrimDot(domain))}
+	}
+	if depth == 0 {
+		e.res.Record = rec.Text()
+	}
+	e.step(depth, domain, "", fmt.Sprintf("record %q", rec.Text()), false)
+	e.env.domain = TrimDot(domain)
+
+	for _, t := range rec.Terms {
+		if t.IsModifier() {
+			continue
+		}
+		if t.queriesDNS() {
+			e.lookups++
+			if e.lookups > e.limit {
+				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, t, e.lookups, e.limit))
+			}
+		}
+		match, o := e.mechanism(t, domain, depth)
+		e.env.domain = TrimDot(domain) // restore after an include
+		if o != nil {
+			return *o
+		}
+		if !match {
+			continue
+		}
+		st := t.Qualifier.Status()
+		e.step(depth, domain, t.String(), "matches: "+string(st), true)
+		if depth == 0 || e.res.Term == "" {
+			e.res.Term, e.res.TermDomain = t.String(), TrimDot(domain)
+		}
+		out := outcome{status: st}
+		if st == Fail {
+			out.explanation = e.explain(rec, domain)
+		}
+		return out
+	}
+
+	if rec.All() < 0 {
+		if red, i := rec.Modifier(ModRedirect); i >= 0 {
+			e.lookups++
+			if e.lookups > e.limit {
+				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, red, e.lookups, e.limit))
+			}
+			target, err := e.expandDomain(red.Domain)
+			if err != nil {
+				return e.fail(depth, domain, PermError, err)
+			}
+			e.step(depth, domain, red.String(), "nothing matched: the record of "+TrimDot(target)+" decides", false)
+			o := e.checkHost(target, depth+1)
+			if o.status == None {
+				return e.fail(depth, domain, PermError, fmt.Errorf("%w: redirect=%s", ErrIncludeNone, TrimDot(target)))
+			}
+			return o
+		}
+	}
+	e.step(depth, domain, "", "nothing matched: neutral", false)
+	return outcome{status: Neutral}
+}
+
+func (e *evaluation) fail(depth int, domain string, st Status, err error) outcome {
+	e.step(depth, domain, "", fmt.Sprintf("%s: %v", st, err), false)
+	return outcome{status: st, err: err}
+}
+
+// mechanism evaluates one mechanism. A non-nil outcome ends the evaluation
+// (temperror, permerror).
+func (e *evaluation) mechanism(t Term, domain string, depth int) (bool, *outcome) {
+	errOut := func(err error) (bool, *outcome) {
+		st := PermError
+		if errors.Is(err, dnsrec.ErrTemporary) {
+			st = TempError
+		}
+		o := e.fail(depth, domain, st, fmt.Errorf("%s: %w", t, err))
+		return false, &o
+	}
+	noMatch := func(note string) (bool, *outcome) {
+		e.step(depth, domain, t.String(), note, false)
+		return false, nil
+	}
+	switch t.Mechanism {
+	case MechAll:
+		return true, nil
+	case MechIP4, MechIP6:
+		if (t.Mechanism == MechIP4) != e.ip.Is4() {
+			return noMatch("not the sender's address family")
+		}
+		if t.Net.Contains(e.ip) {
+			return true, nil
+		}
+		return noMatch("does not contain " + e.ip.String())
+	case MechInclude:
+		target, err := e.expandDomain(t.Domain)
+		if err != nil {
+			return errOut(err)
+		}
+		e.via = append(e.via, TrimDot(target))
+		o := e.checkHost(target, depth+1)
+		e.via = e.via[:len(e.via)-1]
+		switch o.status {
+		case Pass:
+			if depth == 0 {
+				e.res.Via = append([]string{TrimDot(target)}, e.res.Via...)
+			} else {
+				e.res.Via = append([]string{TrimDot(target)}, e.res.Via...)
+			}
+			return true, nil
+		case Fail, SoftFail, Neutral:
+			e.res.Term, e.res.TermDomain, e.res.Via = "", "", nil
+			return noMatch(TrimDot(target) + " gave " + string(o.status) + ": no match")
+		case None:
+			return errOut(fmt.Errorf("%w: %s", ErrIncludeNone, TrimDot(target)))
+		default:
+			return false, &o
+		}
+	case MechA:
+		name, err := e.targetDomain(t, domain)
+		if err != nil {
+			return errOut(err)
+		}
+		ips, err := e.addrs(name, true)
+		if err != nil {
+			return errOut(err)
+		}
+		if e.containsIP(ips, t) {
+			return true, nil
+		}
+		return noMatch(fmt.Sprintf("%s has %d %s, none matching", TrimDot(name), len(ips), plural(len(ips), "address", "addresses")))
+	case MechMX:
+		name, err := e.targetDomain(t, domain)
+		if err != nil {
+			return errOut(err)
+		}
+		a, err := e.lookup(name, dnsrec.TypeMX)
+		if err != nil {
+			return errOut(err)
+		}
+		if err := e.countVoid(a); err != nil {
+			return errOut(err)
+		}
+		mxs := a.MX()
+		if len(mxs) > maxMXHosts {
+			return errOut(fmt.Errorf("%w: %s has %d (limit %d)", ErrTooManyMX, TrimDot(name), len(mxs), maxMXHosts))
+		}
+		for _, mx := range mxs {
+			if mx.Host == "." { // null MX (RFC 7505)
+				continue
+			}
+			ips, err := e.addrs(mx.Host, false)
+			if err != nil {
+				return errOut(err)
+			}
+			if e.containsIP(ips, t) {
+				return true, nil
+			}
+		}
+		return noMatch(fmt.Sprintf("none of the %d mail exchanges of %s has %s", len(mxs), TrimDot(name), e.ip))
+	case MechPTR:
+		name, err := e.targetDomain(t, domain)
+		if err != nil {
+			return errOut(err)
+		}
+		for _, n := range e.validatedNames() {
+			if dnsrec.IsSubdomain(n, name) {
+				return true, nil
+			}
+		}
+		return noMatch("no validated reverse name of " + e.ip.String() + " under " + TrimDot(name))
+	case MechExists:
+		name, err := e.expandDomain(t.Domain)
+		if err != nil {
+			return errOut(err)
+		}
+		a, err := e.lookup(name, dnsrec.TypeA)
+		if err != nil {
+			return errOut(err)
+		}
+		if err := e.countVoid(a); err != nil {
+			return errOut(err)
+		}
+		if !a.Void() {
+			return true, nil
+		}
+		return noMatch(TrimDot(name) + " has no A record")
+	}
+	return false, nil
+}
+
+// targetDomain is the domain of a, mx and ptr: the expanded domain-spec, or
+// the current domain.
+func (e *evaluation) targetDomain(t Term, domain string) (string, error) {
+	if t.Domain == "" {
+		return domain, nil
+	}
+	return e.expandDomain(t.Domain)
+}
+
+// expandDomain expands a domain-spec and makes it a canonical name,
+// shortened from the left to 253 bytes (Section 7.3).
+func (e *evaluation) expandDomain(spec string) (string, error) {
+	s, _, err := expandMacros(spec, &e.env, false)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrSyntax, err)
+	}
+	s = strings.TrimSuffix(s, ".")
+	for len(s) > maxDomainLen {
+		i := strings.IndexByte(s, '.')
+		if i < 0 {
+			break
+		}
+		s = s[i+1:]
+	}
+	name, err := dnsrec.CanonicalName(s)
+	if err != nil {
+		return "", fmt.Errorf("%w: %q expands to %q: %w", ErrInvalidDomain, spec, s, err)
+	}
+	return name, nil
+}
+
+// addrs looks up the addresses of name in the sender's family. For a and
+// exists (countVoid) a lookup that finds nothing counts as void.
+func (e *evaluation) addrs(name string, countVoid bool) ([]netip.Addr, error) {
+	t := dnsrec.TypeA
+	if !e.ip.Is4() {
+		t = dnsrec.TypeAAAA
+	}
+	a, err := e.lookup(name, t)
+	if err != nil {
+		return nil, err
+	}
+	if countVoid {
+		if err := e.countVoid(a); err != nil {
+			return nil, err
+		}
+	}
+	return a.Addrs(), nil
+}
+
+func (e *evaluation) containsIP(ips []netip.Addr, t Term) bool {
+	bits := t.CIDR4
+	if !e.ip.Is4() {
+		bits = t.CIDR6
+	}
+	if bits < 0 {
+		bits = e.ip.BitLen()
+	}
+	for _, ip := range ips {
+		if ip.Is4() != e.ip.Is4() {
+			continue
+		}
+		p, err := ip.Prefix(bits)
+		if err == nil && p.Contains(e.ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// validatedNames returns the sender's reverse names that resolve back to its
+// address (Section 5.5), considering at most 10 PTR names. DNS errors make
+// a name (or all, for the PTR lookup) count as not validated.
+func (e *evaluation) validatedNames() []string {
+	a, err := e.lookup(reverseName(e.ip), dnsrec.TypePTR)
+	if err != nil {
+		return nil
+	}
+	names := a.Targets()
+	if len(names) > maxPTRNames {
+		names = names[:maxPTRNames]
+	}
+	var out []string
+	for _, n := range names {
+		ips, err := e.addrs(n, false)
+		if err != nil {
+			continue
+		}
+		for _, ip := range ips {
+			if ip == e.ip {
+				out = append(out, n)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// validatedName is the %{p} macro: a validated reverse name of the sender,
+// preferring the current domain and its subdomains, else "unknown".
+func (e *evaluation) validatedName() string {
+	names := e.validatedNames()
+	domain := strings.ToLower(e.env.domain) + "."
+	for _, n := range names {
+		if n == domain {
+			return TrimDot(n)
+		}
+	}
+	for _, n := range names {
+		if dnsrec.IsSubdomain(n, domain) {
+			return TrimDot(n)
+		}
+	}
+	if len(names) > 0 {
+		return TrimDot(names[0])
+	}
+	return "unknown"
+}
+
+// explain computes the exp= explanation of rec (Section 6.2): any problem
+// means no explanation, and the default one is used.
+func (e *evaluation) explain(rec *Record, domain string) string {
+	exp, i := rec.Modifier(ModExp)
+	if i < 0 {
+		return ""
+	}
+	target, err := e.expandDomain(exp.Domain)
+	if err != nil {
+		return ""
+	}
+	a, err := e.lookup(target, dnsrec.TypeTXT)
+	if err != nil || len(a.Records) != 1 {
+		return ""
+	}
+	text, _, err := expandMacros(a.Records[0].Value(), &e.env, true)
+	if err != nil {
+		return ""
+	}
+	return text
+}
+
+// reverseName is the in-addr.arpa or ip6.arpa name of ip.
+func reverseName(ip netip.Addr) string {
+	if ip.Is4() {
+		b := ip.As4()
+		return fmt.Sprintf("%d.%d.%d.%d.in-addr.arpa.", b[3], b[2], b[1], b[0])
+	}
+	d := dottedIP(ip)
+	var r strings.Builder
+	for i := len(d) - 1; i >= 0; i -= 2 {
+		r.WriteByte(d[i])
+		r.WriteByte('.')
+	}
+	return strings.ToLower(r.String()) + "ip6.arpa."
+}
+
+// TrimDot returns a name without its trailing dot.
+func TrimDot(name string) string { return dnsrec.TrimDot(name) }
+
+func cutLast(s, sep string) (before, after string, found bool) {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[:i], s[i+len(sep):], true
+	}
+	return s, "", false
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

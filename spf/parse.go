@@ -1,0 +1,291 @@
+package spf
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// Parse parses an SPF record (RFC 7208, Section 12). Text that is not an SPF
+// record at all gives an error wrapping [ErrNotSPF]; a broken SPF record one
+// wrapping [ErrSyntax]. Both are [*ParseError] values with the offset, and a
+// hint when the text has characters pasted by mistake.
+//
+// Parse is strict: a syntax error anywhere makes the whole record unusable,
+// as check_host() requires (RFC 7208, Section 4.6).
+func Parse(s string) (*Record, error) {
+	if !IsSPF(s) {
+		e := &ParseError{Input: s, Reason: `does not start with "v=spf1"`, kind: ErrNotSPF}
+		explainNotSPF(e)
+		return nil, e
+	}
+	r := &Record{text: s, pos: []int{}}
+	seen := map[string]int{}
+	for i := 6; i < len(s); {
+		if s[i] == ' ' {
+			i++
+			continue
+		}
+		end := strings.IndexByte(s[i:], ' ')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += i
+		}
+		raw := s[i:end]
+		t, off, reason := parseTerm(raw)
+		if reason != "" {
+			e := &ParseError{Input: s, Offset: i + off, Term: raw, Reason: reason, kind: ErrSyntax}
+			explainSyntax(e)
+			return nil, e
+		}
+		if t.Modifier == ModRedirect || t.Modifier == ModExp {
+			if _, dup := seen[t.Modifier]; dup {
+				return nil, &ParseError{Input: s, Offset: i, Term: raw, kind: ErrSyntax,
+					Reason: fmt.Sprintf("%q appears twice; it may appear at most once", t.Modifier+"=")}
+			}
+			seen[t.Modifier] = i
+		}
+		r.Terms = append(r.Terms, t)
+		r.pos = append(r.pos, i)
+		i = end
+	}
+	return r, nil
+}
+
+// MustParse is Parse for tests and examples: it panics on an error.
+func MustParse(s string) *Record {
+	r, err := Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// IsSPF reports whether a TXT value is an SPF record: it starts with
+// "v=spf1" (in any case) followed by a space or the end (RFC 7208,
+// Section 4.5).
+func IsSPF(s string) bool {
+	return len(s) >= 6 && strings.EqualFold(s[:6], "v=spf1") && (len(s) == 6 || s[6] == ' ')
+}
+
+// parseTerm parses one term. On error it returns the offset within the term
+// and the reason.
+func parseTerm(raw string) (Term, int, string) {
+	t := Term{CIDR4: -1, CIDR6: -1}
+	// A modifier: name "=" ...; a name starts with a letter.
+	n := 0
+	for n < len(raw) && isNameChar(raw[n], n == 0) {
+		n++
+	}
+	if n > 0 && n < len(raw) && raw[n] == '=' {
+		t.Modifier = raw[:n]
+		value := raw[n+1:]
+		switch lower := strings.ToLower(t.Modifier); lower {
+		case ModRedirect, ModExp:
+			t.Modifier = lower
+			if value == "" {
+				return t, n + 1, fmt.Sprintf("%q needs a domain", lower+"=")
+			}
+			if off, reason := checkDomainSpec(value); reason != "" {
+				return t, n + 1 + off, reason
+			}
+			t.Domain = value
+		default:
+			if _, _, err := expandMacros(value, nil, false); err != nil {
+				me := err.(*macroError)
+				return t, n + 1 + me.offset, "modifier " + t.Modifier + ": " + me.reason
+			}
+			t.Value = value
+		}
+		return t, 0, ""
+	}
+
+	i := 0
+	if i < len(raw) && strings.IndexByte("+-~?", raw[i]) >= 0 {
+		t.Qualifier = Qualifier(raw[i : i+1])
+		i++
+	}
+	start := i
+	for i < len(raw) && raw[i] != ':' && raw[i] != '/' {
+		i++
+	}
+	name := strings.ToLower(raw[start:i])
+	rest := raw[i:]
+	switch m := Mechanism(name); m {
+	case MechAll:
+		t.Mechanism = m
+		if rest != "" {
+			return t, i, `"all" takes no domain or prefix length`
+		}
+	case MechInclude, MechExists:
+		t.Mechanism = m
+		if !strings.HasPrefix(rest, ":") || len(rest) == 1 {
+			return t, i, fmt.Sprintf("%q needs a domain: %s:example.com", name, name)
+		}
+		if off, reason := checkDomainSpec(rest[1:]); reason != "" {
+			return t, i + 1 + off, reason
+		}
+		t.Domain = rest[1:]
+	case MechPTR:
+		t.Mechanism = m
+		if rest == "" {
+			break
+		}
+		if rest[0] != ':' || len(rest) == 1 {
+			return t, i, `"ptr" takes an optional domain and no prefix length`
+		}
+		if off, reason := checkDomainSpec(rest[1:]); reason != "" {
+			return t, i + 1 + off, reason
+		}
+		t.Domain = rest[1:]
+	case MechA, MechMX:
+		t.Mechanism = m
+		spec, c4, c6, off, reason := splitDualCIDR(rest)
+		if reason != "" {
+			return t, i + off, reason
+		}
+		t.CIDR4, t.CIDR6 = c4, c6
+		if spec == "" {
+			break
+		}
+		if spec[0] != ':' || len(spec) == 1 {
+			return t, i, fmt.Sprintf("expected \":\" and a domain after %q", name)
+		}
+		if off, reason := checkDomainSpec(spec[1:]); reason != "" {
+			return t, i + 1 + off, reason
+		}
+		t.Domain = spec[1:]
+	case MechIP4, MechIP6:
+		t.Mechanism = m
+		if !strings.HasPrefix(rest, ":") {
+			return t, i, fmt.Sprintf("%q needs an address: %s:%s", name, name, map[Mechanism]string{MechIP4: "192.0.2.1", MechIP6: "2001:db8::1"}[m])
+		}
+		addrText, cidr, hasCIDR := strings.Cut(rest[1:], "/")
+		addr, err := netip.ParseAddr(addrText)
+		switch {
+		case err != nil || addr.Zone() != "":
+			return t, i + 1, fmt.Sprintf("%q is not an IP address", addrText)
+		case m == MechIP4 && !addr.Is4():
+			return t, i + 1, fmt.Sprintf("%q is not an IPv4 address; use ip6: for IPv6", addrText)
+		case m == MechIP6 && !addr.Is6():
+			return t, i + 1, fmt.Sprintf("%q is not an IPv6 address; use ip4: for IPv4", addrText)
+		}
+		bits := addr.BitLen()
+		if hasCIDR {
+			v, ok := parseCIDR(cidr, bits)
+			if !ok {
+				return t, i + 1 + len(addrText), fmt.Sprintf("prefix length %q must be a number from 0 to %d", "/"+cidr, bits)
+			}
+			bits = v
+			if m == MechIP4 {
+				t.CIDR4 = v
+			} else {
+				t.CIDR6 = v
+			}
+		}
+		t.Net = netip.PrefixFrom(addr, bits)
+	default:
+		if name == "" {
+			return t, start, "a qualifier must be followed by a mechanism"
+		}
+		return t, start, fmt.Sprintf("unknown mechanism %q", raw[start:i])
+	}
+	return t, 0, ""
+}
+
+func isNameChar(c byte, first bool) bool {
+	alpha := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+	if first {
+		return alpha
+	}
+	return alpha || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.'
+}
+
+// splitDualCIDR splits "[:domain][/n][//m]" into the domain part and the two
+// prefix lengths (-1 when absent).
+func splitDualCIDR(rest string) (spec string, c4, c6, off int, reason string) {
+	c4, c6 = -1, -1
+	spec = rest
+	if i := strings.LastIndex(spec, "//"); i >= 0 && isDigits(spec[i+2:]) {
+		v, ok := parseCIDR(spec[i+2:], 128)
+		if !ok {
+			return "", 0, 0, i, fmt.Sprintf("IPv6 prefix length %q must be a number from 0 to 128", spec[i:])
+		}
+		c6 = v
+		spec = spec[:i]
+	}
+	if i := strings.LastIndexByte(spec, '/'); i >= 0 && isDigits(spec[i+1:]) {
+		v, ok := parseCIDR(spec[i+1:], 32)
+		if !ok {
+			return "", 0, 0, i, fmt.Sprintf("IPv4 prefix length %q must be a number from 0 to 32", spec[i:])
+		}
+		c4 = v
+		spec = spec[:i]
+	}
+	return spec, c4, c6, 0, ""
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseCIDR reads a prefix length: digits with no leading zero, at most max.
+func parseCIDR(s string, max int) (int, bool) {
+	if !isDigits(s) || (len(s) > 1 && s[0] == '0') || len(s) > 3 {
+		return 0, false
+	}
+	v, _ := strconv.Atoi(s)
+	return v, v <= max
+}
+
+// checkDomainSpec checks a domain-spec: a valid macro-string that ends in a
+// macro or in "." and a top label that is not all digits (RFC 7208,
+// Section 7.1). It returns the offset and the reason when it is not.
+func checkDomainSpec(s string) (int, string) {
+	_, lastMacro, err := expandMacros(s, nil, false)
+	if err != nil {
+		me := err.(*macroError)
+		return me.offset, me.reason
+	}
+	if lastMacro == len(s) {
+		return 0, ""
+	}
+	tail := strings.TrimSuffix(s[lastMacro:], ".")
+	dot := strings.LastIndexByte(tail, '.')
+	if dot < 0 {
+		return 0, fmt.Sprintf("%q is not a fully qualified domain name", s)
+	}
+	if !isTopLabel(tail[dot+1:]) {
+		return lastMacro + dot + 1, fmt.Sprintf("%q does not end in a valid top-level label", s)
+	}
+	return 0, ""
+}
+
+// isTopLabel: letters, digits and inner hyphens, not all digits.
+func isTopLabel(l string) bool {
+	if l == "" || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	digitsOnly := true
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '-':
+			digitsOnly = false
+		case '0' <= c && c <= '9':
+		default:
+			return false
+		}
+	}
+	return !digitsOnly
+}
