@@ -189,7 +189,7 @@ func TestRFC7208Suite(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("rfc7208 via %s: %d passed, %d failed of %d", via, passed, total-passed, total)
+			t.Logf("rfc7208 via %s: %d passed, %d failed of %d %v", via, passed, total-passed, total, failed)
 			fmt.Printf("rfc7208 (%s): %d passed, %d failed\n", via, passed, total-passed)
 			if total != 203 {
 				t.Errorf("the suite has %d tests; expected 203", total)

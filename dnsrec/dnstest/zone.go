@@ -311,4 +311,3 @@ func (z *Zone) soaFor(name string) dns.RR {
 		cur = cur[i:]
 	}
 }
-
