@@ -3,6 +3,7 @@ module github.com/domainauth/domainauth
 go 1.25.0
 
 require (
+	github.com/emersion/go-msgauth v0.7.0
 	github.com/miekg/dns v1.1.73
 	go.yaml.in/yaml/v3 v3.0.4
 	golang.org/x/net v0.57.0

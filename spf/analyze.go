@@ -1,0 +1,324 @@
+package spf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
+)
+
+// maxAnalyzeRecords bounds the records an analysis fetches, so that a
+// hostile tree of includes cannot make it run long.
+const maxAnalyzeRecords = 100
+
+// Analysis is the lookup budget of a domain's SPF record, independent of any
+// sender address: what each term costs of the 10 DNS-querying terms that
+// RFC 7208, Section 4.6.4 allows, followed through every include and
+// redirect.
+type Analysis struct {
+	Domain string
+	Root   *Node
+	// Lookups is the total of DNS-querying terms a receiver evaluates when
+	// no term matches early (the worst case, which is what receivers hit for
+	// forged mail).
+	Lookups int
+	// VoidLookups counts a, mx and exists terms (and includes) whose names
+	// return nothing.
+	VoidLookups int
+	// Findings: over the limits, loops, includes with no record, DNS errors,
+	// terms that depend on the sender.
+	Findings []dnsrec.Finding
+}
+
+// Node is one record in the include tree.
+type Node struct {
+	Domain string // canonical, without the trailing dot
+	Term   string // the include: or redirect= that led here; "" for the root
+	Record string // the SPF record, "" when none was found
+	// Cost is what this record's own terms cost; Total adds its children.
+	Cost, Total int
+	// Terms lists the record's DNS-querying terms with what each costs.
+	Terms    []TermCost
+	Children []*Node
+	Err      error // why the record could not be read or parsed
+}
+
+// Analyze walks the SPF record of domain and its includes and redirects
+// through r, counting lookups without evaluating any address. Every name
+// and type is asked once; the walk is bounded and loop-safe.
+func Analyze(ctx context.Context, r dnsrec.Resolver, domain string) (*Analysis, error) {
+	return analyze(ctx, r, domain, nil)
+}
+
+// AnalyzeRecord is Analyze for a record not yet published: record is taken
+// as the SPF record of domain, and its includes are looked up through r.
+// Use it to see what an edit would cost before proposing it.
+func AnalyzeRecord(ctx context.Context, r dnsrec.Resolver, domain, record string) (*Analysis, error) {
+	if _, err := Parse(record); err != nil {
+		return nil, err
+	}
+	return analyze(ctx, r, domain, &record)
+}
+
+func analyze(ctx context.Context, r dnsrec.Resolver, domain string, record *string) (*Analysis, error) {
+	name, err := dnsrec.CanonicalName(domain)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidDomain, err)
+	}
+	w := &walker{ctx: ctx, r: r, memo: map[memoKey]memoEntry{}, root: record}
+	a := &Analysis{Domain: TrimDot(name)}
+	a.Root = w.walk(name, "", nil)
+	if w.tempErr != nil {
+		return nil, w.tempErr
+	}
+	a.Lookups, a.VoidLookups = a.Root.Total, w.voids
+	a.Findings = w.findings
+	if a.Lookups > DefaultMaxLookups {
+		a.Findings = append(a.Findings, dnsrec.Finding{Code: CodeTooManyLookups, Severity: dnsrec.SeverityError, Name: name, Offset: -1,
+			Message: fmt.Sprintf("evaluating the record takes %d DNS-querying terms, over the limit of %d: receivers give permerror for mail that does not match early. Most expensive: %s",
+				a.Lookups, DefaultMaxLookups, a.costliest(3)),
+			Fix: "remove includes of services you no longer use, replace a and mx terms with ip4:/ip6:, or ask the costliest provider for a flatter include"})
+	}
+	if a.VoidLookups > DefaultMaxVoidLookups {
+		a.Findings = append(a.Findings, dnsrec.Finding{Code: CodeVoidLookups, Severity: dnsrec.SeverityError, Name: name, Offset: -1,
+			Message: fmt.Sprintf("%d terms name domains that return nothing, over the limit of %d: receivers give permerror", a.VoidLookups, DefaultMaxVoidLookups),
+			Fix:     "remove the terms whose domains no longer exist"})
+	}
+	return a, nil
+}
+
+// costliest names the n includes with the highest totals.
+func (a *Analysis) costliest(n int) string {
+	var all []*Node
+	var visit func(*Node)
+	visit = func(nd *Node) {
+		for _, c := range nd.Children {
+			all = append(all, c)
+			visit(c)
+		}
+	}
+	visit(a.Root)
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Total > all[j].Total })
+	var parts []string
+	for _, nd := range all[:min(n, len(all))] {
+		parts = append(parts, fmt.Sprintf("%s (%d)", nd.Term, nd.Total))
+	}
+	if len(parts) == 0 {
+		return "the record's own terms"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// String renders the tree with the cost of each include:
+//
+//	example.com: 4 lookups (1 own)
+//	  include:_spf.example.net: 3 lookups (3 own)
+func (a *Analysis) String() string {
+	var b strings.Builder
+	var visit func(nd *Node, depth int)
+	visit = func(nd *Node, depth int) {
+		b.WriteString(strings.Repeat("  ", depth))
+		label := nd.Domain
+		if nd.Term != "" {
+			label = nd.Term
+		}
+		fmt.Fprintf(&b, "%s: %d %s (%d own)", label, nd.Total, plural(nd.Total, "lookup", "lookups"), nd.Cost)
+		if nd.Err != nil {
+			fmt.Fprintf(&b, ": %v", nd.Err)
+		}
+		b.WriteByte('\n')
+		for _, c := range nd.Children {
+			visit(c, depth+1)
+		}
+	}
+	visit(a.Root, 0)
+	fmt.Fprintf(&b, "total: %d of %d DNS-querying terms, %d void %s\n", a.Lookups, DefaultMaxLookups, a.VoidLookups, plural(a.VoidLookups, "lookup", "lookups"))
+	return b.String()
+}
+
+// TermCost is what one DNS-querying term costs.
+type TermCost struct {
+	Term string
+	// Cost is 1 for a, mx, ptr and exists, and 1 plus the target's total for
+	// include and redirect.
+	Cost int
+	// MXHosts is, for mx, the number of MX records found (at most 10 allowed).
+	MXHosts int
+	// Void: the term's name returned nothing.
+	Void bool
+}
+
+type walker struct {
+	ctx      context.Context
+	r        dnsrec.Resolver
+	memo     map[memoKey]memoEntry
+	records  int
+	voids    int
+	findings []dnsrec.Finding
+	tempErr  error
+	root     *string // the root's record, when given rather than looked up
+}
+
+func (w *walker) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) {
+	k := memoKey{name, t}
+	if m, ok := w.memo[k]; ok {
+		return m.ans, m.err
+	}
+	a, err := w.r.Lookup(w.ctx, name, t)
+	w.memo[k] = memoEntry{a, err}
+	if err != nil && errors.Is(err, dnsrec.ErrTemporary) && w.tempErr == nil {
+		w.tempErr = fmt.Errorf("%w: %w", ErrDNS, err)
+	}
+	return a, err
+}
+
+func (w *walker) add(f dnsrec.Finding) {
+	f.Offset = -1
+	w.findings = append(w.findings, f)
+}
+
+// walk analyzes the record at name; path holds the domains above it.
+func (w *walker) walk(name, via string, path []string) *Node {
+	nd := &Node{Domain: TrimDot(name), Term: via}
+	w.records++
+	if w.records > maxAnalyzeRecords {
+		nd.Err = fmt.Errorf("not followed: more than %d records in the tree", maxAnalyzeRecords)
+		return nd
+	}
+	var texts []string
+	a := &dnsrec.Answer{}
+	if w.root != nil && len(path) == 0 {
+		texts = []string{*w.root}
+	} else {
+		var err error
+		if a, err = w.lookup(name, dnsrec.TypeTXT); err != nil {
+			nd.Err = err
+			return nd
+		}
+		for _, txt := range a.TXT() {
+			if v := dnsrec.JoinTXT(txt); IsSPF(v) {
+				texts = append(texts, v)
+			}
+		}
+	}
+	switch {
+	case len(texts) == 0:
+		nd.Err = fmt.Errorf("%w at %s", ErrNoRecord, nd.Domain)
+		if via != "" {
+			w.add(dnsrec.Finding{Code: CodeIncludeNone, Severity: dnsrec.SeverityError, Name: path[len(path)-1], Subject: via,
+				Message: fmt.Sprintf("%s names %s, which has no SPF record: receivers give permerror when they reach it", via, nd.Domain),
+				Fix:     "remove the term, or correct the domain name"})
+			if a.Void() {
+				w.voids++
+			}
+		}
+		return nd
+	case len(texts) > 1:
+		nd.Err = fmt.Errorf("%w: %s publishes %d", ErrMultipleRecords, nd.Domain, len(texts))
+		w.add(dnsrec.Finding{Code: CodeMultiple, Severity: dnsrec.SeverityError, Name: name,
+			Message: fmt.Sprintf("%s publishes %d SPF records: receivers give permerror", nd.Domain, len(texts)),
+			Fix:     "merge them into one record"})
+		return nd
+	}
+	nd.Record = texts[0]
+	rec, err := Parse(texts[0])
+	if err != nil {
+		nd.Err = err
+		w.add(dnsrec.Finding{Code: CodeSyntax, Severity: dnsrec.SeverityError, Name: name, Message: err.Error(),
+			Fix: "correct the record at " + nd.Domain})
+		return nd
+	}
+	path = append(path, name)
+	follow := func(t Term) int {
+		if strings.Contains(t.Domain, "%") {
+			w.add(dnsrec.Finding{Code: CodeMacroNotFollowed, Severity: dnsrec.SeverityInfo, Name: name, Subject: t.String(),
+				Message: "the domain depends on the sender (macros), so its cost is counted as one lookup but its record is not followed"})
+			return 0
+		}
+		target, err := dnsrec.CanonicalName(t.Domain)
+		if err != nil {
+			return 0
+		}
+		for _, p := range path {
+			if p == target {
+				w.add(dnsrec.Finding{Code: CodeIncludeLoop, Severity: dnsrec.SeverityError, Name: name, Subject: t.String(),
+					Message: fmt.Sprintf("%s leads back to %s, which is already being evaluated: receivers run out of lookups and give permerror", t, TrimDot(target)),
+					Fix:     "remove the term that closes the loop"})
+				return 0
+			}
+		}
+		c := w.walk(target, t.String(), path)
+		nd.Children = append(nd.Children, c)
+		nd.Total += c.Total
+		return c.Total
+	}
+	for _, t := range rec.Terms {
+		if !t.queriesDNS() || t.Modifier == ModRedirect {
+			continue
+		}
+		nd.Cost++
+		nd.Total++
+		tc := TermCost{Term: t.String(), Cost: 1}
+		switch t.Mechanism {
+		case MechInclude:
+			tc.Cost += follow(t)
+		case MechA, MechMX, MechExists:
+			tc.Void, tc.MXHosts = w.countVoid(t, name)
+		}
+		nd.Terms = append(nd.Terms, tc)
+	}
+	if red, i := rec.Modifier(ModRedirect); i >= 0 && rec.All() < 0 {
+		nd.Cost++
+		nd.Total++
+		nd.Terms = append(nd.Terms, TermCost{Term: red.String(), Cost: 1 + follow(red)})
+	}
+	return nd
+}
+
+// countVoid asks whether the name of an a, mx or exists term has records,
+// and counts MX hosts; names with macros are skipped.
+func (w *walker) countVoid(t Term, current string) (void bool, mxHosts int) {
+	name := current
+	if t.Domain != "" {
+		if strings.Contains(t.Domain, "%") {
+			return false, 0
+		}
+		var err error
+		if name, err = dnsrec.CanonicalName(t.Domain); err != nil {
+			return false, 0
+		}
+	}
+	typ := dnsrec.TypeA
+	if t.Mechanism == MechMX {
+		typ = dnsrec.TypeMX
+	}
+	a, err := w.lookup(name, typ)
+	if err != nil {
+		return false, 0
+	}
+	if t.Mechanism == MechA && a.Void() {
+		// A domain with only IPv6 addresses is not void for a.
+		if a6, err := w.lookup(name, dnsrec.TypeAAAA); err == nil && !a6.Void() {
+			return false, 0
+		}
+	}
+	if a.Void() {
+		w.voids++
+		w.add(dnsrec.Finding{Code: CodeVoidLookups, Severity: dnsrec.SeverityWarning, Name: current, Subject: t.String(),
+			Message: fmt.Sprintf("%s returns nothing: it matches no host and counts as a void lookup (receivers allow 2)", TrimDot(name)),
+			Fix:     "remove the term if the name is no longer used"})
+		return true, 0
+	}
+	if t.Mechanism == MechMX {
+		mxHosts = len(a.MX())
+		if n := mxHosts; n > maxMXHosts {
+			w.add(dnsrec.Finding{Code: CodeTooManyMX, Severity: dnsrec.SeverityError, Name: current, Subject: t.String(),
+				Message: fmt.Sprintf("%s has %d MX records; an mx term may look at most 10, so receivers give permerror", TrimDot(name), n),
+				Fix:     "list the sending hosts with ip4:/ip6: instead of mx"})
+		}
+	}
+	return false, mxHosts
+}

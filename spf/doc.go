@@ -1,0 +1,63 @@
+// Package spf implements the Sender Policy Framework (RFC 7208): parsing,
+// printing, linting and editing SPF records, a static analysis of their DNS
+// lookup budget, and the check_host() evaluation with a trace that explains
+// its result in words.
+//
+// # Records
+//
+// [Parse] reads a record into a [Record] of [Term] values (RFC 7208,
+// Section 12): mechanisms with their [Qualifier], domain-spec (macros kept
+// as written) and dual CIDR lengths; ip4 and ip6 networks as
+// [net/netip.Prefix]; redirect=, exp= and unknown modifiers, kept.
+// [Record.String] prints the canonical form, and Parse of it gives an equal
+// record. Text that is not SPF at all ("v=spf10", a verification token)
+// gives an error wrapping [ErrNotSPF]; a broken SPF record one wrapping
+// [ErrSyntax]. Both are [*ParseError] values with the offset, and with a
+// hint and a corrected suggestion when a person pasted an en dash for a
+// hyphen, curly quotes, a non-breaking space, a line break, or the quotes
+// themselves.
+//
+// # Lint, edit, analyze
+//
+// [Lint] and [LintTXT] return [dnsrec.Finding] values with stable codes
+// (CodePlusAll, CodeNoAll, CodeMultiple, ...), each saying what is wrong,
+// why it matters and how to fix it.
+//
+// [Insert] adds a term before "all" keeping the rest as written; [Merge]
+// combines several records published at one name; [Authorize] plans the
+// whole change for a domain (create, insert, repair, merge, or nothing to
+// do) as dnsrec change instructions, and is a [dnsrec.Requirement].
+//
+// [Analyze] walks the include tree and counts, per term and per include,
+// the DNS-querying terms (include, a, mx, ptr, exists, redirect) against the
+// limit of 10, and the void lookups against the limit of 2 (RFC 7208,
+// Section 4.6.4). The A lookups for MX hosts do not count toward the 10;
+// exp= does not count; redirect= does.
+//
+// # Evaluate
+//
+// [Checker] evaluates check_host() (RFC 7208, Sections 4 to 8): all seven
+// results, macros (Section 7), exp= (Section 6.2), the lookup, void-lookup,
+// MX and PTR limits, temperror for DNS failures and permerror for broken
+// records. Every recursion is bounded: a redirect= to itself ends in
+// permerror, not a crash. No DNS question is asked twice in one check.
+// The [Result] carries a trace; [Result.Explain] renders it, and
+// [Result.ReceivedSPF] and [Result.AuthenticationResults] give header
+// fields.
+//
+// The implementation passes all 203 cases of the RFC 7208 test suite
+// (testdata/rfc7208-tests.yml), against the in-memory zone and against a
+// DNS server on loopback.
+//
+// # Leniency
+//
+// The parser is strict, as check_host() requires: a syntax error anywhere
+// makes the record a permerror. The deliberate leniencies are:
+//
+//   - the version and mechanism names are matched without regard to case,
+//     as RFC 7208, Section 4.5 and Section 12 allow;
+//   - %{i} of an IPv6 address expands to upper-case nibbles, as the test
+//     suite expects (the RFC's example uses lower case; DNS does not care);
+//   - a sender without a local part is completed with "postmaster"
+//     (Section 4.3).
+package spf

@@ -1,0 +1,170 @@
+package spf
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
+)
+
+// ErrMergeConflict: records cannot be merged without guessing (two
+// different redirect= or exp= values, or a redirect= that an all from
+// another record would cancel).
+var ErrMergeConflict = errors.New("spf: records conflict")
+
+// termText returns term i of r as written in the parsed text.
+func termText(r *Record, i int) string {
+	off := r.Offset(i)
+	if off < 0 {
+		return r.Terms[i].String()
+	}
+	t := r.Text()[off:]
+	if end := strings.IndexByte(t, ' '); end >= 0 {
+		t = t[:end]
+	}
+	return t
+}
+
+// sameTerm compares terms as receivers do: names without regard to case,
+// "+" the same as no qualifier.
+func termKey(t Term) string {
+	if t.Qualifier == QualifierPass {
+		t.Qualifier = QualifierNone
+	}
+	return strings.ToLower(t.String())
+}
+
+// Insert adds term (such as "include:spf.vendor.example" or
+// "ip4:192.0.2.25") to the SPF record text: before the all term, or before
+// redirect= when there is no all, or at the end. Everything else stays
+// exactly as written. When the record already has the same term (compared
+// as receivers do) it returns text unchanged and false.
+func Insert(text, term string) (string, bool, error) {
+	r, err := Parse(text)
+	if err != nil {
+		return "", false, err
+	}
+	t, off, reason := parseTerm(term)
+	if reason != "" || strings.ContainsRune(term, ' ') {
+		if reason == "" {
+			reason = "a term has no spaces"
+		}
+		return "", false, &ParseError{Input: term, Offset: off, Term: term, Reason: reason, kind: ErrSyntax}
+	}
+	if t.Mechanism == MechAll || t.IsModifier() {
+		return "", false, fmt.Errorf("%w: %q: only mechanisms that authorize hosts can be inserted", ErrSyntax, term)
+	}
+	key := termKey(t)
+	for _, have := range r.Terms {
+		if termKey(have) == key {
+			return text, false, nil
+		}
+	}
+	at := r.All()
+	if at < 0 {
+		_, at = r.Modifier(ModRedirect)
+	}
+	if at < 0 || r.Offset(at) < 0 {
+		return strings.TrimRight(text, " ") + " " + term, true, nil
+	}
+	off = r.Offset(at)
+	return text[:off] + term + " " + text[off:], true, nil
+}
+
+// Merge combines several SPF records published at one name into one: the
+// mechanisms of all of them in order, each once, as written; the strictest
+// all; the modifiers. It reports, and does not guess, what cannot be merged:
+// two different redirect= or exp= values, or a redirect= that another
+// record's all would cancel ([ErrMergeConflict], with findings saying which).
+func Merge(texts ...string) (string, []dnsrec.Finding, error) {
+	if len(texts) == 0 {
+		return "", nil, fmt.Errorf("%w: nothing to merge", ErrNoRecord)
+	}
+	var recs []*Record
+	for _, s := range texts {
+		r, err := Parse(s)
+		if err != nil {
+			return "", nil, err
+		}
+		recs = append(recs, r)
+	}
+	var terms []string
+	seen := map[string]bool{}
+	var all *Term
+	var allText string
+	mods := map[string][]string{} // modifier name -> distinct values as written
+	var modOrder []string
+	var findings []dnsrec.Finding
+	for _, r := range recs {
+		for i, t := range r.Terms {
+			switch {
+			case t.Mechanism == MechAll:
+				if all == nil || strictness(t.Qualifier) > strictness(all.Qualifier) {
+					all, allText = &r.Terms[i], termText(r, i)
+				}
+			case t.IsModifier():
+				name := strings.ToLower(t.Modifier)
+				if name == ModRedirect && r.All() >= 0 {
+					continue // already ignored in its own record
+				}
+				v := termText(r, i)
+				if _, ok := mods[name]; !ok {
+					modOrder = append(modOrder, name)
+				}
+				dup := false
+				for _, have := range mods[name] {
+					dup = dup || strings.EqualFold(have, v)
+				}
+				if !dup {
+					mods[name] = append(mods[name], v)
+				}
+			default:
+				if k := termKey(t); !seen[k] {
+					seen[k] = true
+					terms = append(terms, termText(r, i))
+				}
+			}
+		}
+	}
+	conflict := false
+	for _, name := range []string{ModRedirect, ModExp} {
+		if vs := mods[name]; len(vs) > 1 {
+			conflict = true
+			findings = append(findings, dnsrec.Finding{Code: "spf-merge-conflict", Severity: dnsrec.SeverityError, Offset: -1,
+				Subject: strings.Join(vs, " "),
+				Message: fmt.Sprintf("the records have different %s= values (%s); a merged record can keep only one", name, strings.Join(vs, ", ")),
+				Fix:     "decide which one the domain should use, then merge"})
+		}
+	}
+	if vs := mods[ModRedirect]; len(vs) == 1 && all != nil {
+		conflict = true
+		findings = append(findings, dnsrec.Finding{Code: "spf-merge-conflict", Severity: dnsrec.SeverityError, Offset: -1, Subject: vs[0],
+			Message: fmt.Sprintf("one record ends in %s and another in %s; merged, the all would cancel the redirect", allText, vs[0]),
+			Fix:     "replace the redirect with include:" + strings.TrimPrefix(strings.ToLower(vs[0]), "redirect=") + ", or drop it"})
+	}
+	if conflict {
+		return "", findings, ErrMergeConflict
+	}
+	out := append([]string{"v=spf1"}, terms...)
+	if all != nil {
+		out = append(out, allText)
+	}
+	for _, name := range modOrder {
+		out = append(out, mods[name]...)
+	}
+	return strings.Join(out, " "), findings, nil
+}
+
+// strictness orders all qualifiers: - over ~ over ? over +.
+func strictness(q Qualifier) int {
+	switch q {
+	case QualifierFail:
+		return 3
+	case QualifierSoftFail:
+		return 2
+	case QualifierNeutral:
+		return 1
+	}
+	return 0
+}
