@@ -76,33 +76,32 @@ func repair(s string) string {
 // record in disguise.
 func explainNotSPF(e *ParseError) {
 	s := e.Input
+	lower := asciiLower(s) // same length as s, so offsets carry over
 	fixed := repair(s)
-	lower := strings.ToLower(strings.TrimSpace(s))
+	at := strings.Index(lower, "v=spf1")
 	switch {
-	case strings.HasPrefix(lower, "v=spf1") && len(lower) > 6 && lower[6] != ' ':
-		if off, r, ok := findLookalike(s); ok && off == strings.Index(strings.ToLower(s), "v=spf1")+6 {
+	case at == 0 && len(s) > 6: // "v=spf1" not followed by a space
+		if off, r, ok := findLookalike(s); ok && off == 6 {
 			e.Offset = off
 			e.Hint = fmt.Sprintf(`"v=spf1" is followed by %s, not a space, so receivers do not see an SPF record`, lookalikes[r].name)
-		} else {
-			e.Offset = 6
-			e.Reason = `"v=spf1" is not followed by a space`
-			if strings.HasPrefix(lower, "v=spf10") || strings.HasPrefix(lower, "v=spf1.") {
-				return // another version tag: genuinely not SPF
-			}
-			e.Hint = "put a space after v=spf1"
-			fixed = s[:6] + " " + s[6:]
+			break
 		}
+		e.Offset = 6
+		e.Reason = `"v=spf1" is not followed by a space`
+		if c := s[6]; c == '0' || c == '.' || '0' <= c && c <= '9' {
+			return // another version tag: genuinely not SPF
+		}
+		e.Hint = "put a space after v=spf1"
+		fixed = s[:6] + " " + s[6:]
 	case strings.HasPrefix(lower, "v=spf2"), strings.HasPrefix(lower, "spf2.0/"):
 		e.Hint = "this is a Sender ID record (RFC 4406, obsolete); receivers ignore it; publish a v=spf1 record instead"
 		return
-	case lower != "" && strings.Contains(lower, "v=spf1"):
-		at := strings.Index(strings.ToLower(s), "v=spf1")
+	case at > 0:
 		before := s[:at]
-		e.Offset = 0
 		switch {
 		case strings.TrimSpace(before) == "":
 			e.Hint = "remove the space before v=spf1: the record must start with it"
-		case strings.Trim(before, ` "'`) == "" || strings.ContainsAny(before, "\u201c\u201d\u201e\u2018\u2019"):
+		case strings.Trim(before, ` "'`) == "" || strings.Trim(before, " \"\u201c\u201d\u201e\u2018\u2019'") == "":
 			e.Hint = "the quotes are part of the published value; enter the record without quotes (your DNS provider adds them itself)"
 		default:
 			e.Hint = fmt.Sprintf("the record must start with v=spf1, but starts with %q", before)
@@ -114,9 +113,20 @@ func explainNotSPF(e *ParseError) {
 	default:
 		return
 	}
-	if r, err := Parse(fixed); err == nil {
+	if r, err := parse(fixed, false); err == nil {
 		e.Suggestion = r.Text()
 	}
+}
+
+// asciiLower lower-cases ASCII letters only, keeping every byte offset.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // explainSyntax adds a hint to a syntax error: a look-alike character, a
@@ -132,7 +142,7 @@ func explainSyntax(e *ParseError) {
 		if r == '\n' || r == '\r' {
 			e.Hint = fmt.Sprintf("the record is split across lines at offset %d; a TXT value must be one line", off)
 		}
-		if p, err := Parse(repair(e.Input)); err == nil {
+		if p, err := parse(repair(e.Input), false); err == nil {
 			e.Suggestion = p.Text()
 		}
 		return
@@ -151,7 +161,7 @@ func explainSyntax(e *ParseError) {
 			if len(m) > 1 && editDistance(name, string(m)) <= 2 {
 				e.Hint = fmt.Sprintf("did you mean %q?", string(m))
 				fixed := e.Input[:e.Offset] + string(m) + e.Input[e.Offset+len(name):]
-				if p, err := Parse(fixed); err == nil {
+				if p, err := parse(fixed, false); err == nil {
 					e.Suggestion = p.Text()
 				}
 				return

@@ -15,9 +15,18 @@ import (
 // Parse is strict: a syntax error anywhere makes the whole record unusable,
 // as check_host() requires (RFC 7208, Section 4.6).
 func Parse(s string) (*Record, error) {
+	return parse(s, true)
+}
+
+// parse parses s; hints adds hints and suggestions to errors. Building a
+// suggestion parses the repaired text with hints off, so the recursion is
+// one level deep whatever the input.
+func parse(s string, hints bool) (*Record, error) {
 	if !IsSPF(s) {
 		e := &ParseError{Input: s, Reason: `does not start with "v=spf1"`, kind: ErrNotSPF}
-		explainNotSPF(e)
+		if hints {
+			explainNotSPF(e)
+		}
 		return nil, e
 	}
 	r := &Record{text: s, pos: []int{}}
@@ -37,7 +46,9 @@ func Parse(s string) (*Record, error) {
 		t, off, reason := parseTerm(raw)
 		if reason != "" {
 			e := &ParseError{Input: s, Offset: i + off, Term: raw, Reason: reason, kind: ErrSyntax}
-			explainSyntax(e)
+			if hints {
+				explainSyntax(e)
+			}
 			return nil, e
 		}
 		if t.Modifier == ModRedirect || t.Modifier == ModExp {

@@ -1,0 +1,116 @@
+package spf_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/spf"
+)
+
+// FuzzParse: whatever parses prints to a record that parses to an equal
+// record, and printing is idempotent. Whatever does not parse fails with a
+// ParseError whose offset lies inside the input.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"v=spf1 -all", "v=spf1 include:spf.protection.outlook.com –all", "v=spf1 a/24//64 mx:x.example ?all",
+		"v=spf1 ip4:192.0.2.1/24 ip6:2001:db8::/32 ptr exists:%{ir}.%{l1r+-}.%{d} redirect=x.example exp=%{d}",
+		"v=spf1 foo=bar%%%_%-", `"v=spf1 -all"`, "v=spf1 a:%{H}.example -all",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := spf.Parse(s)
+		if err != nil {
+			pe, ok := err.(*spf.ParseError)
+			if !ok {
+				t.Fatalf("Parse(%q): %T, want *ParseError", s, err)
+			}
+			if pe.Offset < 0 || pe.Offset > len(s) {
+				t.Fatalf("Parse(%q): offset %d outside the input", s, pe.Offset)
+			}
+			if pe.Suggestion != "" {
+				if _, err := spf.Parse(pe.Suggestion); err != nil {
+					t.Fatalf("Parse(%q): suggestion %q does not parse: %v", s, pe.Suggestion, err)
+				}
+			}
+			return
+		}
+		out := r.String()
+		r2, err := spf.Parse(out)
+		if err != nil {
+			t.Fatalf("Parse(%q) ok, but its String %q does not parse: %v", s, out, err)
+		}
+		if !r2.Equal(r) {
+			t.Fatalf("round trip changed the record: %q -> %q", s, out)
+		}
+		if r2.String() != out {
+			t.Fatalf("String not idempotent: %q then %q", out, r2.String())
+		}
+		_ = spf.Lint(s)
+	})
+}
+
+// FuzzCheckHost evaluates records from the fuzzer in a small zone that
+// includes itself, a loop, a void name and a failing name: the evaluation
+// never panics, respects the lookup limits, and never asks one question
+// twice.
+func FuzzCheckHost(f *testing.F) {
+	for _, s := range []string{
+		"v=spf1 include:a.fz.example -all", "v=spf1 redirect=root.fz.example", "v=spf1 mx a ptr exists:%{i}.fz.example ~all",
+		"v=spf1 include:loop.fz.example", "v=spf1 a:void1.fz.example a:void2.fz.example a:void3.fz.example",
+		"v=spf1 -all exp=exp.fz.example", "v=spf1 include:fail.fz.example",
+	} {
+		f.Add(s, "192.0.2.1")
+		f.Add(s, "2001:db8::1")
+	}
+	f.Fuzz(func(t *testing.T, record, ip string) {
+		addr, err := netip.ParseAddr(ip)
+		if err != nil || addr.Zone() != "" {
+			return
+		}
+		z := dnstest.MustZone(`
+a.fz.example.    IN TXT "v=spf1 a mx include:b.fz.example ?all"
+a.fz.example.    IN A 192.0.2.1
+a.fz.example.    IN MX 10 a.fz.example.
+b.fz.example.    IN TXT "v=spf1 ip6:2001:db8::/64 redirect=a.fz.example"
+loop.fz.example. IN TXT "v=spf1 include:loop.fz.example"
+exp.fz.example.  IN TXT "%{i} is not %{d}"
+1.2.0.192.in-addr.arpa. IN PTR a.fz.example.
+`)
+		if err := z.AddRecords(dnsrec.Record{Name: "root.fz.example.", Type: dnsrec.TypeTXT, TTL: 60, Txt: dnsrec.SplitTXT(record)}); err != nil {
+			return
+		}
+		z.Fail("fail.fz.example", "", dnsrec.ErrServFail)
+		c := &spf.Checker{Resolver: z}
+		res := c.CheckMailFrom(context.Background(), addr, "user@root.fz.example", "helo.fz.example")
+		switch res.Status {
+		case spf.Pass, spf.Fail, spf.SoftFail, spf.Neutral, spf.None, spf.TempError, spf.PermError:
+		default:
+			t.Fatalf("status %q", res.Status)
+		}
+		if res.Lookups > spf.DefaultMaxLookups+1 {
+			t.Fatalf("%d lookups", res.Lookups)
+		}
+		seen := map[string]bool{}
+		for _, q := range z.Queries() {
+			k := fmt.Sprint(q)
+			if seen[k] {
+				t.Fatalf("question %s asked twice for %q", k, record)
+			}
+			seen[k] = true
+		}
+		// 10 terms x (1 + 10 MX hosts) + PTR names + records: a hard ceiling.
+		if n := len(z.Queries()); n > 150 {
+			t.Fatalf("%d questions", n)
+		}
+		if !strings.Contains(res.Summary(), res.IP.String()) && res.Status != spf.TempError && res.Status != spf.PermError {
+			t.Fatalf("summary %q does not name the sender", res.Summary())
+		}
+		_ = res.Explain()
+	})
+}
