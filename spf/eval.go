@@ -63,7 +63,9 @@ func (c *Checker) CheckMailFrom(ctx context.Context, ip netip.Addr, mailFrom, he
 
 // CheckHELO checks the HELO/EHLO identity (RFC 7208, Section 2.3).
 func (c *Checker) CheckHELO(ctx context.Context, ip netip.Addr, helo string) *Result {
-	return c.CheckHost(ctx, ip, helo, "postmaster@"+helo, helo)
+	r := c.CheckHost(ctx, ip, helo, "postmaster@"+helo, helo)
+	r.Identity = IdentityHELO
+	return r
 }
 
 // CheckHost is the check_host() function of RFC 7208, Section 4: may ip
@@ -75,7 +77,7 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 		ctx:   ctx,
 		ip:    ip.Unmap(),
 		memo:  make(map[memoKey]memoEntry),
-		res:   &Result{Domain: domain, IP: ip, Sender: sender, HELO: helo},
+		res:   &Result{Identity: IdentityMailFrom, Domain: domain, IP: ip, Sender: sender, HELO: helo},
 		limit: c.MaxLookups,
 		voids: c.MaxVoidLookups,
 	}
@@ -113,6 +115,7 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	}
 	o := e.checkHost(name, 0)
 	r.Status, r.Err = o.status, o.err
+	r.Term, r.TermDomain, r.Via = o.term, o.termDomain, o.via
 	if o.status == Fail {
 		r.Explanation = o.explanation
 		if r.Explanation == "" {
@@ -136,6 +139,9 @@ type outcome struct {
 	status      Status
 	err         error
 	explanation string
+	term        string   // the mechanism that decided, as written
+	termDomain  string   // whose record holds it
+	via         []string // include domains it was reached through
 }
 
 type memoKey struct {
@@ -161,8 +167,6 @@ type evaluation struct {
 	lookups   int
 	voidCount int
 	trace     []Step
-	// stack of include domains, outermost first, for Result.Via
-	via []string
 }
 
 func (e *evaluation) step(depth int, domain, term, note string, match bool) {
@@ -248,7 +252,7 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, t, e.lookups, e.limit))
 			}
 		}
-		match, o := e.mechanism(t, domain, depth)
+		match, inner, o := e.mechanism(t, domain, depth)
 		e.env.domain = TrimDot(domain) // restore after an include
 		if o != nil {
 			return *o
@@ -258,10 +262,10 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		}
 		st := t.Qualifier.Status()
 		e.step(depth, domain, t.String(), "matches: "+string(st), true)
-		if depth == 0 || e.res.Term == "" {
-			e.res.Term, e.res.TermDomain = t.String(), TrimDot(domain)
+		out := outcome{status: st, term: t.String(), termDomain: TrimDot(domain)}
+		if inner != nil { // an include passed: the term inside it decided
+			out.term, out.termDomain, out.via = inner.term, inner.termDomain, inner.via
 		}
-		out := outcome{status: st}
 		if st == Fail {
 			out.explanation = e.explain(rec, domain)
 		}
@@ -295,30 +299,31 @@ func (e *evaluation) fail(depth int, domain string, st Status, err error) outcom
 	return outcome{status: st, err: err}
 }
 
-// mechanism evaluates one mechanism. A non-nil outcome ends the evaluation
+// mechanism evaluates one mechanism. For an include that passes, inner is
+// the included domain's outcome. A non-nil stop ends the evaluation
 // (temperror, permerror).
-func (e *evaluation) mechanism(t Term, domain string, depth int) (bool, *outcome) {
-	errOut := func(err error) (bool, *outcome) {
+func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, inner, stop *outcome) {
+	errOut := func(err error) (bool, *outcome, *outcome) {
 		st := PermError
 		if errors.Is(err, dnsrec.ErrTemporary) {
 			st = TempError
 		}
 		o := e.fail(depth, domain, st, fmt.Errorf("%s: %w", t, err))
-		return false, &o
+		return false, nil, &o
 	}
-	noMatch := func(note string) (bool, *outcome) {
+	noMatch := func(note string) (bool, *outcome, *outcome) {
 		e.step(depth, domain, t.String(), note, false)
-		return false, nil
+		return false, nil, nil
 	}
 	switch t.Mechanism {
 	case MechAll:
-		return true, nil
+		return true, nil, nil
 	case MechIP4, MechIP6:
 		if (t.Mechanism == MechIP4) != e.ip.Is4() {
 			return noMatch("not the sender's address family")
 		}
 		if t.Net.Contains(e.ip) {
-			return true, nil
+			return true, nil, nil
 		}
 		return noMatch("does not contain " + e.ip.String())
 	case MechInclude:
@@ -326,24 +331,17 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (bool, *outcome
 		if err != nil {
 			return errOut(err)
 		}
-		e.via = append(e.via, TrimDot(target))
 		o := e.checkHost(target, depth+1)
-		e.via = e.via[:len(e.via)-1]
 		switch o.status {
 		case Pass:
-			if depth == 0 {
-				e.res.Via = append([]string{TrimDot(target)}, e.res.Via...)
-			} else {
-				e.res.Via = append([]string{TrimDot(target)}, e.res.Via...)
-			}
-			return true, nil
+			o.via = append([]string{TrimDot(target)}, o.via...)
+			return true, &o, nil
 		case Fail, SoftFail, Neutral:
-			e.res.Term, e.res.TermDomain, e.res.Via = "", "", nil
 			return noMatch(TrimDot(target) + " gave " + string(o.status) + ": no match")
 		case None:
 			return errOut(fmt.Errorf("%w: %s", ErrIncludeNone, TrimDot(target)))
 		default:
-			return false, &o
+			return false, nil, &o
 		}
 	case MechA:
 		name, err := e.targetDomain(t, domain)
@@ -355,7 +353,7 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (bool, *outcome
 			return errOut(err)
 		}
 		if e.containsIP(ips, t) {
-			return true, nil
+			return true, nil, nil
 		}
 		return noMatch(fmt.Sprintf("%s has %d %s, none matching", TrimDot(name), len(ips), plural(len(ips), "address", "addresses")))
 	case MechMX:
@@ -383,7 +381,7 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (bool, *outcome
 				return errOut(err)
 			}
 			if e.containsIP(ips, t) {
-				return true, nil
+				return true, nil, nil
 			}
 		}
 		return noMatch(fmt.Sprintf("none of the %d mail exchanges of %s has %s", len(mxs), TrimDot(name), e.ip))
@@ -394,7 +392,7 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (bool, *outcome
 		}
 		for _, n := range e.validatedNames() {
 			if dnsrec.IsSubdomain(n, name) {
-				return true, nil
+				return true, nil, nil
 			}
 		}
 		return noMatch("no validated reverse name of " + e.ip.String() + " under " + TrimDot(name))
@@ -411,11 +409,11 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (bool, *outcome
 			return errOut(err)
 		}
 		if !a.Void() {
-			return true, nil
+			return true, nil, nil
 		}
 		return noMatch(TrimDot(name) + " has no A record")
 	}
-	return false, nil
+	return false, nil, nil
 }
 
 // targetDomain is the domain of a, mx and ptr: the expanded domain-spec, or

@@ -31,9 +31,7 @@ func (r *Result) AuthenticationResults(authservID string) string {
 }
 
 // helo reports whether the check was of the HELO identity.
-func (r *Result) helo() bool {
-	return r.HELO != "" && strings.EqualFold(r.Domain, r.HELO) && strings.EqualFold(r.Sender, "postmaster@"+r.HELO)
-}
+func (r *Result) helo() bool { return r.Identity == IdentityHELO }
 
 // ReceivedSPF returns a Received-SPF header field value (RFC 7208,
 // Section 9.1) as the host receiver would add it.

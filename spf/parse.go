@@ -29,8 +29,9 @@ func parse(s string, hints bool) (*Record, error) {
 		}
 		return nil, e
 	}
-	r := &Record{text: s, pos: []int{}}
-	seen := map[string]int{}
+	n := strings.Count(s, " ") // an upper bound on the number of terms
+	r := &Record{text: s, Terms: make([]Term, 0, n), pos: make([]int, 0, n)}
+	var seenRedirect, seenExp bool
 	for i := 6; i < len(s); {
 		if s[i] == ' ' {
 			i++
@@ -51,12 +52,19 @@ func parse(s string, hints bool) (*Record, error) {
 			}
 			return nil, e
 		}
-		if t.Modifier == ModRedirect || t.Modifier == ModExp {
-			if _, dup := seen[t.Modifier]; dup {
+		var seen *bool
+		switch t.Modifier {
+		case ModRedirect:
+			seen = &seenRedirect
+		case ModExp:
+			seen = &seenExp
+		}
+		if seen != nil {
+			if *seen {
 				return nil, &ParseError{Input: s, Offset: i, Term: raw, kind: ErrSyntax,
 					Reason: fmt.Sprintf("%q appears twice; it may appear at most once", t.Modifier+"=")}
 			}
-			seen[t.Modifier] = i
+			*seen = true
 		}
 		r.Terms = append(r.Terms, t)
 		r.pos = append(r.pos, i)

@@ -16,9 +16,21 @@ const (
 	PermError Status = "permerror" // the records are broken and need a person to fix them
 )
 
+// Identity is which identity a check authorizes (RFC 7208, Section 2).
+type Identity string
+
+// Identities.
+const (
+	IdentityMailFrom Identity = "mailfrom" // the envelope sender (MAIL FROM), Section 2.4
+	IdentityHELO     Identity = "helo"     // the HELO/EHLO name, Section 2.3
+)
+
 // Result is the outcome of one check_host() evaluation.
 type Result struct {
 	Status Status
+	// Identity is what was checked: CheckHELO sets IdentityHELO, the
+	// others IdentityMailFrom.
+	Identity Identity
 	// Domain is the domain checked (the sender's, or the HELO name).
 	Domain string
 	// IP, Sender and HELO are the inputs the check used.

@@ -1,0 +1,78 @@
+package spf_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/spf"
+)
+
+const realisticRecord = "v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.10 ip6:2001:db8::/32 include:spf.protection.outlook.com include:_spf.google.com include:mail.zendesk.com a mx ~all"
+
+func BenchmarkParse(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := spf.Parse(realisticRecord); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLint(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = spf.Lint(realisticRecord)
+	}
+}
+
+// providerZone is a provider tree three levels deep with 40 ranges: the
+// customer includes the provider, which includes three regional records
+// holding the ranges; the vendor's own include comes last.
+func providerZone() string {
+	var z strings.Builder
+	z.WriteString(`customer.example. IN TXT "v=spf1 include:spf.provider.example include:spf.vendor.example -all"` + "\n")
+	z.WriteString(`spf.vendor.example. IN TXT "v=spf1 ip4:5.255.64.53 -all"` + "\n")
+	z.WriteString(`spf.provider.example. IN TXT "v=spf1 include:eu.provider.example include:us.provider.example include:ap.provider.example -all"` + "\n")
+	n := 0
+	for i, region := range []string{"eu", "us", "ap"} {
+		var terms []string
+		for ; n < (i+1)*40/3; n++ {
+			terms = append(terms, fmt.Sprintf("ip4:10.%d.%d.0/24", n/250, n%250))
+		}
+		fmt.Fprintf(&z, "%s.provider.example. IN TXT \"v=spf1 %s -all\"\n", region, strings.Join(terms, " "))
+	}
+	return z.String()
+}
+
+// BenchmarkCheckHost evaluates the customer's record for the vendor's
+// address, which is found only after the whole provider tree (6 records,
+// 40 ranges, 5 DNS-querying terms) has been walked.
+func BenchmarkCheckHost(b *testing.B) {
+	z := dnstest.MustZone(providerZone())
+	c := &spf.Checker{Resolver: z}
+	ip := netip.MustParseAddr("5.255.64.53")
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := c.CheckMailFrom(ctx, ip, "info@customer.example", "smtp1.vendor.example"); r.Status != spf.Pass {
+			b.Fatal(r.Status, r.Err)
+		}
+		z.ResetQueries()
+	}
+}
+
+func BenchmarkAnalyze(b *testing.B) {
+	z := dnstest.MustZone(providerZone())
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := spf.Analyze(ctx, z, "customer.example"); err != nil {
+			b.Fatal(err)
+		}
+		z.ResetQueries()
+	}
+}
