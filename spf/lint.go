@@ -220,7 +220,7 @@ func LintTXT(name string, records [][]string) []dnsrec.Finding {
 	if len(spf) > 1 {
 		fs = append(fs, dnsrec.Finding{Code: CodeMultiple, Severity: dnsrec.SeverityError, Offset: -1,
 			Message: fmt.Sprintf("%d SPF records are published here; receivers then give permerror for every message (RFC 7208, Section 4.5)", len(spf)),
-			Fix:     "merge them into one record (spf.Merge does this) and delete the others"})
+			Fix:     "merge them into one record and delete the others"})
 	}
 	for i := range fs {
 		fs[i].Name = name
