@@ -99,14 +99,10 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 	field("Type", string(r.Type))
 	switch c.Action {
 	case ActionUpdate:
-		field("From", c.Old.Value())
-		field("To", c.New.Value())
+		field("From", formValue(*c.Old))
+		field("To", formValue(*c.New))
 	case ActionAdd, ActionRemove:
-		v := r.Value()
-		if r.Type == TypeCNAME { // forms want the target without the root dot
-			v = TrimDot(v)
-		}
-		field("Value", v)
+		field("Value", formValue(*r))
 	}
 	if c.Action != ActionRemove {
 		field("TTL", strconv.FormatUint(uint64(r.TTL), 10)+" (or your provider's default)")
@@ -185,4 +181,13 @@ func (cs Changes) JSON() string {
 		return "[]"
 	}
 	return string(out) + "\n"
+}
+
+// formValue is a record's value as a DNS provider's form wants it: names
+// without the root dot.
+func formValue(r Record) string {
+	if r.Type == TypeCNAME {
+		return TrimDot(r.Value())
+	}
+	return r.Value()
 }

@@ -1,0 +1,465 @@
+package dkim
+
+import (
+	"context"
+	"crypto"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
+)
+
+// KeyCheck is the requirement "the selector's key is published as the
+// vendor expects": either Target, a CNAME delegation to the vendor's own
+// record (seed 000), or Key, a TXT record holding that public key. With
+// neither, the check only lints what is published. KeyCheck implements
+// [dnsrec.Requirement].
+type KeyCheck struct {
+	Domain   string
+	Selector string
+	// Key is the public key the TXT record must hold.
+	Key crypto.PublicKey
+	// Target is the name the selector must be a CNAME to, such as
+	// "default._domainkey.vendor.example". It takes precedence over Key.
+	Target string
+	// JustChanged says the customer has just edited DNS, so that a missing
+	// record is reported as "not visible yet" rather than "missing".
+	JustChanged bool
+}
+
+// Diagnosis is what a KeyCheck found.
+type Diagnosis struct {
+	Name      string   // <selector>._domainkey.<domain>., canonical
+	OK        bool     // published as expected, no error findings
+	CNAMEs    []string // the CNAME chain at Name
+	Published []string // the TXT values found (at the end of the chain), joined
+	Record    *Record  // the parsed key record, when there is exactly one
+	Findings  []dnsrec.Finding
+	Changes   dnsrec.Changes
+}
+
+// Check implements dnsrec.Requirement.
+func (c KeyCheck) Check(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
+	d, err := c.Diagnose(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	what := "a DKIM key"
+	if c.Target != "" {
+		what = "a CNAME to " + dnsrec.TrimDot(c.Target)
+	}
+	return &dnsrec.Report{
+		Requirement: fmt.Sprintf("%s publishes %s", dnsrec.TrimDot(d.Name), what),
+		Satisfied:   d.OK,
+		Findings:    d.Findings,
+		Changes:     d.Changes,
+	}, nil
+}
+
+// Diagnose looks the selector up through r and says exactly what is
+// published, what is wrong with it, and what to change. Only DNS failures
+// are errors.
+func (c KeyCheck) Diagnose(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, error) {
+	name, err := Name(c.Selector, c.Domain)
+	if err != nil {
+		return nil, err
+	}
+	a, err := r.Lookup(ctx, name, dnsrec.TypeTXT)
+	if err != nil {
+		return nil, err
+	}
+	d := &Diagnosis{Name: name, CNAMEs: a.CNAMEs}
+	var txts []dnsrec.Record
+	for _, rec := range a.Records {
+		if rec.IsText() {
+			txts = append(txts, rec)
+			d.Published = append(d.Published, rec.Value())
+		}
+	}
+	dg := &diagnoser{d: d, c: c, name: name, txts: txts}
+	if c.Target != "" {
+		err = dg.delegation(ctx, r)
+	} else {
+		err = dg.key()
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range d.Findings {
+		if d.Findings[i].Name == "" {
+			d.Findings[i].Name = name
+		}
+	}
+	d.OK = dnsrec.Worst(d.Findings) != dnsrec.SeverityError && (len(txts) > 0)
+	return d, nil
+}
+
+type diagnoser struct {
+	d    *Diagnosis
+	c    KeyCheck
+	name string
+	txts []dnsrec.Record
+}
+
+func (g *diagnoser) add(code string, sev dnsrec.Severity, msg, fix string) {
+	g.d.Findings = append(g.d.Findings, dnsrec.Finding{Code: code, Severity: sev, Offset: -1, Message: msg, Fix: fix})
+}
+
+func (g *diagnoser) notPublished(what string) {
+	msg := fmt.Sprintf("nothing is published at %s", dnsrec.TrimDot(g.name))
+	if g.c.JustChanged {
+		msg = fmt.Sprintf("%s is not visible yet at %s; DNS changes may take up to the record's TTL (often an hour, sometimes a day) to propagate", what, dnsrec.TrimDot(g.name))
+	}
+	g.add(CodeNotPublished, dnsrec.SeverityError, msg+": verifiers find no key, and every signature with this selector fails", "publish the "+what+" below")
+}
+
+// delegation checks for the CNAME to c.Target.
+func (g *diagnoser) delegation(ctx context.Context, r dnsrec.Resolver) error {
+	target, err := dnsrec.CanonicalName(g.c.Target)
+	if err != nil {
+		return err
+	}
+	want, err := dnsrec.NewCNAME(g.name, target)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(g.d.CNAMEs) == 0 && len(g.txts) == 0:
+		g.notPublished("CNAME record")
+		g.d.Changes = dnsrec.Changes{dnsrec.Add(want, "delegate the selector to the vendor, who publishes and rotates the key")}
+	case len(g.d.CNAMEs) == 0:
+		// A TXT record where the CNAME belongs: does it hold the vendor's current key?
+		sev, msg := dnsrec.SeverityError, "a TXT record is published where the CNAME to "+dnsrec.TrimDot(target)+" was expected, and its key is not the vendor's"
+		if va, err := r.Lookup(ctx, target, dnsrec.TypeTXT); err == nil && len(va.Records) == 1 && len(g.txts) == 1 {
+			if same, _ := sameKey(va.Records[0].Value(), g.txts[0].Value()); same {
+				sev, msg = dnsrec.SeverityWarning, "a copy of the vendor's key is published as TXT where the CNAME to "+dnsrec.TrimDot(target)+" was expected: it works today, but breaks when the vendor rotates its key"
+			}
+		}
+		g.add(CodeCNAMEExpected, sev, msg, "delete the TXT record and publish the CNAME instead")
+		for _, t := range g.txts {
+			g.d.Changes = append(g.d.Changes, dnsrec.Remove(t, "a name with a CNAME can hold no other record"))
+		}
+		g.d.Changes = append(g.d.Changes, dnsrec.Add(want, "delegate the selector to the vendor"))
+	case g.d.CNAMEs[0] != target:
+		g.add(CodeWrongTarget, dnsrec.SeverityError,
+			fmt.Sprintf("the CNAME points to %s, not to %s", dnsrec.TrimDot(g.d.CNAMEs[0]), dnsrec.TrimDot(target)),
+			"change the CNAME's target to "+dnsrec.TrimDot(target))
+		old, _ := dnsrec.NewCNAME(g.name, g.d.CNAMEs[0])
+		g.d.Changes = dnsrec.Changes{dnsrec.Update(old, want, "point the selector at the vendor's key")}
+	case len(g.txts) == 0:
+		g.add(CodeTargetMissing, dnsrec.SeverityError,
+			fmt.Sprintf("the CNAME to %s is right, but the vendor publishes no key there", dnsrec.TrimDot(target)),
+			"nothing to change on the customer's side: the vendor must publish its key at "+dnsrec.TrimDot(target))
+		g.d.Changes = dnsrec.Changes{dnsrec.NoChange(&want, "the delegation is right; the vendor's record is missing")}
+	default:
+		g.lintPublished()
+		g.d.Changes = dnsrec.Changes{dnsrec.NoChange(&want, "the selector is delegated to the vendor")}
+	}
+	return nil
+}
+
+// key checks for a TXT record with c.Key (or, without one, lints what is
+// published).
+func (g *diagnoser) key() error {
+	var want dnsrec.Record
+	var wantB64 string
+	if g.c.Key != nil {
+		rec, err := NewRecord(g.c.Key)
+		if err != nil {
+			return err
+		}
+		if want, err = dnsrec.NewTXT(g.name, rec.String()); err != nil {
+			return err
+		}
+		wantB64 = rec.KeyBase64()
+	}
+	expect := func() bool { return g.c.Key != nil }
+	if len(g.d.CNAMEs) > 0 && expect() {
+		msg := fmt.Sprintf("a CNAME to %s is published where the TXT record with the key was expected", dnsrec.TrimDot(g.d.CNAMEs[0]))
+		sev := dnsrec.SeverityError
+		if len(g.txts) == 1 {
+			if ok, _ := matchesKey(g.txts[0].Value(), wantB64); ok {
+				sev = dnsrec.SeverityInfo
+				msg += "; it leads to the right key, so signatures verify"
+			}
+		}
+		g.add(CodeTXTExpected, sev, msg, "delete the CNAME and publish the TXT record below")
+		if sev == dnsrec.SeverityError {
+			old, _ := dnsrec.NewCNAME(g.name, g.d.CNAMEs[0])
+			g.d.Changes = dnsrec.Changes{dnsrec.Remove(old, "a name with a CNAME can hold no other record"), dnsrec.Add(want, "publish the key")}
+			return nil
+		}
+	}
+	switch {
+	case len(g.txts) == 0:
+		if len(g.d.CNAMEs) == 0 {
+			g.notPublished("key record")
+		} else {
+			g.add(CodeNotPublished, dnsrec.SeverityError, fmt.Sprintf("%s leads to %s, which has no TXT record", dnsrec.TrimDot(g.name), dnsrec.TrimDot(g.d.CNAMEs[len(g.d.CNAMEs)-1])), "publish the key record")
+		}
+		if expect() && len(g.d.CNAMEs) == 0 {
+			g.d.Changes = dnsrec.Changes{dnsrec.Add(want, "publish the public key that signatures are verified with")}
+		}
+		return nil
+	case len(g.txts) > 1:
+		g.several(want, wantB64)
+		return nil
+	}
+	value := g.txts[0].Value()
+	if !expect() {
+		g.lintPublished()
+		return nil
+	}
+	g.compare(value, wantB64)
+	if dnsrec.Worst(g.d.Findings) == dnsrec.SeverityError || hasCode(g.d.Findings, CodeWhitespace) {
+		if len(g.d.CNAMEs) == 0 {
+			g.d.Changes = dnsrec.Changes{dnsrec.Update(g.txts[0], want, "publish exactly the key the signer uses")}
+		}
+	} else {
+		g.d.Changes = dnsrec.Changes{dnsrec.NoChange(&g.txts[0], "the key is published correctly")}
+	}
+	return nil
+}
+
+// lintPublished lints the single published record, or says there are several.
+func (g *diagnoser) lintPublished() {
+	if len(g.txts) != 1 {
+		g.several(dnsrec.Record{}, "")
+		return
+	}
+	v := g.txts[0].Value()
+	g.d.Findings = append(g.d.Findings, Lint(v)...)
+	if inner, _ := unquote(v); inner != "" {
+		g.d.Record, _ = Parse(inner)
+	}
+}
+
+// several handles more than one TXT record at the selector's name: one key
+// split into two records, or several keys.
+func (g *diagnoser) several(want dnsrec.Record, wantB64 string) {
+	values := make([]string, len(g.txts))
+	for i, t := range g.txts {
+		values[i] = t.Value()
+	}
+	if _, ok := joinSplit(values, wantB64); ok {
+		g.add(CodeSplitRecords, dnsrec.SeverityError,
+			fmt.Sprintf("the key is split into %d separate TXT records; it must be one record (a long value is split into strings of one record, which your DNS provider may do for you)", len(values)),
+			"delete these records and publish one TXT record with the whole value")
+	} else {
+		g.add(CodeMultiple, dnsrec.SeverityError,
+			fmt.Sprintf("%d TXT records are published at %s; a verifier needs exactly one key record there", len(values), dnsrec.TrimDot(g.name)),
+			"keep only the current key record")
+	}
+	if wantB64 == "" {
+		return
+	}
+	for _, t := range g.txts {
+		g.d.Changes = append(g.d.Changes, dnsrec.Remove(t, "replaced by the single record below"))
+	}
+	g.d.Changes = append(g.d.Changes, dnsrec.Add(want, "publish the key as one record"))
+}
+
+// joinSplit reports whether the values, joined in some order, form a key
+// record (holding the expected key, when one is given).
+func joinSplit(values []string, wantB64 string) (string, bool) {
+	if len(values) > 4 {
+		return "", false
+	}
+	var try func(prefix string, rest []string) (string, bool)
+	try = func(prefix string, rest []string) (string, bool) {
+		if len(rest) == 0 {
+			r, err := Parse(prefix)
+			if err != nil {
+				return "", false
+			}
+			if wantB64 != "" && r.KeyBase64() != wantB64 {
+				return "", false
+			}
+			return prefix, true
+		}
+		for i := range rest {
+			others := append(append([]string{}, rest[:i]...), rest[i+1:]...)
+			if s, ok := try(prefix+rest[i], others); ok {
+				return s, true
+			}
+		}
+		return "", false
+	}
+	return try("", values)
+}
+
+// compare diagnoses the one published value against the expected key.
+func (g *diagnoser) compare(value, wantB64 string) {
+	inner, quoted := unquote(value)
+	if quoted {
+		g.add(CodeQuoted, dnsrec.SeverityError,
+			"the value starts and ends with a double quote: the quotes were entered as part of the record, so verifiers cannot read it",
+			"enter the value without the surrounding quotes")
+	}
+	raw, pOff, ok := pValue(inner)
+	if !ok {
+		g.d.Findings = append(g.d.Findings, Lint(inner)...)
+		return
+	}
+	got := stripSpace(raw)
+	switch {
+	case got == wantB64:
+		// The key is right; lint the rest of the record (whitespace, t=y, h=, ...).
+		for _, f := range Lint(inner) {
+			if f.Code != CodeQuoted {
+				g.d.Findings = append(g.d.Findings, f)
+			}
+		}
+		g.d.Record, _ = Parse(inner)
+		return
+	case got == "":
+		g.d.Findings = append(g.d.Findings, Lint(inner)...)
+		return
+	case strings.HasPrefix(wantB64, got):
+		g.add(CodeKeyTruncated, dnsrec.SeverityError,
+			fmt.Sprintf("the key is cut short: it has %d of the %d characters and stops after %q; the rest (%d characters, starting %q) is missing", len(got), len(wantB64), tail(got, 12), len(wantB64)-len(got), head(wantB64[len(got):], 12)),
+			"copy the whole key again, on one line")
+	case strings.HasPrefix(got, wantB64):
+		g.add(CodeKeyExtra, dnsrec.SeverityError,
+			fmt.Sprintf("the key is followed by %d extra characters: %q", len(got)-len(wantB64), head(got[len(wantB64):], 40)),
+			"remove everything after the key's last character ("+tail(wantB64, 8)+")")
+	case strings.HasSuffix(got, wantB64):
+		g.add(CodeKeyExtra, dnsrec.SeverityError,
+			fmt.Sprintf("the key is preceded by %d extra characters: %q", len(got)-len(wantB64), head(got[:len(got)-len(wantB64)], 40)),
+			"remove everything before the key's first characters ("+head(wantB64, 8)+")")
+	default:
+		if same, pkcs1 := sameKey("p="+got, "p="+wantB64); same && pkcs1 {
+			g.d.Findings = append(g.d.Findings, Lint(inner)...)
+			return
+		}
+		pre := commonPrefix(got, wantB64)
+		suf := commonSuffix(got[pre:], wantB64[pre:])
+		diffGot, diffWant := len(got)-pre-suf, len(wantB64)-pre-suf
+		at := pOff + rawOffset(raw, pre)
+		switch {
+		case pre+suf >= len(wantB64)-16 && diffGot <= 16:
+			what := count(max(diffGot, diffWant), "character differs", "characters differ")
+			if diffGot == 0 {
+				what = count(diffWant, "character is missing", "characters are missing")
+			} else if diffWant == 0 {
+				what = count(diffGot, "extra character was added", "extra characters were added")
+			}
+			g.d.Findings = append(g.d.Findings, dnsrec.Finding{Code: CodeKeyChanged, Severity: dnsrec.SeverityError, Subject: "p=", Offset: at,
+				Message: fmt.Sprintf("the key stops matching at character %d of p= (offset %d of the record), after %q: %s (published %q, expected %q)",
+					pre+1, at, tail(got[:pre], 12), what, got[pre:pre+diffGot], wantB64[pre:pre+diffWant]),
+				Fix: "copy the key again exactly; do not retype it"})
+			return
+		default:
+			desc := "a different key"
+			if k, err := Parse(inner); err == nil {
+				if pub, err := k.PublicKey(); err == nil {
+					desc = fmt.Sprintf("a different key (%s, %d bits)", keyName(TypeOf(pub)), KeyBits(pub))
+				}
+			}
+			g.add(CodeDifferentKey, dnsrec.SeverityError,
+				fmt.Sprintf("the record holds %s than the one the signer uses (they differ from character %d of p=)", desc, pre+1),
+				"replace the record with the one below (an old key, or one from another provider, was published)")
+		}
+	}
+}
+
+// pValue returns the raw p= value of a tag-list and its offset.
+func pValue(s string) (string, int, bool) {
+	tags, err := dnsrec.ParseTags(s)
+	if err != nil {
+		i := strings.Index(s, "p=")
+		if i < 0 {
+			return "", 0, false
+		}
+		v := s[i+2:]
+		if j := strings.IndexByte(v, ';'); j >= 0 {
+			v = v[:j]
+		}
+		return strings.TrimSpace(v), i + 2, true
+	}
+	for _, t := range tags {
+		if strings.EqualFold(t.Name, "p") {
+			return t.Value, t.ValueOffset, true
+		}
+	}
+	return "", 0, false
+}
+
+// matchesKey reports whether a published value holds the key wantB64.
+func matchesKey(value, wantB64 string) (bool, error) {
+	inner, _ := unquote(value)
+	raw, _, ok := pValue(inner)
+	return ok && stripSpace(raw) == wantB64, nil
+}
+
+// sameKey reports whether two values hold the same public key, and whether
+// one of them encodes it as PKCS#1.
+func sameKey(a, b string) (same, pkcs1 bool) {
+	ka, pa, errA := keyOf(a)
+	kb, pb, errB := keyOf(b)
+	if errA != nil || errB != nil {
+		return false, false
+	}
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	e, ok := ka.(equaler)
+	return ok && e.Equal(kb), pa || pb
+}
+
+// keyOf decodes the key of a published value, whatever else is wrong
+// with the record around it.
+func keyOf(v string) (crypto.PublicKey, bool, error) {
+	inner, _ := unquote(v)
+	raw, _, ok := pValue(inner)
+	if !ok {
+		return nil, false, ErrNotDKIM
+	}
+	kt := KeyRSA
+	if tags, err := dnsrec.ParseTags(inner); err == nil {
+		for _, t := range tags {
+			if strings.EqualFold(t.Name, "k") {
+				kt = KeyType(strings.ToLower(t.Value))
+			}
+		}
+	}
+	b, err := base64.StdEncoding.DecodeString(stripSpace(raw))
+	if err != nil {
+		return nil, false, fmt.Errorf("%w: %w", ErrPublicKeyParse, err)
+	}
+	return decodePublicKey(kt, b)
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+func commonSuffix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] {
+		n++
+	}
+	return n
+}
+
+func head(s string, n int) string { return s[:min(n, len(s))] }
+func tail(s string, n int) string { return s[max(0, len(s)-n):] }
+
+func hasCode(fs []dnsrec.Finding, code string) bool {
+	for _, f := range fs {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

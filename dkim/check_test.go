@@ -1,0 +1,199 @@
+package dkim_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/dkim"
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+)
+
+func mustKey(t testing.TB, b64 string) crypto.PublicKey {
+	t.Helper()
+	r, err := dkim.Parse("p=" + b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := r.PublicKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// q quotes a TXT value for zone text, splitting it into 255-byte strings.
+func q(v string) string {
+	return dnsrec.QuoteTXT(dnsrec.SplitTXT(v))
+}
+
+func checkZone() string {
+	key := "v=DKIM1; k=rsa; p=" + seed000Key
+	half := len(key) / 2
+	return strings.Join([]string{
+		// the vendor, and customers who delegate to it (seed 000)
+		"default._domainkey.vendor.example. IN TXT " + q(key),
+		"default._domainkey.delegated.example. IN CNAME default._domainkey.vendor.example.",
+		"default._domainkey.wrongtarget.example. IN CNAME default._domainkey.other.example.",
+		"default._domainkey.other.example. IN TXT " + q("v=DKIM1; k=rsa; p="+seed002Key001),
+		"default._domainkey.copied.example. IN TXT " + q(key),
+		"default._domainkey.stale.example. IN TXT " + q("v=DKIM1; k=rsa; p="+seed002Key001),
+		"default._domainkey.vendorless.example. IN CNAME default._domainkey.gone.example.",
+		// customers who publish the key themselves
+		"default._domainkey.good.example. IN TXT " + q(key),
+		"default._domainkey.spaced.example. IN TXT " + q("v=DKIM1; k=rsa; p="+seed000Spaced),
+		"default._domainkey.linebreak.example. IN TXT " + q("v=DKIM1; k=rsa; p="+strings.Replace(seed000Key, "YVoDF", "\nYVoDF", 1)),
+		"default._domainkey.truncated.example. IN TXT " + q("v=DKIM1; k=rsa; p="+seed000Key[:300]),
+		"default._domainkey.extra.example. IN TXT " + q("v=DKIM1; k=rsa; p="+seed000Key+"IDAQAB"),
+		"default._domainkey.typo.example. IN TXT " + q("v=DKIM1; k=rsa; p="+strings.Replace(seed000Key, "SppXsYmCJ", "SppXsYnCJ", 1)),
+		"default._domainkey.missing.example. IN TXT " + q("v=DKIM1; k=rsa; p="+strings.Replace(seed000Key, "SppXsYmCJ", "SppXsCJ", 1)),
+		"default._domainkey.other-key.example. IN TXT " + q("v=DKIM1; k=rsa; p="+seed002Key001),
+		"default._domainkey.quoted.example. IN TXT " + q(`"`+key+`"`),
+		"default._domainkey.split.example. IN TXT " + q(key[:half]),
+		"default._domainkey.split.example. IN TXT " + q(key[half:]),
+		"default._domainkey.two-keys.example. IN TXT " + q(key),
+		"default._domainkey.two-keys.example. IN TXT " + q("v=DKIM1; k=rsa; p="+seed002Key001),
+		"default._domainkey.revoked.example. IN TXT \"v=DKIM1; k=rsa; p=\"",
+		"default._domainkey.testing.example. IN TXT " + q("v=DKIM1; k=rsa; t=y; p="+seed000Key),
+		"default._domainkey.sha1.example. IN TXT " + q("v=DKIM1; h=sha1; k=rsa; p="+seed000Key),
+		"default._domainkey.spf.example. IN TXT \"v=spf1 include:spf.vendor.example -all\"",
+		"default._domainkey.cname.example. IN CNAME default._domainkey.vendor.example.",
+		"default._domainkey.cname-wrong.example. IN CNAME default._domainkey.other.example.",
+		"key002._domainkey.seed002.example. IN TXT " + q("v=DKIM1;h=sha256;k=rsa;p="+seed002Key002),
+		"brisbane._domainkey.football.example.com. IN TXT " + q("v=DKIM1; k=ed25519; p="+rfc8463Public),
+		"ed.example. IN TXT \"x\"",
+		"default._domainkey.ed-wrong-k.example. IN TXT " + q("v=DKIM1; k=rsa; p="+rfc8463Public),
+	}, "\n")
+}
+
+func TestDiagnose(t *testing.T) {
+	seedKey := mustKey(t, seed000Key)
+	edRaw, _ := base64.StdEncoding.DecodeString(rfc8463Public)
+	edKey := ed25519.PublicKey(edRaw)
+	tests := []struct {
+		name     string
+		domain   string
+		selector string
+		key      crypto.PublicKey
+		target   string
+		ok       bool
+		codes    []string // codes that must be present
+		actions  []dnsrec.Action
+		message  string // substring of some finding's message
+	}{
+		{"delegated", "delegated.example", "default", nil, "default._domainkey.vendor.example", true, nil, []dnsrec.Action{dnsrec.ActionNone}, ""},
+		{"delegation missing", "new.example", "default", nil, "default._domainkey.vendor.example", false, []string{dkim.CodeNotPublished}, []dnsrec.Action{dnsrec.ActionAdd}, "nothing is published at default._domainkey.new.example"},
+		{"wrong CNAME target", "wrongtarget.example", "default", nil, "default._domainkey.vendor.example", false, []string{dkim.CodeWrongTarget}, []dnsrec.Action{dnsrec.ActionUpdate}, "points to default._domainkey.other.example"},
+		{"TXT copy where CNAME expected", "copied.example", "default", nil, "default._domainkey.vendor.example", true, []string{dkim.CodeCNAMEExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "breaks when the vendor rotates"},
+		{"stale TXT where CNAME expected", "stale.example", "default", nil, "default._domainkey.vendor.example", false, []string{dkim.CodeCNAMEExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "its key is not the vendor's"},
+		{"vendor record missing", "vendorless.example", "default", nil, "default._domainkey.gone.example", false, []string{dkim.CodeTargetMissing}, []dnsrec.Action{dnsrec.ActionNone}, "the vendor publishes no key there"},
+
+		{"correct key", "good.example", "default", seedKey, "", true, nil, []dnsrec.Action{dnsrec.ActionNone}, ""},
+		{"seed 000: space in the key", "spaced.example", "default", seedKey, "", true, []string{dkim.CodeWhitespace}, []dnsrec.Action{dnsrec.ActionUpdate}, "contains a space at offset"},
+		{"line break in the key", "linebreak.example", "default", seedKey, "", true, []string{dkim.CodeWhitespace}, []dnsrec.Action{dnsrec.ActionUpdate}, "contains a line break"},
+		{"not published", "nothing.example", "default", seedKey, "", false, []string{dkim.CodeNotPublished}, []dnsrec.Action{dnsrec.ActionAdd}, "nothing is published"},
+		{"truncated", "truncated.example", "default", seedKey, "", false, []string{dkim.CodeKeyTruncated}, []dnsrec.Action{dnsrec.ActionUpdate}, "it has 300 of the 392 characters"},
+		{"extra characters", "extra.example", "default", seedKey, "", false, []string{dkim.CodeKeyExtra}, []dnsrec.Action{dnsrec.ActionUpdate}, "followed by 6 extra characters: \"IDAQAB\""},
+		{"one character changed", "typo.example", "default", seedKey, "", false, []string{dkim.CodeKeyChanged}, []dnsrec.Action{dnsrec.ActionUpdate}, "1 character differs (published \"n\", expected \"m\")"},
+		{"characters missing in the middle", "missing.example", "default", seedKey, "", false, []string{dkim.CodeKeyChanged}, []dnsrec.Action{dnsrec.ActionUpdate}, "2 characters are missing"},
+		{"a different key", "other-key.example", "default", seedKey, "", false, []string{dkim.CodeDifferentKey}, []dnsrec.Action{dnsrec.ActionUpdate}, "a different key (RSA, 2048 bits)"},
+		{"quotes kept", "quoted.example", "default", seedKey, "", false, []string{dkim.CodeQuoted}, []dnsrec.Action{dnsrec.ActionUpdate}, "double quote"},
+		{"split into two records", "split.example", "default", seedKey, "", false, []string{dkim.CodeSplitRecords}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionRemove, dnsrec.ActionAdd}, "split into 2 separate TXT records"},
+		{"two keys", "two-keys.example", "default", seedKey, "", false, []string{dkim.CodeMultiple}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionRemove, dnsrec.ActionAdd}, "2 TXT records"},
+		{"revoked", "revoked.example", "default", seedKey, "", false, []string{dkim.CodeRevoked}, []dnsrec.Action{dnsrec.ActionUpdate}, "revoked"},
+		{"testing mode", "testing.example", "default", seedKey, "", true, []string{dkim.CodeTesting}, []dnsrec.Action{dnsrec.ActionNone}, "t=y"},
+		{"h=sha1 only", "sha1.example", "default", seedKey, "", false, []string{dkim.CodeHashExcluded}, []dnsrec.Action{dnsrec.ActionUpdate}, "sha256"},
+		{"SPF record at the selector", "spf.example", "default", seedKey, "", false, []string{dkim.CodeNotDKIM}, []dnsrec.Action{dnsrec.ActionUpdate}, "not a DKIM key record"},
+		{"CNAME where TXT expected, right key", "cname.example", "default", seedKey, "", true, []string{dkim.CodeTXTExpected}, []dnsrec.Action{dnsrec.ActionNone}, "leads to the right key"},
+		{"CNAME where TXT expected, wrong key", "cname-wrong.example", "default", seedKey, "", false, []string{dkim.CodeTXTExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "CNAME to default._domainkey.other.example"},
+		{"seed 002: 1024-bit key", "seed002.example", "key002", nil, "", true, []string{dkim.CodeKeyWeak}, nil, "1024 bits"},
+		{"RFC 8463 Ed25519 key", "football.example.com", "brisbane", edKey, "", true, nil, []dnsrec.Action{dnsrec.ActionNone}, ""},
+		{"k=rsa on an Ed25519 key", "ed-wrong-k.example", "default", edKey, "", false, []string{dkim.CodeKeyTypeMismatch}, []dnsrec.Action{dnsrec.ActionUpdate}, "write k=ed25519"},
+	}
+	z := dnstest.MustZone(checkZone())
+	srv, err := dnstest.Serve(z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for rname, r := range map[string]dnsrec.Resolver{"zone": z, "loopback": srv.Client()} {
+		for _, tc := range tests {
+			t.Run(rname+"/"+tc.name, func(t *testing.T) {
+				d, err := dkim.KeyCheck{Domain: tc.domain, Selector: tc.selector, Key: tc.key, Target: tc.target}.Diagnose(context.Background(), r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.OK != tc.ok {
+					t.Errorf("OK = %v, want %v: %v", d.OK, tc.ok, d.Findings)
+				}
+				for _, code := range tc.codes {
+					found := false
+					for _, f := range d.Findings {
+						found = found || f.Code == code
+					}
+					if !found {
+						t.Errorf("no %s finding in %v", code, d.Findings)
+					}
+				}
+				if len(tc.codes) == 0 {
+					for _, f := range d.Findings {
+						if f.Severity != dnsrec.SeverityInfo {
+							t.Errorf("unexpected finding %v", f)
+						}
+					}
+				}
+				if tc.message != "" {
+					found := false
+					for _, f := range d.Findings {
+						found = found || strings.Contains(f.Message, tc.message)
+					}
+					if !found {
+						t.Errorf("no finding says %q: %v", tc.message, d.Findings)
+					}
+				}
+				var actions []string
+				for _, c := range d.Changes {
+					actions = append(actions, string(c.Action))
+				}
+				var want []string
+				for _, a := range tc.actions {
+					want = append(want, string(a))
+				}
+				if strings.Join(actions, ",") != strings.Join(want, ",") {
+					t.Errorf("actions %v, want %v\n%s", actions, want, d.Changes.Text())
+				}
+				for _, f := range d.Findings {
+					if f.Name != d.Name || f.Message == "" {
+						t.Errorf("finding %+v lacks its name or message", f)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestDiagnoseJustChanged(t *testing.T) {
+	z := dnstest.MustZone("")
+	d, err := dkim.KeyCheck{Domain: "new.example", Selector: "key001", Key: mustKey(t, seed002Key001), JustChanged: true}.Diagnose(context.Background(), z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Findings) != 1 || !strings.Contains(d.Findings[0].Message, "not visible yet") {
+		t.Errorf("findings %v", d.Findings)
+	}
+	text := d.Changes.Text()
+	if !strings.Contains(text, "Name:   key001._domainkey.new.example") || !strings.Contains(text, "v=DKIM1; k=rsa; p="+seed002Key001) {
+		t.Errorf("changes:\n%s", text)
+	}
+	z.Fail("key001._domainkey.down.example", "", dnsrec.ErrServFail)
+	if _, err := (dkim.KeyCheck{Domain: "down.example", Selector: "key001"}).Diagnose(context.Background(), z); err == nil {
+		t.Error("a SERVFAIL gave no error")
+	}
+	if _, err := (dkim.KeyCheck{Domain: "x.example", Selector: "bad_selector"}).Diagnose(context.Background(), z); err == nil {
+		t.Error("an invalid selector gave no error")
+	}
+}

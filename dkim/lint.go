@@ -1,0 +1,143 @@
+package dkim
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
+)
+
+// Finding codes. They are stable: match on them.
+const (
+	CodeSyntax          = "dkim-syntax"                 // the record does not parse: verifiers fail every signature
+	CodeNotDKIM         = "dkim-not-dkim"               // the TXT record at the selector's name is not a key record
+	CodeQuoted          = "dkim-quoted"                 // the quotes were entered as part of the value
+	CodeWhitespace      = "dkim-whitespace-in-key"      // a space or line break inside p=
+	CodeVersionNotFirst = "dkim-version-not-first"      // v= must be the first tag
+	CodeNoVersion       = "dkim-no-version"             // v=DKIM1 is missing (allowed, recommended)
+	CodeRevoked         = "dkim-revoked"                // p= is empty: the key is revoked
+	CodeTesting         = "dkim-testing"                // t=y: verifiers may ignore failures
+	CodeHashExcluded    = "dkim-hash-excludes-sha256"   // h= does not allow sha256
+	CodeKeyTypeMismatch = "dkim-key-type-mismatch"      // k= does not match the key in p=
+	CodeUnknownKeyType  = "dkim-unknown-key-type"       // k= names a key type verifiers do not know
+	CodePKCS1           = "dkim-pkcs1-key"              // an RSA key as PKCS#1 rather than SPKI
+	CodeServiceExcluded = "dkim-service-excludes-email" // s= does not allow email
+	CodeKeyTooShort     = "dkim-key-too-short"          // under 1024 bits: verifiers must reject it
+	CodeKeyWeak         = "dkim-key-weak"               // 1024 bits: allowed, but below RFC 8301's 2048
+	CodeKeyLong         = "dkim-key-long"               // over 3072 bits: several strings, some forms refuse it
+
+	CodeNotPublished  = "dkim-not-published"      // nothing at the selector's name
+	CodeCNAMEExpected = "dkim-cname-expected"     // a TXT record where the CNAME delegation belongs
+	CodeTXTExpected   = "dkim-txt-expected"       // a CNAME where the TXT key record belongs
+	CodeWrongTarget   = "dkim-wrong-cname-target" // the CNAME points elsewhere
+	CodeTargetMissing = "dkim-target-missing"     // the CNAME is right but the vendor's key is not there
+	CodeMultiple      = "dkim-multiple-records"   // several key records at one name
+	CodeSplitRecords  = "dkim-split-records"      // one key split into two TXT records instead of two strings
+	CodeDifferentKey  = "dkim-different-key"      // another key is published
+	CodeKeyTruncated  = "dkim-key-truncated"      // the key stops early
+	CodeKeyExtra      = "dkim-key-extra"          // characters added to the key
+	CodeKeyChanged    = "dkim-key-changed"        // a few characters differ from the key
+)
+
+// Lint checks the text of one key record and says what is wrong or weak.
+func Lint(text string) []dnsrec.Finding {
+	var fs []dnsrec.Finding
+	add := func(code string, sev dnsrec.Severity, subject string, off int, msg, fix string) {
+		fs = append(fs, dnsrec.Finding{Code: code, Severity: sev, Subject: subject, Offset: off, Message: msg, Fix: fix})
+	}
+	inner := text
+	if q, ok := unquote(text); ok {
+		add(CodeQuoted, dnsrec.SeverityError, "", 0,
+			"the value starts and ends with a double quote: the quotes were entered as part of the record, so verifiers cannot read it",
+			"enter the value without the surrounding quotes (the DNS provider adds its own)")
+		inner = q
+	}
+	r, err := Parse(inner)
+	if err != nil {
+		var pe *ParseError
+		errors.As(err, &pe)
+		switch {
+		case errors.Is(err, ErrNotDKIM):
+			add(CodeNotDKIM, dnsrec.SeverityError, "", -1,
+				fmt.Sprintf("this is not a DKIM key record (%s)", pe.Reason),
+				"publish the key record the signer gave you: it starts with v=DKIM1 and holds p=")
+		case pe.Tag == "k":
+			add(CodeKeyTypeMismatch, dnsrec.SeverityError, "k=", pe.Offset, pe.Reason, "correct k= to match the key")
+		default:
+			add(CodeSyntax, dnsrec.SeverityError, pe.Tag, pe.Offset, pe.Reason+": verifiers fail every signature made with this selector",
+				"publish the record exactly as the signer gave it")
+		}
+		return fs
+	}
+	tags, _ := dnsrec.ParseTags(inner)
+	for i, t := range tags {
+		switch strings.ToLower(t.Name) {
+		case "v":
+			if i != 0 {
+				add(CodeVersionNotFirst, dnsrec.SeverityWarning, "v="+t.Value, t.Offset,
+					"v=DKIM1 must be the first tag (RFC 6376, Section 3.6.1); strict verifiers ignore the record",
+					"move v=DKIM1 to the start of the record")
+			}
+		case "p":
+			if i := strings.IndexAny(t.Value, " \t\r\n"); i >= 0 {
+				what := "a space"
+				if t.Value[i] != ' ' && t.Value[i] != '\t' {
+					what = "a line break"
+				}
+				add(CodeWhitespace, dnsrec.SeverityWarning, "p=", t.ValueOffset+i,
+					fmt.Sprintf("the key contains %s at offset %d (pasted from a PEM file or a wrapped web page?); RFC 6376 allows whitespace there, but some verifiers and DNS provider forms do not", what, t.ValueOffset+i),
+					"remove all spaces and line breaks from the key: p= must be one unbroken line")
+			}
+		}
+	}
+	if r.Version == "" {
+		add(CodeNoVersion, dnsrec.SeverityInfo, "", -1, "the record has no v=DKIM1; that is allowed, but recommended", "start the record with v=DKIM1;")
+	}
+	if r.Revoked() {
+		add(CodeRevoked, dnsrec.SeverityError, "p=", -1,
+			"p= is empty: the key is revoked, and every signature made with this selector fails",
+			"publish the current key, or stop signing with this selector")
+		return fs
+	}
+	if r.Testing() {
+		add(CodeTesting, dnsrec.SeverityWarning, "t=y", -1,
+			"t=y marks the domain as testing DKIM: verifiers may treat failures as if there were no signature",
+			"remove t=y once signatures verify")
+	}
+	if r.Hashes != nil && !hasFold(r.Hashes, "sha256") {
+		add(CodeHashExcluded, dnsrec.SeverityError, "h="+strings.Join(r.Hashes, ":"), -1,
+			"h= does not allow sha256, the only hash RFC 8301 lets signers use, so signatures fail",
+			"remove h= or write h=sha256")
+	}
+	if kt := r.EffectiveKeyType(); kt != KeyRSA && kt != KeyEd25519 {
+		add(CodeUnknownKeyType, dnsrec.SeverityError, "k="+string(kt), -1,
+			fmt.Sprintf("k=%s is not a key type verifiers know (rsa, ed25519)", kt), "write k=rsa or k=ed25519, matching the key")
+	}
+	if r.Services != nil && !hasFold(r.Services, "email") && !hasFold(r.Services, "*") {
+		add(CodeServiceExcluded, dnsrec.SeverityError, "s="+strings.Join(r.Services, ":"), -1,
+			"s= does not include email, so verifiers must not use this key for mail", "remove s= or write s=email")
+	}
+	if k, pkcs1, err := decodePublicKey(r.EffectiveKeyType(), r.Key); err == nil {
+		if pkcs1 {
+			add(CodePKCS1, dnsrec.SeverityWarning, "p=", -1,
+				"the RSA key is a bare PKCS#1 RSAPublicKey; most verifiers accept it (RFC 6376 erratum 3017), but the record should hold a SubjectPublicKeyInfo",
+				"publish the key in SPKI form (the \"PUBLIC KEY\" PEM block, base64 without its header lines)")
+		}
+		fs = append(fs, KeyFindings(k)...)
+	}
+	return fs
+}
+
+// unquote removes double quotes kept around a whole value, and the quote
+// pairs of a value pasted as several quoted strings ("a" "b").
+func unquote(v string) (string, bool) {
+	t := strings.TrimSpace(v)
+	if len(t) < 2 || t[0] != '"' || t[len(t)-1] != '"' {
+		return v, false
+	}
+	t = t[1 : len(t)-1]
+	t = strings.ReplaceAll(t, "\" \"", "")
+	t = strings.ReplaceAll(t, "\"\"", "")
+	return t, true
+}

@@ -1,0 +1,110 @@
+package dnsrec
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Tag is one tag=value pair of a tag-list, the syntax of DKIM key records
+// (RFC 6376, Section 3.2) and DMARC records (RFC 9989, which keeps it).
+type Tag struct {
+	Name        string // as written
+	Value       string // as written, surrounding whitespace removed
+	Offset      int    // byte offset of Name in the list
+	ValueOffset int    // byte offset of Value in the list
+}
+
+// TagError reports where a tag-list does not follow RFC 6376, Section 3.2.
+type TagError struct {
+	Offset int
+	Reason string
+}
+
+func (e *TagError) Error() string { return fmt.Sprintf("%s (at offset %d)", e.Reason, e.Offset) }
+
+// ParseTags splits a tag-list into its tags, in order. Tag names are letters,
+// digits and "_", starting with a letter; values are printable ASCII except
+// ";", with inner whitespace allowed. Whitespace (including folding CRLF)
+// around names, "=" and values is skipped, and so are empty entries (";;",
+// a trailing ";"). Duplicate names are returned as they are: the caller
+// decides.
+func ParseTags(s string) ([]Tag, error) {
+	var tags []Tag
+	for start := 0; start <= len(s); {
+		end := strings.IndexByte(s[start:], ';')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		spec := s[start:end]
+		if strings.TrimLeft(spec, " \t\r\n") != "" {
+			t, err := parseTag(spec, start)
+			if err != nil {
+				return tags, err
+			}
+			tags = append(tags, t)
+		}
+		start = end + 1
+	}
+	return tags, nil
+}
+
+func isWSP(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func parseTag(spec string, base int) (Tag, error) {
+	i := 0
+	for i < len(spec) && isWSP(spec[i]) {
+		i++
+	}
+	nameStart := i
+	for i < len(spec) && (isAlpha(spec[i]) || (i > nameStart && (isDigit(spec[i]) || spec[i] == '_'))) {
+		i++
+	}
+	if i == nameStart {
+		return Tag{}, &TagError{base + nameStart, fmt.Sprintf("expected a tag name, found %q", truncate(spec[nameStart:]))}
+	}
+	name := spec[nameStart:i]
+	for i < len(spec) && isWSP(spec[i]) {
+		i++
+	}
+	if i == len(spec) || spec[i] != '=' {
+		return Tag{}, &TagError{base + i, fmt.Sprintf("expected \"=\" after tag %q", name)}
+	}
+	i++
+	for i < len(spec) && isWSP(spec[i]) {
+		i++
+	}
+	valStart := i
+	value := strings.TrimRight(spec[i:], " \t\r\n")
+	for j := 0; j < len(value); j++ {
+		c := value[j]
+		if !isWSP(c) && (c < 0x21 || c > 0x7e) {
+			return Tag{}, &TagError{base + valStart + j, fmt.Sprintf("tag %q: character %q is not allowed in a value", name, rune(c))}
+		}
+	}
+	return Tag{Name: name, Value: value, Offset: base + nameStart, ValueOffset: base + valStart}, nil
+}
+
+func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func truncate(s string) string {
+	if len(s) > 20 {
+		return s[:20] + "…"
+	}
+	return s
+}
+
+// FormatTags writes tags as "name=value; name=value".
+func FormatTags(tags []Tag) string {
+	var b strings.Builder
+	for i, t := range tags {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(t.Name)
+		b.WriteByte('=')
+		b.WriteString(t.Value)
+	}
+	return b.String()
+}
