@@ -1,0 +1,55 @@
+package dmarc_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+)
+
+// Seed 001's three records: monitoring, a cautious quarantine, reject.
+func ExampleBuild() {
+	reports := []string{"postmaster@your_domain.com"}
+	for _, s := range []dmarc.Settings{
+		{Reports: reports},
+		{Policy: dmarc.PolicyQuarantine, Percent: 5, Reports: reports},
+		{Policy: dmarc.PolicyReject, Reports: append(reports, "dmarc@your_domain.com")},
+	} {
+		r, _ := dmarc.Build(s)
+		fmt.Println(r)
+	}
+	// Output:
+	// v=DMARC1; p=none; rua=mailto:postmaster@your_domain.com
+	// v=DMARC1; p=quarantine; pct=5; rua=mailto:postmaster@your_domain.com
+	// v=DMARC1; p=reject; rua=mailto:postmaster@your_domain.com,mailto:dmarc@your_domain.com
+}
+
+// pct is removed by RFC 9989; the lint says what to write instead.
+func ExampleRules_Lint() {
+	for _, f := range dmarc.RFC9989.Lint("v=DMARC1; p=quarantine; pct=5; rua=mailto:postmaster@example.com") {
+		fmt.Println(f.Code+":", f.Fix)
+	}
+	// Output:
+	// dmarc-removed-tag: remove pct; to test a policy, write t=y (reject is then applied as quarantine, quarantine as none)
+}
+
+// Discovery walks up from the author domain and says which policy applies
+// and why.
+func ExampleDiscover() {
+	zone := dnstest.MustZone(`
+_dmarc.example.com. IN TXT "v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc@example.com"
+news.example.com.   IN A 192.0.2.1
+`)
+	d, _ := dmarc.Discover(context.Background(), zone, "news.example.com")
+	fmt.Printf("%s=%s from %s (organizational domain %s)\n", d.PolicyTag, d.Policy, d.PolicyDomain, d.OrgDomain)
+	for _, q := range d.Queries {
+		fmt.Println(q.Name+":", q.Result)
+	}
+	// Output:
+	// sp=quarantine from example.com (organizational domain example.com)
+	// _dmarc.news.example.com: no DMARC record
+	// _dmarc.example.com: DMARC record: v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc@example.com
+	// _dmarc.com: no DMARC record
+	// news.example.com (A): exists
+}

@@ -1,0 +1,133 @@
+package dmarc
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
+)
+
+// Finding codes. They are stable: match on them.
+const (
+	CodeSyntax       = "dmarc-syntax"           // the record is broken: receivers ignore it
+	CodeNotDMARC     = "dmarc-not-dmarc"        // the TXT record at _dmarc is not a DMARC record
+	CodeInvalidValue = "dmarc-invalid-value"    // a tag's value is invalid; receivers use its default
+	CodeNoPolicy     = "dmarc-no-policy"        // no valid p=; receivers assume p=none because of rua=
+	CodePolicyNone   = "dmarc-p-none"           // p=none: monitoring only, no protection
+	CodeRemovedTag   = "dmarc-removed-tag"      // pct, rf or ri under RFC 9989
+	CodeNewTag       = "dmarc-rfc9989-tag"      // np, psd or t under RFC 7489
+	CodePct          = "dmarc-pct"              // pct other than 100 under RFC 7489
+	CodeUnknownTag   = "dmarc-unknown-tag"      // a tag receivers ignore
+	CodeNoRUA        = "dmarc-no-rua"           // no aggregate reports
+	CodeTooManyRUA   = "dmarc-too-many-rua"     // more than two report addresses
+	CodeSizeSuffix   = "dmarc-size-suffix"      // the "!size" suffix, removed in RFC 9989
+	CodeFOConflict   = "dmarc-fo-conflict"      // fo=0 and fo=1 together
+	CodeExternalRUA  = "dmarc-external-rua"     // a report address on another domain, not authorized
+	CodeRejectNoDKIM = "dmarc-reject-no-dkim"   // p=reject while no DKIM is set up (RFC 9989, Section 7.4)
+	CodeAtApex       = "dmarc-at-apex"          // a DMARC record at the domain instead of _dmarc
+	CodeSPFAtDMARC   = "dmarc-spf-at-dmarc"     // an SPF record at _dmarc
+	CodeMultiple     = "dmarc-multiple-records" // several DMARC records at _dmarc: all ignored
+	CodeNoRecord     = "dmarc-no-record"        // no DMARC record applies
+	CodeTestingMode  = "dmarc-testing"          // t=y: the policy is applied one step more leniently
+)
+
+// Lint checks a record's text under rules and says what a support engineer
+// should know. DNS-dependent checks (external report destinations, DKIM,
+// records at the wrong name) are in [Inspect].
+func (rules Rules) Lint(text string) []dnsrec.Finding {
+	var fs []dnsrec.Finding
+	add := func(code string, sev dnsrec.Severity, subject string, off int, msg, fix string) {
+		fs = append(fs, dnsrec.Finding{Code: code, Severity: sev, Subject: subject, Offset: off, Message: msg, Fix: fix})
+	}
+	r, issues, err := rules.parse(text)
+	if err != nil {
+		var pe *ParseError
+		errors.As(err, &pe)
+		if errors.Is(err, ErrNotDMARC) {
+			add(CodeNotDMARC, dnsrec.SeverityError, pe.Tag, pe.Offset, "this is not a DMARC record: "+pe.Reason+"; receivers ignore it",
+				"publish a record that starts with v=DMARC1;")
+		} else {
+			add(CodeSyntax, dnsrec.SeverityError, pe.Tag, pe.Offset, pe.Reason+"; receivers ignore the whole record", "correct the record")
+		}
+		return fs
+	}
+	for _, is := range issues {
+		if is.tag == "p" && r.Policy == "" {
+			add(CodeNoPolicy, dnsrec.SeverityError, "p", -1, "the record has no valid p=; receivers treat it as p=none because it has a valid rua=", "add p=none (or a stricter policy)")
+			continue
+		}
+		add(CodeInvalidValue, dnsrec.SeverityWarning, is.tag, is.offset, is.reason+"; receivers use the default instead", "correct the value or remove the tag")
+	}
+	if r.EffectivePolicy() == PolicyNone && r.Policy != "" {
+		add(CodePolicyNone, dnsrec.SeverityWarning, "p=none", -1,
+			"p=none only asks for reports: mail that fails DMARC is delivered as usual, so the domain is not protected against spoofing",
+			"once the reports show that all legitimate mail passes, move to p=quarantine and then p=reject")
+	}
+	if r.Testing() {
+		if rules.is7489() {
+			add(CodeNewTag, dnsrec.SeverityInfo, "t=y", -1, "t= is an RFC 9989 tag; RFC 7489 receivers ignore it", "")
+		} else {
+			add(CodeTestingMode, dnsrec.SeverityInfo, "t=y", -1,
+				"t=y: receivers apply the policy one step more leniently (reject as quarantine, quarantine as none) while the domain tests it", "remove t=y when the policy should apply in full")
+		}
+	}
+	if rules.is7489() {
+		if r.Pct != "" && r.Percent() != 100 {
+			add(CodePct, dnsrec.SeverityWarning, "pct="+r.Pct, -1,
+				fmt.Sprintf("pct=%s applies the policy to only %d%% of failing mail; the rest is handled as one step more lenient", r.Pct, r.Percent()),
+				"raise pct to 100 (or remove it) once the reports look clean; RFC 9989 removes pct")
+		}
+		for _, tv := range [][2]string{{"np", string(r.NonexistentPolicy)}, {"psd", string(r.PSD)}} {
+			if tag, v := tv[0], tv[1]; v != "" {
+				add(CodeNewTag, dnsrec.SeverityInfo, tag+"="+v, -1, tag+"= is an RFC 9989 tag; RFC 7489 receivers ignore it", "")
+			}
+		}
+	} else {
+		for _, tv := range [][2]string{{"pct", r.Pct}, {"rf", r.RF}, {"ri", r.RI}} {
+			tag, v := tv[0], tv[1]
+			if v == "" {
+				continue
+			}
+			fix := "remove it"
+			if tag == "pct" {
+				fix = "remove pct; to test a policy, write t=y (reject is then applied as quarantine, quarantine as none)"
+			}
+			add(CodeRemovedTag, dnsrec.SeverityWarning, tag+"="+v, -1, tag+"= was removed by RFC 9989; receivers following it ignore the tag", fix)
+		}
+		for _, u := range append(append([]URI{}, r.RUA...), r.RUF...) {
+			if u.Size != "" {
+				add(CodeSizeSuffix, dnsrec.SeverityInfo, u.String(), -1, "the \"!"+u.Size+"\" size limit was removed by RFC 9989; receivers ignore it", "write "+u.URI)
+			}
+		}
+	}
+	for _, t := range r.Extra {
+		add(CodeUnknownTag, dnsrec.SeverityInfo, t.Name+"="+t.Value, -1, fmt.Sprintf("%q is not a DMARC tag; receivers ignore it", t.Name), "remove it, or check its spelling")
+	}
+	if len(r.RUA) == 0 {
+		add(CodeNoRUA, dnsrec.SeverityWarning, "", -1,
+			"no rua=: nobody receives aggregate reports, so there is no way to see who sends mail as the domain before tightening the policy",
+			"add rua=mailto:<an address that collects reports>")
+	}
+	if n := len(r.RUA) + len(r.RUF); n > 2 {
+		add(CodeTooManyRUA, dnsrec.SeverityWarning, "", -1,
+			fmt.Sprintf("%d report addresses: receivers are asked to send each report to every one, and some send to the first two only", n),
+			"keep at most two, or forward reports from one address")
+	}
+	has := func(o string) bool {
+		for _, x := range r.FO {
+			if x == o {
+				return true
+			}
+		}
+		return false
+	}
+	if has("0") && has("1") {
+		add(CodeFOConflict, dnsrec.SeverityWarning, "fo="+strings.Join(r.FO, ":"), -1,
+			"fo=0 (report when everything fails) and fo=1 (report when anything fails) together mean fo=1; fo=0 adds nothing", "write fo=1")
+	}
+	return fs
+}
+
+// Lint is RFC9989.Lint.
+func Lint(text string) []dnsrec.Finding { return RFC9989.Lint(text) }

@@ -1,0 +1,246 @@
+package dmarc
+
+import (
+	"net/mail"
+	"strconv"
+	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
+)
+
+// Rules selects the specification a record is read and applied under.
+type Rules string
+
+// Rule sets.
+const (
+	RFC9989 Rules = "rfc9989" // DMARCbis (2026): DNS tree walk, np, psd, t; pct, rf, ri removed. The default.
+	RFC7489 Rules = "rfc7489" // the original DMARC (2015): Public Suffix List, pct, rf, ri
+)
+
+func (r Rules) is7489() bool { return r == RFC7489 }
+
+// String returns the RFC name.
+func (r Rules) String() string {
+	if r.is7489() {
+		return "RFC 7489"
+	}
+	return "RFC 9989"
+}
+
+// Policy is a requested handling of mail that fails DMARC (p, sp, np).
+type Policy string
+
+// Policies.
+const (
+	PolicyNone       Policy = "none"       // monitor only; deliver as usual
+	PolicyQuarantine Policy = "quarantine" // treat as suspicious (spam folder)
+	PolicyReject     Policy = "reject"     // refuse the message
+)
+
+func (p Policy) valid() bool {
+	return p == PolicyNone || p == PolicyQuarantine || p == PolicyReject
+}
+
+// strictness orders policies: none < quarantine < reject.
+func (p Policy) strictness() int {
+	switch p {
+	case PolicyQuarantine:
+		return 1
+	case PolicyReject:
+		return 2
+	}
+	return 0
+}
+
+// Alignment is an identifier alignment mode (adkim, aspf).
+type Alignment string
+
+// Alignment modes.
+const (
+	AlignRelaxed Alignment = "r" // same organizational domain (the default)
+	AlignStrict  Alignment = "s" // exactly the same domain
+)
+
+// PSD is the psd tag: whether the record's domain is a public suffix
+// domain (RFC 9989).
+type PSD string
+
+// PSD values.
+const (
+	PSDYes     PSD = "y" // a public suffix domain (a registry, such as a TLD)
+	PSDNo      PSD = "n" // an organizational domain: the tree walk stops here
+	PSDUnknown PSD = "u" // unknown (the default)
+)
+
+// URI is one report destination of rua or ruf.
+type URI struct {
+	URI  string // as written, such as "mailto:dmarc@example.com"
+	Size string // the obsolete "!size" suffix without the "!" ("10m"); "" when absent
+}
+
+// String returns the URI as written in a record.
+func (u URI) String() string {
+	if u.Size == "" {
+		return u.URI
+	}
+	return u.URI + "!" + u.Size
+}
+
+// Address returns the mail address of a mailto: URI, or "".
+func (u URI) Address() string {
+	rest, ok := cutPrefixFold(u.URI, "mailto:")
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		rest = rest[:i]
+	}
+	a, err := mail.ParseAddress(rest)
+	if err != nil {
+		return ""
+	}
+	return a.Address
+}
+
+// Domain returns the domain of a mailto: URI's address, or "".
+func (u URI) Domain() string {
+	a := u.Address()
+	if i := strings.LastIndexByte(a, '@'); i >= 0 {
+		return strings.ToLower(a[i+1:])
+	}
+	return ""
+}
+
+// Record is a DMARC policy record, published as TXT at _dmarc.<domain>.
+// Fields hold the tags as published ("" when absent); methods give the
+// effective values with the defaults applied.
+type Record struct {
+	Policy            Policy    // p
+	SubdomainPolicy   Policy    // sp
+	NonexistentPolicy Policy    // np (RFC 9989)
+	PSD               PSD       // psd (RFC 9989)
+	Test              string    // t (RFC 9989): "y" or "n"
+	RUA               []URI     // rua: aggregate report destinations
+	RUF               []URI     // ruf: failure report destinations
+	ADKIM             Alignment // adkim
+	ASPF              Alignment // aspf
+	FO                []string  // fo: failure reporting options (0, 1, d, s)
+	Pct               string    // pct (RFC 7489; removed in RFC 9989)
+	RF                string    // rf (RFC 7489; removed in RFC 9989)
+	RI                string    // ri (RFC 7489; removed in RFC 9989)
+	Extra             []dnsrec.Tag
+}
+
+// EffectivePolicy returns p, or none when the record has none (allowed only
+// with a valid rua; see Parse).
+func (r *Record) EffectivePolicy() Policy {
+	if r.Policy == "" {
+		return PolicyNone
+	}
+	return r.Policy
+}
+
+// EffectiveSubdomainPolicy returns sp, or p.
+func (r *Record) EffectiveSubdomainPolicy() Policy {
+	if r.SubdomainPolicy != "" {
+		return r.SubdomainPolicy
+	}
+	return r.EffectivePolicy()
+}
+
+// EffectiveNonexistentPolicy returns np, or sp, or p (RFC 9989).
+func (r *Record) EffectiveNonexistentPolicy() Policy {
+	if r.NonexistentPolicy != "" {
+		return r.NonexistentPolicy
+	}
+	return r.EffectiveSubdomainPolicy()
+}
+
+// Testing reports t=y.
+func (r *Record) Testing() bool { return r.Test == "y" }
+
+// AlignDKIM returns adkim, relaxed by default.
+func (r *Record) AlignDKIM() Alignment {
+	if r.ADKIM == "" {
+		return AlignRelaxed
+	}
+	return r.ADKIM
+}
+
+// AlignSPF returns aspf, relaxed by default.
+func (r *Record) AlignSPF() Alignment {
+	if r.ASPF == "" {
+		return AlignRelaxed
+	}
+	return r.ASPF
+}
+
+// Percent returns pct as a number, 100 when absent.
+func (r *Record) Percent() int {
+	if r.Pct == "" {
+		return 100
+	}
+	n, err := strconv.Atoi(r.Pct)
+	if err != nil {
+		return 100
+	}
+	return n
+}
+
+// String returns the record as it should be published: "v=DMARC1" first,
+// then the tags present, in the order p, sp, np, psd, t, pct, adkim, aspf,
+// fo, rf, ri, rua, ruf, then unknown tags.
+func (r *Record) String() string {
+	tags := []dnsrec.Tag{{Name: "v", Value: "DMARC1"}}
+	add := func(name, value string) {
+		if value != "" {
+			tags = append(tags, dnsrec.Tag{Name: name, Value: value})
+		}
+	}
+	add("p", string(r.Policy))
+	add("sp", string(r.SubdomainPolicy))
+	add("np", string(r.NonexistentPolicy))
+	add("psd", string(r.PSD))
+	add("t", r.Test)
+	add("pct", r.Pct)
+	add("adkim", string(r.ADKIM))
+	add("aspf", string(r.ASPF))
+	add("fo", strings.Join(r.FO, ":"))
+	add("rf", r.RF)
+	add("ri", r.RI)
+	add("rua", joinURIs(r.RUA))
+	add("ruf", joinURIs(r.RUF))
+	tags = append(tags, r.Extra...)
+	return dnsrec.FormatTags(tags)
+}
+
+// Equal reports whether two records have the same tags.
+func (r *Record) Equal(o *Record) bool { return r.String() == o.String() }
+
+// MarshalText returns [Record.String].
+func (r *Record) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText parses a record under RFC 9989.
+func (r *Record) UnmarshalText(b []byte) error {
+	p, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*r = *p
+	return nil
+}
+
+func joinURIs(us []URI) string {
+	parts := make([]string, len(us))
+	for i, u := range us {
+		parts[i] = u.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}

@@ -1,0 +1,159 @@
+package dmarc_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/dmarc"
+)
+
+func TestParseString(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		p, sp, np      dmarc.Policy
+	}{
+		// seed 001's three records
+		{"seed 001 monitoring", "v=DMARC1; p=none; rua=mailto:postmaster@your_domain.com", "v=DMARC1; p=none; rua=mailto:postmaster@your_domain.com", "none", "none", "none"},
+		{"seed 001 quarantine", "v=DMARC1; p=quarantine; pct=5; rua=mailto:postmaster@your_domain.com", "v=DMARC1; p=quarantine; pct=5; rua=mailto:postmaster@your_domain.com", "quarantine", "quarantine", "quarantine"},
+		{"seed 001 reject", "v=DMARC1; p=reject; rua=mailto:postmaster@your_domain.com, mailto:dmarc@your_domain.com", "v=DMARC1; p=reject; rua=mailto:postmaster@your_domain.com,mailto:dmarc@your_domain.com", "reject", "reject", "reject"},
+		{"all RFC 9989 tags", "v=DMARC1;p=reject;sp=quarantine;np=reject;psd=n;t=y;adkim=s;aspf=r;fo=1:d;rua=mailto:a@x.example;ruf=mailto:f@x.example", "v=DMARC1; p=reject; sp=quarantine; np=reject; psd=n; t=y; adkim=s; aspf=r; fo=1:d; rua=mailto:a@x.example; ruf=mailto:f@x.example", "reject", "quarantine", "reject"},
+		{"case and spaces", "v=DMARC1 ;  P=Reject ; SP = none;", "v=DMARC1; p=reject; sp=none", "reject", "none", "none"},
+		{"size suffix", "v=DMARC1; p=none; rua=mailto:a@x.example!10m", "v=DMARC1; p=none; rua=mailto:a@x.example!10m", "none", "none", "none"},
+		{"RFC 7489 tags", "v=DMARC1; p=none; rf=afrf; ri=86400", "v=DMARC1; p=none; rf=afrf; ri=86400", "none", "none", "none"},
+		{"unknown tag kept", "v=DMARC1; p=none; foo=bar", "v=DMARC1; p=none; foo=bar", "none", "none", "none"},
+		// RFC 7489 6.6.3 and RFC 9989: no p but a valid rua is p=none.
+		{"no p with rua", "v=DMARC1; rua=mailto:a@x.example", "v=DMARC1; rua=mailto:a@x.example", "none", "none", "none"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, rules := range []dmarc.Rules{dmarc.RFC9989, dmarc.RFC7489} {
+				r, err := rules.Parse(tc.in)
+				if err != nil {
+					t.Fatalf("%s: %v", rules, err)
+				}
+				if got := r.String(); got != tc.want {
+					t.Errorf("String() = %q\nwant       %q", got, tc.want)
+				}
+				back, err := rules.Parse(r.String())
+				if err != nil || !back.Equal(r) {
+					t.Errorf("Parse(String()) = %v, %v", back, err)
+				}
+				if r.EffectivePolicy() != tc.p || r.EffectiveSubdomainPolicy() != tc.sp || r.EffectiveNonexistentPolicy() != tc.np {
+					t.Errorf("policies %s/%s/%s, want %s/%s/%s", r.EffectivePolicy(), r.EffectiveSubdomainPolicy(), r.EffectiveNonexistentPolicy(), tc.p, tc.sp, tc.np)
+				}
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, in string
+		kind     error
+		reason   string
+	}{
+		{"SPF", "v=spf1 -all", dmarc.ErrNotDMARC, `starts with exactly "v=DMARC1"`},
+		{"version not first", "p=none; v=DMARC1", dmarc.ErrNotDMARC, "v=DMARC1"},
+		{"lower-case version", "v=dmarc1; p=none", dmarc.ErrNotDMARC, "v=DMARC1"},
+		{"duplicate p", "v=DMARC1; p=none; p=reject", dmarc.ErrSyntax, "appears twice"},
+		{"no p, no rua", "v=DMARC1; sp=reject", dmarc.ErrSyntax, "no valid p= and no valid rua="},
+		{"bad policy without rua", "v=DMARC1; p=block", dmarc.ErrSyntax, "no valid p="},
+		{"bad sp", "v=DMARC1; p=none; sp=block", dmarc.ErrSyntax, "none, quarantine or reject"},
+		{"bad adkim", "v=DMARC1; p=none; adkim=x", dmarc.ErrSyntax, "r (relaxed) or s (strict)"},
+		{"bad pct", "v=DMARC1; p=none; pct=150", dmarc.ErrSyntax, "0 to 100"},
+		{"bad fo", "v=DMARC1; p=none; fo=2", dmarc.ErrSyntax, "0, 1, d and s"},
+		{"bad psd", "v=DMARC1; p=none; psd=maybe", dmarc.ErrSyntax, "y, n or u"},
+		{"rua without mailto", "v=DMARC1; p=none; rua=dmarc@x.example", dmarc.ErrSyntax, "write mailto:dmarc@x.example"},
+		{"bad size", "v=DMARC1; p=none; rua=mailto:a@x.example!lots", dmarc.ErrSyntax, "size"},
+		{"non-ASCII", "v=DMARC1; p=none; rua=mailto:ä@x.example", dmarc.ErrSyntax, "not allowed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := dmarc.Parse(tc.in)
+			if !errors.Is(err, tc.kind) {
+				t.Fatalf("err = %v, want %v", err, tc.kind)
+			}
+			var pe *dmarc.ParseError
+			if !errors.As(err, &pe) || !strings.Contains(pe.Reason, tc.reason) || pe.Offset < 0 || pe.Offset > len(tc.in) {
+				t.Errorf("err = %v; want reason %q and an offset inside the input", err, tc.reason)
+			}
+		})
+	}
+	// An invalid p with a valid rua is p=none (both RFCs).
+	r, err := dmarc.Parse("v=DMARC1; p=block; rua=mailto:a@x.example")
+	if err != nil || r.EffectivePolicy() != dmarc.PolicyNone {
+		t.Errorf("invalid p with rua: %v, %v", r, err)
+	}
+}
+
+func TestBuild(t *testing.T) {
+	tests := []struct {
+		s    dmarc.Settings
+		want string
+	}{
+		{dmarc.Settings{}, "v=DMARC1; p=none"},
+		{dmarc.Settings{Reports: []string{"postmaster@your_domain.com"}}, "v=DMARC1; p=none; rua=mailto:postmaster@your_domain.com"},
+		{dmarc.Settings{Policy: dmarc.PolicyQuarantine, Percent: 5, Reports: []string{"postmaster@your_domain.com"}}, "v=DMARC1; p=quarantine; pct=5; rua=mailto:postmaster@your_domain.com"},
+		{dmarc.Settings{Policy: dmarc.PolicyReject, Reports: []string{"postmaster@your_domain.com", "mailto:dmarc@your_domain.com"}}, "v=DMARC1; p=reject; rua=mailto:postmaster@your_domain.com,mailto:dmarc@your_domain.com"},
+		{dmarc.Settings{Policy: dmarc.PolicyReject, SubdomainPolicy: dmarc.PolicyQuarantine, NonexistentPolicy: dmarc.PolicyReject, Testing: true, StrictDKIM: true, StrictSPF: true, FailureReports: []string{"f@x.example"}},
+			"v=DMARC1; p=reject; sp=quarantine; np=reject; t=y; adkim=s; aspf=s; ruf=mailto:f@x.example"},
+	}
+	for _, tc := range tests {
+		r, err := dmarc.Build(tc.s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.String() != tc.want {
+			t.Errorf("Build = %q, want %q", r, tc.want)
+		}
+		if _, err := dmarc.Parse(r.String()); err != nil {
+			t.Errorf("built record does not parse: %v", err)
+		}
+	}
+	for _, bad := range []dmarc.Settings{{Policy: "block"}, {Percent: 101}, {Reports: []string{"not an address"}}, {Reports: []string{"a@x.example,b@x.example"}}} {
+		if _, err := dmarc.Build(bad); !errors.Is(err, dmarc.ErrSettings) {
+			t.Errorf("Build(%+v) err = %v", bad, err)
+		}
+	}
+}
+
+func TestLint(t *testing.T) {
+	tests := []struct {
+		rules  dmarc.Rules
+		record string
+		code   string
+	}{
+		{dmarc.RFC9989, "v=DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodePolicyNone},
+		{dmarc.RFC9989, "v=DMARC1; p=quarantine; pct=5; rua=mailto:a@x.example", dmarc.CodeRemovedTag},
+		{dmarc.RFC9989, "v=DMARC1; p=reject; ri=3600; rua=mailto:a@x.example", dmarc.CodeRemovedTag},
+		{dmarc.RFC7489, "v=DMARC1; p=quarantine; pct=5; rua=mailto:a@x.example", dmarc.CodePct},
+		{dmarc.RFC7489, "v=DMARC1; p=reject; np=reject; rua=mailto:a@x.example", dmarc.CodeNewTag},
+		{dmarc.RFC9989, "v=DMARC1; p=reject", dmarc.CodeNoRUA},
+		{dmarc.RFC9989, "v=DMARC1; p=reject; rua=mailto:a@x.example,mailto:b@x.example,mailto:c@x.example", dmarc.CodeTooManyRUA},
+		{dmarc.RFC9989, "v=DMARC1; p=reject; rua=mailto:a@x.example!10m", dmarc.CodeSizeSuffix},
+		{dmarc.RFC9989, "v=DMARC1; p=reject; fo=0:1; rua=mailto:a@x.example", dmarc.CodeFOConflict},
+		{dmarc.RFC9989, "v=DMARC1; p=reject; foo=bar; rua=mailto:a@x.example", dmarc.CodeUnknownTag},
+		{dmarc.RFC9989, "v=DMARC1; rua=mailto:a@x.example", dmarc.CodeNoPolicy},
+		{dmarc.RFC9989, "v=DMARC1; p=reject; adkim=x; rua=mailto:a@x.example", dmarc.CodeInvalidValue},
+		{dmarc.RFC9989, "v=DMARC1; p=reject; t=y; rua=mailto:a@x.example", dmarc.CodeTestingMode},
+		{dmarc.RFC9989, "v=spf1 -all", dmarc.CodeNotDMARC},
+		{dmarc.RFC9989, "v=DMARC1; p=none; p=reject", dmarc.CodeSyntax},
+	}
+	for _, tc := range tests {
+		fs := tc.rules.Lint(tc.record)
+		found := false
+		for _, f := range fs {
+			found = found || f.Code == tc.code
+			if f.Message == "" {
+				t.Errorf("%s: empty message", f.Code)
+			}
+		}
+		if !found {
+			t.Errorf("%s Lint(%q) lacks %s: %v", tc.rules, tc.record, tc.code, fs)
+		}
+	}
+	if fs := dmarc.Lint("v=DMARC1; p=reject; rua=mailto:dmarc@x.example"); len(fs) != 0 {
+		t.Errorf("a good record: %v", fs)
+	}
+}

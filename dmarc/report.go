@@ -1,0 +1,80 @@
+package dmarc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/domainauth/domainauth/dnsrec"
+)
+
+// ReportAuthorization says whether a report destination on another
+// organizational domain accepts reports for a policy domain.
+type ReportAuthorization struct {
+	URI        URI
+	External   bool   // the destination is on another organizational domain
+	Authorized bool   // not external, or the destination publishes the authorization record
+	Name       string // the authorization record's name: <policy-domain>._report._dmarc.<destination>
+}
+
+// AuthorizeReports checks every rua and ruf destination of rec, published
+// by policyDomain: one on another organizational domain must publish a TXT
+// record starting with v=DMARC1 at <policy-domain>._report._dmarc.<destination>
+// (RFC 7489, Section 7.1; RFC 9990), or receivers do not send it reports.
+// The findings say which are missing, and the changes (in the destination's
+// zone) what its operator must publish.
+func (rules Rules) AuthorizeReports(ctx context.Context, r dnsrec.Resolver, policyDomain string, rec *Record) ([]ReportAuthorization, []dnsrec.Finding, dnsrec.Changes, error) {
+	pd, err := dnsrec.CanonicalName(policyDomain)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	w := &walker{ctx: ctx, r: r, rules: rules, cache: map[string]*found{}}
+	pOrg, err := w.orgDomain(pd)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var out []ReportAuthorization
+	var fs []dnsrec.Finding
+	var cs dnsrec.Changes
+	seen := map[string]bool{}
+	for _, u := range append(append([]URI{}, rec.RUA...), rec.RUF...) {
+		dest := u.Domain()
+		if dest == "" || seen[dest] {
+			continue
+		}
+		seen[dest] = true
+		ra := ReportAuthorization{URI: u, Authorized: true}
+		destName, err := dnsrec.CanonicalName(dest)
+		if err != nil {
+			continue
+		}
+		dOrg, err := w.orgDomain(destName)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if dOrg != pOrg {
+			ra.External = true
+			ra.Name = dnsrec.TrimDot(pd) + "._report._dmarc." + dnsrec.TrimDot(destName)
+			a, err := r.Lookup(ctx, ra.Name, dnsrec.TypeTXT)
+			if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
+				return nil, nil, nil, fmt.Errorf("%w: %w", ErrDNS, err)
+			}
+			ra.Authorized = false
+			if err == nil {
+				for _, txt := range a.TXT() {
+					ra.Authorized = ra.Authorized || isDMARC(dnsrec.JoinTXT(txt))
+				}
+			}
+			if !ra.Authorized {
+				fs = append(fs, dnsrec.Finding{Code: CodeExternalRUA, Severity: dnsrec.SeverityError, Name: "_dmarc." + pd, Subject: u.String(), Offset: -1,
+					Message: fmt.Sprintf("reports go to %s, another organization's domain, which has not authorized them: receivers send it no reports", dest),
+					Fix:     fmt.Sprintf("the operator of %s must publish TXT \"v=DMARC1\" at %s (or use an address under %s)", dest, ra.Name, pOrg)})
+				if add, err := dnsrec.NewTXT(ra.Name, "v=DMARC1"); err == nil {
+					cs = append(cs, dnsrec.Add(add, fmt.Sprintf("in the zone of %s: accept DMARC reports for %s", dest, dnsrec.TrimDot(pd))))
+				}
+			}
+		}
+		out = append(out, ra)
+	}
+	return out, fs, cs, nil
+}
