@@ -35,8 +35,16 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Repor
 		return nil, err
 	}
 	want, _ := Build(rc.Settings)
+	what := fmt.Sprintf("p=%s or stricter", want.EffectivePolicy())
+	var to []string
+	for _, u := range want.RUA {
+		to = append(to, u.Address())
+	}
+	if len(to) > 0 {
+		what += ", with aggregate reports to " + strings.Join(to, " and ")
+	}
 	return &dnsrec.Report{
-		Requirement: fmt.Sprintf("_dmarc.%s publishes a policy at least as strict as %q", p.Domain, want),
+		Requirement: fmt.Sprintf("_dmarc.%s publishes %s", p.Domain, what),
 		Satisfied:   p.Satisfied,
 		Findings:    p.Findings,
 		Changes:     p.Changes,

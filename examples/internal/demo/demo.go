@@ -13,6 +13,12 @@ import (
 //go:embed zone.txt
 var zoneText string
 
+//go:embed policy.json
+var policyJSON []byte
+
+// PolicyJSON returns the demo sender policy, as a CRM stores it.
+func PolicyJSON() []byte { return policyJSON }
+
 // ZoneText returns the demo zone in zone-file format.
 func ZoneText() string { return zoneText }
 

@@ -1,0 +1,84 @@
+// Command sender previews the From address a message will really carry,
+// the way a CRM's e-mail preview does (seed 000): the typed address if its
+// domain is allowed, else the business unit's or the application's default.
+//
+//	go run ./examples/sender [-policy policy.json] [-unit Sales] [-dns] [-live] 'Jane Doe <jane@customer.example>' ...
+//
+// Without -policy it uses the embedded demo policy. With -dns a domain that
+// is not listed is also allowed when its DNS authorizes the vendor (SPF for
+// 5.255.64.53, the DKIM selector "default" delegated to vendor.example, so
+// that DMARC passes).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"time"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/sender"
+)
+
+func main() {
+	fs := flag.NewFlagSet("sender", flag.ExitOnError)
+	policyFile := fs.String("policy", "", "a JSON sender policy (default: the embedded demo policy)")
+	unit := fs.String("unit", "", "the user's business unit")
+	useDNS := fs.Bool("dns", false, "also allow domains whose DNS authorizes the vendor")
+	resolver := demo.Flags(fs)
+	fs.Parse(os.Args[1:])
+	data := demo.PolicyJSON()
+	if *policyFile != "" {
+		var err error
+		if data, err = os.ReadFile(*policyFile); err != nil {
+			fmt.Fprintln(os.Stderr, "sender:", err)
+			os.Exit(1)
+		}
+	}
+	inputs := fs.Args()
+	if len(inputs) == 0 {
+		inputs = []string{"Jane Doe <jane@customer.example>", "info@new.example", `"ceo@customer.example" <x@evil.example>`, "a@customer.example, b@evil.example"}
+	}
+	var r dnsrec.Resolver
+	if *useDNS {
+		r = resolver()
+	}
+	if err := run(os.Stdout, data, r, *unit, inputs); err != nil {
+		fmt.Fprintln(os.Stderr, "sender:", err)
+		os.Exit(1)
+	}
+}
+
+func run(w io.Writer, policyJSON []byte, r dnsrec.Resolver, unit string, inputs []string) error {
+	p, err := sender.ParsePolicy(policyJSON)
+	if err != nil {
+		return err
+	}
+	if r != nil {
+		cfg := p.Config()
+		cfg.DNS = &sender.Verifier{
+			Resolver:     r,
+			SendingIPs:   []netip.Addr{netip.MustParseAddr("5.255.64.53")},
+			DKIMSelector: "default",
+			DKIMTarget:   "default._domainkey.vendor.example",
+		}
+		if p, err = sender.New(cfg); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, in := range inputs {
+		s := p.Select(ctx, sender.Request{From: in, BusinessUnit: unit})
+		fmt.Fprintf(w, "typed:    %q\nFrom:     %s\n", in, s.From)
+		if s.ReplyTo != "" {
+			fmt.Fprintf(w, "Reply-To: %s\n", s.ReplyTo)
+		}
+		fmt.Fprintf(w, "why:      %s\n\n", s.Reason)
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/examples/internal/demo"
+)
+
+func TestPreview(t *testing.T) {
+	var out bytes.Buffer
+	inputs := []string{"Jane Doe <jane@customer.example>", "info@new.example", "info@ready.example", `"ceo@customer.example" <x@evil.example>`}
+	if err := run(&out, demo.PolicyJSON(), nil, "Sales", inputs); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`From:     "Jane Doe" <jane@customer.example>`,
+		"From:     \"Sales Team\" <sales@vendor.example>\nReply-To: <info@new.example>",
+		"From:     <info@ready.example>",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "From:     \"ceo") {
+		t.Errorf("the hostile display name got through:\n%s", out.String())
+	}
+	out.Reset()
+	// With DNS verification, a domain that is not listed but delegates to the
+	// vendor (the demo's ready.example is listed; spaced.example authorizes
+	// the vendor in SPF only) is allowed.
+	if err := run(&out, demo.PolicyJSON(), demo.Zone(), "", []string{"info@spaced.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "From:     <info@spaced.example>") || !strings.Contains(out.String(), "SPF passed") {
+		t.Errorf("DNS mode:\n%s", out.String())
+	}
+}

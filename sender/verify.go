@@ -1,0 +1,169 @@
+package sender
+
+import (
+	"context"
+	"crypto"
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/domainauth/domainauth/dkim"
+	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/spf"
+)
+
+// Verifier allows a domain because its DNS really authorizes the vendor:
+// its SPF record passes the vendor's sending addresses (so SPF aligns when
+// the vendor uses the domain in MAIL FROM), and/or the vendor's DKIM
+// selector is published or delegated correctly (so DKIM aligns), such that
+// DMARC would pass with alignment. Results are cached for TTL; temporary
+// DNS failures are not. A Verifier is safe for concurrent use and must not
+// be copied after first use.
+type Verifier struct {
+	Resolver dnsrec.Resolver
+	// SendingIPs are the vendor's outgoing addresses; SPF must pass for
+	// every one of them.
+	SendingIPs []netip.Addr
+	// DKIMSelector is the vendor's selector; with DKIMTarget the customer
+	// must delegate it by CNAME, with DKIMKey publish that key.
+	DKIMSelector string
+	DKIMTarget   string
+	DKIMKey      crypto.PublicKey
+	// TTL is how long a result is kept; 0 means one hour.
+	TTL time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+
+	mu    sync.Mutex
+	cache map[string]*Authorization
+}
+
+// Authorization is what the DNS of a domain says about the vendor.
+type Authorization struct {
+	Domain     string
+	Authorized bool // DMARC would pass with alignment
+	SPF        bool // every sending address passes SPF for the domain
+	DKIM       bool // the vendor's DKIM key is published or delegated correctly
+	DMARC      bool
+	// Details say why each check passed or failed.
+	SPFDetail, DKIMDetail, DMARCDetail string
+	CheckedAt                          time.Time
+	Cached                             bool  // the result came from the cache
+	Err                                error // a temporary DNS failure (the result is then not cached)
+}
+
+// Summary says which checks passed, for the preview.
+func (a *Authorization) Summary() string {
+	mark := func(ok bool) string {
+		if ok {
+			return "passed"
+		}
+		return "failed"
+	}
+	s := fmt.Sprintf("SPF %s, DKIM %s, DMARC %s", mark(a.SPF), mark(a.DKIM), mark(a.DMARC))
+	if a.Err != nil {
+		s += fmt.Sprintf("; DNS failure: %v", a.Err)
+	}
+	return s
+}
+
+func (v *Verifier) now() time.Time {
+	if v.Now != nil {
+		return v.Now()
+	}
+	return time.Now()
+}
+
+// Verify checks a domain, from the cache when it can.
+func (v *Verifier) Verify(ctx context.Context, domain string) *Authorization {
+	name, err := dnsrec.CanonicalName(domain)
+	if err != nil {
+		return &Authorization{Domain: domain, Err: err, SPFDetail: "invalid domain"}
+	}
+	ttl := v.TTL
+	if ttl <= 0 {
+		ttl = time.Hour
+	}
+	v.mu.Lock()
+	if a, ok := v.cache[name]; ok && v.now().Sub(a.CheckedAt) < ttl {
+		v.mu.Unlock()
+		c := *a
+		c.Cached = true
+		return &c
+	}
+	v.mu.Unlock()
+
+	a := v.check(ctx, name)
+	if a.Err == nil {
+		v.mu.Lock()
+		if v.cache == nil {
+			v.cache = map[string]*Authorization{}
+		}
+		v.cache[name] = a
+		v.mu.Unlock()
+	}
+	return a
+}
+
+func (v *Verifier) check(ctx context.Context, name string) *Authorization {
+	a := &Authorization{Domain: dnsrec.TrimDot(name), CheckedAt: v.now()}
+	// SPF: every sending address must pass with the domain as MAIL FROM.
+	if len(v.SendingIPs) == 0 {
+		a.SPFDetail = "no sending addresses configured"
+	} else {
+		c := &spf.Checker{Resolver: v.Resolver}
+		a.SPF = true
+		var notes []string
+		for _, ip := range v.SendingIPs {
+			r := c.CheckHost(ctx, ip, name, "postmaster@"+a.Domain, a.Domain)
+			if r.Status == spf.TempError {
+				a.Err = r.Err
+			}
+			if r.Status != spf.Pass {
+				a.SPF = false
+				notes = append(notes, r.Summary())
+			}
+		}
+		a.SPFDetail = "the SPF record passes every sending address"
+		if !a.SPF {
+			a.SPFDetail = strings.Join(notes, " ")
+		}
+	}
+	// DKIM: the selector is published or delegated as expected.
+	if v.DKIMSelector == "" {
+		a.DKIMDetail = "no DKIM selector configured"
+	} else {
+		d, err := dkim.KeyCheck{Domain: name, Selector: v.DKIMSelector, Target: v.DKIMTarget, Key: v.DKIMKey}.Diagnose(ctx, v.Resolver)
+		switch {
+		case err != nil:
+			a.Err, a.DKIMDetail = err, err.Error()
+		case d.OK:
+			a.DKIM, a.DKIMDetail = true, "the DKIM selector "+v.DKIMSelector+" is set up"
+		default:
+			a.DKIMDetail = "the DKIM selector is not set up"
+			for _, f := range d.Findings {
+				if f.Severity == dnsrec.SeverityError {
+					a.DKIMDetail = f.Message
+					break
+				}
+			}
+		}
+	}
+	// DMARC: would a message pass, with the vendor using the domain in MAIL
+	// FROM and signing with d=domain?
+	verdict, err := dmarc.Evaluate(ctx, v.Resolver, dmarc.Input{
+		From: name,
+		SPF:  dmarc.Identifier{Domain: name, Pass: a.SPF},
+		DKIM: []dmarc.Identifier{{Domain: name, Pass: a.DKIM}},
+	})
+	if err != nil {
+		a.Err, a.DMARCDetail = err, err.Error()
+		return a
+	}
+	a.DMARC, a.DMARCDetail = verdict.Pass, verdict.Reason
+	a.Authorized = a.DMARC && a.Err == nil
+	return a
+}
