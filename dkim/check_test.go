@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/ed25519"
 	"encoding/base64"
+	"slices"
 	"strings"
 	"testing"
 
@@ -155,16 +156,8 @@ func TestDiagnose(t *testing.T) {
 						t.Errorf("no finding says %q: %v", tc.message, d.Findings)
 					}
 				}
-				var actions []string
-				for _, c := range d.Changes {
-					actions = append(actions, string(c.Action))
-				}
-				var want []string
-				for _, a := range tc.actions {
-					want = append(want, string(a))
-				}
-				if strings.Join(actions, ",") != strings.Join(want, ",") {
-					t.Errorf("actions %v, want %v\n%s", actions, want, d.Changes.Text())
+				if got := d.Changes.Actions(); !slices.Equal(got, tc.actions) {
+					t.Errorf("actions %v, want %v\n%s", got, tc.actions, d.Changes.Text())
 				}
 				for _, f := range d.Findings {
 					if f.Name != d.Name || f.Message == "" {

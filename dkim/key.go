@@ -131,31 +131,45 @@ func MarshalPrivateKeyPEM(key crypto.Signer) ([]byte, error) {
 // ParsePrivateKeyPEM reads the first private key PEM block: PKCS#8
 // ("PRIVATE KEY", RSA or Ed25519) or PKCS#1 ("RSA PRIVATE KEY").
 func ParsePrivateKeyPEM(data []byte) (crypto.Signer, error) {
+	block, err := firstPEM(data)
+	if err != nil {
+		return nil, err
+	}
+	switch block.Type {
+	case "PRIVATE KEY":
+		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrPEM, err)
+		}
+		s, ok := k.(crypto.Signer)
+		if !ok || TypeOf(s) == "" {
+			return nil, fmt.Errorf("%w: %T", ErrKeyType, k)
+		}
+		return s, nil
+	case "RSA PRIVATE KEY":
+		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrPEM, err)
+		}
+		return k, nil
+	}
+	return nil, fmt.Errorf("%w: the PEM block is a %s", ErrNotPrivateKey, block.Type)
+}
+
+// keyBlockTypes are the PEM block types this package reads.
+var keyBlockTypes = map[string]bool{"PRIVATE KEY": true, "RSA PRIVATE KEY": true, "PUBLIC KEY": true, "RSA PUBLIC KEY": true}
+
+// firstPEM returns the first PEM block holding a key, skipping others
+// (certificates, parameters).
+func firstPEM(data []byte) (*pem.Block, error) {
 	for {
 		var block *pem.Block
 		block, data = pem.Decode(data)
 		if block == nil {
 			return nil, ErrPEM
 		}
-		switch block.Type {
-		case "PRIVATE KEY":
-			k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrPEM, err)
-			}
-			s, ok := k.(crypto.Signer)
-			if !ok || TypeOf(s) == "" {
-				return nil, fmt.Errorf("%w: %T", ErrKeyType, k)
-			}
-			return s, nil
-		case "RSA PRIVATE KEY":
-			k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrPEM, err)
-			}
-			return k, nil
-		case "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE":
-			return nil, fmt.Errorf("%w: the PEM block is a %s", ErrNotPrivateKey, block.Type)
+		if keyBlockTypes[block.Type] {
+			return block, nil
 		}
 	}
 }
@@ -173,36 +187,32 @@ func MarshalPublicKeyPEM(pub crypto.PublicKey) ([]byte, error) {
 // KEY") or PKCS#1 ("RSA PUBLIC KEY"). A private key block gives its public
 // half.
 func ParsePublicKeyPEM(data []byte) (crypto.PublicKey, error) {
-	for {
-		var block *pem.Block
-		block, data = pem.Decode(data)
-		if block == nil {
-			return nil, ErrPEM
-		}
-		switch block.Type {
-		case "PUBLIC KEY":
-			k, err := x509.ParsePKIXPublicKey(block.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrPEM, err)
-			}
-			if TypeOf(k) == "" {
-				return nil, fmt.Errorf("%w: %T", ErrKeyType, k)
-			}
-			return k, nil
-		case "RSA PUBLIC KEY":
-			k, err := x509.ParsePKCS1PublicKey(block.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrPEM, err)
-			}
-			return k, nil
-		case "PRIVATE KEY", "RSA PRIVATE KEY":
-			s, err := ParsePrivateKeyPEM(pem.EncodeToMemory(block))
-			if err != nil {
-				return nil, err
-			}
-			return s.Public(), nil
-		}
+	block, err := firstPEM(data)
+	if err != nil {
+		return nil, err
 	}
+	switch block.Type {
+	case "PUBLIC KEY":
+		k, err := x509.ParsePKIXPublicKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrPEM, err)
+		}
+		if TypeOf(k) == "" {
+			return nil, fmt.Errorf("%w: %T", ErrKeyType, k)
+		}
+		return k, nil
+	case "RSA PUBLIC KEY":
+		k, err := x509.ParsePKCS1PublicKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrPEM, err)
+		}
+		return k, nil
+	}
+	s, err := ParsePrivateKeyPEM(pem.EncodeToMemory(block))
+	if err != nil {
+		return nil, err
+	}
+	return s.Public(), nil
 }
 
 // encodePublicKey returns the bytes a p= tag holds for pub: SPKI DER for

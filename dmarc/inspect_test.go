@@ -2,7 +2,7 @@ package dmarc_test
 
 import (
 	"context"
-	"strings"
+	"slices"
 	"testing"
 
 	"github.com/domainauth/domainauth/dmarc"
@@ -52,16 +52,8 @@ func TestInspect(t *testing.T) {
 			if len(tc.codes) == 0 && len(res.Findings) > 0 {
 				t.Errorf("unexpected findings %v", res.Findings)
 			}
-			var actions []string
-			for _, c := range res.Changes {
-				actions = append(actions, string(c.Action))
-			}
-			var want []string
-			for _, a := range tc.actions {
-				want = append(want, string(a))
-			}
-			if strings.Join(actions, ",") != strings.Join(want, ",") {
-				t.Errorf("actions %v, want %v", actions, want)
+			if got := res.Changes.Actions(); !slices.Equal(got, tc.actions) {
+				t.Errorf("actions %v, want %v", got, tc.actions)
 			}
 		})
 	}

@@ -234,21 +234,13 @@ func parseURIs(v string) ([]URI, []string) {
 }
 
 func validSize(s string) bool {
-	if s == "" {
-		return false
-	}
-	if c := s[len(s)-1] | 0x20; c == 'k' || c == 'm' || c == 'g' || c == 't' {
-		s = s[:len(s)-1]
-	}
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
+	if s != "" {
+		if c := s[len(s)-1] | 0x20; c == 'k' || c == 'm' || c == 'g' || c == 't' {
+			s = s[:len(s)-1]
 		}
 	}
-	return true
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
 }
 
 func isScheme(s string) bool {

@@ -130,6 +130,15 @@ func (cs Changes) Pending() Changes {
 	return out
 }
 
+// Actions returns the action of each change, in order.
+func (cs Changes) Actions() []Action {
+	out := make([]Action, len(cs))
+	for i, c := range cs {
+		out[i] = c.Action
+	}
+	return out
+}
+
 // Text renders the instructions as numbered steps a customer can follow.
 func (cs Changes) Text() string {
 	if len(cs) == 0 {

@@ -69,7 +69,7 @@ func analyze(ctx context.Context, r dnsrec.Resolver, domain string, record *stri
 		return nil, fmt.Errorf("%w: %w", ErrInvalidDomain, err)
 	}
 	w := &walker{ctx: ctx, r: r, memo: map[memoKey]memoEntry{}, root: record}
-	a := &Analysis{Domain: TrimDot(name)}
+	a := &Analysis{Domain: dnsrec.TrimDot(name)}
 	a.Root = w.walk(name, "", nil)
 	if w.tempErr != nil {
 		return nil, w.tempErr
@@ -182,7 +182,7 @@ func (w *walker) add(f dnsrec.Finding) {
 
 // walk analyzes the record at name; path holds the domains above it.
 func (w *walker) walk(name, via string, path []string) *Node {
-	nd := &Node{Domain: TrimDot(name), Term: via}
+	nd := &Node{Domain: dnsrec.TrimDot(name), Term: via}
 	w.records++
 	if w.records > maxAnalyzeRecords {
 		nd.Err = fmt.Errorf("not followed: more than %d records in the tree", maxAnalyzeRecords)
@@ -245,7 +245,7 @@ func (w *walker) walk(name, via string, path []string) *Node {
 		for _, p := range path {
 			if p == target {
 				w.add(dnsrec.Finding{Code: CodeIncludeLoop, Severity: dnsrec.SeverityError, Name: name, Subject: t.String(),
-					Message: fmt.Sprintf("%s leads back to %s, which is already being evaluated: receivers run out of lookups and give permerror", t, TrimDot(target)),
+					Message: fmt.Sprintf("%s leads back to %s, which is already being evaluated: receivers run out of lookups and give permerror", t, dnsrec.TrimDot(target)),
 					Fix:     "remove the term that closes the loop"})
 				return 0
 			}
@@ -308,7 +308,7 @@ func (w *walker) countVoid(t Term, current string) (void bool, mxHosts int) {
 	if a.Void() {
 		w.voids++
 		w.add(dnsrec.Finding{Code: CodeVoidLookups, Severity: dnsrec.SeverityWarning, Name: current, Subject: t.String(),
-			Message: fmt.Sprintf("%s returns nothing: it matches no host and counts as a void lookup (receivers allow 2)", TrimDot(name)),
+			Message: fmt.Sprintf("%s returns nothing: it matches no host and counts as a void lookup (receivers allow 2)", dnsrec.TrimDot(name)),
 			Fix:     "remove the term if the name is no longer used"})
 		return true, 0
 	}
@@ -316,7 +316,7 @@ func (w *walker) countVoid(t Term, current string) (void bool, mxHosts int) {
 		mxHosts = len(a.MX())
 		if n := mxHosts; n > maxMXHosts {
 			w.add(dnsrec.Finding{Code: CodeTooManyMX, Severity: dnsrec.SeverityError, Name: current, Subject: t.String(),
-				Message: fmt.Sprintf("%s has %d MX records; an mx term may look at most 10, so receivers give permerror", TrimDot(name), n),
+				Message: fmt.Sprintf("%s has %d MX records; an mx term may look at most 10, so receivers give permerror", dnsrec.TrimDot(name), n),
 				Fix:     "list the sending hosts with ip4:/ip6: instead of mx"})
 		}
 	}

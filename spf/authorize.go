@@ -70,7 +70,7 @@ func (a Authorize) Plan(ctx context.Context, r dnsrec.Resolver) (*Plan, error) {
 	if reason != "" || t.IsModifier() || t.Mechanism == MechAll || strings.ContainsRune(a.Term, ' ') {
 		return nil, fmt.Errorf("%w: %q is not a mechanism that authorizes hosts", ErrSyntax, a.Term)
 	}
-	p := &Plan{Domain: TrimDot(name), Term: a.Term}
+	p := &Plan{Domain: dnsrec.TrimDot(name), Term: a.Term}
 	ans, err := r.Lookup(ctx, name, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDNS, err)
@@ -223,7 +223,7 @@ func (a Authorize) covered(ctx context.Context, r dnsrec.Resolver, domain string
 			}
 		}
 		if t.Mechanism == MechInclude {
-			if target, err := dnsrec.CanonicalName(t.Domain); err == nil && nd != an.Root && nd.Domain == TrimDot(target) {
+			if target, err := dnsrec.CanonicalName(t.Domain); err == nil && nd != an.Root && nd.Domain == dnsrec.TrimDot(target) {
 				found = true
 			}
 		}
@@ -257,7 +257,7 @@ func (a Authorize) covered(ctx context.Context, r dnsrec.Resolver, domain string
 	}
 	c := &Checker{Resolver: r}
 	for _, ip := range addrs {
-		if res := c.CheckHost(ctx, ip, domain, "postmaster@"+TrimDot(domain), TrimDot(domain)); res.Status != Pass {
+		if res := c.CheckHost(ctx, ip, domain, "postmaster@"+dnsrec.TrimDot(domain), dnsrec.TrimDot(domain)); res.Status != Pass {
 			return false
 		}
 	}

@@ -3,6 +3,7 @@ package spf_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -181,12 +182,8 @@ func TestAuthorizePlan(t *testing.T) {
 				if p.Authorized != tc.authorized || p.Proposed != tc.proposed {
 					t.Errorf("Authorized %v, Proposed %q; want %v, %q", p.Authorized, p.Proposed, tc.authorized, tc.proposed)
 				}
-				var actions []dnsrec.Action
-				for _, c := range p.Changes {
-					actions = append(actions, c.Action)
-				}
-				if len(actions) != len(tc.actions) || (len(actions) > 0 && strings.Join(strs(actions), ",") != strings.Join(strs(tc.actions), ",")) {
-					t.Errorf("actions %v, want %v", actions, tc.actions)
+				if got := p.Changes.Actions(); !slices.Equal(got, tc.actions) {
+					t.Errorf("actions %v, want %v", got, tc.actions)
 				}
 				if p.LookupsBefore != tc.before || p.LookupsAfter != tc.after {
 					t.Errorf("lookups %d -> %d, want %d -> %d", p.LookupsBefore, p.LookupsAfter, tc.before, tc.after)
@@ -226,14 +223,6 @@ func TestAuthorizeRequirement(t *testing.T) {
 	if _, err := (spf.Authorize{Domain: "x.example", Term: "-all"}).Plan(context.Background(), z); !errors.Is(err, spf.ErrSyntax) {
 		t.Errorf("term -all: err = %v", err)
 	}
-}
-
-func strs[T ~string](xs []T) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = string(x)
-	}
-	return out
 }
 
 func hasCode(fs []dnsrec.Finding, code string) bool {

@@ -119,7 +119,7 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	if o.status == Fail {
 		r.Explanation = o.explanation
 		if r.Explanation == "" {
-			r.Explanation = DefaultExplanation(TrimDot(name), e.ip)
+			r.Explanation = DefaultExplanation(dnsrec.TrimDot(name), e.ip)
 		}
 	}
 	r.Lookups, r.VoidLookups = e.lookups, e.voidCount
@@ -170,7 +170,7 @@ type evaluation struct {
 }
 
 func (e *evaluation) step(depth int, domain, term, note string, match bool) {
-	e.trace = append(e.trace, Step{Depth: depth, Domain: TrimDot(domain), Term: term, Note: note, Match: match})
+	e.trace = append(e.trace, Step{Depth: depth, Domain: dnsrec.TrimDot(domain), Term: term, Note: note, Match: match})
 }
 
 // lookup asks the resolver once per name and type per evaluation.
@@ -218,7 +218,7 @@ func (e *evaluation) fetchRecord(domain string) (*Record, error) {
 	case 1:
 		return Parse(found[0])
 	}
-	return nil, fmt.Errorf("%w: %s publishes %d", ErrMultipleRecords, TrimDot(domain), len(found))
+	return nil, fmt.Errorf("%w: %s publishes %d", ErrMultipleRecords, dnsrec.TrimDot(domain), len(found))
 }
 
 // checkHost evaluates the record of domain (canonical) at a nesting depth.
@@ -234,13 +234,13 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		return e.fail(depth, domain, PermError, err)
 	case rec == nil:
 		e.step(depth, domain, "", "no SPF record", false)
-		return outcome{status: None, err: fmt.Errorf("%w at %s", ErrNoRecord, TrimDot(domain))}
+		return outcome{status: None, err: fmt.Errorf("%w at %s", ErrNoRecord, dnsrec.TrimDot(domain))}
 	}
 	if depth == 0 {
 		e.res.Record = rec.Text()
 	}
 	e.step(depth, domain, "", fmt.Sprintf("record %q", rec.Text()), false)
-	e.env.domain = TrimDot(domain)
+	e.env.domain = dnsrec.TrimDot(domain)
 
 	for _, t := range rec.Terms {
 		if t.IsModifier() {
@@ -253,7 +253,7 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 			}
 		}
 		match, inner, o := e.mechanism(t, domain, depth)
-		e.env.domain = TrimDot(domain) // restore after an include
+		e.env.domain = dnsrec.TrimDot(domain) // restore after an include
 		if o != nil {
 			return *o
 		}
@@ -262,7 +262,7 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		}
 		st := t.Qualifier.Status()
 		e.step(depth, domain, t.String(), "matches: "+string(st), true)
-		out := outcome{status: st, term: t.String(), termDomain: TrimDot(domain)}
+		out := outcome{status: st, term: t.String(), termDomain: dnsrec.TrimDot(domain)}
 		if inner != nil { // an include passed: the term inside it decided
 			out.term, out.termDomain, out.via = inner.term, inner.termDomain, inner.via
 		}
@@ -282,10 +282,10 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 			if err != nil {
 				return e.fail(depth, domain, PermError, err)
 			}
-			e.step(depth, domain, red.String(), "nothing matched: the record of "+TrimDot(target)+" decides", false)
+			e.step(depth, domain, red.String(), "nothing matched: the record of "+dnsrec.TrimDot(target)+" decides", false)
 			o := e.checkHost(target, depth+1)
 			if o.status == None {
-				return e.fail(depth, domain, PermError, fmt.Errorf("%w: redirect=%s", ErrIncludeNone, TrimDot(target)))
+				return e.fail(depth, domain, PermError, fmt.Errorf("%w: redirect=%s", ErrIncludeNone, dnsrec.TrimDot(target)))
 			}
 			return o
 		}
@@ -334,12 +334,12 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, in
 		o := e.checkHost(target, depth+1)
 		switch o.status {
 		case Pass:
-			o.via = append([]string{TrimDot(target)}, o.via...)
+			o.via = append([]string{dnsrec.TrimDot(target)}, o.via...)
 			return true, &o, nil
 		case Fail, SoftFail, Neutral:
-			return noMatch(TrimDot(target) + " gave " + string(o.status) + ": no match")
+			return noMatch(dnsrec.TrimDot(target) + " gave " + string(o.status) + ": no match")
 		case None:
-			return errOut(fmt.Errorf("%w: %s", ErrIncludeNone, TrimDot(target)))
+			return errOut(fmt.Errorf("%w: %s", ErrIncludeNone, dnsrec.TrimDot(target)))
 		default:
 			return false, nil, &o
 		}
@@ -355,7 +355,7 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, in
 		if e.containsIP(ips, t) {
 			return true, nil, nil
 		}
-		return noMatch(fmt.Sprintf("%s has %d %s, none matching", TrimDot(name), len(ips), plural(len(ips), "address", "addresses")))
+		return noMatch(fmt.Sprintf("%s has %d %s, none matching", dnsrec.TrimDot(name), len(ips), plural(len(ips), "address", "addresses")))
 	case MechMX:
 		name, err := e.targetDomain(t, domain)
 		if err != nil {
@@ -370,7 +370,7 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, in
 		}
 		mxs := a.MX()
 		if len(mxs) > maxMXHosts {
-			return errOut(fmt.Errorf("%w: %s has %d (limit %d)", ErrTooManyMX, TrimDot(name), len(mxs), maxMXHosts))
+			return errOut(fmt.Errorf("%w: %s has %d (limit %d)", ErrTooManyMX, dnsrec.TrimDot(name), len(mxs), maxMXHosts))
 		}
 		for _, mx := range mxs {
 			if mx.Host == "." { // null MX (RFC 7505)
@@ -384,7 +384,7 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, in
 				return true, nil, nil
 			}
 		}
-		return noMatch(fmt.Sprintf("none of the %d mail exchanges of %s has %s", len(mxs), TrimDot(name), e.ip))
+		return noMatch(fmt.Sprintf("none of the %d mail exchanges of %s has %s", len(mxs), dnsrec.TrimDot(name), e.ip))
 	case MechPTR:
 		name, err := e.targetDomain(t, domain)
 		if err != nil {
@@ -395,7 +395,7 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, in
 				return true, nil, nil
 			}
 		}
-		return noMatch("no validated reverse name of " + e.ip.String() + " under " + TrimDot(name))
+		return noMatch("no validated reverse name of " + e.ip.String() + " under " + dnsrec.TrimDot(name))
 	case MechExists:
 		name, err := e.expandDomain(t.Domain)
 		if err != nil {
@@ -411,7 +411,7 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, in
 		if !a.Void() {
 			return true, nil, nil
 		}
-		return noMatch(TrimDot(name) + " has no A record")
+		return noMatch(dnsrec.TrimDot(name) + " has no A record")
 	}
 	return false, nil, nil
 }
@@ -521,16 +521,16 @@ func (e *evaluation) validatedName() string {
 	domain := strings.ToLower(e.env.domain) + "."
 	for _, n := range names {
 		if n == domain {
-			return TrimDot(n)
+			return dnsrec.TrimDot(n)
 		}
 	}
 	for _, n := range names {
 		if dnsrec.IsSubdomain(n, domain) {
-			return TrimDot(n)
+			return dnsrec.TrimDot(n)
 		}
 	}
 	if len(names) > 0 {
-		return TrimDot(names[0])
+		return dnsrec.TrimDot(names[0])
 	}
 	return "unknown"
 }
@@ -571,9 +571,6 @@ func reverseName(ip netip.Addr) string {
 	}
 	return strings.ToLower(r.String()) + "ip6.arpa."
 }
-
-// TrimDot returns a name without its trailing dot.
-func TrimDot(name string) string { return dnsrec.TrimDot(name) }
 
 func cutLast(s, sep string) (before, after string, found bool) {
 	if i := strings.LastIndex(s, sep); i >= 0 {
