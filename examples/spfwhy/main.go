@@ -9,11 +9,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/examples/internal/demo"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -29,23 +31,27 @@ func main() {
 	if fs.NArg() > 0 {
 		sender = fs.Arg(0)
 	}
-	if !strings.Contains(sender, "@") {
-		sender = "postmaster@" + sender
-	}
 	ip, err := netip.ParseAddr(*ipFlag)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "spfwhy:", err)
 		os.Exit(2)
 	}
+	run(os.Stdout, resolver(), ip, sender, *helo, *headers)
+}
+
+func run(w io.Writer, r dnsrec.Resolver, ip netip.Addr, sender, helo string, headers bool) {
+	if !strings.Contains(sender, "@") {
+		sender = "postmaster@" + sender
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c := &spf.Checker{Resolver: resolver()}
-	res := c.CheckMailFrom(ctx, ip, sender, *helo)
-	fmt.Printf("SPF result: %s\n\n%s", res.Status, res.Explain())
+	c := &spf.Checker{Resolver: r}
+	res := c.CheckMailFrom(ctx, ip, sender, helo)
+	fmt.Fprintf(w, "SPF result: %s\n\n%s", res.Status, res.Explain())
 	if res.Status == spf.Fail {
-		fmt.Printf("\nExplanation given to the sender: %s\n", res.Explanation)
+		fmt.Fprintf(w, "\nExplanation given to the sender: %s\n", res.Explanation)
 	}
-	if *headers {
-		fmt.Printf("\nReceived-SPF: %s\nAuthentication-Results: %s\n", res.ReceivedSPF("mx.receiver.example"), res.AuthenticationResults("mx.receiver.example"))
+	if headers {
+		fmt.Fprintf(w, "\nReceived-SPF: %s\nAuthentication-Results: %s\n", res.ReceivedSPF("mx.receiver.example"), res.AuthenticationResults("mx.receiver.example"))
 	}
 }
