@@ -47,7 +47,8 @@ func Evaluate(ctx context.Context, r dnsrec.Resolver, in Input) (*Verdict, error
 // domain under the rules; strict: the same domain), and says what the
 // policy asks for.
 func (rules Rules) Evaluate(ctx context.Context, r dnsrec.Resolver, in Input) (*Verdict, error) {
-	d, err := rules.Discover(ctx, r, in.From)
+	w := rules.newWalker(ctx, r)
+	d, err := w.discover(in.From)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +57,6 @@ func (rules Rules) Evaluate(ctx context.Context, r dnsrec.Resolver, in Input) (*
 	if d.Record != nil {
 		spfMode, dkimMode = d.Record.AlignSPF(), d.Record.AlignDKIM()
 	}
-	w := &walker{ctx: ctx, r: r, rules: rules, cache: map[string]*found{}}
 	aligned := func(id string, mode Alignment) (bool, error) {
 		return w.aligned(d.Author, id, mode, d.OrgDomain)
 	}
@@ -161,8 +161,7 @@ func modeName(m Alignment) string {
 // domain under strict alignment; the same organizational domain under
 // relaxed alignment (RFC 9989 tree walk or RFC 7489 Public Suffix List).
 func (rules Rules) Aligned(ctx context.Context, r dnsrec.Resolver, author, id string, mode Alignment) (bool, error) {
-	w := &walker{ctx: ctx, r: r, rules: rules, cache: map[string]*found{}}
-	return w.aligned(author, id, mode, "")
+	return rules.newWalker(ctx, r).aligned(author, id, mode, "")
 }
 
 func (w *walker) aligned(author, id string, mode Alignment, authorOrg string) (bool, error) {

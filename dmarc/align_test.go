@@ -95,3 +95,22 @@ func TestAligned(t *testing.T) {
 		}
 	}
 }
+
+// One evaluation asks each name and type once, even when discovery and
+// relaxed alignment both walk the tree.
+func TestEvaluateAsksOnce(t *testing.T) {
+	z := dnstest.MustZone(alignZone)
+	in := dmarc.Input{From: "news.customer.example", SPF: dmarc.Identifier{Domain: "bounce.mail.customer.example", Pass: true},
+		DKIM: []dmarc.Identifier{{Domain: "other.customer.example", Pass: true}}}
+	v, err := dmarc.Evaluate(context.Background(), z, in)
+	if err != nil || !v.Pass {
+		t.Fatalf("%+v %v", v, err)
+	}
+	seen := map[dnstest.Query]bool{}
+	for _, q := range z.Queries() {
+		if seen[q] {
+			t.Errorf("%v asked twice", q)
+		}
+		seen[q] = true
+	}
+}

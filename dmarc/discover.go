@@ -65,11 +65,21 @@ func Discover(ctx context.Context, r dnsrec.Resolver, author string) (*Discovery
 // discarded. The policy is p at the author domain, sp below it, and (RFC
 // 9989) np when the author domain does not exist.
 func (rules Rules) Discover(ctx context.Context, r dnsrec.Resolver, author string) (*Discovery, error) {
+	return rules.newWalker(ctx, r).discover(author)
+}
+
+// newWalker returns a walker with an empty memo; one evaluation uses one
+// walker, so that no _dmarc name is asked twice.
+func (rules Rules) newWalker(ctx context.Context, r dnsrec.Resolver) *walker {
+	return &walker{ctx: ctx, r: r, rules: rules, cache: map[string]*found{}, answers: map[string]txtAnswer{}}
+}
+
+func (w *walker) discover(author string) (*Discovery, error) {
+	rules := w.rules
 	name, err := dnsrec.CanonicalName(author)
 	if err != nil {
 		return nil, err
 	}
-	w := &walker{ctx: ctx, r: r, rules: rules, cache: map[string]*found{}}
 	d := &Discovery{Author: dnsrec.TrimDot(name), Rules: rules, AuthorExists: true}
 	var f *found
 	if rules.is7489() {
@@ -131,8 +141,7 @@ func (rules Rules) OrgDomain(ctx context.Context, r dnsrec.Resolver, domain stri
 	if err != nil {
 		return "", err
 	}
-	w := &walker{ctx: ctx, r: r, rules: rules, cache: map[string]*found{}}
-	return w.orgDomain(name)
+	return rules.newWalker(ctx, r).orgDomain(name)
 }
 
 // walkTargets lists the names the RFC 9989 tree walk queries for name:
@@ -175,8 +184,24 @@ type walker struct {
 	r        dnsrec.Resolver
 	rules    Rules
 	cache    map[string]*found
+	answers  map[string]txtAnswer // every TXT look-up, by name
 	queries  []Query
 	findings []dnsrec.Finding
+}
+
+type txtAnswer struct {
+	a   *dnsrec.Answer
+	err error
+}
+
+// txt looks up the TXT records of name once per walker.
+func (w *walker) txt(name string) (*dnsrec.Answer, error) {
+	if t, ok := w.answers[name]; ok {
+		return t.a, t.err
+	}
+	a, err := w.r.Lookup(w.ctx, name, dnsrec.TypeTXT)
+	w.answers[name] = txtAnswer{a, err}
+	return a, err
 }
 
 // fetch reads the DMARC record of domain, once.
@@ -185,7 +210,7 @@ func (w *walker) fetch(domain string) (*found, error) {
 		return f, nil
 	}
 	qname := "_dmarc." + domain
-	a, err := w.r.Lookup(w.ctx, qname, dnsrec.TypeTXT)
+	a, err := w.txt(qname)
 	if err != nil {
 		if errors.Is(err, dnsrec.ErrInvalidName) {
 			f := &found{domain: domain}

@@ -39,13 +39,14 @@ func (in Inspect) Run(ctx context.Context, r dnsrec.Resolver) (*Inspection, erro
 	if err != nil {
 		return nil, err
 	}
-	d, err := in.Rules.Discover(ctx, r, name)
+	w := in.Rules.newWalker(ctx, r)
+	d, err := w.discover(name)
 	if err != nil {
 		return nil, err
 	}
 	res := &Inspection{Domain: dnsrec.TrimDot(name), Discovery: d, Findings: d.Findings}
 	lookup := func(n string) (*dnsrec.Answer, error) {
-		a, err := r.Lookup(ctx, n, dnsrec.TypeTXT)
+		a, err := w.txt(n)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrDNS, err)
 		}
@@ -83,7 +84,7 @@ func (in Inspect) Run(ctx context.Context, r dnsrec.Resolver) (*Inspection, erro
 		}
 	}
 	if d.Record != nil {
-		ras, fs, cs, err := in.Rules.AuthorizeReports(ctx, r, d.PolicyDomain, d.Record)
+		ras, fs, cs, err := w.authorizeReports(d.PolicyDomain, d.Record)
 		if err != nil {
 			return nil, err
 		}

@@ -61,7 +61,15 @@ func TestInspect(t *testing.T) {
 	if len(res.Changes) != 1 || res.Changes[0].New.Name != "external.example._report._dmarc.analytics.example." || res.Changes[0].New.Value() != "v=DMARC1" {
 		t.Errorf("authorization change: %s", res.Changes.Text())
 	}
+	z.ResetQueries()
 	res, _ = dmarc.Inspect{Domain: "good.example"}.Run(context.Background(), z)
+	seen := map[dnstest.Query]bool{}
+	for _, q := range z.Queries() {
+		if seen[q] {
+			t.Errorf("%v asked twice in one inspection", q)
+		}
+		seen[q] = true
+	}
 	if len(res.Reports) != 2 || res.Reports[0].External || !res.Reports[1].External || !res.Reports[1].Authorized {
 		t.Errorf("reports %+v", res.Reports)
 	}

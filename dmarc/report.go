@@ -24,11 +24,14 @@ type ReportAuthorization struct {
 // The findings say which are missing, and the changes (in the destination's
 // zone) what its operator must publish.
 func (rules Rules) AuthorizeReports(ctx context.Context, r dnsrec.Resolver, policyDomain string, rec *Record) ([]ReportAuthorization, []dnsrec.Finding, dnsrec.Changes, error) {
+	return rules.newWalker(ctx, r).authorizeReports(policyDomain, rec)
+}
+
+func (w *walker) authorizeReports(policyDomain string, rec *Record) ([]ReportAuthorization, []dnsrec.Finding, dnsrec.Changes, error) {
 	pd, err := dnsrec.CanonicalName(policyDomain)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	w := &walker{ctx: ctx, r: r, rules: rules, cache: map[string]*found{}}
 	pOrg, err := w.orgDomain(pd)
 	if err != nil {
 		return nil, nil, nil, err
@@ -55,7 +58,7 @@ func (rules Rules) AuthorizeReports(ctx context.Context, r dnsrec.Resolver, poli
 		if dOrg != pOrg {
 			ra.External = true
 			ra.Name = dnsrec.TrimDot(pd) + "._report._dmarc." + dnsrec.TrimDot(destName)
-			a, err := r.Lookup(ctx, ra.Name, dnsrec.TypeTXT)
+			a, err := w.txt(ra.Name)
 			if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
 				return nil, nil, nil, fmt.Errorf("%w: %w", ErrDNS, err)
 			}

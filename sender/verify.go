@@ -110,11 +110,14 @@ func (v *Verifier) Verify(ctx context.Context, domain string) *Authorization {
 
 func (v *Verifier) check(ctx context.Context, name string) *Authorization {
 	a := &Authorization{Domain: dnsrec.TrimDot(name), CheckedAt: v.now()}
+	// SPF for each address, DKIM and DMARC share one cache for the check,
+	// so that no question is asked twice.
+	res := &dnsrec.Cache{Resolver: v.Resolver}
 	// SPF: every sending address must pass with the domain as MAIL FROM.
 	if len(v.SendingIPs) == 0 {
 		a.SPFDetail = "no sending addresses configured"
 	} else {
-		c := &spf.Checker{Resolver: v.Resolver}
+		c := &spf.Checker{Resolver: res}
 		a.SPF = true
 		var notes []string
 		for _, ip := range v.SendingIPs {
@@ -136,7 +139,7 @@ func (v *Verifier) check(ctx context.Context, name string) *Authorization {
 	if v.DKIMSelector == "" {
 		a.DKIMDetail = "no DKIM selector configured"
 	} else {
-		d, err := dkim.KeyCheck{Domain: name, Selector: v.DKIMSelector, Target: v.DKIMTarget, Key: v.DKIMKey}.Diagnose(ctx, v.Resolver)
+		d, err := dkim.KeyCheck{Domain: name, Selector: v.DKIMSelector, Target: v.DKIMTarget, Key: v.DKIMKey}.Diagnose(ctx, res)
 		switch {
 		case err != nil:
 			a.Err, a.DKIMDetail = err, err.Error()
@@ -154,7 +157,7 @@ func (v *Verifier) check(ctx context.Context, name string) *Authorization {
 	}
 	// DMARC: would a message pass, with the vendor using the domain in MAIL
 	// FROM and signing with d=domain?
-	verdict, err := dmarc.Evaluate(ctx, v.Resolver, dmarc.Input{
+	verdict, err := dmarc.Evaluate(ctx, res, dmarc.Input{
 		From: name,
 		SPF:  dmarc.Identifier{Domain: name, Pass: a.SPF},
 		DKIM: []dmarc.Identifier{{Domain: name, Pass: a.DKIM}},

@@ -71,6 +71,9 @@ func (a Authorize) Plan(ctx context.Context, r dnsrec.Resolver) (*Plan, error) {
 		return nil, fmt.Errorf("%w: %q is not a mechanism that authorizes hosts", ErrSyntax, a.Term)
 	}
 	p := &Plan{Domain: dnsrec.TrimDot(name), Term: a.Term}
+	// Planning walks the include tree up to three times (now, before and
+	// after the edit); one cache for the whole plan asks each question once.
+	r = &dnsrec.Cache{Resolver: r}
 	ans, err := r.Lookup(ctx, name, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDNS, err)

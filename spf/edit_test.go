@@ -175,9 +175,17 @@ func TestAuthorizePlan(t *testing.T) {
 	for rname, r := range map[string]dnsrec.Resolver{"zone": z, "loopback": srv.Client()} {
 		for _, tc := range tests {
 			t.Run(rname+"/"+tc.name, func(t *testing.T) {
+				z.ResetQueries()
 				p, err := spf.Authorize{Domain: tc.domain, Term: tc.term}.Plan(context.Background(), r)
 				if err != nil {
 					t.Fatal(err)
+				}
+				seen := map[dnstest.Query]bool{}
+				for _, q := range z.Queries() {
+					if seen[q] {
+						t.Errorf("%v asked twice while planning", q)
+					}
+					seen[q] = true
 				}
 				if p.Authorized != tc.authorized || p.Proposed != tc.proposed {
 					t.Errorf("Authorized %v, Proposed %q; want %v, %q", p.Authorized, p.Proposed, tc.authorized, tc.proposed)
