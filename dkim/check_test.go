@@ -116,12 +116,7 @@ func TestDiagnose(t *testing.T) {
 		{"k=rsa on an Ed25519 key", "ed-wrong-k.example", "default", edKey, "", false, []string{dkim.CodeKeyTypeMismatch}, []dnsrec.Action{dnsrec.ActionUpdate}, "write k=ed25519"},
 	}
 	z := dnstest.MustZone(checkZone())
-	srv, err := dnstest.Serve(z)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	for rname, r := range map[string]dnsrec.Resolver{"zone": z, "loopback": srv.Client()} {
+	for rname, r := range dnstest.Resolvers(t, z) {
 		for _, tc := range tests {
 			t.Run(rname+"/"+tc.name, func(t *testing.T) {
 				d, err := dkim.KeyCheck{Domain: tc.domain, Selector: tc.selector, Key: tc.key, Target: tc.target}.Diagnose(context.Background(), r)

@@ -93,12 +93,7 @@ func TestDiscoverTreeWalk(t *testing.T) {
 			[]string{"_dmarc.www.shop.co.uk", "_dmarc.shop.co.uk", "_dmarc.co.uk", "www.shop.co.uk (A)"}},
 	}
 	z := dnstest.MustZone(walkZone)
-	srv, err := dnstest.Serve(z)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	for rname, r := range map[string]dnsrec.Resolver{"zone": z, "loopback": srv.Client()} {
+	for rname, r := range dnstest.Resolvers(t, z) {
 		for _, tc := range tests {
 			t.Run(rname+"/"+tc.name, func(t *testing.T) {
 				d, err := tc.rules.Discover(context.Background(), r, tc.author)

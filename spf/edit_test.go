@@ -167,12 +167,7 @@ func TestAuthorizePlan(t *testing.T) {
 		{"broken beyond repair: no proposal", "broken.example", "include:spf.vendor.example", false, nil, "", 0, 0, spf.CodeSyntax},
 	}
 	z := dnstest.MustZone(editZone)
-	srv, err := dnstest.Serve(z)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	for rname, r := range map[string]dnsrec.Resolver{"zone": z, "loopback": srv.Client()} {
+	for rname, r := range dnstest.Resolvers(t, z) {
 		for _, tc := range tests {
 			t.Run(rname+"/"+tc.name, func(t *testing.T) {
 				z.ResetQueries()
@@ -180,12 +175,8 @@ func TestAuthorizePlan(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				seen := map[dnstest.Query]bool{}
-				for _, q := range z.Queries() {
-					if seen[q] {
-						t.Errorf("%v asked twice while planning", q)
-					}
-					seen[q] = true
+				if rep := z.Repeated(); len(rep) > 0 {
+					t.Errorf("asked more than once while planning: %v", rep)
 				}
 				if p.Authorized != tc.authorized || p.Proposed != tc.proposed {
 					t.Errorf("Authorized %v, Proposed %q; want %v, %q", p.Authorized, p.Proposed, tc.authorized, tc.proposed)

@@ -9,5 +9,7 @@
 //
 // [Serve] starts a [Server] on 127.0.0.1 (UDP and TCP, one free port) that
 // answers from the same zone, so that a test can run dnsrec.Client, or any
-// other DNS client, against it.
+// other DNS client, against it. [Resolvers] gives both, for a table test to
+// run against each; [Zone.Repeated] lists questions asked more than once,
+// for tests of code that promises to ask each question once.
 package dnstest

@@ -311,3 +311,19 @@ func (z *Zone) soaFor(name string) dns.RR {
 		cur = cur[i:]
 	}
 }
+
+// Repeated returns the questions asked more than once since the log was
+// last reset, each once, in the order of their second asking. A check that
+// promises to ask each name and type once asserts that this is empty.
+func (z *Zone) Repeated() []Query {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	seen := map[Query]int{}
+	var out []Query
+	for _, q := range z.log {
+		if seen[q]++; seen[q] == 2 {
+			out = append(out, q)
+		}
+	}
+	return out
+}
