@@ -66,6 +66,7 @@ func checkZone() string {
 		"default._domainkey.cname-wrong.example. IN CNAME default._domainkey.other.example.",
 		"key002._domainkey.seed002.example. IN TXT " + q("v=DKIM1;h=sha256;k=rsa;p="+seed002Key002),
 		"brisbane._domainkey.football.example.com. IN TXT " + q("v=DKIM1; k=ed25519; p="+rfc8463Public),
+		"brisbane._domainkey.example.com. IN TXT " + q(rfc6376Record),
 		"ed.example. IN TXT \"x\"",
 		"default._domainkey.ed-wrong-k.example. IN TXT " + q("v=DKIM1; k=rsa; p="+rfc8463Public),
 	}, "\n")
@@ -113,6 +114,7 @@ func TestDiagnose(t *testing.T) {
 		{"CNAME where TXT expected, wrong key", "cname-wrong.example", "default", seedKey, "", false, []string{dkim.CodeTXTExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "CNAME to default._domainkey.other.example"},
 		{"seed 002: 1024-bit key", "seed002.example", "key002", nil, "", true, []string{dkim.CodeKeyWeak}, nil, "1024 bits"},
 		{"RFC 8463 Ed25519 key", "football.example.com", "brisbane", edKey, "", true, nil, []dnsrec.Action{dnsrec.ActionNone}, ""},
+		{"RFC 6376 Appendix C record, checked against its private key", "example.com", "brisbane", rfc6376Key(t), "", true, []string{dkim.CodeKeyWeak}, []dnsrec.Action{dnsrec.ActionNone}, "1024 bits"},
 		{"k=rsa on an Ed25519 key", "ed-wrong-k.example", "default", edKey, "", false, []string{dkim.CodeKeyTypeMismatch}, []dnsrec.Action{dnsrec.ActionUpdate}, "write k=ed25519"},
 	}
 	z := dnstest.MustZone(checkZone())
@@ -184,4 +186,13 @@ func TestDiagnoseJustChanged(t *testing.T) {
 	if _, err := (dkim.KeyCheck{Domain: "x.example", Selector: "bad_selector"}).Diagnose(context.Background(), z); err == nil {
 		t.Error("an invalid selector gave no error")
 	}
+}
+
+// rfc6376Key is the public half of RFC 6376 Appendix C's private key.
+func rfc6376Key(t testing.TB) crypto.PublicKey {
+	k, err := dkim.ParsePrivateKeyPEM([]byte(rfc6376PrivateKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.Public()
 }

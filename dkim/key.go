@@ -128,6 +128,13 @@ func MarshalPrivateKeyPEM(key crypto.Signer) ([]byte, error) {
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
 
+// MarshalRSAPrivateKeyPEM writes an RSA private key as a PKCS#1 "RSA
+// PRIVATE KEY" PEM block, the form some signers (OpenDKIM among them)
+// expect.
+func MarshalRSAPrivateKeyPEM(key *rsa.PrivateKey) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+}
+
 // ParsePrivateKeyPEM reads the first private key PEM block: PKCS#8
 // ("PRIVATE KEY", RSA or Ed25519) or PKCS#1 ("RSA PRIVATE KEY").
 func ParsePrivateKeyPEM(data []byte) (crypto.Signer, error) {

@@ -108,10 +108,13 @@ func TestPEM(t *testing.T) {
 			t.Errorf("%s: public key from a private PEM: %v", kt, err)
 		}
 	}
-	// PKCS#1, as RFC 6376 Appendix C prints its key.
+	// PKCS#1, as RFC 6376 Appendix C prints its key, both ways.
 	k, err := dkim.ParsePrivateKeyPEM([]byte(rfc6376PrivateKey))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := string(dkim.MarshalRSAPrivateKeyPEM(k.(*rsa.PrivateKey))); got != rfc6376PrivateKey {
+		t.Errorf("PKCS#1 round trip:\n%s", got)
 	}
 	rec, _ := dkim.NewRecord(k.Public())
 	if want := dkim.MustParse(rfc6376Record); !bytes.Equal(rec.Key, want.Key) {

@@ -25,6 +25,26 @@ func ExampleBuild() {
 	// v=DMARC1; p=reject; rua=mailto:postmaster@your_domain.com,mailto:dmarc@your_domain.com
 }
 
+// Parsing reads the tags as published; the methods apply the defaults.
+func ExampleParse() {
+	r, err := dmarc.Parse("v=DMARC1; p=reject; rua=mailto:postmaster@example.com, mailto:dmarc@example.com")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("p:", r.EffectivePolicy(), "sp:", r.EffectiveSubdomainPolicy(), "np:", r.EffectiveNonexistentPolicy(), "adkim:", r.AlignDKIM())
+	for _, u := range r.RUA {
+		fmt.Println("reports to", u.Address())
+	}
+	_, err = dmarc.Parse("v=DMARC1; p=none; p=reject")
+	fmt.Println(err)
+	// Output:
+	// p: reject sp: reject np: reject adkim: r
+	// reports to postmaster@example.com
+	// reports to dmarc@example.com
+	// dmarc: parse "v=DMARC1; p=none; p=reject": tag "p" appears twice; a record must not repeat a tag, and receivers differ on which one wins (at offset 18)
+}
+
 // pct is removed by RFC 9989; the lint says what to write instead.
 func ExampleRules_Lint() {
 	for _, f := range dmarc.RFC9989.Lint("v=DMARC1; p=quarantine; pct=5; rua=mailto:postmaster@example.com") {

@@ -173,6 +173,32 @@ func checkAnswer(t *testing.T, a *dnsrec.Answer, tc resolverCase) {
 	}
 }
 
+// TestClientTCPFallback proves the large answer came over TCP: the server
+// saw the same question once over UDP (truncated) and once over TCP.
+func TestClientTCPFallback(t *testing.T) {
+	z := newResolverZone(t)
+	srv, err := serve(t, z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := srv.Client()
+	c.UDPSize = 512
+	a, err := c.Lookup(context.Background(), "big.example.com", dnsrec.TypeTXT)
+	if err != nil || a.Records[0].Value() != bigTXT {
+		t.Fatalf("%v %v", a, err)
+	}
+	if udp, tcp := srv.Served(); udp != 1 || tcp != 1 {
+		t.Errorf("served %d over UDP and %d over TCP; want 1 and 1", udp, tcp)
+	}
+	a, err = c.Lookup(context.Background(), "example.com", dnsrec.TypeTXT)
+	if err != nil || len(a.Records) != 1 {
+		t.Fatal(a, err)
+	}
+	if udp, tcp := srv.Served(); udp != 2 || tcp != 1 {
+		t.Errorf("a small answer: served %d over UDP and %d over TCP; want 2 and 1", udp, tcp)
+	}
+}
+
 func TestClientTimeoutBoundedByContext(t *testing.T) {
 	z := newResolverZone(t)
 	srv, err := dnstest.Serve(z)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
@@ -21,7 +22,14 @@ import (
 type Server struct {
 	Addr string // "127.0.0.1:port", for dnsrec.Client.Servers
 
-	udp, tcp *dns.Server
+	udp, tcp         *dns.Server
+	udpSeen, tcpSeen atomic.Int64
+}
+
+// Served returns how many queries the server has answered (or, for an
+// injected timeout, ignored) over UDP and over TCP.
+func (s *Server) Served() (udp, tcp int) {
+	return int(s.udpSeen.Load()), int(s.tcpSeen.Load())
 }
 
 // Serve starts a server for z on a free loopback port. Close it when done.
@@ -39,12 +47,17 @@ func Serve(z *Zone) (*Server, error) {
 			lastErr = err
 			continue
 		}
-		h := dns.HandlerFunc(func(w dns.ResponseWriter, req *dns.Msg) { z.serveDNS(w, req) })
-		s := &Server{
-			Addr: addr,
-			udp:  &dns.Server{PacketConn: pc, Handler: h},
-			tcp:  &dns.Server{Listener: ln, Handler: h},
-		}
+		s := &Server{Addr: addr}
+		h := dns.HandlerFunc(func(w dns.ResponseWriter, req *dns.Msg) {
+			if w.LocalAddr().Network() == "udp" {
+				s.udpSeen.Add(1)
+			} else {
+				s.tcpSeen.Add(1)
+			}
+			z.serveDNS(w, req)
+		})
+		s.udp = &dns.Server{PacketConn: pc, Handler: h}
+		s.tcp = &dns.Server{Listener: ln, Handler: h}
 		if err := start(s.udp); err != nil {
 			ln.Close()
 			return nil, err
