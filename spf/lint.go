@@ -34,7 +34,6 @@ const (
 	CodeIncludeNone      = "spf-include-none"     // an include or redirect names a domain without SPF
 	CodeIncludeLoop      = "spf-include-loop"     // includes or redirects come back to a domain already on the path
 	CodeTooManyMX        = "spf-too-many-mx"      // an mx term's domain has more than 10 MX records
-	CodeDNSError         = "spf-dns-error"        // a lookup failed; the result may change
 	CodeMacroNotFollowed = "spf-macro"            // a term depends on the sender and is not followed statically
 )
 
