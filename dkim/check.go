@@ -3,6 +3,7 @@ package dkim
 import (
 	"context"
 	"crypto"
+	"errors"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -28,39 +29,39 @@ type KeyCheck struct {
 	JustChanged bool
 }
 
-// Diagnosis is what a KeyCheck found.
+// Diagnosis is what [KeyCheck.Check] found. Satisfied (in the embedded
+// report) says the key is published as expected, with no error finding.
 type Diagnosis struct {
+	dnsrec.Report
 	Name      string   // <selector>._domainkey.<domain>., canonical
-	OK        bool     // published as expected, no error findings
 	CNAMEs    []string // the CNAME chain at Name
 	Published []string // the TXT values found (at the end of the chain), joined
 	Record    *Record  // the parsed key record, when there is exactly one
-	Findings  []dnsrec.Finding
-	Changes   dnsrec.Changes
 }
 
-// Check implements dnsrec.Requirement.
-func (c KeyCheck) Check(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
-	d, err := c.Diagnose(ctx, r)
+// Reason codes of the edits KeyCheck proposes.
+const (
+	ReasonDelegate   dnsrec.Code = "dkim-delegate"    // publish the CNAME to the vendor's key
+	ReasonPublishKey dnsrec.Code = "dkim-publish-key" // publish the key record
+	ReasonClear      dnsrec.Code = "dkim-clear"       // delete records in the way of the right one
+)
+
+// Require implements [dnsrec.Requirement].
+func (c KeyCheck) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
+	d, err := c.Check(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	what := "a DKIM key"
-	if c.Target != "" {
-		what = "a CNAME to " + dnsrec.TrimDot(c.Target)
-	}
-	return &dnsrec.Report{
-		Requirement: fmt.Sprintf("%s publishes %s", dnsrec.TrimDot(d.Name), what),
-		Satisfied:   d.OK,
-		Findings:    d.Findings,
-		Changes:     d.Changes,
-	}, nil
+	return &d.Report, nil
 }
 
-// Diagnose looks the selector up through r and says exactly what is
+// Check looks the selector up through r and says exactly what is
 // published, what is wrong with it, and what to change. Only DNS failures
-// are errors.
-func (c KeyCheck) Diagnose(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, error) {
+// (and an invalid domain or selector) are errors.
+func (c KeyCheck) Check(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, error) {
+	if _, err := dnsrec.ParseDomain("Domain", c.Domain); err != nil {
+		return nil, fmt.Errorf("dkim: KeyCheck: %w", err)
+	}
 	name, err := Name(c.Selector, c.Domain)
 	if err != nil {
 		return nil, err
@@ -70,6 +71,11 @@ func (c KeyCheck) Diagnose(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, 
 		return nil, err
 	}
 	d := &Diagnosis{Name: name, CNAMEs: a.CNAMEs}
+	what := "a DKIM key"
+	if c.Target != "" {
+		what = "a CNAME to " + dnsrec.TrimDot(c.Target)
+	}
+	d.Requirement = fmt.Sprintf("%s publishes %s", dnsrec.TrimDot(name), what)
 	var txts []dnsrec.Record
 	for _, rec := range a.Records {
 		if rec.IsText() {
@@ -91,8 +97,22 @@ func (c KeyCheck) Diagnose(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, 
 			d.Findings[i].Name = name
 		}
 	}
-	d.OK = dnsrec.Worst(d.Findings) != dnsrec.SeverityError && (len(txts) > 0)
+	d.Satisfied = dnsrec.Worst(d.Findings) != dnsrec.SeverityError && (len(txts) > 0)
 	return d, nil
+}
+
+// setTo is the edit "the records of type t at name are exactly want" (none,
+// when want is nil).
+func setTo(name string, t dnsrec.Type, party dnsrec.Party, want []dnsrec.Record, code dnsrec.Code, text string) dnsrec.Edit {
+	want = append([]dnsrec.Record(nil), want...)
+	return dnsrec.Edit{Name: name, Type: t, Party: party, Stage: dnsrec.StageDKIM,
+		Reason: dnsrec.Reason{Code: code, Params: map[string]string{"name": dnsrec.TrimDot(name)}, Text: text},
+		Apply: func(current []dnsrec.Record) ([]dnsrec.Record, error) {
+			if dnsrec.SameSet(current, want) {
+				return current, nil
+			}
+			return append([]dnsrec.Record(nil), want...), nil
+		}}
 }
 
 type diagnoser struct {
@@ -102,7 +122,7 @@ type diagnoser struct {
 	txts []dnsrec.Record
 }
 
-func (g *diagnoser) add(code string, sev dnsrec.Severity, msg, fix string) {
+func (g *diagnoser) add(code dnsrec.Code, sev dnsrec.Severity, msg, fix string) {
 	g.d.Findings = append(g.d.Findings, dnsrec.Finding{Code: code, Severity: sev, Offset: -1, Message: msg, Fix: fix})
 }
 
@@ -124,37 +144,53 @@ func (g *diagnoser) delegation(ctx context.Context, r dnsrec.Resolver) error {
 	if err != nil {
 		return err
 	}
+	delegate := setTo(g.name, dnsrec.TypeCNAME, dnsrec.PartyCustomer, []dnsrec.Record{want}, ReasonDelegate,
+		"delegate the selector to the vendor, who publishes and rotates the key")
 	switch {
 	case len(g.d.CNAMEs) == 0 && len(g.txts) == 0:
 		g.notPublished("CNAME record")
-		g.d.Changes = dnsrec.Changes{dnsrec.Add(want, "delegate the selector to the vendor, who publishes and rotates the key")}
+		g.d.Edits = []dnsrec.Edit{delegate}
 	case len(g.d.CNAMEs) == 0:
 		// A TXT record where the CNAME belongs: does it hold the vendor's current key?
 		sev, msg := dnsrec.SeverityError, "a TXT record is published where the CNAME to "+dnsrec.TrimDot(target)+" was expected, and its key is not the vendor's"
-		if va, err := r.Lookup(ctx, target, dnsrec.TypeTXT); err == nil && len(va.Records) == 1 && len(g.txts) == 1 {
+		va, err := r.Lookup(ctx, target, dnsrec.TypeTXT)
+		if err != nil && errors.Is(err, dnsrec.ErrTemporary) {
+			return err // never "not the vendor's key" when the vendor's key could not be read
+		}
+		if err == nil && len(va.Records) == 1 && len(g.txts) == 1 {
 			if same, _ := sameKey(va.Records[0].Value(), g.txts[0].Value()); same {
 				sev, msg = dnsrec.SeverityWarning, "a copy of the vendor's key is published as TXT where the CNAME to "+dnsrec.TrimDot(target)+" was expected: it works today, but breaks when the vendor rotates its key"
 			}
 		}
 		g.add(CodeCNAMEExpected, sev, msg, "delete the TXT record and publish the CNAME instead")
-		for _, t := range g.txts {
-			g.d.Changes = append(g.d.Changes, dnsrec.Remove(t, "a name with a CNAME can hold no other record"))
+		g.d.Edits = []dnsrec.Edit{
+			setTo(g.name, dnsrec.TypeTXT, dnsrec.PartyCustomer, nil, ReasonClear, "a name with a CNAME can hold no other record"),
+			delegate,
 		}
-		g.d.Changes = append(g.d.Changes, dnsrec.Add(want, "delegate the selector to the vendor"))
 	case g.d.CNAMEs[0] != target:
 		g.add(CodeWrongTarget, dnsrec.SeverityError,
 			fmt.Sprintf("the CNAME points to %s, not to %s", dnsrec.TrimDot(g.d.CNAMEs[0]), dnsrec.TrimDot(target)),
 			"change the CNAME's target to "+dnsrec.TrimDot(target))
-		old, _ := dnsrec.NewCNAME(g.name, g.d.CNAMEs[0])
-		g.d.Changes = dnsrec.Changes{dnsrec.Update(old, want, "point the selector at the vendor's key")}
+		delegate.Reason.Text = "point the selector at the vendor's key"
+		g.d.Edits = []dnsrec.Edit{delegate}
 	case len(g.txts) == 0:
 		g.add(CodeTargetMissing, dnsrec.SeverityError,
 			fmt.Sprintf("the CNAME to %s is right, but the vendor publishes no key there", dnsrec.TrimDot(target)),
 			"nothing to change on the customer's side: the vendor must publish its key at "+dnsrec.TrimDot(target))
-		g.d.Changes = dnsrec.Changes{dnsrec.NoChange(&want, "the delegation is right; the vendor's record is missing")}
+		if g.c.Key != nil {
+			rec, err := NewRecord(g.c.Key)
+			if err != nil {
+				return err
+			}
+			key, err := dnsrec.NewTXT(target, rec.String())
+			if err != nil {
+				return err
+			}
+			g.d.Edits = []dnsrec.Edit{setTo(target, dnsrec.TypeTXT, dnsrec.PartyVendor, []dnsrec.Record{key}, ReasonPublishKey,
+				"publish the key the customer's selector is delegated to")}
+		}
 	default:
 		g.lintPublished()
-		g.d.Changes = dnsrec.Changes{dnsrec.NoChange(&want, "the selector is delegated to the vendor")}
 	}
 	return nil
 }
@@ -186,8 +222,10 @@ func (g *diagnoser) key() error {
 		}
 		g.add(CodeTXTExpected, sev, msg, "delete the CNAME and publish the TXT record below")
 		if sev == dnsrec.SeverityError {
-			old, _ := dnsrec.NewCNAME(g.name, g.d.CNAMEs[0])
-			g.d.Changes = dnsrec.Changes{dnsrec.Remove(old, "a name with a CNAME can hold no other record"), dnsrec.Add(want, "publish the key")}
+			g.d.Edits = []dnsrec.Edit{
+				setTo(g.name, dnsrec.TypeCNAME, dnsrec.PartyCustomer, nil, ReasonClear, "a name with a CNAME can hold no other record"),
+				setTo(g.name, dnsrec.TypeTXT, dnsrec.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the key"),
+			}
 			return nil
 		}
 	}
@@ -199,7 +237,7 @@ func (g *diagnoser) key() error {
 			g.add(CodeNotPublished, dnsrec.SeverityError, fmt.Sprintf("%s leads to %s, which has no TXT record", dnsrec.TrimDot(g.name), dnsrec.TrimDot(g.d.CNAMEs[len(g.d.CNAMEs)-1])), "publish the key record")
 		}
 		if expect() && len(g.d.CNAMEs) == 0 {
-			g.d.Changes = dnsrec.Changes{dnsrec.Add(want, "publish the public key that signatures are verified with")}
+			g.d.Edits = []dnsrec.Edit{setTo(g.name, dnsrec.TypeTXT, dnsrec.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the public key that signatures are verified with")}
 		}
 		return nil
 	case len(g.txts) > 1:
@@ -214,10 +252,9 @@ func (g *diagnoser) key() error {
 	g.compare(value, wantB64)
 	if dnsrec.Worst(g.d.Findings) == dnsrec.SeverityError || hasCode(g.d.Findings, CodeWhitespace) {
 		if len(g.d.CNAMEs) == 0 {
-			g.d.Changes = dnsrec.Changes{dnsrec.Update(g.txts[0], want, "publish exactly the key the signer uses")}
+			want.TTL = g.txts[0].TTL
+			g.d.Edits = []dnsrec.Edit{setTo(g.name, dnsrec.TypeTXT, dnsrec.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish exactly the key the signer uses")}
 		}
-	} else {
-		g.d.Changes = dnsrec.Changes{dnsrec.NoChange(&g.txts[0], "the key is published correctly")}
 	}
 	return nil
 }
@@ -254,10 +291,7 @@ func (g *diagnoser) several(want dnsrec.Record, wantB64 string) {
 	if wantB64 == "" {
 		return
 	}
-	for _, t := range g.txts {
-		g.d.Changes = append(g.d.Changes, dnsrec.Remove(t, "replaced by the single record below"))
-	}
-	g.d.Changes = append(g.d.Changes, dnsrec.Add(want, "publish the key as one record"))
+	g.d.Edits = []dnsrec.Edit{setTo(g.name, dnsrec.TypeTXT, dnsrec.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the key as one record, in place of these")}
 }
 
 // joinSplit reports whether the values, joined in some order, form a key
@@ -448,7 +482,7 @@ func commonSuffix(a, b string) int {
 func head(s string, n int) string { return s[:min(n, len(s))] }
 func tail(s string, n int) string { return s[max(0, len(s)-n):] }
 
-func hasCode(fs []dnsrec.Finding, code string) bool {
+func hasCode(fs []dnsrec.Finding, code dnsrec.Code) bool {
 	for _, f := range fs {
 		if f.Code == code {
 			return true

@@ -10,40 +10,40 @@ import (
 
 // Finding codes. They are stable: match on them.
 const (
-	CodeSyntax          = "dkim-syntax"                 // the record does not parse: verifiers fail every signature
-	CodeNotDKIM         = "dkim-not-dkim"               // the TXT record at the selector's name is not a key record
-	CodeQuoted          = "dkim-quoted"                 // the quotes were entered as part of the value
-	CodeWhitespace      = "dkim-whitespace-in-key"      // a space or line break inside p=
-	CodeVersionNotFirst = "dkim-version-not-first"      // v= must be the first tag
-	CodeNoVersion       = "dkim-no-version"             // v=DKIM1 is missing (allowed, recommended)
-	CodeRevoked         = "dkim-revoked"                // p= is empty: the key is revoked
-	CodeTesting         = "dkim-testing"                // t=y: verifiers may ignore failures
-	CodeHashExcluded    = "dkim-hash-excludes-sha256"   // h= does not allow sha256
-	CodeKeyTypeMismatch = "dkim-key-type-mismatch"      // k= does not match the key in p=
-	CodeUnknownKeyType  = "dkim-unknown-key-type"       // k= names a key type verifiers do not know
-	CodePKCS1           = "dkim-pkcs1-key"              // an RSA key as PKCS#1 rather than SPKI
-	CodeServiceExcluded = "dkim-service-excludes-email" // s= does not allow email
-	CodeKeyTooShort     = "dkim-key-too-short"          // under 1024 bits: verifiers must reject it
-	CodeKeyWeak         = "dkim-key-weak"               // 1024 bits: allowed, but below RFC 8301's 2048
-	CodeKeyLong         = "dkim-key-long"               // over 3072 bits: several strings, some forms refuse it
+	CodeSyntax          dnsrec.Code = "dkim-syntax"                 // the record does not parse: verifiers fail every signature
+	CodeNotDKIM         dnsrec.Code = "dkim-not-dkim"               // the TXT record at the selector's name is not a key record
+	CodeQuoted          dnsrec.Code = "dkim-quoted"                 // the quotes were entered as part of the value
+	CodeWhitespace      dnsrec.Code = "dkim-whitespace-in-key"      // a space or line break inside p=
+	CodeVersionNotFirst dnsrec.Code = "dkim-version-not-first"      // v= must be the first tag
+	CodeNoVersion       dnsrec.Code = "dkim-no-version"             // v=DKIM1 is missing (allowed, recommended)
+	CodeRevoked         dnsrec.Code = "dkim-revoked"                // p= is empty: the key is revoked
+	CodeTesting         dnsrec.Code = "dkim-testing"                // t=y: verifiers may ignore failures
+	CodeHashExcluded    dnsrec.Code = "dkim-hash-excludes-sha256"   // h= does not allow sha256
+	CodeKeyTypeMismatch dnsrec.Code = "dkim-key-type-mismatch"      // k= does not match the key in p=
+	CodeUnknownKeyType  dnsrec.Code = "dkim-unknown-key-type"       // k= names a key type verifiers do not know
+	CodePKCS1           dnsrec.Code = "dkim-pkcs1-key"              // an RSA key as PKCS#1 rather than SPKI
+	CodeServiceExcluded dnsrec.Code = "dkim-service-excludes-email" // s= does not allow email
+	CodeKeyTooShort     dnsrec.Code = "dkim-key-too-short"          // under 1024 bits: verifiers must reject it
+	CodeKeyWeak         dnsrec.Code = "dkim-key-weak"               // 1024 bits: allowed, but below RFC 8301's 2048
+	CodeKeyLong         dnsrec.Code = "dkim-key-long"               // over 3072 bits: several strings, some forms refuse it
 
-	CodeNotPublished  = "dkim-not-published"      // nothing at the selector's name
-	CodeCNAMEExpected = "dkim-cname-expected"     // a TXT record where the CNAME delegation belongs
-	CodeTXTExpected   = "dkim-txt-expected"       // a CNAME where the TXT key record belongs
-	CodeWrongTarget   = "dkim-wrong-cname-target" // the CNAME points elsewhere
-	CodeTargetMissing = "dkim-target-missing"     // the CNAME is right but the vendor's key is not there
-	CodeMultiple      = "dkim-multiple-records"   // several key records at one name
-	CodeSplitRecords  = "dkim-split-records"      // one key split into two TXT records instead of two strings
-	CodeDifferentKey  = "dkim-different-key"      // another key is published
-	CodeKeyTruncated  = "dkim-key-truncated"      // the key stops early
-	CodeKeyExtra      = "dkim-key-extra"          // characters added to the key
-	CodeKeyChanged    = "dkim-key-changed"        // a few characters differ from the key
+	CodeNotPublished  dnsrec.Code = "dkim-not-published"      // nothing at the selector's name
+	CodeCNAMEExpected dnsrec.Code = "dkim-cname-expected"     // a TXT record where the CNAME delegation belongs
+	CodeTXTExpected   dnsrec.Code = "dkim-txt-expected"       // a CNAME where the TXT key record belongs
+	CodeWrongTarget   dnsrec.Code = "dkim-wrong-cname-target" // the CNAME points elsewhere
+	CodeTargetMissing dnsrec.Code = "dkim-target-missing"     // the CNAME is right but the vendor's key is not there
+	CodeMultiple      dnsrec.Code = "dkim-multiple-records"   // several key records at one name
+	CodeSplitRecords  dnsrec.Code = "dkim-split-records"      // one key split into two TXT records instead of two strings
+	CodeDifferentKey  dnsrec.Code = "dkim-different-key"      // another key is published
+	CodeKeyTruncated  dnsrec.Code = "dkim-key-truncated"      // the key stops early
+	CodeKeyExtra      dnsrec.Code = "dkim-key-extra"          // characters added to the key
+	CodeKeyChanged    dnsrec.Code = "dkim-key-changed"        // a few characters differ from the key
 )
 
 // Lint checks the text of one key record and says what is wrong or weak.
 func Lint(text string) []dnsrec.Finding {
 	var fs []dnsrec.Finding
-	add := func(code string, sev dnsrec.Severity, subject string, off int, msg, fix string) {
+	add := func(code dnsrec.Code, sev dnsrec.Severity, subject string, off int, msg, fix string) {
 		fs = append(fs, dnsrec.Finding{Code: code, Severity: sev, Subject: subject, Offset: off, Message: msg, Fix: fix})
 	}
 	inner := text

@@ -24,27 +24,44 @@ type Inspect struct {
 	DKIMSelectors []string
 }
 
-// Inspection is what Inspect found.
+// Inspection is what [Inspect.Check] found. Satisfied (in the embedded
+// report) says there is no error finding.
 type Inspection struct {
+	dnsrec.Report
 	Domain    string
 	Discovery *Discovery
 	Reports   []ReportAuthorization
-	Findings  []dnsrec.Finding
-	Changes   dnsrec.Changes
 }
 
-// Run inspects the domain through r.
-func (in Inspect) Run(ctx context.Context, r dnsrec.Resolver) (*Inspection, error) {
-	name, err := dnsrec.CanonicalName(in.Domain)
+// Reason code of the edits Inspect proposes.
+const ReasonMisplaced dnsrec.Code = "dmarc-misplaced" // a record at the wrong name is moved or removed
+
+// Require implements [dnsrec.Requirement].
+func (in Inspect) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
+	res, err := in.Check(ctx, r)
 	if err != nil {
 		return nil, err
+	}
+	return &res.Report, nil
+}
+
+// Check inspects the domain through r.
+func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, error) {
+	name, err := dnsrec.ParseDomain("Domain", in.Domain)
+	if err != nil {
+		return nil, fmt.Errorf("dmarc: Inspect: %w", err)
+	}
+	if _, ok := r.(*dnsrec.Cache); !ok {
+		r = &dnsrec.Cache{Resolver: r}
 	}
 	w := in.Rules.newWalker(ctx, r)
 	d, err := w.discover(name)
 	if err != nil {
 		return nil, err
 	}
-	res := &Inspection{Domain: dnsrec.TrimDot(name), Discovery: d, Findings: d.Findings}
+	res := &Inspection{Domain: dnsrec.TrimDot(name), Discovery: d}
+	res.Requirement = fmt.Sprintf("the DMARC set-up of %s has no errors", res.Domain)
+	res.Findings = d.Findings
 	lookup := func(n string) (*dnsrec.Answer, error) {
 		a, err := w.txt(n)
 		if err != nil {
@@ -56,14 +73,18 @@ func (in Inspect) Run(ctx context.Context, r dnsrec.Resolver) (*Inspection, erro
 	if err != nil {
 		return nil, err
 	}
+	spfAtDMARC, dmarcAtDMARC := false, false
 	for _, rec := range at.Records {
-		if v := rec.Value(); strings.HasPrefix(strings.ToLower(v), "v=spf1") {
+		v := rec.Value()
+		dmarcAtDMARC = dmarcAtDMARC || meantAsDMARC(v)
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "v=spf1") {
+			spfAtDMARC = true
 			res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeSPFAtDMARC, Severity: dnsrec.SeverityError, Name: rec.Name, Subject: v, Offset: -1,
 				Message: "an SPF record is published at _dmarc, where receivers look only for DMARC; it protects nothing there",
 				Fix:     "delete it; the SPF record belongs at " + dnsrec.TrimDot(name)})
-			res.Changes = append(res.Changes, dnsrec.Remove(rec, "SPF belongs at the domain itself, not at _dmarc"))
 		}
 	}
+	var moved *dnsrec.Record
 	apex, err := lookup(name)
 	if err != nil {
 		return nil, err
@@ -76,19 +97,32 @@ func (in Inspect) Run(ctx context.Context, r dnsrec.Resolver) (*Inspection, erro
 		res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeAtApex, Severity: dnsrec.SeverityError, Name: rec.Name, Subject: v, Offset: -1,
 			Message: fmt.Sprintf("a DMARC record is published at %s itself; receivers only look at _dmarc.%s", res.Domain, res.Domain),
 			Fix:     "move it to _dmarc." + res.Domain})
-		res.Changes = append(res.Changes, dnsrec.Remove(rec, "a DMARC record at the domain itself is never read"))
-		if d.PolicyDomain != res.Domain {
-			if moved, err := dnsrec.NewTXT("_dmarc."+name, v); err == nil {
-				res.Changes = append(res.Changes, dnsrec.Add(moved, "publish it where receivers look"))
+		res.Edits = append(res.Edits, dnsrec.Edit{Name: name, Type: dnsrec.TypeTXT, Party: dnsrec.PartyCustomer, Stage: dnsrec.StageDMARC,
+			Reason: dnsrec.Reason{Code: ReasonMisplaced, Params: map[string]string{"domain": res.Domain}, Text: "a DMARC record at the domain itself is never read"},
+			Apply:  func(cur []dnsrec.Record) ([]dnsrec.Record, error) { return dropWhere(cur, isDMARC), nil }})
+		if !dmarcAtDMARC && moved == nil {
+			if m, err := dnsrec.NewTXT("_dmarc."+name, v); err == nil {
+				moved = &m
 			}
 		}
 	}
+	if spfAtDMARC || moved != nil {
+		res.Edits = append(res.Edits, dnsrec.Edit{Name: "_dmarc." + name, Type: dnsrec.TypeTXT, Party: dnsrec.PartyCustomer, Stage: dnsrec.StageDMARC,
+			Reason: dnsrec.Reason{Code: ReasonMisplaced, Params: map[string]string{"domain": res.Domain}, Text: "only the DMARC record belongs at _dmarc, where receivers look for it"},
+			Apply: func(cur []dnsrec.Record) ([]dnsrec.Record, error) {
+				out := dropWhere(cur, func(v string) bool { return strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "v=spf1") })
+				if moved != nil && len(dropWhere(out, meantAsDMARC)) == len(out) {
+					out = append(out, *moved)
+				}
+				return out, nil
+			}})
+	}
 	if d.Record != nil {
-		ras, fs, cs, err := w.authorizeReports(d.PolicyDomain, d.Record)
+		rep, err := w.authorizeReports(d.PolicyDomain, d.Record)
 		if err != nil {
 			return nil, err
 		}
-		res.Reports, res.Findings, res.Changes = ras, append(res.Findings, fs...), append(res.Changes, cs...)
+		res.Reports, res.Findings, res.Edits = rep.Destinations, append(res.Findings, rep.Findings...), append(res.Edits, rep.Edits...)
 		if d.Policy == PolicyReject && len(in.DKIMSelectors) > 0 {
 			ok, err := anyDKIMKey(ctx, r, name, in.DKIMSelectors)
 			if err != nil {
@@ -101,13 +135,25 @@ func (in Inspect) Run(ctx context.Context, r dnsrec.Resolver) (*Inspection, erro
 			}
 		}
 	}
+	res.Satisfied = dnsrec.Worst(res.Findings) != dnsrec.SeverityError
 	return res, nil
+}
+
+// dropWhere returns the records whose value does not satisfy match.
+func dropWhere(set []dnsrec.Record, match func(string) bool) []dnsrec.Record {
+	var out []dnsrec.Record
+	for _, rec := range set {
+		if !match(rec.Value()) {
+			out = append(out, rec)
+		}
+	}
+	return out
 }
 
 // anyDKIMKey reports whether any of the selectors publishes a usable key.
 func anyDKIMKey(ctx context.Context, r dnsrec.Resolver, domain string, selectors []string) (bool, error) {
 	for _, sel := range selectors {
-		d, err := dkim.KeyCheck{Domain: domain, Selector: sel}.Diagnose(ctx, r)
+		d, err := dkim.KeyCheck{Domain: domain, Selector: sel}.Check(ctx, r)
 		if err != nil {
 			if errors.Is(err, dnsrec.ErrTemporary) {
 				return false, fmt.Errorf("%w: %w", ErrDNS, err)

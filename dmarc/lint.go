@@ -10,26 +10,26 @@ import (
 
 // Finding codes. They are stable: match on them.
 const (
-	CodeSyntax       = "dmarc-syntax"           // the record is broken: receivers ignore it
-	CodeNotDMARC     = "dmarc-not-dmarc"        // the TXT record at _dmarc is not a DMARC record
-	CodeInvalidValue = "dmarc-invalid-value"    // a tag's value is invalid; receivers use its default
-	CodeNoPolicy     = "dmarc-no-policy"        // no valid p=; receivers assume p=none because of rua=
-	CodePolicyNone   = "dmarc-p-none"           // p=none: monitoring only, no protection
-	CodeRemovedTag   = "dmarc-removed-tag"      // pct, rf or ri under RFC 9989
-	CodeNewTag       = "dmarc-rfc9989-tag"      // np, psd or t under RFC 7489
-	CodePct          = "dmarc-pct"              // pct other than 100 under RFC 7489
-	CodeUnknownTag   = "dmarc-unknown-tag"      // a tag receivers ignore
-	CodeNoRUA        = "dmarc-no-rua"           // no aggregate reports
-	CodeTooManyRUA   = "dmarc-too-many-rua"     // more than two report addresses
-	CodeSizeSuffix   = "dmarc-size-suffix"      // the "!size" suffix, removed in RFC 9989
-	CodeFOConflict   = "dmarc-fo-conflict"      // fo=0 and fo=1 together
-	CodeExternalRUA  = "dmarc-external-rua"     // a report address on another domain, not authorized
-	CodeRejectNoDKIM = "dmarc-reject-no-dkim"   // p=reject while no DKIM is set up (RFC 9989, Section 7.4)
-	CodeAtApex       = "dmarc-at-apex"          // a DMARC record at the domain instead of _dmarc
-	CodeSPFAtDMARC   = "dmarc-spf-at-dmarc"     // an SPF record at _dmarc
-	CodeMultiple     = "dmarc-multiple-records" // several DMARC records at _dmarc: all ignored
-	CodeNoRecord     = "dmarc-no-record"        // no DMARC record applies
-	CodeTestingMode  = "dmarc-testing"          // t=y: the policy is applied one step more leniently
+	CodeSyntax       dnsrec.Code = "dmarc-syntax"           // the record is broken: receivers ignore it
+	CodeNotDMARC     dnsrec.Code = "dmarc-not-dmarc"        // the TXT record at _dmarc is not a DMARC record
+	CodeInvalidValue dnsrec.Code = "dmarc-invalid-value"    // a tag's value is invalid; receivers use its default
+	CodeNoPolicy     dnsrec.Code = "dmarc-no-policy"        // no valid p=; receivers assume p=none because of rua=
+	CodePolicyNone   dnsrec.Code = "dmarc-p-none"           // p=none: monitoring only, no protection
+	CodeRemovedTag   dnsrec.Code = "dmarc-removed-tag"      // pct, rf or ri under RFC 9989
+	CodeNewTag       dnsrec.Code = "dmarc-rfc9989-tag"      // np, psd or t under RFC 7489
+	CodePct          dnsrec.Code = "dmarc-pct"              // pct other than 100 under RFC 7489
+	CodeUnknownTag   dnsrec.Code = "dmarc-unknown-tag"      // a tag receivers ignore
+	CodeNoRUA        dnsrec.Code = "dmarc-no-rua"           // no aggregate reports
+	CodeTooManyRUA   dnsrec.Code = "dmarc-too-many-rua"     // more than two report addresses
+	CodeSizeSuffix   dnsrec.Code = "dmarc-size-suffix"      // the "!size" suffix, removed in RFC 9989
+	CodeFOConflict   dnsrec.Code = "dmarc-fo-conflict"      // fo=0 and fo=1 together
+	CodeExternalRUA  dnsrec.Code = "dmarc-external-rua"     // a report address on another domain, not authorized
+	CodeRejectNoDKIM dnsrec.Code = "dmarc-reject-no-dkim"   // p=reject while no DKIM is set up (RFC 9989, Section 7.4)
+	CodeAtApex       dnsrec.Code = "dmarc-at-apex"          // a DMARC record at the domain instead of _dmarc
+	CodeSPFAtDMARC   dnsrec.Code = "dmarc-spf-at-dmarc"     // an SPF record at _dmarc
+	CodeMultiple     dnsrec.Code = "dmarc-multiple-records" // several DMARC records at _dmarc: all ignored
+	CodeNoRecord     dnsrec.Code = "dmarc-no-record"        // no DMARC record applies
+	CodeTestingMode  dnsrec.Code = "dmarc-testing"          // t=y: the policy is applied one step more leniently
 )
 
 // Lint checks a record's text under rules and says what a support engineer
@@ -37,7 +37,7 @@ const (
 // records at the wrong name) are in [Inspect].
 func (rules Rules) Lint(text string) []dnsrec.Finding {
 	var fs []dnsrec.Finding
-	add := func(code string, sev dnsrec.Severity, subject string, off int, msg, fix string) {
+	add := func(code dnsrec.Code, sev dnsrec.Severity, subject string, off int, msg, fix string) {
 		fs = append(fs, dnsrec.Finding{Code: code, Severity: sev, Subject: subject, Offset: off, Message: msg, Fix: fix})
 	}
 	r, issues, err := rules.parse(text)

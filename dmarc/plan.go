@@ -3,38 +3,150 @@ package dmarc
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
+	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
 )
 
 // Recommend is the requirement "the domain publishes at least this DMARC
-// policy, with these report addresses": what a vendor tells its customers
-// (seed 001). It implements [dnsrec.Requirement].
+// policy, with these report addresses": what a vendor tells its customers.
+// It implements [dnsrec.Requirement].
+//
+// The policy is reached in stages, so that no step makes the customer's
+// own mail fail: first p=none with aggregate reports (receivers change
+// nothing, and the reports show which mail would fail); then, once the
+// vendor's DKIM keys (DKIM) are published and the domain already publishes
+// a record with the vendor's report address, the recommended policy. The
+// recommendation says what the next stage is and what must be true first.
 type Recommend struct {
 	Domain   string
-	Settings Settings // the recommended record (see Build)
+	Settings Settings // the recommended record (see Build): the last stage
 	Rules    Rules
+	// DKIM are the vendor's selectors for the domain. The policy is
+	// tightened past p=none only when every one of them is published as
+	// expected; with none given, it never is.
+	DKIM []dkim.KeyCheck
 }
 
-// Plan is the change that brings a domain's DMARC record up to a
-// recommendation.
-type Plan struct {
-	Domain    string
-	Current   string // the record at _dmarc.<domain>, "" when none
-	Proposed  string // the record to publish
-	Satisfied bool   // the current record already meets the recommendation
-	Changes   dnsrec.Changes
-	Findings  []dnsrec.Finding
+// Recommendation is what [Recommend.Check] found.
+type Recommendation struct {
+	dnsrec.Report
+	Domain   string
+	Current  string // the record at _dmarc.<domain>, "" when none
+	Proposed string // the record to publish now ("" or Current when nothing changes)
+	// Next is the record of the following stage, "" when Proposed is the
+	// recommendation itself; NextWhen says what must be true before it is
+	// published.
+	Next, NextWhen string
 }
 
-// Check implements dnsrec.Requirement.
-func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
-	p, err := rc.Plan(ctx, r)
+// Reason and finding codes of Recommend.
+const (
+	ReasonPolicy dnsrec.Code = "dmarc-policy" // publish or tighten the DMARC record
+	CodeStaged   dnsrec.Code = "dmarc-staged" // the recommended policy waits for a later stage
+)
+
+// Require implements [dnsrec.Requirement].
+func (rc Recommend) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
+	res, err := rc.Check(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	want, _ := Build(rc.Settings)
+	return &res.Report, nil
+}
+
+// Check works out the record to publish now: the current stage's record
+// when the domain has none; otherwise the current record made at least as
+// strict as the stage (p, sp and np never loosened), with the recommended
+// report addresses added to the customer's own, tags the rules removed
+// dropped (pct becomes t=y under RFC 9989 when it was below 100), and
+// everything else kept. A record meant as DMARC that does not parse, a
+// second DMARC record and an SPF record at _dmarc are replaced, never left
+// beside the new one.
+func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendation, error) {
+	goal, err := Build(rc.Settings)
+	if err != nil {
+		return nil, err
+	}
+	name, err := dnsrec.ParseDomain("Domain", rc.Domain)
+	if err != nil {
+		return nil, fmt.Errorf("dmarc: Recommend: %w", err)
+	}
+	if _, ok := r.(*dnsrec.Cache); !ok {
+		r = &dnsrec.Cache{Resolver: r}
+	}
+	qname := "_dmarc." + name
+	res := &Recommendation{Domain: dnsrec.TrimDot(name)}
+	res.Requirement = fmt.Sprintf("_dmarc.%s publishes %s", res.Domain, describe(goal))
+	set, err := dnsrec.ReadSet(ctx, r, qname, dnsrec.TypeTXT)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrDNS, err)
+	}
+	cur, current := rc.currentRecord(set)
+	if len(current) > 0 {
+		res.Current = current[0].Value()
+		if cur == nil {
+			res.Findings = append(res.Findings, rc.Rules.Lint(res.Current)...)
+		}
+	}
+	stage, why, err := rc.stage(ctx, r, goal, cur)
+	if err != nil {
+		return nil, err
+	}
+	if stage != goal {
+		next := mergeRecords(orEmpty(cur), stage, rc.Rules)
+		res.Next = mergeRecords(next, goal, rc.Rules).String()
+		res.NextWhen = why
+		res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeStaged, Severity: dnsrec.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()), Offset: -1,
+			Message: fmt.Sprintf("the recommended policy is p=%s, but it is safe to publish only once %s; until then the record stays at p=%s with aggregate reports, which tells receivers to change nothing and shows which mail would fail",
+				goal.EffectivePolicy(), why, next.EffectivePolicy()),
+			Fix: fmt.Sprintf("once %s, publish: %s", why, res.Next)})
+	}
+	e := &policyEdit{name: qname, rules: rc.Rules, want: stage}
+	proposed, err := e.apply(set)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range proposed {
+		if isDMARC(rec.Value()) {
+			res.Proposed = rec.Value()
+		}
+	}
+	res.Satisfied = cur != nil && len(current) == 1 && mergeRecords(cur, goal, rc.Rules).Equal(cur) && dnsrec.SameSet(proposed, set)
+	if !dnsrec.SameSet(proposed, set) {
+		edit := dnsrec.Edit{Name: qname, Type: dnsrec.TypeTXT, Party: dnsrec.PartyCustomer, Stage: dnsrec.StageDMARC,
+			Reason: e.reason(res.Domain, cur), Apply: e.apply, Verify: e.verify}
+		res.Edits = append(res.Edits, edit)
+	}
+	// The report destinations of the proposed record must accept reports.
+	final := orEmpty(cur)
+	if p, _, err := rc.Rules.parse(res.Proposed); err == nil && res.Proposed != "" {
+		final = p
+	}
+	rep, err := rc.Rules.AuthorizeReports(ctx, r, res.Domain, final)
+	if err != nil {
+		return nil, err
+	}
+	res.Findings = append(res.Findings, rep.Findings...)
+	for _, ed := range rep.Edits {
+		for _, u := range goal.RUA {
+			if strings.EqualFold(ed.Reason.Params["destination"], u.Domain()) {
+				ed.Party = dnsrec.PartyVendor
+			}
+		}
+		res.Edits = append(res.Edits, ed)
+	}
+	if len(rep.Edits) > 0 {
+		res.Satisfied = false
+	}
+	return res, nil
+}
+
+// describe words a recommended record: "p=quarantine or stricter, with
+// aggregate reports to dmarc@vendor.example".
+func describe(want *Record) string {
 	what := fmt.Sprintf("p=%s or stricter", want.EffectivePolicy())
 	var to []string
 	for _, u := range want.RUA {
@@ -43,88 +155,172 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Repor
 	if len(to) > 0 {
 		what += ", with aggregate reports to " + strings.Join(to, " and ")
 	}
-	return &dnsrec.Report{
-		Requirement: fmt.Sprintf("_dmarc.%s publishes %s", p.Domain, what),
-		Satisfied:   p.Satisfied,
-		Findings:    p.Findings,
-		Changes:     p.Changes,
-	}, nil
+	return what
 }
 
-// Plan works out the record to publish: the recommended one when the domain
-// has none; otherwise the current record made at least as strict (p, sp
-// and np never loosened), with the recommended report addresses added to
-// the customer's own, tags the rules removed dropped (pct becomes t=y
-// under RFC 9989 when it was below 100), and everything else kept.
-func (rc Recommend) Plan(ctx context.Context, r dnsrec.Resolver) (*Plan, error) {
-	want, err := Build(rc.Settings)
-	if err != nil {
-		return nil, err
+func orEmpty(r *Record) *Record {
+	if r == nil {
+		return &Record{}
 	}
-	name, err := dnsrec.CanonicalName(rc.Domain)
-	if err != nil {
-		return nil, err
-	}
-	p := &Plan{Domain: dnsrec.TrimDot(name)}
-	a, err := r.Lookup(ctx, "_dmarc."+name, dnsrec.TypeTXT)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrDNS, err)
-	}
+	return r
+}
+
+// currentRecord returns the parsed current record (nil when there is none
+// or it does not parse) and the records meant as DMARC, sorted.
+func (rc Recommend) currentRecord(set []dnsrec.Record) (*Record, []dnsrec.Record) {
 	var current []dnsrec.Record
-	for _, rec := range a.Records {
-		if isDMARC(rec.Value()) {
+	for _, rec := range set {
+		if meantAsDMARC(rec.Value()) {
 			current = append(current, rec)
 		}
 	}
-	qname := "_dmarc." + name
-	if len(current) == 0 {
-		p.Proposed = want.String()
-		rec, err := dnsrec.NewTXT(qname, p.Proposed)
-		if err != nil {
-			return nil, err
+	sort.Slice(current, func(i, j int) bool { return current[i].Value() < current[j].Value() })
+	for _, rec := range current {
+		if p, _, err := rc.Rules.parse(rec.Value()); err == nil {
+			return p, current
 		}
-		p.Changes = dnsrec.Changes{dnsrec.Add(rec, fmt.Sprintf("publish a DMARC policy for %s", p.Domain))}
-		return p, rc.authorize(ctx, r, p, want)
 	}
-	p.Current = current[0].Value()
-	cur, _, err := rc.Rules.parse(p.Current)
-	if err != nil {
-		cur = &Record{} // broken: start from the recommendation alone
-		p.Findings = append(p.Findings, rc.Rules.Lint(p.Current)...)
+	return nil, current
+}
+
+// stage returns the record to aim for now, and (when it is not the goal)
+// what must be true before the goal.
+func (rc Recommend) stage(ctx context.Context, r dnsrec.Resolver, goal, cur *Record) (*Record, string, error) {
+	if goal.EffectivePolicy() == PolicyNone && goal.SubdomainPolicy == "" && goal.NonexistentPolicy == "" {
+		return goal, "", nil
 	}
-	merged := mergeRecords(cur, want, rc.Rules)
-	p.Proposed = merged.String()
-	p.Satisfied = len(current) == 1 && err == nil && merged.Equal(cur)
-	if p.Satisfied {
-		p.Changes = dnsrec.Changes{dnsrec.NoChange(&current[0], "the DMARC record already meets the recommendation")}
-		return p, rc.authorize(ctx, r, p, cur)
+	if cur != nil && cur.EffectivePolicy().strictness() >= goal.EffectivePolicy().strictness() {
+		return goal, "", nil // already there: never loosened, nothing to wait for
 	}
-	rec, err := dnsrec.NewTXT(qname, p.Proposed)
+	var missing []string
+	for _, kc := range rc.DKIM {
+		d, err := kc.Check(ctx, r)
+		if err != nil {
+			return nil, "", err
+		}
+		if !d.Satisfied {
+			missing = append(missing, dnsrec.TrimDot(d.Name))
+		}
+	}
+	var conds []string
+	switch {
+	case len(rc.DKIM) == 0:
+		conds = append(conds, "the domain's mail is signed with DKIM (no DKIM selector was given to check)")
+	case len(missing) > 0:
+		conds = append(conds, "the DKIM key at "+strings.Join(missing, " and ")+" is published as expected")
+	}
+	hasReports := cur != nil
+	for _, u := range goal.RUA {
+		found := false
+		if cur != nil {
+			for _, have := range cur.RUA {
+				found = found || strings.EqualFold(have.URI, u.URI)
+			}
+		}
+		hasReports = hasReports && found
+	}
+	if !hasReports || len(conds) > 0 {
+		conds = append(conds, "the aggregate reports show that all of the domain's legitimate mail passes DMARC")
+	}
+	if len(conds) == 0 {
+		return goal, "", nil
+	}
+	stage := *goal
+	stage.Policy, stage.SubdomainPolicy, stage.NonexistentPolicy, stage.Pct, stage.Test = PolicyNone, "", "", "", ""
+	return &stage, strings.Join(conds, ", and "), nil
+}
+
+// meantAsDMARC reports whether a TXT value is a DMARC record or was meant as
+// one: it starts with v=DMARC1 in any case, with spaces anywhere around the
+// "=", or in quotes.
+func meantAsDMARC(v string) bool {
+	s := strings.ToLower(strings.Join(strings.Fields(strings.Trim(v, "\"' \t")), ""))
+	return strings.HasPrefix(s, "v=dmarc1") && (len(s) == 8 || s[8] == ';')
+}
+
+// policyEdit is the edit Recommend proposes for the _dmarc TXT set: one
+// record, at least as strict as want, keeping every report address of the
+// records already there.
+type policyEdit struct {
+	name  string
+	rules Rules
+	want  *Record
+}
+
+func (e *policyEdit) apply(set []dnsrec.Record) ([]dnsrec.Record, error) {
+	var keep, old []dnsrec.Record
+	for _, rec := range set {
+		switch v := rec.Value(); {
+		case meantAsDMARC(v), strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "v=spf1"):
+			old = append(old, rec)
+		default:
+			keep = append(keep, rec)
+		}
+	}
+	sort.Slice(old, func(i, j int) bool { return old[i].Value() < old[j].Value() })
+	var base *Record
+	var extraRUA, extraRUF []URI
+	for _, rec := range old {
+		p, _, err := e.rules.parse(rec.Value())
+		if err != nil {
+			continue
+		}
+		if base == nil {
+			base = p
+			continue
+		}
+		extraRUA, extraRUF = append(extraRUA, p.RUA...), append(extraRUF, p.RUF...)
+	}
+	merged := mergeRecords(orEmpty(base), e.want, e.rules)
+	merged.RUA = unionURIs(merged.RUA, extraRUA)
+	merged.RUF = unionURIs(merged.RUF, extraRUF)
+	value := merged.String()
+	if len(old) == 1 && old[0].Value() == value {
+		return set, nil
+	}
+	rec, err := dnsrec.NewTXT(e.name, value)
 	if err != nil {
 		return nil, err
 	}
-	rec.TTL = current[0].TTL
-	why := "tighten the DMARC policy and add the vendor's report address, keeping the domain's own report addresses"
-	if merged.EffectivePolicy() == cur.EffectivePolicy() {
-		why = "add the recommended settings, keeping the domain's own policy and report addresses"
+	if len(old) > 0 {
+		rec.TTL = old[0].TTL
 	}
-	p.Changes = dnsrec.Changes{dnsrec.Update(current[0], rec, why)}
-	for _, extra := range current[1:] {
-		p.Changes = append(p.Changes, dnsrec.Remove(extra, "a second DMARC record makes receivers ignore both"))
-	}
-	return p, rc.authorize(ctx, r, p, merged)
+	return append(keep, rec), nil
 }
 
-// authorize adds what the proposed record's external report destinations
-// still need: a finding and the record their operator must publish.
-func (rc Recommend) authorize(ctx context.Context, r dnsrec.Resolver, p *Plan, proposed *Record) error {
-	_, fs, cs, err := rc.Rules.AuthorizeReports(ctx, r, p.Domain, proposed)
-	if err != nil {
-		return err
+func (e *policyEdit) reason(domain string, cur *Record) dnsrec.Reason {
+	params := map[string]string{"domain": domain, "policy": string(e.want.EffectivePolicy())}
+	switch {
+	case cur == nil:
+		return dnsrec.Reason{Code: ReasonPolicy, Params: params, Text: fmt.Sprintf("publish a DMARC policy for %s (p=%s with aggregate reports)", domain, e.want.EffectivePolicy())}
+	case e.want.EffectivePolicy().strictness() > cur.EffectivePolicy().strictness():
+		return dnsrec.Reason{Code: ReasonPolicy, Params: params, Text: "tighten the DMARC policy and add the vendor's report address, keeping the domain's own report addresses"}
 	}
-	p.Findings = append(p.Findings, fs...)
-	p.Changes = append(p.Changes, cs...)
-	return nil
+	return dnsrec.Reason{Code: ReasonPolicy, Params: params, Text: "add the recommended settings, keeping the domain's own policy and report addresses"}
+}
+
+// verify refuses a proposed set whose DMARC record is not exactly one
+// record that lints without error.
+func (e *policyEdit) verify(_ context.Context, _ dnsrec.Resolver, proposed []dnsrec.Record) ([]dnsrec.Finding, error) {
+	var fs []dnsrec.Finding
+	n := 0
+	for _, rec := range proposed {
+		if !meantAsDMARC(rec.Value()) {
+			continue
+		}
+		n++
+		for _, f := range e.rules.Lint(rec.Value()) {
+			if f.Severity == dnsrec.SeverityError {
+				f.Name = e.name
+				fs = append(fs, f)
+			}
+		}
+	}
+	if n != 1 {
+		fs = append(fs, dnsrec.Finding{Code: CodeMultiple, Severity: dnsrec.SeverityError, Name: e.name, Offset: -1,
+			Message: fmt.Sprintf("the proposed change leaves %d DMARC records at %s; receivers ignore them all", n, dnsrec.TrimDot(e.name))})
+	}
+	return fs, nil
 }
 
 // mergeRecords returns cur raised to at least want.
@@ -177,7 +373,7 @@ func unionURIs(have, add []URI) []URI {
 	out := have
 	for _, a := range add {
 		dup := false
-		for _, h := range have {
+		for _, h := range out {
 			dup = dup || strings.EqualFold(h.URI, a.URI)
 		}
 		if !dup {

@@ -17,28 +17,39 @@ type ReportAuthorization struct {
 	Name       string // the authorization record's name: <policy-domain>._report._dmarc.<destination>
 }
 
+// ReportsCheck is what [Rules.AuthorizeReports] found.
+type ReportsCheck struct {
+	Destinations []ReportAuthorization
+	Findings     []dnsrec.Finding
+	// Edits are what the destinations' operators must publish, each in its
+	// own zone (party [dnsrec.PartyOther]).
+	Edits []dnsrec.Edit
+}
+
+// ReasonAuthorizeReports is the reason code of the edit that lets a report
+// destination accept reports for a policy domain.
+const ReasonAuthorizeReports dnsrec.Code = "dmarc-authorize-reports"
+
 // AuthorizeReports checks every rua and ruf destination of rec, published
 // by policyDomain: one on another organizational domain must publish a TXT
 // record starting with v=DMARC1 at <policy-domain>._report._dmarc.<destination>
 // (RFC 7489, Section 7.1; RFC 9990), or receivers do not send it reports.
-// The findings say which are missing, and the changes (in the destination's
+// The findings say which are missing, and the edits (in the destination's
 // zone) what its operator must publish.
-func (rules Rules) AuthorizeReports(ctx context.Context, r dnsrec.Resolver, policyDomain string, rec *Record) ([]ReportAuthorization, []dnsrec.Finding, dnsrec.Changes, error) {
+func (rules Rules) AuthorizeReports(ctx context.Context, r dnsrec.Resolver, policyDomain string, rec *Record) (*ReportsCheck, error) {
 	return rules.newWalker(ctx, r).authorizeReports(policyDomain, rec)
 }
 
-func (w *walker) authorizeReports(policyDomain string, rec *Record) ([]ReportAuthorization, []dnsrec.Finding, dnsrec.Changes, error) {
+func (w *walker) authorizeReports(policyDomain string, rec *Record) (*ReportsCheck, error) {
 	pd, err := dnsrec.CanonicalName(policyDomain)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	pOrg, err := w.orgDomain(pd)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	var out []ReportAuthorization
-	var fs []dnsrec.Finding
-	var cs dnsrec.Changes
+	res := &ReportsCheck{}
 	seen := map[string]bool{}
 	for _, u := range append(append([]URI{}, rec.RUA...), rec.RUF...) {
 		dest := u.Domain()
@@ -53,14 +64,14 @@ func (w *walker) authorizeReports(policyDomain string, rec *Record) ([]ReportAut
 		}
 		dOrg, err := w.orgDomain(destName)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		if dOrg != pOrg {
 			ra.External = true
 			ra.Name = dnsrec.TrimDot(pd) + "._report._dmarc." + dnsrec.TrimDot(destName)
 			a, err := w.txt(ra.Name)
 			if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
-				return nil, nil, nil, fmt.Errorf("%w: %w", ErrDNS, err)
+				return nil, fmt.Errorf("%w: %w", ErrDNS, err)
 			}
 			ra.Authorized = false
 			if err == nil {
@@ -69,15 +80,31 @@ func (w *walker) authorizeReports(policyDomain string, rec *Record) ([]ReportAut
 				}
 			}
 			if !ra.Authorized {
-				fs = append(fs, dnsrec.Finding{Code: CodeExternalRUA, Severity: dnsrec.SeverityError, Name: "_dmarc." + pd, Subject: u.String(), Offset: -1,
+				res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeExternalRUA, Severity: dnsrec.SeverityError, Name: "_dmarc." + pd, Subject: u.String(), Offset: -1,
 					Message: fmt.Sprintf("reports go to %s, another organization's domain, which has not authorized them: receivers send it no reports", dest),
 					Fix:     fmt.Sprintf("the operator of %s must publish TXT \"v=DMARC1\" at %s (or use an address under %s)", dest, ra.Name, pOrg)})
 				if add, err := dnsrec.NewTXT(ra.Name, "v=DMARC1"); err == nil {
-					cs = append(cs, dnsrec.Add(add, fmt.Sprintf("in the zone of %s: accept DMARC reports for %s", dest, dnsrec.TrimDot(pd))))
+					res.Edits = append(res.Edits, authorizeEdit(add, dest, dnsrec.TrimDot(pd)))
 				}
 			}
 		}
-		out = append(out, ra)
+		res.Destinations = append(res.Destinations, ra)
 	}
-	return out, fs, cs, nil
+	return res, nil
+}
+
+// authorizeEdit is the edit "the destination accepts reports for the
+// policy domain": the record add, unless a record meant as DMARC is there.
+func authorizeEdit(add dnsrec.Record, dest, policyDomain string) dnsrec.Edit {
+	return dnsrec.Edit{Name: add.Name, Type: dnsrec.TypeTXT, Party: dnsrec.PartyOther, Stage: dnsrec.StageDMARC,
+		Reason: dnsrec.Reason{Code: ReasonAuthorizeReports, Params: map[string]string{"destination": dest, "domain": policyDomain},
+			Text: fmt.Sprintf("accept DMARC reports for %s at %s", policyDomain, dest)},
+		Apply: func(current []dnsrec.Record) ([]dnsrec.Record, error) {
+			for _, rec := range current {
+				if isDMARC(rec.Value()) {
+					return current, nil
+				}
+			}
+			return append(current, add), nil
+		}}
 }

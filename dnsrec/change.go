@@ -3,7 +3,6 @@ package dnsrec
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -12,58 +11,77 @@ type Action string
 
 // Actions.
 const (
-	ActionAdd    Action = "add"    // publish a new record
-	ActionUpdate Action = "update" // replace the exact current value with a new one
-	ActionRemove Action = "remove" // delete a record
-	ActionNone   Action = "none"   // nothing to do: the zone is already right
+	ActionAdd    Action = "add"    // publish records where the set has none to replace
+	ActionUpdate Action = "update" // replace exact current records with new ones
+	ActionRemove Action = "remove" // delete records
+	ActionNone   Action = "none"   // nothing to do: the set is already right
 )
 
-// Change is one DNS change instruction. Update is distinct from Add because
-// people told to "change" a record often add a second one, which for SPF and
-// DMARC breaks both.
+// Change is one DNS change instruction for one record set (the records of
+// one type at one name): the set as it is (Current) and as it should be
+// (Proposed). Update is distinct from Add because people told to "change"
+// a record often add a second one, which for SPF and DMARC breaks both.
 type Change struct {
-	Action Action  `json:"action"`
-	Old    *Record `json:"from,omitempty"` // the current record: update, remove, and none when one exists
-	New    *Record `json:"to,omitempty"`   // the record to publish: add and update
-	Reason string  `json:"reason"`         // why, in words
+	Action Action `json:"action"`
+	// Zone is the zone the set belongs to (absolute): its registrable
+	// domain under the Public Suffix List (see [ZoneOf]).
+	Zone  string `json:"zone"`
+	Party Party  `json:"party"` // who makes the change
+	Stage Stage  `json:"stage"`
+	// Name is the owner name, absolute; Relative is the same name relative
+	// to Zone ("@" for the zone's apex), as most DNS providers' forms want
+	// it, since they append the domain themselves.
+	Name     string   `json:"name"`
+	Relative string   `json:"relative"`
+	Type     Type     `json:"type"`
+	Current  []Record `json:"current"`  // the whole set as read
+	Proposed []Record `json:"proposed"` // the whole set as it should be
+	Reasons  []Reason `json:"reasons"`  // why, one per requirement that changed the set
 }
 
-// Add returns an instruction to publish r.
-func Add(r Record, reason string) Change {
-	return Change{Action: ActionAdd, New: &r, Reason: reason}
+// NewChange returns the change that turns the record set current (the
+// records of type t at name, as read) into proposed, with its zone (see
+// [ZoneOf]), relative name and action filled in.
+func NewChange(name string, t Type, current, proposed []Record, party Party, stage Stage, reasons ...Reason) Change {
+	c := Change{Zone: ZoneOf(name), Party: party, Stage: stage, Name: name, Type: t,
+		Current: current, Proposed: proposed, Reasons: reasons}
+	c.Relative = RelativeName(name, c.Zone)
+	c.Action = c.action()
+	return c
 }
 
-// Update returns an instruction to change old into new in place.
-func Update(old, new Record, reason string) Change {
-	return Change{Action: ActionUpdate, Old: &old, New: &new, Reason: reason}
-}
-
-// Remove returns an instruction to delete r.
-func Remove(r Record, reason string) Change {
-	return Change{Action: ActionRemove, Old: &r, Reason: reason}
-}
-
-// NoChange returns an instruction that says nothing needs doing; current is
-// the record that is already right, or nil.
-func NoChange(current *Record, reason string) Change {
-	return Change{Action: ActionNone, Old: current, Reason: reason}
-}
-
-// record returns the record the change is about.
-func (c Change) record() *Record {
-	if c.New != nil {
-		return c.New
+// action derives the action from Current and Proposed.
+func (c Change) action() Action {
+	rm, add := c.Removed(), c.Added()
+	switch {
+	case len(rm) == 0 && len(add) == 0:
+		return ActionNone
+	case len(rm) == 0:
+		return ActionAdd
+	case len(add) == 0:
+		return ActionRemove
 	}
-	return c.Old
+	return ActionUpdate
+}
+
+// Removed returns the records the change deletes.
+func (c Change) Removed() []Record { return Minus(c.Current, c.Proposed) }
+
+// Added returns the records the change publishes.
+func (c Change) Added() []Record { return Minus(c.Proposed, c.Current) }
+
+// Reason returns the reasons' sentences joined.
+func (c Change) Reason() string {
+	var s []string
+	for _, r := range c.Reasons {
+		s = append(s, r.Text)
+	}
+	return strings.Join(s, "; ")
 }
 
 // Summary is a one-line description: "update TXT example.com".
 func (c Change) Summary() string {
-	r := c.record()
-	if r == nil {
-		return string(c.Action)
-	}
-	return fmt.Sprintf("%s %s %s", c.Action, r.Type, TrimDot(r.Name))
+	return fmt.Sprintf("%s %s %s", c.Action, c.Type, TrimDot(c.Name))
 }
 
 // String renders the single instruction as [Changes.Text] does, unnumbered.
@@ -73,57 +91,32 @@ func (c Change) String() string {
 	return b.String()
 }
 
-func (c Change) writeText(b *strings.Builder, prefix string) {
-	r := c.record()
-	if r == nil {
-		fmt.Fprintf(b, "%sNothing to do. %s\n", prefix, c.Reason)
-		return
+// MarshalJSON adds the records to delete and to publish ("remove", "add")
+// to the fields, so that a program need not compute them.
+func (c Change) MarshalJSON() ([]byte, error) {
+	type plain Change
+	return json.Marshal(struct {
+		plain
+		Remove []Record `json:"remove"`
+		Add    []Record `json:"add"`
+	}{plain(c), nonNil(c.Removed()), nonNil(c.Added())})
+}
+
+func nonNil(rs []Record) []Record {
+	if rs == nil {
+		return []Record{}
 	}
-	indent := strings.Repeat(" ", len(prefix))
-	switch c.Action {
-	case ActionAdd:
-		fmt.Fprintf(b, "%sAdd a %s record:\n", prefix, r.Type)
-	case ActionUpdate:
-		fmt.Fprintf(b, "%sUpdate the existing %s record at %s (edit it; do not add a second one):\n", prefix, r.Type, TrimDot(r.Name))
-	case ActionRemove:
-		fmt.Fprintf(b, "%sRemove this %s record:\n", prefix, r.Type)
-	default:
-		fmt.Fprintf(b, "%sNothing to do for the %s record at %s.\n", prefix, r.Type, TrimDot(r.Name))
-		if c.Reason != "" {
-			fmt.Fprintf(b, "%s%s\n", indent, c.Reason)
-		}
-		return
-	}
-	field := func(k, v string) { fmt.Fprintf(b, "%s  %-7s %s\n", indent, k+":", v) }
-	field("Name", TrimDot(r.Name))
-	field("Type", string(r.Type))
-	switch c.Action {
-	case ActionUpdate:
-		field("From", formValue(*c.Old))
-		field("To", formValue(*c.New))
-	case ActionAdd, ActionRemove:
-		field("Value", formValue(*r))
-	}
-	if c.Action != ActionRemove {
-		field("TTL", strconv.FormatUint(uint64(r.TTL), 10)+" (or your provider's default)")
-	}
-	if c.Action != ActionRemove && r.IsText() && len(r.Txt) > 1 {
-		fmt.Fprintf(b, "%s  The value is longer than 255 characters. If your provider asks for quoted strings, enter:\n", indent)
-		fmt.Fprintf(b, "%s  %s\n", indent, QuoteTXT(r.Txt))
-	}
-	if c.Reason != "" {
-		field("Why", c.Reason)
-	}
+	return rs
 }
 
 // Changes is a list of instructions, rendered in the order given.
 type Changes []Change
 
-// Pending returns the changes that ask for something to be done.
-func (cs Changes) Pending() Changes {
-	var out Changes
+// For returns the changes party must make, in order.
+func (cs Changes) For(party Party) Changes {
+	out := Changes{}
 	for _, c := range cs {
-		if c.Action != ActionNone {
+		if c.Party == party {
 			out = append(out, c)
 		}
 	}
@@ -139,47 +132,6 @@ func (cs Changes) Actions() []Action {
 	return out
 }
 
-// Text renders the instructions as numbered steps a customer can follow.
-func (cs Changes) Text() string {
-	if len(cs) == 0 {
-		return "Nothing to do.\n"
-	}
-	var b strings.Builder
-	for i, c := range cs {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		c.writeText(&b, strconv.Itoa(i+1)+". ")
-	}
-	return b.String()
-}
-
-// Zone renders the instructions as zone-file lines: records to publish as
-// lines, records to remove or replace as comments saying so.
-func (cs Changes) Zone() string {
-	var b strings.Builder
-	for i, c := range cs {
-		fmt.Fprintf(&b, "; %d. %s", i+1, c.Summary())
-		if c.Reason != "" {
-			fmt.Fprintf(&b, ": %s", strings.ReplaceAll(c.Reason, "\n", " "))
-		}
-		b.WriteByte('\n')
-		switch c.Action {
-		case ActionUpdate:
-			fmt.Fprintf(&b, "; replaces: %s\n%s\n", c.Old, c.New)
-		case ActionAdd:
-			fmt.Fprintf(&b, "%s\n", c.New)
-		case ActionRemove:
-			fmt.Fprintf(&b, "; delete: %s\n", c.Old)
-		default:
-			if c.Old != nil {
-				fmt.Fprintf(&b, "; unchanged: %s\n", c.Old)
-			}
-		}
-	}
-	return b.String()
-}
-
 // JSON renders the instructions as an indented JSON array.
 func (cs Changes) JSON() string {
 	if cs == nil {
@@ -190,13 +142,4 @@ func (cs Changes) JSON() string {
 		return "[]"
 	}
 	return string(out) + "\n"
-}
-
-// formValue is a record's value as a DNS provider's form wants it: names
-// without the root dot.
-func formValue(r Record) string {
-	if r.Type == TypeCNAME {
-		return TrimDot(r.Value())
-	}
-	return r.Value()
 }

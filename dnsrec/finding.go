@@ -15,10 +15,15 @@ const (
 	SeverityInfo    Severity = "info"    // worth knowing; nothing to fix
 )
 
+// Code is a stable identifier of a finding or of the reason for a change,
+// such as "spf-no-all" or "spf-authorize". A program can key its own wording
+// (in its own language) on it; the English text beside it may change.
+type Code string
+
 // Finding is one thing a check or lint has to say about a record, written so
 // that a support engineer can paste it into a ticket.
 type Finding struct {
-	Code     string   `json:"code"`              // stable identifier, such as "spf-no-all"
+	Code     Code     `json:"code"`              // stable identifier, such as "spf-no-all"
 	Severity Severity `json:"severity"`          // how much it matters
 	Name     string   `json:"name,omitempty"`    // the record's owner name, when known
 	Subject  string   `json:"subject,omitempty"` // the term, tag or value concerned

@@ -139,11 +139,11 @@ func (v *Verifier) check(ctx context.Context, name string) *Authorization {
 	if v.DKIMSelector == "" {
 		a.DKIMDetail = "no DKIM selector configured"
 	} else {
-		d, err := dkim.KeyCheck{Domain: name, Selector: v.DKIMSelector, Target: v.DKIMTarget, Key: v.DKIMKey}.Diagnose(ctx, res)
+		d, err := dkim.KeyCheck{Domain: name, Selector: v.DKIMSelector, Target: v.DKIMTarget, Key: v.DKIMKey}.Check(ctx, res)
 		switch {
 		case err != nil:
 			a.Err, a.DKIMDetail = err, err.Error()
-		case d.OK:
+		case d.Satisfied:
 			a.DKIM, a.DKIMDetail = true, "the DKIM selector "+v.DKIMSelector+" is set up"
 		default:
 			a.DKIMDetail = "the DKIM selector is not set up"

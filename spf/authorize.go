@@ -13,186 +13,194 @@ import (
 // Authorize is the requirement "the SPF record of Domain authorizes Term",
 // where Term is the mechanism a vendor hands out: "include:spf.vendor.example",
 // "ip4:192.0.2.25", "a:smtp1.vendor.example". It implements
-// [dnsrec.Requirement]; [Authorize.Plan] says what to change.
+// [dnsrec.Requirement]; [Authorize.Check] says what to change.
+//
+// The edit it proposes is safe for the domain's other mail: an existing
+// record keeps every term it has (records published twice are merged, a
+// record broken by a pasted character is repaired, a record with no all
+// gets ~all), and a new record on a domain that receives mail also
+// authorizes the mail provider its MX hosts belong to (or the MX hosts
+// themselves) and ends in ~all, until the customer confirms their other
+// senders.
 type Authorize struct {
 	Domain string
 	Term   string
-	// All is the all term of a record created from nothing; "" means "-all".
+	// All is the all term of a record created from nothing. The zero value
+	// gives "~all": a domain's other senders are not yet known, and -all
+	// would make their mail fail. Set "-all" once the customer has
+	// confirmed that the record lists every sender.
 	All string
 }
 
-// Plan is what it takes for a domain's SPF record to authorize a term.
-type Plan struct {
-	Domain string
+// Authorization is what [Authorize.Check] found.
+type Authorization struct {
+	dnsrec.Report
+	Domain string // canonical, without the trailing dot
 	Term   string
 	// Current holds the domain's SPF records (and records meant as SPF but
 	// broken by a pasted character), as published.
 	Current []string
-	// Proposed is the single record the domain should publish; it equals
-	// Current[0] when nothing needs changing, and is "" when no safe
-	// proposal can be made (see Findings).
+	// Proposed is the single record this requirement alone would have the
+	// domain publish; it equals Current[0] when nothing needs changing.
 	Proposed string
-	// Authorized: the current records already authorize Term.
-	Authorized bool
 	// LookupsBefore and LookupsAfter are the DNS-querying terms a receiver
 	// evaluates, now and with Proposed (see [Analyze]).
 	LookupsBefore, LookupsAfter int
-	Changes                     dnsrec.Changes
-	Findings                    []dnsrec.Finding
 }
 
-// Check implements dnsrec.Requirement.
-func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
-	p, err := a.Plan(ctx, r)
+// Reason codes of the edits Authorize proposes.
+const (
+	ReasonCreate    dnsrec.Code = "spf-create"    // publish a first SPF record
+	ReasonAuthorize dnsrec.Code = "spf-authorize" // add the vendor's term to the record
+	ReasonRepair    dnsrec.Code = "spf-repair"    // repair or merge the existing records
+)
+
+// CodeConfirmSenders is the finding that a new record ends in ~all until
+// the customer confirms which other services send as the domain.
+const CodeConfirmSenders dnsrec.Code = "spf-confirm-senders"
+
+// Require implements [dnsrec.Requirement].
+func (a Authorize) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
+	res, err := a.Check(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	return &dnsrec.Report{
-		Requirement: fmt.Sprintf("the SPF record of %s authorizes %s", p.Domain, a.Term),
-		Satisfied:   p.Authorized,
-		Findings:    p.Findings,
-		Changes:     p.Changes,
-	}, nil
+	return &res.Report, nil
 }
 
-// Plan looks at the domain's TXT records through r and works out the edit:
-// create a record, insert Term into the existing one (before all), repair a
-// record broken by a pasted character, or merge several records into one;
-// or nothing, when Term is already authorized (the same term, or an include
-// that already reaches the same domain or covers the same addresses). It
-// warns when the result would pass the 10-lookup limit.
-func (a Authorize) Plan(ctx context.Context, r dnsrec.Resolver) (*Plan, error) {
-	name, err := dnsrec.CanonicalName(a.Domain)
+// Check looks at the domain's TXT records through r and works out the
+// edit: create a record, insert Term into the existing one (before all),
+// repair a record broken by a pasted character or lacking an all, or merge
+// several records into one; or nothing, when Term is already authorized
+// (the same term, or an include that already reaches the same domain or
+// covers the same addresses). The edit's verification refuses a result that
+// would pass the 10-lookup limit or that its own lint calls broken.
+func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization, error) {
+	name, err := dnsrec.ParseDomain("Domain", a.Domain)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidDomain, err)
+		return nil, fmt.Errorf("spf: Authorize: %w", err)
 	}
 	t, _, reason := parseTerm(a.Term)
-	if reason != "" || t.IsModifier() || t.Mechanism == MechAll || strings.ContainsRune(a.Term, ' ') {
-		return nil, fmt.Errorf("%w: %q is not a mechanism that authorizes hosts", ErrSyntax, a.Term)
+	if reason != "" || t.IsModifier() || t.Mechanism == MechAll || strings.ContainsRune(a.Term, ' ') || a.Term == "" {
+		return nil, fmt.Errorf("%w: Authorize: Term %q is not a mechanism that authorizes hosts", ErrSyntax, a.Term)
 	}
-	p := &Plan{Domain: dnsrec.TrimDot(name), Term: a.Term}
-	// Planning walks the include tree up to three times (now, before and
-	// after the edit); one cache for the whole plan asks each question once.
-	r = &dnsrec.Cache{Resolver: r}
-	ans, err := r.Lookup(ctx, name, dnsrec.TypeTXT)
+	all := a.All
+	if all == "" {
+		all = "~all"
+	}
+	if at, _, reason := parseTerm(all); reason != "" || at.Mechanism != MechAll {
+		return nil, fmt.Errorf("%w: Authorize: All %q is not an all term", ErrSyntax, a.All)
+	}
+	if _, ok := r.(*dnsrec.Cache); !ok {
+		// Checking walks the include tree up to three times (now, before
+		// and after the edit); one cache asks each question once.
+		r = &dnsrec.Cache{Resolver: r}
+	}
+	set, err := dnsrec.ReadSet(ctx, r, name, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDNS, err)
 	}
-	var spfRecs, broken []dnsrec.Record
-	var brokenFix []string
-	for _, rec := range ans.Records {
-		v := rec.Value()
-		if IsSPF(v) {
-			spfRecs = append(spfRecs, rec)
-			continue
+	res := &Authorization{Domain: dnsrec.TrimDot(name), Term: a.Term}
+	res.Requirement = fmt.Sprintf("the SPF record of %s authorizes %s", res.Domain, a.Term)
+	var spfs []dnsrec.Record
+	for _, rec := range set {
+		if meantAsSPF(rec.Value()) {
+			spfs = append(spfs, rec)
+			res.Current = append(res.Current, rec.Value())
+			res.Findings = append(res.Findings, LintTXT(name, [][]string{rec.Txt})...)
 		}
-		if _, err := Parse(v); err != nil {
-			var pe *ParseError
-			if errors.As(err, &pe) && pe.Suggestion != "" {
-				broken = append(broken, rec)
-				brokenFix = append(brokenFix, pe.Suggestion)
+	}
+	if len(spfs) > 1 {
+		fs := LintTXT(name, txtOf(spfs))
+		res.Findings = append(res.Findings, fs[len(fs)-1])
+	}
+
+	e := &spfEdit{name: name, term: a.Term, all: all}
+	covered := false
+	if len(spfs) == 1 {
+		if _, err := Parse(spfs[0].Value()); err == nil {
+			an, err := Analyze(ctx, r, name)
+			if err != nil {
+				return nil, err
+			}
+			res.LookupsBefore = an.Lookups
+			res.Findings = appendFindings(res.Findings, an.Findings)
+			if covered, err = a.covered(ctx, r, name, t, an); err != nil {
+				return nil, err
 			}
 		}
 	}
-	for _, rec := range append(append([]dnsrec.Record{}, spfRecs...), broken...) {
-		p.Current = append(p.Current, rec.Value())
-		p.Findings = append(p.Findings, LintTXT(name, [][]string{rec.Txt})...)
+	if covered {
+		e.term = ""
 	}
-	if len(spfRecs) > 1 {
-		p.Findings = append(p.Findings, LintTXT(name, txtOf(spfRecs))[len(LintTXT(name, txtOf(spfRecs)))-1])
-	}
-
-	// The record to start from, and the records it replaces.
-	var base string
-	var replaced []dnsrec.Record
-	switch {
-	case len(spfRecs) == 1:
-		base, replaced = spfRecs[0].Value(), spfRecs
-		if _, err := Parse(base); err != nil {
-			var pe *ParseError
-			if !errors.As(err, &pe) || pe.Suggestion == "" {
-				return p, nil // broken beyond repair: the lint findings say so
-			}
-			base = pe.Suggestion
-		}
-	case len(spfRecs) > 1:
-		var texts []string
-		for _, rec := range spfRecs {
-			texts = append(texts, rec.Value())
-		}
-		merged, fs, err := Merge(texts...)
-		p.Findings = append(p.Findings, fs...)
-		if err != nil {
-			return p, nil
-		}
-		base, replaced = merged, spfRecs
-	case len(broken) > 0:
-		base, replaced = brokenFix[0], broken[:1]
-	}
-	if base != "" && len(spfRecs) == 1 && base == spfRecs[0].Value() {
-		an, err := Analyze(ctx, r, name)
-		if err != nil {
+	if len(spfs) == 0 {
+		if err := e.otherSenders(ctx, r, res); err != nil {
 			return nil, err
 		}
-		if a.covered(ctx, r, name, t, an) {
-			p.Authorized = true
-			p.Proposed = base
-			p.LookupsBefore, p.LookupsAfter = an.Lookups, an.Lookups
-			p.Changes = dnsrec.Changes{dnsrec.NoChange(&spfRecs[0], fmt.Sprintf("%s already authorizes %s", p.Domain, a.Term))}
-			return p, nil
-		}
 	}
-
-	var proposed string
-	if base == "" {
-		all := a.All
-		if all == "" {
-			all = "-all"
-		}
-		proposed = "v=spf1 " + a.Term + " " + all
-	} else if proposed, _, err = Insert(base, a.Term); err != nil {
-		return nil, err
-	}
-	p.Proposed = proposed
-	if base != "" {
-		an, err := AnalyzeRecord(ctx, r, name, base)
-		if err != nil {
-			return nil, err
-		}
-		p.LookupsBefore = an.Lookups
-	}
-	after, err := AnalyzeRecord(ctx, r, name, proposed)
+	res.Satisfied = covered && dnsrec.Worst(res.Findings) != dnsrec.SeverityError
+	proposed, err := e.apply(set)
 	if err != nil {
 		return nil, err
 	}
-	p.LookupsAfter = after.Lookups
-	if p.LookupsAfter > DefaultMaxLookups {
-		p.Findings = append(p.Findings, dnsrec.Finding{Code: CodeTooManyLookups, Severity: dnsrec.SeverityError, Name: name, Subject: a.Term, Offset: -1,
-			Message: fmt.Sprintf("with %s the record would need %d DNS-querying terms, over the limit of 10 (now %d): receivers would give permerror", a.Term, p.LookupsAfter, p.LookupsBefore),
-			Fix:     "remove includes of services no longer used, or replace a/mx terms with ip4:/ip6:, before adding this one"})
+	res.Proposed = spfValue(proposed)
+	if dnsrec.SameSet(proposed, set) {
+		return res, nil
 	}
-
-	newRec, err := dnsrec.NewTXT(name, proposed)
+	after, err := AnalyzeRecord(ctx, r, name, res.Proposed)
 	if err != nil {
 		return nil, err
 	}
-	why := fmt.Sprintf("authorize %s to send mail as %s", a.Term, p.Domain)
-	switch {
-	case len(replaced) == 0:
-		p.Changes = dnsrec.Changes{dnsrec.Add(newRec, why+"; the domain has no SPF record yet")}
-	default:
-		if len(spfRecs) > 1 {
-			why += fmt.Sprintf("; the %d SPF records are merged into one, since more than one makes SPF fail", len(spfRecs))
-		} else if base != replaced[0].Value() {
-			why += "; the current record is broken (" + firstMessage(p.Findings) + ") and is repaired at the same time"
-		}
-		newRec.TTL = replaced[0].TTL
-		p.Changes = dnsrec.Changes{dnsrec.Update(replaced[0], newRec, why)}
-		for _, old := range replaced[1:] {
-			p.Changes = append(p.Changes, dnsrec.Remove(old, "merged into the record above; a domain may publish only one SPF record"))
+	res.LookupsAfter = after.Lookups
+	// The findings the edit repairs say exactly what it publishes.
+	for i, f := range res.Findings {
+		switch f.Code {
+		case CodeNoAll, CodeLookalike, CodeQuoted, CodeMultiple, CodeSyntax, CodeNotSPF:
+			res.Findings[i].Fix = fmt.Sprintf("publish exactly this record instead: %s", res.Proposed)
 		}
 	}
-	return p, nil
+	res.Edits = []dnsrec.Edit{{
+		Name: name, Type: dnsrec.TypeTXT, Party: dnsrec.PartyCustomer, Stage: dnsrec.StageSPF,
+		Reason: e.reason(res.Domain, len(spfs)), Apply: e.apply, Verify: e.verify,
+	}}
+	return res, nil
+}
+
+// appendFindings adds the analysis findings the lint has not already made.
+func appendFindings(fs, add []dnsrec.Finding) []dnsrec.Finding {
+	for _, f := range add {
+		dup := false
+		for _, have := range fs {
+			dup = dup || (have.Code == f.Code && have.Subject == f.Subject)
+		}
+		if !dup {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// meantAsSPF reports whether a TXT value is an SPF record or was meant as
+// one: "v=spf1" after surrounding quotes and spaces, in any case, or a
+// record whose only fault is a pasted look-alike character.
+func meantAsSPF(v string) bool {
+	if IsSPF(v) {
+		return true
+	}
+	s := strings.ToLower(strings.TrimLeft(v, " \t\"'\u201c\u201d\u00a0"))
+	return strings.HasPrefix(s, "v=spf1") && (len(s) == 6 || !isAlnum(s[6]))
+}
+
+func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// spfValue returns the SPF record of a proposed set.
+func spfValue(set []dnsrec.Record) string {
+	for _, rec := range set {
+		if meantAsSPF(rec.Value()) {
+			return rec.Value()
+		}
+	}
+	return ""
 }
 
 func txtOf(recs []dnsrec.Record) [][]string {
@@ -203,19 +211,10 @@ func txtOf(recs []dnsrec.Record) [][]string {
 	return out
 }
 
-func firstMessage(fs []dnsrec.Finding) string {
-	for _, f := range fs {
-		if f.Severity == dnsrec.SeverityError {
-			return f.Message
-		}
-	}
-	return "see the findings"
-}
-
 // covered reports whether the published record already authorizes t: the
 // same term anywhere in the include tree, an include reaching the same
 // domain, or (for ip4, ip6 and a) every address passing check_host().
-func (a Authorize) covered(ctx context.Context, r dnsrec.Resolver, domain string, t Term, an *Analysis) bool {
+func (a Authorize) covered(ctx context.Context, r dnsrec.Resolver, domain string, t Term, an *Analysis) (bool, error) {
 	key := termKey(t)
 	found := false
 	var visit func(*Node)
@@ -236,33 +235,42 @@ func (a Authorize) covered(ctx context.Context, r dnsrec.Resolver, domain string
 	}
 	visit(an.Root)
 	if found {
-		return true
+		return true, nil
 	}
 	var addrs []netip.Addr
 	switch t.Mechanism {
 	case MechIP4, MechIP6:
 		if t.Net.Bits() != t.Net.Addr().BitLen() {
-			return false // a network: only an equal or wider term covers it, found above or not at all
+			return false, nil // a network: only an equal or wider term covers it, found above or not at all
 		}
 		addrs = []netip.Addr{t.Net.Addr()}
 	case MechA:
 		if strings.Contains(t.Domain, "%") || t.Domain == "" {
-			return false
+			return false, nil
 		}
 		for _, typ := range []dnsrec.Type{dnsrec.TypeA, dnsrec.TypeAAAA} {
-			if ans, err := r.Lookup(ctx, t.Domain, typ); err == nil {
-				addrs = append(addrs, ans.Addrs()...)
+			ans, err := r.Lookup(ctx, t.Domain, typ)
+			if err != nil {
+				if errors.Is(err, dnsrec.ErrTemporary) {
+					return false, fmt.Errorf("%w: %w", ErrDNS, err)
+				}
+				continue
 			}
+			addrs = append(addrs, ans.Addrs()...)
 		}
 	}
 	if len(addrs) == 0 {
-		return false
+		return false, nil
 	}
 	c := &Checker{Resolver: r}
 	for _, ip := range addrs {
-		if res := c.CheckHost(ctx, ip, domain, "postmaster@"+dnsrec.TrimDot(domain), dnsrec.TrimDot(domain)); res.Status != Pass {
-			return false
+		res := c.CheckHost(ctx, ip, domain, "postmaster@"+dnsrec.TrimDot(domain), dnsrec.TrimDot(domain))
+		if res.Status == TempError {
+			return false, fmt.Errorf("%w: %w", ErrDNS, res.Err)
+		}
+		if res.Status != Pass {
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
 }

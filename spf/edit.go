@@ -3,6 +3,7 @@ package spf
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
@@ -35,12 +36,35 @@ func termKey(t Term) string {
 	return strings.ToLower(t.String())
 }
 
+// Edited is the outcome of editing the text of an SPF record.
+type Edited struct {
+	Proposed string // the record after the edit
+	Changed  bool   // Proposed differs from the input
+	// Findings say what the edit decided and why (which all a merge kept),
+	// or, with [ErrMergeConflict], what it could not decide.
+	Findings []dnsrec.Finding
+}
+
+// Codes of the findings of [Merge].
+const (
+	CodeMergeConflict dnsrec.Code = "spf-merge-conflict" // the records cannot be merged without guessing
+	CodeMergeAll      dnsrec.Code = "spf-merge-all"      // the records end in different all terms; the merge keeps the strictest
+)
+
 // Insert adds term (such as "include:spf.vendor.example" or
 // "ip4:192.0.2.25") to the SPF record text: before the all term, or before
 // redirect= when there is no all, or at the end. Everything else stays
 // exactly as written. When the record already has the same term (compared
-// as receivers do) it returns text unchanged and false.
-func Insert(text, term string) (string, bool, error) {
+// as receivers do) the result is the text unchanged.
+func Insert(text, term string) (*Edited, error) {
+	s, changed, err := insert(text, term)
+	if err != nil {
+		return nil, err
+	}
+	return &Edited{Proposed: s, Changed: changed}, nil
+}
+
+func insert(text, term string) (string, bool, error) {
 	r, err := Parse(text)
 	if err != nil {
 		return "", false, err
@@ -73,14 +97,27 @@ func Insert(text, term string) (string, bool, error) {
 }
 
 // Merge combines several SPF records published at one name into one: the
-// mechanisms of all of them in order, each once, as written; the strictest
-// all; the modifiers. It reports, and does not guess, what cannot be merged:
-// two different redirect= or exp= values, or a redirect= that another
-// record's all would cancel ([ErrMergeConflict], with findings saying which).
-func Merge(texts ...string) (string, []dnsrec.Finding, error) {
+// mechanisms of all of them, each once, as written; the strictest all (a
+// finding says which was kept and which dropped); the modifiers. The
+// records are taken in sorted order, so the result does not depend on the
+// order DNS returned them in. It reports, and does not guess, what cannot
+// be merged: two different redirect= or exp= values, or a redirect= that
+// another record's all would cancel ([ErrMergeConflict], with findings
+// saying which).
+func Merge(texts ...string) (*Edited, error) {
+	s, fs, err := merge(texts)
+	if err != nil {
+		return &Edited{Findings: fs}, err
+	}
+	return &Edited{Proposed: s, Changed: len(texts) != 1 || s != texts[0], Findings: fs}, nil
+}
+
+func merge(texts []string) (string, []dnsrec.Finding, error) {
 	if len(texts) == 0 {
 		return "", nil, fmt.Errorf("%w: nothing to merge", ErrNoRecord)
 	}
+	texts = append([]string(nil), texts...)
+	sort.Strings(texts)
 	var recs []*Record
 	for _, s := range texts {
 		r, err := Parse(s)
@@ -89,6 +126,7 @@ func Merge(texts ...string) (string, []dnsrec.Finding, error) {
 		}
 		recs = append(recs, r)
 	}
+	var alls []string // every all term, as written, with its record
 	var terms []string
 	seen := map[string]bool{}
 	var all *Term
@@ -100,6 +138,7 @@ func Merge(texts ...string) (string, []dnsrec.Finding, error) {
 		for i, t := range r.Terms {
 			switch {
 			case t.Mechanism == MechAll:
+				alls = append(alls, termText(r, i)+"\x00"+r.Text())
 				if all == nil || strictness(t.Qualifier) > strictness(all.Qualifier) {
 					all, allText = &r.Terms[i], termText(r, i)
 				}
@@ -131,7 +170,7 @@ func Merge(texts ...string) (string, []dnsrec.Finding, error) {
 	for _, name := range []string{ModRedirect, ModExp} {
 		if vs := mods[name]; len(vs) > 1 {
 			conflict = true
-			findings = append(findings, dnsrec.Finding{Code: "spf-merge-conflict", Severity: dnsrec.SeverityError, Offset: -1,
+			findings = append(findings, dnsrec.Finding{Code: CodeMergeConflict, Severity: dnsrec.SeverityError, Offset: -1,
 				Subject: strings.Join(vs, " "),
 				Message: fmt.Sprintf("the records have different %s= values (%s); a merged record can keep only one", name, strings.Join(vs, ", ")),
 				Fix:     "decide which one the domain should use, then merge"})
@@ -139,12 +178,24 @@ func Merge(texts ...string) (string, []dnsrec.Finding, error) {
 	}
 	if vs := mods[ModRedirect]; len(vs) == 1 && all != nil {
 		conflict = true
-		findings = append(findings, dnsrec.Finding{Code: "spf-merge-conflict", Severity: dnsrec.SeverityError, Offset: -1, Subject: vs[0],
+		findings = append(findings, dnsrec.Finding{Code: CodeMergeConflict, Severity: dnsrec.SeverityError, Offset: -1, Subject: vs[0],
 			Message: fmt.Sprintf("one record ends in %s and another in %s; merged, the all would cancel the redirect", allText, vs[0]),
 			Fix:     "replace the redirect with include:" + strings.TrimPrefix(strings.ToLower(vs[0]), "redirect=") + ", or drop it"})
 	}
 	if conflict {
 		return "", findings, ErrMergeConflict
+	}
+	var dropped []string
+	for _, a := range alls {
+		term, rec, _ := strings.Cut(a, "\x00")
+		if !strings.EqualFold(term, allText) {
+			dropped = append(dropped, fmt.Sprintf("%s (from %q)", term, rec))
+		}
+	}
+	if len(dropped) > 0 {
+		findings = append(findings, dnsrec.Finding{Code: CodeMergeAll, Severity: dnsrec.SeverityInfo, Subject: allText, Offset: -1,
+			Message: fmt.Sprintf("the records end in different all terms; the merged record keeps %s, the strictest, and drops %s: the domain's owner asked for the stricter treatment in one of them, and with two records every receiver gave permerror anyway", allText, strings.Join(dropped, ", ")),
+			Fix:     "if unlisted senders should only be marked, not rejected, change the merged record's " + allText + " to ~all"})
 	}
 	out := append([]string{"v=spf1"}, terms...)
 	if all != nil {

@@ -10,31 +10,31 @@ import (
 
 // Finding codes of [Lint] and [LintTXT]. They are stable: match on them.
 const (
-	CodeSyntax           = "spf-syntax"           // the record does not parse: receivers give permerror
-	CodeLookalike        = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break)
-	CodeQuoted           = "spf-quoted"           // the quotes were entered as part of the value
-	CodeNotSPF           = "spf-not-spf"          // looks meant as SPF but is not one (space, version)
-	CodeMultiple         = "spf-multiple-records" // more than one SPF record at the name: permerror
-	CodePlusAll          = "spf-plus-all"         // +all authorizes every host on the internet
-	CodeNeutralAll       = "spf-neutral-all"      // ?all: asserts nothing about other hosts
-	CodeSoftFailAll      = "spf-softfail-all"     // ~all: fine while testing
-	CodeNoAll            = "spf-no-all"           // neither all nor redirect: unlisted hosts get neutral
-	CodeAfterAll         = "spf-after-all"        // terms after all are never evaluated
-	CodeRedirectIgnored  = "spf-redirect-ignored" // redirect= next to all is ignored
-	CodePTR              = "spf-ptr"              // ptr is slow and unreliable; RFC 7208 says do not use it
-	CodeDuplicate        = "spf-duplicate-term"   // the same term twice
-	CodeShadowed         = "spf-shadowed-term"    // an ip4:/ip6: inside an earlier one never decides anything
-	CodeHostBits         = "spf-host-bits"        // ip4:192.0.2.1/24: host bits set under the prefix
-	CodeAllNetwork       = "spf-all-network"      // ip4:0.0.0.0/0 or ip6:::/0 authorizes everyone
-	CodeUnknownModifier  = "spf-unknown-modifier" // an unknown modifier is ignored by receivers
-	CodeStringTooLong    = "spf-string-too-long"  // a TXT string over 255 bytes cannot be published
-	CodeTooLong          = "spf-too-long"         // over 450 bytes: may not fit a UDP answer
-	CodeTooManyLookups   = "spf-too-many-lookups" // over 10 DNS-querying terms in all: permerror
-	CodeVoidLookups      = "spf-void-lookups"     // more than 2 lookups find nothing: permerror
-	CodeIncludeNone      = "spf-include-none"     // an include or redirect names a domain without SPF
-	CodeIncludeLoop      = "spf-include-loop"     // includes or redirects come back to a domain already on the path
-	CodeTooManyMX        = "spf-too-many-mx"      // an mx term's domain has more than 10 MX records
-	CodeMacroNotFollowed = "spf-macro"            // a term depends on the sender and is not followed statically
+	CodeSyntax           dnsrec.Code = "spf-syntax"           // the record does not parse: receivers give permerror
+	CodeLookalike        dnsrec.Code = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break)
+	CodeQuoted           dnsrec.Code = "spf-quoted"           // the quotes were entered as part of the value
+	CodeNotSPF           dnsrec.Code = "spf-not-spf"          // looks meant as SPF but is not one (space, version)
+	CodeMultiple         dnsrec.Code = "spf-multiple-records" // more than one SPF record at the name: permerror
+	CodePlusAll          dnsrec.Code = "spf-plus-all"         // +all authorizes every host on the internet
+	CodeNeutralAll       dnsrec.Code = "spf-neutral-all"      // ?all: asserts nothing about other hosts
+	CodeSoftFailAll      dnsrec.Code = "spf-softfail-all"     // ~all: fine while testing
+	CodeNoAll            dnsrec.Code = "spf-no-all"           // neither all nor redirect: unlisted hosts get neutral
+	CodeAfterAll         dnsrec.Code = "spf-after-all"        // terms after all are never evaluated
+	CodeRedirectIgnored  dnsrec.Code = "spf-redirect-ignored" // redirect= next to all is ignored
+	CodePTR              dnsrec.Code = "spf-ptr"              // ptr is slow and unreliable; RFC 7208 says do not use it
+	CodeDuplicate        dnsrec.Code = "spf-duplicate-term"   // the same term twice
+	CodeShadowed         dnsrec.Code = "spf-shadowed-term"    // an ip4:/ip6: inside an earlier one never decides anything
+	CodeHostBits         dnsrec.Code = "spf-host-bits"        // ip4:192.0.2.1/24: host bits set under the prefix
+	CodeAllNetwork       dnsrec.Code = "spf-all-network"      // ip4:0.0.0.0/0 or ip6:::/0 authorizes everyone
+	CodeUnknownModifier  dnsrec.Code = "spf-unknown-modifier" // an unknown modifier is ignored by receivers
+	CodeStringTooLong    dnsrec.Code = "spf-string-too-long"  // a TXT string over 255 bytes cannot be published
+	CodeTooLong          dnsrec.Code = "spf-too-long"         // over 450 bytes: may not fit a UDP answer
+	CodeTooManyLookups   dnsrec.Code = "spf-too-many-lookups" // over 10 DNS-querying terms in all: permerror
+	CodeVoidLookups      dnsrec.Code = "spf-void-lookups"     // more than 2 lookups find nothing: permerror
+	CodeIncludeNone      dnsrec.Code = "spf-include-none"     // an include or redirect names a domain without SPF
+	CodeIncludeLoop      dnsrec.Code = "spf-include-loop"     // includes or redirects come back to a domain already on the path
+	CodeTooManyMX        dnsrec.Code = "spf-too-many-mx"      // an mx term's domain has more than 10 MX records
+	CodeMacroNotFollowed dnsrec.Code = "spf-macro"            // a term depends on the sender and is not followed statically
 )
 
 // maxRecordLen is the size RFC 7208, Section 3.4 advises an SPF record to
@@ -51,7 +51,7 @@ func Lint(text string) []dnsrec.Finding {
 		return parseFindings(err)
 	}
 	var fs []dnsrec.Finding
-	add := func(code string, sev dnsrec.Severity, i int, msg, fix string) {
+	add := func(code dnsrec.Code, sev dnsrec.Severity, i int, msg, fix string) {
 		f := dnsrec.Finding{Code: code, Severity: sev, Offset: -1, Message: msg, Fix: fix}
 		if i >= 0 {
 			f.Subject, f.Offset = r.Terms[i].String(), r.Offset(i)

@@ -44,16 +44,23 @@ func run(w io.Writer, r dnsrec.Resolver, term, format string, domains []string) 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for i, d := range domains {
-		plan, err := spf.Authorize{Domain: d, Term: term}.Plan(ctx, r)
+		req := spf.Authorize{Domain: d, Term: term}
+		plan, err := req.Check(ctx, r)
 		if err != nil {
 			return err
 		}
+		all, err := dnsrec.CheckAll(ctx, r, req)
+		if err != nil {
+			return err
+		}
+		changes := all.Changes
+		findings := all.AllFindings()
 		switch format {
 		case "json":
-			fmt.Fprint(w, plan.Changes.JSON())
+			fmt.Fprint(w, changes.JSON())
 			continue
 		case "zone":
-			fmt.Fprint(w, plan.Changes.Zone())
+			fmt.Fprint(w, changes.Zone())
 			continue
 		case "text":
 		default:
@@ -72,14 +79,18 @@ func run(w io.Writer, r dnsrec.Resolver, term, format string, domains []string) 
 		if plan.Proposed != "" {
 			fmt.Fprintf(w, "DNS-querying terms: %d now, %d after the change (limit 10)\n", plan.LookupsBefore, plan.LookupsAfter)
 		}
-		for _, f := range plan.Findings {
+		for _, f := range findings {
 			fmt.Fprintln(w, f)
 		}
-		if len(plan.Changes) == 0 {
-			fmt.Fprintln(w, "No change can be proposed safely; fix the findings above first.")
+		if len(changes) == 0 {
+			if plan.Satisfied {
+				fmt.Fprintln(w, "Nothing to change.")
+			} else {
+				fmt.Fprintln(w, "No change can be proposed safely; fix the findings above first.")
+			}
 			continue
 		}
-		fmt.Fprint(w, plan.Changes.Text())
+		fmt.Fprint(w, changes.Text())
 	}
 	return nil
 }

@@ -69,7 +69,10 @@ func runGenerate(w io.Writer, domain, selector string, kt dkim.KeyType, bits int
 	if err != nil {
 		return err
 	}
-	changes := dnsrec.Changes{dnsrec.Add(txt, "publish the public key that receivers verify signatures with")}
+	publish := func(r dnsrec.Record, party dnsrec.Party, why string) dnsrec.Change {
+		return dnsrec.NewChange(r.Name, r.Type, nil, []dnsrec.Record{r}, party, dnsrec.StageDKIM, dnsrec.Reason{Code: dkim.ReasonPublishKey, Text: why})
+	}
+	changes := dnsrec.Changes{publish(txt, dnsrec.PartyCustomer, "publish the public key that receivers verify signatures with")}
 	for _, f := range dkim.KeyFindings(key.Public()) {
 		fmt.Fprintln(w, f)
 	}
@@ -83,8 +86,8 @@ func runGenerate(w io.Writer, domain, selector string, kt dkim.KeyType, bits int
 			return err
 		}
 		changes = dnsrec.Changes{
-			dnsrec.Add(vendorTXT, "the vendor publishes the key in its own zone"),
-			dnsrec.Add(d, "the customer delegates the selector to the vendor, who can then rotate the key alone"),
+			publish(vendorTXT, dnsrec.PartyVendor, "the vendor publishes the key in its own zone"),
+			publish(d, dnsrec.PartyCustomer, "the customer delegates the selector to the vendor, who can then rotate the key alone"),
 		}
 	}
 	fmt.Fprint(w, changes.Text())
@@ -103,7 +106,7 @@ func runCheck(w io.Writer, r dnsrec.Resolver, domain, selector, vendor string, d
 	if delegated {
 		c.Target = vendorName
 	} else {
-		vd, err := dkim.KeyCheck{Domain: vendor, Selector: selector}.Diagnose(ctx, r)
+		vd, err := dkim.KeyCheck{Domain: vendor, Selector: selector}.Check(ctx, r)
 		if err != nil {
 			return err
 		}
@@ -114,12 +117,12 @@ func runCheck(w io.Writer, r dnsrec.Resolver, domain, selector, vendor string, d
 			return err
 		}
 	}
-	d, err := c.Diagnose(ctx, r)
+	d, err := c.Check(ctx, r)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "%s: ", dnsrec.TrimDot(d.Name))
-	if d.OK {
+	if d.Satisfied {
 		fmt.Fprintln(w, "signatures will verify.")
 	} else {
 		fmt.Fprintln(w, "signatures will NOT verify.")
@@ -127,8 +130,14 @@ func runCheck(w io.Writer, r dnsrec.Resolver, domain, selector, vendor string, d
 	for _, f := range d.Findings {
 		fmt.Fprintln(w, f)
 	}
-	if p := d.Changes.Pending(); len(p) > 0 {
-		fmt.Fprintf(w, "\nWhat to change:\n%s", p.Text())
+	plan, err := dnsrec.CheckAll(ctx, r, c)
+	if err != nil {
+		return err
+	}
+	for _, party := range []dnsrec.Party{dnsrec.PartyCustomer, dnsrec.PartyVendor} {
+		if p := plan.Changes.For(party); len(p) > 0 {
+			fmt.Fprintf(w, "\nWhat the %s must change:\n%s", party, p.Text())
+		}
 	}
 	return nil
 }

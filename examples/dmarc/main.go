@@ -75,7 +75,8 @@ func runCheck(w io.Writer, r dnsrec.Resolver, rules dmarc.Rules, domains []strin
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		in, err := dmarc.Inspect{Domain: domain, Rules: rules, DKIMSelectors: selectors}.Run(ctx, r)
+		inspect := dmarc.Inspect{Domain: domain, Rules: rules, DKIMSelectors: selectors}
+		in, err := inspect.Check(ctx, r)
 		if err != nil {
 			return err
 		}
@@ -90,15 +91,20 @@ func runCheck(w io.Writer, r dnsrec.Resolver, rules dmarc.Rules, domains []strin
 		for _, f := range in.Findings {
 			fmt.Fprintln(w, f)
 		}
-		plan, err := dmarc.Recommend{Domain: domain, Settings: rec, Rules: rules}.Plan(ctx, r)
+		plan, err := dnsrec.CheckAll(ctx, r, inspect, dmarc.Recommend{Domain: domain, Settings: rec, Rules: rules})
 		if err != nil {
 			return err
 		}
-		changes := append(in.Changes, plan.Changes...)
-		if p := changes.Pending(); len(p) > 0 {
-			fmt.Fprintf(w, "What to change:\n%s", p.Text())
-		} else {
+		for _, f := range plan.Reports[1].Findings {
+			fmt.Fprintln(w, f)
+		}
+		if len(plan.Changes) == 0 {
 			fmt.Fprintln(w, "Nothing to change: the policy meets the recommendation.")
+		}
+		for _, party := range []dnsrec.Party{dnsrec.PartyCustomer, dnsrec.PartyVendor, dnsrec.PartyOther} {
+			if p := plan.Changes.For(party); len(p) > 0 {
+				fmt.Fprintf(w, "What the %s must change:\n%s", party, p.Text())
+			}
 		}
 	}
 	return nil

@@ -1,22 +1,26 @@
 // Command onboard answers the question a vendor's support engineer asks for
 // every new customer domain: what must this customer change in DNS so that
-// we may send mail as them? It checks three requirements through
+// we may send mail as them? It checks three requirements together through
 // dnsrec.CheckAll (SPF authorizes the vendor, the DKIM selector is
-// delegated to the vendor, DMARC is at least the recommended policy) and
-// prints the findings and one numbered list of DNS changes.
+// delegated to the vendor, DMARC reaches the recommended policy in safe
+// stages) and prints the findings and one safe, ordered plan: the
+// customer's steps, and the vendor's own steps apart.
 //
-//	go run ./examples/onboard [-format text|zone|json] [-live] [domain ...]
+//	go run ./examples/onboard [flags] [domain ...]
 //
-// It runs offline on the embedded demo zone unless told -live.
+// It runs offline on the embedded demo zone unless told -live. Exit status:
+// 0 every domain is ready, 1 changes are needed, 2 usage or DNS failure.
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/domainauth/domainauth/dkim"
@@ -26,115 +30,195 @@ import (
 	"github.com/domainauth/domainauth/spf"
 )
 
-// The vendor's side: what its customers must authorize.
-const (
-	vendorSPF      = "include:spf.vendor.example"
-	vendorSelector = "default"
-	vendorDKIM     = "default._domainkey.vendor.example"
-	vendorReports  = "dmarc@vendor.example"
-)
+// vendor is what the vendor needs of a customer domain.
+type vendor struct {
+	spfTerm    string
+	selector   string
+	dkimTarget string // the vendor's own name for the key; "" with -dkim-target=""
+	reports    string
+	policy     dmarc.Policy
+}
+
+// errChanges says that at least one domain needs changes (exit status 1).
+var errChanges = errors.New("changes needed")
+
+var formats = map[string]bool{"text": true, "zone": true, "json": true, "nsupdate": true}
 
 func main() {
-	fs := flag.NewFlagSet("onboard", flag.ExitOnError)
-	format := fs.String("format", "text", "output: text, zone or json")
+	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func realMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("onboard", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output: text, zone, nsupdate or json")
+	v := vendor{}
+	fs.StringVar(&v.spfTerm, "spf", "include:spf.vendor.example", "the SPF mechanism that authorizes the vendor")
+	fs.StringVar(&v.selector, "selector", "default", "the DKIM selector the vendor signs with")
+	fs.StringVar(&v.dkimTarget, "dkim-target", "default._domainkey.vendor.example", "the vendor's name the selector is delegated to by CNAME")
+	fs.StringVar(&v.reports, "rua", "dmarc@vendor.example", "the address the vendor receives DMARC aggregate reports at")
+	policy := fs.String("policy", "quarantine", "the DMARC policy the vendor needs in the end: none, quarantine or reject")
 	resolver := demo.Flags(fs)
-	fs.Parse(os.Args[1:])
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: onboard [flags] [domain ...]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	v.policy = dmarc.Policy(*policy)
 	domains := fs.Args()
 	if len(domains) == 0 {
-		domains = []string{"customer.example", "ready.example"}
+		domains = []string{"customer.example", "new.example", "ready.example"}
 	}
-	if err := run(os.Stdout, resolver(), *format, domains); err != nil {
-		fmt.Fprintln(os.Stderr, "onboard:", err)
-		os.Exit(1)
+	if err := validate(*format, v, domains); err != nil {
+		fmt.Fprintln(stderr, "onboard:", err)
+		return 2
 	}
+	err := run(stdout, resolver(), v, *format, domains)
+	switch {
+	case errors.Is(err, errChanges):
+		return 1
+	case err != nil:
+		fmt.Fprintln(stderr, "onboard:", err)
+		return 2
+	}
+	return 0
 }
 
-// requirements lists what the vendor needs of a customer domain.
-func requirements(domain string) []dnsrec.Requirement {
-	return []dnsrec.Requirement{
-		spf.Authorize{Domain: domain, Term: vendorSPF},
-		dkim.KeyCheck{Domain: domain, Selector: vendorSelector, Target: vendorDKIM},
-		dmarc.Recommend{Domain: domain, Settings: dmarc.Settings{Policy: dmarc.PolicyQuarantine, Reports: []string{vendorReports}}},
+// validate checks every argument before any DNS question is asked.
+func validate(format string, v vendor, domains []string) error {
+	if !formats[format] {
+		return fmt.Errorf("-format %q: use text, zone, nsupdate or json", format)
 	}
-}
-
-func run(w io.Writer, r dnsrec.Resolver, format string, domains []string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	type result struct {
-		Domain  string           `json:"domain"`
-		Reports []*dnsrec.Report `json:"reports"`
+	switch v.policy {
+	case dmarc.PolicyNone, dmarc.PolicyQuarantine, dmarc.PolicyReject:
+	default:
+		return fmt.Errorf("-policy %q: use none, quarantine or reject", v.policy)
 	}
-	var all []result
-	for i, d := range domains {
-		reports, err := dnsrec.CheckAll(ctx, r, requirements(d)...)
-		if err != nil {
+	if _, err := spf.Insert("v=spf1 -all", v.spfTerm); err != nil {
+		return fmt.Errorf("-spf %q: %w", v.spfTerm, err)
+	}
+	if _, err := dmarc.Build(dmarc.Settings{Reports: []string{v.reports}}); err != nil {
+		return fmt.Errorf("-rua: %w", err)
+	}
+	if v.dkimTarget != "" {
+		if _, err := dnsrec.CanonicalName(v.dkimTarget); err != nil {
+			return fmt.Errorf("-dkim-target: %w", err)
+		}
+	}
+	if _, err := dkim.Name(v.selector, "vendor.example"); err != nil {
+		return fmt.Errorf("-selector: %w", err)
+	}
+	for _, d := range domains {
+		if strings.HasPrefix(d, "-") {
+			return fmt.Errorf("%q looks like a flag after the domains; put flags first", d)
+		}
+		if _, err := dnsrec.ParseDomain("domain", d); err != nil {
 			return err
 		}
-		all = append(all, result{d, reports})
-		var changes dnsrec.Changes
-		for _, rep := range reports {
-			changes = append(changes, rep.Changes.Pending()...)
-		}
-		switch format {
-		case "json":
-			continue
-		case "zone":
-			fmt.Fprintf(w, "; ==== %s\n%s", d, changes.Zone())
-			continue
-		case "text":
-		default:
-			return fmt.Errorf("unknown -format %q", format)
-		}
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		fmt.Fprintf(w, "==== %s\n", d)
-		for _, rep := range reports {
-			mark := "MISSING"
-			if rep.Satisfied {
-				mark = "ok     "
-			}
-			fmt.Fprintf(w, "[%s] %s\n", mark, rep.Requirement)
-			for _, f := range rep.Findings {
-				if f.Severity != dnsrec.SeverityInfo {
-					fmt.Fprintf(w, "          %s\n", indent(f.String()))
-				}
-			}
-		}
-		if len(changes) == 0 {
-			fmt.Fprintln(w, "\nNothing to change: the domain is ready.")
-			continue
-		}
-		fmt.Fprintf(w, "\nDNS changes for %s:\n%s", d, changes.Text())
-	}
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(all)
 	}
 	return nil
 }
 
-func indent(s string) string {
-	out := ""
-	for i, line := range splitLines(s) {
-		if i > 0 {
-			out += "\n          "
-		}
-		out += line
+// requirements lists what the vendor needs of a customer domain.
+func (v vendor) requirements(domain string) []dnsrec.Requirement {
+	key := dkim.KeyCheck{Domain: domain, Selector: v.selector, Target: v.dkimTarget}
+	return []dnsrec.Requirement{
+		key,
+		spf.Authorize{Domain: domain, Term: v.spfTerm},
+		dmarc.Recommend{Domain: domain, Settings: dmarc.Settings{Policy: v.policy, Reports: []string{v.reports}}, DKIM: []dkim.KeyCheck{key}},
 	}
-	return out
 }
 
-func splitLines(s string) []string {
-	var lines []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			lines = append(lines, s[start:i])
-			start = i + 1
+// result is one domain's outcome, as JSON.
+type result struct {
+	Domain string       `json:"domain"`
+	Ready  bool         `json:"ready"`
+	Plan   *dnsrec.Plan `json:"plan"`
+}
+
+func run(w io.Writer, r dnsrec.Resolver, v vendor, format string, domains []string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var all []result
+	var failed []string
+	for i, d := range domains {
+		plan, err := dnsrec.CheckAll(ctx, r, v.requirements(d)...)
+		if err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", d, err))
+			if plan == nil {
+				continue
+			}
+		}
+		all = append(all, result{Domain: d, Ready: plan.Satisfied(), Plan: plan})
+		switch format {
+		case "json":
+		case "zone":
+			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", d, plan.Changes.For(dnsrec.PartyCustomer).Zone())
+		case "nsupdate":
+			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", d, plan.Changes.For(dnsrec.PartyCustomer).NSUpdate())
+		default:
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			writeText(w, d, plan)
 		}
 	}
-	return append(lines, s[start:])
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(all); err != nil {
+			return err
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("could not check %s", strings.Join(failed, "; "))
+	}
+	for _, res := range all {
+		if !res.Ready {
+			return errChanges
+		}
+	}
+	return nil
+}
+
+func writeText(w io.Writer, domain string, plan *dnsrec.Plan) {
+	fmt.Fprintf(w, "==== %s\n", domain)
+	for _, rep := range plan.Reports {
+		if rep == nil {
+			continue
+		}
+		mark := "MISSING"
+		if rep.Satisfied {
+			mark = "ok     "
+		}
+		fmt.Fprintf(w, "[%s] %s\n", mark, rep.Requirement)
+		for _, f := range rep.Findings {
+			if f.Severity != dnsrec.SeverityInfo || f.Code == dmarc.CodeStaged {
+				fmt.Fprintf(w, "          %s\n", strings.ReplaceAll(f.String(), "\n", "\n          "))
+			}
+		}
+	}
+	for _, f := range plan.Findings {
+		fmt.Fprintf(w, "          %s\n", strings.ReplaceAll(f.String(), "\n", "\n          "))
+	}
+	customer, vendor := plan.Changes.For(dnsrec.PartyCustomer), plan.Changes.For(dnsrec.PartyVendor)
+	if len(plan.Changes) == 0 {
+		if plan.Satisfied() {
+			fmt.Fprintln(w, "\nNothing to change: the domain is ready.")
+		} else {
+			fmt.Fprintln(w, "\nNo DNS change can be proposed now; see the findings above.")
+		}
+		return
+	}
+	if len(customer) > 0 {
+		fmt.Fprintf(w, "\nThe customer's DNS changes for %s, in this order:\n%s", domain, customer.Text())
+	}
+	if len(vendor) > 0 {
+		fmt.Fprintf(w, "\nThe vendor's own DNS changes:\n%s", vendor.Text())
+	}
+	if other := plan.Changes.For(dnsrec.PartyOther); len(other) > 0 {
+		fmt.Fprintf(w, "\nChanges for other parties (the operators of these zones):\n%s", other.Text())
+	}
 }

@@ -1,0 +1,242 @@
+package spf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
+)
+
+// spfEdit is the edit [Authorize] proposes for a domain's TXT record set.
+// Its apply is a pure function of the set, so that the edits of several
+// vendors combine into one record.
+type spfEdit struct {
+	name      string   // the domain, canonical
+	term      string   // the term to authorize; "" to repair only
+	all       string   // the all term of a new record
+	extra     []string // terms a new record also needs (the domain's mail provider)
+	providers []string // the providers' names, for the reason
+}
+
+// otherSenders finds what a new record must authorize besides the vendor:
+// the mail provider the domain's MX hosts belong to (from a small built-in
+// catalogue), or the MX hosts themselves.
+func (e *spfEdit) otherSenders(ctx context.Context, r dnsrec.Resolver, res *Authorization) error {
+	a, err := r.Lookup(ctx, e.name, dnsrec.TypeMX)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrDNS, err)
+	}
+	var hosts []string
+	needMX := false
+	for _, mx := range a.MX() {
+		if mx.Host == "." || mx.Host == "" { // a null MX (RFC 7505): no mail received
+			continue
+		}
+		hosts = append(hosts, dnsrec.TrimDot(mx.Host))
+		if p, ok := ProviderForMX(mx.Host); ok {
+			if !contains(e.extra, p.Term) && !strings.EqualFold(p.Term, e.term) {
+				e.extra = append(e.extra, p.Term)
+				e.providers = append(e.providers, p.Name)
+			}
+			continue
+		}
+		needMX = true
+	}
+	if needMX {
+		e.extra = append([]string{"mx"}, e.extra...)
+	}
+	msg := fmt.Sprintf("%s has no SPF record yet; the new record ends in %s until you confirm that nothing but the services it lists sends mail as %s", res.Domain, e.all, res.Domain)
+	if len(hosts) > 0 {
+		var what []string
+		if needMX {
+			what = append(what, "its own mail servers (mx)")
+		}
+		for i, p := range e.providers {
+			what = append(what, p+" ("+e.extra[i+boolInt(needMX)]+")")
+		}
+		msg = fmt.Sprintf("%s receives mail at %s, so it almost certainly sends mail from there too: the new record also authorizes %s, and ends in %s until you confirm that nothing else sends mail as %s",
+			res.Domain, strings.Join(hosts, ", "), strings.Join(what, " and "), e.all, res.Domain)
+	}
+	res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeConfirmSenders, Severity: dnsrec.SeverityWarning, Name: e.name, Offset: -1,
+		Message: msg,
+		Fix:     "list every other service that sends mail as the domain (a newsletter tool, a web shop, a ticket system) and add its include; then end the record with -all"})
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// apply returns the TXT set with one SPF record that authorizes the term:
+// records meant as SPF are repaired and merged (in sorted order), an all is
+// added where none is, and the term is inserted before it. Other TXT
+// records are kept. A set whose SPF records cannot be merged without
+// guessing is returned unchanged (the findings say why).
+func (e *spfEdit) apply(set []dnsrec.Record) ([]dnsrec.Record, error) {
+	var keep, spfs []dnsrec.Record
+	for _, rec := range set {
+		if meantAsSPF(rec.Value()) {
+			spfs = append(spfs, rec)
+		} else {
+			keep = append(keep, rec)
+		}
+	}
+	var base string
+	switch {
+	case len(spfs) == 0 && e.term == "":
+		return set, nil
+	case len(spfs) == 0:
+		base = strings.Join(append(append([]string{"v=spf1"}, e.extra...), e.all), " ")
+	default:
+		var texts []string
+		for _, rec := range spfs {
+			texts = append(texts, repairSPF(rec.Value()))
+		}
+		if len(texts) == 1 {
+			base = texts[0]
+		} else {
+			m, _, err := merge(texts)
+			if err != nil {
+				return set, nil
+			}
+			base = m
+		}
+		if rec, err := Parse(base); err == nil && rec.All() < 0 {
+			if _, at := rec.Modifier(ModRedirect); at < 0 {
+				base = strings.TrimRight(base, " ") + " " + e.all
+			}
+		}
+	}
+	if e.term != "" {
+		s, _, err := insert(base, e.term)
+		if err != nil {
+			return set, nil
+		}
+		base = s
+	}
+	if len(spfs) == 1 && spfs[0].Value() == base {
+		return set, nil
+	}
+	rec, err := dnsrec.NewTXT(e.name, base)
+	if err != nil {
+		return nil, err
+	}
+	if len(spfs) > 0 {
+		sort.Slice(spfs, func(i, j int) bool { return spfs[i].Value() < spfs[j].Value() })
+		rec.TTL = spfs[0].TTL
+	}
+	return append(keep, rec), nil
+}
+
+// repairSPF returns a record meant as SPF in a form that parses: as it is,
+// with pasted look-alike characters corrected, or (broken beyond that) with
+// the terms that do not parse left out.
+func repairSPF(v string) string {
+	_, err := Parse(v)
+	if err == nil {
+		return v
+	}
+	var pe *ParseError
+	if errors.As(err, &pe) && pe.Suggestion != "" {
+		if _, err := Parse(pe.Suggestion); err == nil {
+			return pe.Suggestion
+		}
+	}
+	fields := strings.Fields(strings.Trim(v, "\"' "))
+	kept := []string{"v=spf1"}
+	for _, f := range fields[min(1, len(fields)):] {
+		if _, _, reason := parseTerm(f); reason == "" {
+			kept = append(kept, f)
+		}
+	}
+	return strings.Join(kept, " ")
+}
+
+// reason words the edit.
+func (e *spfEdit) reason(domain string, current int) dnsrec.Reason {
+	params := map[string]string{"domain": domain}
+	if e.term != "" {
+		params["term"] = e.term
+	}
+	switch {
+	case current == 0:
+		text := fmt.Sprintf("publish an SPF record for %s that authorizes %s", domain, e.term)
+		if len(e.extra) > 0 {
+			params["also"] = strings.Join(e.extra, " ")
+			text += " and the domain's own mail (" + strings.Join(e.extra, " ") + ")"
+		}
+		return dnsrec.Reason{Code: ReasonCreate, Params: params, Text: text}
+	case e.term == "":
+		return dnsrec.Reason{Code: ReasonRepair, Params: params, Text: fmt.Sprintf("repair the SPF record of %s", domain)}
+	case current > 1:
+		params["records"] = fmt.Sprint(current)
+		return dnsrec.Reason{Code: ReasonAuthorize, Params: params,
+			Text: fmt.Sprintf("authorize %s to send mail as %s; the %d SPF records are merged into one, since more than one makes SPF fail", e.term, domain, current)}
+	}
+	return dnsrec.Reason{Code: ReasonAuthorize, Params: params, Text: fmt.Sprintf("authorize %s to send mail as %s", e.term, domain)}
+}
+
+// verify checks the SPF record of the final proposed set: it must be the
+// only one, pass lint without errors, and stay within the lookup limits
+// with its includes as published.
+func (e *spfEdit) verify(ctx context.Context, r dnsrec.Resolver, proposed []dnsrec.Record) ([]dnsrec.Finding, error) {
+	var fs []dnsrec.Finding
+	var texts []string
+	for _, rec := range proposed {
+		if meantAsSPF(rec.Value()) {
+			texts = append(texts, rec.Value())
+		}
+	}
+	if len(texts) != 1 {
+		return LintTXT(e.name, txtOfStrings(texts)), nil
+	}
+	for _, f := range LintTXT(e.name, txtOfStrings(texts)) {
+		if f.Severity == dnsrec.SeverityError {
+			fs = append(fs, f)
+		}
+	}
+	if len(fs) > 0 {
+		return fs, nil
+	}
+	an, err := AnalyzeRecord(ctx, r, e.name, texts[0])
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range an.Findings {
+		if f.Severity == dnsrec.SeverityError && f.Code != CodeTooManyLookups {
+			f.Message = "the proposed record: " + f.Message
+			fs = append(fs, f)
+		}
+	}
+	if an.Lookups > DefaultMaxLookups {
+		domain := dnsrec.TrimDot(e.name)
+		fs = append(fs, dnsrec.Finding{Code: CodeTooManyLookups, Severity: dnsrec.SeverityError, Name: e.name, Subject: e.term, Offset: -1,
+			Message: fmt.Sprintf("the proposed record %q needs %d DNS-querying terms, over the limit of 10: every receiver would give permerror, and mail from every sender of %s would fail SPF. The costliest includes: %s",
+				texts[0], an.Lookups, domain, an.costliest(3)),
+			Fix: fmt.Sprintf("options that work: remove the include of a service %s no longer uses; authorize the vendor's addresses with ip4:/ip6: terms instead of %s; or send from a subdomain (such as mail.%s) with an SPF record of its own", domain, e.term, domain)})
+	}
+	return fs, nil
+}
+
+func txtOfStrings(texts []string) [][]string {
+	out := make([][]string, len(texts))
+	for i, s := range texts {
+		out[i] = dnsrec.SplitTXT(s)
+	}
+	return out
+}
