@@ -3,8 +3,8 @@ package dkim
 import (
 	"context"
 	"crypto"
-	"errors"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 

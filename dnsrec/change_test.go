@@ -1,57 +1,254 @@
 package dnsrec_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/internal/golden"
 )
 
-func TestChangesRender(t *testing.T) {
-	long, _ := dnsrec.NewTXT("k._domainkey.example.ch", "v=DKIM1; k=rsa; p="+strings.Repeat("A", 392))
-	stale, _ := dnsrec.NewTXT("example.ch", "v=spf1 include:old.example -all")
-	current, _ := dnsrec.NewTXT("_dmarc.example.ch", "v=DMARC1; p=none")
+// wantTXT is a test requirement: "the TXT set at Name holds Value". Its
+// edit appends the value when missing; its verification refuses any value
+// holding "BROKEN".
+type wantTXT struct {
+	Name, Value string
+	Party       dnsrec.Party
+	Stage       dnsrec.Stage
+}
+
+func (w wantTXT) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
+	set, err := dnsrec.ReadSet(ctx, r, w.Name, dnsrec.TypeTXT)
+	if err != nil {
+		return nil, err
+	}
+	rep := &dnsrec.Report{Requirement: w.Name + " holds " + w.Value, Satisfied: has(set, w.Value)}
+	if rep.Satisfied {
+		return rep, nil
+	}
+	want, err := dnsrec.NewTXT(w.Name, w.Value)
+	if err != nil {
+		return nil, err
+	}
+	party, stage := w.Party, w.Stage
+	if party == "" {
+		party = dnsrec.PartyCustomer
+	}
+	if stage == "" {
+		stage = dnsrec.StageSPF
+	}
+	rep.Edits = []dnsrec.Edit{{Name: want.Name, Type: dnsrec.TypeTXT, Party: party, Stage: stage,
+		Reason: dnsrec.Reason{Code: "test-add", Params: map[string]string{"value": w.Value}, Text: "add " + w.Value},
+		Apply: func(cur []dnsrec.Record) ([]dnsrec.Record, error) {
+			if has(cur, w.Value) {
+				return cur, nil
+			}
+			return append(cur, want), nil
+		},
+		Verify: func(_ context.Context, _ dnsrec.Resolver, proposed []dnsrec.Record) ([]dnsrec.Finding, error) {
+			for _, r := range proposed {
+				if strings.Contains(r.Value(), "BROKEN") {
+					return []dnsrec.Finding{{Code: "test-broken", Severity: dnsrec.SeverityError, Name: r.Name, Offset: -1, Message: "the value is broken"}}, nil
+				}
+			}
+			return nil, nil
+		}}}
+	return rep, nil
+}
+
+func has(set []dnsrec.Record, v string) bool {
+	for _, r := range set {
+		if r.Value() == v {
+			return true
+		}
+	}
+	return false
+}
+
+const planZone = `
+customer.example.          IN TXT "google-site-verification=abc"
+customer.example.          IN TXT "first"
+_dmarc.customer.example.   IN TXT "v=DMARC1; p=none"
+`
+
+func TestCheckAllOneChangePerSet(t *testing.T) {
+	for name, r := range dnstest.Resolvers(t, dnstest.MustZone(planZone)) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			reqs := []dnsrec.Requirement{
+				wantTXT{Name: "_dmarc.customer.example", Value: "dmarc-extra", Stage: dnsrec.StageDMARC},
+				wantTXT{Name: "customer.example", Value: "vendor-a"},
+				wantTXT{Name: "customer.example", Value: "vendor-b"},
+				wantTXT{Name: "x._report._dmarc.vendor.example", Value: "v=DMARC1", Party: dnsrec.PartyVendor, Stage: dnsrec.StageDMARC},
+			}
+			plan, err := dnsrec.CheckAll(ctx, r, reqs...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(plan.Changes) != 3 {
+				t.Fatalf("%d changes, want 3 (one per record set):\n%s", len(plan.Changes), plan.Changes.Text())
+			}
+			apex := plan.Changes[0]
+			if apex.Name != "customer.example." || apex.Action != dnsrec.ActionAdd || len(apex.Added()) != 2 || len(apex.Current) != 2 ||
+				apex.Relative != "@" || apex.Zone != "customer.example." || len(apex.Reasons) != 2 {
+				t.Errorf("the apex change does not hold both vendors' edits: %+v", apex)
+			}
+			if c := plan.Changes[1]; c.Stage != dnsrec.StageDMARC || c.Relative != "_dmarc" || c.Zone != "customer.example." {
+				t.Errorf("second change: %+v", c)
+			}
+			if c := plan.Changes[2]; c.Party != dnsrec.PartyVendor || c.Zone != "vendor.example." || c.Relative != "x._report._dmarc" {
+				t.Errorf("the vendor's change: %+v", c)
+			}
+			if plan.Satisfied() {
+				t.Error("a plan with changes is satisfied")
+			}
+		})
+	}
+}
+
+func TestCheckAllAsksOnceAndConverges(t *testing.T) {
+	z := dnstest.MustZone(planZone)
+	ctx := context.Background()
+	reqs := []dnsrec.Requirement{
+		wantTXT{Name: "customer.example", Value: "vendor-a"},
+		wantTXT{Name: "customer.example", Value: "vendor-b"},
+		wantTXT{Name: "_dmarc.customer.example", Value: "x", Stage: dnsrec.StageDMARC},
+	}
+	plan, err := dnsrec.CheckAll(ctx, z, reqs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := z.Repeated(); len(rep) > 0 {
+		t.Errorf("asked more than once: %v", rep)
+	}
+	for _, c := range plan.Changes {
+		if err := z.Apply(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again, err := dnsrec.CheckAll(ctx, z, reqs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Changes) != 0 || !again.Satisfied() {
+		t.Errorf("after applying the plan, still to do:\n%s", again.Changes.Text())
+	}
+}
+
+func TestCheckAllWithholdsBrokenRecords(t *testing.T) {
+	z := dnstest.MustZone(planZone)
+	plan, err := dnsrec.CheckAll(context.Background(), z,
+		wantTXT{Name: "customer.example", Value: "fine"},
+		wantTXT{Name: "customer.example", Value: "BROKEN"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) != 0 {
+		t.Errorf("a set whose combined edit fails verification got a change:\n%s", plan.Changes.Text())
+	}
+	var codes []dnsrec.Code
+	for _, f := range plan.Findings {
+		codes = append(codes, f.Code)
+	}
+	if len(codes) != 2 || codes[0] != "test-broken" || codes[1] != dnsrec.CodeWithheld {
+		t.Errorf("findings %v, want the verification's and plan-withheld", codes)
+	}
+}
+
+func TestCheckAllBadInput(t *testing.T) {
+	z := dnstest.MustZone(planZone)
+	plan, err := dnsrec.CheckAll(context.Background(), z, nil, wantTXT{Name: "customer.example", Value: "a"})
+	if !errors.Is(err, dnsrec.ErrNilRequirement) {
+		t.Errorf("nil requirement: err = %v", err)
+	}
+	if plan == nil || len(plan.Changes) != 1 {
+		t.Errorf("the other requirement's plan is lost: %+v", plan)
+	}
+	if _, err := dnsrec.CheckAll(context.Background(), nil); err == nil {
+		t.Error("nil resolver accepted")
+	}
+	// A DNS failure is the requirement's error, and the rest still plan.
+	z.Fail("_dmarc.customer.example.", dnsrec.TypeTXT, dnsrec.ErrServFail)
+	plan, err = dnsrec.CheckAll(context.Background(), z,
+		wantTXT{Name: "_dmarc.customer.example", Value: "x"}, wantTXT{Name: "customer.example", Value: "a"})
+	if !errors.Is(err, dnsrec.ErrTemporary) || plan.Reports[0] != nil || len(plan.Changes) != 1 {
+		t.Errorf("err = %v, plan = %+v", err, plan)
+	}
+}
+
+// demoChanges is a plan with every shape of change, for the golden files.
+func demoChanges(t *testing.T) dnsrec.Changes {
+	t.Helper()
+	rec := func(line string) dnsrec.Record {
+		r, err := dnsrec.ParseRecord(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	spfA := rec(`customer.example. 300 IN TXT "v=spf1 include:spf.protection.outlook.example -all"`)
+	spfB := rec(`customer.example. 300 IN TXT "v=spf1 include:spf.vendor.example ~all"`)
+	verify := rec(`customer.example. 300 IN TXT "google-site-verification=abc"`)
+	merged := rec(`customer.example. 300 IN TXT "v=spf1 include:spf.protection.outlook.example include:spf.vendor.example -all"`)
+	key := rec(`default._domainkey.customer.example. 3600 IN TXT "v=DKIM1; k=rsa; p=` + strings.Repeat("A", 300) + `"`)
+	cname := rec(`default._domainkey.customer.example. 3600 IN CNAME default._domainkey.vendor.example.`)
+	long := rec(`long._domainkey.customer.example. 3600 IN TXT "v=DKIM1; k=rsa; p=` + strings.Repeat("B", 300) + `"`)
+	dmarcOld := rec(`_dmarc.customer.example. 3600 IN TXT "v = DMARC1; p = none"`)
+	dmarcNew := rec(`_dmarc.customer.example. 3600 IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"`)
+	auth := rec(`customer.example._report._dmarc.vendor.example. 3600 IN TXT "v=DMARC1"`)
+	why := func(code dnsrec.Code, text string) dnsrec.Reason { return dnsrec.Reason{Code: code, Text: text} }
 	cs := dnsrec.Changes{
-		dnsrec.Add(long, "publish the DKIM key"),
-		dnsrec.Remove(stale, "a second SPF record makes SPF fail"),
-		dnsrec.NoChange(&current, "the DMARC record is already right"),
+		dnsrec.NewChange(key.Name, dnsrec.TypeTXT, []dnsrec.Record{key}, nil, dnsrec.PartyCustomer, dnsrec.StageDKIM, why("dkim-clear", "a name with a CNAME can hold no other record")),
+		dnsrec.NewChange(cname.Name, dnsrec.TypeCNAME, nil, []dnsrec.Record{cname}, dnsrec.PartyCustomer, dnsrec.StageDKIM, why("dkim-delegate", "delegate the selector to the vendor")),
+		dnsrec.NewChange(long.Name, dnsrec.TypeTXT, nil, []dnsrec.Record{long}, dnsrec.PartyCustomer, dnsrec.StageDKIM, why("dkim-publish-key", "publish the second key")),
+		dnsrec.NewChange(spfA.Name, dnsrec.TypeTXT, []dnsrec.Record{verify, spfA, spfB}, []dnsrec.Record{verify, merged}, dnsrec.PartyCustomer, dnsrec.StageSPF, why("spf-authorize", "merge the two SPF records")),
+		dnsrec.NewChange(dmarcOld.Name, dnsrec.TypeTXT, []dnsrec.Record{dmarcOld}, []dnsrec.Record{dmarcNew}, dnsrec.PartyCustomer, dnsrec.StageDMARC, why("dmarc-policy", "publish a DMARC policy that receivers read")),
+		dnsrec.NewChange(auth.Name, dnsrec.TypeTXT, nil, []dnsrec.Record{auth}, dnsrec.PartyVendor, dnsrec.StageDMARC, why("dmarc-authorize-reports", "accept DMARC reports for customer.example")),
 	}
-	text := cs.Text()
-	for _, want := range []string{
-		"1. Add a TXT record:",
-		"If your provider asks for quoted strings, enter:\n     \"v=DKIM1; k=rsa; p=AAAA",
-		"2. Remove this TXT record:\n     Name:   example.ch\n     Type:   TXT\n     Value:  v=spf1 include:old.example -all\n     Why:    a second SPF record makes SPF fail\n",
-		"3. Nothing to do for the TXT record at _dmarc.example.ch.\n   the DMARC record is already right\n",
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("Text() lacks %q:\n%s", want, text)
-		}
+	cs.Sort()
+	return cs
+}
+
+func TestChangesRenderGolden(t *testing.T) {
+	cs := demoChanges(t)
+	golden.Check(t, "changes.customer.txt", cs.For(dnsrec.PartyCustomer).Text())
+	golden.Check(t, "changes.vendor.txt", cs.For(dnsrec.PartyVendor).Text())
+	golden.Check(t, "changes.zone", cs.Zone())
+	golden.Check(t, "changes.nsupdate", cs.NSUpdate())
+	golden.Check(t, "changes.json", cs.JSON())
+	var back []struct {
+		Action  dnsrec.Action
+		Zone    string
+		Remove  []dnsrec.Record
+		Add     []dnsrec.Record
+		Reasons []dnsrec.Reason
 	}
-	zone := cs.Zone()
-	for _, want := range []string{
-		"k._domainkey.example.ch.\t3600\tIN\tTXT\t\"v=DKIM1; k=rsa; p=AAAA",
-		"; delete: example.ch.\t3600\tIN\tTXT\t\"v=spf1 include:old.example -all\"\n",
-		"; unchanged: _dmarc.example.ch.",
-	} {
-		if !strings.Contains(zone, want) {
-			t.Errorf("Zone() lacks %q:\n%s", want, zone)
-		}
-	}
-	var back []dnsrec.Change
 	if err := json.Unmarshal([]byte(cs.JSON()), &back); err != nil {
 		t.Fatal(err)
 	}
-	if len(back) != 3 || back[0].Action != dnsrec.ActionAdd || !back[0].New.Equal(long) ||
-		back[1].Action != dnsrec.ActionRemove || !back[1].Old.Equal(stale) ||
-		back[2].Action != dnsrec.ActionNone || back[2].Reason != "the DMARC record is already right" {
-		t.Errorf("JSON round trip: %+v", back)
-	}
-	if p := cs.Pending(); len(p) != 2 {
-		t.Errorf("Pending() has %d changes, want 2", len(p))
+	for i, c := range cs {
+		if back[i].Action != c.Action || len(back[i].Remove) != len(c.Removed()) || len(back[i].Add) != len(c.Added()) || back[i].Reasons[0].Code != c.Reasons[0].Code {
+			t.Errorf("JSON of change %d does not read back: %+v", i, back[i])
+		}
 	}
 	if got := (dnsrec.Changes{}).Text(); got != "Nothing to do.\n" {
 		t.Errorf("empty Text() = %q", got)
+	}
+}
+
+func TestNSUpdateStrings(t *testing.T) {
+	// Every string of a long value stays within 255 bytes in the script.
+	cs := demoChanges(t)
+	for _, line := range strings.Split(cs.NSUpdate(), "\n") {
+		for _, s := range strings.Split(line, `" "`) {
+			if len(s) > 255+len(`update add default._domainkey.customer.example. 3600 IN TXT "`) {
+				t.Errorf("a string longer than 255 bytes: %.80s...", s)
+			}
+		}
 	}
 }
 

@@ -327,3 +327,53 @@ func (z *Zone) Repeated() []Query {
 	}
 	return out
 }
+
+// Apply makes a change in the zone, as its owner would: it deletes the
+// change's removed records and adds its added ones. It is how a test
+// checks that following a plan leaves nothing to do.
+func (z *Zone) Apply(c dnsrec.Change) error {
+	for _, r := range c.Removed() {
+		if err := z.RemoveRecord(r); err != nil {
+			return err
+		}
+	}
+	return z.AddRecords(c.Added()...)
+}
+
+// RemoveRecord deletes one record (compared as [dnsrec.Record.Equal] does).
+// Deleting a record the zone does not hold is an error.
+func (z *Zone) RemoveRecord(r dnsrec.Record) error {
+	name, err := dnsrec.CanonicalName(r.Name)
+	if err != nil {
+		return fmt.Errorf("dnstest: %w", err)
+	}
+	code, ok := dns.StringToType[string(r.Type)]
+	if !ok {
+		return fmt.Errorf("dnstest: unknown record type %q", r.Type)
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	k := key{name, code}
+	rrs := z.rrs[k]
+	for i, rr := range rrs {
+		if !dnsrec.FromRR(rr).Equal(r) {
+			continue
+		}
+		z.rrs[k] = append(rrs[:i:i], rrs[i+1:]...)
+		if len(z.rrs[k]) == 0 {
+			delete(z.rrs, k)
+		}
+		for cur := k.name; ; {
+			if z.names[cur]--; z.names[cur] <= 0 {
+				delete(z.names, cur)
+			}
+			i, end := dns.NextLabel(cur, 0)
+			if end {
+				break
+			}
+			cur = cur[i:]
+		}
+		return nil
+	}
+	return fmt.Errorf("dnstest: no record %s to remove", r)
+}
