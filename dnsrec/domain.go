@@ -94,6 +94,11 @@ func ParseDomain(arg, s string) (string, error) {
 		if l[0] == '-' || l[len(l)-1] == '-' {
 			return bad(fmt.Sprintf("the label %q starts or ends with a hyphen", l), "")
 		}
+		if strings.HasPrefix(l, "xn--") {
+			if u, err := idnaProfile.ToUnicode(l); err != nil || u == l {
+				return bad(fmt.Sprintf("the label %q is not valid punycode", l), "")
+			}
+		}
 		for i := 0; i < len(l); i++ {
 			c := l[i]
 			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
