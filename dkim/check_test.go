@@ -72,7 +72,7 @@ func checkZone() string {
 	}, "\n")
 }
 
-func TestDiagnose(t *testing.T) {
+func TestKeyCheck(t *testing.T) {
 	seedKey := mustKey(t, seed000Key)
 	edRaw, _ := base64.StdEncoding.DecodeString(rfc8463Public)
 	edKey := ed25519.PublicKey(edRaw)
@@ -83,50 +83,51 @@ func TestDiagnose(t *testing.T) {
 		key      crypto.PublicKey
 		target   string
 		ok       bool
-		codes    []string // codes that must be present
+		codes    []dnsrec.Code // codes that must be present
 		actions  []dnsrec.Action
 		message  string // substring of some finding's message
 	}{
-		{"delegated", "delegated.example", "default", nil, "default._domainkey.vendor.example", true, nil, []dnsrec.Action{dnsrec.ActionNone}, ""},
-		{"delegation missing", "new.example", "default", nil, "default._domainkey.vendor.example", false, []string{dkim.CodeNotPublished}, []dnsrec.Action{dnsrec.ActionAdd}, "nothing is published at default._domainkey.new.example"},
-		{"wrong CNAME target", "wrongtarget.example", "default", nil, "default._domainkey.vendor.example", false, []string{dkim.CodeWrongTarget}, []dnsrec.Action{dnsrec.ActionUpdate}, "points to default._domainkey.other.example"},
-		{"TXT copy where CNAME expected", "copied.example", "default", nil, "default._domainkey.vendor.example", true, []string{dkim.CodeCNAMEExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "breaks when the vendor rotates"},
-		{"stale TXT where CNAME expected", "stale.example", "default", nil, "default._domainkey.vendor.example", false, []string{dkim.CodeCNAMEExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "its key is not the vendor's"},
-		{"vendor record missing", "vendorless.example", "default", nil, "default._domainkey.gone.example", false, []string{dkim.CodeTargetMissing}, []dnsrec.Action{dnsrec.ActionNone}, "the vendor publishes no key there"},
+		{"delegated", "delegated.example", "default", nil, "default._domainkey.vendor.example", true, nil, nil, ""},
+		{"delegation missing", "new.example", "default", nil, "default._domainkey.vendor.example", false, []dnsrec.Code{dkim.CodeNotPublished}, []dnsrec.Action{dnsrec.ActionAdd}, "nothing is published at default._domainkey.new.example"},
+		{"wrong CNAME target", "wrongtarget.example", "default", nil, "default._domainkey.vendor.example", false, []dnsrec.Code{dkim.CodeWrongTarget}, []dnsrec.Action{dnsrec.ActionUpdate}, "points to default._domainkey.other.example"},
+		{"TXT copy where CNAME expected", "copied.example", "default", nil, "default._domainkey.vendor.example", true, []dnsrec.Code{dkim.CodeCNAMEExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "breaks when the vendor rotates"},
+		{"stale TXT where CNAME expected", "stale.example", "default", nil, "default._domainkey.vendor.example", false, []dnsrec.Code{dkim.CodeCNAMEExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "its key is not the vendor's"},
+		{"vendor record missing", "vendorless.example", "default", nil, "default._domainkey.gone.example", false, []dnsrec.Code{dkim.CodeTargetMissing}, nil, "the vendor publishes no key there"},
 
-		{"correct key", "good.example", "default", seedKey, "", true, nil, []dnsrec.Action{dnsrec.ActionNone}, ""},
-		{"seed 000: space in the key", "spaced.example", "default", seedKey, "", true, []string{dkim.CodeWhitespace}, []dnsrec.Action{dnsrec.ActionUpdate}, "contains a space at offset"},
-		{"line break in the key", "linebreak.example", "default", seedKey, "", true, []string{dkim.CodeWhitespace}, []dnsrec.Action{dnsrec.ActionUpdate}, "contains a line break"},
-		{"not published", "nothing.example", "default", seedKey, "", false, []string{dkim.CodeNotPublished}, []dnsrec.Action{dnsrec.ActionAdd}, "nothing is published"},
-		{"truncated", "truncated.example", "default", seedKey, "", false, []string{dkim.CodeKeyTruncated}, []dnsrec.Action{dnsrec.ActionUpdate}, "it has 300 of the 392 characters"},
-		{"extra characters", "extra.example", "default", seedKey, "", false, []string{dkim.CodeKeyExtra}, []dnsrec.Action{dnsrec.ActionUpdate}, "followed by 6 extra characters: \"IDAQAB\""},
-		{"one character changed", "typo.example", "default", seedKey, "", false, []string{dkim.CodeKeyChanged}, []dnsrec.Action{dnsrec.ActionUpdate}, "1 character differs (published \"n\", expected \"m\")"},
-		{"characters missing in the middle", "missing.example", "default", seedKey, "", false, []string{dkim.CodeKeyChanged}, []dnsrec.Action{dnsrec.ActionUpdate}, "2 characters are missing"},
-		{"a different key", "other-key.example", "default", seedKey, "", false, []string{dkim.CodeDifferentKey}, []dnsrec.Action{dnsrec.ActionUpdate}, "a different key (RSA, 2048 bits)"},
-		{"quotes kept", "quoted.example", "default", seedKey, "", false, []string{dkim.CodeQuoted}, []dnsrec.Action{dnsrec.ActionUpdate}, "double quote"},
-		{"split into two records", "split.example", "default", seedKey, "", false, []string{dkim.CodeSplitRecords}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionRemove, dnsrec.ActionAdd}, "split into 2 separate TXT records"},
-		{"two keys", "two-keys.example", "default", seedKey, "", false, []string{dkim.CodeMultiple}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionRemove, dnsrec.ActionAdd}, "2 TXT records"},
-		{"revoked", "revoked.example", "default", seedKey, "", false, []string{dkim.CodeRevoked}, []dnsrec.Action{dnsrec.ActionUpdate}, "revoked"},
-		{"testing mode", "testing.example", "default", seedKey, "", true, []string{dkim.CodeTesting}, []dnsrec.Action{dnsrec.ActionNone}, "t=y"},
-		{"h=sha1 only", "sha1.example", "default", seedKey, "", false, []string{dkim.CodeHashExcluded}, []dnsrec.Action{dnsrec.ActionUpdate}, "sha256"},
-		{"SPF record at the selector", "spf.example", "default", seedKey, "", false, []string{dkim.CodeNotDKIM}, []dnsrec.Action{dnsrec.ActionUpdate}, "not a DKIM key record"},
-		{"CNAME where TXT expected, right key", "cname.example", "default", seedKey, "", true, []string{dkim.CodeTXTExpected}, []dnsrec.Action{dnsrec.ActionNone}, "leads to the right key"},
-		{"CNAME where TXT expected, wrong key", "cname-wrong.example", "default", seedKey, "", false, []string{dkim.CodeTXTExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "CNAME to default._domainkey.other.example"},
-		{"seed 002: 1024-bit key", "seed002.example", "key002", nil, "", true, []string{dkim.CodeKeyWeak}, nil, "1024 bits"},
-		{"RFC 8463 Ed25519 key", "football.example.com", "brisbane", edKey, "", true, nil, []dnsrec.Action{dnsrec.ActionNone}, ""},
-		{"RFC 6376 Appendix C record, checked against its private key", "example.com", "brisbane", rfc6376Key(t), "", true, []string{dkim.CodeKeyWeak}, []dnsrec.Action{dnsrec.ActionNone}, "1024 bits"},
-		{"k=rsa on an Ed25519 key", "ed-wrong-k.example", "default", edKey, "", false, []string{dkim.CodeKeyTypeMismatch}, []dnsrec.Action{dnsrec.ActionUpdate}, "write k=ed25519"},
+		{"correct key", "good.example", "default", seedKey, "", true, nil, nil, ""},
+		{"seed 000: space in the key", "spaced.example", "default", seedKey, "", true, []dnsrec.Code{dkim.CodeWhitespace}, []dnsrec.Action{dnsrec.ActionUpdate}, "contains a space at offset"},
+		{"line break in the key", "linebreak.example", "default", seedKey, "", true, []dnsrec.Code{dkim.CodeWhitespace}, []dnsrec.Action{dnsrec.ActionUpdate}, "contains a line break"},
+		{"not published", "nothing.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeNotPublished}, []dnsrec.Action{dnsrec.ActionAdd}, "nothing is published"},
+		{"truncated", "truncated.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeKeyTruncated}, []dnsrec.Action{dnsrec.ActionUpdate}, "it has 300 of the 392 characters"},
+		{"extra characters", "extra.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeKeyExtra}, []dnsrec.Action{dnsrec.ActionUpdate}, "followed by 6 extra characters: \"IDAQAB\""},
+		{"one character changed", "typo.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeKeyChanged}, []dnsrec.Action{dnsrec.ActionUpdate}, "1 character differs (published \"n\", expected \"m\")"},
+		{"characters missing in the middle", "missing.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeKeyChanged}, []dnsrec.Action{dnsrec.ActionUpdate}, "2 characters are missing"},
+		{"a different key", "other-key.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeDifferentKey}, []dnsrec.Action{dnsrec.ActionUpdate}, "a different key (RSA, 2048 bits)"},
+		{"quotes kept", "quoted.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeQuoted}, []dnsrec.Action{dnsrec.ActionUpdate}, "double quote"},
+		{"split into two records", "split.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeSplitRecords}, []dnsrec.Action{dnsrec.ActionUpdate}, "split into 2 separate TXT records"},
+		{"two keys", "two-keys.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeMultiple}, []dnsrec.Action{dnsrec.ActionRemove}, "2 TXT records"},
+		{"revoked", "revoked.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeRevoked}, []dnsrec.Action{dnsrec.ActionUpdate}, "revoked"},
+		{"testing mode", "testing.example", "default", seedKey, "", true, []dnsrec.Code{dkim.CodeTesting}, nil, "t=y"},
+		{"h=sha1 only", "sha1.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeHashExcluded}, []dnsrec.Action{dnsrec.ActionUpdate}, "sha256"},
+		{"SPF record at the selector", "spf.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeNotDKIM}, []dnsrec.Action{dnsrec.ActionUpdate}, "not a DKIM key record"},
+		{"CNAME where TXT expected, right key", "cname.example", "default", seedKey, "", true, []dnsrec.Code{dkim.CodeTXTExpected}, nil, "leads to the right key"},
+		{"CNAME where TXT expected, wrong key", "cname-wrong.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeTXTExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "CNAME to default._domainkey.other.example"},
+		{"seed 002: 1024-bit key", "seed002.example", "key002", nil, "", true, []dnsrec.Code{dkim.CodeKeyWeak}, nil, "1024 bits"},
+		{"RFC 8463 Ed25519 key", "football.example.com", "brisbane", edKey, "", true, nil, nil, ""},
+		{"RFC 6376 Appendix C record, checked against its private key", "example.com", "brisbane", rfc6376Key(t), "", true, []dnsrec.Code{dkim.CodeKeyWeak}, nil, "1024 bits"},
+		{"k=rsa on an Ed25519 key", "ed-wrong-k.example", "default", edKey, "", false, []dnsrec.Code{dkim.CodeKeyTypeMismatch}, []dnsrec.Action{dnsrec.ActionUpdate}, "write k=ed25519"},
 	}
 	z := dnstest.MustZone(checkZone())
 	for rname, r := range dnstest.Resolvers(t, z) {
 		for _, tc := range tests {
 			t.Run(rname+"/"+tc.name, func(t *testing.T) {
-				d, err := dkim.KeyCheck{Domain: tc.domain, Selector: tc.selector, Key: tc.key, Target: tc.target}.Diagnose(context.Background(), r)
+				kc := dkim.KeyCheck{Domain: tc.domain, Selector: tc.selector, Key: tc.key, Target: tc.target}
+				d, err := kc.Check(context.Background(), r)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if d.OK != tc.ok {
-					t.Errorf("OK = %v, want %v: %v", d.OK, tc.ok, d.Findings)
+				if d.Satisfied != tc.ok {
+					t.Errorf("Satisfied = %v, want %v: %v", d.Satisfied, tc.ok, d.Findings)
 				}
 				for _, code := range tc.codes {
 					found := false
@@ -153,8 +154,17 @@ func TestDiagnose(t *testing.T) {
 						t.Errorf("no finding says %q: %v", tc.message, d.Findings)
 					}
 				}
-				if got := d.Changes.Actions(); !slices.Equal(got, tc.actions) {
-					t.Errorf("actions %v, want %v\n%s", got, tc.actions, d.Changes.Text())
+				plan, err := dnsrec.CheckAll(context.Background(), r, kc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := plan.Changes.Actions(); !slices.Equal(got, tc.actions) {
+					t.Errorf("actions %v, want %v\n%s", got, tc.actions, plan.Changes.Text())
+				}
+				for _, c := range plan.Changes {
+					if c.Stage != dnsrec.StageDKIM || c.Relative != tc.selector+"._domainkey" {
+						t.Errorf("change %s: stage %s, relative name %q", c.Summary(), c.Stage, c.Relative)
+					}
 				}
 				for _, f := range d.Findings {
 					if f.Name != d.Name || f.Message == "" {
@@ -166,24 +176,29 @@ func TestDiagnose(t *testing.T) {
 	}
 }
 
-func TestDiagnoseJustChanged(t *testing.T) {
+func TestKeyCheckJustChanged(t *testing.T) {
 	z := dnstest.MustZone("")
-	d, err := dkim.KeyCheck{Domain: "new.example", Selector: "key001", Key: mustKey(t, seed002Key001), JustChanged: true}.Diagnose(context.Background(), z)
+	kc := dkim.KeyCheck{Domain: "new.example", Selector: "key001", Key: mustKey(t, seed002Key001), JustChanged: true}
+	d, err := kc.Check(context.Background(), z)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(d.Findings) != 1 || !strings.Contains(d.Findings[0].Message, "not visible yet") {
 		t.Errorf("findings %v", d.Findings)
 	}
-	text := d.Changes.Text()
-	if !strings.Contains(text, "Name:   key001._domainkey.new.example") || !strings.Contains(text, "v=DKIM1; k=rsa; p="+seed002Key001) {
+	plan, err := dnsrec.CheckAll(context.Background(), z, kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := plan.Changes.Text()
+	if !strings.Contains(text, "Name:   key001._domainkey  (key001._domainkey.new.example)") || !strings.Contains(text, "v=DKIM1; k=rsa; p="+seed002Key001) {
 		t.Errorf("changes:\n%s", text)
 	}
 	z.Fail("key001._domainkey.down.example", "", dnsrec.ErrServFail)
-	if _, err := (dkim.KeyCheck{Domain: "down.example", Selector: "key001"}).Diagnose(context.Background(), z); err == nil {
+	if _, err := (dkim.KeyCheck{Domain: "down.example", Selector: "key001"}).Check(context.Background(), z); err == nil {
 		t.Error("a SERVFAIL gave no error")
 	}
-	if _, err := (dkim.KeyCheck{Domain: "x.example", Selector: "bad_selector"}).Diagnose(context.Background(), z); err == nil {
+	if _, err := (dkim.KeyCheck{Domain: "x.example", Selector: "bad_selector"}).Check(context.Background(), z); err == nil {
 		t.Error("an invalid selector gave no error")
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/domainauth/domainauth/dkim"
-	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 )
 
@@ -17,22 +16,21 @@ func ExampleKeyTXT() {
 	pub, _ := rec.PublicKey()
 	txt, _ := dkim.KeyTXT("brisbane", "football.example.com", pub)
 	cname, _ := dkim.Delegation("default", "operations-the-rat.ch", "tocco.ch")
-	fmt.Print(dnsrec.Changes{dnsrec.Add(txt, "publish the signing key"), dnsrec.Add(cname, "or delegate the selector")}.Zone())
+	fmt.Println(txt)
+	fmt.Println(cname)
 	// Output:
-	// ; 1. add TXT brisbane._domainkey.football.example.com: publish the signing key
 	// brisbane._domainkey.football.example.com.	3600	IN	TXT	"v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
-	// ; 2. add CNAME default._domainkey.operations-the-rat.ch: or delegate the selector
 	// default._domainkey.operations-the-rat.ch.	3600	IN	CNAME	default._domainkey.tocco.ch.
 }
 
 // A key pasted with a space in the middle (seed 000) still verifies with
 // most verifiers, but the check says where the space is and what to do.
-func ExampleKeyCheck_Diagnose() {
+func ExampleKeyCheck_Check() {
 	key := "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCn1BbTAaEqGdv68mJsGTXw5n0dB/SxOj6VIrlNn06mEYvWrvhh+vFns8MReDFrvkqcVkKy/jvf5DaMph+qhzHxL0EiCrKCQOPKDPYEfFgsU+g8T7auyCzYUAxaas4K/Zffp81emUX8mmKzoVbe5kcvYqp7cF1NSLXVFV9meSGD8QIDAQAB"
 	zone := dnstest.MustZone(`key002._domainkey.customer.example. IN TXT "v=DKIM1; k=rsa; p=` + key[:100] + " " + key[100:] + `"`)
 	expected, _ := dkim.MustParse("p=" + key).PublicKey()
-	d, _ := dkim.KeyCheck{Domain: "customer.example", Selector: "key002", Key: expected}.Diagnose(context.Background(), zone)
-	fmt.Println("verifies:", d.OK)
+	d, _ := dkim.KeyCheck{Domain: "customer.example", Selector: "key002", Key: expected}.Check(context.Background(), zone)
+	fmt.Println("verifies:", d.Satisfied)
 	for _, f := range d.Findings {
 		fmt.Println(f.Code, "at offset", f.Offset)
 	}

@@ -60,11 +60,11 @@ func FuzzDiagnose(f *testing.F) {
 			{Domain: "fz.example", Selector: "s"},
 			{Domain: "fz.example", Selector: "s", Target: "s._domainkey.vendor.example"},
 		} {
-			d, err := c.Diagnose(context.Background(), z)
+			d, err := c.Check(context.Background(), z)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !d.OK && len(d.Findings) == 0 {
+			if !d.Satisfied && len(d.Findings) == 0 {
 				t.Fatalf("not OK and nothing said, for %q / %q", a, b)
 			}
 		}

@@ -160,7 +160,10 @@ func TestNamesAndDelegation(t *testing.T) {
 }
 
 func TestLintCodes(t *testing.T) {
-	tests := []struct{ record, code string }{
+	tests := []struct {
+		record string
+		code   dnsrec.Code
+	}{
 		{`"v=DKIM1; p=` + seed000Key + `"`, dkim.CodeQuoted},
 		{"v=DKIM1; p=" + seed000Spaced, dkim.CodeWhitespace},
 		{"k=rsa; v=DKIM1; p=" + seed000Key, dkim.CodeVersionNotFirst},

@@ -163,7 +163,7 @@ func TestOrgDomain(t *testing.T) {
 	}
 }
 
-func hasCode(fs []dnsrec.Finding, code string) bool {
+func hasCode(fs []dnsrec.Finding, code dnsrec.Code) bool {
 	for _, f := range fs {
 		if f.Code == code {
 			return true

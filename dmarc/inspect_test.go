@@ -27,7 +27,7 @@ func TestInspect(t *testing.T) {
 	tests := []struct {
 		domain    string
 		selectors []string
-		codes     []string
+		codes     []dnsrec.Code
 		actions   []dnsrec.Action
 	}{
 		{"good.example", []string{"default"}, nil, nil},

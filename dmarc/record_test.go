@@ -122,7 +122,7 @@ func TestLint(t *testing.T) {
 	tests := []struct {
 		rules  dmarc.Rules
 		record string
-		code   string
+		code   dnsrec.Code
 	}{
 		{dmarc.RFC9989, "v=DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodePolicyNone},
 		{dmarc.RFC9989, "v=DMARC1; p=quarantine; pct=5; rua=mailto:a@x.example", dmarc.CodeRemovedTag},

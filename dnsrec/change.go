@@ -3,6 +3,7 @@ package dnsrec
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -41,13 +42,21 @@ type Change struct {
 
 // NewChange returns the change that turns the record set current (the
 // records of type t at name, as read) into proposed, with its zone (see
-// [ZoneOf]), relative name and action filled in.
+// [ZoneOf]), relative name and action filled in. Both sets are sorted by
+// value, so that the order DNS returned them in never shows.
 func NewChange(name string, t Type, current, proposed []Record, party Party, stage Stage, reasons ...Reason) Change {
+	current, proposed = sortedSet(current), sortedSet(proposed)
 	c := Change{Zone: ZoneOf(name), Party: party, Stage: stage, Name: name, Type: t,
 		Current: current, Proposed: proposed, Reasons: reasons}
 	c.Relative = RelativeName(name, c.Zone)
 	c.Action = c.action()
 	return c
+}
+
+func sortedSet(rs []Record) []Record {
+	out := append([]Record(nil), rs...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Value() < out[j].Value() })
+	return out
 }
 
 // action derives the action from Current and Proposed.

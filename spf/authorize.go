@@ -55,9 +55,11 @@ const (
 	ReasonRepair    dnsrec.Code = "spf-repair"    // repair or merge the existing records
 )
 
-// CodeConfirmSenders is the finding that a new record ends in ~all until
-// the customer confirms which other services send as the domain.
-const CodeConfirmSenders dnsrec.Code = "spf-confirm-senders"
+// Codes of the findings Authorize adds to the lint's.
+const (
+	CodeConfirmSenders dnsrec.Code = "spf-confirm-senders" // a new record ends in ~all until the customer confirms their other senders
+	CodeDroppedTerm    dnsrec.Code = "spf-dropped-term"    // a term that does not parse is left out of the repaired record
+)
 
 // Require implements [dnsrec.Requirement].
 func (a Authorize) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
@@ -110,9 +112,21 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 			res.Findings = append(res.Findings, LintTXT(name, [][]string{rec.Txt})...)
 		}
 	}
+	var texts []string
+	for _, rec := range spfs {
+		fixed, dropped := repairSPF(rec.Value())
+		texts = append(texts, fixed)
+		for _, d := range dropped {
+			res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeDroppedTerm, Severity: dnsrec.SeverityWarning, Name: name, Subject: d, Offset: strings.Index(rec.Value(), d),
+				Message: fmt.Sprintf("the term %q does not parse, so the record gives permerror at every receiver today; the proposed record leaves it out", d),
+				Fix:     "if it was meant to authorize a sender, add the corrected term to the proposed record"})
+		}
+	}
 	if len(spfs) > 1 {
 		fs := LintTXT(name, txtOf(spfs))
 		res.Findings = append(res.Findings, fs[len(fs)-1])
+		m, _ := Merge(texts...)
+		res.Findings = append(res.Findings, m.Findings...)
 	}
 
 	e := &spfEdit{name: name, term: a.Term, all: all}
@@ -145,6 +159,9 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 	}
 	res.Proposed = spfValue(proposed)
 	if dnsrec.SameSet(proposed, set) {
+		if !covered {
+			res.Proposed = "" // nothing safe to propose: the findings say why
+		}
 		return res, nil
 	}
 	after, err := AnalyzeRecord(ctx, r, name, res.Proposed)

@@ -105,7 +105,8 @@ func (e *spfEdit) apply(set []dnsrec.Record) ([]dnsrec.Record, error) {
 	default:
 		var texts []string
 		for _, rec := range spfs {
-			texts = append(texts, repairSPF(rec.Value()))
+			fixed, _ := repairSPF(rec.Value())
+			texts = append(texts, fixed)
 		}
 		if len(texts) == 1 {
 			base = texts[0]
@@ -145,26 +146,29 @@ func (e *spfEdit) apply(set []dnsrec.Record) ([]dnsrec.Record, error) {
 
 // repairSPF returns a record meant as SPF in a form that parses: as it is,
 // with pasted look-alike characters corrected, or (broken beyond that) with
-// the terms that do not parse left out.
-func repairSPF(v string) string {
+// the terms that do not parse left out, which it returns.
+func repairSPF(v string) (string, []string) {
 	_, err := Parse(v)
 	if err == nil {
-		return v
+		return v, nil
 	}
 	var pe *ParseError
 	if errors.As(err, &pe) && pe.Suggestion != "" {
 		if _, err := Parse(pe.Suggestion); err == nil {
-			return pe.Suggestion
+			return pe.Suggestion, nil
 		}
 	}
 	fields := strings.Fields(strings.Trim(v, "\"' "))
 	kept := []string{"v=spf1"}
+	var dropped []string
 	for _, f := range fields[min(1, len(fields)):] {
 		if _, _, reason := parseTerm(f); reason == "" {
 			kept = append(kept, f)
+		} else {
+			dropped = append(dropped, f)
 		}
 	}
-	return strings.Join(kept, " ")
+	return strings.Join(kept, " "), dropped
 }
 
 // reason words the edit.

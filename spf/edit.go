@@ -117,7 +117,13 @@ func merge(texts []string) (string, []dnsrec.Finding, error) {
 		return "", nil, fmt.Errorf("%w: nothing to merge", ErrNoRecord)
 	}
 	texts = append([]string(nil), texts...)
-	sort.Strings(texts)
+	sort.SliceStable(texts, func(i, j int) bool {
+		a, b := strings.ToLower(texts[i]), strings.ToLower(texts[j])
+		if a != b {
+			return a < b
+		}
+		return texts[i] < texts[j]
+	})
 	var recs []*Record
 	for _, s := range texts {
 		r, err := Parse(s)

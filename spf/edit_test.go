@@ -35,25 +35,25 @@ func TestInsert(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, changed, err := spf.Insert(tc.record, tc.term)
+			got, err := spf.Insert(tc.record, tc.term)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tc.want || changed != tc.changed {
-				t.Errorf("Insert = %q, %v; want %q, %v", got, changed, tc.want, tc.changed)
+			if got.Proposed != tc.want || got.Changed != tc.changed {
+				t.Errorf("Insert = %q, %v; want %q, %v", got.Proposed, got.Changed, tc.want, tc.changed)
 			}
-			again, changed, err := spf.Insert(got, tc.term)
-			if err != nil || again != got || changed {
-				t.Errorf("second Insert = %q, %v, %v; want no change", again, changed, err)
+			again, err := spf.Insert(got.Proposed, tc.term)
+			if err != nil || again.Proposed != got.Proposed || again.Changed {
+				t.Errorf("second Insert = %+v, %v; want no change", again, err)
 			}
 		})
 	}
 	for _, bad := range []string{"-all", "redirect=x.example", "include:", "ip4:192.0.2.1 -all", "inclde:x.example"} {
-		if _, _, err := spf.Insert("v=spf1 -all", bad); !errors.Is(err, spf.ErrSyntax) {
+		if _, err := spf.Insert("v=spf1 -all", bad); !errors.Is(err, spf.ErrSyntax) {
 			t.Errorf("Insert(%q): err = %v, want ErrSyntax", bad, err)
 		}
 	}
-	if _, _, err := spf.Insert("v=spf1 –all", "mx"); !errors.Is(err, spf.ErrSyntax) {
+	if _, err := spf.Insert("v=spf1 –all", "mx"); !errors.Is(err, spf.ErrSyntax) {
 		t.Errorf("Insert into a broken record: err = %v", err)
 	}
 }
@@ -67,7 +67,9 @@ func TestMerge(t *testing.T) {
 	}{
 		{"two records", []string{"v=spf1 include:spf.protection.outlook.com -all", "v=spf1 include:spf.vendor.example ~all"},
 			"v=spf1 include:spf.protection.outlook.com include:spf.vendor.example -all", false},
-		{"strictest all wins", []string{"v=spf1 a ?all", "v=spf1 mx ~all"}, "v=spf1 a mx ~all", false},
+		{"two records, the other order", []string{"v=spf1 include:spf.vendor.example ~all", "v=spf1 include:spf.protection.outlook.com -all"},
+			"v=spf1 include:spf.protection.outlook.com include:spf.vendor.example -all", false},
+		{"strictest all wins", []string{"v=spf1 mx ~all", "v=spf1 a ?all"}, "v=spf1 a mx ~all", false},
 		{"dedupe", []string{"v=spf1 a mx -all", "v=spf1 MX ip4:192.0.2.1 -all"}, "v=spf1 a mx ip4:192.0.2.1 -all", false},
 		{"no all anywhere", []string{"v=spf1 a", "v=spf1 mx"}, "v=spf1 a mx", false},
 		{"same exp kept once", []string{"v=spf1 a -all exp=e.example", "v=spf1 mx exp=e.example"}, "v=spf1 a mx -all exp=e.example", false},
@@ -79,22 +81,33 @@ func TestMerge(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, fs, err := spf.Merge(tc.records...)
+			got, err := spf.Merge(tc.records...)
 			if tc.conflict {
-				if !errors.Is(err, spf.ErrMergeConflict) || len(fs) == 0 {
-					t.Fatalf("Merge = %q, %v, %v; want a conflict with findings", got, fs, err)
+				if !errors.Is(err, spf.ErrMergeConflict) || len(got.Findings) == 0 || !hasCode(got.Findings, spf.CodeMergeConflict) {
+					t.Fatalf("Merge = %+v, %v; want a conflict with findings", got, err)
 				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tc.want {
-				t.Errorf("Merge = %q, want %q", got, tc.want)
+			if got.Proposed != tc.want {
+				t.Errorf("Merge = %q, want %q", got.Proposed, tc.want)
+			}
+			// Which all was kept is said whenever the records disagree.
+			alls := map[string]bool{}
+			for _, r := range tc.records {
+				rec := spf.MustParse(r)
+				if i := rec.All(); i >= 0 {
+					alls[rec.Terms[i].String()] = true
+				}
+			}
+			if said := hasCode(got.Findings, spf.CodeMergeAll); said != (len(alls) > 1) {
+				t.Errorf("all terms %v: merge-all finding %v", alls, said)
 			}
 		})
 	}
-	if _, _, err := spf.Merge("v=spf1 a", "v=spf1 +alll"); !errors.Is(err, spf.ErrSyntax) {
+	if _, err := spf.Merge("v=spf1 a", "v=spf1 +alll"); !errors.Is(err, spf.ErrSyntax) {
 		t.Errorf("merging a broken record: err = %v", err)
 	}
 }
@@ -127,72 +140,102 @@ byip.example.           IN TXT "v=spf1 ip4:5.255.64.0/24 -all"
 conflict.example.       IN TXT "v=spf1 redirect=a.outlook.example"
 conflict.example.       IN TXT "v=spf1 redirect=b.outlook.example"
 broken.example.         IN TXT "v=spf1 ip4:192.0.2.0/33 -all"
+loop.example.           IN TXT "v=spf1 include:loop2.example -all"
+loop2.example.          IN TXT "v=spf1 include:loop.example -all"
+m365.example.           IN MX 0 m365-example.mail.protection.outlook.com.
+spf.protection.outlook.com. IN TXT "v=spf1 ip4:198.51.100.0/24 -all"
+ownmx.example.          IN MX 10 mail.ownmx.example.
+mail.ownmx.example.     IN A 192.0.2.77
 `
 
-func TestAuthorizePlan(t *testing.T) {
+func TestAuthorizeCheck(t *testing.T) {
 	tests := []struct {
-		name       string
-		domain     string
-		term       string
-		authorized bool
-		actions    []dnsrec.Action
-		proposed   string
-		before     int
-		after      int
-		finding    string // a code that must be among the findings
+		name      string
+		domain    string
+		term      string
+		satisfied bool
+		actions   []dnsrec.Action // of the plan, through CheckAll
+		proposed  string          // what Check proposes
+		before    int
+		after     int
+		finding   dnsrec.Code // a code that must be among the findings of the plan
 	}{
 		{"no record yet", "new.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionAdd},
-			"v=spf1 include:spf.vendor.example -all", 0, 1, ""},
+			"v=spf1 include:spf.vendor.example ~all", 0, 1, spf.CodeConfirmSenders},
 		{"extend existing (seed 000)", "existing.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
 			"v=spf1 include:outlook.example include:spf.vendor.example -all", 3, 4, ""},
-		{"no all (seed 003)", "seed003.example", "a:smtp1.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
-			"v=spf1 include:outlook.example a:smtp1.vendor.example", 3, 4, spf.CodeNoAll},
-		{"two records merged", "twice.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate, dnsrec.ActionRemove},
-			"v=spf1 include:outlook.example mx include:spf.vendor.example -all", 4, 5, spf.CodeMultiple},
+		{"no all (seed 003) gets ~all", "seed003.example", "a:smtp1.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
+			"v=spf1 include:outlook.example a:smtp1.vendor.example ~all", 3, 4, spf.CodeNoAll},
+		{"two records merged in one change", "twice.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
+			"v=spf1 include:outlook.example mx include:spf.vendor.example -all", 0, 5, spf.CodeMergeAll},
 		{"en dash repaired", "dash.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
-			"v=spf1 include:outlook.example include:spf.vendor.example -all", 3, 4, spf.CodeLookalike},
+			"v=spf1 include:outlook.example include:spf.vendor.example -all", 0, 4, spf.CodeLookalike},
 		{"quotes repaired", "quoted.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
-			"v=spf1 mx include:spf.vendor.example -all", 1, 2, spf.CodeQuoted},
-		{"already authorized", "done.example", "include:spf.vendor.example", true, []dnsrec.Action{dnsrec.ActionNone},
-			"v=spf1 include:spf.vendor.example -all", 1, 1, ""},
-		{"covered through a nested include", "nested.example", "include:spf.vendor.example", true, []dnsrec.Action{dnsrec.ActionNone},
-			"v=spf1 include:_spf.vendor.example -all", 2, 2, ""},
-		{"address covered by a network", "byip.example", "ip4:5.255.64.53", true, []dnsrec.Action{dnsrec.ActionNone},
+			"v=spf1 mx include:spf.vendor.example -all", 0, 2, spf.CodeQuoted},
+		{"already authorized", "done.example", "include:spf.vendor.example", true, nil,
+			"v=spf1 include:spf.vendor.example -all", 1, 0, ""},
+		{"covered through a nested include", "nested.example", "include:spf.vendor.example", true, nil,
+			"v=spf1 include:_spf.vendor.example -all", 2, 0, ""},
+		{"address covered by a network", "byip.example", "ip4:5.255.64.53", true, nil,
 			"v=spf1 ip4:5.255.64.0/24 -all", 0, 0, ""},
-		{"a: covered by include", "done.example", "a:smtp1.vendor.example", true, []dnsrec.Action{dnsrec.ActionNone},
-			"v=spf1 include:spf.vendor.example -all", 1, 1, ""},
-		{"over the limit", "heavy.example", "include:_spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
+		{"a: covered by include", "done.example", "a:smtp1.vendor.example", true, nil,
+			"v=spf1 include:spf.vendor.example -all", 1, 0, ""},
+		{"over the limit: no update step", "heavy.example", "include:_spf.vendor.example", false, nil,
 			"v=spf1 a mx include:outlook.example a:x.heavy.example a:y.heavy.example ptr exists:z.heavy.example include:_spf.vendor.example -all", 9, 11, spf.CodeTooManyLookups},
-		{"merge conflict: no proposal", "conflict.example", "include:spf.vendor.example", false, nil, "", 0, 0, "spf-merge-conflict"},
-		{"broken beyond repair: no proposal", "broken.example", "include:spf.vendor.example", false, nil, "", 0, 0, spf.CodeSyntax},
+		{"merge conflict: no proposal", "conflict.example", "include:spf.vendor.example", false, nil, "", 0, 0, spf.CodeMergeConflict},
+		{"broken beyond repair: the bad term is left out, and said", "broken.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
+			"v=spf1 include:spf.vendor.example -all", 0, 1, spf.CodeDroppedTerm},
+		{"include loop: withheld", "loop.example", "include:spf.vendor.example", false, nil,
+			"v=spf1 include:loop2.example include:spf.vendor.example -all", 2, 3, spf.CodeIncludeLoop},
+		{"a provider's MX is recognized", "m365.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionAdd},
+			"v=spf1 include:spf.protection.outlook.com include:spf.vendor.example ~all", 0, 2, spf.CodeConfirmSenders},
+		{"own MX hosts are kept with mx", "ownmx.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionAdd},
+			"v=spf1 mx include:spf.vendor.example ~all", 0, 2, spf.CodeConfirmSenders},
+		{"quoted record that has the term: unquoted, not duplicated", "quoted.example", "mx", false, []dnsrec.Action{dnsrec.ActionUpdate},
+			"v=spf1 mx -all", 0, 1, spf.CodeQuoted},
 	}
 	z := dnstest.MustZone(editZone)
 	for rname, r := range dnstest.Resolvers(t, z) {
 		for _, tc := range tests {
 			t.Run(rname+"/"+tc.name, func(t *testing.T) {
+				ctx := context.Background()
 				z.ResetQueries()
-				p, err := spf.Authorize{Domain: tc.domain, Term: tc.term}.Plan(context.Background(), r)
+				req := spf.Authorize{Domain: tc.domain, Term: tc.term}
+				p, err := req.Check(ctx, r)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if rep := z.Repeated(); len(rep) > 0 {
-					t.Errorf("asked more than once while planning: %v", rep)
+					t.Errorf("asked more than once while checking: %v", rep)
 				}
-				if p.Authorized != tc.authorized || p.Proposed != tc.proposed {
-					t.Errorf("Authorized %v, Proposed %q; want %v, %q", p.Authorized, p.Proposed, tc.authorized, tc.proposed)
-				}
-				if got := p.Changes.Actions(); !slices.Equal(got, tc.actions) {
-					t.Errorf("actions %v, want %v", got, tc.actions)
+				if p.Satisfied != tc.satisfied || p.Proposed != tc.proposed {
+					t.Errorf("Satisfied %v, Proposed %q; want %v, %q", p.Satisfied, p.Proposed, tc.satisfied, tc.proposed)
 				}
 				if p.LookupsBefore != tc.before || p.LookupsAfter != tc.after {
 					t.Errorf("lookups %d -> %d, want %d -> %d", p.LookupsBefore, p.LookupsAfter, tc.before, tc.after)
 				}
-				if tc.finding != "" && !hasCode(p.Findings, tc.finding) {
-					t.Errorf("no %s finding in %v", tc.finding, p.Findings)
+				plan, err := dnsrec.CheckAll(ctx, r, req)
+				if err != nil {
+					t.Fatal(err)
 				}
-				for _, c := range p.Changes {
-					if c.Action == dnsrec.ActionUpdate && c.New.Value() != tc.proposed {
-						t.Errorf("update to %q, want %q", c.New.Value(), tc.proposed)
+				if got := plan.Changes.Actions(); !slices.Equal(got, tc.actions) {
+					t.Errorf("actions %v, want %v\n%s", got, tc.actions, plan.Changes.Text())
+				}
+				if tc.finding != "" && !hasCode(plan.AllFindings(), tc.finding) {
+					t.Errorf("no %s finding in %v", tc.finding, plan.AllFindings())
+				}
+				for _, c := range plan.Changes {
+					if added := c.Added(); len(added) != 1 || added[0].Value() != tc.proposed {
+						t.Errorf("the change publishes %v, want %q", added, tc.proposed)
+					}
+					if c.Party != dnsrec.PartyCustomer || c.Stage != dnsrec.StageSPF || c.Relative != "@" {
+						t.Errorf("change %+v", c)
+					}
+				}
+				// Every finding's fix names exactly the record the change publishes.
+				for _, f := range p.Findings {
+					if strings.Contains(f.Fix, "publish exactly") && !strings.HasSuffix(f.Fix, ": "+p.Proposed) {
+						t.Errorf("fix %q does not match the proposal %q", f.Fix, p.Proposed)
 					}
 				}
 			})
@@ -200,31 +243,83 @@ func TestAuthorizePlan(t *testing.T) {
 	}
 }
 
-func TestAuthorizeRequirement(t *testing.T) {
+func TestAuthorizeTwoVendorsOneChange(t *testing.T) {
 	z := dnstest.MustZone(editZone)
-	reports, err := dnsrec.CheckAll(context.Background(), z,
-		spf.Authorize{Domain: "done.example", Term: "include:spf.vendor.example"},
+	plan, err := dnsrec.CheckAll(context.Background(), z,
 		spf.Authorize{Domain: "existing.example", Term: "include:spf.vendor.example"},
-	)
+		spf.Authorize{Domain: "existing.example", Term: "a:smtp1.vendor.example"},
+		spf.Authorize{Domain: "existing.example", Term: "ip4:192.0.2.200"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reports[0].Satisfied || reports[1].Satisfied {
-		t.Errorf("Satisfied = %v, %v; want true, false", reports[0].Satisfied, reports[1].Satisfied)
+	if rep := z.Repeated(); len(rep) > 0 {
+		t.Errorf("asked more than once: %v", rep)
 	}
-	if !strings.Contains(reports[1].Changes.Text(), "Update the existing TXT record at existing.example") {
-		t.Errorf("changes:\n%s", reports[1].Changes.Text())
+	if len(plan.Changes) != 1 {
+		t.Fatalf("%d changes, want one update:\n%s", len(plan.Changes), plan.Changes.Text())
 	}
-	z.Fail("slow.example", "", dnsrec.ErrTimeout)
-	if _, err := (spf.Authorize{Domain: "slow.example", Term: "mx"}).Plan(context.Background(), z); !errors.Is(err, dnsrec.ErrTemporary) {
-		t.Errorf("a DNS timeout: err = %v, want a temporary error", err)
+	// a:smtp1 is covered once include:spf.vendor.example is in; the check
+	// of the second requirement saw the live zone, so it still adds it.
+	want := "v=spf1 include:outlook.example include:spf.vendor.example a:smtp1.vendor.example ip4:192.0.2.200 -all"
+	if got := plan.Changes[0].Added()[0].Value(); got != want {
+		t.Errorf("combined record %q, want %q", got, want)
 	}
-	if _, err := (spf.Authorize{Domain: "x.example", Term: "-all"}).Plan(context.Background(), z); !errors.Is(err, spf.ErrSyntax) {
-		t.Errorf("term -all: err = %v", err)
+	if n := len(plan.Changes[0].Current); n != 2 {
+		t.Errorf("the change's current set has %d records; the verification TXT must be kept too", n)
+	}
+	for _, c := range plan.Changes {
+		if err := z.Apply(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again, err := dnsrec.CheckAll(context.Background(), z,
+		spf.Authorize{Domain: "existing.example", Term: "include:spf.vendor.example"},
+		spf.Authorize{Domain: "existing.example", Term: "a:smtp1.vendor.example"},
+		spf.Authorize{Domain: "existing.example", Term: "ip4:192.0.2.200"})
+	if err != nil || len(again.Changes) != 0 || !again.Satisfied() {
+		t.Errorf("after applying: %v\n%s", err, again.Changes.Text())
 	}
 }
 
-func hasCode(fs []dnsrec.Finding, code string) bool {
+func TestAuthorizeMergeOrderIndependent(t *testing.T) {
+	a := `x.example. IN TXT "v=spf1 include:outlook.example -all"` + "\n"
+	b := `x.example. IN TXT "v=spf1 mx ~all"` + "\n"
+	var got []string
+	for _, text := range []string{editZone + a + b, editZone + b + a} {
+		plan, err := dnsrec.CheckAll(context.Background(), dnstest.MustZone(text), spf.Authorize{Domain: "x.example", Term: "include:spf.vendor.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, plan.Changes.JSON())
+	}
+	if got[0] != got[1] {
+		t.Errorf("the records' order changes the plan:\n%s\n%s", got[0], got[1])
+	}
+}
+
+func TestAuthorizeErrors(t *testing.T) {
+	z := dnstest.MustZone(editZone)
+	ctx := context.Background()
+	z.Fail("slow.example", "", dnsrec.ErrTimeout)
+	if _, err := (spf.Authorize{Domain: "slow.example", Term: "mx"}).Check(ctx, z); !errors.Is(err, dnsrec.ErrTemporary) {
+		t.Errorf("a DNS timeout: err = %v, want a temporary error", err)
+	}
+	z.Fail("mxfail.example", dnsrec.TypeMX, dnsrec.ErrServFail)
+	if _, err := (spf.Authorize{Domain: "mxfail.example", Term: "mx"}).Check(ctx, z); !errors.Is(err, dnsrec.ErrTemporary) {
+		t.Errorf("an MX lookup failure: err = %v, want a temporary error", err)
+	}
+	if _, err := (spf.Authorize{Domain: "x.example", Term: "-all"}).Check(ctx, z); !errors.Is(err, spf.ErrSyntax) {
+		t.Errorf("term -all: err = %v", err)
+	}
+	if _, err := (spf.Authorize{Domain: "info@x.example", Term: "mx"}).Check(ctx, z); !errors.Is(err, dnsrec.ErrInvalidDomain) || !strings.Contains(err.Error(), `did you mean "x.example"`) {
+		t.Errorf("an address as the domain: err = %v", err)
+	}
+	if _, err := (spf.Authorize{Domain: "x.example", Term: "mx", All: "mx"}).Check(ctx, z); !errors.Is(err, spf.ErrSyntax) {
+		t.Errorf("All \"mx\": err = %v", err)
+	}
+}
+
+func hasCode(fs []dnsrec.Finding, code dnsrec.Code) bool {
 	for _, f := range fs {
 		if f.Code == code {
 			return true

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -47,22 +48,45 @@ customer.example.   IN TXT "v=spf1 include:spf.protection.outlook.example -all"
 spf.protection.outlook.example. IN TXT "v=spf1 ip4:198.51.100.0/24 -all"
 spf.vendor.example. IN TXT "v=spf1 ip4:5.255.64.53 -all"
 `)
-	plan, err := spf.Authorize{Domain: "customer.example", Term: "include:spf.vendor.example"}.Plan(context.Background(), zone)
+	req := spf.Authorize{Domain: "customer.example", Term: "include:spf.vendor.example"}
+	res, err := req.Check(context.Background(), zone)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("lookups: %d -> %d\n", plan.LookupsBefore, plan.LookupsAfter)
+	fmt.Printf("lookups: %d -> %d\n", res.LookupsBefore, res.LookupsAfter)
+	plan, err := dnsrec.CheckAll(context.Background(), zone, req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Print(plan.Changes.Text())
 	// Output:
 	// lookups: 1 -> 2
-	// 1. Update the existing TXT record at customer.example (edit it; do not add a second one):
-	//      Name:   customer.example
+	// 1. Update the existing TXT record at @ in the zone customer.example (edit it; do not add a second one):
+	//      Name:   @  (customer.example)
 	//      Type:   TXT
 	//      From:   v=spf1 include:spf.protection.outlook.example -all
 	//      To:     v=spf1 include:spf.protection.outlook.example include:spf.vendor.example -all
 	//      TTL:    3600 (or your provider's default)
 	//      Why:    authorize include:spf.vendor.example to send mail as customer.example
+}
+
+// A domain that receives mail at a well-known provider and has no SPF
+// record gets one that keeps its own mail working: the provider's include,
+// and ~all until the customer confirms their other senders.
+func ExampleAuthorize_newRecord() {
+	zone := dnstest.MustZone(`customer.example. IN MX 0 customer-example.mail.protection.outlook.com.`)
+	res, err := spf.Authorize{Domain: "customer.example", Term: "include:spf.vendor.example"}.Check(context.Background(), zone)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Proposed)
+	fmt.Println(res.Findings[0].Code)
+	// Output:
+	// v=spf1 include:spf.protection.outlook.com include:spf.vendor.example ~all
+	// spf-confirm-senders
 }
 
 // The trace explains a result the way the old openspf "Why?" page did.

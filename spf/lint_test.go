@@ -12,7 +12,7 @@ func TestLint(t *testing.T) {
 	tests := []struct {
 		name    string
 		record  string
-		code    string
+		code    dnsrec.Code
 		sev     dnsrec.Severity
 		subject string // "" when the finding is about the whole record
 		fix     string // substring
@@ -95,7 +95,7 @@ func TestLintTXT(t *testing.T) {
 		{long},
 		{"google-site-verification=x"},
 	})
-	codes := map[string]int{}
+	codes := map[dnsrec.Code]int{}
 	for _, f := range fs {
 		codes[f.Code]++
 		if f.Name != "example.com." {
