@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
@@ -31,18 +32,22 @@ func TestInspect(t *testing.T) {
 		actions   []dnsrec.Action
 	}{
 		{"good.example", []string{"default"}, nil, nil},
-		{"external.example", nil, []string{dmarc.CodeExternalRUA}, []dnsrec.Action{dnsrec.ActionAdd}},
-		{"nodkim.example", []string{"default", "key001"}, []string{dmarc.CodeRejectNoDKIM}, nil},
-		{"apex.example", nil, []string{dmarc.CodeAtApex, dmarc.CodeNoRecord}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}},
-		{"spf.example", nil, []string{dmarc.CodeSPFAtDMARC, dmarc.CodePolicyNone}, []dnsrec.Action{dnsrec.ActionRemove}},
-		{"two.example", nil, []string{dmarc.CodeMultiple}, nil},
+		{"external.example", nil, []dnsrec.Code{dmarc.CodeExternalRUA}, []dnsrec.Action{dnsrec.ActionAdd}},
+		{"nodkim.example", []string{"default", "key001"}, []dnsrec.Code{dmarc.CodeRejectNoDKIM}, nil},
+		{"apex.example", nil, []dnsrec.Code{dmarc.CodeAtApex, dmarc.CodeNoRecord}, []dnsrec.Action{dnsrec.ActionAdd, dnsrec.ActionRemove}},
+		{"spf.example", nil, []dnsrec.Code{dmarc.CodeSPFAtDMARC, dmarc.CodePolicyNone}, []dnsrec.Action{dnsrec.ActionRemove}},
+		{"two.example", nil, []dnsrec.Code{dmarc.CodeMultiple}, nil},
 	}
 	z := dnstest.MustZone(inspectZone)
 	for _, tc := range tests {
 		t.Run(tc.domain, func(t *testing.T) {
-			res, err := dmarc.Inspect{Domain: tc.domain, DKIMSelectors: tc.selectors}.Run(context.Background(), z)
+			in := dmarc.Inspect{Domain: tc.domain, DKIMSelectors: tc.selectors}
+			res, err := in.Check(context.Background(), z)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if res.Satisfied != (dnsrec.Worst(res.Findings) != dnsrec.SeverityError) {
+				t.Errorf("Satisfied %v with findings %v", res.Satisfied, res.Findings)
 			}
 			for _, code := range tc.codes {
 				if !hasCode(res.Findings, code) {
@@ -52,17 +57,22 @@ func TestInspect(t *testing.T) {
 			if len(tc.codes) == 0 && len(res.Findings) > 0 {
 				t.Errorf("unexpected findings %v", res.Findings)
 			}
-			if got := res.Changes.Actions(); !slices.Equal(got, tc.actions) {
-				t.Errorf("actions %v, want %v", got, tc.actions)
+			plan, err := dnsrec.CheckAll(context.Background(), z, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := plan.Changes.Actions(); !slices.Equal(got, tc.actions) {
+				t.Errorf("actions %v, want %v\n%s", got, tc.actions, plan.Changes.Text())
 			}
 		})
 	}
-	res, _ := dmarc.Inspect{Domain: "external.example"}.Run(context.Background(), z)
-	if len(res.Changes) != 1 || res.Changes[0].New.Name != "external.example._report._dmarc.analytics.example." || res.Changes[0].New.Value() != "v=DMARC1" {
-		t.Errorf("authorization change: %s", res.Changes.Text())
+	plan, _ := dnsrec.CheckAll(context.Background(), z, dmarc.Inspect{Domain: "external.example"})
+	if len(plan.Changes) != 1 || plan.Changes[0].Name != "external.example._report._dmarc.analytics.example." ||
+		plan.Changes[0].Added()[0].Value() != "v=DMARC1" || plan.Changes[0].Party != dnsrec.PartyOther || plan.Changes[0].Zone != "analytics.example." {
+		t.Errorf("authorization change: %+v", plan.Changes)
 	}
 	z.ResetQueries()
-	res, _ = dmarc.Inspect{Domain: "good.example"}.Run(context.Background(), z)
+	res, _ := dmarc.Inspect{Domain: "good.example"}.Check(context.Background(), z)
 	if rep := z.Repeated(); len(rep) > 0 {
 		t.Errorf("asked more than once in one inspection: %v", rep)
 	}
@@ -76,41 +86,126 @@ func TestRecommend(t *testing.T) {
 _dmarc.monitoring.example. IN TXT "v=DMARC1; p=none; rua=mailto:own@monitoring.example"
 _dmarc.strict.example.     IN TXT "v=DMARC1; p=reject; rua=mailto:own@strict.example,mailto:dmarc@vendor.example"
 _dmarc.legacy.example.     IN TXT "v=DMARC1; p=quarantine; pct=5; rua=mailto:own@legacy.example"
+_dmarc.spaces.example.     IN TXT "v = DMARC1; p = none"
+_dmarc.spfthere.example.   IN TXT "v=spf1 include:spf.vendor.example -all"
+_dmarc.twice.example.      IN TXT "v=DMARC1; p=none; rua=mailto:a@twice.example"
+_dmarc.twice.example.      IN TXT "v=DMARC1; p=quarantine; rua=mailto:b@twice.example"
 `)
 	rec := dmarc.Settings{Policy: dmarc.PolicyQuarantine, Reports: []string{"dmarc@vendor.example"}}
 	tests := []struct {
 		domain    string
 		satisfied bool
-		action    dnsrec.Action
+		actions   []dnsrec.Action
 		proposed  string
+		next      string // the next stage, "" when none
 	}{
-		{"new.example", false, dnsrec.ActionAdd, "v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example"},
-		// tightening keeps the customer's own report address
-		{"monitoring.example", false, dnsrec.ActionUpdate, "v=DMARC1; p=quarantine; rua=mailto:own@monitoring.example,mailto:dmarc@vendor.example"},
-		// never loosened
-		{"strict.example", true, dnsrec.ActionNone, "v=DMARC1; p=reject; rua=mailto:own@strict.example,mailto:dmarc@vendor.example"},
-		// pct=5 is removed by RFC 9989: it becomes t=y
-		{"legacy.example", false, dnsrec.ActionUpdate, "v=DMARC1; p=quarantine; t=y; rua=mailto:own@legacy.example,mailto:dmarc@vendor.example"},
+		// No DKIM key is known: p=none with reports first, quarantine next.
+		{"new.example", false, []dnsrec.Action{dnsrec.ActionAdd, dnsrec.ActionAdd}, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example",
+			"v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example"},
+		// The customer's own report address is kept.
+		{"monitoring.example", false, []dnsrec.Action{dnsrec.ActionUpdate, dnsrec.ActionAdd}, "v=DMARC1; p=none; rua=mailto:own@monitoring.example,mailto:dmarc@vendor.example",
+			"v=DMARC1; p=quarantine; rua=mailto:own@monitoring.example,mailto:dmarc@vendor.example"},
+		// Never loosened; nothing to wait for.
+		{"strict.example", false, []dnsrec.Action{dnsrec.ActionAdd}, "v=DMARC1; p=reject; rua=mailto:own@strict.example,mailto:dmarc@vendor.example", ""},
+		// pct=5 is removed by RFC 9989: it becomes t=y.
+		{"legacy.example", false, []dnsrec.Action{dnsrec.ActionUpdate, dnsrec.ActionAdd}, "v=DMARC1; p=quarantine; t=y; rua=mailto:own@legacy.example,mailto:dmarc@vendor.example", ""},
+		// A record with spaces around "=" is replaced, never left beside a second one.
+		{"spaces.example", false, []dnsrec.Action{dnsrec.ActionUpdate, dnsrec.ActionAdd}, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example",
+			"v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example"},
+		// An SPF record at _dmarc is replaced by the DMARC record.
+		{"spfthere.example", false, []dnsrec.Action{dnsrec.ActionUpdate, dnsrec.ActionAdd}, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example",
+			"v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example"},
+		// Two records become one, with both report addresses.
+		{"twice.example", false, []dnsrec.Action{dnsrec.ActionUpdate, dnsrec.ActionAdd}, "v=DMARC1; p=none; rua=mailto:a@twice.example,mailto:dmarc@vendor.example,mailto:b@twice.example",
+			"v=DMARC1; p=quarantine; rua=mailto:a@twice.example,mailto:dmarc@vendor.example,mailto:b@twice.example"},
 	}
 	for _, tc := range tests {
-		p, err := dmarc.Recommend{Domain: tc.domain, Settings: rec}.Plan(context.Background(), z)
+		t.Run(tc.domain, func(t *testing.T) {
+			req := dmarc.Recommend{Domain: tc.domain, Settings: rec}
+			p, err := req.Check(context.Background(), z)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Satisfied != tc.satisfied || p.Proposed != tc.proposed || p.Next != tc.next {
+				t.Errorf("satisfied %v proposed %q next %q; want %v %q %q", p.Satisfied, p.Proposed, p.Next, tc.satisfied, tc.proposed, tc.next)
+			}
+			if (p.Next != "") != hasCode(p.Findings, dmarc.CodeStaged) {
+				t.Errorf("next stage %q without its finding, or the reverse: %v", p.Next, p.Findings)
+			}
+			plan, err := dnsrec.CheckAll(context.Background(), z, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := plan.Changes.Actions(); !slices.Equal(got, tc.actions) {
+				t.Errorf("actions %v, want %v\n%s", got, tc.actions, plan.Changes.Text())
+			}
+			// The vendor's report address is on another domain, which has
+			// not authorized it: the vendor's own change says what to publish.
+			for _, c := range plan.Changes {
+				if c.Name == "_dmarc."+tc.domain+"." && (c.Party != dnsrec.PartyCustomer || c.Added()[0].Value() != tc.proposed) {
+					t.Errorf("customer change %+v", c)
+				}
+				if c.Name == tc.domain+"._report._dmarc.vendor.example." && (c.Party != dnsrec.PartyVendor || c.Zone != "vendor.example.") {
+					t.Errorf("vendor change %+v", c)
+				}
+			}
+		})
+	}
+	z.Add("*._report._dmarc.vendor.example. IN TXT \"v=DMARC1\"")
+	plan, err := dnsrec.CheckAll(context.Background(), z, dmarc.Recommend{Domain: "strict.example", Settings: rec})
+	if err != nil || !plan.Reports[0].Satisfied || !plan.Satisfied() {
+		t.Errorf("CheckAll: %+v %v", plan.Reports[0], err)
+	}
+}
+
+// Two vendors' recommendations on one domain give one change that keeps
+// every report address, and no question is asked twice.
+func TestRecommendTwoVendors(t *testing.T) {
+	z := dnstest.MustZone(`
+_dmarc.customer.example. IN TXT "v=DMARC1; p=none; rua=mailto:own@customer.example"
+*._report._dmarc.vendor.example. IN TXT "v=DMARC1"
+*._report._dmarc.other.example. IN TXT "v=DMARC1"
+`)
+	plan, err := dnsrec.CheckAll(context.Background(), z,
+		dmarc.Recommend{Domain: "customer.example", Settings: dmarc.Settings{Reports: []string{"dmarc@vendor.example"}}},
+		dmarc.Recommend{Domain: "customer.example", Settings: dmarc.Settings{Policy: dmarc.PolicyQuarantine, Reports: []string{"d@other.example"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := z.Repeated(); len(rep) > 0 {
+		t.Errorf("asked more than once: %v", rep)
+	}
+	want := "v=DMARC1; p=none; rua=mailto:own@customer.example,mailto:dmarc@vendor.example,mailto:d@other.example"
+	if len(plan.Changes) != 1 || plan.Changes[0].Added()[0].Value() != want {
+		t.Errorf("want one change to %q:\n%s", want, plan.Changes.Text())
+	}
+}
+
+// The policy is tightened past p=none only once the vendor's DKIM key is
+// published and the record already sends reports to the vendor.
+func TestRecommendStages(t *testing.T) {
+	key := "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+	z := dnstest.MustZone(`
+default._domainkey.vendor.example.   IN TXT "` + key + `"
+*._report._dmarc.vendor.example.     IN TXT "v=DMARC1"
+_dmarc.nokey.example.                IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"
+default._domainkey.keyed.example.    IN CNAME default._domainkey.vendor.example.
+_dmarc.keyed.example.                IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"
+default._domainkey.noreports.example. IN CNAME default._domainkey.vendor.example.
+`)
+	goal := dmarc.Settings{Policy: dmarc.PolicyQuarantine, Reports: []string{"dmarc@vendor.example"}}
+	for _, tc := range []struct{ domain, proposed string }{
+		{"nokey.example", "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"},       // DKIM missing: stays at p=none
+		{"keyed.example", "v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example"}, // DKIM published, reports flowing: next stage
+		{"noreports.example", "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"},   // DKIM published, no record yet: reports first
+	} {
+		kc := dkim.KeyCheck{Domain: tc.domain, Selector: "default", Target: "default._domainkey.vendor.example"}
+		res, err := dmarc.Recommend{Domain: tc.domain, Settings: goal, DKIM: []dkim.KeyCheck{kc}}.Check(context.Background(), z)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Satisfied != tc.satisfied || p.Proposed != tc.proposed || p.Changes[0].Action != tc.action {
-			t.Errorf("%s: satisfied %v proposed %q changes %v", tc.domain, p.Satisfied, p.Proposed, p.Changes)
+		if res.Proposed != tc.proposed {
+			t.Errorf("%s: proposed %q, want %q (next %q when %s)", tc.domain, res.Proposed, tc.proposed, res.Next, res.NextWhen)
 		}
-	}
-	// The vendor's report address is on another domain, which has not
-	// authorized it: the plan says so and what the vendor must publish.
-	p, err := dmarc.Recommend{Domain: "monitoring.example", Settings: rec}.Plan(context.Background(), z)
-	if err != nil || !hasCode(p.Findings, dmarc.CodeExternalRUA) || len(p.Changes) != 2 ||
-		p.Changes[1].New.Name != "monitoring.example._report._dmarc.vendor.example." {
-		t.Errorf("external report authorization in the plan: %v %v\n%s", p.Findings, err, p.Changes.Text())
-	}
-	z.Add("*._report._dmarc.vendor.example. IN TXT \"v=DMARC1\"")
-	reports, err := dnsrec.CheckAll(context.Background(), z, dmarc.Recommend{Domain: "strict.example", Settings: rec})
-	if err != nil || !reports[0].Satisfied {
-		t.Errorf("CheckAll: %+v %v", reports[0], err)
 	}
 }

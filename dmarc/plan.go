@@ -95,15 +95,6 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 	if err != nil {
 		return nil, err
 	}
-	if stage != goal {
-		next := mergeRecords(orEmpty(cur), stage, rc.Rules)
-		res.Next = mergeRecords(next, goal, rc.Rules).String()
-		res.NextWhen = why
-		res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeStaged, Severity: dnsrec.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()), Offset: -1,
-			Message: fmt.Sprintf("the recommended policy is p=%s, but it is safe to publish only once %s; until then the record stays at p=%s with aggregate reports, which tells receivers to change nothing and shows which mail would fail",
-				goal.EffectivePolicy(), why, next.EffectivePolicy()),
-			Fix: fmt.Sprintf("once %s, publish: %s", why, res.Next)})
-	}
 	e := &policyEdit{name: qname, rules: rc.Rules, want: stage}
 	proposed, err := e.apply(set)
 	if err != nil {
@@ -113,6 +104,18 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 		if isDMARC(rec.Value()) {
 			res.Proposed = rec.Value()
 		}
+	}
+	if stage != goal {
+		now, _, err := rc.Rules.parse(res.Proposed)
+		if err != nil {
+			now = orEmpty(cur)
+		}
+		res.Next = mergeRecords(now, goal, rc.Rules).String()
+		res.NextWhen = why
+		res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeStaged, Severity: dnsrec.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()), Offset: -1,
+			Message: fmt.Sprintf("the recommended policy is p=%s, but it is safe to publish only once %s; until then the record stays at p=%s with aggregate reports, which tells receivers to change nothing and shows which mail would fail",
+				goal.EffectivePolicy(), why, now.EffectivePolicy()),
+			Fix: fmt.Sprintf("once %s, publish: %s", why, res.Next)})
 	}
 	res.Satisfied = cur != nil && len(current) == 1 && mergeRecords(cur, goal, rc.Rules).Equal(cur) && dnsrec.SameSet(proposed, set)
 	if !dnsrec.SameSet(proposed, set) {

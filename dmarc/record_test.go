@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/dnsrec"
 )
 
 func TestParseString(t *testing.T) {
