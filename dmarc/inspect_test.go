@@ -182,7 +182,8 @@ _dmarc.customer.example. IN TXT "v=DMARC1; p=none; rua=mailto:own@customer.examp
 }
 
 // The policy is tightened past p=none only once the vendor's DKIM key is
-// published and the record already sends reports to the vendor.
+// published, the record already sends reports to the vendor, and the
+// reports show that the domain's legitimate mail passes.
 func TestRecommendStages(t *testing.T) {
 	key := "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 	z := dnstest.MustZone(`
@@ -194,13 +195,18 @@ _dmarc.keyed.example.                IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@
 default._domainkey.noreports.example. IN CNAME default._domainkey.vendor.example.
 `)
 	goal := dmarc.Settings{Policy: dmarc.PolicyQuarantine, Reports: []string{"dmarc@vendor.example"}}
-	for _, tc := range []struct{ domain, proposed string }{
-		{"nokey.example", "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"},       // DKIM missing: stays at p=none
-		{"keyed.example", "v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example"}, // DKIM published, reports flowing: next stage
-		{"noreports.example", "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"},   // DKIM published, no record yet: reports first
+	for _, tc := range []struct {
+		domain      string
+		reportsPass bool
+		proposed    string
+	}{
+		{"nokey.example", true, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"},       // DKIM missing: stays at p=none
+		{"keyed.example", false, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"},      // the reports have not shown it safe
+		{"keyed.example", true, "v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example"}, // DKIM published, reports clean: next stage
+		{"noreports.example", true, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"},   // DKIM published, no record yet: reports first
 	} {
 		kc := dkim.KeyCheck{Domain: tc.domain, Selector: "default", Target: "default._domainkey.vendor.example"}
-		res, err := dmarc.Recommend{Domain: tc.domain, Settings: goal, DKIM: []dkim.KeyCheck{kc}}.Check(context.Background(), z)
+		res, err := dmarc.Recommend{Domain: tc.domain, Settings: goal, DKIM: []dkim.KeyCheck{kc}, ReportsPass: tc.reportsPass}.Check(context.Background(), z)
 		if err != nil {
 			t.Fatal(err)
 		}

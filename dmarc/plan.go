@@ -16,10 +16,12 @@ import (
 //
 // The policy is reached in stages, so that no step makes the customer's
 // own mail fail: first p=none with aggregate reports (receivers change
-// nothing, and the reports show which mail would fail); then, once the
-// vendor's DKIM keys (DKIM) are published and the domain already publishes
-// a record with the vendor's report address, the recommended policy. The
-// recommendation says what the next stage is and what must be true first.
+// nothing, and the reports show which mail would fail); then the
+// recommended policy, once the vendor's DKIM keys (DKIM) are published,
+// the domain already publishes a record with the recommended report
+// addresses, and the reports have shown that all of the domain's
+// legitimate mail passes (ReportsPass). The recommendation says what the
+// next stage is and what must be true first.
 type Recommend struct {
 	Domain   string
 	Settings Settings // the recommended record (see Build): the last stage
@@ -28,6 +30,10 @@ type Recommend struct {
 	// tightened past p=none only when every one of them is published as
 	// expected; with none given, it never is.
 	DKIM []dkim.KeyCheck
+	// ReportsPass says that the domain's aggregate reports show all of its
+	// legitimate mail passing DMARC: only the reports can tell, so the
+	// zero value never tightens a policy past p=none.
+	ReportsPass bool
 }
 
 // Recommendation is what [Recommend.Check] found.
@@ -161,6 +167,17 @@ func describe(want *Record) string {
 	return what
 }
 
+func describeRUA(r *Record) string {
+	var to []string
+	for _, u := range r.RUA {
+		to = append(to, u.Address())
+	}
+	if len(to) == 0 {
+		return "an address of yours"
+	}
+	return strings.Join(to, " and ")
+}
+
 func orEmpty(r *Record) *Record {
 	if r == nil {
 		return &Record{}
@@ -222,7 +239,10 @@ func (rc Recommend) stage(ctx context.Context, r dnsrec.Resolver, goal, cur *Rec
 		}
 		hasReports = hasReports && found
 	}
-	if !hasReports || len(conds) > 0 {
+	switch {
+	case !hasReports:
+		conds = append(conds, "the domain has published aggregate reports to "+describeRUA(goal)+" for a while, and they show that all of its legitimate mail passes DMARC")
+	case !rc.ReportsPass:
 		conds = append(conds, "the aggregate reports show that all of the domain's legitimate mail passes DMARC")
 	}
 	if len(conds) == 0 {

@@ -39,6 +39,12 @@ type vendor struct {
 	policy     dmarc.Policy
 }
 
+// defaultVendor is the demo vendor: what the flags default to.
+func defaultVendor() vendor {
+	return vendor{spfTerm: "include:spf.vendor.example", selector: "default", dkimTarget: "default._domainkey.vendor.example",
+		reports: "dmarc@vendor.example", policy: dmarc.PolicyQuarantine}
+}
+
 // errChanges says that at least one domain needs changes (exit status 1).
 var errChanges = errors.New("changes needed")
 
@@ -52,12 +58,12 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("onboard", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output: text, zone, nsupdate or json")
-	v := vendor{}
-	fs.StringVar(&v.spfTerm, "spf", "include:spf.vendor.example", "the SPF mechanism that authorizes the vendor")
-	fs.StringVar(&v.selector, "selector", "default", "the DKIM selector the vendor signs with")
-	fs.StringVar(&v.dkimTarget, "dkim-target", "default._domainkey.vendor.example", "the vendor's name the selector is delegated to by CNAME")
-	fs.StringVar(&v.reports, "rua", "dmarc@vendor.example", "the address the vendor receives DMARC aggregate reports at")
-	policy := fs.String("policy", "quarantine", "the DMARC policy the vendor needs in the end: none, quarantine or reject")
+	v := defaultVendor()
+	fs.StringVar(&v.spfTerm, "spf", v.spfTerm, "the SPF mechanism that authorizes the vendor")
+	fs.StringVar(&v.selector, "selector", v.selector, "the DKIM selector the vendor signs with")
+	fs.StringVar(&v.dkimTarget, "dkim-target", v.dkimTarget, "the vendor's name the selector is delegated to by CNAME")
+	fs.StringVar(&v.reports, "rua", v.reports, "the address the vendor receives DMARC aggregate reports at")
+	policy := fs.String("policy", string(v.policy), "the DMARC policy the vendor needs in the end: none, quarantine or reject")
 	resolver := demo.Flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: onboard [flags] [domain ...]")
