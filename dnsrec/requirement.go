@@ -181,14 +181,14 @@ func planSet(ctx context.Context, r Resolver, es []Edit) (*Change, []Finding, er
 	}
 	if Worst(fs) == SeverityError {
 		// Withheld: say so, and propose nothing for this set.
-		var why []string
+		var codes []string
 		for _, f := range fs {
 			if f.Severity == SeverityError {
-				why = append(why, f.Message)
+				codes = append(codes, string(f.Code))
 			}
 		}
 		fs = append(fs, Finding{Code: CodeWithheld, Severity: SeverityError, Name: name, Subject: string(first.Type), Offset: -1,
-			Message: fmt.Sprintf("no change is proposed for the %s records at %s: the combined change would publish a record that fails (%s)", first.Type, TrimDot(name), strings.Join(why, "; ")),
+			Message: fmt.Sprintf("no change is proposed for the %s records at %s: the record it would publish fails its own checks (%s), and publishing it would make things worse", first.Type, TrimDot(name), strings.Join(codes, ", ")),
 			Fix:     "follow the fix of the findings above, then check again"})
 		return nil, fs, nil
 	}

@@ -90,24 +90,18 @@ func analyze(ctx context.Context, r dnsrec.Resolver, domain string, record *stri
 	return a, nil
 }
 
-// costliest names the n includes with the highest totals.
+// costliest names the n includes and redirects of the record itself (the
+// ones its owner can remove) that cost the most, each with the lookups it
+// takes: its own term plus everything below it.
 func (a *Analysis) costliest(n int) string {
-	var all []*Node
-	var visit func(*Node)
-	visit = func(nd *Node) {
-		for _, c := range nd.Children {
-			all = append(all, c)
-			visit(c)
-		}
-	}
-	visit(a.Root)
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Total > all[j].Total })
+	nodes := append([]*Node(nil), a.Root.Children...)
+	sort.SliceStable(nodes, func(i, j int) bool { return nodes[i].Total > nodes[j].Total })
 	var parts []string
-	for _, nd := range all[:min(n, len(all))] {
-		parts = append(parts, fmt.Sprintf("%s (%d)", nd.Term, nd.Total))
+	for _, nd := range nodes[:min(n, len(nodes))] {
+		parts = append(parts, fmt.Sprintf("%s (%d)", nd.Term, nd.Total+1))
 	}
 	if len(parts) == 0 {
-		return "the record's own terms"
+		return "none: the record's own terms use them all"
 	}
 	return strings.Join(parts, ", ")
 }

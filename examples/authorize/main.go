@@ -1,14 +1,19 @@
-// Command authorize prints the DNS changes a customer must make so that a
+// Command authorize prints the DNS change a customer must make so that a
 // vendor may send mail as the customer's domain: the SPF edit (create,
 // insert before "all", repair, or merge), checked against the 10-lookup
-// limit, and optionally the DKIM CNAME delegation. It reads the customer's
-// zone from the embedded demo zone, or from real DNS with -live.
+// limit and the library's own lint before it is proposed. It reads the
+// customer's zone from the embedded demo zone, or from real DNS with -live.
 //
-//	go run ./examples/authorize [-term include:spf.vendor.example] [-format text|zone|json] [-live] [domain ...]
+//	go run ./examples/authorize [-term include:spf.vendor.example] [-format text|zone|nsupdate|json] [-live] [domain ...]
+//
+// Exit status: 0 every domain already authorizes the term, 1 changes are
+// needed (or none can be proposed safely), 2 usage or DNS failure.
 package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,77 +25,120 @@ import (
 	"github.com/domainauth/domainauth/spf"
 )
 
-func main() {
-	fs := flag.NewFlagSet("authorize", flag.ExitOnError)
+var errChanges = errors.New("changes needed")
+
+func main() { os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func realMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("authorize", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	term := fs.String("term", "include:spf.vendor.example", "the SPF term that authorizes the vendor")
-	format := fs.String("format", "text", "output: text, zone or json")
+	format := fs.String("format", "text", "output: text, zone, nsupdate or json")
 	resolver := demo.Flags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: authorize [flags] [domain ...]  (default: the demo customers)")
+		fmt.Fprintln(stderr, "usage: authorize [flags] [domain ...]  (default: the demo customers)")
 		fs.PrintDefaults()
 	}
-	fs.Parse(os.Args[1:])
+	if err := demo.ParseArgs(fs, args); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "authorize:", err)
+		}
+		return demo.ExitUsage
+	}
 	domains := fs.Args()
 	if len(domains) == 0 {
-		domains = []string{"customer.example", "klant.example", "twice.example", "dash.example", "ready.example", "new.example"}
+		domains = []string{"customer.example", "klant.example", "twice.example", "dash.example", "ready.example", "new.example", "full.example"}
 	}
-	if err := run(os.Stdout, resolver(), *term, *format, domains); err != nil {
-		fmt.Fprintln(os.Stderr, "authorize:", err)
-		os.Exit(1)
+	if err := validate(*term, *format, domains); err != nil {
+		fmt.Fprintln(stderr, "authorize:", err)
+		return demo.ExitUsage
 	}
+	switch err := run(stdout, resolver(), *term, *format, domains); {
+	case errors.Is(err, errChanges):
+		return demo.ExitChanges
+	case err != nil:
+		fmt.Fprintln(stderr, "authorize:", err)
+		return demo.ExitUsage
+	}
+	return demo.ExitReady
+}
+
+func validate(term, format string, domains []string) error {
+	switch format {
+	case "text", "zone", "nsupdate", "json":
+	default:
+		return fmt.Errorf("-format %q: use text, zone, nsupdate or json", format)
+	}
+	if _, err := spf.Insert("v=spf1 -all", term); err != nil {
+		return fmt.Errorf("-term: %w", err)
+	}
+	for _, d := range domains {
+		if _, err := dnsrec.ParseDomain("domain", d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func run(w io.Writer, r dnsrec.Resolver, term, format string, domains []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	var all dnsrec.Changes
+	pending := false
 	for i, d := range domains {
 		req := spf.Authorize{Domain: d, Term: term}
-		plan, err := req.Check(ctx, r)
+		res, err := req.Check(ctx, r)
 		if err != nil {
 			return err
 		}
-		all, err := dnsrec.CheckAll(ctx, r, req)
+		plan, err := dnsrec.CheckAll(ctx, r, req)
 		if err != nil {
 			return err
 		}
-		changes := all.Changes
-		findings := all.AllFindings()
-		switch format {
-		case "json":
-			fmt.Fprint(w, changes.JSON())
+		pending = pending || !plan.Satisfied()
+		all = append(all, plan.Changes...)
+		if format != "text" {
 			continue
-		case "zone":
-			fmt.Fprint(w, changes.Zone())
-			continue
-		case "text":
-		default:
-			return fmt.Errorf("unknown -format %q", format)
 		}
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "== %s\n", plan.Domain)
-		if len(plan.Current) == 0 {
+		fmt.Fprintf(w, "== %s\n", res.Domain)
+		if len(res.Current) == 0 {
 			fmt.Fprintln(w, "SPF record now: none")
 		}
-		for _, c := range plan.Current {
+		for _, c := range res.Current {
 			fmt.Fprintf(w, "SPF record now: %s\n", c)
 		}
-		if plan.Proposed != "" {
-			fmt.Fprintf(w, "DNS-querying terms: %d now, %d after the change (limit 10)\n", plan.LookupsBefore, plan.LookupsAfter)
+		if res.Proposed != "" && len(plan.Changes) > 0 {
+			fmt.Fprintf(w, "DNS-querying terms: %d now, %d after the change (limit 10)\n", res.LookupsBefore, res.LookupsAfter)
 		}
-		for _, f := range findings {
+		for _, f := range plan.AllFindings() {
 			fmt.Fprintln(w, f)
 		}
-		if len(changes) == 0 {
-			if plan.Satisfied {
-				fmt.Fprintln(w, "Nothing to change.")
-			} else {
-				fmt.Fprintln(w, "No change can be proposed safely; fix the findings above first.")
-			}
-			continue
+		switch {
+		case len(plan.Changes) > 0:
+			fmt.Fprint(w, plan.Changes.Text())
+		case res.Satisfied:
+			fmt.Fprintln(w, "Nothing to change: the record already authorizes "+term+".")
+		default:
+			fmt.Fprintln(w, "No change can be proposed safely; fix the findings above first.")
 		}
-		fmt.Fprint(w, changes.Text())
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(all); err != nil {
+			return err
+		}
+	case "zone":
+		fmt.Fprint(w, all.Zone())
+	case "nsupdate":
+		fmt.Fprint(w, all.NSUpdate())
+	}
+	if pending {
+		return errChanges
 	}
 	return nil
 }

@@ -2,39 +2,42 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/internal/golden"
 )
 
-func TestRunOnDemoZone(t *testing.T) {
-	var out bytes.Buffer
-	domains := []string{"customer.example", "twice.example", "dash.example", "ready.example", "new.example"}
-	if err := run(&out, demo.Zone(), "include:spf.vendor.example", "text", domains); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{
-		"To:     v=spf1 include:spf.protection.outlook.example include:spf.vendor.example -all",
-		"2. Remove this TXT record:",
-		"error spf-lookalike (dash.example",
-		"Nothing to do for the TXT record at ready.example.",
-		"1. Add a TXT record:\n     Name:   new.example",
-	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
+var domains = []string{"customer.example", "klant.example", "twice.example", "dash.example", "ready.example", "new.example", "full.example", "loop.example", "hosted.example"}
+
+func TestGolden(t *testing.T) {
+	for _, format := range []string{"text", "zone", "nsupdate", "json"} {
+		var out bytes.Buffer
+		if err := run(&out, demo.Zone(), "include:spf.vendor.example", format, domains); err != errChanges {
+			t.Fatalf("-format %s: err = %v, want changes needed", format, err)
 		}
+		golden.Check(t, "demo."+format, out.String())
 	}
-	out.Reset()
-	if err := run(&out, demo.Zone(), "include:spf.vendor.example", "json", []string{"customer.example"}); err != nil {
-		t.Fatal(err)
-	}
-	var changes []map[string]any
-	if err := json.Unmarshal(out.Bytes(), &changes); err != nil || len(changes) != 1 || changes[0]["action"] != "update" {
-		t.Errorf("JSON output %s: %v", out.String(), err)
-	}
-	if err := run(&out, demo.Zone(), "include:spf.vendor.example", "yaml", []string{"customer.example"}); err == nil {
-		t.Error("an unknown format was accepted")
+}
+
+func TestExitStatus(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		status int
+		stderr string
+	}{
+		{[]string{"ready.example"}, 0, ""},
+		{[]string{"customer.example"}, 1, ""},
+		{[]string{"full.example"}, 1, ""}, // no safe change: still not ready
+		{[]string{"-format", "yaml", "customer.example"}, 2, `-format "yaml"`},
+		{[]string{"-term", "-all"}, 2, "-term"},
+		{[]string{"customer.example", "-term", "mx"}, 2, "put flags first"},
+		{[]string{"customer"}, 2, "single label"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if got := realMain(tc.args, &stdout, &stderr); got != tc.status || !strings.Contains(stderr.String(), tc.stderr) {
+			t.Errorf("authorize %v: status %d, stderr %q; want %d, %q", tc.args, got, stderr.String(), tc.status, tc.stderr)
+		}
 	}
 }

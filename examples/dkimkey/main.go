@@ -23,8 +23,14 @@ import (
 	"github.com/domainauth/domainauth/examples/internal/demo"
 )
 
-func main() {
-	fs := flag.NewFlagSet("dkimkey", flag.ExitOnError)
+func main() { os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// errNotVerifying says a checked selector does not verify (exit status 1).
+var errNotVerifying = errors.New("signatures will not verify")
+
+func realMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("dkimkey", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	domain := fs.String("domain", "customer.example", "the customer's domain to publish the key for")
 	selector := fs.String("selector", "default", "the DKIM selector")
 	keyType := fs.String("type", "rsa", "key type: rsa or ed25519")
@@ -35,17 +41,65 @@ func main() {
 	vendor := fs.String("vendor", "vendor.example", "with -check: the vendor whose key is expected")
 	delegated := fs.Bool("delegated", false, "with -check: expect a CNAME to the vendor rather than a copy of its key")
 	resolver := demo.Flags(fs)
-	fs.Parse(os.Args[1:])
-	var err error
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "dkimkey:", err)
+		return demo.ExitUsage
+	}
+	if err := demo.ParseArgs(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return demo.ExitUsage
+		}
+		return fail(err)
+	}
+	// Every argument is checked before a key is generated or DNS is asked:
+	// a mistyped command must never print a private key.
+	if fs.NArg() > 0 {
+		return fail(fmt.Errorf("unexpected argument %q: name the domain with -domain (or -check)", fs.Arg(0)))
+	}
+	if _, err := dkim.Name(*selector, "example.com"); err != nil {
+		return fail(fmt.Errorf("-selector: %w", err))
+	}
 	if *check != "" {
-		err = runCheck(os.Stdout, resolver(), *check, *selector, *vendor, *delegated)
-	} else {
-		err = runGenerate(os.Stdout, *domain, *selector, dkim.KeyType(*keyType), *bits, *out, *cname)
+		for arg, d := range map[string]string{"-check": *check, "-vendor": *vendor} {
+			if _, err := dnsrec.ParseDomain(arg, d); err != nil {
+				return fail(err)
+			}
+		}
+		switch err := runCheck(stdout, resolver(), *check, *selector, *vendor, *delegated); {
+		case errors.Is(err, errNotVerifying):
+			return demo.ExitChanges
+		case err != nil:
+			return fail(err)
+		}
+		return demo.ExitReady
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "dkimkey:", err)
-		os.Exit(1)
+	kt := dkim.KeyType(*keyType)
+	switch {
+	case kt != dkim.KeyRSA && kt != dkim.KeyEd25519:
+		return fail(fmt.Errorf("-type %q: use rsa or ed25519", *keyType))
+	case kt == dkim.KeyEd25519 && *bits != 0:
+		return fail(errors.New("-bits applies to RSA keys only"))
+	case kt == dkim.KeyRSA && *bits != 0 && (*bits < 1024 || *bits > 4096):
+		return fail(fmt.Errorf("-bits %d: use 1024 to 4096 (2048 is the default and the advice of RFC 8301)", *bits))
 	}
+	if _, err := dnsrec.ParseDomain("-domain", *domain); err != nil {
+		return fail(err)
+	}
+	if *cname != "" {
+		if _, err := dnsrec.ParseDomain("-cname", *cname); err != nil {
+			return fail(err)
+		}
+	}
+	if *out != "" {
+		if _, err := os.Stat(*out); err == nil {
+			return fail(fmt.Errorf("-out %s: the file exists; a private key is never overwritten", *out))
+		}
+	}
+	if err := runGenerate(stdout, *domain, *selector, kt, *bits, *out, *cname); err != nil {
+		fmt.Fprintln(stderr, "dkimkey:", err)
+		return demo.ExitChanges
+	}
+	return demo.ExitReady
 }
 
 func runGenerate(w io.Writer, domain, selector string, kt dkim.KeyType, bits int, out, cname string) error {
@@ -58,7 +112,15 @@ func runGenerate(w io.Writer, domain, selector string, kt dkim.KeyType, bits int
 		return err
 	}
 	if out != "" {
-		if err := os.WriteFile(out, pemKey, 0o600); err != nil {
+		f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(pemKey); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "Private key written to %s (keep it secret; the signer needs it).\n\n", out)
@@ -122,7 +184,8 @@ func runCheck(w io.Writer, r dnsrec.Resolver, domain, selector, vendor string, d
 		return err
 	}
 	fmt.Fprintf(w, "%s: ", dnsrec.TrimDot(d.Name))
-	if d.Satisfied {
+	verifies := d.Satisfied
+	if verifies {
 		fmt.Fprintln(w, "signatures will verify.")
 	} else {
 		fmt.Fprintln(w, "signatures will NOT verify.")
@@ -138,6 +201,9 @@ func runCheck(w io.Writer, r dnsrec.Resolver, domain, selector, vendor string, d
 		if p := plan.Changes.For(party); len(p) > 0 {
 			fmt.Fprintf(w, "\nWhat the %s must change:\n%s", party, p.Text())
 		}
+	}
+	if !verifies || len(plan.Changes) > 0 {
+		return errNotVerifying
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,13 +16,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/examples/internal/demo"
 )
 
-func main() {
-	fs := flag.NewFlagSet("dmarc", flag.ExitOnError)
+func main() { os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func realMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("dmarc", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	build := fs.Bool("build", false, "print the record the flags describe and exit")
 	p := fs.String("p", "none", "policy: none, quarantine or reject")
 	sp := fs.String("sp", "", "subdomain policy")
@@ -29,31 +34,82 @@ func main() {
 	testing := fs.Bool("t", false, "testing mode, t=y (RFC 9989)")
 	rua := fs.String("rua", "", "aggregate report addresses, comma-separated")
 	rules := fs.String("rules", "rfc9989", "rfc9989 or rfc7489")
-	recommend := fs.String("recommend", "quarantine", "with a domain: the policy the vendor recommends")
+	recommend := fs.String("recommend", "quarantine", "with a domain: the policy the vendor recommends in the end")
 	selectors := fs.String("selectors", "default", "with a domain: the DKIM selectors the domain signs with")
+	reportsPass := fs.Bool("reports-pass", false, "with a domain: the aggregate reports show all legitimate mail passing, so the policy may be tightened")
 	resolver := demo.Flags(fs)
-	fs.Parse(os.Args[1:])
+	if err := demo.ParseArgs(fs, args); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "dmarc:", err)
+		}
+		return demo.ExitUsage
+	}
 	var reports []string
 	if *rua != "" {
 		reports = strings.Split(*rua, ",")
 	}
-	var err error
 	if *build {
-		err = runBuild(os.Stdout, dmarc.Settings{Policy: dmarc.Policy(*p), SubdomainPolicy: dmarc.Policy(*sp), NonexistentPolicy: dmarc.Policy(*np), Testing: *testing, Reports: reports})
-	} else {
-		domains := fs.Args()
-		if len(domains) == 0 {
-			domains = []string{"customer.example", "ready.example", "new.example"}
+		if fs.NArg() > 0 {
+			fmt.Fprintln(stderr, "dmarc: -build takes no domain")
+			return demo.ExitUsage
 		}
-		if reports == nil {
-			reports = []string{"dmarc@vendor.example"}
+		if err := runBuild(stdout, dmarc.Settings{Policy: dmarc.Policy(*p), SubdomainPolicy: dmarc.Policy(*sp), NonexistentPolicy: dmarc.Policy(*np), Testing: *testing, Reports: reports}); err != nil {
+			fmt.Fprintln(stderr, "dmarc:", err)
+			return demo.ExitUsage
 		}
-		err = runCheck(os.Stdout, resolver(), dmarc.Rules(*rules), domains, dmarc.Settings{Policy: dmarc.Policy(*recommend), Reports: reports}, strings.Split(*selectors, ","))
+		return demo.ExitReady
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "dmarc:", err)
-		os.Exit(1)
+	domains := fs.Args()
+	if len(domains) == 0 {
+		domains = []string{"customer.example", "ready.example", "new.example", "spaces.example", "misplaced.example"}
 	}
+	if reports == nil {
+		reports = []string{"dmarc@vendor.example"}
+	}
+	c := check{rules: dmarc.Rules(*rules), rec: dmarc.Settings{Policy: dmarc.Policy(*recommend), Reports: reports},
+		selectors: strings.Split(*selectors, ","), reportsPass: *reportsPass}
+	if err := c.validate(domains); err != nil {
+		fmt.Fprintln(stderr, "dmarc:", err)
+		return demo.ExitUsage
+	}
+	switch err := c.run(stdout, resolver(), domains); {
+	case errors.Is(err, errChanges):
+		return demo.ExitChanges
+	case err != nil:
+		fmt.Fprintln(stderr, "dmarc:", err)
+		return demo.ExitUsage
+	}
+	return demo.ExitReady
+}
+
+var errChanges = errors.New("changes needed")
+
+// check is what the check mode was asked.
+type check struct {
+	rules       dmarc.Rules
+	rec         dmarc.Settings
+	selectors   []string
+	reportsPass bool
+}
+
+func (c check) validate(domains []string) error {
+	if c.rules != dmarc.RFC9989 && c.rules != dmarc.RFC7489 {
+		return fmt.Errorf("-rules %q: use rfc9989 or rfc7489", c.rules)
+	}
+	if _, err := dmarc.Build(c.rec); err != nil {
+		return fmt.Errorf("-recommend or -rua: %w", err)
+	}
+	for _, sel := range c.selectors {
+		if _, err := dkim.Name(sel, "example.com"); err != nil {
+			return fmt.Errorf("-selectors: %w", err)
+		}
+	}
+	for _, d := range domains {
+		if _, err := dnsrec.ParseDomain("domain", d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func runBuild(w io.Writer, s dmarc.Settings) error {
@@ -68,9 +124,11 @@ func runBuild(w io.Writer, s dmarc.Settings) error {
 	return nil
 }
 
-func runCheck(w io.Writer, r dnsrec.Resolver, rules dmarc.Rules, domains []string, rec dmarc.Settings, selectors []string) error {
+func (c check) run(w io.Writer, r dnsrec.Resolver, domains []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	rules, rec, selectors := c.rules, c.rec, c.selectors
+	pending := false
 	for i, domain := range domains {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -91,10 +149,15 @@ func runCheck(w io.Writer, r dnsrec.Resolver, rules dmarc.Rules, domains []strin
 		for _, f := range in.Findings {
 			fmt.Fprintln(w, f)
 		}
-		plan, err := dnsrec.CheckAll(ctx, r, inspect, dmarc.Recommend{Domain: domain, Settings: rec, Rules: rules})
+		var keys []dkim.KeyCheck
+		for _, sel := range selectors {
+			keys = append(keys, dkim.KeyCheck{Domain: domain, Selector: sel})
+		}
+		plan, err := dnsrec.CheckAll(ctx, r, inspect, dmarc.Recommend{Domain: domain, Settings: rec, Rules: rules, DKIM: keys, ReportsPass: c.reportsPass})
 		if err != nil {
 			return err
 		}
+		pending = pending || len(plan.Changes) > 0 || !plan.Satisfied()
 		for _, f := range plan.Reports[1].Findings {
 			fmt.Fprintln(w, f)
 		}
@@ -106,6 +169,9 @@ func runCheck(w io.Writer, r dnsrec.Resolver, rules dmarc.Rules, domains []strin
 				fmt.Fprintf(w, "What the %s must change:\n%s", party, p.Text())
 			}
 		}
+	}
+	if pending {
+		return errChanges
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/internal/golden"
 )
 
 func TestBuild(t *testing.T) {
@@ -14,27 +15,37 @@ func TestBuild(t *testing.T) {
 	if err := runBuild(&out, dmarc.Settings{Policy: dmarc.PolicyReject, Reports: []string{"d@x.example"}}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out.String(), "v=DMARC1; p=reject; rua=mailto:d@x.example\n") {
-		t.Errorf("output %q", out.String())
-	}
-	if strings.Contains(out.String(), "dmarc-external-rua") {
-		t.Errorf("the vendor authorizes reports with a wildcard, yet:\n%s", out.String())
-	}
+	golden.Check(t, "build.txt", out.String())
 }
 
-func TestCheckDemo(t *testing.T) {
+func TestCheckGolden(t *testing.T) {
 	var out bytes.Buffer
-	rec := dmarc.Settings{Policy: dmarc.PolicyQuarantine, Reports: []string{"dmarc@vendor.example"}}
-	if err := runCheck(&out, demo.Zone(), dmarc.RFC9989, []string{"customer.example", "ready.example", "new.example"}, rec, []string{"default"}); err != nil {
-		t.Fatal(err)
+	c := check{rules: dmarc.RFC9989, rec: dmarc.Settings{Policy: dmarc.PolicyQuarantine, Reports: []string{"dmarc@vendor.example"}}, selectors: []string{"default"}}
+	domains := []string{"customer.example", "ready.example", "new.example", "spaces.example", "misplaced.example"}
+	if err := c.run(&out, demo.Zone(), domains); err != errChanges {
+		t.Fatalf("err = %v, want changes needed", err)
 	}
-	for _, want := range []string{
-		"To:     v=DMARC1; p=quarantine; rua=mailto:postmaster@customer.example,mailto:dmarc@vendor.example",
-		"== new.example (RFC 9989)",
-		"Value:  v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example",
+	golden.Check(t, "check.txt", out.String())
+}
+
+func TestExitStatus(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		status int
+		stderr string
+	}{
+		{[]string{"-build", "-p", "reject"}, 0, ""},
+		{[]string{"-build", "-p", "strict"}, 2, "strict"},
+		{[]string{"customer.example"}, 1, ""},
+		{[]string{"-recommend", "none", "-rua", "dmarc@ready.example", "ready.example"}, 0, ""},
+		{[]string{"-rules", "rfc1234", "customer.example"}, 2, "-rules"},
+		{[]string{"customer.example", "-rules", "rfc7489"}, 2, "put flags first"},
+		{[]string{"-selectors", "bad_one", "customer.example"}, 2, "-selectors"},
+		{[]string{"https://customer.example/"}, 2, `did you mean "customer.example"`},
 	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
+		var stdout, stderr bytes.Buffer
+		if got := realMain(tc.args, &stdout, &stderr); got != tc.status || !strings.Contains(stderr.String(), tc.stderr) {
+			t.Errorf("dmarc %v: status %d, stderr %q; want %d, %q\n%s", tc.args, got, stderr.String(), tc.status, tc.stderr, stdout.String())
 		}
 	}
 }

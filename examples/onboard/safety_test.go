@@ -34,7 +34,7 @@ type sender struct {
 // worse.
 var senders = []sender{
 	{"vendor", netip.MustParseAddr("5.255.64.53"), true},
-	{"provider", netip.MustParseAddr("198.51.100.7"), false},   // spfa.protection.outlook.example, and mx.customer.example
+	{"provider", netip.MustParseAddr("198.51.100.7"), false},    // spfa.protection.outlook.example, and mx.customer.example
 	{"provider-b", netip.MustParseAddr("203.0.113.129"), false}, // spfb.protection.outlook.example
 	{"own MX", netip.MustParseAddr("203.0.113.200"), false},     // mx.new.example
 	{"listed", netip.MustParseAddr("192.0.2.100"), false},       // in the loop's record

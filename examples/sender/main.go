@@ -12,6 +12,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,19 +25,30 @@ import (
 	"github.com/domainauth/domainauth/sender"
 )
 
-func main() {
-	fs := flag.NewFlagSet("sender", flag.ExitOnError)
+func main() { os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func realMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sender", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	policyFile := fs.String("policy", "", "a JSON sender policy (default: the embedded demo policy)")
 	unit := fs.String("unit", "", "the user's business unit")
 	useDNS := fs.Bool("dns", false, "also allow domains whose DNS authorizes the vendor")
 	resolver := demo.Flags(fs)
-	fs.Parse(os.Args[1:])
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "sender:", err)
+		return demo.ExitUsage
+	}
+	if err := demo.ParseArgs(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return demo.ExitUsage
+		}
+		return fail(err)
+	}
 	data := demo.PolicyJSON()
 	if *policyFile != "" {
 		var err error
 		if data, err = os.ReadFile(*policyFile); err != nil {
-			fmt.Fprintln(os.Stderr, "sender:", err)
-			os.Exit(1)
+			return fail(err)
 		}
 	}
 	inputs := fs.Args()
@@ -47,10 +59,10 @@ func main() {
 	if *useDNS {
 		r = resolver()
 	}
-	if err := run(os.Stdout, data, r, *unit, inputs); err != nil {
-		fmt.Fprintln(os.Stderr, "sender:", err)
-		os.Exit(1)
+	if err := run(stdout, data, r, *unit, inputs); err != nil {
+		return fail(err)
 	}
+	return demo.ExitReady
 }
 
 func run(w io.Writer, policyJSON []byte, r dnsrec.Resolver, unit string, inputs []string) error {

@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,26 +21,55 @@ import (
 	"github.com/domainauth/domainauth/spf"
 )
 
-func main() {
-	fs := flag.NewFlagSet("spfwhy", flag.ExitOnError)
+func main() { os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// realMain returns 0 when SPF passes, 1 for any other result, and 2 for
+// bad arguments or a temporary DNS failure (temperror).
+func realMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("spfwhy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	ipFlag := fs.String("ip", "5.255.64.53", "the sending server's address")
 	helo := fs.String("helo", "smtp1.vendor.example", "the name the server greets with")
 	headers := fs.Bool("headers", false, "also print Received-SPF and Authentication-Results")
 	resolver := demo.Flags(fs)
-	fs.Parse(os.Args[1:])
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "spfwhy:", err)
+		return demo.ExitUsage
+	}
+	if err := demo.ParseArgs(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return demo.ExitUsage
+		}
+		return fail(err)
+	}
+	if fs.NArg() > 1 {
+		return fail(fmt.Errorf("one sender or domain at a time (got %d)", fs.NArg()))
+	}
 	sender := "info@customer.example"
 	if fs.NArg() > 0 {
 		sender = fs.Arg(0)
 	}
 	ip, err := netip.ParseAddr(*ipFlag)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "spfwhy:", err)
-		os.Exit(2)
+		return fail(fmt.Errorf("-ip: %w", err))
 	}
-	run(os.Stdout, resolver(), ip, sender, *helo, *headers)
+	domain := sender
+	if at := strings.LastIndexByte(sender, '@'); at >= 0 {
+		domain = sender[at+1:]
+	}
+	if _, err := dnsrec.ParseDomain("sender domain", domain); err != nil {
+		return fail(err)
+	}
+	switch run(stdout, resolver(), ip, sender, *helo, *headers) {
+	case spf.Pass:
+		return demo.ExitReady
+	case spf.TempError:
+		return demo.ExitUsage
+	}
+	return demo.ExitChanges
 }
 
-func run(w io.Writer, r dnsrec.Resolver, ip netip.Addr, sender, helo string, headers bool) {
+func run(w io.Writer, r dnsrec.Resolver, ip netip.Addr, sender, helo string, headers bool) spf.Status {
 	if !strings.Contains(sender, "@") {
 		sender = "postmaster@" + sender
 	}
@@ -54,4 +84,5 @@ func run(w io.Writer, r dnsrec.Resolver, ip netip.Addr, sender, helo string, hea
 	if headers {
 		fmt.Fprintf(w, "\nReceived-SPF: %s\nAuthentication-Results: %s\n", res.ReceivedSPF("mx.receiver.example"), res.AuthenticationResults("mx.receiver.example"))
 	}
+	return res.Status
 }

@@ -24,3 +24,23 @@ func TestWhy(t *testing.T) {
 		}
 	}
 }
+
+func TestExitStatus(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		status int
+		stderr string
+	}{
+		{[]string{"info@ready.example"}, 0, ""},
+		{[]string{"info@customer.example"}, 1, ""},
+		{[]string{"-ip", "5.255.64.999", "ready.example"}, 2, "-ip"},
+		{[]string{"ready.example", "-ip", "192.0.2.1"}, 2, "put flags first"},
+		{[]string{"a.example", "b.example"}, 2, "one sender"},
+		{[]string{"info@192.0.2.1"}, 2, "IP address"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if got := realMain(tc.args, &stdout, &stderr); got != tc.status || !strings.Contains(stderr.String(), tc.stderr) {
+			t.Errorf("spfwhy %v: status %d, stderr %q; want %d, %q", tc.args, got, stderr.String(), tc.status, tc.stderr)
+		}
+	}
+}

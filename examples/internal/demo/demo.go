@@ -5,6 +5,7 @@ package demo
 import (
 	_ "embed"
 	"flag"
+	"fmt"
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
@@ -40,4 +41,27 @@ func Flags(fs *flag.FlagSet) func() dnsrec.Resolver {
 		}
 		return &dnsrec.Cache{Resolver: c}
 	}
+}
+
+// Exit statuses the example programs share, so that scripts can rely on
+// them.
+const (
+	ExitReady   = 0 // every domain is ready; nothing to change
+	ExitChanges = 1 // changes are needed, or a check failed
+	ExitUsage   = 2 // bad arguments, or DNS could not be asked
+)
+
+// ParseArgs parses args with fs and refuses a flag written after the first
+// argument, which the flag package would otherwise take as an argument and
+// ignore ("dkimkey mydomain.ch -out key.pem" would print the private key).
+func ParseArgs(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	for _, a := range fs.Args() {
+		if len(a) > 1 && a[0] == '-' {
+			return fmt.Errorf("%q comes after the arguments, where it is not read as a flag; put flags first", a)
+		}
+	}
+	return nil
 }
