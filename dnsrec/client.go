@@ -87,6 +87,42 @@ func (c *Client) Lookup(ctx context.Context, name string, t Type) (*Answer, erro
 	if attempts <= 0 {
 		attempts = max(3, 2*len(c.servers))
 	}
+	a, chase, err := c.ask(ctx, qname, t, qtype, attempts)
+	if err != nil {
+		return nil, err
+	}
+	// An authoritative server (one without recursion) answers a name that
+	// is a CNAME into another zone with the CNAME alone: ask again for
+	// the target, as a recursive resolver would, within the chain bound.
+	for chase && t != TypeCNAME {
+		target := a.Canonical()
+		if len(a.CNAMEs) >= maxChain {
+			return nil, &Error{Name: qname, Type: t, Err: fmt.Errorf("%w: CNAME chain longer than %d", ErrBadResponse, maxChain)}
+		}
+		for _, seen := range append([]string{qname}, a.CNAMEs[:len(a.CNAMEs)-1]...) {
+			if seen == target {
+				return nil, &Error{Name: qname, Type: t, Err: fmt.Errorf("%w: CNAME loop at %s", ErrBadResponse, target)}
+			}
+		}
+		var next *Answer
+		next, chase, err = c.ask(ctx, target, t, qtype, attempts)
+		if err != nil {
+			var de *Error
+			if errors.As(err, &de) {
+				de.Name = qname // the question the caller asked; the target is in the message
+				de.Err = fmt.Errorf("following the CNAME to %s: %w", target, de.Err)
+			}
+			return nil, err
+		}
+		a.CNAMEs = append(a.CNAMEs, next.CNAMEs...)
+		a.Records, a.NXDomain, a.TTL = next.Records, next.NXDomain, min(a.TTL, next.TTL)
+	}
+	return a, nil
+}
+
+// ask puts one question to the servers in turn, up to attempts times. chase
+// reports an answer that ends in a CNAME the server did not follow.
+func (c *Client) ask(ctx context.Context, qname string, t Type, qtype uint16, attempts int) (*Answer, bool, error) {
 	var lastErr error
 	for i := 0; i < attempts; i++ {
 		server := c.servers[i%len(c.servers)]
@@ -97,7 +133,7 @@ func (c *Client) Lookup(ctx context.Context, name string, t Type) (*Answer, erro
 		if err == nil {
 			var a *Answer
 			if a, err = answerFromMsg(qname, t, m); err == nil {
-				return a, nil
+				return a, unchased(a, m), nil
 			}
 		}
 		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
@@ -108,7 +144,23 @@ func (c *Client) Lookup(ctx context.Context, name string, t Type) (*Answer, erro
 			break
 		}
 	}
-	return nil, lastErr
+	return nil, false, lastErr
+}
+
+// unchased reports whether an answer ends in a CNAME whose target the
+// server said nothing about: no records, not NXDOMAIN, and no SOA record of
+// a zone holding the target (which a NODATA answer for the target carries).
+func unchased(a *Answer, m *dns.Msg) bool {
+	if len(a.CNAMEs) == 0 || len(a.Records) > 0 || a.NXDomain {
+		return false
+	}
+	target := a.Canonical()
+	for _, rr := range m.Ns {
+		if soa, ok := rr.(*dns.SOA); ok && IsSubdomain(target, strings.ToLower(UnescapeName(soa.Hdr.Name))) {
+			return false
+		}
+	}
+	return true
 }
 
 // exchange sends one question to one server, over UDP and then, if the
