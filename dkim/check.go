@@ -13,7 +13,7 @@ import (
 
 // KeyCheck is the requirement "the selector's key is published as the
 // vendor expects": either Target, a CNAME delegation to the vendor's own
-// record (seed 000), or Key, a TXT record holding that public key. With
+// record, or Key, a TXT record holding that public key. With
 // neither, the check only lints what is published. KeyCheck implements
 // [dnsrec.Requirement].
 type KeyCheck struct {

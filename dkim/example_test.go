@@ -8,8 +8,8 @@ import (
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 )
 
-// The records a vendor hands a customer: its key as TXT (seed 002), or a
-// CNAME delegation to its own record (seed 000). The key here is the fixed
+// The records a vendor hands a customer: its key as TXT, or a
+// CNAME delegation to its own record. The key here is the fixed
 // Ed25519 example key of RFC 8463.
 func ExampleKeyTXT() {
 	rec := dkim.MustParse("v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")
@@ -23,7 +23,7 @@ func ExampleKeyTXT() {
 	// default._domainkey.operations-the-rat.ch.	3600	IN	CNAME	default._domainkey.tocco.ch.
 }
 
-// A key pasted with a space in the middle (seed 000) still verifies with
+// A key pasted with a space in the middle still verifies with
 // most verifiers, but the check says where the space is and what to do.
 func ExampleKeyCheck_Check() {
 	key := "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCn1BbTAaEqGdv68mJsGTXw5n0dB/SxOj6VIrlNn06mEYvWrvhh+vFns8MReDFrvkqcVkKy/jvf5DaMph+qhzHxL0EiCrKCQOPKDPYEfFgsU+g8T7auyCzYUAxaas4K/Zffp81emUX8mmKzoVbe5kcvYqp7cF1NSLXVFV9meSGD8QIDAQAB"

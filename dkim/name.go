@@ -73,7 +73,8 @@ func KeyTXT(selector, domain string, pub crypto.PublicKey) (dnsrec.Record, error
 }
 
 // Delegation returns the CNAME record by which a customer delegates a
-// selector to the vendor who signs for it (seed 000):
+// selector to the vendor who signs for it, so that the vendor can rotate
+// the key without asking the customer:
 // <selector>._domainkey.<customer> CNAME <selector>._domainkey.<vendor>.
 func Delegation(selector, customer, vendor string) (dnsrec.Record, error) {
 	from, err := Name(selector, customer)

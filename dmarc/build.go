@@ -24,8 +24,8 @@ type Settings struct {
 	StrictSPF         bool     // aspf=s
 }
 
-// Build returns the record the settings describe, such as the three of
-// seed 001:
+// Build returns the record the settings describe, such as the three
+// stages a domain goes through (monitoring, a partial quarantine, reject):
 //
 //	Build(Settings{Reports: []string{"postmaster@example.com"}})
 //	Build(Settings{Policy: PolicyQuarantine, Percent: 5, Reports: ...})

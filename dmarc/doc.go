@@ -17,8 +17,9 @@
 //
 // A [Record] holds every tag of both RFCs as published; methods apply the
 // defaults (EffectivePolicy, EffectiveSubdomainPolicy, AlignDKIM, ...).
-// [Build] makes the common records in one call, such as seed 001's
-// monitoring, quarantine and reject records. [Rules.Parse] and
+// [Build] makes the common records in one call: the monitoring record
+// (p=none with reports) a domain starts with, and the quarantine and
+// reject records it moves to. [Rules.Parse] and
 // [Record.String] round-trip.
 //
 // # Discovery and alignment

@@ -8,7 +8,7 @@ import (
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 )
 
-// Seed 001's three records: monitoring, a cautious quarantine, reject.
+// The three stages of a domain's policy: monitoring, a cautious quarantine, reject.
 func ExampleBuild() {
 	reports := []string{"postmaster@your_domain.com"}
 	for _, s := range []dmarc.Settings{

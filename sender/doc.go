@@ -1,5 +1,5 @@
 // Package sender decides which From address a message may carry when an
-// application sends mail on behalf of its users' domains (seed 000): an
+// application sends mail on behalf of its users' domains: an
 // address on an allowed domain is used as typed; anything else is rewritten
 // to a fallback, the business unit's default sender if it has one, else the
 // application-wide default. This is a security boundary: a wrong "allowed"

@@ -7,7 +7,7 @@ import (
 	"github.com/domainauth/domainauth/sender"
 )
 
-// The three situations of seed 000: an allowed domain; a domain that is
+// The three situations a CRM meets: an allowed domain; a domain that is
 // not allowed, for a user whose business unit has a default sender; and for
 // a user whose unit has none.
 func ExamplePolicy_Select() {

@@ -11,7 +11,7 @@ import (
 	"github.com/domainauth/domainauth/spf"
 )
 
-// A record typed with an en dash (seed 003) does not parse; the error says
+// A record typed with an en dash does not parse; the error says
 // where, why, and what was meant.
 func ExampleParse() {
 	_, err := spf.Parse("v=spf1 include:spf.protection.outlook.com –all")

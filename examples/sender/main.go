@@ -1,5 +1,5 @@
 // Command sender previews the From address a message will really carry,
-// the way a CRM's e-mail preview does (seed 000): the typed address if its
+// the way a CRM's e-mail preview does: the typed address if its
 // domain is allowed, else the business unit's or the application's default.
 //
 //	go run ./examples/sender [-policy policy.json] [-unit Sales] [-dns] [-live] 'Jane Doe <jane@customer.example>' ...
