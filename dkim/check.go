@@ -66,6 +66,7 @@ func (c KeyCheck) Check(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, err
 	if err != nil {
 		return nil, err
 	}
+	r = dnsrec.Ensure(r)
 	a, err := r.Lookup(ctx, name, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, err

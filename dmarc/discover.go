@@ -71,7 +71,7 @@ func (rules Rules) Discover(ctx context.Context, r dnsrec.Resolver, author strin
 // newWalker returns a walker with an empty memo; one evaluation uses one
 // walker, so that no _dmarc name is asked twice.
 func (rules Rules) newWalker(ctx context.Context, r dnsrec.Resolver) *walker {
-	return &walker{ctx: ctx, r: r, rules: rules, cache: map[string]*found{}, answers: map[string]txtAnswer{}}
+	return &walker{ctx: ctx, r: dnsrec.Ensure(r), rules: rules, cache: map[string]*found{}, answers: map[string]txtAnswer{}}
 }
 
 func (w *walker) discover(author string) (*Discovery, error) {

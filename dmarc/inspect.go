@@ -52,7 +52,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 		return nil, fmt.Errorf("dmarc: Inspect: %w", err)
 	}
 	if _, ok := r.(*dnsrec.Cache); !ok {
-		r = &dnsrec.Cache{Resolver: r}
+		r = &dnsrec.Cache{Resolver: dnsrec.Ensure(r)}
 	}
 	w := in.Rules.newWalker(ctx, r)
 	d, err := w.discover(name)

@@ -81,7 +81,7 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 		return nil, fmt.Errorf("dmarc: Recommend: %w", err)
 	}
 	if _, ok := r.(*dnsrec.Cache); !ok {
-		r = &dnsrec.Cache{Resolver: r}
+		r = &dnsrec.Cache{Resolver: dnsrec.Ensure(r)}
 	}
 	qname := "_dmarc." + name
 	res := &Recommendation{Domain: dnsrec.TrimDot(name)}

@@ -16,7 +16,8 @@ import (
 // Answers returned by a Cache are shared between callers and must not be
 // modified.
 type Cache struct {
-	// Resolver answers the questions the cache cannot.
+	// Resolver answers the questions the cache cannot; with none, every
+	// lookup fails with [ErrNoResolver].
 	Resolver Resolver
 	// MaxEntries bounds the number of answers kept; 0 means 10,000. When
 	// full, expired answers go first, then arbitrary ones.
@@ -55,6 +56,9 @@ func (c *Cache) Lookup(ctx context.Context, name string, t Type) (*Answer, error
 	qname, err := CanonicalName(name)
 	if err != nil {
 		return nil, err
+	}
+	if c.Resolver == nil {
+		return nil, &Error{Name: qname, Type: t, Err: ErrNoResolver}
 	}
 	key := cacheKey{qname, t}
 	c.mu.Lock()

@@ -2,6 +2,7 @@ package dnsrec
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -109,4 +110,24 @@ func (a *Answer) Targets() []string {
 		}
 	}
 	return out
+}
+
+// ErrNoResolver is the error of every lookup through a nil [Resolver]: a
+// zero-valued configuration (a [Cache] or a checker without its Resolver)
+// reports its mistake instead of panicking. It is not temporary.
+var ErrNoResolver = errors.New("dnsrec: no resolver configured")
+
+// Ensure returns r, or, when r is nil, a Resolver whose every lookup fails
+// with [ErrNoResolver].
+func Ensure(r Resolver) Resolver {
+	if r == nil {
+		return noResolver{}
+	}
+	return r
+}
+
+type noResolver struct{}
+
+func (noResolver) Lookup(_ context.Context, name string, t Type) (*Answer, error) {
+	return nil, &Error{Name: name, Type: t, Err: ErrNoResolver}
 }

@@ -44,7 +44,9 @@ type Config struct {
 
 // Policy is a compiled, immutable sender policy, safe for concurrent use.
 // Looking a domain up costs a few map probes, whatever the number of
-// allowed domains.
+// allowed domains. Make one with [New] or [ParsePolicy]: the zero Policy
+// allows nothing and has no fallback, so [Policy.Select] returns no address
+// and the Problem [ErrConfig].
 type Policy struct {
 	cfg      Config
 	exact    map[string]string // canonical domain -> as configured

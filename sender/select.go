@@ -57,6 +57,9 @@ type Selection struct {
 // address it cannot use, for whatever reason, gives the fallback and says
 // why. ctx bounds the DNS verification, when the policy has one.
 func (p *Policy) Select(ctx context.Context, req Request) *Selection {
+	if p == nil || p.fallback == nil {
+		return &Selection{Problem: ErrConfig, Reason: "the sender policy is not configured: make it with New or ParsePolicy; no address is used"}
+	}
 	typed, err := parseAddress(req.From)
 	if err == nil {
 		entry, sub, ok := p.allowedStatic(typed.domain)

@@ -23,6 +23,8 @@ import (
 // DNS failures are not. A Verifier is safe for concurrent use and must not
 // be copied after first use.
 type Verifier struct {
+	// Resolver answers the DNS questions; with none, no domain is
+	// authorized and each Authorization's Err is dnsrec.ErrNoResolver.
 	Resolver dnsrec.Resolver
 	// SendingIPs are the vendor's outgoing addresses; SPF must pass for
 	// every one of them.
@@ -112,7 +114,7 @@ func (v *Verifier) check(ctx context.Context, name string) *Authorization {
 	a := &Authorization{Domain: dnsrec.TrimDot(name), CheckedAt: v.now()}
 	// SPF for each address, DKIM and DMARC share one cache for the check,
 	// so that no question is asked twice.
-	res := &dnsrec.Cache{Resolver: v.Resolver}
+	res := &dnsrec.Cache{Resolver: dnsrec.Ensure(v.Resolver)}
 	// SPF: every sending address must pass with the domain as MAIL FROM.
 	if len(v.SendingIPs) == 0 {
 		a.SPFDetail = "no sending addresses configured"

@@ -64,6 +64,7 @@ func AnalyzeRecord(ctx context.Context, r dnsrec.Resolver, domain, record string
 }
 
 func analyze(ctx context.Context, r dnsrec.Resolver, domain string, record *string) (*Analysis, error) {
+	r = dnsrec.Ensure(r)
 	name, err := dnsrec.CanonicalName(domain)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidDomain, err)

@@ -94,6 +94,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		return nil, fmt.Errorf("%w: Authorize: All %q is not an all term", ErrSyntax, a.All)
 	}
 	if _, ok := r.(*dnsrec.Cache); !ok {
+		r = dnsrec.Ensure(r)
 		// Checking walks the include tree up to three times (now, before
 		// and after the edit); one cache asks each question once.
 		r = &dnsrec.Cache{Resolver: r}

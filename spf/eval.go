@@ -27,7 +27,8 @@ const (
 type Checker struct {
 	// Resolver answers the DNS questions. Put a dnsrec.Cache in front of a
 	// dnsrec.Client to share answers between checks; within one check no
-	// question is asked twice regardless.
+	// question is asked twice regardless. With none, every check gives
+	// temperror with dnsrec.ErrNoResolver.
 	Resolver dnsrec.Resolver
 	// MaxLookups limits the terms that query DNS (include, a, mx, ptr,
 	// exists, redirect); 0 means 10.
@@ -179,7 +180,7 @@ func (e *evaluation) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) 
 	if m, ok := e.memo[k]; ok {
 		return m.ans, m.err
 	}
-	a, err := e.c.Resolver.Lookup(e.ctx, name, t)
+	a, err := dnsrec.Ensure(e.c.Resolver).Lookup(e.ctx, name, t)
 	if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
 		err = fmt.Errorf("%w: %w", ErrDNS, err)
 	}
