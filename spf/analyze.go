@@ -64,7 +64,9 @@ func AnalyzeRecord(ctx context.Context, r dnsrec.Resolver, domain, record string
 }
 
 func analyze(ctx context.Context, r dnsrec.Resolver, domain string, record *string) (*Analysis, error) {
-	r = dnsrec.Ensure(r)
+	if r == nil {
+		return nil, fmt.Errorf("%w: %w", ErrDNS, dnsrec.ErrNoResolver)
+	}
 	name, err := dnsrec.CanonicalName(domain)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidDomain, err)
