@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/taglist"
 )
 
 // KeyCheck is the requirement "the selector's key is published as the
@@ -401,7 +402,7 @@ func (g *diagnoser) compare(value, wantB64 string) {
 
 // pValue returns the raw p= value of a tag-list and its offset.
 func pValue(s string) (string, int, bool) {
-	tags, err := dnsrec.ParseTags(s)
+	tags, err := taglist.Parse(s)
 	if err != nil {
 		i := strings.Index(s, "p=")
 		if i < 0 {
@@ -450,7 +451,7 @@ func keyOf(v string) (crypto.PublicKey, bool, error) {
 		return nil, false, ErrNotDKIM
 	}
 	kt := KeyRSA
-	if tags, err := dnsrec.ParseTags(inner); err == nil {
+	if tags, err := taglist.Parse(inner); err == nil {
 		for _, t := range tags {
 			if strings.EqualFold(t.Name, "k") {
 				kt = KeyType(strings.ToLower(t.Value))

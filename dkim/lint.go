@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/taglist"
 )
 
 // Finding codes. They are stable: match on them.
@@ -70,7 +71,7 @@ func Lint(text string) []dnsrec.Finding {
 		}
 		return fs
 	}
-	tags, _ := dnsrec.ParseTags(inner)
+	tags, _ := taglist.Parse(inner)
 	for i, t := range tags {
 		switch strings.ToLower(t.Name) {
 		case "v":

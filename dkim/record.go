@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/taglist"
 )
 
 // Parse errors.
@@ -46,7 +46,7 @@ type Record struct {
 	Key      []byte   // p=: the public key data, decoded; empty means revoked
 	Services []string // s=: service types; nil when absent ("*")
 	Flags    []string // t=: "y" testing, "s" strict identity
-	Extra    []dnsrec.Tag
+	Extra    []Tag
 }
 
 // NewRecord returns the record that publishes pub, with v=DKIM1 and the k=
@@ -93,8 +93,8 @@ func (r *Record) KeyBase64() string { return base64.StdEncoding.EncodeToString(r
 // "v=DKIM1; k=rsa; p=MIIBIjAN...", tags in the order v, h, k, n, p, s, t,
 // then unknown tags.
 func (r *Record) String() string {
-	var tags []dnsrec.Tag
-	add := func(name, value string) { tags = append(tags, dnsrec.Tag{Name: name, Value: value}) }
+	var tags []taglist.Tag
+	add := func(name, value string) { tags = append(tags, taglist.Tag{Name: name, Value: value}) }
 	if r.Version != "" {
 		add("v", r.Version)
 	}
@@ -114,8 +114,10 @@ func (r *Record) String() string {
 	if r.Flags != nil {
 		add("t", strings.Join(r.Flags, ":"))
 	}
-	tags = append(tags, r.Extra...)
-	return dnsrec.FormatTags(tags)
+	for _, t := range r.Extra {
+		tags = append(tags, taglist.Tag{Name: t.Name, Value: t.Value})
+	}
+	return taglist.Format(tags)
 }
 
 // MarshalText returns [Record.String].
@@ -143,9 +145,9 @@ func Parse(s string) (*Record, error) {
 	fail := func(kind error, off int, tag, reason string) (*Record, error) {
 		return nil, &ParseError{Input: s, Offset: off, Tag: tag, Reason: reason, kind: kind}
 	}
-	tags, err := dnsrec.ParseTags(s)
+	tags, err := taglist.Parse(s)
 	if err != nil {
-		te := err.(*dnsrec.TagError)
+		te := err.(*taglist.Error)
 		kind := ErrSyntax
 		if !looksDKIM(s) {
 			kind = ErrNotDKIM
@@ -191,7 +193,7 @@ func Parse(s string) (*Record, error) {
 		case "t":
 			r.Flags = splitList(t.Value)
 		default:
-			r.Extra = append(r.Extra, dnsrec.Tag{Name: t.Name, Value: t.Value})
+			r.Extra = append(r.Extra, Tag{Name: t.Name, Value: t.Value})
 		}
 	}
 	if !hasP {
@@ -287,4 +289,11 @@ func keyName(t KeyType) string {
 		return "Ed25519"
 	}
 	return "RSA"
+}
+
+// Tag is a tag of a key record that this package does not interpret, kept
+// as published so that the record prints back as it was.
+type Tag struct {
+	Name  string // as written
+	Value string // as written, surrounding whitespace removed
 }

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/taglist"
 )
 
 // Parse errors.
@@ -81,9 +81,9 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 	fail := func(kind error, off int, tag, reason string) (*Record, []issue, error) {
 		return nil, nil, &ParseError{Input: s, Offset: off, Tag: tag, Reason: reason, kind: kind}
 	}
-	tags, err := dnsrec.ParseTags(s)
+	tags, err := taglist.Parse(s)
 	if err != nil {
-		te := err.(*dnsrec.TagError)
+		te := err.(*taglist.Error)
 		kind := ErrSyntax
 		if !strings.HasPrefix(s, "v=DMARC1") {
 			kind = ErrNotDMARC
@@ -99,7 +99,7 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 	}
 	r := &Record{}
 	var issues []issue
-	bad := func(t dnsrec.Tag, format string, args ...any) {
+	bad := func(t taglist.Tag, format string, args ...any) {
 		issues = append(issues, issue{t.ValueOffset, strings.ToLower(t.Name), fmt.Sprintf(format, args...)})
 	}
 	seen := map[string]bool{"v": true}
@@ -187,7 +187,7 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 				r.RUF = uris
 			}
 		default:
-			r.Extra = append(r.Extra, dnsrec.Tag{Name: t.Name, Value: t.Value})
+			r.Extra = append(r.Extra, Tag{Name: t.Name, Value: t.Value})
 		}
 	}
 	if !pValid {

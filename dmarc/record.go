@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/taglist"
 )
 
 // Rules selects the specification a record is read and applied under.
@@ -128,7 +128,7 @@ type Record struct {
 	Pct               string    // pct (RFC 7489; removed in RFC 9989)
 	RF                string    // rf (RFC 7489; removed in RFC 9989)
 	RI                string    // ri (RFC 7489; removed in RFC 9989)
-	Extra             []dnsrec.Tag
+	Extra             []Tag
 }
 
 // EffectivePolicy returns p, or none when the record has none (allowed only
@@ -191,10 +191,10 @@ func (r *Record) Percent() int {
 // then the tags present, in the order p, sp, np, psd, t, pct, adkim, aspf,
 // fo, rf, ri, rua, ruf, then unknown tags.
 func (r *Record) String() string {
-	tags := []dnsrec.Tag{{Name: "v", Value: "DMARC1"}}
+	tags := []taglist.Tag{{Name: "v", Value: "DMARC1"}}
 	add := func(name, value string) {
 		if value != "" {
-			tags = append(tags, dnsrec.Tag{Name: name, Value: value})
+			tags = append(tags, taglist.Tag{Name: name, Value: value})
 		}
 	}
 	add("p", string(r.Policy))
@@ -210,8 +210,10 @@ func (r *Record) String() string {
 	add("ri", r.RI)
 	add("rua", joinURIs(r.RUA))
 	add("ruf", joinURIs(r.RUF))
-	tags = append(tags, r.Extra...)
-	return dnsrec.FormatTags(tags)
+	for _, t := range r.Extra {
+		tags = append(tags, taglist.Tag{Name: t.Name, Value: t.Value})
+	}
+	return taglist.Format(tags)
 }
 
 // Equal reports whether two records have the same tags.
@@ -243,4 +245,11 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 		return s[len(prefix):], true
 	}
 	return s, false
+}
+
+// Tag is a tag of a DMARC record that this package does not interpret, kept
+// as published so that the record prints back as it was.
+type Tag struct {
+	Name  string // as written
+	Value string // as written, surrounding whitespace removed
 }

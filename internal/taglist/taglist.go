@@ -1,4 +1,7 @@
-package dnsrec
+// Package taglist reads and writes the tag-list syntax of DKIM key records
+// (RFC 6376, Section 3.2) and DMARC records (RFC 9989 keeps it), for the
+// dkim and dmarc packages.
+package taglist
 
 import (
 	"fmt"
@@ -14,21 +17,21 @@ type Tag struct {
 	ValueOffset int    // byte offset of Value in the list
 }
 
-// TagError reports where a tag-list does not follow RFC 6376, Section 3.2.
-type TagError struct {
+// Error reports where a tag-list does not follow RFC 6376, Section 3.2.
+type Error struct {
 	Offset int
 	Reason string
 }
 
-func (e *TagError) Error() string { return fmt.Sprintf("%s (at offset %d)", e.Reason, e.Offset) }
+func (e *Error) Error() string { return fmt.Sprintf("%s (at offset %d)", e.Reason, e.Offset) }
 
-// ParseTags splits a tag-list into its tags, in order. Tag names are letters,
+// Parse splits a tag-list into its tags, in order. Tag names are letters,
 // digits and "_", starting with a letter; values are printable ASCII except
 // ";", with inner whitespace allowed. Whitespace (including folding CRLF)
 // around names, "=" and values is skipped, and so are empty entries (";;",
 // a trailing ";"). Duplicate names are returned as they are: the caller
 // decides.
-func ParseTags(s string) ([]Tag, error) {
+func Parse(s string) ([]Tag, error) {
 	var tags []Tag
 	for start := 0; start <= len(s); {
 		end := strings.IndexByte(s[start:], ';')
@@ -58,18 +61,18 @@ func parseTag(spec string, base int) (Tag, error) {
 		i++
 	}
 	nameStart := i
-	for i < len(spec) && (isAlpha(spec[i]) || (i > nameStart && (isDigit(spec[i]) || spec[i] == '_'))) {
+	for i < len(spec) && (isAlpha(spec[i]) || (i > nameStart && ((spec[i] >= '0' && spec[i] <= '9') || spec[i] == '_'))) {
 		i++
 	}
 	if i == nameStart {
-		return Tag{}, &TagError{base + nameStart, fmt.Sprintf("expected a tag name, found %q", truncate(spec[nameStart:]))}
+		return Tag{}, &Error{base + nameStart, fmt.Sprintf("expected a tag name, found %q", truncate(spec[nameStart:]))}
 	}
 	name := spec[nameStart:i]
 	for i < len(spec) && isWSP(spec[i]) {
 		i++
 	}
 	if i == len(spec) || spec[i] != '=' {
-		return Tag{}, &TagError{base + i, fmt.Sprintf("expected \"=\" after tag %q", name)}
+		return Tag{}, &Error{base + i, fmt.Sprintf("expected \"=\" after tag %q", name)}
 	}
 	i++
 	for i < len(spec) && isWSP(spec[i]) {
@@ -80,7 +83,7 @@ func parseTag(spec string, base int) (Tag, error) {
 	for j := 0; j < len(value); j++ {
 		c := value[j]
 		if !isWSP(c) && (c < 0x21 || c > 0x7e) {
-			return Tag{}, &TagError{base + valStart + j, fmt.Sprintf("tag %q: character %q is not allowed in a value", name, rune(c))}
+			return Tag{}, &Error{base + valStart + j, fmt.Sprintf("tag %q: character %q is not allowed in a value", name, rune(c))}
 		}
 	}
 	return Tag{Name: name, Value: value, Offset: base + nameStart, ValueOffset: base + valStart}, nil
@@ -95,8 +98,8 @@ func truncate(s string) string {
 	return s
 }
 
-// FormatTags writes tags as "name=value; name=value".
-func FormatTags(tags []Tag) string {
+// Format writes tags as "name=value; name=value".
+func Format(tags []Tag) string {
 	var b strings.Builder
 	for i, t := range tags {
 		if i > 0 {
