@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/domainauth/domainauth/internal/rrconv"
 	"github.com/miekg/dns"
 )
 
@@ -156,7 +157,7 @@ func unchased(a *Answer, m *dns.Msg) bool {
 	}
 	target := a.Canonical()
 	for _, rr := range m.Ns {
-		if soa, ok := rr.(*dns.SOA); ok && IsSubdomain(target, strings.ToLower(UnescapeName(soa.Hdr.Name))) {
+		if soa, ok := rr.(*dns.SOA); ok && IsSubdomain(target, strings.ToLower(rrconv.UnescapeName(soa.Hdr.Name))) {
 			return false
 		}
 	}
@@ -191,7 +192,7 @@ func (c *Client) exchange(ctx context.Context, server, qname string, qtype uint1
 		}
 		return nil, fmt.Errorf("%w: %w", ErrBadResponse, err)
 	}
-	if len(m.Question) != 1 || !strings.EqualFold(UnescapeName(m.Question[0].Name), qname) || m.Question[0].Qtype != qtype {
+	if len(m.Question) != 1 || !strings.EqualFold(rrconv.UnescapeName(m.Question[0].Name), qname) || m.Question[0].Qtype != qtype {
 		return nil, fmt.Errorf("%w: answer is for another question", ErrBadResponse)
 	}
 	return m, nil
@@ -221,15 +222,15 @@ func answerFromMsg(qname string, t Type, m *dns.Msg) (*Answer, error) {
 		var cname string
 		for _, rr := range m.Answer {
 			h := rr.Header()
-			if !strings.EqualFold(UnescapeName(h.Name), cur) {
+			if !strings.EqualFold(rrconv.UnescapeName(h.Name), cur) {
 				continue
 			}
 			switch {
 			case h.Rrtype == qtype:
-				a.Records = append(a.Records, FromRR(rr))
+				a.Records = append(a.Records, fromRR(rr))
 				a.TTL = min(a.TTL, h.Ttl)
 			case h.Rrtype == dns.TypeCNAME && cname == "":
-				cname = strings.ToLower(UnescapeName(rr.(*dns.CNAME).Target))
+				cname = strings.ToLower(rrconv.UnescapeName(rr.(*dns.CNAME).Target))
 				a.TTL = min(a.TTL, h.Ttl)
 			}
 		}

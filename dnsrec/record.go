@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/domainauth/domainauth/internal/rrconv"
 	"github.com/miekg/dns"
 )
 
@@ -90,7 +91,7 @@ func (r Record) Value() string {
 // reads back.
 func (r Record) String() string {
 	var b strings.Builder
-	b.WriteString(EscapeName(r.Name))
+	b.WriteString(rrconv.EscapeName(r.Name))
 	b.WriteByte('\t')
 	b.WriteString(strconv.FormatUint(uint64(r.TTL), 10))
 	b.WriteString("\tIN\t")
@@ -124,7 +125,7 @@ func ParseRecord(line string) (Record, error) {
 	if rr == nil {
 		return Record{}, fmt.Errorf("dnsrec: parse record %q: no record on the line", line)
 	}
-	r := FromRR(rr)
+	r := fromRR(rr)
 	if r.IsText() && len(r.Txt) == 0 {
 		return Record{}, fmt.Errorf("dnsrec: parse record %q: a TXT record needs at least one string", line)
 	}
@@ -139,51 +140,31 @@ func ParseRecord(line string) (Record, error) {
 	return r, nil
 }
 
-// FromRR converts a miekg/dns resource record.
-func FromRR(rr dns.RR) Record {
-	h := rr.Header()
-	r := Record{
-		Name: strings.ToLower(UnescapeName(h.Name)),
-		Type: Type(dns.TypeToString[h.Rrtype]),
-		TTL:  h.Ttl,
-	}
-	if r.Type == "" {
-		r.Type = Type("TYPE" + strconv.Itoa(int(h.Rrtype)))
-	}
-	switch v := rr.(type) {
-	case *dns.TXT:
-		r.Txt = unescapeAll(v.Txt)
-	case *dns.SPF:
-		r.Txt = unescapeAll(v.Txt)
-	default:
-		r.Data = strings.TrimPrefix(rr.String(), h.String())
-	}
-	return r
+// fromRR converts a miekg/dns resource record.
+func fromRR(rr dns.RR) Record {
+	f := rrconv.FromRR(rr)
+	return Record{Name: f.Name, Type: Type(f.Type), TTL: f.TTL, Txt: f.Txt, Data: f.Data}
 }
 
-// RR converts the record to a miekg/dns resource record.
-func (r Record) RR() (dns.RR, error) {
+// Validate reports what would stop the record from being published: an
+// invalid owner name, an unknown type, a TXT string over 255 bytes, or
+// data that does not read back as the type's RDATA.
+func (r Record) Validate() error {
+	if _, err := CanonicalName(r.Name); err != nil {
+		return err
+	}
 	if _, ok := r.Type.code(); !ok {
-		return nil, fmt.Errorf("dnsrec: unknown record type %q", r.Type)
+		return fmt.Errorf("dnsrec: unknown record type %q", r.Type)
 	}
 	for i, s := range r.Txt {
 		if len(s) > MaxStringLen {
-			return nil, fmt.Errorf("dnsrec: %s %s: string %d is %d bytes, over the limit of %d", r.Name, r.Type, i+1, len(s), MaxStringLen)
+			return fmt.Errorf("dnsrec: %s %s: string %d is %d bytes, over the limit of %d", r.Name, r.Type, i+1, len(s), MaxStringLen)
 		}
 	}
-	rr, err := dns.NewRR(r.String())
-	if err != nil {
-		return nil, fmt.Errorf("dnsrec: %s %s: %w", r.Name, r.Type, err)
+	if rr, err := dns.NewRR(r.String()); err != nil || rr == nil {
+		return fmt.Errorf("dnsrec: %s %s: the data does not read back: %v", r.Name, r.Type, err)
 	}
-	return rr, nil
-}
-
-func unescapeAll(strs []string) []string {
-	out := make([]string, len(strs))
-	for i, s := range strs {
-		out[i] = unescapeTXT(s)
-	}
-	return out
+	return nil
 }
 
 // jsonRecord is the JSON form of a Record.

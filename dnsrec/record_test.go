@@ -135,8 +135,18 @@ func TestNewTXTAndCNAME(t *testing.T) {
 	if _, err := dnsrec.NewCNAME("a..b", "c"); !errors.Is(err, dnsrec.ErrInvalidName) {
 		t.Errorf("NewCNAME with an empty label: err = %v", err)
 	}
-	if _, err := (dnsrec.Record{Name: "x.", Type: "TXT", Txt: []string{strings.Repeat("a", 256)}}).RR(); err == nil {
-		t.Error("RR() accepted a 256-byte string")
+	for _, bad := range []dnsrec.Record{
+		{Name: "x.", Type: "TXT", Txt: []string{strings.Repeat("a", 256)}},
+		{Name: "x.", Type: "BOGUS", Data: "1"},
+		{Name: "a..b.", Type: "TXT", Txt: []string{"v"}},
+		{Name: "x.", Type: "A", Data: "not an address"},
+	} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("Validate accepted %+v", bad)
+		}
+	}
+	if err := r.Validate(); err != nil {
+		t.Errorf("Validate(%v) = %v", r, err)
 	}
 }
 

@@ -2,6 +2,7 @@ package dnsrec
 
 import (
 	"fmt"
+	"github.com/domainauth/domainauth/internal/rrconv"
 	"strconv"
 	"strings"
 )
@@ -90,7 +91,7 @@ func (cs Changes) Zone() string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "$ORIGIN %s\n", EscapeName(g.zone))
+		fmt.Fprintf(&b, "$ORIGIN %s\n", rrconv.EscapeName(g.zone))
 		for _, n := range g.steps {
 			c := cs[n]
 			fmt.Fprintf(&b, "; %d. %s (%s)", n+1, c.Summary(), c.Party)
@@ -126,18 +127,18 @@ func (cs Changes) NSUpdate() string {
 			b.WriteByte('\n')
 		}
 		fmt.Fprintf(&b, "; %d. %s (%s)\n", i+1, c.Summary(), c.Party)
-		fmt.Fprintf(&b, "zone %s\n", EscapeName(c.Zone))
+		fmt.Fprintf(&b, "zone %s\n", rrconv.EscapeName(c.Zone))
 		if len(c.Current) == 0 {
-			fmt.Fprintf(&b, "prereq nxrrset %s IN %s\n", EscapeName(c.Name), c.Type)
+			fmt.Fprintf(&b, "prereq nxrrset %s IN %s\n", rrconv.EscapeName(c.Name), c.Type)
 		}
 		for _, r := range c.Current {
-			fmt.Fprintf(&b, "prereq yxrrset %s IN %s %s\n", EscapeName(r.Name), r.Type, r.rdata())
+			fmt.Fprintf(&b, "prereq yxrrset %s IN %s %s\n", rrconv.EscapeName(r.Name), r.Type, r.rdata())
 		}
 		for _, r := range c.Removed() {
-			fmt.Fprintf(&b, "update delete %s IN %s %s\n", EscapeName(r.Name), r.Type, r.rdata())
+			fmt.Fprintf(&b, "update delete %s IN %s %s\n", rrconv.EscapeName(r.Name), r.Type, r.rdata())
 		}
 		for _, r := range c.Added() {
-			fmt.Fprintf(&b, "update add %s %d IN %s %s\n", EscapeName(r.Name), r.TTL, r.Type, r.rdata())
+			fmt.Fprintf(&b, "update add %s %d IN %s %s\n", rrconv.EscapeName(r.Name), r.TTL, r.Type, r.rdata())
 		}
 		b.WriteString("send\n")
 	}

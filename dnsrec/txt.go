@@ -1,7 +1,7 @@
 package dnsrec
 
 import (
-	"strconv"
+	"github.com/domainauth/domainauth/internal/rrconv"
 	"strings"
 )
 
@@ -54,67 +54,9 @@ func QuoteTXT(strs []string) string {
 			b.WriteByte(' ')
 		}
 		b.WriteByte('"')
-		b.WriteString(escapeTXT(s))
+		b.WriteString(rrconv.EscapeTXT(s))
 		b.WriteByte('"')
 	}
 	return b.String()
 }
 
-// escapeTXT escapes one character-string in the form miekg/dns keeps in
-// TXT.Txt and prints in zone files.
-func escapeTXT(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '"' || c == '\\' || c < ' ' || c > '~' {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < ' ' || c > '~':
-			b.WriteByte('\\')
-			d := strconv.Itoa(int(c))
-			b.WriteString(strings.Repeat("0", 3-len(d)))
-			b.WriteString(d)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-// unescapeTXT reverses escapeTXT (and accepts any \X and \DDD escape).
-func unescapeTXT(s string) string {
-	if strings.IndexByte(s, '\\') < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 == len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		i++
-		if i+2 < len(s) && isDigit(s[i]) && isDigit(s[i+1]) && isDigit(s[i+2]) {
-			n := int(s[i]-'0')*100 + int(s[i+1]-'0')*10 + int(s[i+2]-'0')
-			b.WriteByte(byte(n))
-			i += 2
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }

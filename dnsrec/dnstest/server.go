@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/rrconv"
 	"github.com/miekg/dns"
 )
 
@@ -107,7 +108,7 @@ func (z *Zone) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 		return
 	}
 	q := req.Question[0]
-	qname := strings.ToLower(dnsrec.UnescapeName(q.Name))
+	qname := strings.ToLower(rrconv.UnescapeName(q.Name))
 	res, err := z.resolve(qname, q.Qtype)
 	switch {
 	case errors.Is(err, dnsrec.ErrTimeout):

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/rrconv"
 	"github.com/miekg/dns"
 )
 
@@ -90,7 +91,10 @@ func (z *Zone) Add(text string) error {
 func (z *Zone) AddRecords(records ...dnsrec.Record) error {
 	rrs := make([]dns.RR, 0, len(records))
 	for _, r := range records {
-		rr, err := r.RR()
+		if err := r.Validate(); err != nil {
+			return fmt.Errorf("dnstest: %w", err)
+		}
+		rr, err := dns.NewRR(r.String())
 		if err != nil {
 			return fmt.Errorf("dnstest: %w", err)
 		}
@@ -107,7 +111,7 @@ func (z *Zone) AddRecords(records ...dnsrec.Record) error {
 func (z *Zone) addLocked(rr dns.RR) {
 	h := rr.Header()
 	h.Name = strings.ToLower(h.Name)
-	name := dnsrec.UnescapeName(h.Name)
+	name := rrconv.UnescapeName(h.Name)
 	k := key{name, h.Rrtype}
 	z.rrs[k] = append(z.rrs[k], rr)
 	for n := name; ; {
@@ -195,10 +199,10 @@ func (z *Zone) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.
 	}
 	a := &dnsrec.Answer{Name: qname, Type: t, NXDomain: res.nx, TTL: res.ttl()}
 	for _, rr := range res.chain {
-		a.CNAMEs = append(a.CNAMEs, strings.ToLower(dnsrec.UnescapeName(rr.(*dns.CNAME).Target)))
+		a.CNAMEs = append(a.CNAMEs, strings.ToLower(rrconv.UnescapeName(rr.(*dns.CNAME).Target)))
 	}
 	for _, rr := range res.answer {
-		a.Records = append(a.Records, dnsrec.FromRR(rr))
+		a.Records = append(a.Records, record(rr))
 	}
 	return a, nil
 }
@@ -249,7 +253,7 @@ func (z *Zone) resolve(qname string, qtype uint16) (*result, error) {
 					return nil, fmt.Errorf("%w: CNAME chain longer than %d at %s", dnsrec.ErrServFail, maxChain, qname)
 				}
 				res.chain = append(res.chain, cn[0])
-				cur = strings.ToLower(dnsrec.UnescapeName(cn[0].(*dns.CNAME).Target))
+				cur = strings.ToLower(rrconv.UnescapeName(cn[0].(*dns.CNAME).Target))
 				continue
 			}
 		}
@@ -292,7 +296,7 @@ func (z *Zone) find(name string, qtype uint16) ([]dns.RR, bool) {
 		var out []dns.RR
 		for _, rr := range z.rrs[key{wild, qtype}] {
 			c := dns.Copy(rr)
-			c.Header().Name = dnsrec.EscapeName(name)
+			c.Header().Name = rrconv.EscapeName(name)
 			out = append(out, c)
 		}
 		return out, true
@@ -356,7 +360,7 @@ func (z *Zone) RemoveRecord(r dnsrec.Record) error {
 	k := key{name, code}
 	rrs := z.rrs[k]
 	for i, rr := range rrs {
-		if !dnsrec.FromRR(rr).Equal(r) {
+		if !record(rr).Equal(r) {
 			continue
 		}
 		z.rrs[k] = append(rrs[:i:i], rrs[i+1:]...)
@@ -376,4 +380,10 @@ func (z *Zone) RemoveRecord(r dnsrec.Record) error {
 		return nil
 	}
 	return fmt.Errorf("dnstest: no record %s to remove", r)
+}
+
+// record converts a miekg/dns record to a dnsrec.Record.
+func record(rr dns.RR) dnsrec.Record {
+	f := rrconv.FromRR(rr)
+	return dnsrec.Record{Name: f.Name, Type: dnsrec.Type(f.Type), TTL: f.TTL, Txt: f.Txt, Data: f.Data}
 }
