@@ -18,8 +18,9 @@
 //
 // # Checking a published key
 //
-// [KeyCheck] looks a selector up through a dnsrec.Resolver and says exactly
-// what is wrong, with the fix as dnsrec change instructions: not published
+// [KeyCheck] is a [dnsrec.Requirement]: [KeyCheck.Check] looks a selector
+// up through a dnsrec.Resolver and says exactly what is wrong, with the fix
+// as edits of the selector's record sets: not published
 // (or "not visible yet"), a CNAME where a TXT belongs or the reverse, a
 // wrong CNAME target, a TXT that is not DKIM, several records, one key
 // split into two records, a different key, a key cut short or with extra

@@ -47,9 +47,14 @@
 // on another organizational domain without the
 // <policy-domain>._report._dmarc.<destination> record
 // ([Rules.AuthorizeReports]), and p=reject without DKIM (RFC 9989,
-// Section 7.4). [Recommend] plans the change from the current record to a
-// vendor's recommendation, never loosening the policy and keeping the
-// customer's own report addresses; it is a [dnsrec.Requirement].
+// Section 7.4); it is a [dnsrec.Requirement] too. [Recommend] is the
+// requirement "the domain publishes at least this policy, with these report
+// addresses": it never loosens a policy, keeps the customer's own report
+// addresses, replaces a record meant as DMARC that receivers ignore (or an
+// SPF record at _dmarc) instead of adding a second one, and reaches the
+// policy in stages: p=none with aggregate reports first, and quarantine or
+// reject only once the vendor's DKIM keys are published and the reports
+// show the domain's legitimate mail passing ([Recommend.ReportsPass]).
 //
 // # Strictness and leniency
 //

@@ -24,9 +24,19 @@
 // why it matters and how to fix it.
 //
 // [Insert] adds a term before "all" keeping the rest as written; [Merge]
-// combines several records published at one name; [Authorize] plans the
-// whole change for a domain (create, insert, repair, merge, or nothing to
-// do) as dnsrec change instructions, and is a [dnsrec.Requirement].
+// combines several records published at one name, in an order that does
+// not depend on DNS's, and says which all it kept. [Authorize] is the
+// [dnsrec.Requirement] "the domain's SPF record authorizes this term":
+// [Authorize.Check] says whether it does (the same term, an include that
+// reaches it, or addresses that already pass) and proposes the edit of
+// the domain's TXT records (create, insert, repair, merge). The edit is
+// safe for the domain's other mail: an existing record keeps every term,
+// a record with no all gets ~all, and a new record on a domain that
+// receives mail also authorizes its mail provider, recognized from its MX
+// hosts ([ProviderForMX]), and ends in ~all until the customer confirms
+// their other senders. An edit whose record would pass the 10-lookup
+// limit, loop, or fail lint is withheld by [dnsrec.CheckAll], with a
+// finding that names the costliest includes and the options that work.
 //
 // [Analyze] walks the include tree and counts, per term and per include,
 // the DNS-querying terms (include, a, mx, ptr, exists, redirect) against the
