@@ -59,4 +59,3 @@ func QuoteTXT(strs []string) string {
 	}
 	return b.String()
 }
-
