@@ -39,10 +39,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: authorize [flags] [domain ...]  (default: the demo customers)")
 		fs.PrintDefaults()
 	}
-	if err := demo.ParseArgs(fs, args); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "authorize:", err)
-		}
+	if demo.ParseArgs(fs, args) != nil {
 		return demo.ExitUsage
 	}
 	domains := fs.Args()

@@ -45,11 +45,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "dkimkey:", err)
 		return demo.ExitUsage
 	}
-	if err := demo.ParseArgs(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return demo.ExitUsage
-		}
-		return fail(err)
+	if demo.ParseArgs(fs, args) != nil {
+		return demo.ExitUsage
 	}
 	// Every argument is checked before a key is generated or DNS is asked:
 	// a mistyped command must never print a private key.

@@ -38,10 +38,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	selectors := fs.String("selectors", "default", "with a domain: the DKIM selectors the domain signs with")
 	reportsPass := fs.Bool("reports-pass", false, "with a domain: the aggregate reports show all legitimate mail passing, so the policy may be tightened")
 	resolver := demo.Flags(fs)
-	if err := demo.ParseArgs(fs, args); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "dmarc:", err)
-		}
+	if demo.ParseArgs(fs, args) != nil {
 		return demo.ExitUsage
 	}
 	var reports []string

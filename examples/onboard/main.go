@@ -69,8 +69,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: onboard [flags] [domain ...]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if demo.ParseArgs(fs, args) != nil {
+		return demo.ExitUsage
 	}
 	v.policy = dmarc.Policy(*policy)
 	domains := fs.Args()

@@ -77,6 +77,16 @@ type outcome struct {
 	disposition dmarc.Policy
 }
 
+// outcomes evaluates every sender for domain.
+func outcomes(t *testing.T, r dnsrec.Resolver, domain string) map[string]outcome {
+	t.Helper()
+	out := map[string]outcome{}
+	for _, s := range senders {
+		out[s.name] = evaluate(t, r, domain, s)
+	}
+	return out
+}
+
 func evaluate(t *testing.T, r dnsrec.Resolver, domain string, s sender) outcome {
 	t.Helper()
 	ctx := context.Background()
@@ -146,10 +156,7 @@ func TestPlanPrefixesAreSafe(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			before := map[string]outcome{}
-			for _, s := range senders {
-				before[s.name] = evaluate(t, z, domain, s)
-			}
+			before := outcomes(t, z, domain)
 			customer := plan.Changes.For(dnsrec.PartyCustomer)
 			for n := 0; n <= len(customer); n++ {
 				zn := demo.Zone()
@@ -163,9 +170,9 @@ func TestPlanPrefixesAreSafe(t *testing.T) {
 						t.Fatalf("step %d: %v", n, err)
 					}
 				}
+				after := outcomes(t, zn, domain)
 				for _, s := range senders {
-					after := evaluate(t, zn, domain, s)
-					if why := worse(known(domain, s, before[s.name]), before[s.name], after); why != "" {
+					if why := worse(known(domain, s, before[s.name]), before[s.name], after[s.name]); why != "" {
 						t.Errorf("after %d of %d steps, mail from the %s (%s): %s\n%s", n, len(customer), s.name, s.ip, why, customer[:n].Text())
 					}
 				}
@@ -312,21 +319,18 @@ _dmarc.staged.example. IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example
 	if len(plan.Changes) != 1 || plan.Changes[0].Added()[0].Value() != "v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example" {
 		t.Fatalf("plan:\n%s", plan.Changes.Text())
 	}
-	before := map[string]outcome{}
-	for _, s := range senders {
-		before[s.name] = evaluate(t, z, "staged.example", s)
-	}
+	before := outcomes(t, z, "staged.example")
 	if err := z.Apply(plan.Changes[0]); err != nil {
 		t.Fatal(err)
 	}
+	after := outcomes(t, z, "staged.example")
 	for _, s := range senders {
-		after := evaluate(t, z, "staged.example", s)
 		k := known("staged.example", s, before[s.name])
-		if why := worse(k, before[s.name], after); k && why != "" {
+		if why := worse(k, before[s.name], after[s.name]); k && why != "" {
 			t.Errorf("mail from the %s: %s", s.name, why)
 		}
-		if s.name == "unknown" && after.disposition != dmarc.PolicyQuarantine {
-			t.Errorf("an unlisted host's mail is not quarantined: %+v", after)
+		if s.name == "unknown" && after[s.name].disposition != dmarc.PolicyQuarantine {
+			t.Errorf("an unlisted host's mail is not quarantined: %+v", after[s.name])
 		}
 	}
 }

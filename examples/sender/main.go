@@ -12,7 +12,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,11 +37,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sender:", err)
 		return demo.ExitUsage
 	}
-	if err := demo.ParseArgs(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return demo.ExitUsage
-		}
-		return fail(err)
+	if demo.ParseArgs(fs, args) != nil {
+		return demo.ExitUsage
 	}
 	data := demo.PolicyJSON()
 	if *policyFile != "" {

@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -36,11 +35,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "spfwhy:", err)
 		return demo.ExitUsage
 	}
-	if err := demo.ParseArgs(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return demo.ExitUsage
-		}
-		return fail(err)
+	if demo.ParseArgs(fs, args) != nil {
+		return demo.ExitUsage
 	}
 	if fs.NArg() > 1 {
 		return fail(fmt.Errorf("one sender or domain at a time (got %d)", fs.NArg()))

@@ -54,13 +54,18 @@ const (
 // ParseArgs parses args with fs and refuses a flag written after the first
 // argument, which the flag package would otherwise take as an argument and
 // ignore ("dkimkey mydomain.ch -out key.pem" would print the private key).
+// The flag package reports its own errors on fs's output; ParseArgs
+// reports this one there too, so that the caller only exits with
+// [ExitUsage].
 func ParseArgs(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	for _, a := range fs.Args() {
 		if len(a) > 1 && a[0] == '-' {
-			return fmt.Errorf("%q comes after the arguments, where it is not read as a flag; put flags first", a)
+			err := fmt.Errorf("%q comes after the arguments, where it is not read as a flag; put flags first", a)
+			fmt.Fprintf(fs.Output(), "%s: %v\n", fs.Name(), err)
+			return err
 		}
 	}
 	return nil
