@@ -2,6 +2,7 @@ package dkim_test
 
 import (
 	"context"
+	"errors"
 	"crypto"
 	"crypto/ed25519"
 	"encoding/base64"
@@ -210,4 +211,16 @@ func rfc6376Key(t testing.TB) crypto.PublicKey {
 		t.Fatal(err)
 	}
 	return k.Public()
+}
+
+// A DNS failure while reading the vendor's key is an error, never the
+// finding "its key is not the vendor's" (RFC 6376, Section 6.1.2: a
+// temporary failure is not a verdict).
+func TestKeyCheckVendorKeyFailure(t *testing.T) {
+	z := dnstest.MustZone(`default._domainkey.customer.example. IN TXT "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="`)
+	z.Fail("default._domainkey.vendor.example.", dnsrec.TypeTXT, dnsrec.ErrServFail)
+	_, err := dkim.KeyCheck{Domain: "customer.example", Selector: "default", Target: "default._domainkey.vendor.example"}.Check(context.Background(), z)
+	if !errors.Is(err, dnsrec.ErrTemporary) {
+		t.Errorf("err = %v, want a temporary DNS error", err)
+	}
 }

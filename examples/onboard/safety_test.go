@@ -334,3 +334,36 @@ _dmarc.staged.example. IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example
 		}
 	}
 }
+
+// Two vendors and two DMARC recommendations on one domain give one SPF and
+// one DMARC change that keep both vendors, with no question asked twice.
+func TestTwoVendorsOnePlan(t *testing.T) {
+	z := demo.Zone()
+	z.Add(`spf.second.example. IN TXT "v=spf1 ip4:192.0.2.200 -all"
+*._report._dmarc.second.example. IN TXT "v=DMARC1"`)
+	first, second := defaultVendor(), defaultVendor()
+	second.spfTerm, second.reports = "include:spf.second.example", "reports@second.example"
+	reqs := append(first.requirements("customer.example"), second.requirements("customer.example")...)
+	plan, err := dnsrec.CheckAll(context.Background(), z, reqs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := z.Repeated(); len(rep) > 0 {
+		t.Errorf("asked more than once: %v", rep)
+	}
+	want := map[string]string{
+		"customer.example.":        "v=spf1 include:spf.protection.outlook.example include:spf.vendor.example include:spf.second.example -all",
+		"_dmarc.customer.example.": "v=DMARC1; p=none; rua=mailto:postmaster@customer.example,mailto:dmarc@vendor.example,mailto:reports@second.example",
+	}
+	for _, c := range plan.Changes {
+		if w, ok := want[c.Name]; ok {
+			if got := c.Added()[0].Value(); got != w {
+				t.Errorf("%s: %q, want %q", c.Name, got, w)
+			}
+			delete(want, c.Name)
+		}
+	}
+	if len(want) > 0 || len(plan.Changes) != 3 {
+		t.Errorf("want one DKIM, one SPF and one DMARC change:\n%s", plan.Changes.Text())
+	}
+}
