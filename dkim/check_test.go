@@ -2,10 +2,10 @@ package dkim_test
 
 import (
 	"context"
-	"errors"
 	"crypto"
 	"crypto/ed25519"
 	"encoding/base64"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
