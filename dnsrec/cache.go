@@ -3,14 +3,17 @@ package dnsrec
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 )
 
 // Cache is a [Resolver] that remembers the answers of another one for as
 // long as their TTL allows (negative answers included, RFC 2308) and
-// collapses concurrent identical questions into one query. Failures are not
-// remembered. The zero value is not usable: set Resolver. Safe for concurrent
+// collapses concurrent identical questions into one query, which runs on
+// its own context: one caller giving up (its ctx cancelled, its deadline
+// passed) returns at once without failing the others waiting for the same
+// answer. Failures are not remembered. The zero value is not usable: set Resolver. Safe for concurrent
 // use; must not be copied after first use.
 //
 // Answers returned by a Cache are shared between callers and must not be
@@ -20,7 +23,7 @@ type Cache struct {
 	// lookup fails with [ErrNoResolver].
 	Resolver Resolver
 	// MaxEntries bounds the number of answers kept; 0 means 10,000. When
-	// full, expired answers go first, then arbitrary ones.
+	// full, expired answers go first, then the least recently used tenth.
 	MaxEntries int
 	// MaxTTL caps how long any answer is kept; 0 means one hour.
 	MaxTTL time.Duration
@@ -29,6 +32,7 @@ type Cache struct {
 
 	mu      sync.Mutex
 	entries map[cacheKey]*cacheEntry
+	clock   uint64 // counts lookups, to find the least recently used
 }
 
 type cacheKey struct {
@@ -41,6 +45,7 @@ type cacheEntry struct {
 	ans     *Answer
 	err     error
 	expires time.Time
+	used    uint64 // the cache's clock when last asked for
 }
 
 func (c *Cache) now() time.Time {
@@ -65,8 +70,10 @@ func (c *Cache) Lookup(ctx context.Context, name string, t Type) (*Answer, error
 	if c.entries == nil {
 		c.entries = make(map[cacheKey]*cacheEntry)
 	}
+	c.clock++
 	e, ok := c.entries[key]
 	if ok {
+		e.used = c.clock
 		select {
 		case <-e.done:
 			if e.err == nil && c.now().Before(e.expires) {
@@ -74,24 +81,50 @@ func (c *Cache) Lookup(ctx context.Context, name string, t Type) (*Answer, error
 				return e.ans, nil
 			}
 			ok = false // expired or failed: ask again
-		default: // in flight: wait for it
-			c.mu.Unlock()
-			select {
-			case <-e.done:
-				return e.ans, e.err
-			case <-ctx.Done():
-				return nil, &Error{Name: qname, Type: t, Err: timeoutErr(ctx.Err())}
-			}
+		default: // in flight: wait for it below
 		}
 	}
 	if !ok {
 		c.evictLocked()
-		e = &cacheEntry{done: make(chan struct{})}
+		e = &cacheEntry{done: make(chan struct{}), used: c.clock}
 		c.entries[key] = e
+		// The question is asked on a context of its own, so that the
+		// caller who happened to ask first cannot fail the others by
+		// giving up early; it keeps the caller's values and is bounded by
+		// fetchTimeout.
+		go c.fetch(context.WithoutCancel(ctx), key, e)
 	}
 	c.mu.Unlock()
+	select {
+	case <-e.done:
+		return e.ans, e.err
+	case <-ctx.Done():
+		return nil, &Error{Name: qname, Type: t, Err: timeoutErr(ctx.Err())}
+	}
+}
 
-	ans, err := c.Resolver.Lookup(ctx, qname, t)
+// fetchTimeout bounds one question asked for the cache's callers.
+const fetchTimeout = 30 * time.Second
+
+// fetch asks the underlying resolver and publishes the outcome in e. A
+// resolver that panics fails the question instead of leaving it in flight
+// for ever.
+func (c *Cache) fetch(ctx context.Context, key cacheKey, e *cacheEntry) {
+	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	defer cancel()
+	var ans *Answer
+	var err error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				err = &Error{Name: key.name, Type: key.typ, Err: fmt.Errorf("%w: the resolver panicked: %v", ErrBadResponse, p)}
+			}
+		}()
+		ans, err = c.Resolver.Lookup(ctx, key.name, key.typ)
+	}()
+	if err == nil && ans == nil {
+		err = &Error{Name: key.name, Type: key.typ, Err: fmt.Errorf("%w: the resolver returned no answer and no error", ErrBadResponse)}
+	}
 	c.mu.Lock()
 	e.ans, e.err = ans, err
 	if err == nil {
@@ -106,7 +139,6 @@ func (c *Cache) Lookup(ctx context.Context, name string, t Type) (*Answer, error
 	}
 	close(e.done)
 	c.mu.Unlock()
-	return ans, err
 }
 
 // Len returns the number of answers held, expired ones included.
@@ -135,15 +167,23 @@ func (c *Cache) evictLocked() {
 		default:
 		}
 	}
+	if len(c.entries) < limit {
+		return
+	}
+	var done []cacheKey
 	for k, e := range c.entries {
+		select {
+		case <-e.done:
+			done = append(done, k)
+		default:
+		}
+	}
+	sort.Slice(done, func(i, j int) bool { return c.entries[done[i]].used < c.entries[done[j]].used })
+	for _, k := range done {
 		if len(c.entries) < limit-limit/10 {
 			break
 		}
-		select {
-		case <-e.done:
-			delete(c.entries, k)
-		default:
-		}
+		delete(c.entries, k)
 	}
 }
 

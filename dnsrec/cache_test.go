@@ -3,6 +3,7 @@ package dnsrec_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -117,5 +118,100 @@ func TestCacheEvicts(t *testing.T) {
 	}
 	if n := c.Len(); n > 10 {
 		t.Errorf("cache holds %d entries, limit 10", n)
+	}
+}
+
+// One caller giving up early does not fail the callers waiting for the
+// same answer with longer deadlines.
+func TestCacheCallerDeadlinesAreTheirOwn(t *testing.T) {
+	g := &gated{r: newResolverZone(t), gate: make(chan struct{})}
+	c := &dnsrec.Cache{Resolver: g}
+	hurried, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.Lookup(hurried, "example.ch", dnsrec.TypeTXT)
+		first <- err
+	}()
+	for g.count.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_, err := c.Lookup(ctx, "example.ch", dnsrec.TypeTXT)
+			errs <- err
+		}()
+	}
+	if err := <-first; !errors.Is(err, dnsrec.ErrTimeout) {
+		t.Errorf("the hurried caller: err = %v, want a timeout", err)
+	}
+	close(g.gate)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a patient caller failed: %v", err)
+		}
+	}
+	if n := g.count.Load(); n != 1 {
+		t.Errorf("%d questions, want 1", n)
+	}
+}
+
+type panicking struct{ calls atomic.Int32 }
+
+func (p *panicking) Lookup(context.Context, string, dnsrec.Type) (*dnsrec.Answer, error) {
+	if p.calls.Add(1) == 1 {
+		panic("broken resolver")
+	}
+	return &dnsrec.Answer{Name: "x.example.", Type: dnsrec.TypeTXT}, nil
+}
+
+// A resolver that panics fails its question; later callers ask again
+// instead of waiting for ever.
+func TestCacheResolverPanics(t *testing.T) {
+	p := &panicking{}
+	c := &dnsrec.Cache{Resolver: p}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := c.Lookup(ctx, "x.example", dnsrec.TypeTXT); !errors.Is(err, dnsrec.ErrBadResponse) {
+		t.Errorf("first lookup: err = %v, want ErrBadResponse", err)
+	}
+	if _, err := c.Lookup(ctx, "x.example", dnsrec.TypeTXT); err != nil {
+		t.Errorf("second lookup: %v", err)
+	}
+}
+
+// When full, the cache drops the least recently used answers: a name
+// asked for all the time stays.
+func TestCacheKeepsHotAnswers(t *testing.T) {
+	z := dnstest.MustZone(`hot.example. IN TXT "v=spf1 -all"`)
+	c := &dnsrec.Cache{Resolver: z, MaxEntries: 20}
+	ctx := context.Background()
+	for i := range 500 {
+		if _, err := c.Lookup(ctx, "hot.example", dnsrec.TypeTXT); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Lookup(ctx, fmt.Sprintf("cold%d.example", i), dnsrec.TypeTXT); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for _, q := range z.Queries() {
+		if q.Name == "hot.example." {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the hot name was asked %d times, want once", n)
+	}
+	if c.Len() > 20 {
+		t.Errorf("%d entries, limit 20", c.Len())
 	}
 }
