@@ -35,6 +35,9 @@ type Report struct {
 // making mail fail that passed before.
 type Plan struct {
 	Reports []*Report `json:"reports"`
+	// Errors holds, beside each nil report, why its requirement could not
+	// be checked (a DNS failure, as a [*Error] naming the question).
+	Errors []error `json:"-"`
 	// Findings are what the planner found on top of the reports: a record
 	// set whose combined edits would publish a broken record, for which no
 	// change is proposed.
@@ -83,17 +86,19 @@ func CheckAll(ctx context.Context, r Resolver, reqs ...Requirement) (*Plan, erro
 	if _, ok := r.(*Cache); !ok {
 		r = &Cache{Resolver: r}
 	}
-	p := &Plan{Reports: make([]*Report, len(reqs)), Changes: Changes{}}
+	p := &Plan{Reports: make([]*Report, len(reqs)), Errors: make([]error, len(reqs)), Changes: Changes{}}
 	var errs []error
 	var order []setKey
 	edits := map[setKey][]Edit{}
 	for i, req := range reqs {
 		if req == nil {
-			errs = append(errs, fmt.Errorf("%w (requirement %d)", ErrNilRequirement, i+1))
+			p.Errors[i] = fmt.Errorf("%w (requirement %d)", ErrNilRequirement, i+1)
+			errs = append(errs, p.Errors[i])
 			continue
 		}
 		rep, err := req.Require(ctx, r)
 		if err != nil {
+			p.Errors[i] = err
 			errs = append(errs, err)
 			continue
 		}

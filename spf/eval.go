@@ -559,19 +559,7 @@ func (e *evaluation) explain(rec *Record, domain string) string {
 }
 
 // reverseName is the in-addr.arpa or ip6.arpa name of ip.
-func reverseName(ip netip.Addr) string {
-	if ip.Is4() {
-		b := ip.As4()
-		return fmt.Sprintf("%d.%d.%d.%d.in-addr.arpa.", b[3], b[2], b[1], b[0])
-	}
-	d := dottedIP(ip)
-	var r strings.Builder
-	for i := len(d) - 1; i >= 0; i -= 2 {
-		r.WriteByte(d[i])
-		r.WriteByte('.')
-	}
-	return strings.ToLower(r.String()) + "ip6.arpa."
-}
+func reverseName(ip netip.Addr) string { return dnsrec.ReverseName(ip) }
 
 func cutLast(s, sep string) (before, after string, found bool) {
 	if i := strings.LastIndex(s, sep); i >= 0 {
