@@ -2,6 +2,7 @@ package dnsrec
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -27,6 +28,11 @@ type Cache struct {
 	MaxEntries int
 	// MaxTTL caps how long any answer is kept; 0 means one hour.
 	MaxTTL time.Duration
+	// FailureTTL is how long a failure (SERVFAIL, REFUSED, a timeout) is
+	// remembered, so that a batch does not ask a broken server the same
+	// question again; RFC 2308, Section 7 allows up to five minutes. 0
+	// means failures are not remembered.
+	FailureTTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
@@ -76,9 +82,9 @@ func (c *Cache) Lookup(ctx context.Context, name string, t Type) (*Answer, error
 		e.used = c.clock
 		select {
 		case <-e.done:
-			if e.err == nil && c.now().Before(e.expires) {
+			if c.now().Before(e.expires) {
 				c.mu.Unlock()
-				return e.ans, nil
+				return e.ans, e.err
 			}
 			ok = false // expired or failed: ask again
 		default: // in flight: wait for it below
@@ -134,6 +140,8 @@ func (c *Cache) fetch(ctx context.Context, key cacheKey, e *cacheEntry) {
 			maxTTL = time.Hour
 		}
 		e.expires = c.now().Add(min(ttl, maxTTL))
+	} else if c.FailureTTL > 0 && !errors.Is(err, ErrNoResolver) {
+		e.expires = c.now().Add(min(c.FailureTTL, 5*time.Minute))
 	} else if c.entries[key] == e {
 		delete(c.entries, key)
 	}

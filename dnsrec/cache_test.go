@@ -215,3 +215,24 @@ func TestCacheKeepsHotAnswers(t *testing.T) {
 		t.Errorf("%d entries, limit 20", c.Len())
 	}
 }
+
+// With FailureTTL, a failed question is remembered for that long.
+func TestCacheFailureTTL(t *testing.T) {
+	z := dnstest.MustZone("")
+	z.Fail("broken.example.", "", dnsrec.ErrServFail)
+	now := time.Unix(1e9, 0)
+	c := &dnsrec.Cache{Resolver: z, FailureTTL: time.Minute, Now: func() time.Time { return now }}
+	for range 3 {
+		if _, err := c.Lookup(context.Background(), "broken.example", dnsrec.TypeTXT); !errors.Is(err, dnsrec.ErrServFail) {
+			t.Fatalf("err = %v", err)
+		}
+	}
+	if n := len(z.Queries()); n != 1 {
+		t.Errorf("%d questions within the failure TTL, want 1", n)
+	}
+	now = now.Add(2 * time.Minute)
+	c.Lookup(context.Background(), "broken.example", dnsrec.TypeTXT)
+	if n := len(z.Queries()); n != 2 {
+		t.Errorf("%d questions after the failure TTL, want 2", n)
+	}
+}

@@ -115,15 +115,15 @@ func (v *Verifier) check(ctx context.Context, name string) *Authorization {
 	// SPF for each address, DKIM and DMARC share one cache for the check,
 	// so that no question is asked twice.
 	res := &dnsrec.Cache{Resolver: dnsrec.Ensure(v.Resolver)}
-	// SPF: every sending address must pass with the domain as MAIL FROM.
+	// SPF: every sending address must pass with the domain as MAIL FROM;
+	// DKIM: the selector is published or delegated as expected. The same
+	// evaluation as Checker's.
 	if len(v.SendingIPs) == 0 {
 		a.SPFDetail = "no sending addresses configured"
 	} else {
-		c := &spf.Checker{Resolver: res}
 		a.SPF = true
 		var notes []string
-		for _, ip := range v.SendingIPs {
-			r := c.CheckHost(ctx, ip, name, "postmaster@"+a.Domain, a.Domain)
+		for _, r := range vendorSPF(ctx, res, name, v.SendingIPs, a.Domain) {
 			if r.Status == spf.TempError {
 				a.Err = r.Err
 			}
@@ -137,24 +137,16 @@ func (v *Verifier) check(ctx context.Context, name string) *Authorization {
 			a.SPFDetail = strings.Join(notes, " ")
 		}
 	}
-	// DKIM: the selector is published or delegated as expected.
 	if v.DKIMSelector == "" {
 		a.DKIMDetail = "no DKIM selector configured"
 	} else {
-		d, err := dkim.KeyCheck{Domain: name, Selector: v.DKIMSelector, Target: v.DKIMTarget, Key: v.DKIMKey}.Check(ctx, res)
-		switch {
-		case err != nil:
-			a.Err, a.DKIMDetail = err, err.Error()
-		case d.Satisfied:
-			a.DKIM, a.DKIMDetail = true, "the DKIM selector "+v.DKIMSelector+" is set up"
-		default:
-			a.DKIMDetail = "the DKIM selector is not set up"
-			for _, f := range d.Findings {
-				if f.Severity == dnsrec.SeverityError {
-					a.DKIMDetail = f.Message
-					break
-				}
-			}
+		var err error
+		a.DKIM, a.DKIMDetail, err = keysPublished(ctx, res, []dkim.KeyCheck{{Domain: name, Selector: v.DKIMSelector, Target: v.DKIMTarget, Key: v.DKIMKey}})
+		if err != nil {
+			a.Err = err
+		}
+		if a.DKIM {
+			a.DKIMDetail = "the DKIM selector " + v.DKIMSelector + " is set up"
 		}
 	}
 	// DMARC: would a message pass, with the vendor using the domain in MAIL
