@@ -24,7 +24,7 @@ var dnsHosts = [...]struct{ suffix, name string }{
 	{".digitalocean.com.", "DigitalOcean"},
 	{".nsone.net.", "NS1"},
 	{".dnsimple.com.", "DNSimple"},
-	{".vendor.example.", "the vendor (demo)"},
+	{".vendor.example.", "Example CRM, the demo vendor"},
 }
 
 // dnsHostOf names the provider a name server belongs to, or "".

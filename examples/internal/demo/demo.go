@@ -17,6 +17,13 @@ var zoneText string
 //go:embed policy.json
 var policyJSON []byte
 
+//go:embed profile.json
+var profileJSON []byte
+
+// ProfileJSON returns the demo vendor profile: what Example CRM needs of
+// its customers' domains.
+func ProfileJSON() []byte { return profileJSON }
+
 // PolicyJSON returns the demo sender policy, as a CRM stores it.
 func PolicyJSON() []byte { return policyJSON }
 

@@ -10,18 +10,22 @@ import (
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/sender"
 	"github.com/domainauth/domainauth/spf"
 )
 
-// demoDomains are the customer domains of the demo zone, each a situation
-// from real support tickets.
-var demoDomains = []string{
-	"customer.example", "klant.example", "twice.example", "dash.example", "ready.example", "spaced.example",
-	"new.example", "hosted.example", "loop.example", "full.example", "spaces.example", "misplaced.example",
+// demoProfile is the demo vendor's profile.
+func demoProfile(t testing.TB) *sender.Profile {
+	t.Helper()
+	p, err := sender.ParseProfile(demo.ProfileJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
-// sender is a host that sends mail as a customer domain.
-type sender struct {
+// host is a server that sends mail as a customer domain.
+type host struct {
 	name string
 	ip   netip.Addr
 	dkim bool // signs with the vendor's selector (d= the customer domain)
@@ -32,7 +36,7 @@ type sender struct {
 // and a host nobody lists. For a given domain, a sender is "known" when
 // it is the vendor or passed SPF before the plan: its mail must never get
 // worse.
-var senders = []sender{
+var senders = []host{
 	{"vendor", netip.MustParseAddr("5.255.64.53"), true},
 	{"provider", netip.MustParseAddr("198.51.100.7"), false},    // spfa.protection.outlook.example, and mx.customer.example
 	{"provider-b", netip.MustParseAddr("203.0.113.129"), false}, // spfb.protection.outlook.example
@@ -49,7 +53,7 @@ var own = map[string][]string{
 	"new.example":    {"own MX"},
 }
 
-func known(domain string, s sender, before outcome) bool {
+func known(domain string, s host, before outcome) bool {
 	for _, name := range own[domain] {
 		if name == s.name {
 			return true
@@ -87,7 +91,7 @@ func outcomes(t *testing.T, r dnsrec.Resolver, domain string) map[string]outcome
 	return out
 }
 
-func evaluate(t *testing.T, r dnsrec.Resolver, domain string, s sender) outcome {
+func evaluate(t *testing.T, r dnsrec.Resolver, domain string, s host) outcome {
 	t.Helper()
 	ctx := context.Background()
 	res := (&spf.Checker{Resolver: r}).CheckHost(ctx, s.ip, domain, "info@"+domain, domain)
@@ -148,11 +152,11 @@ func worse(known bool, before, after outcome) string {
 // than before, and after the whole plan the vendor passes wherever the
 // plan could be made.
 func TestPlanPrefixesAreSafe(t *testing.T) {
-	v := defaultVendor()
+	v := demoProfile(t)
 	for _, domain := range demoDomains {
 		t.Run(domain, func(t *testing.T) {
 			z := demo.Zone()
-			plan, err := dnsrec.CheckAll(context.Background(), z, v.requirements(domain)...)
+			plan, err := dnsrec.CheckAll(context.Background(), z, v.Requirements(domain)...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -184,11 +188,11 @@ func TestPlanPrefixesAreSafe(t *testing.T) {
 // TestPlanConverges: applying the whole plan and checking again leaves
 // nothing to do, and no check asks a DNS question twice.
 func TestPlanConverges(t *testing.T) {
-	v := defaultVendor()
+	v := demoProfile(t)
 	for _, domain := range demoDomains {
 		t.Run(domain, func(t *testing.T) {
 			z := demo.Zone()
-			plan, err := dnsrec.CheckAll(context.Background(), z, v.requirements(domain)...)
+			plan, err := dnsrec.CheckAll(context.Background(), z, v.Requirements(domain)...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +204,7 @@ func TestPlanConverges(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			again, err := dnsrec.CheckAll(context.Background(), z, v.requirements(domain)...)
+			again, err := dnsrec.CheckAll(context.Background(), z, v.Requirements(domain)...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -235,11 +239,11 @@ func assertOneRecordEach(t *testing.T, r dnsrec.Resolver, domain string) {
 // TestPlanSafetyProperties checks the promises of the plan on the demo
 // domains that show them.
 func TestPlanSafetyProperties(t *testing.T) {
-	v := defaultVendor()
+	v := demoProfile(t)
 	ctx := context.Background()
 	plans := map[string]*dnsrec.Plan{}
 	for _, d := range demoDomains {
-		p, err := dnsrec.CheckAll(ctx, demo.Zone(), v.requirements(d)...)
+		p, err := dnsrec.CheckAll(ctx, demo.Zone(), v.Requirements(d)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -307,11 +311,9 @@ func TestPlanNextStage(t *testing.T) {
 	z.Add(`staged.example. IN TXT "v=spf1 include:spf.protection.outlook.example include:spf.vendor.example -all"
 default._domainkey.staged.example. IN CNAME default._domainkey.vendor.example.
 _dmarc.staged.example. IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"`)
-	v := defaultVendor()
-	reqs := v.requirements("staged.example")
-	rc := reqs[2].(dmarc.Recommend)
-	rc.ReportsPass = true
-	reqs[2] = rc
+	v := demoProfile(t)
+	v.DMARC.ReportsPass = true
+	reqs := v.Requirements("staged.example")
 	plan, err := dnsrec.CheckAll(context.Background(), z, reqs...)
 	if err != nil {
 		t.Fatal(err)
@@ -341,9 +343,9 @@ func TestTwoVendorsOnePlan(t *testing.T) {
 	z := demo.Zone()
 	z.Add(`spf.second.example. IN TXT "v=spf1 ip4:192.0.2.200 -all"
 *._report._dmarc.second.example. IN TXT "v=DMARC1"`)
-	first, second := defaultVendor(), defaultVendor()
-	second.spfTerm, second.reports = "include:spf.second.example", "reports@second.example"
-	reqs := append(first.requirements("customer.example"), second.requirements("customer.example")...)
+	first, second := demoProfile(t), demoProfile(t)
+	second.SPF, second.DMARC.Reports = "include:spf.second.example", []string{"reports@second.example"}
+	reqs := append(first.Requirements("customer.example"), second.Requirements("customer.example")...)
 	plan, err := dnsrec.CheckAll(context.Background(), z, reqs...)
 	if err != nil {
 		t.Fatal(err)

@@ -173,14 +173,14 @@ func zoneFiles(t *testing.T) map[string]string {
 func TestBIND(t *testing.T) {
 	b := startBIND(t)
 	c := b.client()
-	v := defaultVendor()
+	v := demoProfile(t)
 	ctx := context.Background()
 	for _, domain := range demoDomains {
-		plan, err := dnsrec.CheckAll(ctx, c, v.requirements(domain)...)
+		plan, err := dnsrec.CheckAll(ctx, c, v.Requirements(domain)...)
 		if err != nil {
 			t.Fatalf("%s: %v", domain, err)
 		}
-		memory, err := dnsrec.CheckAll(ctx, demo.Zone(), v.requirements(domain)...)
+		memory, err := dnsrec.CheckAll(ctx, demo.Zone(), v.Requirements(domain)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +190,7 @@ func TestBIND(t *testing.T) {
 		if script := plan.Changes.NSUpdate(); script != "" {
 			b.nsupdate(t, script)
 		}
-		again, err := dnsrec.CheckAll(ctx, c, v.requirements(domain)...)
+		again, err := dnsrec.CheckAll(ctx, c, v.Requirements(domain)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,8 +208,8 @@ func TestNSUpdatePrerequisites(t *testing.T) {
 	b := startBIND(t)
 	c := b.client()
 	ctx := context.Background()
-	v := defaultVendor()
-	plan, err := dnsrec.CheckAll(ctx, c, v.requirements("customer.example")...)
+	v := demoProfile(t)
+	plan, err := dnsrec.CheckAll(ctx, c, v.Requirements("customer.example")...)
 	if err != nil {
 		t.Fatal(err)
 	}

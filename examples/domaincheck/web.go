@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/sender"
+)
+
+// requestTimeout bounds the check behind one request.
+const requestTimeout = 10 * time.Second
+
+// serve runs the web page until the server fails.
+func serve(addr string, c *sender.Checker, log io.Writer) error {
+	srv := &http.Server{Addr: addr, Handler: handler(c), ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: 10 * time.Second, WriteTimeout: requestTimeout + 5*time.Second}
+	fmt.Fprintf(log, "domaincheck: serving on http://%s/ (the form) and /api/check?domain= (JSON)\n", addr)
+	return srv.ListenAndServe()
+}
+
+// handler serves the form (/), the report page (/check?domain=) and the
+// JSON endpoint (/api/check?domain=): what a CRM embeds in its admin
+// screen. The domain is validated before any DNS question is asked, and
+// every value is escaped by html/template.
+func handler(c *sender.Checker) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		render(w, http.StatusOK, page{Vendor: c.Profile.Name})
+	})
+	mux.HandleFunc("GET /check", func(w http.ResponseWriter, r *http.Request) {
+		rep, status, err := check(r.Context(), c, r.URL.Query().Get("domain"))
+		p := page{Vendor: c.Profile.Name, Domain: r.URL.Query().Get("domain"), Report: rep}
+		if err != nil {
+			p.Error = err.Error()
+		}
+		render(w, status, p)
+	})
+	mux.HandleFunc("GET /api/check", func(w http.ResponseWriter, r *http.Request) {
+		rep, status, err := check(r.Context(), c, r.URL.Query().Get("domain"))
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(status)
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err != nil {
+			enc.Encode(map[string]string{"error": err.Error()})
+			return
+		}
+		enc.Encode(jsonReport(rep))
+	})
+	return mux
+}
+
+// check validates the domain and checks it within requestTimeout.
+func check(ctx context.Context, c *sender.Checker, domain string) (*sender.DomainReport, int, error) {
+	if len(domain) > 300 {
+		return nil, http.StatusBadRequest, errors.New("the domain is too long")
+	}
+	if _, err := dnsrec.ParseDomain("domain", domain); err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	return c.Check(ctx, domain), http.StatusOK, nil
+}
+
+type page struct {
+	Vendor, Domain, Error string
+	Report                *sender.DomainReport
+}
+
+func render(w http.ResponseWriter, status int, p page) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-"+copyScriptHash+"'")
+	w.WriteHeader(status)
+	if err := pageTemplate.Execute(w, p); err != nil {
+		fmt.Fprintf(w, "<p>could not render the page: %s</p>", template.HTMLEscapeString(err.Error()))
+	}
+}
+
+// copyScript puts a record's value on the clipboard; its hash is allowed by
+// the page's Content-Security-Policy, and nothing else runs.
+const copyScript = `document.querySelectorAll("button[data-copy]").forEach(function(b){b.addEventListener("click",function(){navigator.clipboard.writeText(b.getAttribute("data-copy"));b.textContent="copied";});});`
+
+var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
+	"customer": func(r *sender.DomainReport) dnsrec.Changes { return r.Plan.Changes.For(dnsrec.PartyCustomer) },
+	"vendor":   func(r *sender.DomainReport) dnsrec.Changes { return r.Plan.Changes.For(dnsrec.PartyVendor) },
+	"trim":     dnsrec.TrimDot,
+}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Vendor}}: domain check</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}code{background:#eee;padding:0 .2em;word-break:break-all}
+.fine{color:green}.change-needed{color:#a60}.broken{color:#b00}.could-not-check{color:#555}li{margin:.3em 0}</style></head>
+<body><h1>May {{.Vendor}} send as your domain?</h1>
+<form action="/check" method="get"><label>Domain <input name="domain" value="{{.Domain}}" required maxlength="300"></label> <button>Check</button></form>
+{{with .Error}}<p class="broken">{{.}}</p>{{end}}
+{{with .Report}}
+<h2>{{.Domain}}</h2><p><strong>{{.Summary}}</strong></p>
+<ul>{{range .Areas}}<li><span class="{{.Status}}">{{.Status}}</span> {{.Name}}{{with .Failed}}: {{.}}{{end}}
+<ul>{{range .Findings}}{{if ne .Severity "info"}}<li>{{.Severity}} <code>{{.Code}}</code>: {{.Message}}{{with .Fix}}<br>Fix: {{.}}{{end}}</li>{{end}}{{end}}</ul></li>{{end}}</ul>
+{{with customer .}}<h3>Your DNS changes, in this order</h3><ol>{{range .}}<li>{{.Action}} a {{.Type}} record at <code>{{.Relative}}</code> in the zone {{trim .Zone}}
+<ul>{{range .Removed}}<li>delete <code>{{.Value}}</code></li>{{end}}{{range .Added}}<li>add <code>{{.Value}}</code> <button type="button" data-copy="{{.Value}}">copy</button></li>{{end}}</ul>
+<small>{{.Reason}}</small></li>{{end}}</ol>{{end}}
+{{with vendor .}}<h3>{{$.Vendor}}'s own changes</h3><ol>{{range .}}<li>{{.Summary}}</li>{{end}}</ol>{{end}}
+{{end}}
+<script>` + copyScript + `</script></body></html>`))
+
+// copyScriptHash is the base64 SHA-256 of copyScript, for the
+// Content-Security-Policy.
+var copyScriptHash = func() string {
+	sum := sha256.Sum256([]byte(copyScript))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}()
