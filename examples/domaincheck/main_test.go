@@ -131,7 +131,7 @@ func TestWeb(t *testing.T) {
 		t.Errorf("hostile domain: %d\n%s", status, body)
 	}
 	status, body, _ = get("/check?domain=" + strings.Repeat("a", 5000))
-	if status != 400 {
+	if status != 400 || !strings.Contains(body, "too long") {
 		t.Errorf("a 5000-byte domain: %d", status)
 	}
 	status, body, hdr = get("/api/check?domain=ready.example")
