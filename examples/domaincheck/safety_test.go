@@ -9,6 +9,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/examples/internal/demo"
 	"github.com/domainauth/domainauth/sender"
 	"github.com/domainauth/domainauth/spf"
@@ -79,6 +80,26 @@ func spfRank(s spf.Status) int {
 type outcome struct {
 	spf         spf.Status
 	disposition dmarc.Policy
+}
+
+// planFor checks domain against the profile through r.
+func planFor(t *testing.T, r dnsrec.Resolver, p *sender.Profile, domain string) *dnsrec.Plan {
+	t.Helper()
+	plan, err := dnsrec.CheckAll(context.Background(), r, p.Requirements(domain)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+// apply makes the changes in the zone.
+func apply(t *testing.T, z *dnstest.Zone, cs dnsrec.Changes) {
+	t.Helper()
+	for _, c := range cs {
+		if err := z.Apply(c); err != nil {
+			t.Fatalf("%s: %v", c.Summary(), err)
+		}
+	}
 }
 
 // outcomes evaluates every sender for domain.
@@ -156,24 +177,13 @@ func TestPlanPrefixesAreSafe(t *testing.T) {
 	for _, domain := range demoDomains {
 		t.Run(domain, func(t *testing.T) {
 			z := demo.Zone()
-			plan, err := dnsrec.CheckAll(context.Background(), z, v.Requirements(domain)...)
-			if err != nil {
-				t.Fatal(err)
-			}
+			plan := planFor(t, z, v, domain)
 			before := outcomes(t, z, domain)
 			customer := plan.Changes.For(dnsrec.PartyCustomer)
 			for n := 0; n <= len(customer); n++ {
 				zn := demo.Zone()
-				for _, c := range plan.Changes.For(dnsrec.PartyVendor) {
-					if err := zn.Apply(c); err != nil {
-						t.Fatal(err)
-					}
-				}
-				for _, c := range customer[:n] {
-					if err := zn.Apply(c); err != nil {
-						t.Fatalf("step %d: %v", n, err)
-					}
-				}
+				apply(t, zn, plan.Changes.For(dnsrec.PartyVendor))
+				apply(t, zn, customer[:n])
 				after := outcomes(t, zn, domain)
 				for _, s := range senders {
 					if why := worse(known(domain, s, before[s.name]), before[s.name], after[s.name]); why != "" {
@@ -192,22 +202,12 @@ func TestPlanConverges(t *testing.T) {
 	for _, domain := range demoDomains {
 		t.Run(domain, func(t *testing.T) {
 			z := demo.Zone()
-			plan, err := dnsrec.CheckAll(context.Background(), z, v.Requirements(domain)...)
-			if err != nil {
-				t.Fatal(err)
-			}
+			plan := planFor(t, z, v, domain)
 			if rep := z.Repeated(); len(rep) > 0 {
 				t.Errorf("asked more than once: %v", rep)
 			}
-			for _, c := range plan.Changes {
-				if err := z.Apply(c); err != nil {
-					t.Fatal(err)
-				}
-			}
-			again, err := dnsrec.CheckAll(context.Background(), z, v.Requirements(domain)...)
-			if err != nil {
-				t.Fatal(err)
-			}
+			apply(t, z, plan.Changes)
+			again := planFor(t, z, v, domain)
 			if len(again.Changes) != 0 {
 				t.Errorf("after applying the plan, still to do:\n%s", again.Changes.Text())
 			}
