@@ -20,15 +20,19 @@ type Settings struct {
 	FailureReports    []string // failure report addresses (ruf)
 	Testing           bool     // t=y (RFC 9989): receivers apply the policy one step more leniently
 	Percent           int      // pct (RFC 7489 only): 1 to 99; 0 writes no pct
-	StrictDKIM        bool     // adkim=s
-	StrictSPF         bool     // aspf=s
+	// Rules is the rule set the record is built for; the zero value is
+	// RFC 9989, which removed pct: Build refuses a Percent under it (write
+	// Testing instead), so that it never writes a tag its lint reports.
+	Rules      Rules
+	StrictDKIM bool // adkim=s
+	StrictSPF  bool // aspf=s
 }
 
 // Build returns the record the settings describe, such as the three
 // stages a domain goes through (monitoring, a partial quarantine, reject):
 //
 //	Build(Settings{Reports: []string{"postmaster@example.com"}})
-//	Build(Settings{Policy: PolicyQuarantine, Percent: 5, Reports: ...})
+//	Build(Settings{Policy: PolicyQuarantine, Testing: true, Reports: ...})
 //	Build(Settings{Policy: PolicyReject, Reports: []string{"postmaster@example.com", "dmarc@example.com"}})
 func Build(s Settings) (*Record, error) {
 	r := &Record{Policy: s.Policy, SubdomainPolicy: s.SubdomainPolicy, NonexistentPolicy: s.NonexistentPolicy}
@@ -46,6 +50,8 @@ func Build(s Settings) (*Record, error) {
 	switch {
 	case s.Percent < 0 || s.Percent > 100:
 		return nil, fmt.Errorf("%w: percent %d: use 1 to 100", ErrSettings, s.Percent)
+	case s.Percent > 0 && s.Percent < 100 && !s.Rules.is7489():
+		return nil, fmt.Errorf("%w: percent %d: RFC 9989 removed pct; set Testing (t=y) to apply the policy one step more leniently, or build for RFC 7489", ErrSettings, s.Percent)
 	case s.Percent > 0 && s.Percent < 100:
 		r.Pct = strconv.Itoa(s.Percent)
 	}

@@ -257,12 +257,24 @@ func (w *walker) fetch(domain string) (*found, error) {
 	return f, nil
 }
 
-// isDMARC: the record starts with the tag v=DMARC1.
+// isDMARC reports whether a TXT value is a DMARC record, by RFC 9989's
+// grammar (dmarc-version = "v" *WSP "=" *WSP "DMARC1", the same in RFC
+// 7489): the record starts with the tag, with no whitespace before it; the
+// tag name is matched without regard to case (an ABNF string), spaces
+// around "=" are allowed, and the value is exactly "DMARC1".
 func isDMARC(v string) bool {
-	if !strings.HasPrefix(v, "v=DMARC1") {
+	if len(v) == 0 || v[0]|0x20 != 'v' {
 		return false
 	}
-	rest := strings.TrimLeft(v[len("v=DMARC1"):], " \t")
+	rest := strings.TrimLeft(v[1:], " \t")
+	if !strings.HasPrefix(rest, "=") {
+		return false
+	}
+	rest = strings.TrimLeft(rest[1:], " \t")
+	if !strings.HasPrefix(rest, "DMARC1") {
+		return false
+	}
+	rest = strings.TrimLeft(rest[len("DMARC1"):], " \t")
 	return rest == "" || rest[0] == ';'
 }
 

@@ -171,3 +171,48 @@ func hasCode(fs []dnsrec.Finding, code dnsrec.Code) bool {
 	}
 	return false
 }
+
+// Records a receiver must apply, by RFC 9989's grammar and its rule that a
+// malformed or unknown part is ignored, not the record (Section 4.7), over
+// the in-memory zone and over loopback DNS.
+func TestDiscoverAppliesWhatReceiversApply(t *testing.T) {
+	z := dnstest.MustZone(`
+_dmarc.spaces.example.   IN TXT "v = DMARC1; p = reject"
+_dmarc.upper.example.    IN TXT "V=DMARC1; p=reject"
+_dmarc.notag.example.    IN TXT "v=DMARC1; p=reject; rua=mailto:d@notag.example; ruf"
+_dmarc.unknown.example.  IN TXT "v=DMARC1; p=reject; x-custom=1"
+_dmarc.stray.example.    IN TXT "v=DMARC1; p=reject; =x"
+_dmarc.leading.example.  IN TXT " v=DMARC1; p=reject"
+_dmarc.badsp.example.    IN TXT "v=DMARC1; p=reject; sp=bogus; rua=mailto:d@badsp.example"
+_dmarc.badspnorua.example. IN TXT "v=DMARC1; p=reject; sp=bogus"
+_dmarc.twice.example.    IN TXT "v=DMARC1; p=reject; p=none"
+`)
+	for rname, r := range dnstest.Resolvers(t, z) {
+		for _, tc := range []struct {
+			domain string
+			policy dmarc.Policy // "" when no record applies
+		}{
+			{"spaces.example", dmarc.PolicyReject},
+			{"upper.example", dmarc.PolicyReject},
+			{"notag.example", dmarc.PolicyReject},
+			{"unknown.example", dmarc.PolicyReject},
+			{"stray.example", dmarc.PolicyReject},
+			{"leading.example", ""},                 // not a DMARC record: it does not start with v=
+			{"sub.badsp.example", dmarc.PolicyNone}, // invalid sp with a valid rua: none
+			{"sub.badspnorua.example", ""},          // invalid sp without rua: the record is not used
+			{"twice.example", ""},                   // a repeated tag stays fatal
+		} {
+			d, err := dmarc.Discover(context.Background(), r, tc.domain)
+			if err != nil {
+				t.Fatalf("%s %s: %v", rname, tc.domain, err)
+			}
+			got := dmarc.Policy("")
+			if d.Record != nil {
+				got = d.Policy
+			}
+			if got != tc.policy {
+				t.Errorf("%s %s: policy %q, want %q (%v)", rname, tc.domain, got, tc.policy, d.Findings)
+			}
+		}
+	}
+}

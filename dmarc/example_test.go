@@ -13,7 +13,7 @@ func ExampleBuild() {
 	reports := []string{"postmaster@your_domain.com"}
 	for _, s := range []dmarc.Settings{
 		{Reports: reports},
-		{Policy: dmarc.PolicyQuarantine, Percent: 5, Reports: reports},
+		{Policy: dmarc.PolicyQuarantine, Percent: 5, Rules: dmarc.RFC7489, Reports: reports},
 		{Policy: dmarc.PolicyReject, Reports: append(reports, "dmarc@your_domain.com")},
 	} {
 		r, _ := dmarc.Build(s)

@@ -12,6 +12,8 @@ import (
 const (
 	CodeSyntax       dnsrec.Code = "dmarc-syntax"           // the record is broken: receivers ignore it
 	CodeNotDMARC     dnsrec.Code = "dmarc-not-dmarc"        // the TXT record at _dmarc is not a DMARC record
+	CodeVersionForm  dnsrec.Code = "dmarc-version-form"     // "v = DMARC1" or "V=DMARC1": valid, but receivers matching the text ignore it
+	CodeMalformed    dnsrec.Code = "dmarc-malformed-entry"  // an entry that is not tag=value: receivers ignore it
 	CodeInvalidValue dnsrec.Code = "dmarc-invalid-value"    // a tag's value is invalid; receivers use its default
 	CodeNoPolicy     dnsrec.Code = "dmarc-no-policy"        // no valid p=; receivers assume p=none because of rua=
 	CodePolicyNone   dnsrec.Code = "dmarc-p-none"           // p=none: monitoring only, no protection
@@ -44,6 +46,11 @@ func (rules Rules) Lint(text string) []dnsrec.Finding {
 	if err != nil {
 		var pe *ParseError
 		errors.As(err, &pe)
+		if trimmed := strings.TrimLeft(text, " \t\r\n"); trimmed != text && isDMARC(trimmed) {
+			add(CodeNotDMARC, dnsrec.SeverityError, "v", 0, "the record starts with whitespace before v=DMARC1; a DMARC record must start with its version tag (RFC 9989, Section 4.7), so receivers ignore it",
+				"remove the whitespace before v=DMARC1")
+			return fs
+		}
 		if errors.Is(err, ErrNotDMARC) {
 			add(CodeNotDMARC, dnsrec.SeverityError, pe.Tag, pe.Offset, "this is not a DMARC record: "+pe.Reason+"; receivers ignore it",
 				"publish a record that starts with v=DMARC1;")
@@ -52,12 +59,26 @@ func (rules Rules) Lint(text string) []dnsrec.Finding {
 		}
 		return fs
 	}
+	if !strings.HasPrefix(text, "v=DMARC1") {
+		add(CodeVersionForm, dnsrec.SeverityWarning, text[:strings.Index(text, "DMARC1")+len("DMARC1")], 0,
+			"the version tag is valid as written, but receivers that look for the text \"v=DMARC1\" (many do) ignore the record",
+			"write it exactly v=DMARC1: lower-case v, no spaces around \"=\"")
+	}
+	noPolicy := false
 	for _, is := range issues {
-		if is.tag == "p" && r.Policy == "" {
-			add(CodeNoPolicy, dnsrec.SeverityError, "p", -1, "the record has no valid p=; receivers treat it as p=none because it has a valid rua=", "add p=none (or a stricter policy)")
-			continue
+		switch {
+		case is.tag == "p" && r.Policy == "":
+			if !noPolicy {
+				add(CodeNoPolicy, dnsrec.SeverityError, "p", -1, "the record has no valid p=; receivers treat it as p=none because it has a valid rua=", "add p=none (or a stricter policy)")
+			}
+			noPolicy = true
+		case is.tag == "":
+			add(CodeMalformed, dnsrec.SeverityWarning, "", is.offset, is.reason, "correct the entry or remove it")
+		case (is.tag == "sp" || is.tag == "np") && ((is.tag == "sp" && r.SubdomainPolicy == PolicyNone) || (is.tag == "np" && r.NonexistentPolicy == PolicyNone)):
+			add(CodeInvalidValue, dnsrec.SeverityError, is.tag, is.offset, is.reason+"; receivers treat it as "+is.tag+"=none (RFC 9989, Section 4.7), not as the p= policy", "correct the value")
+		default:
+			add(CodeInvalidValue, dnsrec.SeverityWarning, is.tag, is.offset, is.reason+"; receivers use the default instead", "correct the value or remove the tag")
 		}
-		add(CodeInvalidValue, dnsrec.SeverityWarning, is.tag, is.offset, is.reason+"; receivers use the default instead", "correct the value or remove the tag")
 	}
 	if r.EffectivePolicy() == PolicyNone && r.Policy != "" {
 		add(CodePolicyNone, dnsrec.SeverityWarning, "p=none", -1,

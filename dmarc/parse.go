@@ -81,31 +81,33 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 	fail := func(kind error, off int, tag, reason string) (*Record, []issue, error) {
 		return nil, nil, &ParseError{Input: s, Offset: off, Tag: tag, Reason: reason, kind: kind}
 	}
-	tags, err := taglist.Parse(s)
-	if err != nil {
-		te := err.(*taglist.Error)
-		kind := ErrSyntax
-		if !strings.HasPrefix(s, "v=DMARC1") {
-			kind = ErrNotDMARC
-		}
-		return fail(kind, te.Offset, "", te.Reason)
-	}
-	if len(tags) == 0 || tags[0].Name != "v" || tags[0].Value != "DMARC1" {
+	if !isDMARC(s) {
 		off := 0
-		if len(tags) > 0 && strings.EqualFold(tags[0].Name, "v") {
+		if tags, _ := taglist.ParseAll(s); len(tags) > 0 && strings.EqualFold(tags[0].Name, "v") {
 			off = tags[0].ValueOffset
 		}
-		return fail(ErrNotDMARC, off, "v", `a DMARC record starts with exactly "v=DMARC1"`)
+		return fail(ErrNotDMARC, off, "v", `a DMARC record starts with the tag "v=DMARC1", with nothing before it`)
 	}
+	// Receivers ignore an entry they cannot read, not the record (RFC
+	// 9989, Section 4.7): malformed entries are issues, as invalid values
+	// are, and Parse turns every issue but p's into an error.
+	tags, tagErrs := taglist.ParseAll(s)
 	r := &Record{}
 	var issues []issue
+	for _, te := range tagErrs {
+		issues = append(issues, issue{te.Offset, "", te.Reason + "; receivers ignore this entry"})
+	}
 	bad := func(t taglist.Tag, format string, args ...any) {
 		issues = append(issues, issue{t.ValueOffset, strings.ToLower(t.Name), fmt.Sprintf(format, args...)})
 	}
 	seen := map[string]bool{"v": true}
 	pValid := false
-	for _, t := range tags[1:] {
+	var invalidSub []string // sp or np with an invalid value
+	for _, t := range tags {
 		name := strings.ToLower(t.Name)
+		if name == "v" && t == tags[0] {
+			continue
+		}
 		if seen[name] {
 			return fail(ErrSyntax, t.Offset, name, fmt.Sprintf("tag %q appears twice; a record must not repeat a tag, and receivers differ on which one wins", name))
 		}
@@ -116,6 +118,9 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			p := Policy(v)
 			if !p.valid() {
 				bad(t, "%s=%s: the policy must be none, quarantine or reject", name, t.Value)
+				if name == "sp" || name == "np" && !rules.is7489() {
+					invalidSub = append(invalidSub, name)
+				}
 				continue
 			}
 			switch name {
@@ -162,7 +167,7 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			r.FO = opts
 		case "pct":
 			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 || n > 100 || (len(v) > 1 && v[0] == '0') {
+			if err != nil || n < 0 || n > 100 || len(v) > 3 {
 				bad(t, "pct=%s: must be a whole number from 0 to 100", t.Value)
 				continue
 			}
@@ -170,7 +175,7 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 		case "rf":
 			r.RF = v
 		case "ri":
-			if n, err := strconv.ParseUint(v, 10, 32); err != nil || (len(v) > 1 && v[0] == '0') {
+			if n, err := strconv.ParseUint(v, 10, 32); err != nil {
 				bad(t, "ri=%s: must be a number of seconds", t.Value)
 				continue
 			} else {
@@ -194,7 +199,21 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 		if len(r.RUA) == 0 {
 			return fail(ErrSyntax, len(s), "p", "the record has no valid p= and no valid rua=, so receivers ignore it")
 		}
+		r.Policy = ""
 		issues = append(issues, issue{len(s), "p", "no valid p=: receivers treat the record as p=none because it has a valid rua="})
+	}
+	// An invalid policy value is treated like an invalid p (RFC 9989,
+	// Section 4.7): with a valid rua the policy is none, without one the
+	// record is not used. RFC 7489 says so for sp (Section 6.3).
+	for _, name := range invalidSub {
+		if len(r.RUA) == 0 {
+			return fail(ErrSyntax, len(s), name, fmt.Sprintf("%s= is invalid and the record has no valid rua=, so receivers do not use the record", name))
+		}
+		if name == "sp" {
+			r.SubdomainPolicy = PolicyNone
+		} else {
+			r.NonexistentPolicy = PolicyNone
+		}
 	}
 	return r, issues, nil
 }

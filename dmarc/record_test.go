@@ -54,13 +54,16 @@ func TestParseErrors(t *testing.T) {
 		kind     error
 		reason   string
 	}{
-		{"SPF", "v=spf1 -all", dmarc.ErrNotDMARC, `starts with exactly "v=DMARC1"`},
+		{"SPF", "v=spf1 -all", dmarc.ErrNotDMARC, `starts with the tag "v=DMARC1"`},
+		{"leading whitespace (RFC 9989, Section 4.7: the record starts with dmarc-version)", " v=DMARC1; p=none", dmarc.ErrNotDMARC, "nothing before it"},
+		{"a tag without \"=\" (strict Parse)", "v=DMARC1; p=reject; ruf", dmarc.ErrSyntax, `expected "=" after tag "ruf"`},
 		{"version not first", "p=none; v=DMARC1", dmarc.ErrNotDMARC, "v=DMARC1"},
 		{"lower-case version", "v=dmarc1; p=none", dmarc.ErrNotDMARC, "v=DMARC1"},
 		{"duplicate p", "v=DMARC1; p=none; p=reject", dmarc.ErrSyntax, "appears twice"},
 		{"no p, no rua", "v=DMARC1; sp=reject", dmarc.ErrSyntax, "no valid p= and no valid rua="},
 		{"bad policy without rua", "v=DMARC1; p=block", dmarc.ErrSyntax, "no valid p="},
-		{"bad sp", "v=DMARC1; p=none; sp=block", dmarc.ErrSyntax, "none, quarantine or reject"},
+		{"bad sp without rua (RFC 9989, Section 4.7)", "v=DMARC1; p=none; sp=block", dmarc.ErrSyntax, "sp= is invalid and the record has no valid rua="},
+		{"bad sp with rua (strict Parse reports it)", "v=DMARC1; p=none; sp=block; rua=mailto:a@x.example", dmarc.ErrSyntax, "none, quarantine or reject"},
 		{"bad adkim", "v=DMARC1; p=none; adkim=x", dmarc.ErrSyntax, "r (relaxed) or s (strict)"},
 		{"bad pct", "v=DMARC1; p=none; pct=150", dmarc.ErrSyntax, "0 to 100"},
 		{"bad fo", "v=DMARC1; p=none; fo=2", dmarc.ErrSyntax, "0, 1, d and s"},
@@ -81,6 +84,17 @@ func TestParseErrors(t *testing.T) {
 			}
 		})
 	}
+	// The version tag: "v" in any case, spaces around "=", exactly DMARC1
+	// (RFC 9989's dmarc-version, the same in RFC 7489).
+	for _, in := range []string{"v = DMARC1; p = none", "V=DMARC1; p=none", "v\t=\tDMARC1;p=none", "v=DMARC1 ; p=none"} {
+		if _, err := dmarc.Parse(in); err != nil {
+			t.Errorf("Parse(%q): %v", in, err)
+		}
+	}
+	// pct and ri allow leading zeros (pct = 1*3DIGIT).
+	if r, err := dmarc.RFC7489.Parse("v=DMARC1; p=none; pct=050; ri=086400"); err != nil || r.Percent() != 50 {
+		t.Errorf("pct=050: %v, %v", r, err)
+	}
 	// An invalid p with a valid rua is p=none (both RFCs).
 	r, err := dmarc.Parse("v=DMARC1; p=block; rua=mailto:a@x.example")
 	if err != nil || r.EffectivePolicy() != dmarc.PolicyNone {
@@ -95,7 +109,7 @@ func TestBuild(t *testing.T) {
 	}{
 		{dmarc.Settings{}, "v=DMARC1; p=none"},
 		{dmarc.Settings{Reports: []string{"postmaster@your_domain.com"}}, "v=DMARC1; p=none; rua=mailto:postmaster@your_domain.com"},
-		{dmarc.Settings{Policy: dmarc.PolicyQuarantine, Percent: 5, Reports: []string{"postmaster@your_domain.com"}}, "v=DMARC1; p=quarantine; pct=5; rua=mailto:postmaster@your_domain.com"},
+		{dmarc.Settings{Policy: dmarc.PolicyQuarantine, Percent: 5, Rules: dmarc.RFC7489, Reports: []string{"postmaster@your_domain.com"}}, "v=DMARC1; p=quarantine; pct=5; rua=mailto:postmaster@your_domain.com"},
 		{dmarc.Settings{Policy: dmarc.PolicyReject, Reports: []string{"postmaster@your_domain.com", "mailto:dmarc@your_domain.com"}}, "v=DMARC1; p=reject; rua=mailto:postmaster@your_domain.com,mailto:dmarc@your_domain.com"},
 		{dmarc.Settings{Policy: dmarc.PolicyReject, SubdomainPolicy: dmarc.PolicyQuarantine, NonexistentPolicy: dmarc.PolicyReject, Testing: true, StrictDKIM: true, StrictSPF: true, FailureReports: []string{"f@x.example"}},
 			"v=DMARC1; p=reject; sp=quarantine; np=reject; t=y; adkim=s; aspf=s; ruf=mailto:f@x.example"},
@@ -112,7 +126,7 @@ func TestBuild(t *testing.T) {
 			t.Errorf("built record does not parse: %v", err)
 		}
 	}
-	for _, bad := range []dmarc.Settings{{Policy: "block"}, {Percent: 101}, {Reports: []string{"not an address"}}, {Reports: []string{"a@x.example,b@x.example"}}} {
+	for _, bad := range []dmarc.Settings{{Policy: "block"}, {Percent: 101}, {Percent: 5 /* pct under RFC 9989 */}, {Reports: []string{"not an address"}}, {Reports: []string{"a@x.example,b@x.example"}}} {
 		if _, err := dmarc.Build(bad); !errors.Is(err, dmarc.ErrSettings) {
 			t.Errorf("Build(%+v) err = %v", bad, err)
 		}
@@ -156,5 +170,38 @@ func TestLint(t *testing.T) {
 	}
 	if fs := dmarc.Lint("v=DMARC1; p=reject; rua=mailto:dmarc@x.example"); len(fs) != 0 {
 		t.Errorf("a good record: %v", fs)
+	}
+}
+
+// Lint says when a record would be ignored, or would fail at receivers
+// that match the version text literally, and reports each problem once.
+func TestLintRecordForm(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		code dnsrec.Code
+		sev  dnsrec.Severity
+		n    int // how many findings with code
+	}{
+		{"v = DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodeVersionForm, dnsrec.SeverityWarning, 1},
+		{"V=DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodeVersionForm, dnsrec.SeverityWarning, 1},
+		{" v=DMARC1; p=none", dmarc.CodeNotDMARC, dnsrec.SeverityError, 1},
+		{"v=DMARC1; p=block; rua=mailto:a@x.example", dmarc.CodeNoPolicy, dnsrec.SeverityError, 1},
+		{"v=DMARC1; p=reject; rua=mailto:a@x.example; ruf", dmarc.CodeMalformed, dnsrec.SeverityWarning, 1},
+		{"v=DMARC1; p=reject; rua=mailto:a@x.example; =x", dmarc.CodeMalformed, dnsrec.SeverityWarning, 1},
+		{"v=DMARC1; p=reject; sp=bogus; rua=mailto:a@x.example", dmarc.CodeInvalidValue, dnsrec.SeverityError, 1},
+		{"v=DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodeVersionForm, "", 0},
+	} {
+		n := 0
+		for _, f := range dmarc.Lint(tc.in) {
+			if f.Code == tc.code {
+				n++
+				if f.Severity != tc.sev {
+					t.Errorf("Lint(%q): %s is %s, want %s", tc.in, f.Code, f.Severity, tc.sev)
+				}
+			}
+		}
+		if n != tc.n {
+			t.Errorf("Lint(%q): %d %s findings, want %d: %v", tc.in, n, tc.code, tc.n, dmarc.Lint(tc.in))
+		}
 	}
 }

@@ -111,3 +111,29 @@ func Format(tags []Tag) string {
 	}
 	return b.String()
 }
+
+// ParseAll is Parse for readers that ignore what they cannot read: it
+// parses every entry, returns the tags that parse, and an error for each
+// entry that does not, instead of stopping at the first.
+func ParseAll(s string) ([]Tag, []*Error) {
+	var tags []Tag
+	var errs []*Error
+	for start := 0; start <= len(s); {
+		end := strings.IndexByte(s[start:], ';')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		if spec := s[start:end]; strings.TrimLeft(spec, " \t\r\n") != "" {
+			t, err := parseTag(spec, start)
+			if err != nil {
+				errs = append(errs, err.(*Error))
+			} else {
+				tags = append(tags, t)
+			}
+		}
+		start = end + 1
+	}
+	return tags, errs
+}
