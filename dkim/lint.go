@@ -39,6 +39,7 @@ const (
 	CodeKeyTruncated  dnsrec.Code = "dkim-key-truncated"      // the key stops early
 	CodeKeyExtra      dnsrec.Code = "dkim-key-extra"          // characters added to the key
 	CodeKeyChanged    dnsrec.Code = "dkim-key-changed"        // a few characters differ from the key
+	CodeValueCase     dnsrec.Code = "dkim-value-case"         // k=RSA, h=SHA256, s=Email: values are case-sensitive
 )
 
 // Lint checks the text of one key record and says what is wrong or weak.
@@ -106,12 +107,36 @@ func Lint(text string) []dnsrec.Finding {
 			"t=y marks the domain as testing DKIM: verifiers may treat failures as if there were no signature",
 			"remove t=y once signatures verify")
 	}
+	// Tag values are case-sensitive (RFC 6376, Section 3.2): "RSA",
+	// "SHA256" and "Email" are not the values verifiers look for.
+	caseErr := func(tag, got, want string) {
+		add(CodeValueCase, dnsrec.SeverityError, tag+"="+got, -1,
+			fmt.Sprintf("%s=%s: tag values are case-sensitive (RFC 6376, Section 3.2), so verifiers do not recognize %q and every signature with this selector fails", tag, got, got),
+			fmt.Sprintf("write %s=%s", tag, want))
+	}
+	kt := r.EffectiveKeyType()
+	for _, known := range []KeyType{KeyRSA, KeyEd25519} {
+		if kt != known && strings.EqualFold(string(kt), string(known)) {
+			caseErr("k", string(kt), string(known))
+			kt = known
+		}
+	}
+	for _, h := range r.Hashes {
+		if h != "sha256" && strings.EqualFold(h, "sha256") {
+			caseErr("h", h, "sha256")
+		}
+	}
+	for _, sv := range r.Services {
+		if sv != "email" && strings.EqualFold(sv, "email") {
+			caseErr("s", sv, "email")
+		}
+	}
 	if r.Hashes != nil && !hasFold(r.Hashes, "sha256") {
 		add(CodeHashExcluded, dnsrec.SeverityError, "h="+strings.Join(r.Hashes, ":"), -1,
 			"h= does not allow sha256, the only hash RFC 8301 lets signers use, so signatures fail",
 			"remove h= or write h=sha256")
 	}
-	if kt := r.EffectiveKeyType(); kt != KeyRSA && kt != KeyEd25519 {
+	if kt != KeyRSA && kt != KeyEd25519 {
 		add(CodeUnknownKeyType, dnsrec.SeverityError, "k="+string(kt), -1,
 			fmt.Sprintf("k=%s is not a key type verifiers know (rsa, ed25519)", kt), "write k=rsa or k=ed25519, matching the key")
 	}

@@ -172,7 +172,7 @@ func Parse(s string) (*Record, error) {
 		case "h":
 			r.Hashes = splitList(t.Value)
 		case "k":
-			r.KeyType = KeyType(strings.ToLower(t.Value))
+			r.KeyType = KeyType(t.Value) // case-sensitive (RFC 6376, Section 3.2): "RSA" is no key type verifiers know
 		case "n":
 			r.Notes = t.Value
 		case "p":

@@ -49,5 +49,11 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Temporary reports whether the failure may go away on retry.
+// Temporary reports whether the failure may go away on retry. With
+// [Error.Timeout] it makes *Error a net.Error, so that libraries that ask
+// a net.Error whether it is temporary (go-msgauth's DKIM verifier does)
+// treat a SERVFAIL or a timeout as a temporary failure.
 func (e *Error) Temporary() bool { return errors.Is(e.Err, ErrTemporary) }
+
+// Timeout reports whether no answer came before the deadline.
+func (e *Error) Timeout() bool { return errors.Is(e.Err, ErrTimeout) }
