@@ -107,6 +107,12 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	if err == nil && strings.Count(name, ".") < 2 {
 		err = fmt.Errorf("%q is not a fully qualified domain name", domain)
 	}
+	// A sender longer than SMTP allows (RFC 5321, Section 4.5.3.1: 64
+	// octets of local part, 255 of domain) is malformed; refusing it here
+	// also bounds every macro expansion.
+	if local, dom, _ := cutLast(sender, "@"); err == nil && (len(local) > maxLocalPart || len(dom) > maxSenderDomain) {
+		err = fmt.Errorf("the sender %.40q... is longer than SMTP allows (%d octets of local part, %d of domain; RFC 5321, Section 4.5.3.1)", sender, maxLocalPart, maxSenderDomain)
+	}
 	if err != nil {
 		r.Status = None
 		r.Err = fmt.Errorf("%w: %w", ErrInvalidDomain, err)
@@ -128,6 +134,12 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	r.Trace = e.trace
 	return r
 }
+
+// Limits of a sender address (RFC 5321, Section 4.5.3.1).
+const (
+	maxLocalPart    = 64
+	maxSenderDomain = 255
+)
 
 // DefaultExplanation is the explanation of a fail when the domain publishes
 // none with exp=.

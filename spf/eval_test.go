@@ -3,7 +3,9 @@ package spf_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -161,5 +163,33 @@ b.example.   IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
 	want := `top.example has authorized 192.0.2.5 to send mail for it: it matches "ip4:192.0.2.0/24" in the record of b.example, included by top.example through a.example.`
 	if r.Summary() != want {
 		t.Errorf("Summary() = %q\nwant        %q", r.Summary(), want)
+	}
+}
+
+// A sender longer than SMTP allows is malformed (RFC 5321, Section
+// 4.5.3.1; RFC 7208, Section 4.3 gives none), which also bounds macro
+// expansion: a 1 MB local part against a record of 100 %{l} costs nothing.
+func TestCheckHostBoundsTheSender(t *testing.T) {
+	record := "v=spf1" + strings.Repeat(" exists:%{l}.x.example", 100) + " -all"
+	z := dnstest.MustZone(`macro.example. IN TXT "` + record + `"`)
+	c := &spf.Checker{Resolver: z}
+	ip := netip.MustParseAddr("192.0.2.1")
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	res := c.CheckHost(context.Background(), ip, "macro.example", strings.Repeat("a", 1<<20)+"@macro.example", "h.example")
+	runtime.ReadMemStats(&m1)
+	if res.Status != spf.None || !strings.Contains(fmt.Sprint(res.Err), "RFC 5321") {
+		t.Errorf("1 MB local part: %s, %v", res.Status, res.Err)
+	}
+	if grown := m1.TotalAlloc - m0.TotalAlloc; grown > 8<<20 {
+		t.Errorf("checking a 1 MB sender allocated %d MB", grown>>20)
+	}
+	if len(z.Queries()) != 0 {
+		t.Errorf("a malformed sender caused %d queries", len(z.Queries()))
+	}
+	// 64 octets is allowed, and evaluated.
+	res = c.CheckHost(context.Background(), ip, "macro.example", strings.Repeat("a", 64)+"@macro.example", "h.example")
+	if res.Status == spf.None || res.Err != nil && strings.Contains(res.Err.Error(), "RFC 5321") {
+		t.Errorf("a 64-octet local part: %s, %v", res.Status, res.Err)
 	}
 }

@@ -3,6 +3,7 @@ package spf
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
@@ -103,6 +104,7 @@ func Lint(text string) []dnsrec.Finding {
 	}
 
 	seen := map[string]int{}
+	networks := map[netip.Prefix]int{} // earlier ip4:/ip6: networks, by masked prefix
 	for i, t := range r.Terms {
 		key := strings.ToLower(t.String())
 		if t.Qualifier == QualifierPass {
@@ -136,14 +138,23 @@ func Lint(text string) []dnsrec.Finding {
 					fmt.Sprintf("the address has bits set outside the /%d prefix; it means the network %s", t.Net.Bits(), t.Net.Masked()),
 					"write "+string(t.Mechanism)+":"+t.Net.Masked().String()+" if the whole network is meant, or drop the prefix length for one address")
 			}
-			for j := 0; j < i; j++ {
-				o := r.Terms[j]
-				if o.Mechanism == t.Mechanism && o.Net.Bits() <= t.Net.Bits() && o.Net.Contains(t.Net.Addr()) {
-					add(CodeShadowed, dnsrec.SeverityWarning, i,
-						fmt.Sprintf("%s lies inside %s at offset %d, which comes first, so this term never decides anything", t.Net.Masked(), o.String(), r.Offset(j)),
-						"remove it, or move it before the wider network if its qualifier should win")
-					break
+			// An earlier network that contains this one: look up each
+			// wider prefix (at most 33 or 129 probes), not every earlier
+			// term, so that a record of thousands of networks lints in
+			// linear time.
+			j := -1
+			for b := 0; b <= t.Net.Bits(); b++ {
+				if k, ok := networks[netip.PrefixFrom(t.Net.Addr(), b).Masked()]; ok && (j < 0 || k < j) {
+					j = k
 				}
+			}
+			if j >= 0 {
+				add(CodeShadowed, dnsrec.SeverityWarning, i,
+					fmt.Sprintf("%s lies inside %s at offset %d, which comes first, so this term never decides anything", t.Net.Masked(), r.Terms[j].String(), r.Offset(j)),
+					"remove it, or move it before the wider network if its qualifier should win")
+			}
+			if _, ok := networks[t.Net.Masked()]; !ok {
+				networks[t.Net.Masked()] = i
 			}
 		}
 	}
