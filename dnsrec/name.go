@@ -33,6 +33,11 @@ func CanonicalName(name string) (string, error) {
 	if name == "." {
 		return ".", nil
 	}
+	if len(name) > 4*maxNameLen {
+		// Far too long even with every byte escaped: refuse before the
+		// IDNA conversion reads it all.
+		return "", &NameError{Name: name[:64] + "...", Reason: fmt.Sprintf("longer than %d bytes", maxNameLen)}
+	}
 	ascii := name
 	if !isASCII(name) {
 		var err error
@@ -41,7 +46,7 @@ func CanonicalName(name string) (string, error) {
 			return "", &NameError{Name: name, Reason: "not a valid internationalized name: " + err.Error()}
 		}
 	}
-	ascii = strings.ToLower(strings.TrimSuffix(ascii, "."))
+	ascii = escapeLoneBackslashes(strings.ToLower(strings.TrimSuffix(ascii, ".")))
 	if len(ascii) > maxNameLen {
 		return "", &NameError{Name: name, Reason: fmt.Sprintf("longer than %d bytes", maxNameLen)}
 	}
@@ -59,6 +64,31 @@ func CanonicalName(name string) (string, error) {
 		start = i + 1
 	}
 	return ascii + ".", nil
+}
+
+// escapeLoneBackslashes writes a backslash that does not start one of the
+// two escapes the raw form keeps (`\.` for a dot inside a label, `\\` for
+// a backslash) as `\\`, so that the name means the same to every resolver
+// (a macro-expanded SPF name can hold any byte).
+func escapeLoneBackslashes(s string) string {
+	if strings.IndexByte(s, '\\') < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 < len(s) && (s[i+1] == '.' || s[i+1] == '\\') {
+			b.WriteString(s[i : i+2])
+			i++
+			continue
+		}
+		b.WriteString(`\\`)
+	}
+	return b.String()
 }
 
 // TrimDot returns name without its trailing dot, the form people type into

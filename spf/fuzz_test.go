@@ -114,3 +114,37 @@ exp.fz.example.  IN TXT "%{i} is not %{d}"
 		_ = res.Explain()
 	})
 }
+
+// FuzzCheckHostSender varies the sender a record's macros expand (a
+// hostile MAIL FROM puts NULs, dots, backslashes and spaces there) and
+// evaluates through the in-memory zone and through the real client on
+// loopback: the two give the same result, and a name the zone does not
+// hold is never turned into a temporary error.
+func FuzzCheckHostSender(f *testing.F) {
+	for _, s := range []string{"user", "known", "a.b", `a\`, `a\.b`, "a\x00b", "a b", `"q"`, "%", "", "..", "ä"} {
+		f.Add(s)
+	}
+	z := dnstest.MustZone(`
+root.fz.example.     IN TXT "v=spf1 exists:%{l}.e.fz.example include:%{l1r}.i.fz.example a:%{s}.a.fz.example -all"
+known.e.fz.example.  IN A   127.0.0.2
+user.i.fz.example.   IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
+`)
+	srv, err := dnstest.Serve(z)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { srv.Close() })
+	client := srv.Client()
+	ip := netip.MustParseAddr("192.0.2.7")
+	f.Fuzz(func(t *testing.T, local string) {
+		sender := local + "@root.fz.example"
+		memory := (&spf.Checker{Resolver: z}).CheckMailFrom(context.Background(), ip, sender, "helo.fz.example")
+		wire := (&spf.Checker{Resolver: client}).CheckMailFrom(context.Background(), ip, sender, "helo.fz.example")
+		if memory.Status != wire.Status {
+			t.Fatalf("sender %q: %s in memory, %s over the wire (%v / %v)", sender, memory.Status, wire.Status, memory.Err, wire.Err)
+		}
+		if wire.Status == spf.TempError {
+			t.Fatalf("sender %q: temperror: %v", sender, wire.Err)
+		}
+	})
+}
