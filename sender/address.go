@@ -35,8 +35,9 @@ type parsedAddress struct {
 	domain string // canonical ASCII domain, trailing dot
 	addr   string // local part as typed, "@", the ASCII domain (net/mail form, unquoted)
 	spec   string // the same as an RFC 5322 addr-spec (local part quoted when needed)
-	// droppedName is a display name removed because it looked like an address.
-	droppedName string
+	// droppedName is a display name removed because it could mislead the
+	// reader; dropReason says why.
+	droppedName, dropReason string
 }
 
 // parseAddress parses exactly one address, refusing anything that could
@@ -74,6 +75,15 @@ func parseAddress(s string) (*parsedAddress, error) {
 	}
 	at := strings.LastIndexByte(a.Address, '@') // "a@b"@evil.example: the domain is after the last @
 	local, domain := a.Address[:at], a.Address[at+1:]
+	// Local parts that other mail software reads differently: a quoted
+	// "ceo@evil.example" is shown by some clients as the whole address,
+	// and an encoded-word is decoded by some and not by others.
+	if strings.ContainsAny(local, "@<>,;") {
+		return nil, fmt.Errorf("%w: the local part %q holds an address character, which some mail software shows as the sender", ErrMalformed, local)
+	}
+	if strings.Contains(local, "=?") && strings.Contains(local, "?=") {
+		return nil, fmt.Errorf("%w: the local part %q is an encoded-word, which some mail software decodes", ErrMalformed, local)
+	}
 	if strings.HasPrefix(domain, "[") {
 		return nil, fmt.Errorf("%w: %s", ErrIPLiteral, domain)
 	}
@@ -83,14 +93,32 @@ func parseAddress(s string) (*parsedAddress, error) {
 	}
 	p := &parsedAddress{domain: name, addr: local + "@" + dnsrec.TrimDot(name)}
 	p.spec = strings.TrimSuffix(strings.TrimPrefix((&mail.Address{Address: p.addr}).String(), "<"), ">")
-	// A display name that holds an address or an @ misleads the reader
-	// ("ceo@customer.ch" <x@evil.example>): drop it.
-	if strings.ContainsAny(a.Name, "@<>") {
-		p.droppedName = a.Name
+	// A display name that could mislead the reader is dropped, with the
+	// reason the preview gives.
+	if why := misleadingName(a.Name); why != "" {
+		p.droppedName, p.dropReason = a.Name, why
 	} else {
 		p.name = strings.TrimSpace(a.Name)
 	}
 	return p, nil
+}
+
+// misleadingName says why a display name (as net/mail decoded it, RFC 2047
+// encoded-words included) could mislead the reader, or "".
+func misleadingName(name string) string {
+	for _, r := range name {
+		switch {
+		case r == '@' || r == '<' || r == '>' || r == '\uFF20' || r == '\uFE6B' || r == '\uFF1C' || r == '\uFF1E':
+			return "it looks like an address"
+		case r == 0 || unicode.IsControl(r):
+			return "it hides a control character"
+		case r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069' || r == '\u200E' || r == '\u200F' || r == '\u061C':
+			return "it holds a character that reverses the direction of the text"
+		case r == '\u200B' || r == '\u200C' || r == '\u200D' || r == '\u2060' || r == '\uFEFF' || r == '\u00AD':
+			return "it holds an invisible character"
+		}
+	}
+	return ""
 }
 
 // trimAddressDot removes one trailing dot after the domain
@@ -107,30 +135,11 @@ func trimAddressDot(s string) string {
 	return s
 }
 
-// canonicalDomain makes a domain comparable: IDNA to ASCII, lower case,
-// trailing dot; and checks it is a host name (letters, digits, inner
-// hyphens, at least two labels).
+// canonicalDomain makes a domain comparable (IDNA to ASCII, lower case,
+// trailing dot) and checks it as dnsrec.ParseDomain does: a host name of at
+// least two labels, not an IP address, not malformed punycode.
 func canonicalDomain(d string) (string, error) {
-	name, err := dnsrec.CanonicalName(d)
-	if err != nil {
-		return "", err
-	}
-	labels := strings.Split(strings.TrimSuffix(name, "."), ".")
-	if len(labels) < 2 {
-		return "", fmt.Errorf("%q is not a fully qualified domain", d)
-	}
-	for _, l := range labels {
-		if l[0] == '-' || l[len(l)-1] == '-' {
-			return "", fmt.Errorf("label %q starts or ends with a hyphen", l)
-		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-				return "", fmt.Errorf("label %q has the character %q", l, rune(c))
-			}
-		}
-	}
-	return name, nil
+	return dnsrec.ParseDomain("domain", d)
 }
 
 // header renders an address for a From header, with a display name.

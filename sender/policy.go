@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"golang.org/x/net/publicsuffix"
 )
 
 // Configuration errors, returned (wrapped) by New and ParsePolicy.
@@ -65,6 +68,10 @@ func New(cfg Config) (*Policy, error) {
 		name, err := canonicalDomain(d.Domain)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%w: domains[%d] %q: %v", ErrConfig, i, d.Domain, err))
+			continue
+		}
+		if suffix, _ := publicsuffix.PublicSuffix(dnsrec.TrimDot(name)); suffix == dnsrec.TrimDot(name) {
+			errs = append(errs, fmt.Errorf("%w: domains[%d] %q is a public suffix: allowing it would allow every domain registered under it", ErrConfig, i, d.Domain))
 			continue
 		}
 		if _, dup := p.exact[name]; dup {

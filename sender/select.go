@@ -72,7 +72,7 @@ func (p *Policy) Select(ctx context.Context, req Request) *Selection {
 			}
 			s.Reason = fmt.Sprintf("%s is on %s, so it is used as typed.", typed.spec, where)
 			if typed.droppedName != "" {
-				s.Reason += fmt.Sprintf(" Its display name %q looks like an address and was left out.", typed.droppedName)
+				s.Reason += fmt.Sprintf(" Its display name %q was left out: %s.", strings.ToValidUTF8(typed.droppedName, "?"), typed.dropReason)
 			}
 			return s
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -36,11 +37,32 @@ type Verifier struct {
 	DKIMKey      crypto.PublicKey
 	// TTL is how long a result is kept; 0 means one hour.
 	TTL time.Duration
+	// MaxEntries bounds the results kept; 0 means 10,000. When full,
+	// expired results go first, then the oldest tenth, so that a form that
+	// anyone can type domains into cannot grow memory without limit.
+	MaxEntries int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
 	mu    sync.Mutex
 	cache map[string]*Authorization
+}
+
+// authorizesEveryone reports whether an SPF term passes every address:
+// +all, all, or an ip4:/ip6: network of length 0.
+func authorizesEveryone(term string) bool {
+	rec, err := spf.Parse("v=spf1 " + term)
+	if err != nil || len(rec.Terms) != 1 {
+		return false
+	}
+	t := rec.Terms[0]
+	switch t.Mechanism {
+	case spf.MechAll:
+		return t.Qualifier == spf.QualifierPass || t.Qualifier == spf.QualifierNone
+	case spf.MechIP4, spf.MechIP6:
+		return t.Net.Bits() == 0
+	}
+	return false
 }
 
 // Authorization is what the DNS of a domain says about the vendor.
@@ -104,10 +126,46 @@ func (v *Verifier) Verify(ctx context.Context, domain string) *Authorization {
 		if v.cache == nil {
 			v.cache = map[string]*Authorization{}
 		}
+		v.evictLocked(ttl)
 		v.cache[name] = a
 		v.mu.Unlock()
 	}
 	return a
+}
+
+// Len returns the number of results kept.
+func (v *Verifier) Len() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.cache)
+}
+
+// evictLocked makes room for one result.
+func (v *Verifier) evictLocked(ttl time.Duration) {
+	limit := v.MaxEntries
+	if limit <= 0 {
+		limit = 10000
+	}
+	if len(v.cache) < limit {
+		return
+	}
+	now := v.now()
+	for k, a := range v.cache {
+		if now.Sub(a.CheckedAt) >= ttl {
+			delete(v.cache, k)
+		}
+	}
+	if len(v.cache) < limit {
+		return
+	}
+	keys := make([]string, 0, len(v.cache))
+	for k := range v.cache {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return v.cache[keys[i]].CheckedAt.Before(v.cache[keys[j]].CheckedAt) })
+	for _, k := range keys[:len(keys)-(limit-limit/10)+1] {
+		delete(v.cache, k)
+	}
 }
 
 func (v *Verifier) check(ctx context.Context, name string) *Authorization {
@@ -127,9 +185,15 @@ func (v *Verifier) check(ctx context.Context, name string) *Authorization {
 			if r.Status == spf.TempError {
 				a.Err = r.Err
 			}
-			if r.Status != spf.Pass {
+			switch {
+			case r.Status != spf.Pass:
 				a.SPF = false
 				notes = append(notes, r.Summary())
+			case authorizesEveryone(r.Term):
+				// +all (or a /0 network) passes every host on the
+				// internet: that is no authorization of the vendor.
+				a.SPF = false
+				notes = append(notes, fmt.Sprintf("the SPF record of %s passes every host on the internet (%s), which authorizes no one in particular", a.Domain, r.Term))
 			}
 		}
 		a.SPFDetail = "the SPF record passes every sending address"

@@ -3,6 +3,7 @@ package sender_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -116,5 +117,41 @@ func TestVerifierCache(t *testing.T) {
 	z.Fail("spfonly.example", "", nil)
 	if s := p.Select(ctx, sender.Request{From: "x@spfonly.example"}); s.Rule != sender.RuleDNSVerified || s.DNS.Cached {
 		t.Errorf("after the failure: %s cached %v", s.Rule, s.DNS.Cached)
+	}
+}
+
+// An SPF record that passes every host on the internet authorizes no one:
+// +all and a /0 network do not count as DNS verification.
+func TestVerifierRefusesAuthorizeEveryone(t *testing.T) {
+	z := dnstest.MustZone(verifyZone + `
+plusall.example.  IN TXT "v=spf1 +all"
+_dmarc.plusall.example. IN TXT "v=DMARC1; p=none"
+slash0.example.   IN TXT "v=spf1 ip4:0.0.0.0/0 -all"
+_dmarc.slash0.example. IN TXT "v=DMARC1; p=none"
+`)
+	now := time.Unix(1_800_000_000, 0)
+	p := verifyingPolicy(t, z, &now)
+	for _, d := range []string{"plusall.example", "slash0.example"} {
+		s := p.Select(context.Background(), sender.Request{From: "a@" + d})
+		if s.Rule == sender.RuleDNSVerified || s.DNS == nil || s.DNS.SPF || !strings.Contains(s.DNS.SPFDetail, "passes every host") {
+			t.Errorf("%s: %s %+v", d, s.Rule, s.DNS)
+		}
+	}
+}
+
+// The verifier keeps a bounded number of results, however many distinct
+// domains are typed.
+func TestVerifierCacheBounded(t *testing.T) {
+	z := dnstest.MustZone(verifyZone)
+	now := time.Unix(1_800_000_000, 0)
+	v := &sender.Verifier{Resolver: z, SendingIPs: []netip.Addr{netip.MustParseAddr("5.255.64.53")}, MaxEntries: 1000, Now: func() time.Time { return now }}
+	for i := range 100000 {
+		v.Verify(context.Background(), fmt.Sprintf("d%d.example", i))
+		if i%1000 == 0 {
+			now = now.Add(time.Second)
+		}
+	}
+	if n := v.Len(); n > 1000 {
+		t.Errorf("%d results kept, limit 1000", n)
 	}
 }
