@@ -62,6 +62,12 @@ type Policy struct {
 // and listed once, every fallback address must be a single valid address on
 // an allowed domain, and Default must be set.
 func New(cfg Config) (*Policy, error) {
+	if len(cfg.BusinessUnits) == 0 {
+		cfg.BusinessUnits = nil // as its JSON reads back
+	}
+	if len(cfg.Domains) == 0 {
+		cfg.Domains = nil
+	}
 	p := &Policy{cfg: cfg, exact: map[string]string{}, subtree: map[string]string{}, units: map[string]*parsedAddress{}}
 	var errs []error
 	for i, d := range cfg.Domains {

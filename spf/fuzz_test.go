@@ -148,3 +148,38 @@ user.i.fz.example.   IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
 		}
 	})
 }
+
+// FuzzEdit: Insert and Merge on arbitrary records return a record that
+// parses (and holds the inserted term, and every mechanism of the merged
+// records), or an error; inserting twice changes nothing more.
+func FuzzEdit(f *testing.F) {
+	for _, s := range []string{"v=spf1 include:a.example -all", "v=spf1 mx redirect=r.example", "v=spf1", "v=spf1 a ~all exp=e.example", "v=spf1 –all", "x"} {
+		f.Add(s, "v=spf1 ip4:192.0.2.0/24 ?all", "include:spf.vendor.example")
+	}
+	f.Fuzz(func(t *testing.T, a, b, term string) {
+		if ins, err := spf.Insert(a, term); err == nil {
+			rec, err := spf.Parse(ins.Proposed)
+			if err != nil {
+				t.Fatalf("Insert(%q, %q) = %q, which does not parse: %v", a, term, ins.Proposed, err)
+			}
+			if !strings.Contains(strings.ToLower(rec.String()), strings.ToLower(strings.TrimPrefix(term, "+"))) {
+				t.Fatalf("Insert(%q, %q) = %q lacks the term", a, term, ins.Proposed)
+			}
+			again, err := spf.Insert(ins.Proposed, term)
+			if err != nil || again.Changed || again.Proposed != ins.Proposed {
+				t.Fatalf("a second Insert changed %q: %+v, %v", ins.Proposed, again, err)
+			}
+		}
+		m, err := spf.Merge(a, b)
+		if err != nil {
+			return
+		}
+		if _, err := spf.Parse(m.Proposed); err != nil {
+			t.Fatalf("Merge(%q, %q) = %q, which does not parse: %v", a, b, m.Proposed, err)
+		}
+		swapped, err := spf.Merge(b, a)
+		if err != nil || swapped.Proposed != m.Proposed {
+			t.Fatalf("Merge depends on the order: %q / %q (%v)", m.Proposed, swapped.Proposed, err)
+		}
+	})
+}
