@@ -35,7 +35,16 @@
 // [Signer] and [Verify] are thin wrappers over go-msgauth, which does the
 // canonicalization and cryptography; Verify looks keys up through a
 // dnsrec.Resolver, so a service's unit test can sign with a generated key
-// and verify against an in-memory zone.
+// and verify against an in-memory zone. Signing over-signs the identity
+// header fields by default ([DefaultHeaderKeys], RFC 6376, Section 8.15),
+// so that a From: or Subject: added in front of a signed message breaks
+// the signature. Verify reports a key that DNS could not serve (SERVFAIL, a
+// timeout) as a temporary failure (RFC 6376, Section 6.1.2) and refuses RSA
+// keys over [MaxRSABits] (RFC 8301, Section 3.2).
+//
+// Tag values are case-sensitive (RFC 6376, Section 3.2): Parse keeps them
+// as written, and Lint and [KeyCheck] report k=RSA, h=SHA256 or s=Email as
+// errors, since verifiers reject them.
 //
 // # Leniency
 //

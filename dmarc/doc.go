@@ -58,11 +58,22 @@
 //
 // # Strictness and leniency
 //
-// Parse is strict about the version (exactly "v=DMARC1", first), repeated
-// tags (an error: receivers differ on which copy wins) and invalid values
-// of known tags. Discovery reads records as receivers must: an invalid
-// value of an optional tag falls back to its default and is reported, and
-// a record without a valid p= but with a valid rua= is applied as p=none
-// (both RFCs). Tag names and keyword values are matched without regard to
-// case; empty entries in the tag-list (";;", a trailing ";") are skipped.
+// What is a DMARC record is decided one way everywhere (Parse, Lint,
+// discovery), by the grammar's dmarc-version: the record starts with the
+// version tag, nothing before it; the tag name "v" in any case, spaces
+// allowed around "=", the value exactly "DMARC1". Lint warns when the tag is
+// written in one of the allowed forms that receivers matching the text
+// "v=DMARC1" miss, and says when leading whitespace makes the record
+// ignored.
+//
+// Parse is strict: repeated tags (an error: receivers differ on which copy
+// wins), malformed entries and invalid values of known tags are errors.
+// Discovery reads records as receivers must (RFC 9989, Section 4.7): an
+// entry that is not tag=value, or an unknown tag, is ignored, not the
+// record; an invalid value of an optional tag falls back to its default and
+// is reported; an invalid p= (or sp=, or np= under RFC 9989) is applied as
+// none when the record has a valid rua=, and without one the record is not
+// used; repeated tags stay fatal. Tag names and keyword values are matched
+// without regard to case; empty entries (";;", a trailing ";") are skipped.
+// [Build] builds for RFC 9989 unless told otherwise, and so refuses pct.
 package dmarc

@@ -28,13 +28,29 @@
 // local part as typed and writes the domain in lower-case ASCII (A-labels).
 //
 // Hostile input never gets through, and never panics: several addresses in
-// one field, line breaks or control characters (header injection), a
-// display name that holds an address ("ceo@customer.ch" <x@evil.example>,
-// also when encoded; such a display name is dropped even on an allowed
-// domain), a quoted local part holding an address, an IP-literal domain, a
-// domain that merely starts or ends like an allowed one, over-long input.
-// Each gets the fallback and a reason wrapping a sentinel (ErrMultiple,
-// ErrInjection, ...); the domain is always taken after the last "@".
+// one field, line breaks or control characters (header injection), a local
+// part that other mail software reads differently (a quoted
+// "ceo@evil.example", an encoded-word), an IP-literal domain, a domain that
+// merely starts or ends like an allowed one, over-long input. Each gets the
+// fallback and a reason wrapping a sentinel (ErrMultiple, ErrInjection,
+// ...); the domain is always taken after the last "@". A display name that
+// could mislead the reader (one holding an address or a look-alike "＠",
+// characters that reverse the text or are invisible, a control character
+// hidden in an encoded-word) is dropped even on an allowed domain, and the
+// preview says why. A configuration that lists a public suffix (co.uk,
+// github.io) is refused: it would allow every domain registered under it.
+//
+// # What a vendor needs, checked
+//
+// A [Profile] says what a vendor needs of a customer domain (its SPF
+// authorization, sending addresses and HELO name, DKIM selectors, the
+// DMARC stage); [Checker.Check] checks one domain against it end to end and
+// returns a [DomainReport]: per area (SPF evaluated for each sending
+// address, DKIM, DMARC, the domain's MX/SOA/DNS host, the vendor's reverse
+// DNS, HELO and optional blocklists) a [Status] with the findings, the safe
+// plan of changes (dnsrec.CheckAll), and one sentence saying whether the
+// vendor may send as the domain today. [Checker.CheckBatch] does it for
+// many domains with bounded concurrency and one shared, bounded cache.
 //
 // # Allowed because DNS says so
 //
@@ -42,6 +58,8 @@
 // also allowed when its DNS really authorizes the vendor: SPF passes every
 // sending address (package spf), the vendor's DKIM selector is published or
 // delegated (package dkim), so that DMARC passes with alignment (package
-// dmarc). Results are cached for a configurable time; the preview says
+// dmarc); an SPF record that passes every host (+all, a /0 network) does
+// not count. The Verifier uses the same evaluation as [Checker]. Results
+// are cached for a configurable time in a bounded cache; the preview says
 // which check passed or failed.
 package sender
