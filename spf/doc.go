@@ -50,7 +50,10 @@
 // results, macros (Section 7), exp= (Section 6.2), the lookup, void-lookup,
 // MX and PTR limits, temperror for DNS failures and permerror for broken
 // records. Every recursion is bounded: a redirect= to itself ends in
-// permerror, not a crash. No DNS question is asked twice in one check.
+// permerror, not a crash. A sender longer than SMTP allows (RFC 5321,
+// Section 4.5.3.1: 64 octets of local part, 255 of domain) is malformed and
+// gives none before any lookup, which also bounds every macro expansion.
+// No DNS question is asked twice in one check.
 // The [Result] carries a trace; [Result.Explain] renders it, and
 // [Result.ReceivedSPF] and [Result.AuthenticationResults] give header
 // fields.
