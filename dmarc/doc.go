@@ -56,6 +56,16 @@
 // reject only once the vendor's DKIM keys are published and the reports
 // show the domain's legitimate mail passing ([Recommend.ReportsPass]).
 //
+// # Aggregate reports
+//
+// [ParseAggregateReport] reads a report as receivers send it (XML, gzip or
+// zip; RFC 9990 and the format of RFC 7489, Appendix C), refusing anything
+// that decompresses past [MaxReportSize]. [Summarize] sums reports up per
+// sending address, with its reverse DNS name and whether the vendor's SPF
+// term authorizes it, and says whether it is safe to move the domain to a
+// stricter policy, naming the legitimate sources (the vendor, or services
+// that authenticate with a domain of their own) whose mail would be hurt.
+//
 // # Strictness and leniency
 //
 // What is a DMARC record is decided one way everywhere (Parse, Lint,

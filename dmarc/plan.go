@@ -31,8 +31,9 @@ type Recommend struct {
 	// expected; with none given, it never is.
 	DKIM []dkim.KeyCheck
 	// ReportsPass says that the domain's aggregate reports show all of its
-	// legitimate mail passing DMARC: only the reports can tell, so the
-	// zero value never tightens a policy past p=none.
+	// legitimate mail passing DMARC ([Summarize] answers it:
+	// ReportSummary.SafeToTighten). Only the reports can tell, so the zero
+	// value never tightens a policy past p=none.
 	ReportsPass bool
 }
 

@@ -1,0 +1,179 @@
+package dmarc_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+)
+
+func readReport(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "aggregate", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func gzipped(t testing.TB, b []byte) []byte {
+	var out bytes.Buffer
+	w := gzip.NewWriter(&out)
+	w.Write(b)
+	w.Close()
+	return out.Bytes()
+}
+
+func zipped(t testing.TB, name string, b []byte) []byte {
+	var out bytes.Buffer
+	w := zip.NewWriter(&out)
+	f, err := w.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(b)
+	w.Close()
+	return out.Bytes()
+}
+
+// Reports arrive as XML, gzip (RFC 7489, Section 7.2.1.1) or zip, and read
+// the same; RFC 9990's namespace reads like RFC 7489's none.
+func TestParseAggregateReport(t *testing.T) {
+	clean := readReport(t, "clean.xml")
+	for name, data := range map[string][]byte{
+		"xml":  clean,
+		"gzip": gzipped(t, clean),
+		"zip":  zipped(t, "receiver.example!customer.example!1763596800!1763683199.xml", clean),
+	} {
+		rep, err := dmarc.ParseAggregateReport(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if rep.Org != "receiver.example" || rep.ReportID != "clean-2026-11-20" || rep.Domain != "customer.example" || rep.Policy != dmarc.PolicyNone ||
+			len(rep.Rows) != 3 || rep.Begin.Unix() != 1763596800 {
+			t.Errorf("%s: %+v", name, rep)
+		}
+		r := rep.Rows[1]
+		if r.SourceIP != netip.MustParseAddr("198.51.100.7") || r.Count != 40 || !r.Passed() || r.DKIMAligned || len(r.SPF) != 1 {
+			t.Errorf("%s: row %+v", name, r)
+		}
+	}
+	rep, err := dmarc.ParseAggregateReport(bytes.NewReader(readReport(t, "newsletter.xml")))
+	if err != nil || len(rep.Rows) != 2 || rep.Rows[1].SPF[0].Domain != "bounce.newsletter.example" {
+		t.Errorf("RFC 9990 report: %+v, %v", rep, err)
+	}
+}
+
+// A report that expands past the limit is refused with a clear error,
+// gzip or zip, without holding more than the limit.
+func TestAggregateReportBombs(t *testing.T) {
+	big := append([]byte("<feedback><report_metadata><!--"), bytes.Repeat([]byte("A"), dmarc.MaxReportSize+1)...)
+	big = append(big, []byte("--></report_metadata></feedback>")...)
+	for name, data := range map[string][]byte{"gzip": gzipped(t, big), "zip": zipped(t, "r.xml", big)} {
+		if len(data) > 1<<20 {
+			t.Fatalf("%s: the bomb is %d bytes compressed", name, len(data))
+		}
+		_, err := dmarc.ParseAggregateReport(bytes.NewReader(data))
+		if !errors.Is(err, dmarc.ErrReportTooLarge) || !strings.Contains(err.Error(), "too large") {
+			t.Errorf("%s bomb: err = %v", name, err)
+		}
+	}
+	for name, data := range map[string]string{
+		"not XML":       "this is a bounce, not a report",
+		"other XML":     "<html><body>hi</body></html>",
+		"bad source_ip": strings.Replace(string(readReport(t, "clean.xml")), "5.255.64.53", "5.255.64", 1),
+		"zip, no XML":   string(zipped(t, "a.txt", []byte("x"))) + "", // one member: read as the report, not XML
+	} {
+		if _, err := dmarc.ParseAggregateReport(strings.NewReader(data)); !errors.Is(err, dmarc.ErrReport) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
+const reportZone = `
+spf.vendor.example.       IN TXT "v=spf1 ip4:5.255.64.53 -all"
+53.64.255.5.in-addr.arpa. IN PTR smtp1.vendor.example.
+150.2.0.192.in-addr.arpa. IN PTR mta1.newsletter.example.
+`
+
+// Is it safe to move the domain to the next DMARC stage? The answer names
+// the legitimate sources whose mail would be hurt.
+func TestSummarize(t *testing.T) {
+	z := dnstest.MustZone(reportZone)
+	parse := func(name string) *dmarc.AggregateReport {
+		rep, err := dmarc.ParseAggregateReport(bytes.NewReader(readReport(t, name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	clean, news, vendor, spoof, other := parse("clean.xml"), parse("newsletter.xml"), parse("vendor-failing.xml"), parse("spoofing-only.xml"), parse("other-domain.xml")
+	for _, tc := range []struct {
+		domain  string
+		reports []*dmarc.AggregateReport
+		safe    bool
+		hurt    []string // addresses
+		why     string
+	}{
+		// Only unauthenticated strangers fail: safe.
+		{"customer.example", []*dmarc.AggregateReport{clean, other}, true, nil, ""},
+		// A newsletter service sends with its own return address: not safe.
+		{"customer.example", []*dmarc.AggregateReport{clean, news}, false, []string{"192.0.2.150"}, "192.0.2.150 (mta1.newsletter.example): 50 of 50 messages fail, SPF passes for bounce.newsletter.example"},
+		// The vendor's own mail fails alignment: not safe.
+		{"klant.example", []*dmarc.AggregateReport{vendor}, false, []string{"5.255.64.53"}, "the vendor's own server"},
+		{"ready.example", []*dmarc.AggregateReport{spoof}, true, nil, ""},
+		// Nothing to judge by.
+		{"new.example", []*dmarc.AggregateReport{clean}, false, nil, "no mail from new.example"},
+	} {
+		sum, err := dmarc.Summarize(context.Background(), z, tc.domain, "include:spf.vendor.example", tc.reports...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hurt []string
+		for _, h := range sum.Hurt {
+			hurt = append(hurt, h.IP.String())
+		}
+		if sum.SafeToTighten != tc.safe || strings.Join(hurt, ",") != strings.Join(tc.hurt, ",") || !strings.Contains(sum.NotSafeBecause, tc.why) {
+			t.Errorf("%s: safe %v, hurt %v, because %q", tc.domain, sum.SafeToTighten, hurt, sum.NotSafeBecause)
+		}
+	}
+	sum, _ := dmarc.Summarize(context.Background(), z, "customer.example", "include:spf.vendor.example", clean, news)
+	if sum.Reports != 2 || sum.Messages != 288 || sum.Passed != 235 || sum.Sources[0].IP.String() != "5.255.64.53" || sum.Sources[0].Host != "smtp1.vendor.example" || !sum.Sources[0].Vendor {
+		t.Errorf("summary %+v", sum)
+	}
+}
+
+// FuzzParseAggregateReport: any input gives a report or an error wrapping
+// ErrReport or ErrReportTooLarge, never a panic; a report reads the same
+// gzipped.
+func FuzzParseAggregateReport(f *testing.F) {
+	for _, name := range []string{"clean.xml", "newsletter.xml", "spoofing-only.xml"} {
+		f.Add(readReport(f, name))
+	}
+	f.Add([]byte("<feedback><policy_published><domain>x.example</domain></policy_published><record><row><source_ip>::1</source_ip><count>1</count></row></record></feedback>"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rep, err := dmarc.ParseAggregateReport(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, dmarc.ErrReport) && !errors.Is(err, dmarc.ErrReportTooLarge) {
+				t.Fatalf("error %v wraps neither ErrReport nor ErrReportTooLarge", err)
+			}
+			return
+		}
+		if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) || bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+			return // already compressed: gzipping it again wraps the archive, not the XML
+		}
+		again, err := dmarc.ParseAggregateReport(bytes.NewReader(gzipped(t, data)))
+		if err != nil || again.Domain != rep.Domain || len(again.Rows) != len(rep.Rows) {
+			t.Fatalf("gzipped, the report reads differently: %v", err)
+		}
+	})
+}

@@ -1,0 +1,187 @@
+package dmarc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/spf"
+)
+
+// maxNamedSources bounds the reverse DNS look-ups of a summary: the
+// sources sending the most mail are named, the rest are counted.
+const maxNamedSources = 200
+
+// SourceSummary is what the reports say about one sending address.
+type SourceSummary struct {
+	IP       netip.Addr
+	Messages int
+	Passed   int // messages that passed DMARC (DKIM or SPF aligned)
+	// Host is the address's reverse DNS name, when it has one (the most
+	// active sources only).
+	Host string
+	// Vendor: the address is authorized by the vendor's SPF term.
+	Vendor bool
+	// Legitimate: mail from it failed DMARC, but looks like a real sender
+	// of the domain's mail: the vendor, or a service whose SPF or DKIM
+	// passed for a domain of its own (not aligned with the From domain).
+	Legitimate bool
+	Why        string // why it looks legitimate
+}
+
+// ReportSummary sums reports up for one domain.
+type ReportSummary struct {
+	Domain   string
+	Reports  int
+	Messages int
+	Passed   int
+	Sources  []SourceSummary // by messages, most first
+	// Hurt are the legitimate sources whose mail fails DMARC: a stricter
+	// policy would quarantine or reject it.
+	Hurt []SourceSummary
+	// SafeToTighten: there is mail to judge by, and no legitimate source
+	// fails; NotSafeBecause says why not.
+	SafeToTighten  bool
+	NotSafeBecause string
+}
+
+// Summarize sums up the aggregate reports of domain (reports for other
+// domains are skipped): per sending address, its reverse DNS name (for the
+// 200 most active), whether vendorTerm (such as
+// "include:spf.vendor.example" or "ip4:192.0.2.0/24") authorizes it, and
+// whether it passes; and whether it is safe to move the domain to a
+// stricter DMARC policy, naming the sources that would be hurt. DNS
+// failures are errors.
+func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string, reports ...*AggregateReport) (*ReportSummary, error) {
+	name, err := dnsrec.ParseDomain("domain", domain)
+	if err != nil {
+		return nil, fmt.Errorf("dmarc: Summarize: %w", err)
+	}
+	if _, ok := r.(*dnsrec.Cache); !ok {
+		r = &dnsrec.Cache{Resolver: dnsrec.Ensure(r)}
+	}
+	sum := &ReportSummary{Domain: dnsrec.TrimDot(name)}
+	by := map[netip.Addr]*SourceSummary{}
+	for _, rep := range reports {
+		if rep == nil || strings.TrimSuffix(rep.Domain, ".") != sum.Domain {
+			continue
+		}
+		sum.Reports++
+		for _, row := range rep.Rows {
+			s := by[row.SourceIP]
+			if s == nil {
+				s = &SourceSummary{IP: row.SourceIP}
+				by[row.SourceIP] = s
+			}
+			s.Messages += row.Count
+			sum.Messages += row.Count
+			if row.Passed() {
+				s.Passed += row.Count
+				sum.Passed += row.Count
+				continue
+			}
+			if s.Why == "" {
+				s.Why = ownAuthentication(row)
+			}
+		}
+	}
+	for _, s := range by {
+		sum.Sources = append(sum.Sources, *s)
+	}
+	sort.Slice(sum.Sources, func(i, j int) bool {
+		a, b := sum.Sources[i], sum.Sources[j]
+		if a.Messages != b.Messages {
+			return a.Messages > b.Messages
+		}
+		return a.IP.Less(b.IP)
+	})
+	for i := range sum.Sources {
+		s := &sum.Sources[i]
+		if i < maxNamedSources {
+			a, err := r.Lookup(ctx, dnsrec.ReverseName(s.IP), dnsrec.TypePTR)
+			if err != nil && errors.Is(err, dnsrec.ErrTemporary) {
+				return nil, fmt.Errorf("%w: %w", ErrDNS, err)
+			}
+			if err == nil && len(a.Targets()) > 0 {
+				s.Host = dnsrec.TrimDot(a.Targets()[0])
+			}
+		}
+		vendor, err := authorizedBy(ctx, r, vendorTerm, s.IP)
+		if err != nil {
+			return nil, err
+		}
+		s.Vendor = vendor
+		if s.Passed < s.Messages {
+			switch {
+			case s.Vendor:
+				s.Legitimate, s.Why = true, "the vendor's own server, and its mail fails DMARC"
+			case s.Why != "":
+				s.Legitimate = true
+			}
+			if s.Legitimate {
+				sum.Hurt = append(sum.Hurt, *s)
+			}
+		}
+	}
+	switch {
+	case sum.Messages == 0:
+		sum.NotSafeBecause = "the reports hold no mail from " + sum.Domain + " to judge by"
+	case len(sum.Hurt) > 0:
+		var names []string
+		for _, h := range sum.Hurt {
+			n := h.IP.String()
+			if h.Host != "" {
+				n += " (" + h.Host + ")"
+			}
+			names = append(names, fmt.Sprintf("%s: %d of %d messages fail, %s", n, h.Messages-h.Passed, h.Messages, h.Why))
+		}
+		sum.NotSafeBecause = "legitimate mail fails DMARC and would be quarantined or rejected: " + strings.Join(names, "; ")
+	default:
+		sum.SafeToTighten = true
+	}
+	return sum, nil
+}
+
+// ownAuthentication says why a failing row looks legitimate: SPF or DKIM
+// passed for a domain of the sender's own, not aligned with From.
+func ownAuthentication(row ReportRow) string {
+	for _, d := range row.DKIM {
+		if d.Result == "pass" {
+			return fmt.Sprintf("DKIM passes for %s, which is not aligned with %s: the service signs with its own domain", d.Domain, row.HeaderFrom)
+		}
+	}
+	for _, s := range row.SPF {
+		if s.Result == "pass" {
+			return fmt.Sprintf("SPF passes for %s, which is not aligned with %s: the service sends with its own return address", s.Domain, row.HeaderFrom)
+		}
+	}
+	return ""
+}
+
+// authorizedBy reports whether an SPF term authorizes ip: an ip4:/ip6:
+// network that holds it, or an include: whose record passes it.
+func authorizedBy(ctx context.Context, r dnsrec.Resolver, term string, ip netip.Addr) (bool, error) {
+	if term == "" {
+		return false, nil
+	}
+	rec, err := spf.Parse("v=spf1 " + term)
+	if err != nil || len(rec.Terms) != 1 {
+		return false, fmt.Errorf("dmarc: Summarize: vendor term %q: %w", term, err)
+	}
+	t := rec.Terms[0]
+	switch t.Mechanism {
+	case spf.MechIP4, spf.MechIP6:
+		return t.Net.Contains(ip), nil
+	case spf.MechInclude:
+		res := (&spf.Checker{Resolver: r}).CheckHost(ctx, ip, t.Domain, "postmaster@"+t.Domain, t.Domain)
+		if res.Status == spf.TempError {
+			return false, fmt.Errorf("%w: %w", ErrDNS, res.Err)
+		}
+		return res.Status == spf.Pass, nil
+	}
+	return false, fmt.Errorf("dmarc: Summarize: vendor term %q: give an include:, ip4: or ip6: term", term)
+}
