@@ -1,0 +1,152 @@
+package feedback
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Class is why a message was not delivered, as a vendor acts on it.
+type Class string
+
+// Classes of a failed recipient.
+const (
+	ClassAuthentication Class = "authentication" // SPF, DKIM or DMARC failed: a DNS fix
+	ClassReputation     Class = "reputation"     // the sending address or domain is on a blocklist
+	ClassMailbox        Class = "mailbox"        // the recipient does not exist, is full or disabled
+	ClassPolicy         Class = "policy"         // refused for content or the receiver's own rules
+	ClassTemporary      Class = "temporary"      // will be retried (4.x.x, greylisting)
+	ClassUnknown        Class = "unknown"        // the bounce does not say
+)
+
+// Mechanism is the authentication method a receiver says failed.
+type Mechanism string
+
+// Mechanisms.
+const (
+	MechSPF   Mechanism = "spf"
+	MechDKIM  Mechanism = "dkim"
+	MechDMARC Mechanism = "dmarc"
+)
+
+// statusText gives an enhanced status code (RFC 3463, and RFC 7372 for the
+// authentication codes) in words. Codes not listed fall back to their
+// subject (the middle number).
+var statusText = map[string]string{
+	"1.1":  "the recipient's mailbox does not exist",
+	"1.2":  "the recipient's domain does not exist or has no mail server",
+	"1.10": "the recipient address does not exist (the receiver found no such recipient)",
+	"2.1":  "the recipient's mailbox is disabled and accepts no mail",
+	"2.2":  "the recipient's mailbox is full",
+	"2.3":  "the message is larger than the recipient's mailbox accepts",
+	"3.4":  "the message is larger than the receiving system accepts",
+	"4.1":  "the receiving server did not answer",
+	"4.4":  "no route to the recipient's mail server",
+	"4.7":  "the message was too old to be delivered",
+	"5.3":  "too many recipients",
+	"7.0":  "refused for a security or policy reason",
+	"7.1":  "delivery not authorized: the receiver refused the message by policy",
+	"7.9":  "refused: the message was not accepted for policy reasons",
+	"7.20": "no passing DKIM signature was found (RFC 7372)",
+	"7.21": "no acceptable DKIM signature was found (RFC 7372)",
+	"7.22": "no valid DKIM signature of the author's domain was found (RFC 7372)",
+	"7.23": "SPF validation failed (RFC 7372)",
+	"7.24": "SPF validation could not be completed (RFC 7372)",
+	"7.25": "the sending address's reverse DNS could not be validated (RFC 7372)",
+	"7.26": "several authentication checks failed (RFC 7372); Gmail uses it for a DMARC failure",
+	"7.27": "SPF did not pass (Gmail)",
+	"7.30": "DKIM did not pass (Gmail)",
+}
+
+// subjectText says what each subject of RFC 3463, Section 3 is about.
+var subjectText = map[string]string{
+	"0": "an unspecified problem",
+	"1": "a problem with the recipient address",
+	"2": "a problem with the recipient's mailbox",
+	"3": "a problem with the receiving mail system",
+	"4": "a network or routing problem",
+	"5": "a problem in the mail delivery protocol",
+	"6": "a problem with the message's content or format",
+	"7": "a security or policy refusal",
+}
+
+// StatusText describes an enhanced status code ("5.7.26") in words, with
+// whether it is permanent (5) or temporary (4).
+func StatusText(code string) string {
+	parts := strings.SplitN(code, ".", 3)
+	if len(parts) != 3 {
+		return ""
+	}
+	kind := "permanent failure"
+	switch parts[0] {
+	case "4":
+		kind = "temporary failure, to be retried"
+	case "2":
+		kind = "success"
+	}
+	if t, ok := statusText[parts[1]+"."+parts[2]]; ok {
+		return kind + ": " + t
+	}
+	if t, ok := subjectText[parts[1]]; ok {
+		return kind + ": " + t
+	}
+	return kind
+}
+
+var (
+	statusRe = regexp.MustCompile(`\b([245])\.(\d{1,3})\.(\d{1,3})\b`)
+	replyRe  = regexp.MustCompile(`\b([245]\d\d)[ -]`)
+)
+
+// lists names the DNS blocklists and providers' own lists receivers cite,
+// by the words of their rejections.
+var lists = []struct {
+	re   *regexp.Regexp
+	name string
+}{
+	{regexp.MustCompile(`(?i)spamhaus|zen\.`), "Spamhaus"},
+	{regexp.MustCompile(`(?i)barracuda`), "Barracuda Reputation Block List"},
+	{regexp.MustCompile(`(?i)spamcop`), "SpamCop"},
+	{regexp.MustCompile(`(?i)sorbs`), "SORBS"},
+	{regexp.MustCompile(`(?i)uceprotect`), "UCEPROTECT"},
+	{regexp.MustCompile(`(?i)s3150|banned sending ip|5\.7\.6[0-4]\d`), "Microsoft's blocked senders list"},
+	{regexp.MustCompile(`(?i)proofpoint`), "Proofpoint Dynamic Reputation"},
+}
+
+// classify reads a status code and the receiver's words.
+func classify(status, diag, action string) (Class, Mechanism, string) {
+	d := strings.ToLower(diag)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(d, w) {
+				return true
+			}
+		}
+		return false
+	}
+	if strings.HasPrefix(status, "4.") || action == "delayed" {
+		return ClassTemporary, "", ""
+	}
+	for _, l := range lists {
+		if l.re.MatchString(diag) && has("list", "block", "banned", "reputation", "rbl", "spamhaus", "barracuda") {
+			return ClassReputation, "", l.name
+		}
+	}
+	switch {
+	case status == "5.7.26" || status == "5.7.509" || has("dmarc"):
+		return ClassAuthentication, MechDMARC, ""
+	case status == "5.7.23" || status == "5.7.24" || status == "5.7.27" || has("spf"):
+		return ClassAuthentication, MechSPF, ""
+	case status == "5.7.20" || status == "5.7.21" || status == "5.7.22" || status == "5.7.30" || has("dkim"):
+		return ClassAuthentication, MechDKIM, ""
+	case has("unauthenticated", "not authenticated", "authentication"):
+		return ClassAuthentication, MechDMARC, ""
+	case has("blocklist", "blacklist", "block list", "listed", "rbl", "reputation"):
+		return ClassReputation, "", ""
+	case strings.HasPrefix(status, "5.1.") || strings.HasPrefix(status, "5.2.") ||
+		has("user unknown", "does not exist", "no such user", "unknown user", "mailbox unavailable", "recipient not found", "mailbox full", "over quota", "quota exceeded", "disabled", "inactive"):
+		return ClassMailbox, "", ""
+	case strings.HasPrefix(status, "5.7.") || strings.HasPrefix(status, "5.6.") || has("spam", "policy", "content", "rejected"):
+		return ClassPolicy, "", ""
+	}
+	return ClassUnknown, "", ""
+}
