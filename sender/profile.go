@@ -86,6 +86,13 @@ func ParseProfile(data []byte) (*Profile, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("%w: more than one JSON value", ErrProfile)
 	}
+	// Empty lists read back as absent: keep them absent.
+	if len(p.Addresses) == 0 {
+		p.Addresses = nil
+	}
+	if len(p.DMARC.Reports) == 0 {
+		p.DMARC.Reports = nil
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
