@@ -1,0 +1,121 @@
+package feedback_test
+
+import (
+	"context"
+	"net/netip"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/feedback"
+	"github.com/domainauth/domainauth/spf"
+)
+
+// Header sets written for the tests in the forms Gmail, Microsoft 365,
+// SpamAssassin and rspamd add them (RFC 8601 for Authentication-Results,
+// RFC 7208, Section 9.1 for Received-SPF).
+func TestParseHeaders(t *testing.T) {
+	const from = "From: Jane <jane@customer.example>\r\nSubject: Invoice\r\n"
+	for _, tc := range []struct {
+		name     string
+		headers  string
+		failures []string // failed mechanisms, sorted
+		ip       string
+		spam     bool
+		text     string // a reason's words
+	}{
+		{"Gmail: SPF fail, no DKIM, DMARC fail",
+			"Authentication-Results: mx.google.example;\r\n spf=fail (google.example: domain of jane@customer.example does not designate 5.255.64.53 as permitted sender) smtp.mailfrom=jane@customer.example;\r\n dmarc=fail (p=QUARANTINE sp=QUARANTINE dis=QUARANTINE) header.from=customer.example\r\n",
+			[]string{"dmarc", "spf"}, "5.255.64.53", false, "SPF gave fail for jane@customer.example"},
+		{"Microsoft 365: spoof verdict",
+			"Authentication-Results: spf=fail (sender IP is 5.255.64.53) smtp.mailfrom=customer.example; dkim=none (message not signed) header.d=none; dmarc=fail action=quarantine header.from=customer.example;\r\nX-Forefront-Antispam-Report: CIP:5.255.64.53;CTRY:CH;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:smtp1.vendor.example;CAT:SPOOF;SFS:;DIR:INB;\r\n",
+			[]string{"dkim", "dmarc", "spf"}, "5.255.64.53", true, "judged the sender spoofed"},
+		{"all pass",
+			"Authentication-Results: mx.example; spf=pass smtp.mailfrom=customer.example; dkim=pass header.d=customer.example; dmarc=pass header.from=customer.example\r\n",
+			nil, "", false, "DKIM passed for customer.example"},
+		{"ARC results",
+			"ARC-Authentication-Results: i=1; mx.forwarder.example; spf=fail smtp.mailfrom=customer.example; dkim=pass header.d=customer.example; dmarc=pass header.from=customer.example\r\n",
+			[]string{"spf"}, "", false, "DMARC passed"},
+		{"Received-SPF softfail",
+			"Received-SPF: softfail (mx.example: domain of transitioning info@customer.example does not designate 5.255.64.53 as permitted sender) client-ip=5.255.64.53; envelope-from=info@customer.example; helo=smtp1.vendor.example;\r\n",
+			[]string{"spf"}, "5.255.64.53", false, "SPF gave softfail for customer.example"},
+		{"SpamAssassin",
+			"X-Spam-Status: Yes, score=7.3 required=5.0 tests=BAYES_99,DKIM_INVALID,\r\n RDNS_NONE,SPF_FAIL autolearn=no version=3.4.6\r\nX-Spam-Report:\r\n *  3.5 BAYES_99 BODY: Bayes spam probability is 99 to 100%\r\n *  0.1 DKIM_INVALID DKIM or DK signature exists, but is not valid\r\n *  0.8 RDNS_NONE Delivered to internal network by a host with no rDNS\r\n *  2.9 SPF_FAIL SPF: sender does not match SPF record (fail)\r\n",
+			[]string{"dkim", "spf"}, "", true, "no reverse DNS"},
+		{"rspamd",
+			"X-Spamd-Result: default: True [16.50 / 15.00];\r\n R_SPF_FAIL(1.00)[-all]; R_DKIM_REJECT(1.00)[customer.example:s=default];\r\n DMARC_POLICY_REJECT(2.00)[customer.example : No valid SPF, No valid DKIM,reject]; MIME_GOOD(-0.10)[text/plain]\r\n",
+			[]string{"dkim", "dmarc", "spf"}, "", true, "DMARC failed: customer.example : No valid SPF"},
+		{"DKIM signature fails",
+			"Authentication-Results: mx.example; dkim=fail reason=\"signature verification failed\" header.d=customer.example header.s=default; spf=pass smtp.mailfrom=customer.example; dmarc=pass header.from=customer.example\r\n",
+			[]string{"dkim"}, "", false, "DKIM gave fail for customer.example"},
+		{"DMARC passes through DKIM, SPF softfails",
+			"Authentication-Results: mx.example; spf=softfail smtp.mailfrom=bounce.vendor.example; dkim=pass header.d=customer.example; dmarc=pass header.from=customer.example\r\n",
+			[]string{"spf"}, "", false, "DMARC passed for customer.example"},
+		{"no authentication fields", "X-Mailer: something\r\n", nil, "", false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := feedback.ParseHeaders(strings.NewReader(from + tc.headers + "\r\nbody\r\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range h.Failures() {
+				got = append(got, string(f.Mechanism))
+			}
+			sort.Strings(got)
+			got = dedupe(got)
+			ip := ""
+			if h.IP.IsValid() {
+				ip = h.IP.String()
+			}
+			found := tc.text == ""
+			for _, r := range h.Reasons {
+				found = found || strings.Contains(r.Text, tc.text)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.failures, ",") || ip != tc.ip || h.Spam != tc.spam || !found || h.From != "customer.example" {
+				t.Errorf("failures %v, ip %q, spam %v, from %q; reasons %+v", got, ip, h.Spam, h.From, h.Reasons)
+			}
+		})
+	}
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// From a bounce's SPF failure to the fix: the domain's SPF record is
+// checked now for the reported address, and the plan says what to change.
+func TestDiagnose(t *testing.T) {
+	z := dnstest.MustZone(`
+customer.example.   IN TXT "v=spf1 include:spf.protection.outlook.example -all"
+spf.protection.outlook.example. IN TXT "v=spf1 ip4:198.51.100.0/24 -all"
+spf.vendor.example. IN TXT "v=spf1 ip4:5.255.64.53 -all"
+`)
+	ip := netip.MustParseAddr("5.255.64.53")
+	fix, err := feedback.Diagnose(context.Background(), z, feedback.MechSPF, "customer.example", ip,
+		spf.Authorize{Domain: "customer.example", Term: "include:spf.vendor.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fix.SPF == nil || fix.SPF.Status != spf.Fail || len(fix.Plan.Changes) != 1 ||
+		!strings.Contains(fix.Text, "SPF failed for 5.255.64.53 sending as customer.example") || !strings.Contains(fix.Text, "1 DNS change for the customer") {
+		t.Errorf("fix: %s\n%s", fix.Text, fix.Plan.Changes.Text())
+	}
+	if got := fix.Plan.Changes[0].Added()[0].Value(); got != "v=spf1 include:spf.protection.outlook.example include:spf.vendor.example -all" {
+		t.Errorf("the plan publishes %q", got)
+	}
+	z.Fail("customer.example.", "", errServFail())
+	if _, err := feedback.Diagnose(context.Background(), z, feedback.MechSPF, "customer.example", ip); err == nil {
+		t.Error("a DNS failure gave a diagnosis")
+	}
+}
+
+func errServFail() error { return dnsrec.ErrServFail }
