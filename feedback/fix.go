@@ -55,24 +55,28 @@ func Diagnose(ctx context.Context, r dnsrec.Resolver, mech Mechanism, domain str
 	if err != nil && errors.Is(err, dnsrec.ErrTemporary) {
 		return nil, fmt.Errorf("feedback: Diagnose: %w", err)
 	}
-	var now []string
+	sentences := []string{"The report says " + reported + "."}
 	if f.SPF != nil {
-		now = append(now, "SPF for it now: "+f.SPF.Summary())
+		sentences = append(sentences, "SPF for it now: "+f.SPF.Summary())
 	}
+	var missing []string
 	for _, rep := range f.Plan.Reports {
 		if rep != nil && !rep.Satisfied {
-			now = append(now, "not yet: "+rep.Requirement)
+			missing = append(missing, rep.Requirement)
 		}
+	}
+	if len(missing) > 0 {
+		sentences = append(sentences, "Not yet in place: "+strings.Join(missing, "; ")+".")
 	}
 	steps := len(f.Plan.Changes.For(dnsrec.PartyCustomer))
 	switch {
 	case steps > 0:
-		now = append(now, fmt.Sprintf("%d DNS %s for the customer fix it", steps, map[bool]string{true: "change", false: "changes"}[steps == 1]))
+		sentences = append(sentences, fmt.Sprintf("%d DNS %s for the customer fix it.", steps, map[bool]string{true: "change", false: "changes"}[steps == 1]))
 	case len(f.Plan.Reports) > 0 && f.Plan.Satisfied():
-		now = append(now, "the DNS is right now: the failure came before the last change, or from a sender the vendor does not know")
+		sentences = append(sentences, "The DNS is right now: the failure came before the last change, or from a sender the vendor does not know.")
 	default:
-		now = append(now, "no DNS change can be proposed safely; see the findings")
+		sentences = append(sentences, "No DNS change can be proposed safely; see the findings.")
 	}
-	f.Text = "The report says " + reported + ". " + strings.Join(now, "; ") + "."
+	f.Text = strings.Join(sentences, " ")
 	return f, nil
 }

@@ -119,3 +119,22 @@ spf.vendor.example. IN TXT "v=spf1 ip4:5.255.64.53 -all"
 }
 
 func errServFail() error { return dnsrec.ErrServFail }
+
+// FuzzParseHeaders: any header block gives reasons or an error, never a
+// panic; every failure it reports has words.
+func FuzzParseHeaders(f *testing.F) {
+	f.Add("From: a@b.example\r\nAuthentication-Results: mx; spf=fail smtp.mailfrom=b.example; dmarc=fail header.from=b.example\r\n\r\n")
+	f.Add("From: a@b.example\r\nX-Spamd-Result: default: True [16.50 / 15.00]; R_SPF_FAIL(1.00)[-all]\r\nX-Forefront-Antispam-Report: CIP:192.0.2.1;SCL:9;CAT:PHSH;\r\n\r\n")
+	f.Add("From: a@b.example\r\nX-Spam-Status: Yes, score=7.3 required=5.0 tests=SPF_FAIL,BAYES_99 autolearn=no\r\n\r\n")
+	f.Fuzz(func(t *testing.T, msg string) {
+		h, err := feedback.ParseHeaders(strings.NewReader(msg))
+		if err != nil {
+			return
+		}
+		for _, r := range h.Reasons {
+			if r.Text == "" || r.Source == "" {
+				t.Fatalf("a reason without words: %+v", r)
+			}
+		}
+	})
+}

@@ -3,7 +3,7 @@
 package demo
 
 import (
-	_ "embed"
+	"embed"
 	"flag"
 	"fmt"
 
@@ -19,6 +19,16 @@ var policyJSON []byte
 
 //go:embed profile.json
 var profileJSON []byte
+
+//go:embed samples
+var samples embed.FS
+
+// Sample returns an embedded sample of what the mail world sends back:
+// "bounce.eml", "flagged.eml" or "report.xml".
+func Sample(name string) []byte {
+	b, _ := samples.ReadFile("samples/" + name)
+	return b
+}
 
 // ProfileJSON returns the demo vendor profile: what Example CRM needs of
 // its customers' domains.
