@@ -55,6 +55,30 @@ type Recipient struct {
 	Class      Class
 	Mechanism  Mechanism // for an authentication failure: which one
 	List       string    // for a reputation failure: the list named, when the text says
+	// Advice says what to do about it; for an authentication failure, see
+	// [Diagnose] for the DNS fix.
+	Advice string
+}
+
+// advice says what to do about a class of failure.
+func advice(r Recipient) string {
+	switch r.Class {
+	case ClassAuthentication:
+		return "check the sender's domain (" + strings.ToUpper(string(r.Mechanism)) + " failed) and make the DNS changes of its plan"
+	case ClassReputation:
+		list := "a blocklist"
+		if r.List != "" {
+			list = r.List
+		}
+		return "find out why the sending address is on " + list + ", fix the cause, and request removal; nothing to change in the customer's DNS"
+	case ClassMailbox:
+		return "the recipient address is wrong, full or disabled: correct it or remove it from the list; nothing to change in DNS"
+	case ClassPolicy:
+		return "the receiver refused the message by its own rules: read its words above; nothing to change in DNS unless they name SPF, DKIM or DMARC"
+	case ClassTemporary:
+		return "nothing to do yet: the sending server tries again"
+	}
+	return "read the receiver's words above"
 }
 
 // ParseBounce reads a returned message: an RFC 3464 delivery status
@@ -99,6 +123,7 @@ func ParseBounce(r io.Reader) (*Bounce, error) {
 		}
 		rc.StatusText = StatusText(rc.Status)
 		rc.Class, rc.Mechanism, rc.List = classify(rc.Status, rc.Diagnostic, rc.Action)
+		rc.Advice = advice(*rc)
 	}
 	return b, nil
 }

@@ -1,12 +1,16 @@
 package feedback_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/feedback"
+	"github.com/domainauth/domainauth/spf"
 )
 
 // The bounces below are written for these tests in the shapes the MTAs and
@@ -150,6 +154,19 @@ func TestParseBounce(t *testing.T) {
 			if r.StatusText == "" {
 				t.Errorf("no words for status %s", r.Status)
 			}
+			// The fix: for an authentication failure, the DNS check and
+			// plan of the sender's domain; for the rest, what to do.
+			if r.Class == feedback.ClassAuthentication {
+				fix, err := feedback.Diagnose(context.Background(), fixZone, r.Mechanism, "customer.example", netip.MustParseAddr("5.255.64.53"),
+					spf.Authorize{Domain: "customer.example", Term: "include:spf.vendor.example"})
+				if err != nil || len(fix.Plan.Changes) != 1 || !strings.Contains(fix.Text, strings.ToUpper(string(r.Mechanism))+" failed for 5.255.64.53") {
+					t.Errorf("fix: %v %+v", err, fix)
+				}
+			}
+			if want := map[feedback.Class]string{feedback.ClassAuthentication: "DNS changes of its plan", feedback.ClassReputation: "request removal",
+				feedback.ClassMailbox: "correct it or remove it", feedback.ClassPolicy: "its own rules", feedback.ClassTemporary: "tries again"}[r.Class]; !strings.Contains(r.Advice, want) {
+				t.Errorf("advice %q lacks %q", r.Advice, want)
+			}
 		})
 	}
 	b, _ := feedback.ParseBounce(strings.NewReader(tests[0].msg))
@@ -157,6 +174,12 @@ func TestParseBounce(t *testing.T) {
 		t.Errorf("report fields: %+v", b)
 	}
 }
+
+var fixZone = dnstest.MustZone(`
+customer.example.   IN TXT "v=spf1 include:spf.protection.outlook.example -all"
+spf.protection.outlook.example. IN TXT "v=spf1 ip4:198.51.100.0/24 -all"
+spf.vendor.example. IN TXT "v=spf1 ip4:5.255.64.53 -all"
+`)
 
 func TestParseBounceRefuses(t *testing.T) {
 	if _, err := feedback.ParseBounce(strings.NewReader("From: a@b.example\r\nSubject: hello\r\n\r\nJust a note.\r\n")); !errors.Is(err, feedback.ErrNotBounce) {

@@ -30,7 +30,10 @@ const (
 
 // statusText gives an enhanced status code (RFC 3463, and RFC 7372 for the
 // authentication codes) in words. Codes not listed fall back to their
-// subject (the middle number).
+// subject (the middle number). The providers' own codes are as they
+// document them: Google Workspace Admin Help, "SMTP error reference"
+// (5.7.26, 5.7.27, 5.7.30); Microsoft Learn, "Email non-delivery reports
+// and SMTP errors in Exchange Online" (5.7.509, 5.1.10, 5.7.606 to 5.7.649).
 var statusText = map[string]string{
 	"1.1":  "the recipient's mailbox does not exist",
 	"1.2":  "the recipient's domain does not exist or has no mail server",

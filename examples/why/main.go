@@ -137,9 +137,7 @@ func (e *explainer) bounce(b *feedback.Bounce) error {
 	failed := false
 	for _, r := range b.Recipients {
 		fmt.Fprintf(e.w, "\n%s: %s (%s)\n  %s: %s\n  The receiver said: %q\n", r.Address, r.Class, r.Status, r.Status, r.StatusText, r.Diagnostic)
-		if r.List != "" {
-			fmt.Fprintf(e.w, "  The sending address is on %s: ask for removal once the cause is fixed.\n", r.List)
-		}
+		fmt.Fprintf(e.w, "  What to do: %s.\n", r.Advice)
 		if r.Class != feedback.ClassAuthentication {
 			continue
 		}
