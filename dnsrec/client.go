@@ -26,15 +26,21 @@ const maxChain = 12
 // answer comes back truncated. A server that times out or fails is followed
 // by the next one, up to Attempts tries in all. Internationalized names are
 // converted to punycode (see [CanonicalName]).
+//
+// A Client keeps up to 64 idle UDP sockets per server and reuses each for a
+// random number of questions (at most 32), each with a fresh random ID never
+// repeated on that socket; a socket that saw a timeout or a reply with a
+// wrong ID is closed. [Client.Close] closes the idle sockets.
 type Client struct {
 	// Servers are "host:port" or "host" (port 53) addresses. Empty means
 	// the nameservers of /etc/resolv.conf.
 	Servers []string
-	// Timeout bounds one exchange with one server; 0 means 3 seconds. The
+	// Timeout bounds one exchange with one server; 0 means 2 seconds. The
 	// ctx passed to Lookup bounds the whole lookup.
 	Timeout time.Duration
 	// Attempts is the number of exchanges tried before giving up; 0 means
-	// two per server, at least three.
+	// two per server (so a lookup through one silent server gives up after
+	// 4 seconds by default).
 	Attempts int
 	// UDPSize is the EDNS0 buffer size advertised; 0 means 1232 bytes, the
 	// size recommended by DNS Flag Day 2020.
@@ -43,7 +49,12 @@ type Client struct {
 	once    sync.Once
 	servers []string
 	confErr error
+	sockets socketPool
 }
+
+// Close closes the sockets the Client keeps for reuse. A Client may still
+// be used after Close; it opens new sockets as needed.
+func (c *Client) Close() error { return c.sockets.close() }
 
 func (c *Client) init() {
 	c.once.Do(func() {
@@ -86,7 +97,7 @@ func (c *Client) Lookup(ctx context.Context, name string, t Type) (*Answer, erro
 	}
 	attempts := c.Attempts
 	if attempts <= 0 {
-		attempts = max(3, 2*len(c.servers))
+		attempts = 2 * len(c.servers)
 	}
 	a, chase, err := c.ask(ctx, qname, t, qtype, attempts)
 	if err != nil {
@@ -177,12 +188,11 @@ func (c *Client) exchange(ctx context.Context, server, qname string, qtype uint1
 	q.SetEdns0(size, false)
 	timeout := c.Timeout
 	if timeout <= 0 {
-		timeout = 3 * time.Second
+		timeout = 2 * time.Second
 	}
-	cl := &dns.Client{Net: "udp", Timeout: timeout, UDPSize: size}
-	m, _, err := cl.ExchangeContext(ctx, q, server)
+	m, err := c.sockets.exchangeUDP(ctx, server, q, timeout)
 	if err == nil && m.Truncated {
-		cl.Net = "tcp"
+		cl := &dns.Client{Net: "tcp", Timeout: timeout}
 		m, _, err = cl.ExchangeContext(ctx, q, server)
 	}
 	if err != nil {
