@@ -152,7 +152,7 @@ func (c *Client) ask(ctx context.Context, qname string, t Type, qtype uint16, at
 			err = fmt.Errorf("%w: %w (%v)", ErrTimeout, cerr, err)
 		}
 		lastErr = &Error{Name: qname, Type: t, Server: server, Err: err}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 			break
 		}
 	}

@@ -63,6 +63,9 @@ func CanonicalName(name string) (string, error) {
 		}
 		start = i + 1
 	}
+	if len(name) == len(ascii)+1 && name[len(ascii)] == '.' && name[:len(ascii)] == ascii {
+		return name, nil // already canonical: no copy
+	}
 	return ascii + ".", nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Resolver answers DNS questions. It is the only way the packages of this
@@ -33,6 +34,48 @@ type Answer struct {
 	Records  []Record // the records of Type at the end of the chain
 	NXDomain bool     // the final name does not exist
 	TTL      uint32   // how long the whole answer may be cached, negative answers included
+
+	derived atomic.Pointer[derived] // what readers derived from the answer; see Derive
+}
+
+// derived is one value computed from an answer, in a list.
+type derived struct {
+	key  any
+	val  any
+	next *derived
+}
+
+// Derive returns what f computes from the answer, computing it once per
+// answer and key: a package that interprets answers (parsing an SPF record
+// out of a TXT answer, say) keeps the result with the answer, so that an
+// answer shared by a [Cache] is interpreted once, not once per check. key
+// should be a value of an unexported type of the calling package, as with
+// context keys. When callers race, f may run more than once; it must be
+// deterministic, and its result is shared and must not be modified. Safe
+// for concurrent use; a nil Answer computes f(nil) every time.
+func (a *Answer) Derive(key any, f func(*Answer) any) any {
+	if a == nil {
+		return f(nil)
+	}
+	head := a.derived.Load()
+	for d := head; d != nil; d = d.next {
+		if d.key == key {
+			return d.val
+		}
+	}
+	d := &derived{key: key, val: f(a)}
+	for {
+		d.next = head
+		if a.derived.CompareAndSwap(head, d) {
+			return d.val
+		}
+		head = a.derived.Load()
+		for o := head; o != nil; o = o.next {
+			if o.key == key {
+				return o.val
+			}
+		}
+	}
 }
 
 // Canonical returns the name the answer is for: the last CNAME target, or

@@ -179,6 +179,11 @@ func (p *socketPool) exchangeUDP(ctx context.Context, server string, q *dns.Msg,
 		if cerr := ctx.Err(); cerr != nil {
 			return nil, cerr
 		}
+		// The socket's deadline was the ctx's, and it passed before the
+		// ctx's own timer fired.
+		if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+			return nil, context.DeadlineExceeded
+		}
 		return nil, err
 	}
 	return m, nil

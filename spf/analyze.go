@@ -165,7 +165,7 @@ func (w *walker) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) {
 		return m.ans, m.err
 	}
 	a, err := w.r.Lookup(w.ctx, name, t)
-	w.memo[k] = memoEntry{a, err}
+	w.memo[k] = memoEntry{ans: a, err: err}
 	if err != nil && errors.Is(err, dnsrec.ErrTemporary) && w.tempErr == nil {
 		w.tempErr = fmt.Errorf("%w: %w", ErrDNS, err)
 	}

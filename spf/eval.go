@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +42,15 @@ type Checker struct {
 	Receiver string
 	// Now gives the %{t} macro; nil means time.Now.
 	Now func() time.Time
+	// Sequential turns off concurrent fetching. By default, when a record
+	// arrives from DNS the questions its terms will need are asked at
+	// once, in the background, so that a cold check waits about as many
+	// round trips as its includes nest deep rather than one per term. The
+	// result, explanation, trace and lookup counts are the same either
+	// way; only the order and timing of questions differ. Answers a
+	// [dnsrec.Peeker] (a dnsrec.Cache) already holds are never fetched
+	// ahead.
+	Sequential bool
 }
 
 // CheckMailFrom checks the envelope sender (MAIL FROM) of a message from
@@ -80,6 +90,7 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 		memo:  make(map[memoKey]memoEntry),
 		res:   &Result{Identity: IdentityMailFrom, Domain: domain, IP: ip, Sender: sender, HELO: helo},
 		limit: c.MaxLookups,
+		trace: make([]Step, 0, 32),
 		voids: c.MaxVoidLookups,
 	}
 	if e.limit <= 0 {
@@ -93,12 +104,9 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	e.env.helo = helo
 	e.env.ip = e.ip
 	e.env.receiver = c.Receiver
-	if c.Now != nil {
-		e.env.now = c.Now()
-	} else {
-		e.env.now = time.Now()
-	}
+	e.env.now = c.Now
 	e.env.ptr = e.validatedName
+	defer e.stopPrefetch() // the answers still in flight are not needed
 
 	r := e.res
 	// Initial processing (Section 4.3): a malformed or single-label domain
@@ -163,8 +171,9 @@ type memoKey struct {
 }
 
 type memoEntry struct {
-	ans *dnsrec.Answer
-	err error
+	ans   *dnsrec.Answer
+	err   error
+	fresh bool // asked of DNS (or of a prefetch), not found in a cache
 }
 
 // evaluation is the state of one check: counters, the query memo, the trace.
@@ -180,6 +189,25 @@ type evaluation struct {
 	lookups   int
 	voidCount int
 	trace     []Step
+	pre       *prefetcher // nil in sequential mode, and until an answer comes from DNS
+	cancel    context.CancelFunc
+
+	notContained string // the trace note of a non-matching ip4 or ip6
+}
+
+// matchNote is the trace note of a term that matched.
+func matchNote(st Status) string {
+	switch st {
+	case Pass:
+		return "matches: pass"
+	case Fail:
+		return "matches: fail"
+	case SoftFail:
+		return "matches: softfail"
+	case Neutral:
+		return "matches: neutral"
+	}
+	return "matches: " + string(st)
 }
 
 func (e *evaluation) step(depth int, domain, term, note string, match bool) {
@@ -192,12 +220,42 @@ func (e *evaluation) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) 
 	if m, ok := e.memo[k]; ok {
 		return m.ans, m.err
 	}
-	a, err := dnsrec.Ensure(e.c.Resolver).Lookup(e.ctx, name, t)
+	r := dnsrec.Ensure(e.c.Resolver)
+	var a *dnsrec.Answer
+	var err error
+	fresh := true
+	if e.c.Sequential {
+		a, err = r.Lookup(e.ctx, name, t)
+	} else if a, err = peek(r, k); errors.Is(err, dnsrec.ErrNotCached) {
+		a, err = e.prefetcher(r).lookup(k)
+	} else {
+		fresh = false
+	}
 	if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
 		err = fmt.Errorf("%w: %w", ErrDNS, err)
 	}
-	e.memo[k] = memoEntry{a, err}
+	e.memo[k] = memoEntry{a, err, fresh}
 	return a, err
+}
+
+// prefetcher returns the evaluation's prefetcher, starting it on first use:
+// a check answered wholly from a cache never needs one.
+func (e *evaluation) prefetcher(r dnsrec.Resolver) *prefetcher {
+	if e.pre == nil {
+		family := dnsrec.TypeA
+		if !e.ip.Is4() {
+			family = dnsrec.TypeAAAA
+		}
+		ctx, cancel := context.WithCancel(e.ctx)
+		e.pre, e.cancel = newPrefetcher(ctx, r, family, e.limit), cancel
+	}
+	return e.pre
+}
+
+func (e *evaluation) stopPrefetch() {
+	if e.cancel != nil {
+		e.cancel()
+	}
 }
 
 // countVoid counts a void lookup and reports whether the limit is passed.
@@ -213,25 +271,94 @@ func (e *evaluation) countVoid(a *dnsrec.Answer) error {
 }
 
 // fetchRecord finds and parses the SPF record of domain (Sections 4.4 and
-// 4.5). A nil record with a nil error means none.
-func (e *evaluation) fetchRecord(domain string) (*Record, error) {
+// 4.5). A nil record with a nil error means none. The parsed record is kept
+// with the answer, so an answer shared by a cache is parsed once.
+func (e *evaluation) fetchRecord(domain string, depth int) (*parsedRecord, error) {
 	a, err := e.lookup(domain, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, err
 	}
-	var found []string
-	for _, txt := range a.TXT() {
-		if v := dnsrec.JoinTXT(txt); IsSPF(v) {
-			found = append(found, v)
+	p := a.Derive(parsedKey{}, parseAnswer).(*parsedRecord)
+	if e.pre != nil && e.memo[memoKey{domain, dnsrec.TypeTXT}].fresh {
+		e.pre.record(domain, p, depth)
+	}
+	if p.count > 1 {
+		return nil, fmt.Errorf("%w: %s publishes %d", ErrMultipleRecords, dnsrec.TrimDot(domain), p.count)
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	return p, nil
+}
+
+// parsedKey keys the SPF record parsed from a TXT answer.
+type parsedKey struct{}
+
+// parsedRecord is the SPF record of a TXT answer, ready for evaluation.
+type parsedRecord struct {
+	count int     // SPF records in the answer
+	rec   *Record // the record when there is exactly one, and it parses
+	err   error   // why it does not parse
+	terms []string
+	note  string // the trace note about the record
+	// targets holds, for each term whose domain-spec has no macro, the
+	// name it expands to ("" for the others, and for specs that do not
+	// expand to a valid name, which are expanded again to report why).
+	targets []string
+	// gave holds, for each include with a target, the trace notes of the
+	// include giving fail, softfail and neutral.
+	gave [][3]string
+}
+
+func parseAnswer(a *dnsrec.Answer) any {
+	p := &parsedRecord{}
+	var found string
+	for _, r := range a.Records {
+		if !r.IsText() {
+			continue
+		}
+		if v := dnsrec.JoinTXT(r.Txt); IsSPF(v) {
+			p.count++
+			found = v
 		}
 	}
-	switch len(found) {
-	case 0:
-		return nil, nil
-	case 1:
-		return Parse(found[0])
+	if p.count != 1 {
+		return p
 	}
-	return nil, fmt.Errorf("%w: %s publishes %d", ErrMultipleRecords, dnsrec.TrimDot(domain), len(found))
+	if p.rec, p.err = Parse(found); p.err == nil {
+		p.terms = p.rec.termTexts()
+		p.note = "record " + strconv.Quote(p.rec.Text())
+		p.targets = make([]string, len(p.rec.Terms))
+		p.gave = make([][3]string, len(p.rec.Terms))
+		for i, t := range p.rec.Terms {
+			if t.Domain == "" || strings.IndexByte(t.Domain, '%') >= 0 {
+				continue
+			}
+			if name, err := expandDomain(t.Domain, nil); err == nil {
+				p.targets[i] = name
+				if t.Mechanism == MechInclude {
+					d := dnsrec.TrimDot(name)
+					p.gave[i] = [3]string{d + " gave fail: no match", d + " gave softfail: no match", d + " gave neutral: no match"}
+				}
+			}
+		}
+	}
+	return p
+}
+
+// gaveNote is the trace note of an include whose target gave st.
+func (p *parsedRecord) gaveNote(i int, target string, st Status) string {
+	if p.gave[i][0] != "" {
+		switch st {
+		case Fail:
+			return p.gave[i][0]
+		case SoftFail:
+			return p.gave[i][1]
+		case Neutral:
+			return p.gave[i][2]
+		}
+	}
+	return dnsrec.TrimDot(target) + " gave " + string(st) + ": no match"
 }
 
 // checkHost evaluates the record of domain (canonical) at a nesting depth.
@@ -239,33 +366,34 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 	if depth > maxDepth {
 		return e.fail(depth, domain, PermError, fmt.Errorf("%w: includes nested more than %d deep", ErrTooManyLookups, maxDepth))
 	}
-	rec, err := e.fetchRecord(domain)
+	p, err := e.fetchRecord(domain, depth)
 	switch {
 	case errors.Is(err, dnsrec.ErrTemporary):
 		return e.fail(depth, domain, TempError, err)
 	case err != nil:
 		return e.fail(depth, domain, PermError, err)
-	case rec == nil:
+	case p.rec == nil:
 		e.step(depth, domain, "", "no SPF record", false)
 		return outcome{status: None, err: fmt.Errorf("%w at %s", ErrNoRecord, dnsrec.TrimDot(domain))}
 	}
+	rec := p.rec
 	if depth == 0 {
 		e.res.Record = rec.Text()
 	}
-	e.step(depth, domain, "", fmt.Sprintf("record %q", rec.Text()), false)
+	e.step(depth, domain, "", p.note, false)
 	e.env.domain = dnsrec.TrimDot(domain)
 
-	for _, t := range rec.Terms {
+	for i, t := range rec.Terms {
 		if t.IsModifier() {
 			continue
 		}
 		if t.queriesDNS() {
 			e.lookups++
 			if e.lookups > e.limit {
-				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, t, e.lookups, e.limit))
+				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.terms[i], e.lookups, e.limit))
 			}
 		}
-		match, inner, o := e.mechanism(t, domain, depth)
+		match, inner, o := e.mechanism(p, i, domain, depth)
 		e.env.domain = dnsrec.TrimDot(domain) // restore after an include
 		if o != nil {
 			return *o
@@ -274,8 +402,8 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 			continue
 		}
 		st := t.Qualifier.Status()
-		e.step(depth, domain, t.String(), "matches: "+string(st), true)
-		out := outcome{status: st, term: t.String(), termDomain: dnsrec.TrimDot(domain)}
+		e.step(depth, domain, p.terms[i], matchNote(st), true)
+		out := outcome{status: st, term: p.terms[i], termDomain: dnsrec.TrimDot(domain)}
 		if inner != nil { // an include passed: the term inside it decided
 			out.term, out.termDomain, out.via = inner.term, inner.termDomain, inner.via
 		}
@@ -315,17 +443,18 @@ func (e *evaluation) fail(depth int, domain string, st Status, err error) outcom
 // mechanism evaluates one mechanism. For an include that passes, inner is
 // the included domain's outcome. A non-nil stop ends the evaluation
 // (temperror, permerror).
-func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, inner, stop *outcome) {
+func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int) (match bool, inner, stop *outcome) {
+	t, text := p.rec.Terms[i], p.terms[i]
 	errOut := func(err error) (bool, *outcome, *outcome) {
 		st := PermError
 		if errors.Is(err, dnsrec.ErrTemporary) {
 			st = TempError
 		}
-		o := e.fail(depth, domain, st, fmt.Errorf("%s: %w", t, err))
+		o := e.fail(depth, domain, st, fmt.Errorf("%s: %w", text, err))
 		return false, nil, &o
 	}
 	noMatch := func(note string) (bool, *outcome, *outcome) {
-		e.step(depth, domain, t.String(), note, false)
+		e.step(depth, domain, text, note, false)
 		return false, nil, nil
 	}
 	switch t.Mechanism {
@@ -338,26 +467,31 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, in
 		if t.Net.Contains(e.ip) {
 			return true, nil, nil
 		}
-		return noMatch("does not contain " + e.ip.String())
+		if e.notContained == "" {
+			e.notContained = "does not contain " + e.ip.String()
+		}
+		return noMatch(e.notContained)
 	case MechInclude:
-		target, err := e.expandDomain(t.Domain)
+		target, err := e.target(p, i)
 		if err != nil {
 			return errOut(err)
 		}
 		o := e.checkHost(target, depth+1)
 		switch o.status {
 		case Pass:
-			o.via = append([]string{dnsrec.TrimDot(target)}, o.via...)
-			return true, &o, nil
+			in := o
+			in.via = append([]string{dnsrec.TrimDot(target)}, o.via...)
+			return true, &in, nil
 		case Fail, SoftFail, Neutral:
-			return noMatch(dnsrec.TrimDot(target) + " gave " + string(o.status) + ": no match")
+			return noMatch(p.gaveNote(i, target, o.status))
 		case None:
 			return errOut(fmt.Errorf("%w: %s", ErrIncludeNone, dnsrec.TrimDot(target)))
 		default:
-			return false, nil, &o
+			stop := o
+			return false, nil, &stop
 		}
 	case MechA:
-		name, err := e.targetDomain(t, domain)
+		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
 			return errOut(err)
 		}
@@ -370,7 +504,7 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, in
 		}
 		return noMatch(fmt.Sprintf("%s has %d %s, none matching", dnsrec.TrimDot(name), len(ips), plural(len(ips), "address", "addresses")))
 	case MechMX:
-		name, err := e.targetDomain(t, domain)
+		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
 			return errOut(err)
 		}
@@ -399,7 +533,7 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, in
 		}
 		return noMatch(fmt.Sprintf("none of the %d mail exchanges of %s has %s", len(mxs), dnsrec.TrimDot(name), e.ip))
 	case MechPTR:
-		name, err := e.targetDomain(t, domain)
+		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
 			return errOut(err)
 		}
@@ -410,7 +544,7 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, in
 		}
 		return noMatch("no validated reverse name of " + e.ip.String() + " under " + dnsrec.TrimDot(name))
 	case MechExists:
-		name, err := e.expandDomain(t.Domain)
+		name, err := e.target(p, i)
 		if err != nil {
 			return errOut(err)
 		}
@@ -431,17 +565,30 @@ func (e *evaluation) mechanism(t Term, domain string, depth int) (match bool, in
 
 // targetDomain is the domain of a, mx and ptr: the expanded domain-spec, or
 // the current domain.
-func (e *evaluation) targetDomain(t Term, domain string) (string, error) {
-	if t.Domain == "" {
+func (e *evaluation) targetDomain(p *parsedRecord, i int, domain string) (string, error) {
+	if p.rec.Terms[i].Domain == "" {
 		return domain, nil
 	}
-	return e.expandDomain(t.Domain)
+	return e.target(p, i)
+}
+
+// target is the expanded domain-spec of term i.
+func (e *evaluation) target(p *parsedRecord, i int) (string, error) {
+	if p.targets[i] != "" {
+		return p.targets[i], nil
+	}
+	return e.expandDomain(p.rec.Terms[i].Domain)
 }
 
 // expandDomain expands a domain-spec and makes it a canonical name,
 // shortened from the left to 253 bytes (Section 7.3).
 func (e *evaluation) expandDomain(spec string) (string, error) {
-	s, _, err := expandMacros(spec, &e.env, false)
+	return expandDomain(spec, &e.env)
+}
+
+// expandDomain expands spec in env; a spec without macros needs no env.
+func expandDomain(spec string, env *macroEnv) (string, error) {
+	s, _, err := expandMacros(spec, env, false)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrSyntax, err)
 	}

@@ -16,8 +16,9 @@ type macroEnv struct {
 	domain   string // d
 	helo     string // h
 	ip       netip.Addr
-	receiver string        // r
-	now      time.Time     // t
+	receiver string           // r
+	now      func() time.Time // t; nil means time.Now, read once on first use
+	nowValue time.Time
 	ptr      func() string // p, computed on first use
 	ptrValue *string       // cache for ptr
 }
@@ -196,7 +197,14 @@ func (e *macroEnv) value(letter byte) string {
 		}
 		return e.receiver
 	case 't':
-		return strconv.FormatInt(e.now.Unix(), 10)
+		if e.nowValue.IsZero() {
+			if e.now != nil {
+				e.nowValue = e.now()
+			} else {
+				e.nowValue = time.Now()
+			}
+		}
+		return strconv.FormatInt(e.nowValue.Unix(), 10)
 	}
 	return ""
 }

@@ -80,44 +80,64 @@ type Term struct {
 func (t Term) IsModifier() bool { return t.Mechanism == "" }
 
 // String returns the term as it is written in a record.
-func (t Term) String() string {
-	var b strings.Builder
+func (t Term) String() string { return string(t.appendText(nil)) }
+
+// appendText appends [Term.String] to b.
+func (t Term) appendText(b []byte) []byte {
 	if t.IsModifier() {
-		b.WriteString(t.Modifier)
-		b.WriteByte('=')
+		b = append(b, t.Modifier...)
+		b = append(b, '=')
 		if t.Modifier == ModRedirect || t.Modifier == ModExp {
-			b.WriteString(t.Domain)
-		} else {
-			b.WriteString(t.Value)
+			return append(b, t.Domain...)
 		}
-		return b.String()
+		return append(b, t.Value...)
 	}
-	b.WriteString(string(t.Qualifier))
-	b.WriteString(string(t.Mechanism))
+	b = append(b, t.Qualifier...)
+	b = append(b, t.Mechanism...)
 	switch t.Mechanism {
 	case MechIP4, MechIP6:
-		b.WriteByte(':')
-		b.WriteString(t.Net.Addr().String())
+		b = append(b, ':')
+		b = t.Net.Addr().AppendTo(b)
 	default:
 		if t.Domain != "" {
-			b.WriteByte(':')
-			b.WriteString(t.Domain)
+			b = append(b, ':')
+			b = append(b, t.Domain...)
 		}
 	}
 	switch t.Mechanism {
 	case MechIP6:
 		if t.CIDR6 >= 0 {
-			b.WriteString("/" + strconv.Itoa(t.CIDR6))
+			b = append(b, '/')
+			b = strconv.AppendInt(b, int64(t.CIDR6), 10)
 		}
 	default:
 		if t.CIDR4 >= 0 {
-			b.WriteString("/" + strconv.Itoa(t.CIDR4))
+			b = append(b, '/')
+			b = strconv.AppendInt(b, int64(t.CIDR4), 10)
 		}
 		if t.CIDR6 >= 0 {
-			b.WriteString("//" + strconv.Itoa(t.CIDR6))
+			b = append(b, '/', '/')
+			b = strconv.AppendInt(b, int64(t.CIDR6), 10)
 		}
 	}
-	return b.String()
+	return b
+}
+
+// termTexts returns [Term.String] of every term. A term already written in
+// its canonical form (the usual case) is a slice of the parsed text, so
+// this allocates little.
+func (r *Record) termTexts() []string {
+	out := make([]string, len(r.Terms))
+	var buf []byte
+	for i, t := range r.Terms {
+		buf = t.appendText(buf[:0])
+		if off, end := r.Offset(i), r.Offset(i)+len(buf); off >= 0 && end <= len(r.text) && (end == len(r.text) || r.text[end] == ' ') && r.text[off:end] == string(buf) {
+			out[i] = r.text[off : off+len(buf)]
+			continue
+		}
+		out[i] = string(buf)
+	}
+	return out
 }
 
 // queriesDNS reports whether the term counts toward the limit of ten DNS
