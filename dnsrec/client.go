@@ -197,8 +197,12 @@ func (c *Client) exchange(ctx context.Context, server, qname string, qtype uint1
 	}
 	if err != nil {
 		var ne net.Error
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || (errors.As(err, &ne) && ne.Timeout()) {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 			return nil, fmt.Errorf("%w: %w", ErrTimeout, err)
+		}
+		if errors.As(err, &ne) && ne.Timeout() {
+			// Not the socket's own words, which name its random port.
+			return nil, fmt.Errorf("%w: no reply within %v", ErrTimeout, timeout)
 		}
 		return nil, fmt.Errorf("%w: %w", ErrBadResponse, err)
 	}
