@@ -34,7 +34,12 @@ func (s *Server) Served() (udp, tcp int) {
 }
 
 // Serve starts a server for z on a free loopback port. Close it when done.
-func Serve(z *Zone) (*Server, error) {
+func Serve(z *Zone) (*Server, error) { return ServeDelayed(z, 0) }
+
+// ServeDelayed is [Serve] with every reply held back by delay, each on its
+// own timer, so that questions asked at once are answered at once: a
+// network whose round trip is delay, for measuring latency.
+func ServeDelayed(z *Zone, delay time.Duration) (*Server, error) {
 	var lastErr error
 	for try := 0; try < 10; try++ {
 		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -54,6 +59,9 @@ func Serve(z *Zone) (*Server, error) {
 				s.udpSeen.Add(1)
 			} else {
 				s.tcpSeen.Add(1)
+			}
+			if delay > 0 {
+				time.Sleep(delay) // the server answers each UDP question in its own goroutine
 			}
 			z.serveDNS(w, req)
 		})

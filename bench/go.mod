@@ -1,0 +1,18 @@
+module github.com/domainauth/domainauth/bench
+
+go 1.25.0
+
+require (
+	blitiri.com.ar/go/spf v1.6.0
+	github.com/domainauth/domainauth v0.0.0
+	github.com/miekg/dns v1.1.73
+)
+
+require (
+	github.com/emersion/go-msgauth v0.7.0 // indirect
+	golang.org/x/net v0.57.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/text v0.40.0 // indirect
+)
+
+replace github.com/domainauth/domainauth => ../

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"sort"
+	"time"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/spf"
+	"github.com/miekg/dns"
+)
+
+// figure is one measured run.
+type figure struct {
+	rate    float64       // checks per second
+	queries float64       // questions per check, as the server counted them
+	cpu     time.Duration // this process's CPU per check
+}
+
+// loopbackImpls are the implementations measured over DNS, each given the
+// server's address; fresh is called before each run.
+func loopbackImpls(addr string) []struct {
+	name  string
+	fresh func() checker
+} {
+	client := func() *dnsrec.Client {
+		return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 2}
+	}
+	goResolver := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}
+	return []struct {
+		name  string
+		fresh func() checker
+	}{
+		{"domainauth, sequential", func() checker { return domainauthCheck(&spf.Checker{Resolver: client(), Sequential: true}) }},
+		{"domainauth, concurrent", func() checker { return domainauthCheck(&spf.Checker{Resolver: client()}) }},
+		{"domainauth, shared cache", func() checker {
+			return domainauthCheck(&spf.Checker{Resolver: &dnsrec.Cache{Resolver: client()}})
+		}},
+		{"blitiri, Go resolver", func() checker { return blitiriCheck(goResolver) }},
+	}
+}
+
+// loopback measures cold checks, one after another, against the DNS server
+// in a child process, and the server's own floor.
+func loopback(cfg config, w io.Writer) error {
+	srv, err := startServer(0)
+	if err != nil {
+		return err
+	}
+	defer srv.close()
+	ip := netip.MustParseAddr("192.0.2.1") // soft-fails after the whole tree
+
+	floor, err := measureFloor(cfg, srv)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nOver loopback DNS: %d soft-failing checks one after another (median of %d runs), DNS server in another process\n", cfg.n, cfg.runs)
+	fmt.Fprintf(w, "DNS floor: the server answers %.0f questions/s to a minimal client (one socket, one question at a time)\n", floor)
+	fmt.Fprintf(w, "%-26s %10s %14s %14s %16s\n", "implementation", "checks/s", "queries/check", "CPU µs/check", "of the DNS floor")
+	ctx := context.Background()
+	for _, im := range loopbackImpls(srv.addr) {
+		var figs []figure
+		for run := 0; run < cfg.runs; run++ {
+			check := im.fresh()
+			if got := check(ctx, ip, customer); got != string(spf.SoftFail) { // also warms a shared cache
+				return fmt.Errorf("%s over loopback: %s, want softfail", im.name, got)
+			}
+			before, err := srv.served()
+			if err != nil {
+				return err
+			}
+			cpu0, t0 := cpuTime(), time.Now()
+			for i := 0; i < cfg.n; i++ {
+				check(ctx, ip, customer)
+			}
+			elapsed, cpu := time.Since(t0), cpuTime()-cpu0
+			after, err := srv.served()
+			if err != nil {
+				return err
+			}
+			figs = append(figs, figure{
+				rate:    float64(cfg.n) / elapsed.Seconds(),
+				queries: float64(after-before) / float64(cfg.n),
+				cpu:     cpu / time.Duration(cfg.n),
+			})
+		}
+		f := median(figs)
+		ofFloor := "-"
+		if f.queries > 0.5 {
+			ofFloor = fmt.Sprintf("%.0f%%", 100*f.rate/(floor/f.queries))
+		}
+		fmt.Fprintf(w, "%-26s %10.0f %14.2f %14.1f %16s\n", im.name, f.rate, f.queries, float64(f.cpu)/1e3, ofFloor)
+	}
+	return nil
+}
+
+// median returns the run with the median rate.
+func median(figs []figure) figure {
+	sort.Slice(figs, func(i, j int) bool { return figs[i].rate < figs[j].rate })
+	return figs[len(figs)/2]
+}
+
+// floorQuestions are the questions of one soft-failing IPv4 check.
+var floorQuestions = []struct {
+	name  string
+	qtype uint16
+}{
+	{"customer.example.", dns.TypeTXT}, {"customer.example.", dns.TypeA}, {"customer.example.", dns.TypeMX},
+	{"mx1.customer.example.", dns.TypeA}, {"mx2.customer.example.", dns.TypeA},
+	{"_spf.provider.example.", dns.TypeTXT}, {"_netblocks.provider.example.", dns.TypeTXT},
+	{"_netblocks2.provider.example.", dns.TypeTXT}, {"_netblocks3.provider.example.", dns.TypeTXT},
+	{"_netblocks4.provider.example.", dns.TypeTXT}, {"_spf.crm.example.", dns.TypeTXT}, {"spf.vendor.example.", dns.TypeTXT},
+}
+
+// measureFloor asks the server the questions of a check, one at a time
+// over one socket, with nothing else to do: the most a sequential checker
+// could get from this server. It returns questions per second.
+func measureFloor(cfg config, srv *server) (float64, error) {
+	conn, err := net.Dial("udp", srv.addr)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	wires := make([][]byte, len(floorQuestions))
+	for i, q := range floorQuestions {
+		m := new(dns.Msg)
+		m.SetQuestion(q.name, q.qtype)
+		m.SetEdns0(1232, false)
+		if wires[i], err = m.Pack(); err != nil {
+			return 0, err
+		}
+	}
+	buf := make([]byte, 4096)
+	var rates []figure
+	for run := 0; run < cfg.runs; run++ {
+		total := cfg.n * len(floorQuestions)
+		t0 := time.Now()
+		_ = conn.SetReadDeadline(t0.Add(time.Minute))
+		for i := 0; i < total; i++ {
+			wire := wires[i%len(wires)]
+			binary.BigEndian.PutUint16(wire, uint16(i))
+			if _, err := conn.Write(wire); err != nil {
+				return 0, err
+			}
+			for {
+				n, err := conn.Read(buf)
+				if err != nil {
+					return 0, fmt.Errorf("the floor client: %w", err)
+				}
+				if n >= 2 && binary.BigEndian.Uint16(buf) == uint16(i) {
+					break
+				}
+			}
+		}
+		rates = append(rates, figure{rate: float64(total) / time.Since(t0).Seconds()})
+	}
+	return median(rates).rate, nil
+}
