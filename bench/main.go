@@ -51,7 +51,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	if *serve {
 		return serveZones(*delay, os.Stdin, stdout, stderr)
 	}
-	cfg := config{n: *n, runs: *runs, samples: 21, delay: 5 * time.Millisecond, }
+	cfg := config{n: *n, runs: *runs, samples: 21, delay: 5 * time.Millisecond}
 	if *quick {
 		cfg = config{n: 50, runs: 1, samples: 3, delay: 5 * time.Millisecond}
 	}

@@ -51,6 +51,15 @@ func compareModes(t *testing.T, r dnsrec.Resolver, ip netip.Addr, mailFrom, helo
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s from %s: concurrent differs from sequential\nconcurrent: %+v\nsequential: %+v", mailFrom, ip, got, want)
 	}
+	// Without a trace, everything else is the same.
+	quiet := outcomeOf((&spf.Checker{Resolver: r, NoTrace: true, Now: now}).CheckMailFrom(ctx, ip, mailFrom, helo))
+	if len(quiet.Trace) != 0 {
+		t.Errorf("NoTrace kept %d steps", len(quiet.Trace))
+	}
+	quiet.Trace = want.Trace
+	if !reflect.DeepEqual(quiet, want) {
+		t.Errorf("%s from %s: NoTrace changed the result\nno trace: %+v\nsequential: %+v", mailFrom, ip, quiet, want)
+	}
 }
 
 // TestConcurrentMatchesSequentialSuite runs every case of the RFC 7208

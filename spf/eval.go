@@ -51,6 +51,10 @@ type Checker struct {
 	// [dnsrec.Peeker] (a dnsrec.Cache) already holds are never fetched
 	// ahead.
 	Sequential bool
+	// NoTrace leaves [Result.Trace] empty (and [Result.Explain] short): a
+	// receiver that checks every message and keeps only the result saves
+	// most of a check's memory. Nothing else changes.
+	NoTrace bool
 }
 
 // CheckMailFrom checks the envelope sender (MAIL FROM) of a message from
@@ -87,10 +91,9 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 		c:     c,
 		ctx:   ctx,
 		ip:    ip.Unmap(),
-		memo:  make(map[memoKey]memoEntry),
+		memo:  make([]memoEntry, 0, 16),
 		res:   &Result{Identity: IdentityMailFrom, Domain: domain, IP: ip, Sender: sender, HELO: helo},
 		limit: c.MaxLookups,
-		trace: make([]Step, 0, 32),
 		voids: c.MaxVoidLookups,
 	}
 	if e.limit <= 0 {
@@ -98,6 +101,10 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	}
 	if e.voids <= 0 {
 		e.voids = DefaultMaxVoidLookups
+	}
+	if !c.NoTrace {
+		// Room for a provider's tree of includes with some 60 ranges.
+		e.trace = make([]Step, 0, 64)
 	}
 	e.env.sender = sender
 	e.env.local, e.env.sdomain, _ = cutLast(sender, "@")
@@ -171,6 +178,7 @@ type memoKey struct {
 }
 
 type memoEntry struct {
+	key   memoKey
 	ans   *dnsrec.Answer
 	err   error
 	fresh bool // asked of DNS (or of a prefetch), not found in a cache
@@ -182,7 +190,7 @@ type evaluation struct {
 	ctx       context.Context
 	ip        netip.Addr
 	env       macroEnv
-	memo      map[memoKey]memoEntry
+	memo      []memoEntry // the questions asked, in order: a few dozen at most
 	res       *Result
 	limit     int
 	voids     int
@@ -211,13 +219,16 @@ func matchNote(st Status) string {
 }
 
 func (e *evaluation) step(depth int, domain, term, note string, match bool) {
+	if e.c.NoTrace {
+		return
+	}
 	e.trace = append(e.trace, Step{Depth: depth, Domain: dnsrec.TrimDot(domain), Term: term, Note: note, Match: match})
 }
 
 // lookup asks the resolver once per name and type per evaluation.
 func (e *evaluation) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) {
 	k := memoKey{name, t}
-	if m, ok := e.memo[k]; ok {
+	if m := e.memoized(k); m != nil {
 		return m.ans, m.err
 	}
 	r := dnsrec.Ensure(e.c.Resolver)
@@ -234,8 +245,18 @@ func (e *evaluation) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) 
 	if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
 		err = fmt.Errorf("%w: %w", ErrDNS, err)
 	}
-	e.memo[k] = memoEntry{a, err, fresh}
+	e.memo = append(e.memo, memoEntry{k, a, err, fresh})
 	return a, err
+}
+
+// memoized returns the evaluation's earlier question k, or nil.
+func (e *evaluation) memoized(k memoKey) *memoEntry {
+	for i := range e.memo {
+		if e.memo[i].key == k {
+			return &e.memo[i]
+		}
+	}
+	return nil
 }
 
 // prefetcher returns the evaluation's prefetcher, starting it on first use:
@@ -279,7 +300,7 @@ func (e *evaluation) fetchRecord(domain string, depth int) (*parsedRecord, error
 		return nil, err
 	}
 	p := a.Derive(parsedKey{}, parseAnswer).(*parsedRecord)
-	if e.pre != nil && e.memo[memoKey{domain, dnsrec.TypeTXT}].fresh {
+	if m := e.memoized(memoKey{domain, dnsrec.TypeTXT}); e.pre != nil && m != nil && m.fresh {
 		e.pre.record(domain, p, depth)
 	}
 	if p.count > 1 {
@@ -457,6 +478,13 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		e.step(depth, domain, text, note, false)
 		return false, nil, nil
 	}
+	// noMatchf formats its note only when there is a trace to hold it.
+	noMatchf := func(format string, args ...any) (bool, *outcome, *outcome) {
+		if e.c.NoTrace {
+			return false, nil, nil
+		}
+		return noMatch(fmt.Sprintf(format, args...))
+	}
 	switch t.Mechanism {
 	case MechAll:
 		return true, nil, nil
@@ -467,7 +495,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		if t.Net.Contains(e.ip) {
 			return true, nil, nil
 		}
-		if e.notContained == "" {
+		if e.notContained == "" && !e.c.NoTrace {
 			e.notContained = "does not contain " + e.ip.String()
 		}
 		return noMatch(e.notContained)
@@ -502,7 +530,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		if e.containsIP(ips, t) {
 			return true, nil, nil
 		}
-		return noMatch(fmt.Sprintf("%s has %d %s, none matching", dnsrec.TrimDot(name), len(ips), plural(len(ips), "address", "addresses")))
+		return noMatchf("%s has %d %s, none matching", dnsrec.TrimDot(name), len(ips), plural(len(ips), "address", "addresses"))
 	case MechMX:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
@@ -531,7 +559,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 				return true, nil, nil
 			}
 		}
-		return noMatch(fmt.Sprintf("none of the %d mail exchanges of %s has %s", len(mxs), dnsrec.TrimDot(name), e.ip))
+		return noMatchf("none of the %d mail exchanges of %s has %s", len(mxs), dnsrec.TrimDot(name), e.ip)
 	case MechPTR:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {

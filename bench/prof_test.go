@@ -1,0 +1,32 @@
+package main
+
+import (
+	"context"
+	"net/netip"
+	"testing"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/spf"
+)
+
+// BenchmarkCached is the in-process domainauth figure, for profiling.
+func BenchmarkCached(b *testing.B) {
+	mem, err := dnstest.NewZone(providerZone().text())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("trace", func(b *testing.B) { benchCached(b, &spf.Checker{Resolver: &dnsrec.Cache{Resolver: mem}}) })
+	b.Run("notrace", func(b *testing.B) { benchCached(b, &spf.Checker{Resolver: &dnsrec.Cache{Resolver: mem}, NoTrace: true}) })
+}
+
+func benchCached(b *testing.B, c *spf.Checker) {
+	ip := netip.MustParseAddr("192.0.2.1")
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := c.CheckMailFrom(ctx, ip, "billing@customer.example", "h.example"); r.Status != spf.SoftFail {
+			b.Fatal(r.Status)
+		}
+	}
+}
