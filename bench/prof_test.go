@@ -17,7 +17,9 @@ func BenchmarkCached(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("trace", func(b *testing.B) { benchCached(b, &spf.Checker{Resolver: &dnsrec.Cache{Resolver: mem}}) })
-	b.Run("notrace", func(b *testing.B) { benchCached(b, &spf.Checker{Resolver: &dnsrec.Cache{Resolver: mem}, NoTrace: true}) })
+	b.Run("notrace", func(b *testing.B) {
+		benchCached(b, &spf.Checker{Resolver: &dnsrec.Cache{Resolver: mem}, NoTrace: true})
+	})
 }
 
 func benchCached(b *testing.B, c *spf.Checker) {
