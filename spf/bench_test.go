@@ -109,3 +109,33 @@ func BenchmarkCheckHostCached(b *testing.B) {
 		})
 	}
 }
+
+// TestCachedCheckAllocations: a check over answers a dnsrec.Cache already
+// holds parses nothing again and builds no text it does not keep. Counted,
+// not timed: allocations are the same on every machine.
+func TestCachedCheckAllocations(t *testing.T) {
+	cache := &dnsrec.Cache{Resolver: dnstest.MustZone(providerZone())}
+	ctx := context.Background()
+	ip := netip.MustParseAddr("203.0.113.9")
+	for _, tc := range []struct {
+		name string
+		c    *spf.Checker
+		max  float64
+	}{
+		// The result, its error and explanation, the memo: no trace.
+		{"no trace", &spf.Checker{Resolver: cache, NoTrace: true}, 12},
+		// Plus the trace's steps (one slice, grown once for this tree).
+		{"trace", &spf.Checker{Resolver: cache}, 16},
+	} {
+		tc.c.CheckMailFrom(ctx, ip, "info@customer.example", "h.example") // fills the cache
+		n := testing.AllocsPerRun(100, func() {
+			if r := tc.c.CheckMailFrom(ctx, ip, "info@customer.example", "h.example"); r.Status != spf.Fail {
+				t.Fatal(r.Status, r.Err)
+			}
+		})
+		if n > tc.max {
+			t.Errorf("%s: %.0f allocations per cached check, want at most %.0f", tc.name, n, tc.max)
+		}
+		t.Logf("%s: %.0f allocations", tc.name, n)
+	}
+}
