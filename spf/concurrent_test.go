@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"reflect"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -70,32 +69,12 @@ func TestConcurrentMatchesSequentialSuite(t *testing.T) {
 	for _, via := range []string{"zone", "loopback"} {
 		t.Run(via, func(t *testing.T) {
 			n := 0
-			for _, d := range docs {
-				z := buildZone(t, d.ZoneData)
-				var r dnsrec.Resolver = z
-				if via == "loopback" {
-					srv, err := dnstest.Serve(z)
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer srv.Close()
-					c := srv.Client()
-					c.Timeout = 100 * time.Millisecond
-					r = c
-				}
-				names := make([]string, 0, len(d.Tests))
-				for name := range d.Tests {
-					names = append(names, name)
-				}
-				sort.Strings(names)
-				for _, name := range names {
-					tc := d.Tests[name]
-					n++
-					t.Run(d.Description+"/"+name, func(t *testing.T) {
-						compareModes(t, r, netip.MustParseAddr(tc.Host), tc.MailFrom, tc.Helo)
-					})
-				}
-			}
+			eachSuiteCase(t, docs, via, func(r dnsrec.Resolver, full string, tc suiteTest) {
+				n++
+				t.Run(full, func(t *testing.T) {
+					compareModes(t, r, netip.MustParseAddr(tc.Host), tc.MailFrom, tc.Helo)
+				})
+			})
 			if n != 203 {
 				t.Errorf("compared %d cases, want 203", n)
 			}

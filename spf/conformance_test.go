@@ -150,45 +150,51 @@ func buildZone(t *testing.T, data map[string][]suiteZoneRec) *dnstest.Zone {
 	return z
 }
 
+// eachSuiteCase calls f for every case of the suite, documents and cases
+// in a fixed order, with a resolver answering from the case's zone in
+// memory (via "zone") or over loopback DNS through the real client (via
+// "loopback").
+func eachSuiteCase(t *testing.T, docs []suiteDoc, via string, f func(r dnsrec.Resolver, full string, tc suiteTest)) {
+	t.Helper()
+	for _, d := range docs {
+		z := buildZone(t, d.ZoneData)
+		var r dnsrec.Resolver = z
+		if via == "loopback" {
+			srv, err := dnstest.Serve(z)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { srv.Close() })
+			c := srv.Client()
+			c.Timeout = 100 * time.Millisecond
+			r = c
+		}
+		names := make([]string, 0, len(d.Tests))
+		for name := range d.Tests {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			f(r, d.Description+"/"+name, d.Tests[name])
+		}
+	}
+}
+
 func TestRFC7208Suite(t *testing.T) {
 	docs := loadSuite(t)
 	for _, via := range []string{"zone", "loopback"} {
 		t.Run(via, func(t *testing.T) {
 			total, passed := 0, 0
 			var failed []string
-			for _, d := range docs {
-				z := buildZone(t, d.ZoneData)
-				var r dnsrec.Resolver = z
-				if via == "loopback" {
-					srv, err := dnstest.Serve(z)
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer srv.Close()
-					c := srv.Client()
-					c.Timeout = 100 * time.Millisecond
-					r = c
-				}
+			eachSuiteCase(t, docs, via, func(r dnsrec.Resolver, full string, tc suiteTest) {
 				checker := &spf.Checker{Resolver: r, Receiver: "", Now: func() time.Time { return time.Unix(1_700_000_000, 0) }}
-				names := make([]string, 0, len(d.Tests))
-				for name := range d.Tests {
-					names = append(names, name)
+				total++
+				if t.Run(full, func(t *testing.T) { runSuiteCase(t, checker, tc, full) }) {
+					passed++
+				} else {
+					failed = append(failed, full)
 				}
-				sort.Strings(names)
-				for _, name := range names {
-					tc := d.Tests[name]
-					full := d.Description + "/" + name
-					total++
-					ok := t.Run(d.Description+"/"+name, func(t *testing.T) {
-						runSuiteCase(t, checker, tc, full)
-					})
-					if ok {
-						passed++
-					} else {
-						failed = append(failed, full)
-					}
-				}
-			}
+			})
 			t.Logf("rfc7208 via %s: %d passed, %d failed of %d %v", via, passed, total-passed, total, failed)
 			fmt.Printf("rfc7208 (%s): %d passed, %d failed\n", via, passed, total-passed)
 			if total != 203 {
