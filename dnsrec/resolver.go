@@ -26,7 +26,8 @@ type Resolver interface {
 	Lookup(ctx context.Context, name string, t Type) (*Answer, error)
 }
 
-// Answer is the result of one question.
+// Answer is the result of one question. Use it by pointer: it holds what
+// readers derived from it (see [Answer.Derive]) and must not be copied.
 type Answer struct {
 	Name     string   // the name asked for, canonical
 	Type     Type     // the type asked for
