@@ -87,12 +87,12 @@ func (c *Cache) Lookup(ctx context.Context, name string, t Type) (*Answer, error
 	e, ok := c.entries[key]
 	if ok {
 		e.used = c.clock
+		if c.currentLocked(e) {
+			c.mu.Unlock()
+			return e.ans, e.err
+		}
 		select {
 		case <-e.done:
-			if c.now().Before(e.expires) {
-				c.mu.Unlock()
-				return e.ans, e.err
-			}
 			ok = false // expired or failed: ask again
 		default: // in flight: wait for it below
 		}
@@ -134,19 +134,23 @@ func (c *Cache) Peek(name string, t Type) (*Answer, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[cacheKey{qname, t}]
-	if !ok {
+	if !ok || !c.currentLocked(e) {
 		return nil, ErrNotCached
 	}
+	c.clock++
+	e.used = c.clock
+	return e.ans, e.err
+}
+
+// currentLocked reports whether e holds an answer (or a failure) that has
+// not expired; the caller holds c.mu.
+func (c *Cache) currentLocked(e *cacheEntry) bool {
 	select {
 	case <-e.done:
-		if c.now().Before(e.expires) {
-			c.clock++
-			e.used = c.clock
-			return e.ans, e.err
-		}
-	default:
+		return c.now().Before(e.expires)
+	default: // in flight
+		return false
 	}
-	return nil, ErrNotCached
 }
 
 // Peeker is a [Resolver] that can say, without asking DNS or waiting,

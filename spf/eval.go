@@ -227,10 +227,17 @@ func (e *evaluation) step(depth int, domain, term, note string, match bool) {
 
 // lookup asks the resolver once per name and type per evaluation.
 func (e *evaluation) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) {
-	k := memoKey{name, t}
+	m := e.ask(memoKey{name, t})
+	return m.ans, m.err
+}
+
+// ask returns the memo entry of question k, asking it first if need be. The
+// pointer is valid until the next question is asked.
+func (e *evaluation) ask(k memoKey) *memoEntry {
 	if m := e.memoized(k); m != nil {
-		return m.ans, m.err
+		return m
 	}
+	name, t := k.name, k.typ
 	r := dnsrec.Ensure(e.c.Resolver)
 	var a *dnsrec.Answer
 	var err error
@@ -246,7 +253,7 @@ func (e *evaluation) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) 
 		err = fmt.Errorf("%w: %w", ErrDNS, err)
 	}
 	e.memo = append(e.memo, memoEntry{k, a, err, fresh})
-	return a, err
+	return &e.memo[len(e.memo)-1]
 }
 
 // memoized returns the evaluation's earlier question k, or nil.
@@ -295,12 +302,12 @@ func (e *evaluation) countVoid(a *dnsrec.Answer) error {
 // 4.5). A nil record with a nil error means none. The parsed record is kept
 // with the answer, so an answer shared by a cache is parsed once.
 func (e *evaluation) fetchRecord(domain string, depth int) (*parsedRecord, error) {
-	a, err := e.lookup(domain, dnsrec.TypeTXT)
-	if err != nil {
-		return nil, err
+	m := e.ask(memoKey{domain, dnsrec.TypeTXT})
+	if m.err != nil {
+		return nil, m.err
 	}
-	p := a.Derive(parsedKey{}, parseAnswer).(*parsedRecord)
-	if m := e.memoized(memoKey{domain, dnsrec.TypeTXT}); e.pre != nil && m != nil && m.fresh {
+	p := m.ans.Derive(parsedKey{}, parseAnswer).(*parsedRecord)
+	if e.pre != nil && m.fresh {
 		e.pre.record(domain, p, depth)
 	}
 	if p.count > 1 {

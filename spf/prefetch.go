@@ -83,8 +83,14 @@ func (p *prefetcher) lookup(k memoKey) (*dnsrec.Answer, error) {
 	case <-f.done:
 		return f.ans, f.err
 	case <-p.ctx.Done():
-		return nil, &dnsrec.Error{Name: k.name, Type: k.typ, Err: fmt.Errorf("%w: %w", dnsrec.ErrTimeout, p.ctx.Err())}
+		return nil, p.cancelled(k)
 	}
+}
+
+// cancelled is the error of question k when the check ended first, as a
+// resolver reports a cancelled question.
+func (p *prefetcher) cancelled(k memoKey) error {
+	return &dnsrec.Error{Name: k.name, Type: k.typ, Err: fmt.Errorf("%w: %w", dnsrec.ErrTimeout, p.ctx.Err())}
 }
 
 // prefetch asks k in the background unless it was asked already; then, when
@@ -103,7 +109,7 @@ func (p *prefetcher) prefetch(k memoKey, next func(*dnsrec.Answer)) {
 		select {
 		case p.sem <- struct{}{}:
 		case <-p.ctx.Done():
-			f.err = &dnsrec.Error{Name: k.name, Type: k.typ, Err: fmt.Errorf("%w: %w", dnsrec.ErrTimeout, p.ctx.Err())}
+			f.err = p.cancelled(k)
 			return
 		}
 		f.ans, f.err = p.r.Lookup(p.ctx, k.name, k.typ)
