@@ -10,13 +10,14 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/internal/taglist"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // KeyCheck is the requirement "the selector's key is published as the
 // vendor expects": either Target, a CNAME delegation to the vendor's own
 // record, or Key, a TXT record holding that public key. With
 // neither, the check only lints what is published. KeyCheck implements
-// [dnsrec.Requirement].
+// [plan.Requirement].
 type KeyCheck struct {
 	Domain   string
 	Selector string
@@ -33,7 +34,7 @@ type KeyCheck struct {
 // Diagnosis is what [KeyCheck.Check] found. Satisfied (in the embedded
 // report) says the key is published as expected, with no error finding.
 type Diagnosis struct {
-	dnsrec.Report
+	plan.Report
 	Name      string   // <selector>._domainkey.<domain>., canonical
 	CNAMEs    []string // the CNAME chain at Name
 	Published []string // the TXT values found (at the end of the chain), joined
@@ -42,13 +43,13 @@ type Diagnosis struct {
 
 // Reason codes of the edits KeyCheck proposes.
 const (
-	ReasonDelegate   dnsrec.Code = "dkim-delegate"    // publish the CNAME to the vendor's key
-	ReasonPublishKey dnsrec.Code = "dkim-publish-key" // publish the key record
-	ReasonClear      dnsrec.Code = "dkim-clear"       // delete records in the way of the right one
+	ReasonDelegate   plan.Code = "dkim-delegate"    // publish the CNAME to the vendor's key
+	ReasonPublishKey plan.Code = "dkim-publish-key" // publish the key record
+	ReasonClear      plan.Code = "dkim-clear"       // delete records in the way of the right one
 )
 
-// Require implements [dnsrec.Requirement].
-func (c KeyCheck) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
+// Require implements [plan.Requirement].
+func (c KeyCheck) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
 	d, err := c.Check(ctx, r)
 	if err != nil {
 		return nil, err
@@ -99,18 +100,18 @@ func (c KeyCheck) Check(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, err
 			d.Findings[i].Name = name
 		}
 	}
-	d.Satisfied = dnsrec.Worst(d.Findings) != dnsrec.SeverityError && (len(txts) > 0)
+	d.Satisfied = plan.Worst(d.Findings) != plan.SeverityError && (len(txts) > 0)
 	return d, nil
 }
 
 // setTo is the edit "the records of type t at name are exactly want" (none,
 // when want is nil).
-func setTo(name string, t dnsrec.Type, party dnsrec.Party, want []dnsrec.Record, code dnsrec.Code, text string) dnsrec.Edit {
+func setTo(name string, t dnsrec.Type, party plan.Party, want []dnsrec.Record, code plan.Code, text string) plan.Edit {
 	want = append([]dnsrec.Record(nil), want...)
-	return dnsrec.Edit{Name: name, Type: t, Party: party, Stage: dnsrec.StageDKIM,
-		Reason: dnsrec.Reason{Code: code, Params: map[string]string{"name": dnsrec.TrimDot(name)}, Text: text},
+	return plan.Edit{Name: name, Type: t, Party: party, Stage: plan.StageDKIM,
+		Reason: plan.Reason{Code: code, Params: map[string]string{"name": dnsrec.TrimDot(name)}, Text: text},
 		Apply: func(current []dnsrec.Record) ([]dnsrec.Record, error) {
-			if dnsrec.SameSet(current, want) {
+			if plan.SameSet(current, want) {
 				return current, nil
 			}
 			return append([]dnsrec.Record(nil), want...), nil
@@ -124,8 +125,8 @@ type diagnoser struct {
 	txts []dnsrec.Record
 }
 
-func (g *diagnoser) add(code dnsrec.Code, sev dnsrec.Severity, msg, fix string) {
-	g.d.Findings = append(g.d.Findings, dnsrec.Finding{Code: code, Severity: sev, Offset: -1, Message: msg, Fix: fix})
+func (g *diagnoser) add(code plan.Code, sev plan.Severity, msg, fix string) {
+	g.d.Findings = append(g.d.Findings, plan.Finding{Code: code, Severity: sev, Offset: -1, Message: msg, Fix: fix})
 }
 
 func (g *diagnoser) notPublished(what string) {
@@ -133,7 +134,7 @@ func (g *diagnoser) notPublished(what string) {
 	if g.c.JustChanged {
 		msg = fmt.Sprintf("%s is not visible yet at %s; DNS changes may take up to the record's TTL (often an hour, sometimes a day) to propagate", what, dnsrec.TrimDot(g.name))
 	}
-	g.add(CodeNotPublished, dnsrec.SeverityError, msg+": verifiers find no key, and every signature with this selector fails", "publish the "+what+" below")
+	g.add(CodeNotPublished, plan.SeverityError, msg+": verifiers find no key, and every signature with this selector fails", "publish the "+what+" below")
 }
 
 // delegation checks for the CNAME to c.Target.
@@ -146,37 +147,37 @@ func (g *diagnoser) delegation(ctx context.Context, r dnsrec.Resolver) error {
 	if err != nil {
 		return err
 	}
-	delegate := setTo(g.name, dnsrec.TypeCNAME, dnsrec.PartyCustomer, []dnsrec.Record{want}, ReasonDelegate,
+	delegate := setTo(g.name, dnsrec.TypeCNAME, plan.PartyCustomer, []dnsrec.Record{want}, ReasonDelegate,
 		"delegate the selector to the vendor, who publishes and rotates the key")
 	switch {
 	case len(g.d.CNAMEs) == 0 && len(g.txts) == 0:
 		g.notPublished("CNAME record")
-		g.d.Edits = []dnsrec.Edit{delegate}
+		g.d.Edits = []plan.Edit{delegate}
 	case len(g.d.CNAMEs) == 0:
 		// A TXT record where the CNAME belongs: does it hold the vendor's current key?
-		sev, msg := dnsrec.SeverityError, "a TXT record is published where the CNAME to "+dnsrec.TrimDot(target)+" was expected, and its key is not the vendor's"
+		sev, msg := plan.SeverityError, "a TXT record is published where the CNAME to "+dnsrec.TrimDot(target)+" was expected, and its key is not the vendor's"
 		va, err := r.Lookup(ctx, target, dnsrec.TypeTXT)
 		if err != nil && errors.Is(err, dnsrec.ErrTemporary) {
 			return err // never "not the vendor's key" when the vendor's key could not be read
 		}
 		if err == nil && len(va.Records) == 1 && len(g.txts) == 1 {
 			if same, _ := sameKey(va.Records[0].Value(), g.txts[0].Value()); same {
-				sev, msg = dnsrec.SeverityWarning, "a copy of the vendor's key is published as TXT where the CNAME to "+dnsrec.TrimDot(target)+" was expected: it works today, but breaks when the vendor rotates its key"
+				sev, msg = plan.SeverityWarning, "a copy of the vendor's key is published as TXT where the CNAME to "+dnsrec.TrimDot(target)+" was expected: it works today, but breaks when the vendor rotates its key"
 			}
 		}
 		g.add(CodeCNAMEExpected, sev, msg, "delete the TXT record and publish the CNAME instead")
-		g.d.Edits = []dnsrec.Edit{
-			setTo(g.name, dnsrec.TypeTXT, dnsrec.PartyCustomer, nil, ReasonClear, "a name with a CNAME can hold no other record"),
+		g.d.Edits = []plan.Edit{
+			setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, nil, ReasonClear, "a name with a CNAME can hold no other record"),
 			delegate,
 		}
 	case g.d.CNAMEs[0] != target:
-		g.add(CodeWrongTarget, dnsrec.SeverityError,
+		g.add(CodeWrongTarget, plan.SeverityError,
 			fmt.Sprintf("the CNAME points to %s, not to %s", dnsrec.TrimDot(g.d.CNAMEs[0]), dnsrec.TrimDot(target)),
 			"change the CNAME's target to "+dnsrec.TrimDot(target))
 		delegate.Reason.Text = "point the selector at the vendor's key"
-		g.d.Edits = []dnsrec.Edit{delegate}
+		g.d.Edits = []plan.Edit{delegate}
 	case len(g.txts) == 0:
-		g.add(CodeTargetMissing, dnsrec.SeverityError,
+		g.add(CodeTargetMissing, plan.SeverityError,
 			fmt.Sprintf("the CNAME to %s is right, but the vendor publishes no key there", dnsrec.TrimDot(target)),
 			"nothing to change on the customer's side: the vendor must publish its key at "+dnsrec.TrimDot(target))
 		if g.c.Key != nil {
@@ -188,7 +189,7 @@ func (g *diagnoser) delegation(ctx context.Context, r dnsrec.Resolver) error {
 			if err != nil {
 				return err
 			}
-			g.d.Edits = []dnsrec.Edit{setTo(target, dnsrec.TypeTXT, dnsrec.PartyVendor, []dnsrec.Record{key}, ReasonPublishKey,
+			g.d.Edits = []plan.Edit{setTo(target, dnsrec.TypeTXT, plan.PartyVendor, []dnsrec.Record{key}, ReasonPublishKey,
 				"publish the key the customer's selector is delegated to")}
 		}
 	default:
@@ -215,18 +216,18 @@ func (g *diagnoser) key() error {
 	expect := func() bool { return g.c.Key != nil }
 	if len(g.d.CNAMEs) > 0 && expect() {
 		msg := fmt.Sprintf("a CNAME to %s is published where the TXT record with the key was expected", dnsrec.TrimDot(g.d.CNAMEs[0]))
-		sev := dnsrec.SeverityError
+		sev := plan.SeverityError
 		if len(g.txts) == 1 {
 			if ok, _ := matchesKey(g.txts[0].Value(), wantB64); ok {
-				sev = dnsrec.SeverityInfo
+				sev = plan.SeverityInfo
 				msg += "; it leads to the right key, so signatures verify"
 			}
 		}
 		g.add(CodeTXTExpected, sev, msg, "delete the CNAME and publish the TXT record below")
-		if sev == dnsrec.SeverityError {
-			g.d.Edits = []dnsrec.Edit{
-				setTo(g.name, dnsrec.TypeCNAME, dnsrec.PartyCustomer, nil, ReasonClear, "a name with a CNAME can hold no other record"),
-				setTo(g.name, dnsrec.TypeTXT, dnsrec.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the key"),
+		if sev == plan.SeverityError {
+			g.d.Edits = []plan.Edit{
+				setTo(g.name, dnsrec.TypeCNAME, plan.PartyCustomer, nil, ReasonClear, "a name with a CNAME can hold no other record"),
+				setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the key"),
 			}
 			return nil
 		}
@@ -236,10 +237,10 @@ func (g *diagnoser) key() error {
 		if len(g.d.CNAMEs) == 0 {
 			g.notPublished("key record")
 		} else {
-			g.add(CodeNotPublished, dnsrec.SeverityError, fmt.Sprintf("%s leads to %s, which has no TXT record", dnsrec.TrimDot(g.name), dnsrec.TrimDot(g.d.CNAMEs[len(g.d.CNAMEs)-1])), "publish the key record")
+			g.add(CodeNotPublished, plan.SeverityError, fmt.Sprintf("%s leads to %s, which has no TXT record", dnsrec.TrimDot(g.name), dnsrec.TrimDot(g.d.CNAMEs[len(g.d.CNAMEs)-1])), "publish the key record")
 		}
 		if expect() && len(g.d.CNAMEs) == 0 {
-			g.d.Edits = []dnsrec.Edit{setTo(g.name, dnsrec.TypeTXT, dnsrec.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the public key that signatures are verified with")}
+			g.d.Edits = []plan.Edit{setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the public key that signatures are verified with")}
 		}
 		return nil
 	case len(g.txts) > 1:
@@ -252,10 +253,10 @@ func (g *diagnoser) key() error {
 		return nil
 	}
 	g.compare(value, wantB64)
-	if dnsrec.Worst(g.d.Findings) == dnsrec.SeverityError || hasCode(g.d.Findings, CodeWhitespace) {
+	if plan.Worst(g.d.Findings) == plan.SeverityError || hasCode(g.d.Findings, CodeWhitespace) {
 		if len(g.d.CNAMEs) == 0 {
 			want.TTL = g.txts[0].TTL
-			g.d.Edits = []dnsrec.Edit{setTo(g.name, dnsrec.TypeTXT, dnsrec.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish exactly the key the signer uses")}
+			g.d.Edits = []plan.Edit{setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish exactly the key the signer uses")}
 		}
 	}
 	return nil
@@ -282,18 +283,18 @@ func (g *diagnoser) several(want dnsrec.Record, wantB64 string) {
 		values[i] = t.Value()
 	}
 	if _, ok := joinSplit(values, wantB64); ok {
-		g.add(CodeSplitRecords, dnsrec.SeverityError,
+		g.add(CodeSplitRecords, plan.SeverityError,
 			fmt.Sprintf("the key is split into %d separate TXT records; it must be one record (a long value is split into strings of one record, which your DNS provider may do for you)", len(values)),
 			"delete these records and publish one TXT record with the whole value")
 	} else {
-		g.add(CodeMultiple, dnsrec.SeverityError,
+		g.add(CodeMultiple, plan.SeverityError,
 			fmt.Sprintf("%d TXT records are published at %s; a verifier needs exactly one key record there", len(values), dnsrec.TrimDot(g.name)),
 			"keep only the current key record")
 	}
 	if wantB64 == "" {
 		return
 	}
-	g.d.Edits = []dnsrec.Edit{setTo(g.name, dnsrec.TypeTXT, dnsrec.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the key as one record, in place of these")}
+	g.d.Edits = []plan.Edit{setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the key as one record, in place of these")}
 }
 
 // joinSplit reports whether the values, joined in some order, form a key
@@ -329,7 +330,7 @@ func joinSplit(values []string, wantB64 string) (string, bool) {
 func (g *diagnoser) compare(value, wantB64 string) {
 	inner, quoted := unquote(value)
 	if quoted {
-		g.add(CodeQuoted, dnsrec.SeverityError,
+		g.add(CodeQuoted, plan.SeverityError,
 			"the value starts and ends with a double quote: the quotes were entered as part of the record, so verifiers cannot read it",
 			"enter the value without the surrounding quotes")
 	}
@@ -353,15 +354,15 @@ func (g *diagnoser) compare(value, wantB64 string) {
 		g.d.Findings = append(g.d.Findings, Lint(inner)...)
 		return
 	case strings.HasPrefix(wantB64, got):
-		g.add(CodeKeyTruncated, dnsrec.SeverityError,
+		g.add(CodeKeyTruncated, plan.SeverityError,
 			fmt.Sprintf("the key is cut short: it has %d of the %d characters and stops after %q; the rest (%d characters, starting %q) is missing", len(got), len(wantB64), tail(got, 12), len(wantB64)-len(got), head(wantB64[len(got):], 12)),
 			"copy the whole key again, on one line")
 	case strings.HasPrefix(got, wantB64):
-		g.add(CodeKeyExtra, dnsrec.SeverityError,
+		g.add(CodeKeyExtra, plan.SeverityError,
 			fmt.Sprintf("the key is followed by %d extra characters: %q", len(got)-len(wantB64), head(got[len(wantB64):], 40)),
 			"remove everything after the key's last character ("+tail(wantB64, 8)+")")
 	case strings.HasSuffix(got, wantB64):
-		g.add(CodeKeyExtra, dnsrec.SeverityError,
+		g.add(CodeKeyExtra, plan.SeverityError,
 			fmt.Sprintf("the key is preceded by %d extra characters: %q", len(got)-len(wantB64), head(got[:len(got)-len(wantB64)], 40)),
 			"remove everything before the key's first characters ("+head(wantB64, 8)+")")
 	default:
@@ -381,7 +382,7 @@ func (g *diagnoser) compare(value, wantB64 string) {
 			} else if diffWant == 0 {
 				what = count(diffGot, "extra character was added", "extra characters were added")
 			}
-			g.d.Findings = append(g.d.Findings, dnsrec.Finding{Code: CodeKeyChanged, Severity: dnsrec.SeverityError, Subject: "p=", Offset: at,
+			g.d.Findings = append(g.d.Findings, plan.Finding{Code: CodeKeyChanged, Severity: plan.SeverityError, Subject: "p=", Offset: at,
 				Message: fmt.Sprintf("the key stops matching at character %d of p= (offset %d of the record), after %q: %s (published %q, expected %q)",
 					pre+1, at, tail(got[:pre], 12), what, got[pre:pre+diffGot], wantB64[pre:pre+diffWant]),
 				Fix: "copy the key again exactly; do not retype it"})
@@ -393,7 +394,7 @@ func (g *diagnoser) compare(value, wantB64 string) {
 					desc = fmt.Sprintf("a different key (%s, %d bits)", keyName(TypeOf(pub)), KeyBits(pub))
 				}
 			}
-			g.add(CodeDifferentKey, dnsrec.SeverityError,
+			g.add(CodeDifferentKey, plan.SeverityError,
 				fmt.Sprintf("the record holds %s than the one the signer uses (they differ from character %d of p=)", desc, pre+1),
 				"replace the record with the one below (an old key, or one from another provider, was published)")
 		}
@@ -484,7 +485,7 @@ func commonSuffix(a, b string) int {
 func head(s string, n int) string { return s[:min(n, len(s))] }
 func tail(s string, n int) string { return s[max(0, len(s)-n):] }
 
-func hasCode(fs []dnsrec.Finding, code dnsrec.Code) bool {
+func hasCode(fs []plan.Finding, code plan.Code) bool {
 	for _, f := range fs {
 		if f.Code == code {
 			return true

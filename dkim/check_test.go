@@ -13,6 +13,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/plan"
 )
 
 func mustKey(t testing.TB, b64 string) crypto.PublicKey {
@@ -84,39 +85,39 @@ func TestKeyCheck(t *testing.T) {
 		key      crypto.PublicKey
 		target   string
 		ok       bool
-		codes    []dnsrec.Code // codes that must be present
-		actions  []dnsrec.Action
+		codes    []plan.Code // codes that must be present
+		actions  []plan.Action
 		message  string // substring of some finding's message
 	}{
 		{"delegated", "delegated.example", "default", nil, "default._domainkey.vendor.example", true, nil, nil, ""},
-		{"delegation missing", "new.example", "default", nil, "default._domainkey.vendor.example", false, []dnsrec.Code{dkim.CodeNotPublished}, []dnsrec.Action{dnsrec.ActionAdd}, "nothing is published at default._domainkey.new.example"},
-		{"wrong CNAME target", "wrongtarget.example", "default", nil, "default._domainkey.vendor.example", false, []dnsrec.Code{dkim.CodeWrongTarget}, []dnsrec.Action{dnsrec.ActionUpdate}, "points to default._domainkey.other.example"},
-		{"TXT copy where CNAME expected", "copied.example", "default", nil, "default._domainkey.vendor.example", true, []dnsrec.Code{dkim.CodeCNAMEExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "breaks when the vendor rotates"},
-		{"stale TXT where CNAME expected", "stale.example", "default", nil, "default._domainkey.vendor.example", false, []dnsrec.Code{dkim.CodeCNAMEExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "its key is not the vendor's"},
-		{"vendor record missing", "vendorless.example", "default", nil, "default._domainkey.gone.example", false, []dnsrec.Code{dkim.CodeTargetMissing}, nil, "the vendor publishes no key there"},
+		{"delegation missing", "new.example", "default", nil, "default._domainkey.vendor.example", false, []plan.Code{dkim.CodeNotPublished}, []plan.Action{plan.ActionAdd}, "nothing is published at default._domainkey.new.example"},
+		{"wrong CNAME target", "wrongtarget.example", "default", nil, "default._domainkey.vendor.example", false, []plan.Code{dkim.CodeWrongTarget}, []plan.Action{plan.ActionUpdate}, "points to default._domainkey.other.example"},
+		{"TXT copy where CNAME expected", "copied.example", "default", nil, "default._domainkey.vendor.example", true, []plan.Code{dkim.CodeCNAMEExpected}, []plan.Action{plan.ActionRemove, plan.ActionAdd}, "breaks when the vendor rotates"},
+		{"stale TXT where CNAME expected", "stale.example", "default", nil, "default._domainkey.vendor.example", false, []plan.Code{dkim.CodeCNAMEExpected}, []plan.Action{plan.ActionRemove, plan.ActionAdd}, "its key is not the vendor's"},
+		{"vendor record missing", "vendorless.example", "default", nil, "default._domainkey.gone.example", false, []plan.Code{dkim.CodeTargetMissing}, nil, "the vendor publishes no key there"},
 
 		{"correct key", "good.example", "default", seedKey, "", true, nil, nil, ""},
-		{"seed 000: space in the key", "spaced.example", "default", seedKey, "", true, []dnsrec.Code{dkim.CodeWhitespace}, []dnsrec.Action{dnsrec.ActionUpdate}, "contains a space at offset"},
-		{"line break in the key", "linebreak.example", "default", seedKey, "", true, []dnsrec.Code{dkim.CodeWhitespace}, []dnsrec.Action{dnsrec.ActionUpdate}, "contains a line break"},
-		{"not published", "nothing.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeNotPublished}, []dnsrec.Action{dnsrec.ActionAdd}, "nothing is published"},
-		{"truncated", "truncated.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeKeyTruncated}, []dnsrec.Action{dnsrec.ActionUpdate}, "it has 300 of the 392 characters"},
-		{"extra characters", "extra.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeKeyExtra}, []dnsrec.Action{dnsrec.ActionUpdate}, "followed by 6 extra characters: \"IDAQAB\""},
-		{"one character changed", "typo.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeKeyChanged}, []dnsrec.Action{dnsrec.ActionUpdate}, "1 character differs (published \"n\", expected \"m\")"},
-		{"characters missing in the middle", "missing.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeKeyChanged}, []dnsrec.Action{dnsrec.ActionUpdate}, "2 characters are missing"},
-		{"a different key", "other-key.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeDifferentKey}, []dnsrec.Action{dnsrec.ActionUpdate}, "a different key (RSA, 2048 bits)"},
-		{"quotes kept", "quoted.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeQuoted}, []dnsrec.Action{dnsrec.ActionUpdate}, "double quote"},
-		{"split into two records", "split.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeSplitRecords}, []dnsrec.Action{dnsrec.ActionUpdate}, "split into 2 separate TXT records"},
-		{"two keys", "two-keys.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeMultiple}, []dnsrec.Action{dnsrec.ActionRemove}, "2 TXT records"},
-		{"revoked", "revoked.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeRevoked}, []dnsrec.Action{dnsrec.ActionUpdate}, "revoked"},
-		{"testing mode", "testing.example", "default", seedKey, "", true, []dnsrec.Code{dkim.CodeTesting}, nil, "t=y"},
-		{"h=sha1 only", "sha1.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeHashExcluded}, []dnsrec.Action{dnsrec.ActionUpdate}, "sha256"},
-		{"SPF record at the selector", "spf.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeNotDKIM}, []dnsrec.Action{dnsrec.ActionUpdate}, "not a DKIM key record"},
-		{"CNAME where TXT expected, right key", "cname.example", "default", seedKey, "", true, []dnsrec.Code{dkim.CodeTXTExpected}, nil, "leads to the right key"},
-		{"CNAME where TXT expected, wrong key", "cname-wrong.example", "default", seedKey, "", false, []dnsrec.Code{dkim.CodeTXTExpected}, []dnsrec.Action{dnsrec.ActionRemove, dnsrec.ActionAdd}, "CNAME to default._domainkey.other.example"},
-		{"seed 002: 1024-bit key", "seed002.example", "key002", nil, "", true, []dnsrec.Code{dkim.CodeKeyWeak}, nil, "1024 bits"},
+		{"seed 000: space in the key", "spaced.example", "default", seedKey, "", true, []plan.Code{dkim.CodeWhitespace}, []plan.Action{plan.ActionUpdate}, "contains a space at offset"},
+		{"line break in the key", "linebreak.example", "default", seedKey, "", true, []plan.Code{dkim.CodeWhitespace}, []plan.Action{plan.ActionUpdate}, "contains a line break"},
+		{"not published", "nothing.example", "default", seedKey, "", false, []plan.Code{dkim.CodeNotPublished}, []plan.Action{plan.ActionAdd}, "nothing is published"},
+		{"truncated", "truncated.example", "default", seedKey, "", false, []plan.Code{dkim.CodeKeyTruncated}, []plan.Action{plan.ActionUpdate}, "it has 300 of the 392 characters"},
+		{"extra characters", "extra.example", "default", seedKey, "", false, []plan.Code{dkim.CodeKeyExtra}, []plan.Action{plan.ActionUpdate}, "followed by 6 extra characters: \"IDAQAB\""},
+		{"one character changed", "typo.example", "default", seedKey, "", false, []plan.Code{dkim.CodeKeyChanged}, []plan.Action{plan.ActionUpdate}, "1 character differs (published \"n\", expected \"m\")"},
+		{"characters missing in the middle", "missing.example", "default", seedKey, "", false, []plan.Code{dkim.CodeKeyChanged}, []plan.Action{plan.ActionUpdate}, "2 characters are missing"},
+		{"a different key", "other-key.example", "default", seedKey, "", false, []plan.Code{dkim.CodeDifferentKey}, []plan.Action{plan.ActionUpdate}, "a different key (RSA, 2048 bits)"},
+		{"quotes kept", "quoted.example", "default", seedKey, "", false, []plan.Code{dkim.CodeQuoted}, []plan.Action{plan.ActionUpdate}, "double quote"},
+		{"split into two records", "split.example", "default", seedKey, "", false, []plan.Code{dkim.CodeSplitRecords}, []plan.Action{plan.ActionUpdate}, "split into 2 separate TXT records"},
+		{"two keys", "two-keys.example", "default", seedKey, "", false, []plan.Code{dkim.CodeMultiple}, []plan.Action{plan.ActionRemove}, "2 TXT records"},
+		{"revoked", "revoked.example", "default", seedKey, "", false, []plan.Code{dkim.CodeRevoked}, []plan.Action{plan.ActionUpdate}, "revoked"},
+		{"testing mode", "testing.example", "default", seedKey, "", true, []plan.Code{dkim.CodeTesting}, nil, "t=y"},
+		{"h=sha1 only", "sha1.example", "default", seedKey, "", false, []plan.Code{dkim.CodeHashExcluded}, []plan.Action{plan.ActionUpdate}, "sha256"},
+		{"SPF record at the selector", "spf.example", "default", seedKey, "", false, []plan.Code{dkim.CodeNotDKIM}, []plan.Action{plan.ActionUpdate}, "not a DKIM key record"},
+		{"CNAME where TXT expected, right key", "cname.example", "default", seedKey, "", true, []plan.Code{dkim.CodeTXTExpected}, nil, "leads to the right key"},
+		{"CNAME where TXT expected, wrong key", "cname-wrong.example", "default", seedKey, "", false, []plan.Code{dkim.CodeTXTExpected}, []plan.Action{plan.ActionRemove, plan.ActionAdd}, "CNAME to default._domainkey.other.example"},
+		{"seed 002: 1024-bit key", "seed002.example", "key002", nil, "", true, []plan.Code{dkim.CodeKeyWeak}, nil, "1024 bits"},
 		{"RFC 8463 Ed25519 key", "football.example.com", "brisbane", edKey, "", true, nil, nil, ""},
-		{"RFC 6376 Appendix C record, checked against its private key", "example.com", "brisbane", rfc6376Key(t), "", true, []dnsrec.Code{dkim.CodeKeyWeak}, nil, "1024 bits"},
-		{"k=rsa on an Ed25519 key", "ed-wrong-k.example", "default", edKey, "", false, []dnsrec.Code{dkim.CodeKeyTypeMismatch}, []dnsrec.Action{dnsrec.ActionUpdate}, "write k=ed25519"},
+		{"RFC 6376 Appendix C record, checked against its private key", "example.com", "brisbane", rfc6376Key(t), "", true, []plan.Code{dkim.CodeKeyWeak}, nil, "1024 bits"},
+		{"k=rsa on an Ed25519 key", "ed-wrong-k.example", "default", edKey, "", false, []plan.Code{dkim.CodeKeyTypeMismatch}, []plan.Action{plan.ActionUpdate}, "write k=ed25519"},
 	}
 	z := dnstest.MustZone(checkZone())
 	for rname, r := range dnstest.Resolvers(t, z) {
@@ -141,7 +142,7 @@ func TestKeyCheck(t *testing.T) {
 				}
 				if len(tc.codes) == 0 {
 					for _, f := range d.Findings {
-						if f.Severity != dnsrec.SeverityInfo {
+						if f.Severity != plan.SeverityInfo {
 							t.Errorf("unexpected finding %v", f)
 						}
 					}
@@ -155,15 +156,15 @@ func TestKeyCheck(t *testing.T) {
 						t.Errorf("no finding says %q: %v", tc.message, d.Findings)
 					}
 				}
-				plan, err := dnsrec.CheckAll(context.Background(), r, kc)
+				pl, err := plan.Check(context.Background(), r, kc)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := plan.Changes.Actions(); !slices.Equal(got, tc.actions) {
-					t.Errorf("actions %v, want %v\n%s", got, tc.actions, plan.Changes.Text())
+				if got := pl.Changes.Actions(); !slices.Equal(got, tc.actions) {
+					t.Errorf("actions %v, want %v\n%s", got, tc.actions, pl.Changes.Text())
 				}
-				for _, c := range plan.Changes {
-					if c.Stage != dnsrec.StageDKIM || c.Relative != tc.selector+"._domainkey" {
+				for _, c := range pl.Changes {
+					if c.Stage != plan.StageDKIM || c.Relative != tc.selector+"._domainkey" {
 						t.Errorf("change %s: stage %s, relative name %q", c.Summary(), c.Stage, c.Relative)
 					}
 				}
@@ -187,11 +188,11 @@ func TestKeyCheckJustChanged(t *testing.T) {
 	if len(d.Findings) != 1 || !strings.Contains(d.Findings[0].Message, "not visible yet") {
 		t.Errorf("findings %v", d.Findings)
 	}
-	plan, err := dnsrec.CheckAll(context.Background(), z, kc)
+	pl, err := plan.Check(context.Background(), z, kc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := plan.Changes.Text()
+	text := pl.Changes.Text()
 	if !strings.Contains(text, "Name:   key001._domainkey  (key001._domainkey.new.example)") || !strings.Contains(text, "v=DKIM1; k=rsa; p="+seed002Key001) {
 		t.Errorf("changes:\n%s", text)
 	}

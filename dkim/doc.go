@@ -18,7 +18,7 @@
 //
 // # Checking a published key
 //
-// [KeyCheck] is a [dnsrec.Requirement]: [KeyCheck.Check] looks a selector
+// [KeyCheck] is a [plan.Requirement]: [KeyCheck.Check] looks a selector
 // up through a dnsrec.Resolver and says exactly what is wrong, with the fix
 // as edits of the selector's record sets: not published
 // (or "not visible yet"), a CNAME where a TXT belongs or the reverse, a

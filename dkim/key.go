@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // KeyType is the k= tag of a key record: the signing algorithm's key type
@@ -96,7 +96,7 @@ func KeyBits(pub crypto.PublicKey) int {
 }
 
 // KeyFindings says what a support engineer should know about a key's size.
-func KeyFindings(pub crypto.PublicKey) []dnsrec.Finding {
+func KeyFindings(pub crypto.PublicKey) []plan.Finding {
 	k, ok := pub.(*rsa.PublicKey)
 	if !ok {
 		return nil
@@ -104,15 +104,15 @@ func KeyFindings(pub crypto.PublicKey) []dnsrec.Finding {
 	bits := k.N.BitLen()
 	switch {
 	case bits < MinRSABits:
-		return []dnsrec.Finding{{Code: CodeKeyTooShort, Severity: dnsrec.SeverityError, Offset: -1,
+		return []plan.Finding{{Code: CodeKeyTooShort, Severity: plan.SeverityError, Offset: -1,
 			Message: fmt.Sprintf("the RSA key has %d bits; RFC 8301, Section 3.2 says verifiers must not accept keys under 1024 bits, so every signature fails", bits),
 			Fix:     "generate a 2048-bit key and publish it under a new selector"}}
 	case bits < DefaultRSABits:
-		return []dnsrec.Finding{{Code: CodeKeyWeak, Severity: dnsrec.SeverityWarning, Offset: -1,
+		return []plan.Finding{{Code: CodeKeyWeak, Severity: plan.SeverityWarning, Offset: -1,
 			Message: fmt.Sprintf("the RSA key has %d bits; RFC 8301, Section 3.2 asks signers to use at least 2048, and some receivers already distrust shorter keys", bits),
 			Fix:     "generate a 2048-bit key and publish it under a new selector"}}
 	case bits > DefaultRSABits+1024:
-		return []dnsrec.Finding{{Code: CodeKeyLong, Severity: dnsrec.SeverityInfo, Offset: -1,
+		return []plan.Finding{{Code: CodeKeyLong, Severity: plan.SeverityInfo, Offset: -1,
 			Message: fmt.Sprintf("the RSA key has %d bits: its record needs several TXT strings, which some DNS provider forms do not accept, and some verifiers cap key sizes", bits),
 			Fix:     "2048 bits is enough; use a longer key only if every provider involved accepts it"}}
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/domainauth/domainauth/dkim"
-	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 func TestGenerateKey(t *testing.T) {
@@ -47,7 +47,7 @@ func TestGenerateKey(t *testing.T) {
 }
 
 func TestKeyFindings(t *testing.T) {
-	for bits, code := range map[int]dnsrec.Code{1024: dkim.CodeKeyWeak, 4096: dkim.CodeKeyLong} {
+	for bits, code := range map[int]plan.Code{1024: dkim.CodeKeyWeak, 4096: dkim.CodeKeyLong} {
 		k, err := dkim.GenerateKey(dkim.KeyRSA, bits, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 func TestParseString(t *testing.T) {
@@ -162,7 +163,7 @@ func TestNamesAndDelegation(t *testing.T) {
 func TestLintCodes(t *testing.T) {
 	tests := []struct {
 		record string
-		code   dnsrec.Code
+		code   plan.Code
 	}{
 		{`"v=DKIM1; p=` + seed000Key + `"`, dkim.CodeQuoted},
 		{"v=DKIM1; p=" + seed000Spaced, dkim.CodeWhitespace},

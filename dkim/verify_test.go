@@ -17,6 +17,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/plan"
 )
 
 var testKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))
@@ -104,7 +105,7 @@ func TestValueCaseMatchesVerify(t *testing.T) {
 	} {
 		z := keyZone(t, record)
 		verifies := verifyWith(t, z, signed).Err == nil
-		lintErr := dnsrec.Worst(dkim.Lint(record)) == dnsrec.SeverityError
+		lintErr := plan.Worst(dkim.Lint(record)) == plan.SeverityError
 		if verifies == lintErr {
 			t.Errorf("%q: Verify passes %v, yet Lint reports an error %v: %v", record, verifies, lintErr, dkim.Lint(record))
 		}
@@ -121,7 +122,7 @@ func TestValueCaseMatchesVerify(t *testing.T) {
 	}
 }
 
-func hasFix(fs []dnsrec.Finding, code dnsrec.Code, fix string) bool {
+func hasFix(fs []plan.Finding, code plan.Code, fix string) bool {
 	for _, f := range fs {
 		if f.Code == code && f.Fix == fix {
 			return true

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -49,7 +50,7 @@ type Discovery struct {
 	Policy    Policy
 	PolicyTag string
 	Queries   []Query
-	Findings  []dnsrec.Finding // about the record that applies, and records ignored
+	Findings  []plan.Finding // about the record that applies, and records ignored
 }
 
 // Discover finds the policy for mail from the author domain under RFC 9989.
@@ -105,7 +106,7 @@ func (w *walker) discover(author string) (*Discovery, error) {
 	}
 	d.Queries, d.Findings = w.queries, w.findings
 	if f == nil || f.rec == nil {
-		d.Findings = append(d.Findings, dnsrec.Finding{Code: CodeNoRecord, Severity: dnsrec.SeverityWarning, Name: "_dmarc." + d.Author, Offset: -1,
+		d.Findings = append(d.Findings, plan.Finding{Code: CodeNoRecord, Severity: plan.SeverityWarning, Name: "_dmarc." + d.Author, Offset: -1,
 			Message: fmt.Sprintf("no DMARC policy applies to %s: receivers apply their own judgement to mail that fails authentication", d.Author),
 			Fix:     "publish a DMARC record at _dmarc." + d.OrgDomain})
 		return d, nil
@@ -176,7 +177,7 @@ type found struct {
 	domain   string
 	rec      *Record
 	text     string
-	findings []dnsrec.Finding
+	findings []plan.Finding
 }
 
 type walker struct {
@@ -186,7 +187,7 @@ type walker struct {
 	cache    map[string]*found
 	answers  map[string]txtAnswer // every TXT look-up, by name
 	queries  []Query
-	findings []dnsrec.Finding
+	findings []plan.Finding
 }
 
 type txtAnswer struct {
@@ -233,7 +234,7 @@ func (w *walker) fetch(domain string) (*found, error) {
 		w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), "no DMARC record"})
 	case len(texts) > 1:
 		w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), fmt.Sprintf("%d DMARC records: all ignored", len(texts))})
-		w.findings = append(w.findings, dnsrec.Finding{Code: CodeMultiple, Severity: dnsrec.SeverityError, Name: qname, Offset: -1,
+		w.findings = append(w.findings, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: qname, Offset: -1,
 			Message: fmt.Sprintf("%d DMARC records are published at %s; receivers ignore them all", len(texts), dnsrec.TrimDot(qname)),
 			Fix:     "keep exactly one"})
 	default:

@@ -8,6 +8,7 @@ import (
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // walkZone holds the tree-walk scenarios: a policy at the organizational
@@ -163,7 +164,7 @@ func TestOrgDomain(t *testing.T) {
 	}
 }
 
-func hasCode(fs []dnsrec.Finding, code dnsrec.Code) bool {
+func hasCode(fs []plan.Finding, code plan.Code) bool {
 	for _, f := range fs {
 		if f.Code == code {
 			return true

@@ -47,7 +47,7 @@
 // on another organizational domain without the
 // <policy-domain>._report._dmarc.<destination> record
 // ([Rules.AuthorizeReports]), and p=reject without DKIM (RFC 9989,
-// Section 7.4); it is a [dnsrec.Requirement] too. [Recommend] is the
+// Section 7.4); it is a [plan.Requirement] too. [Recommend] is the
 // requirement "the domain publishes at least this policy, with these report
 // addresses": it never loosens a policy, keeps the customer's own report
 // addresses, replaces a record meant as DMARC that receivers ignore (or an

@@ -8,6 +8,7 @@ import (
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // Inspect checks a domain's DMARC set-up through DNS, beyond what [Lint]
@@ -27,17 +28,17 @@ type Inspect struct {
 // Inspection is what [Inspect.Check] found. Satisfied (in the embedded
 // report) says there is no error finding.
 type Inspection struct {
-	dnsrec.Report
+	plan.Report
 	Domain    string
 	Discovery *Discovery
 	Reports   []ReportAuthorization
 }
 
 // Reason code of the edits Inspect proposes.
-const ReasonMisplaced dnsrec.Code = "dmarc-misplaced" // a record at the wrong name is moved or removed
+const ReasonMisplaced plan.Code = "dmarc-misplaced" // a record at the wrong name is moved or removed
 
-// Require implements [dnsrec.Requirement].
-func (in Inspect) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
+// Require implements [plan.Requirement].
+func (in Inspect) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
 	res, err := in.Check(ctx, r)
 	if err != nil {
 		return nil, err
@@ -79,7 +80,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 		dmarcAtDMARC = dmarcAtDMARC || meantAsDMARC(v)
 		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "v=spf1") {
 			spfAtDMARC = true
-			res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeSPFAtDMARC, Severity: dnsrec.SeverityError, Name: rec.Name, Subject: v, Offset: -1,
+			res.Findings = append(res.Findings, plan.Finding{Code: CodeSPFAtDMARC, Severity: plan.SeverityError, Name: rec.Name, Subject: v, Offset: -1,
 				Message: "an SPF record is published at _dmarc, where receivers look only for DMARC; it protects nothing there",
 				Fix:     "delete it; the SPF record belongs at " + dnsrec.TrimDot(name)})
 		}
@@ -94,11 +95,11 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 		if !isDMARC(v) {
 			continue
 		}
-		res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeAtApex, Severity: dnsrec.SeverityError, Name: rec.Name, Subject: v, Offset: -1,
+		res.Findings = append(res.Findings, plan.Finding{Code: CodeAtApex, Severity: plan.SeverityError, Name: rec.Name, Subject: v, Offset: -1,
 			Message: fmt.Sprintf("a DMARC record is published at %s itself; receivers only look at _dmarc.%s", res.Domain, res.Domain),
 			Fix:     "move it to _dmarc." + res.Domain})
-		res.Edits = append(res.Edits, dnsrec.Edit{Name: name, Type: dnsrec.TypeTXT, Party: dnsrec.PartyCustomer, Stage: dnsrec.StageDMARC,
-			Reason: dnsrec.Reason{Code: ReasonMisplaced, Params: map[string]string{"domain": res.Domain}, Text: "a DMARC record at the domain itself is never read"},
+		res.Edits = append(res.Edits, plan.Edit{Name: name, Type: dnsrec.TypeTXT, Party: plan.PartyCustomer, Stage: plan.StageDMARC,
+			Reason: plan.Reason{Code: ReasonMisplaced, Params: map[string]string{"domain": res.Domain}, Text: "a DMARC record at the domain itself is never read"},
 			Apply:  func(cur []dnsrec.Record) ([]dnsrec.Record, error) { return dropWhere(cur, isDMARC), nil }})
 		if !dmarcAtDMARC && moved == nil {
 			if m, err := dnsrec.NewTXT("_dmarc."+name, v); err == nil {
@@ -107,8 +108,8 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 		}
 	}
 	if spfAtDMARC || moved != nil {
-		res.Edits = append(res.Edits, dnsrec.Edit{Name: "_dmarc." + name, Type: dnsrec.TypeTXT, Party: dnsrec.PartyCustomer, Stage: dnsrec.StageDMARC,
-			Reason: dnsrec.Reason{Code: ReasonMisplaced, Params: map[string]string{"domain": res.Domain}, Text: "only the DMARC record belongs at _dmarc, where receivers look for it"},
+		res.Edits = append(res.Edits, plan.Edit{Name: "_dmarc." + name, Type: dnsrec.TypeTXT, Party: plan.PartyCustomer, Stage: plan.StageDMARC,
+			Reason: plan.Reason{Code: ReasonMisplaced, Params: map[string]string{"domain": res.Domain}, Text: "only the DMARC record belongs at _dmarc, where receivers look for it"},
 			Apply: func(cur []dnsrec.Record) ([]dnsrec.Record, error) {
 				out := dropWhere(cur, func(v string) bool { return strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "v=spf1") })
 				if moved != nil && len(dropWhere(out, meantAsDMARC)) == len(out) {
@@ -129,13 +130,13 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 				return nil, err
 			}
 			if !ok {
-				res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeRejectNoDKIM, Severity: dnsrec.SeverityWarning, Name: "_dmarc." + name, Subject: d.PolicyTag + "=reject", Offset: -1,
+				res.Findings = append(res.Findings, plan.Finding{Code: CodeRejectNoDKIM, Severity: plan.SeverityWarning, Name: "_dmarc." + name, Subject: d.PolicyTag + "=reject", Offset: -1,
 					Message: fmt.Sprintf("the policy is reject, but no DKIM key is published for %s (selectors %s): forwarded mail, whose SPF breaks on the way, will be rejected (RFC 9989, Section 7.4)", res.Domain, strings.Join(in.DKIMSelectors, ", ")),
 					Fix:     "publish the DKIM key first, or use p=quarantine until DKIM signs all mail"})
 			}
 		}
 	}
-	res.Satisfied = dnsrec.Worst(res.Findings) != dnsrec.SeverityError
+	res.Satisfied = plan.Worst(res.Findings) != plan.SeverityError
 	return res, nil
 }
 

@@ -7,8 +7,8 @@ import (
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
-	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/plan"
 )
 
 const inspectZone = `
@@ -28,15 +28,15 @@ func TestInspect(t *testing.T) {
 	tests := []struct {
 		domain    string
 		selectors []string
-		codes     []dnsrec.Code
-		actions   []dnsrec.Action
+		codes     []plan.Code
+		actions   []plan.Action
 	}{
 		{"good.example", []string{"default"}, nil, nil},
-		{"external.example", nil, []dnsrec.Code{dmarc.CodeExternalRUA}, []dnsrec.Action{dnsrec.ActionAdd}},
-		{"nodkim.example", []string{"default", "key001"}, []dnsrec.Code{dmarc.CodeRejectNoDKIM}, nil},
-		{"apex.example", nil, []dnsrec.Code{dmarc.CodeAtApex, dmarc.CodeNoRecord}, []dnsrec.Action{dnsrec.ActionAdd, dnsrec.ActionRemove}},
-		{"spf.example", nil, []dnsrec.Code{dmarc.CodeSPFAtDMARC, dmarc.CodePolicyNone}, []dnsrec.Action{dnsrec.ActionRemove}},
-		{"two.example", nil, []dnsrec.Code{dmarc.CodeMultiple}, nil},
+		{"external.example", nil, []plan.Code{dmarc.CodeExternalRUA}, []plan.Action{plan.ActionAdd}},
+		{"nodkim.example", []string{"default", "key001"}, []plan.Code{dmarc.CodeRejectNoDKIM}, nil},
+		{"apex.example", nil, []plan.Code{dmarc.CodeAtApex, dmarc.CodeNoRecord}, []plan.Action{plan.ActionAdd, plan.ActionRemove}},
+		{"spf.example", nil, []plan.Code{dmarc.CodeSPFAtDMARC, dmarc.CodePolicyNone}, []plan.Action{plan.ActionRemove}},
+		{"two.example", nil, []plan.Code{dmarc.CodeMultiple}, nil},
 	}
 	z := dnstest.MustZone(inspectZone)
 	for _, tc := range tests {
@@ -46,7 +46,7 @@ func TestInspect(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Satisfied != (dnsrec.Worst(res.Findings) != dnsrec.SeverityError) {
+			if res.Satisfied != (plan.Worst(res.Findings) != plan.SeverityError) {
 				t.Errorf("Satisfied %v with findings %v", res.Satisfied, res.Findings)
 			}
 			for _, code := range tc.codes {
@@ -57,19 +57,19 @@ func TestInspect(t *testing.T) {
 			if len(tc.codes) == 0 && len(res.Findings) > 0 {
 				t.Errorf("unexpected findings %v", res.Findings)
 			}
-			plan, err := dnsrec.CheckAll(context.Background(), z, in)
+			pl, err := plan.Check(context.Background(), z, in)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := plan.Changes.Actions(); !slices.Equal(got, tc.actions) {
-				t.Errorf("actions %v, want %v\n%s", got, tc.actions, plan.Changes.Text())
+			if got := pl.Changes.Actions(); !slices.Equal(got, tc.actions) {
+				t.Errorf("actions %v, want %v\n%s", got, tc.actions, pl.Changes.Text())
 			}
 		})
 	}
-	plan, _ := dnsrec.CheckAll(context.Background(), z, dmarc.Inspect{Domain: "external.example"})
-	if len(plan.Changes) != 1 || plan.Changes[0].Name != "external.example._report._dmarc.analytics.example." ||
-		plan.Changes[0].Added()[0].Value() != "v=DMARC1" || plan.Changes[0].Party != dnsrec.PartyOther || plan.Changes[0].Zone != "analytics.example." {
-		t.Errorf("authorization change: %+v", plan.Changes)
+	pl, _ := plan.Check(context.Background(), z, dmarc.Inspect{Domain: "external.example"})
+	if len(pl.Changes) != 1 || pl.Changes[0].Name != "external.example._report._dmarc.analytics.example." ||
+		pl.Changes[0].Added()[0].Value() != "v=DMARC1" || pl.Changes[0].Party != plan.PartyOther || pl.Changes[0].Zone != "analytics.example." {
+		t.Errorf("authorization change: %+v", pl.Changes)
 	}
 	z.ResetQueries()
 	res, _ := dmarc.Inspect{Domain: "good.example"}.Check(context.Background(), z)
@@ -95,28 +95,28 @@ _dmarc.twice.example.      IN TXT "v=DMARC1; p=quarantine; rua=mailto:b@twice.ex
 	tests := []struct {
 		domain    string
 		satisfied bool
-		actions   []dnsrec.Action
+		actions   []plan.Action
 		proposed  string
 		next      string // the next stage, "" when none
 	}{
 		// No DKIM key is known: p=none with reports first, quarantine next.
-		{"new.example", false, []dnsrec.Action{dnsrec.ActionAdd, dnsrec.ActionAdd}, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example",
+		{"new.example", false, []plan.Action{plan.ActionAdd, plan.ActionAdd}, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example",
 			"v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example"},
 		// The customer's own report address is kept.
-		{"monitoring.example", false, []dnsrec.Action{dnsrec.ActionUpdate, dnsrec.ActionAdd}, "v=DMARC1; p=none; rua=mailto:own@monitoring.example,mailto:dmarc@vendor.example",
+		{"monitoring.example", false, []plan.Action{plan.ActionUpdate, plan.ActionAdd}, "v=DMARC1; p=none; rua=mailto:own@monitoring.example,mailto:dmarc@vendor.example",
 			"v=DMARC1; p=quarantine; rua=mailto:own@monitoring.example,mailto:dmarc@vendor.example"},
 		// Never loosened; nothing to wait for.
-		{"strict.example", false, []dnsrec.Action{dnsrec.ActionAdd}, "v=DMARC1; p=reject; rua=mailto:own@strict.example,mailto:dmarc@vendor.example", ""},
+		{"strict.example", false, []plan.Action{plan.ActionAdd}, "v=DMARC1; p=reject; rua=mailto:own@strict.example,mailto:dmarc@vendor.example", ""},
 		// pct=5 is removed by RFC 9989: it becomes t=y.
-		{"legacy.example", false, []dnsrec.Action{dnsrec.ActionUpdate, dnsrec.ActionAdd}, "v=DMARC1; p=quarantine; t=y; rua=mailto:own@legacy.example,mailto:dmarc@vendor.example", ""},
+		{"legacy.example", false, []plan.Action{plan.ActionUpdate, plan.ActionAdd}, "v=DMARC1; p=quarantine; t=y; rua=mailto:own@legacy.example,mailto:dmarc@vendor.example", ""},
 		// A record with spaces around "=" is replaced, never left beside a second one.
-		{"spaces.example", false, []dnsrec.Action{dnsrec.ActionUpdate, dnsrec.ActionAdd}, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example",
+		{"spaces.example", false, []plan.Action{plan.ActionUpdate, plan.ActionAdd}, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example",
 			"v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example"},
 		// An SPF record at _dmarc is replaced by the DMARC record.
-		{"spfthere.example", false, []dnsrec.Action{dnsrec.ActionUpdate, dnsrec.ActionAdd}, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example",
+		{"spfthere.example", false, []plan.Action{plan.ActionUpdate, plan.ActionAdd}, "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example",
 			"v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example"},
 		// Two records become one, with both report addresses.
-		{"twice.example", false, []dnsrec.Action{dnsrec.ActionUpdate, dnsrec.ActionAdd}, "v=DMARC1; p=none; rua=mailto:a@twice.example,mailto:dmarc@vendor.example,mailto:b@twice.example",
+		{"twice.example", false, []plan.Action{plan.ActionUpdate, plan.ActionAdd}, "v=DMARC1; p=none; rua=mailto:a@twice.example,mailto:dmarc@vendor.example,mailto:b@twice.example",
 			"v=DMARC1; p=quarantine; rua=mailto:a@twice.example,mailto:dmarc@vendor.example,mailto:b@twice.example"},
 	}
 	for _, tc := range tests {
@@ -132,29 +132,29 @@ _dmarc.twice.example.      IN TXT "v=DMARC1; p=quarantine; rua=mailto:b@twice.ex
 			if (p.Next != "") != hasCode(p.Findings, dmarc.CodeStaged) {
 				t.Errorf("next stage %q without its finding, or the reverse: %v", p.Next, p.Findings)
 			}
-			plan, err := dnsrec.CheckAll(context.Background(), z, req)
+			pl, err := plan.Check(context.Background(), z, req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := plan.Changes.Actions(); !slices.Equal(got, tc.actions) {
-				t.Errorf("actions %v, want %v\n%s", got, tc.actions, plan.Changes.Text())
+			if got := pl.Changes.Actions(); !slices.Equal(got, tc.actions) {
+				t.Errorf("actions %v, want %v\n%s", got, tc.actions, pl.Changes.Text())
 			}
 			// The vendor's report address is on another domain, which has
 			// not authorized it: the vendor's own change says what to publish.
-			for _, c := range plan.Changes {
-				if c.Name == "_dmarc."+tc.domain+"." && (c.Party != dnsrec.PartyCustomer || c.Added()[0].Value() != tc.proposed) {
+			for _, c := range pl.Changes {
+				if c.Name == "_dmarc."+tc.domain+"." && (c.Party != plan.PartyCustomer || c.Added()[0].Value() != tc.proposed) {
 					t.Errorf("customer change %+v", c)
 				}
-				if c.Name == tc.domain+"._report._dmarc.vendor.example." && (c.Party != dnsrec.PartyVendor || c.Zone != "vendor.example.") {
+				if c.Name == tc.domain+"._report._dmarc.vendor.example." && (c.Party != plan.PartyVendor || c.Zone != "vendor.example.") {
 					t.Errorf("vendor change %+v", c)
 				}
 			}
 		})
 	}
 	z.Add("*._report._dmarc.vendor.example. IN TXT \"v=DMARC1\"")
-	plan, err := dnsrec.CheckAll(context.Background(), z, dmarc.Recommend{Domain: "strict.example", Settings: rec})
-	if err != nil || !plan.Reports[0].Satisfied || !plan.Satisfied() {
-		t.Errorf("CheckAll: %+v %v", plan.Reports[0], err)
+	pl, err := plan.Check(context.Background(), z, dmarc.Recommend{Domain: "strict.example", Settings: rec})
+	if err != nil || !pl.Reports[0].Satisfied || !pl.Satisfied() {
+		t.Errorf("CheckAll: %+v %v", pl.Reports[0], err)
 	}
 }
 
@@ -166,7 +166,7 @@ _dmarc.customer.example. IN TXT "v=DMARC1; p=none; rua=mailto:own@customer.examp
 *._report._dmarc.vendor.example. IN TXT "v=DMARC1"
 *._report._dmarc.other.example. IN TXT "v=DMARC1"
 `)
-	plan, err := dnsrec.CheckAll(context.Background(), z,
+	pl, err := plan.Check(context.Background(), z,
 		dmarc.Recommend{Domain: "customer.example", Settings: dmarc.Settings{Reports: []string{"dmarc@vendor.example"}}},
 		dmarc.Recommend{Domain: "customer.example", Settings: dmarc.Settings{Policy: dmarc.PolicyQuarantine, Reports: []string{"d@other.example"}}})
 	if err != nil {
@@ -176,8 +176,8 @@ _dmarc.customer.example. IN TXT "v=DMARC1; p=none; rua=mailto:own@customer.examp
 		t.Errorf("asked more than once: %v", rep)
 	}
 	want := "v=DMARC1; p=none; rua=mailto:own@customer.example,mailto:dmarc@vendor.example,mailto:d@other.example"
-	if len(plan.Changes) != 1 || plan.Changes[0].Added()[0].Value() != want {
-		t.Errorf("want one change to %q:\n%s", want, plan.Changes.Text())
+	if len(pl.Changes) != 1 || pl.Changes[0].Added()[0].Value() != want {
+		t.Errorf("want one change to %q:\n%s", want, pl.Changes.Text())
 	}
 }
 

@@ -5,62 +5,62 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // Finding codes. They are stable: match on them.
 const (
-	CodeSyntax       dnsrec.Code = "dmarc-syntax"           // the record is broken: receivers ignore it
-	CodeNotDMARC     dnsrec.Code = "dmarc-not-dmarc"        // the TXT record at _dmarc is not a DMARC record
-	CodeVersionForm  dnsrec.Code = "dmarc-version-form"     // "v = DMARC1" or "V=DMARC1": valid, but receivers matching the text ignore it
-	CodeMalformed    dnsrec.Code = "dmarc-malformed-entry"  // an entry that is not tag=value: receivers ignore it
-	CodeInvalidValue dnsrec.Code = "dmarc-invalid-value"    // a tag's value is invalid; receivers use its default
-	CodeNoPolicy     dnsrec.Code = "dmarc-no-policy"        // no valid p=; receivers assume p=none because of rua=
-	CodePolicyNone   dnsrec.Code = "dmarc-p-none"           // p=none: monitoring only, no protection
-	CodeRemovedTag   dnsrec.Code = "dmarc-removed-tag"      // pct, rf or ri under RFC 9989
-	CodeNewTag       dnsrec.Code = "dmarc-rfc9989-tag"      // np, psd or t under RFC 7489
-	CodePct          dnsrec.Code = "dmarc-pct"              // pct other than 100 under RFC 7489
-	CodeUnknownTag   dnsrec.Code = "dmarc-unknown-tag"      // a tag receivers ignore
-	CodeNoRUA        dnsrec.Code = "dmarc-no-rua"           // no aggregate reports
-	CodeTooManyRUA   dnsrec.Code = "dmarc-too-many-rua"     // more than two report addresses
-	CodeSizeSuffix   dnsrec.Code = "dmarc-size-suffix"      // the "!size" suffix, removed in RFC 9989
-	CodeFOConflict   dnsrec.Code = "dmarc-fo-conflict"      // fo=0 and fo=1 together
-	CodeExternalRUA  dnsrec.Code = "dmarc-external-rua"     // a report address on another domain, not authorized
-	CodeRejectNoDKIM dnsrec.Code = "dmarc-reject-no-dkim"   // p=reject while no DKIM is set up (RFC 9989, Section 7.4)
-	CodeAtApex       dnsrec.Code = "dmarc-at-apex"          // a DMARC record at the domain instead of _dmarc
-	CodeSPFAtDMARC   dnsrec.Code = "dmarc-spf-at-dmarc"     // an SPF record at _dmarc
-	CodeMultiple     dnsrec.Code = "dmarc-multiple-records" // several DMARC records at _dmarc: all ignored
-	CodeNoRecord     dnsrec.Code = "dmarc-no-record"        // no DMARC record applies
-	CodeTestingMode  dnsrec.Code = "dmarc-testing"          // t=y: the policy is applied one step more leniently
+	CodeSyntax       plan.Code = "dmarc-syntax"           // the record is broken: receivers ignore it
+	CodeNotDMARC     plan.Code = "dmarc-not-dmarc"        // the TXT record at _dmarc is not a DMARC record
+	CodeVersionForm  plan.Code = "dmarc-version-form"     // "v = DMARC1" or "V=DMARC1": valid, but receivers matching the text ignore it
+	CodeMalformed    plan.Code = "dmarc-malformed-entry"  // an entry that is not tag=value: receivers ignore it
+	CodeInvalidValue plan.Code = "dmarc-invalid-value"    // a tag's value is invalid; receivers use its default
+	CodeNoPolicy     plan.Code = "dmarc-no-policy"        // no valid p=; receivers assume p=none because of rua=
+	CodePolicyNone   plan.Code = "dmarc-p-none"           // p=none: monitoring only, no protection
+	CodeRemovedTag   plan.Code = "dmarc-removed-tag"      // pct, rf or ri under RFC 9989
+	CodeNewTag       plan.Code = "dmarc-rfc9989-tag"      // np, psd or t under RFC 7489
+	CodePct          plan.Code = "dmarc-pct"              // pct other than 100 under RFC 7489
+	CodeUnknownTag   plan.Code = "dmarc-unknown-tag"      // a tag receivers ignore
+	CodeNoRUA        plan.Code = "dmarc-no-rua"           // no aggregate reports
+	CodeTooManyRUA   plan.Code = "dmarc-too-many-rua"     // more than two report addresses
+	CodeSizeSuffix   plan.Code = "dmarc-size-suffix"      // the "!size" suffix, removed in RFC 9989
+	CodeFOConflict   plan.Code = "dmarc-fo-conflict"      // fo=0 and fo=1 together
+	CodeExternalRUA  plan.Code = "dmarc-external-rua"     // a report address on another domain, not authorized
+	CodeRejectNoDKIM plan.Code = "dmarc-reject-no-dkim"   // p=reject while no DKIM is set up (RFC 9989, Section 7.4)
+	CodeAtApex       plan.Code = "dmarc-at-apex"          // a DMARC record at the domain instead of _dmarc
+	CodeSPFAtDMARC   plan.Code = "dmarc-spf-at-dmarc"     // an SPF record at _dmarc
+	CodeMultiple     plan.Code = "dmarc-multiple-records" // several DMARC records at _dmarc: all ignored
+	CodeNoRecord     plan.Code = "dmarc-no-record"        // no DMARC record applies
+	CodeTestingMode  plan.Code = "dmarc-testing"          // t=y: the policy is applied one step more leniently
 )
 
 // Lint checks a record's text under rules and says what a support engineer
 // should know. DNS-dependent checks (external report destinations, DKIM,
 // records at the wrong name) are in [Inspect].
-func (rules Rules) Lint(text string) []dnsrec.Finding {
-	var fs []dnsrec.Finding
-	add := func(code dnsrec.Code, sev dnsrec.Severity, subject string, off int, msg, fix string) {
-		fs = append(fs, dnsrec.Finding{Code: code, Severity: sev, Subject: subject, Offset: off, Message: msg, Fix: fix})
+func (rules Rules) Lint(text string) []plan.Finding {
+	var fs []plan.Finding
+	add := func(code plan.Code, sev plan.Severity, subject string, off int, msg, fix string) {
+		fs = append(fs, plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: off, Message: msg, Fix: fix})
 	}
 	r, issues, err := rules.parse(text)
 	if err != nil {
 		var pe *ParseError
 		errors.As(err, &pe)
 		if trimmed := strings.TrimLeft(text, " \t\r\n"); trimmed != text && isDMARC(trimmed) {
-			add(CodeNotDMARC, dnsrec.SeverityError, "v", 0, "the record starts with whitespace before v=DMARC1; a DMARC record must start with its version tag (RFC 9989, Section 4.7), so receivers ignore it",
+			add(CodeNotDMARC, plan.SeverityError, "v", 0, "the record starts with whitespace before v=DMARC1; a DMARC record must start with its version tag (RFC 9989, Section 4.7), so receivers ignore it",
 				"remove the whitespace before v=DMARC1")
 			return fs
 		}
 		if errors.Is(err, ErrNotDMARC) {
-			add(CodeNotDMARC, dnsrec.SeverityError, pe.Tag, pe.Offset, "this is not a DMARC record: "+pe.Reason+"; receivers ignore it",
+			add(CodeNotDMARC, plan.SeverityError, pe.Tag, pe.Offset, "this is not a DMARC record: "+pe.Reason+"; receivers ignore it",
 				"publish a record that starts with v=DMARC1;")
 		} else {
-			add(CodeSyntax, dnsrec.SeverityError, pe.Tag, pe.Offset, pe.Reason+"; receivers ignore the whole record", "correct the record")
+			add(CodeSyntax, plan.SeverityError, pe.Tag, pe.Offset, pe.Reason+"; receivers ignore the whole record", "correct the record")
 		}
 		return fs
 	}
 	if !strings.HasPrefix(text, "v=DMARC1") {
-		add(CodeVersionForm, dnsrec.SeverityWarning, text[:strings.Index(text, "DMARC1")+len("DMARC1")], 0,
+		add(CodeVersionForm, plan.SeverityWarning, text[:strings.Index(text, "DMARC1")+len("DMARC1")], 0,
 			"the version tag is valid as written, but receivers that look for the text \"v=DMARC1\" (many do) ignore the record",
 			"write it exactly v=DMARC1: lower-case v, no spaces around \"=\"")
 	}
@@ -69,39 +69,39 @@ func (rules Rules) Lint(text string) []dnsrec.Finding {
 		switch {
 		case is.tag == "p" && r.Policy == "":
 			if !noPolicy {
-				add(CodeNoPolicy, dnsrec.SeverityError, "p", -1, "the record has no valid p=; receivers treat it as p=none because it has a valid rua=", "add p=none (or a stricter policy)")
+				add(CodeNoPolicy, plan.SeverityError, "p", -1, "the record has no valid p=; receivers treat it as p=none because it has a valid rua=", "add p=none (or a stricter policy)")
 			}
 			noPolicy = true
 		case is.tag == "":
-			add(CodeMalformed, dnsrec.SeverityWarning, "", is.offset, is.reason, "correct the entry or remove it")
+			add(CodeMalformed, plan.SeverityWarning, "", is.offset, is.reason, "correct the entry or remove it")
 		case (is.tag == "sp" || is.tag == "np") && ((is.tag == "sp" && r.SubdomainPolicy == PolicyNone) || (is.tag == "np" && r.NonexistentPolicy == PolicyNone)):
-			add(CodeInvalidValue, dnsrec.SeverityError, is.tag, is.offset, is.reason+"; receivers treat it as "+is.tag+"=none (RFC 9989, Section 4.7), not as the p= policy", "correct the value")
+			add(CodeInvalidValue, plan.SeverityError, is.tag, is.offset, is.reason+"; receivers treat it as "+is.tag+"=none (RFC 9989, Section 4.7), not as the p= policy", "correct the value")
 		default:
-			add(CodeInvalidValue, dnsrec.SeverityWarning, is.tag, is.offset, is.reason+"; receivers use the default instead", "correct the value or remove the tag")
+			add(CodeInvalidValue, plan.SeverityWarning, is.tag, is.offset, is.reason+"; receivers use the default instead", "correct the value or remove the tag")
 		}
 	}
 	if r.EffectivePolicy() == PolicyNone && r.Policy != "" {
-		add(CodePolicyNone, dnsrec.SeverityWarning, "p=none", -1,
+		add(CodePolicyNone, plan.SeverityWarning, "p=none", -1,
 			"p=none only asks for reports: mail that fails DMARC is delivered as usual, so the domain is not protected against spoofing",
 			"once the reports show that all legitimate mail passes, move to p=quarantine and then p=reject")
 	}
 	if r.Testing() {
 		if rules.is7489() {
-			add(CodeNewTag, dnsrec.SeverityInfo, "t=y", -1, "t= is an RFC 9989 tag; RFC 7489 receivers ignore it", "")
+			add(CodeNewTag, plan.SeverityInfo, "t=y", -1, "t= is an RFC 9989 tag; RFC 7489 receivers ignore it", "")
 		} else {
-			add(CodeTestingMode, dnsrec.SeverityInfo, "t=y", -1,
+			add(CodeTestingMode, plan.SeverityInfo, "t=y", -1,
 				"t=y: receivers apply the policy one step more leniently (reject as quarantine, quarantine as none) while the domain tests it", "remove t=y when the policy should apply in full")
 		}
 	}
 	if rules.is7489() {
 		if r.Pct != "" && r.Percent() != 100 {
-			add(CodePct, dnsrec.SeverityWarning, "pct="+r.Pct, -1,
+			add(CodePct, plan.SeverityWarning, "pct="+r.Pct, -1,
 				fmt.Sprintf("pct=%s applies the policy to only %d%% of failing mail; the rest is handled as one step more lenient", r.Pct, r.Percent()),
 				"raise pct to 100 (or remove it) once the reports look clean; RFC 9989 removes pct")
 		}
 		for _, tv := range [][2]string{{"np", string(r.NonexistentPolicy)}, {"psd", string(r.PSD)}} {
 			if tag, v := tv[0], tv[1]; v != "" {
-				add(CodeNewTag, dnsrec.SeverityInfo, tag+"="+v, -1, tag+"= is an RFC 9989 tag; RFC 7489 receivers ignore it", "")
+				add(CodeNewTag, plan.SeverityInfo, tag+"="+v, -1, tag+"= is an RFC 9989 tag; RFC 7489 receivers ignore it", "")
 			}
 		}
 	} else {
@@ -114,24 +114,24 @@ func (rules Rules) Lint(text string) []dnsrec.Finding {
 			if tag == "pct" {
 				fix = "remove pct; to test a policy, write t=y (reject is then applied as quarantine, quarantine as none)"
 			}
-			add(CodeRemovedTag, dnsrec.SeverityWarning, tag+"="+v, -1, tag+"= was removed by RFC 9989; receivers following it ignore the tag", fix)
+			add(CodeRemovedTag, plan.SeverityWarning, tag+"="+v, -1, tag+"= was removed by RFC 9989; receivers following it ignore the tag", fix)
 		}
 		for _, u := range append(append([]URI{}, r.RUA...), r.RUF...) {
 			if u.Size != "" {
-				add(CodeSizeSuffix, dnsrec.SeverityInfo, u.String(), -1, "the \"!"+u.Size+"\" size limit was removed by RFC 9989; receivers ignore it", "write "+u.URI)
+				add(CodeSizeSuffix, plan.SeverityInfo, u.String(), -1, "the \"!"+u.Size+"\" size limit was removed by RFC 9989; receivers ignore it", "write "+u.URI)
 			}
 		}
 	}
 	for _, t := range r.Extra {
-		add(CodeUnknownTag, dnsrec.SeverityInfo, t.Name+"="+t.Value, -1, fmt.Sprintf("%q is not a DMARC tag; receivers ignore it", t.Name), "remove it, or check its spelling")
+		add(CodeUnknownTag, plan.SeverityInfo, t.Name+"="+t.Value, -1, fmt.Sprintf("%q is not a DMARC tag; receivers ignore it", t.Name), "remove it, or check its spelling")
 	}
 	if len(r.RUA) == 0 {
-		add(CodeNoRUA, dnsrec.SeverityWarning, "", -1,
+		add(CodeNoRUA, plan.SeverityWarning, "", -1,
 			"no rua=: nobody receives aggregate reports, so there is no way to see who sends mail as the domain before tightening the policy",
 			"add rua=mailto:<an address that collects reports>")
 	}
 	if n := len(r.RUA) + len(r.RUF); n > 2 {
-		add(CodeTooManyRUA, dnsrec.SeverityWarning, "", -1,
+		add(CodeTooManyRUA, plan.SeverityWarning, "", -1,
 			fmt.Sprintf("%d report addresses: receivers are asked to send each report to every one, and some send to the first two only", n),
 			"keep at most two, or forward reports from one address")
 	}
@@ -144,11 +144,11 @@ func (rules Rules) Lint(text string) []dnsrec.Finding {
 		return false
 	}
 	if has("0") && has("1") {
-		add(CodeFOConflict, dnsrec.SeverityWarning, "fo="+strings.Join(r.FO, ":"), -1,
+		add(CodeFOConflict, plan.SeverityWarning, "fo="+strings.Join(r.FO, ":"), -1,
 			"fo=0 (report when everything fails) and fo=1 (report when anything fails) together mean fo=1; fo=0 adds nothing", "write fo=1")
 	}
 	return fs
 }
 
 // Lint is RFC9989.Lint.
-func Lint(text string) []dnsrec.Finding { return RFC9989.Lint(text) }
+func Lint(text string) []plan.Finding { return RFC9989.Lint(text) }

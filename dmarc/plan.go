@@ -8,11 +8,12 @@ import (
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // Recommend is the requirement "the domain publishes at least this DMARC
 // policy, with these report addresses": what a vendor tells its customers.
-// It implements [dnsrec.Requirement].
+// It implements [plan.Requirement].
 //
 // The policy is reached in stages, so that no step makes the customer's
 // own mail fail: first p=none with aggregate reports (receivers change
@@ -39,7 +40,7 @@ type Recommend struct {
 
 // Recommendation is what [Recommend.Check] found.
 type Recommendation struct {
-	dnsrec.Report
+	plan.Report
 	Domain   string
 	Current  string // the record at _dmarc.<domain>, "" when none
 	Proposed string // the record to publish now ("" or Current when nothing changes)
@@ -51,12 +52,12 @@ type Recommendation struct {
 
 // Reason and finding codes of Recommend.
 const (
-	ReasonPolicy dnsrec.Code = "dmarc-policy" // publish or tighten the DMARC record
-	CodeStaged   dnsrec.Code = "dmarc-staged" // the recommended policy waits for a later stage
+	ReasonPolicy plan.Code = "dmarc-policy" // publish or tighten the DMARC record
+	CodeStaged   plan.Code = "dmarc-staged" // the recommended policy waits for a later stage
 )
 
-// Require implements [dnsrec.Requirement].
-func (rc Recommend) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
+// Require implements [plan.Requirement].
+func (rc Recommend) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
 	res, err := rc.Check(ctx, r)
 	if err != nil {
 		return nil, err
@@ -87,7 +88,7 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 	qname := "_dmarc." + name
 	res := &Recommendation{Domain: dnsrec.TrimDot(name)}
 	res.Requirement = fmt.Sprintf("_dmarc.%s publishes %s", res.Domain, describe(goal))
-	set, err := dnsrec.ReadSet(ctx, r, qname, dnsrec.TypeTXT)
+	set, err := plan.ReadSet(ctx, r, qname, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDNS, err)
 	}
@@ -119,14 +120,14 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 		}
 		res.Next = mergeRecords(now, goal, rc.Rules).String()
 		res.NextWhen = why
-		res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeStaged, Severity: dnsrec.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()), Offset: -1,
+		res.Findings = append(res.Findings, plan.Finding{Code: CodeStaged, Severity: plan.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()), Offset: -1,
 			Message: fmt.Sprintf("the recommended policy is p=%s, but it is safe to publish only once %s; until then the record stays at p=%s with aggregate reports, which tells receivers to change nothing and shows which mail would fail",
 				goal.EffectivePolicy(), why, now.EffectivePolicy()),
 			Fix: fmt.Sprintf("once %s, publish: %s", why, res.Next)})
 	}
-	res.Satisfied = cur != nil && len(current) == 1 && mergeRecords(cur, goal, rc.Rules).Equal(cur) && dnsrec.SameSet(proposed, set)
-	if !dnsrec.SameSet(proposed, set) {
-		edit := dnsrec.Edit{Name: qname, Type: dnsrec.TypeTXT, Party: dnsrec.PartyCustomer, Stage: dnsrec.StageDMARC,
+	res.Satisfied = cur != nil && len(current) == 1 && mergeRecords(cur, goal, rc.Rules).Equal(cur) && plan.SameSet(proposed, set)
+	if !plan.SameSet(proposed, set) {
+		edit := plan.Edit{Name: qname, Type: dnsrec.TypeTXT, Party: plan.PartyCustomer, Stage: plan.StageDMARC,
 			Reason: e.reason(res.Domain, cur), Apply: e.apply, Verify: e.verify}
 		res.Edits = append(res.Edits, edit)
 	}
@@ -143,7 +144,7 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 	for _, ed := range rep.Edits {
 		for _, u := range goal.RUA {
 			if strings.EqualFold(ed.Reason.Params["destination"], u.Domain()) {
-				ed.Party = dnsrec.PartyVendor
+				ed.Party = plan.PartyVendor
 			}
 		}
 		res.Edits = append(res.Edits, ed)
@@ -312,21 +313,21 @@ func (e *policyEdit) apply(set []dnsrec.Record) ([]dnsrec.Record, error) {
 	return append(keep, rec), nil
 }
 
-func (e *policyEdit) reason(domain string, cur *Record) dnsrec.Reason {
+func (e *policyEdit) reason(domain string, cur *Record) plan.Reason {
 	params := map[string]string{"domain": domain, "policy": string(e.want.EffectivePolicy())}
 	switch {
 	case cur == nil:
-		return dnsrec.Reason{Code: ReasonPolicy, Params: params, Text: fmt.Sprintf("publish a DMARC policy for %s (p=%s with aggregate reports)", domain, e.want.EffectivePolicy())}
+		return plan.Reason{Code: ReasonPolicy, Params: params, Text: fmt.Sprintf("publish a DMARC policy for %s (p=%s with aggregate reports)", domain, e.want.EffectivePolicy())}
 	case e.want.EffectivePolicy().strictness() > cur.EffectivePolicy().strictness():
-		return dnsrec.Reason{Code: ReasonPolicy, Params: params, Text: "tighten the DMARC policy and add the vendor's report address, keeping the domain's own report addresses"}
+		return plan.Reason{Code: ReasonPolicy, Params: params, Text: "tighten the DMARC policy and add the vendor's report address, keeping the domain's own report addresses"}
 	}
-	return dnsrec.Reason{Code: ReasonPolicy, Params: params, Text: "add the recommended settings, keeping the domain's own policy and report addresses"}
+	return plan.Reason{Code: ReasonPolicy, Params: params, Text: "add the recommended settings, keeping the domain's own policy and report addresses"}
 }
 
 // verify refuses a proposed set whose DMARC record is not exactly one
 // record that lints without error.
-func (e *policyEdit) verify(_ context.Context, _ dnsrec.Resolver, proposed []dnsrec.Record) ([]dnsrec.Finding, error) {
-	var fs []dnsrec.Finding
+func (e *policyEdit) verify(_ context.Context, _ dnsrec.Resolver, proposed []dnsrec.Record) ([]plan.Finding, error) {
+	var fs []plan.Finding
 	n := 0
 	for _, rec := range proposed {
 		if !meantAsDMARC(rec.Value()) {
@@ -334,14 +335,14 @@ func (e *policyEdit) verify(_ context.Context, _ dnsrec.Resolver, proposed []dns
 		}
 		n++
 		for _, f := range e.rules.Lint(rec.Value()) {
-			if f.Severity == dnsrec.SeverityError {
+			if f.Severity == plan.SeverityError {
 				f.Name = e.name
 				fs = append(fs, f)
 			}
 		}
 	}
 	if n != 1 {
-		fs = append(fs, dnsrec.Finding{Code: CodeMultiple, Severity: dnsrec.SeverityError, Name: e.name, Offset: -1,
+		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: e.name, Offset: -1,
 			Message: fmt.Sprintf("the proposed change leaves %d DMARC records at %s; receivers ignore them all", n, dnsrec.TrimDot(e.name))})
 	}
 	return fs, nil

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/domainauth/domainauth/dmarc"
-	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 func TestParseString(t *testing.T) {
@@ -137,7 +137,7 @@ func TestLint(t *testing.T) {
 	tests := []struct {
 		rules  dmarc.Rules
 		record string
-		code   dnsrec.Code
+		code   plan.Code
 	}{
 		{dmarc.RFC9989, "v=DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodePolicyNone},
 		{dmarc.RFC9989, "v=DMARC1; p=quarantine; pct=5; rua=mailto:a@x.example", dmarc.CodeRemovedTag},
@@ -178,17 +178,17 @@ func TestLint(t *testing.T) {
 func TestLintRecordForm(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
-		code dnsrec.Code
-		sev  dnsrec.Severity
+		code plan.Code
+		sev  plan.Severity
 		n    int // how many findings with code
 	}{
-		{"v = DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodeVersionForm, dnsrec.SeverityWarning, 1},
-		{"V=DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodeVersionForm, dnsrec.SeverityWarning, 1},
-		{" v=DMARC1; p=none", dmarc.CodeNotDMARC, dnsrec.SeverityError, 1},
-		{"v=DMARC1; p=block; rua=mailto:a@x.example", dmarc.CodeNoPolicy, dnsrec.SeverityError, 1},
-		{"v=DMARC1; p=reject; rua=mailto:a@x.example; ruf", dmarc.CodeMalformed, dnsrec.SeverityWarning, 1},
-		{"v=DMARC1; p=reject; rua=mailto:a@x.example; =x", dmarc.CodeMalformed, dnsrec.SeverityWarning, 1},
-		{"v=DMARC1; p=reject; sp=bogus; rua=mailto:a@x.example", dmarc.CodeInvalidValue, dnsrec.SeverityError, 1},
+		{"v = DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodeVersionForm, plan.SeverityWarning, 1},
+		{"V=DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodeVersionForm, plan.SeverityWarning, 1},
+		{" v=DMARC1; p=none", dmarc.CodeNotDMARC, plan.SeverityError, 1},
+		{"v=DMARC1; p=block; rua=mailto:a@x.example", dmarc.CodeNoPolicy, plan.SeverityError, 1},
+		{"v=DMARC1; p=reject; rua=mailto:a@x.example; ruf", dmarc.CodeMalformed, plan.SeverityWarning, 1},
+		{"v=DMARC1; p=reject; rua=mailto:a@x.example; =x", dmarc.CodeMalformed, plan.SeverityWarning, 1},
+		{"v=DMARC1; p=reject; sp=bogus; rua=mailto:a@x.example", dmarc.CodeInvalidValue, plan.SeverityError, 1},
 		{"v=DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodeVersionForm, "", 0},
 	} {
 		n := 0

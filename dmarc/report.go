@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // ReportAuthorization says whether a report destination on another
@@ -20,15 +21,15 @@ type ReportAuthorization struct {
 // ReportsCheck is what [Rules.AuthorizeReports] found.
 type ReportsCheck struct {
 	Destinations []ReportAuthorization
-	Findings     []dnsrec.Finding
+	Findings     []plan.Finding
 	// Edits are what the destinations' operators must publish, each in its
-	// own zone (party [dnsrec.PartyOther]).
-	Edits []dnsrec.Edit
+	// own zone (party [plan.PartyOther]).
+	Edits []plan.Edit
 }
 
 // ReasonAuthorizeReports is the reason code of the edit that lets a report
 // destination accept reports for a policy domain.
-const ReasonAuthorizeReports dnsrec.Code = "dmarc-authorize-reports"
+const ReasonAuthorizeReports plan.Code = "dmarc-authorize-reports"
 
 // AuthorizeReports checks every rua and ruf destination of rec, published
 // by policyDomain: one on another organizational domain must publish a TXT
@@ -80,7 +81,7 @@ func (w *walker) authorizeReports(policyDomain string, rec *Record) (*ReportsChe
 				}
 			}
 			if !ra.Authorized {
-				res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeExternalRUA, Severity: dnsrec.SeverityError, Name: "_dmarc." + pd, Subject: u.String(), Offset: -1,
+				res.Findings = append(res.Findings, plan.Finding{Code: CodeExternalRUA, Severity: plan.SeverityError, Name: "_dmarc." + pd, Subject: u.String(), Offset: -1,
 					Message: fmt.Sprintf("reports go to %s, another organization's domain, which has not authorized them: receivers send it no reports", dest),
 					Fix:     fmt.Sprintf("the operator of %s must publish TXT \"v=DMARC1\" at %s (or use an address under %s)", dest, ra.Name, pOrg)})
 				if add, err := dnsrec.NewTXT(ra.Name, "v=DMARC1"); err == nil {
@@ -95,9 +96,9 @@ func (w *walker) authorizeReports(policyDomain string, rec *Record) (*ReportsChe
 
 // authorizeEdit is the edit "the destination accepts reports for the
 // policy domain": the record add, unless a record meant as DMARC is there.
-func authorizeEdit(add dnsrec.Record, dest, policyDomain string) dnsrec.Edit {
-	return dnsrec.Edit{Name: add.Name, Type: dnsrec.TypeTXT, Party: dnsrec.PartyOther, Stage: dnsrec.StageDMARC,
-		Reason: dnsrec.Reason{Code: ReasonAuthorizeReports, Params: map[string]string{"destination": dest, "domain": policyDomain},
+func authorizeEdit(add dnsrec.Record, dest, policyDomain string) plan.Edit {
+	return plan.Edit{Name: add.Name, Type: dnsrec.TypeTXT, Party: plan.PartyOther, Stage: plan.StageDMARC,
+		Reason: plan.Reason{Code: ReasonAuthorizeReports, Params: map[string]string{"destination": dest, "domain": policyDomain},
 			Text: fmt.Sprintf("accept DMARC reports for %s at %s", policyDomain, dest)},
 		Apply: func(current []dnsrec.Record) ([]dnsrec.Record, error) {
 			for _, rec := range current {

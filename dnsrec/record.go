@@ -97,11 +97,13 @@ func (r Record) String() string {
 	b.WriteString("\tIN\t")
 	b.WriteString(string(r.Type))
 	b.WriteByte('\t')
-	b.WriteString(r.rdata())
+	b.WriteString(r.RData())
 	return b.String()
 }
 
-func (r Record) rdata() string {
+// RData returns the record's data as a zone file writes it: TXT strings quoted
+// and escaped (RFC 1035, Section 5.1), other types as held.
+func (r Record) RData() string {
 	if r.IsText() {
 		if len(r.Txt) == 0 {
 			return `""`

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -20,8 +21,8 @@ type Fix struct {
 	IP        netip.Addr // the sending address the failure was reported for, when known
 	// SPF is check_host() for IP and Domain now, when both are known.
 	SPF *spf.Result
-	// Plan is the requirements checked on Domain (see dnsrec.CheckAll).
-	Plan *dnsrec.Plan
+	// Plan is the requirements checked on Domain (see plan.Check).
+	Plan *plan.Plan
 	// Text says in words what was reported, what DNS says now, and what to
 	// change.
 	Text string
@@ -34,7 +35,7 @@ type Fix struct {
 // returns the safe plan, with a sentence such as "the bounce says SPF
 // failed for 5.255.64.53; customer.example's SPF record does not authorize
 // it (fail); the plan updates it". DNS failures are errors.
-func Diagnose(ctx context.Context, r dnsrec.Resolver, mech Mechanism, domain string, ip netip.Addr, reqs ...dnsrec.Requirement) (*Fix, error) {
+func Diagnose(ctx context.Context, r dnsrec.Resolver, mech Mechanism, domain string, ip netip.Addr, reqs ...plan.Requirement) (*Fix, error) {
 	name, err := dnsrec.ParseDomain("domain", domain)
 	if err != nil {
 		return nil, fmt.Errorf("feedback: Diagnose: %w", err)
@@ -51,7 +52,7 @@ func Diagnose(ctx context.Context, r dnsrec.Resolver, mech Mechanism, domain str
 			return nil, fmt.Errorf("feedback: Diagnose: %w", f.SPF.Err)
 		}
 	}
-	f.Plan, err = dnsrec.CheckAll(ctx, r, reqs...)
+	f.Plan, err = plan.Check(ctx, r, reqs...)
 	if err != nil && errors.Is(err, dnsrec.ErrTemporary) {
 		return nil, fmt.Errorf("feedback: Diagnose: %w", err)
 	}
@@ -68,7 +69,7 @@ func Diagnose(ctx context.Context, r dnsrec.Resolver, mech Mechanism, domain str
 	if len(missing) > 0 {
 		sentences = append(sentences, "Not yet in place: "+strings.Join(missing, "; ")+".")
 	}
-	steps := len(f.Plan.Changes.For(dnsrec.PartyCustomer))
+	steps := len(f.Plan.Changes.For(plan.PartyCustomer))
 	switch {
 	case steps > 0:
 		sentences = append(sentences, fmt.Sprintf("%d DNS %s for the customer fix it.", steps, map[bool]string{true: "change", false: "changes"}[steps == 1]))

@@ -10,13 +10,14 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
 
 // Checker checks customer domains against a vendor's [Profile]: SPF
 // (evaluated for each sending address), DKIM per selector, DMARC, the
 // domain's delivery set-up, and the vendor's own sending hosts; and plans
-// the safe changes (see dnsrec.CheckAll). A Checker is safe for concurrent
+// the safe changes (see plan.Check). A Checker is safe for concurrent
 // use. Profile is required; a nil Resolver fails every check with
 // dnsrec.ErrNoResolver.
 type Checker struct {
@@ -54,9 +55,9 @@ const (
 
 // Area is one part of a [DomainReport].
 type Area struct {
-	Name     AreaName         `json:"name"`
-	Status   Status           `json:"status"`
-	Findings []dnsrec.Finding `json:"findings,omitempty"`
+	Name     AreaName       `json:"name"`
+	Status   Status         `json:"status"`
+	Findings []plan.Finding `json:"findings,omitempty"`
 	// Failed names the DNS question that could not be answered, when the
 	// status is could-not-check.
 	Failed string `json:"failed,omitempty"`
@@ -76,9 +77,9 @@ type DomainReport struct {
 	Ready bool `json:"ready"`
 	// DNSHost is who hosts the domain's DNS, when the name servers belong
 	// to a well-known provider.
-	DNSHost string       `json:"dns_host,omitempty"`
-	Areas   []Area       `json:"areas"`
-	Plan    *dnsrec.Plan `json:"plan,omitempty"`
+	DNSHost string     `json:"dns_host,omitempty"`
+	Areas   []Area     `json:"areas"`
+	Plan    *plan.Plan `json:"plan,omitempty"`
 	// Err is set when the domain itself could not be checked: it is not a
 	// domain, or the check was cancelled.
 	Err error `json:"-"`
@@ -128,12 +129,12 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	}
 	rep := &DomainReport{Domain: dnsrec.TrimDot(name)}
 	reqs := p.Requirements(rep.Domain)
-	plan, _ := dnsrec.CheckAll(ctx, r, reqs...)
-	rep.Plan = plan
+	pl, _ := plan.Check(ctx, r, reqs...)
+	rep.Plan = pl
 	nk, ns := len(p.DKIM), len(p.terms())
-	dkimArea := planArea(AreaDKIM, plan, 0, nk, dnsrec.StageDKIM)
-	spfArea := planArea(AreaSPF, plan, nk, nk+ns, dnsrec.StageSPF)
-	dmarcArea := planArea(AreaDMARC, plan, nk+ns, nk+ns+1, dnsrec.StageDMARC)
+	dkimArea := planArea(AreaDKIM, pl, 0, nk, plan.StageDKIM)
+	spfArea := planArea(AreaSPF, pl, nk, nk+ns, plan.StageSPF)
+	dmarcArea := planArea(AreaDMARC, pl, nk+ns, nk+ns+1, plan.StageDMARC)
 
 	// SPF evaluated for real: check_host() for each sending address, with
 	// the domain in MAIL FROM, as receivers will.
@@ -142,7 +143,7 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 		ip := p.SendingIPs[i]
 		switch res.Status {
 		case spf.Pass:
-			spfArea.Findings = append(spfArea.Findings, dnsrec.Finding{Code: CodeVendorSPFPasses, Severity: dnsrec.SeverityInfo, Name: name, Subject: ip.String(), Offset: -1, Message: res.Summary()})
+			spfArea.Findings = append(spfArea.Findings, plan.Finding{Code: CodeVendorSPFPasses, Severity: plan.SeverityInfo, Name: name, Subject: ip.String(), Offset: -1, Message: res.Summary()})
 		case spf.TempError:
 			spfPass = false
 			if spfArea.Status != StatusNotChecked {
@@ -150,7 +151,7 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 			}
 		default:
 			spfPass = false
-			spfArea.Findings = append(spfArea.Findings, dnsrec.Finding{Code: CodeVendorSPFFails, Severity: dnsrec.SeverityError, Name: name, Subject: ip.String(), Offset: -1,
+			spfArea.Findings = append(spfArea.Findings, plan.Finding{Code: CodeVendorSPFFails, Severity: plan.SeverityError, Name: name, Subject: ip.String(), Offset: -1,
 				Message: fmt.Sprintf("mail from %s as %s gets SPF %s today: %s", ip, rep.Domain, res.Status, res.Summary()),
 				Fix:     "make the SPF change of the plan"})
 			if spfArea.Status == StatusFine {
@@ -159,7 +160,7 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 		}
 	}
 	dkimPass := dkimArea.Status == StatusFine
-	for _, rp := range plan.Reports[:nk] {
+	for _, rp := range pl.Reports[:nk] {
 		dkimPass = dkimPass && rp != nil && rp.Satisfied
 	}
 	verdict, err := dmarc.Evaluate(ctx, r, dmarc.Input{From: name,
@@ -182,21 +183,21 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 }
 
 // planArea makes the area of requirements [from, to) of the plan.
-func planArea(name AreaName, plan *dnsrec.Plan, from, to int, stage dnsrec.Stage) Area {
+func planArea(name AreaName, pl *plan.Plan, from, to int, stage plan.Stage) Area {
 	a := Area{Name: name, Status: StatusFine}
 	satisfied := true
 	for i := from; i < to; i++ {
-		if plan.Reports[i] == nil {
+		if pl.Reports[i] == nil {
 			a.Status = StatusNotChecked
-			if a.Failed == "" && plan.Errors[i] != nil {
-				a.Failed = describeFailure(plan.Errors[i], "", "")
+			if a.Failed == "" && pl.Errors[i] != nil {
+				a.Failed = describeFailure(pl.Errors[i], "", "")
 			}
 			continue
 		}
-		satisfied = satisfied && plan.Reports[i].Satisfied
-		a.Findings = append(a.Findings, plan.Reports[i].Findings...)
+		satisfied = satisfied && pl.Reports[i].Satisfied
+		a.Findings = append(a.Findings, pl.Reports[i].Findings...)
 	}
-	for _, f := range plan.Findings {
+	for _, f := range pl.Findings {
 		if areaOf(f) == name {
 			a.Findings = append(a.Findings, f)
 		}
@@ -205,7 +206,7 @@ func planArea(name AreaName, plan *dnsrec.Plan, from, to int, stage dnsrec.Stage
 		return a
 	}
 	pending := false
-	for _, ch := range plan.Changes {
+	for _, ch := range pl.Changes {
 		pending = pending || ch.Stage == stage
 	}
 	switch {
@@ -218,7 +219,7 @@ func planArea(name AreaName, plan *dnsrec.Plan, from, to int, stage dnsrec.Stage
 }
 
 // areaOf assigns a planner finding to the area of its record set.
-func areaOf(f dnsrec.Finding) AreaName {
+func areaOf(f plan.Finding) AreaName {
 	switch {
 	case strings.HasPrefix(f.Name, "_dmarc.") || strings.HasPrefix(string(f.Code), "dmarc-"):
 		return AreaDMARC
@@ -234,9 +235,9 @@ func checkedArea(name AreaName, c *areaCheck) Area {
 	switch {
 	case c.failed != "":
 		a.Status = StatusNotChecked
-	case dnsrec.Worst(c.findings) == dnsrec.SeverityError:
+	case plan.Worst(c.findings) == plan.SeverityError:
 		a.Status = StatusBroken
-	case dnsrec.Worst(c.findings) == dnsrec.SeverityWarning:
+	case plan.Worst(c.findings) == plan.SeverityWarning:
 		a.Status = StatusChange
 	}
 	return a
@@ -251,7 +252,7 @@ func (c *Checker) summary(rep *DomainReport, verdict *dmarc.Verdict) string {
 			notChecked = append(notChecked, fmt.Sprintf("%s (%s)", a.Name, a.Failed))
 		}
 	}
-	customer := len(rep.Plan.Changes.For(dnsrec.PartyCustomer))
+	customer := len(rep.Plan.Changes.For(plan.PartyCustomer))
 	steps := fmt.Sprintf("%d DNS %s for the customer", customer, map[bool]string{true: "change", false: "changes"}[customer == 1])
 	how := ""
 	if verdict != nil {
@@ -300,7 +301,7 @@ func keysPublished(ctx context.Context, r dnsrec.Resolver, checks []dkim.KeyChec
 		}
 		if !d.Satisfied {
 			for _, f := range d.Findings {
-				if f.Severity == dnsrec.SeverityError {
+				if f.Severity == plan.SeverityError {
 					return false, f.Message, nil
 				}
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 )
 
@@ -156,7 +157,7 @@ func TestCheckSending(t *testing.T) {
 	c.Profile.SendingIPs = append(c.Profile.SendingIPs, netip.MustParseAddr("192.0.2.26"), netip.MustParseAddr("192.0.2.27"))
 	rep := c.Check(context.Background(), "ready.example")
 	a := rep.Area(sender.AreaSending)
-	for _, code := range []dnsrec.Code{sender.CodePTRUnconfirmed, sender.CodeNoPTR, sender.CodeHELOUnresolved} {
+	for _, code := range []plan.Code{sender.CodePTRUnconfirmed, sender.CodeNoPTR, sender.CodeHELOUnresolved} {
 		if !hasCode(a.Findings, code) {
 			t.Errorf("no %s in %v", code, a.Findings)
 		}
@@ -270,7 +271,7 @@ func TestCheckBatchCancel(t *testing.T) {
 	}
 }
 
-func hasCode(fs []dnsrec.Finding, code dnsrec.Code) bool {
+func hasCode(fs []plan.Finding, code plan.Code) bool {
 	for _, f := range fs {
 		if f.Code == code {
 			return true

@@ -10,36 +10,37 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
 
 // Codes of the delivery and sending checks' findings.
 const (
-	CodeNoMX            dnsrec.Code = "delivery-no-mx"          // the domain has no MX record
-	CodeNullMX          dnsrec.Code = "delivery-null-mx"        // the domain declares it receives no mail (RFC 7505)
-	CodeMXAddress       dnsrec.Code = "delivery-mx-address"     // an MX record names an address instead of a host
-	CodeMXUnresolved    dnsrec.Code = "delivery-mx-unresolved"  // an MX host has no address
-	CodeNoDomain        dnsrec.Code = "delivery-no-domain"      // the domain does not exist
-	CodeSOAValue        dnsrec.Code = "delivery-soa-value"      // an SOA timer outside RFC 1912's ranges
-	CodeDNSHost         dnsrec.Code = "delivery-dns-host"       // who hosts the domain's DNS
-	CodeNoPTR           dnsrec.Code = "sending-no-ptr"          // a sending address has no PTR record
-	CodePTRUnconfirmed  dnsrec.Code = "sending-ptr-unconfirmed" // the PTR name does not resolve back to the address
-	CodeHELOUnresolved  dnsrec.Code = "sending-helo"            // the HELO name does not resolve to a sending address
-	CodeHELOSPF         dnsrec.Code = "sending-helo-spf"        // SPF for the HELO name does not pass
-	CodeListed          dnsrec.Code = "sending-blocklisted"     // a sending address is on a blocklist the caller named
-	CodeVendorSPFFails  dnsrec.Code = "spf-vendor-fails"        // check_host() does not pass for a sending address
-	CodeVendorSPFPasses dnsrec.Code = "spf-vendor-passes"       // check_host() passes for a sending address
+	CodeNoMX            plan.Code = "delivery-no-mx"          // the domain has no MX record
+	CodeNullMX          plan.Code = "delivery-null-mx"        // the domain declares it receives no mail (RFC 7505)
+	CodeMXAddress       plan.Code = "delivery-mx-address"     // an MX record names an address instead of a host
+	CodeMXUnresolved    plan.Code = "delivery-mx-unresolved"  // an MX host has no address
+	CodeNoDomain        plan.Code = "delivery-no-domain"      // the domain does not exist
+	CodeSOAValue        plan.Code = "delivery-soa-value"      // an SOA timer outside RFC 1912's ranges
+	CodeDNSHost         plan.Code = "delivery-dns-host"       // who hosts the domain's DNS
+	CodeNoPTR           plan.Code = "sending-no-ptr"          // a sending address has no PTR record
+	CodePTRUnconfirmed  plan.Code = "sending-ptr-unconfirmed" // the PTR name does not resolve back to the address
+	CodeHELOUnresolved  plan.Code = "sending-helo"            // the HELO name does not resolve to a sending address
+	CodeHELOSPF         plan.Code = "sending-helo-spf"        // SPF for the HELO name does not pass
+	CodeListed          plan.Code = "sending-blocklisted"     // a sending address is on a blocklist the caller named
+	CodeVendorSPFFails  plan.Code = "spf-vendor-fails"        // check_host() does not pass for a sending address
+	CodeVendorSPFPasses plan.Code = "spf-vendor-passes"       // check_host() passes for a sending address
 )
 
 // areaCheck collects an area's findings and the first DNS question that
 // could not be answered.
 type areaCheck struct {
-	findings []dnsrec.Finding
+	findings []plan.Finding
 	failed   string
 }
 
-func (a *areaCheck) add(code dnsrec.Code, sev dnsrec.Severity, name, subject, msg, fix string) {
-	a.findings = append(a.findings, dnsrec.Finding{Code: code, Severity: sev, Name: name, Subject: subject, Offset: -1, Message: msg, Fix: fix})
+func (a *areaCheck) add(code plan.Code, sev plan.Severity, name, subject, msg, fix string) {
+	a.findings = append(a.findings, plan.Finding{Code: code, Severity: sev, Name: name, Subject: subject, Offset: -1, Message: msg, Fix: fix})
 }
 
 // lookup asks r and records a temporary failure; it returns nil then.
@@ -75,18 +76,18 @@ func delivery(ctx context.Context, r dnsrec.Resolver, name string) (*areaCheck, 
 	if mx := a.lookup(ctx, r, name, dnsrec.TypeMX); mx != nil {
 		switch hosts := mx.MX(); {
 		case mx.NXDomain:
-			a.add(CodeNoDomain, dnsrec.SeverityError, name, domain, fmt.Sprintf("%s does not exist in DNS: receivers reject mail from it", domain), "register the domain or correct its spelling")
+			a.add(CodeNoDomain, plan.SeverityError, name, domain, fmt.Sprintf("%s does not exist in DNS: receivers reject mail from it", domain), "register the domain or correct its spelling")
 		case len(hosts) == 0:
-			a.add(CodeNoMX, dnsrec.SeverityWarning, name, "MX", fmt.Sprintf("%s has no MX record: replies and bounces to its addresses cannot be delivered, and some receivers refuse mail from a domain that receives none", domain),
+			a.add(CodeNoMX, plan.SeverityWarning, name, "MX", fmt.Sprintf("%s has no MX record: replies and bounces to its addresses cannot be delivered, and some receivers refuse mail from a domain that receives none", domain),
 				"publish the MX records of the domain's mail provider")
 		case len(hosts) == 1 && (hosts[0].Host == "." || hosts[0].Host == ""):
-			a.add(CodeNullMX, dnsrec.SeverityWarning, name, "MX", fmt.Sprintf("%s publishes a null MX (RFC 7505): it declares that it receives no mail, so replies to mail sent as it bounce", domain),
+			a.add(CodeNullMX, plan.SeverityWarning, name, "MX", fmt.Sprintf("%s publishes a null MX (RFC 7505): it declares that it receives no mail, so replies to mail sent as it bounce", domain),
 				"if replies should reach someone, publish the MX records of a mail provider instead")
 		default:
 			for _, h := range hosts {
 				host := strings.TrimSuffix(h.Host, ".")
 				if _, err := netip.ParseAddr(host); err == nil {
-					a.add(CodeMXAddress, dnsrec.SeverityError, name, h.Host, fmt.Sprintf("an MX record names the address %s; MX records must name a host (RFC 5321, Section 5.1), so many senders cannot deliver to it", host),
+					a.add(CodeMXAddress, plan.SeverityError, name, h.Host, fmt.Sprintf("an MX record names the address %s; MX records must name a host (RFC 5321, Section 5.1), so many senders cannot deliver to it", host),
 						"publish an A record for a host name (such as mail."+domain+") and name that host in the MX record")
 					continue
 				}
@@ -97,7 +98,7 @@ func delivery(ctx context.Context, r dnsrec.Resolver, name string) (*areaCheck, 
 					}
 				}
 				if addrs == 0 && a.failed == "" {
-					a.add(CodeMXUnresolved, dnsrec.SeverityError, name, h.Host, fmt.Sprintf("the MX host %s has no address: mail to %s cannot be delivered there", dnsrec.TrimDot(h.Host), domain),
+					a.add(CodeMXUnresolved, plan.SeverityError, name, h.Host, fmt.Sprintf("the MX host %s has no address: mail to %s cannot be delivered there", dnsrec.TrimDot(h.Host), domain),
 						"correct the MX record, or publish the host's A record")
 				}
 			}
@@ -129,7 +130,7 @@ func delivery(ctx context.Context, r dnsrec.Resolver, name string) (*areaCheck, 
 			if host != "" {
 				where = "at " + host + " (" + strings.Join(names, ", ") + ")"
 			}
-			a.add(CodeDNSHost, dnsrec.SeverityInfo, zone, host, fmt.Sprintf("the DNS of %s is hosted %s: the customer's changes are made there", dnsrec.TrimDot(zone), where), "")
+			a.add(CodeDNSHost, plan.SeverityInfo, zone, host, fmt.Sprintf("the DNS of %s is hosted %s: the customer's changes are made there", dnsrec.TrimDot(zone), where), "")
 		}
 	}
 	return a, host
@@ -145,7 +146,7 @@ func checkSOA(a *areaCheck, zone, data string) {
 	val := func(i int) int64 { v, _ := strconv.ParseInt(f[i], 10, 64); return v }
 	refresh, retry, expire, minimum := val(3), val(4), val(5), val(6)
 	soa := func(field string, v int64, msg, fix string) {
-		a.add(CodeSOAValue, dnsrec.SeverityWarning, zone, fmt.Sprintf("%s=%d", field, v), msg, fix)
+		a.add(CodeSOAValue, plan.SeverityWarning, zone, fmt.Sprintf("%s=%d", field, v), msg, fix)
 	}
 	if refresh < 1200 || refresh > 43200 {
 		soa("refresh", refresh, fmt.Sprintf("the SOA refresh is %d seconds; RFC 1912 recommends 1200 to 43200 (20 minutes to 12 hours): secondary servers check for changes too often or too rarely", refresh),
@@ -172,7 +173,7 @@ func sending(ctx context.Context, r dnsrec.Resolver, p *Profile, blocklists []st
 	a := &areaCheck{}
 	helo, err := dnsrec.CanonicalName(p.HELO)
 	if err != nil {
-		a.add(CodeHELOUnresolved, dnsrec.SeverityError, "", p.HELO, fmt.Sprintf("the HELO name %q is not a host name", p.HELO), "configure the servers to greet with their host name")
+		a.add(CodeHELOUnresolved, plan.SeverityError, "", p.HELO, fmt.Sprintf("the HELO name %q is not a host name", p.HELO), "configure the servers to greet with their host name")
 		return a
 	}
 	heloAddrs := map[netip.Addr]bool{}
@@ -190,7 +191,7 @@ func sending(ctx context.Context, r dnsrec.Resolver, p *Profile, blocklists []st
 		switch {
 		case ptr == nil:
 		case len(ptr.Targets()) == 0:
-			a.add(CodeNoPTR, dnsrec.SeverityError, rev, ip.String(), fmt.Sprintf("%s has no PTR record: many receivers reject or mark mail from an address without reverse DNS", ip),
+			a.add(CodeNoPTR, plan.SeverityError, rev, ip.String(), fmt.Sprintf("%s has no PTR record: many receivers reject or mark mail from an address without reverse DNS", ip),
 				fmt.Sprintf("ask the provider of %s to publish a PTR record naming %s", ip, dnsrec.TrimDot(helo)))
 		default:
 			confirmed := false
@@ -204,13 +205,13 @@ func sending(ctx context.Context, r dnsrec.Resolver, p *Profile, blocklists []st
 				}
 			}
 			if !confirmed && a.failed == "" {
-				a.add(CodePTRUnconfirmed, dnsrec.SeverityError, rev, ip.String(), fmt.Sprintf("the PTR of %s names %s, which does not resolve back to %s: receivers treat the reverse DNS as missing (forward-confirmed reverse DNS fails)", ip, dnsrec.TrimDot(ptr.Targets()[0]), ip),
+				a.add(CodePTRUnconfirmed, plan.SeverityError, rev, ip.String(), fmt.Sprintf("the PTR of %s names %s, which does not resolve back to %s: receivers treat the reverse DNS as missing (forward-confirmed reverse DNS fails)", ip, dnsrec.TrimDot(ptr.Targets()[0]), ip),
 					fmt.Sprintf("publish an A record for %s pointing to %s, or change the PTR to a name that does", dnsrec.TrimDot(ptr.Targets()[0]), ip))
 			}
 		}
 		if len(heloAddrs) > 0 || a.failed == "" {
 			if !heloAddrs[ip.Unmap()] {
-				a.add(CodeHELOUnresolved, dnsrec.SeverityError, helo, p.HELO, fmt.Sprintf("the HELO name %s does not resolve to %s: some receivers reject the greeting or mark the mail as spam", dnsrec.TrimDot(helo), ip),
+				a.add(CodeHELOUnresolved, plan.SeverityError, helo, p.HELO, fmt.Sprintf("the HELO name %s does not resolve to %s: some receivers reject the greeting or mark the mail as spam", dnsrec.TrimDot(helo), ip),
 					fmt.Sprintf("publish an A record for %s pointing to %s", dnsrec.TrimDot(helo), ip))
 			}
 		}
@@ -219,7 +220,7 @@ func sending(ctx context.Context, r dnsrec.Resolver, p *Profile, blocklists []st
 				a.failed = describeFailure(res.Err, helo, dnsrec.TypeTXT)
 			}
 		} else if res.Status != spf.Pass && res.Status != spf.None {
-			a.add(CodeHELOSPF, dnsrec.SeverityWarning, helo, ip.String(), "SPF for the HELO name: "+res.Summary(), "authorize the sending address in the HELO name's SPF record")
+			a.add(CodeHELOSPF, plan.SeverityWarning, helo, ip.String(), "SPF for the HELO name: "+res.Summary(), "authorize the sending address in the HELO name's SPF record")
 		}
 		for _, list := range blocklists {
 			zone, err := dnsrec.CanonicalName(list)
@@ -241,7 +242,7 @@ func sending(ctx context.Context, r dnsrec.Resolver, p *Profile, blocklists []st
 			if reason != "" {
 				msg += ": " + reason
 			}
-			a.add(CodeListed, dnsrec.SeverityError, q, ip.String(), msg+"; receivers that use the list reject or mark the vendor's mail", "find out why at the list's web site and request removal once the cause is fixed")
+			a.add(CodeListed, plan.SeverityError, q, ip.String(), msg+"; receivers that use the list reject or mark the vendor's mail", "find out why at the list's web site and request removal once the cause is fixed")
 		}
 	}
 	return a

@@ -48,7 +48,7 @@
 // returns a [DomainReport]: per area (SPF evaluated for each sending
 // address, DKIM, DMARC, the domain's MX/SOA/DNS host, the vendor's reverse
 // DNS, HELO and optional blocklists) a [Status] with the findings, the safe
-// plan of changes (dnsrec.CheckAll), and one sentence saying whether the
+// plan of changes (plan.Check), and one sentence saying whether the
 // vendor may send as the domain today. [Checker.CheckBatch] does it for
 // many domains with bounded concurrency and one shared, bounded cache.
 //

@@ -11,6 +11,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -213,9 +214,9 @@ func (p *Profile) keyChecks(domain string) []dkim.KeyCheck {
 
 // Requirements lists what the vendor needs of domain, in the order a plan
 // applies them: the DKIM selectors, the SPF authorization, the DMARC stage.
-// Check them with dnsrec.CheckAll, or use [Checker].
-func (p *Profile) Requirements(domain string) []dnsrec.Requirement {
-	var reqs []dnsrec.Requirement
+// Check them with plan.Check, or use [Checker].
+func (p *Profile) Requirements(domain string) []plan.Requirement {
+	var reqs []plan.Requirement
 	keys := p.keyChecks(domain)
 	for _, kc := range keys {
 		reqs = append(reqs, kc)

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // Text renders the report for a support engineer or a customer: the
@@ -24,7 +24,7 @@ func (r *DomainReport) Text() string {
 		}
 		b.WriteByte('\n')
 		for _, f := range a.Findings {
-			if f.Severity == dnsrec.SeverityInfo && !actionable(f.Code) {
+			if f.Severity == plan.SeverityInfo && !actionable(f.Code) {
 				continue
 			}
 			fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(f.String(), "\n", "\n  "))
@@ -33,24 +33,24 @@ func (r *DomainReport) Text() string {
 	if r.Plan == nil {
 		return b.String()
 	}
-	if cs := r.Plan.Changes.For(dnsrec.PartyCustomer); len(cs) > 0 {
+	if cs := r.Plan.Changes.For(plan.PartyCustomer); len(cs) > 0 {
 		where := ""
 		if r.DNSHost != "" {
 			where = " (at " + r.DNSHost + ")"
 		}
 		fmt.Fprintf(&b, "\nThe customer's DNS changes for %s%s, in this order:\n%s", r.Domain, where, cs.Text())
 	}
-	if cs := r.Plan.Changes.For(dnsrec.PartyVendor); len(cs) > 0 {
+	if cs := r.Plan.Changes.For(plan.PartyVendor); len(cs) > 0 {
 		fmt.Fprintf(&b, "\nThe vendor's own DNS changes:\n%s", cs.Text())
 	}
-	if cs := r.Plan.Changes.For(dnsrec.PartyOther); len(cs) > 0 {
+	if cs := r.Plan.Changes.For(plan.PartyOther); len(cs) > 0 {
 		fmt.Fprintf(&b, "\nChanges for other parties (the operators of these zones):\n%s", cs.Text())
 	}
 	return b.String()
 }
 
 // actionable reports whether an info finding is one a reader acts on.
-func actionable(c dnsrec.Code) bool {
+func actionable(c plan.Code) bool {
 	switch c {
 	case CodeDNSHost, "dmarc-staged", "spf-merge-all":
 		return true

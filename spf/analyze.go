@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // maxAnalyzeRecords bounds the records an analysis fetches, so that a
@@ -30,7 +31,7 @@ type Analysis struct {
 	VoidLookups int
 	// Findings: over the limits, loops, includes with no record, DNS errors,
 	// terms that depend on the sender.
-	Findings []dnsrec.Finding
+	Findings []plan.Finding
 }
 
 // Node is one record in the include tree.
@@ -80,13 +81,13 @@ func analyze(ctx context.Context, r dnsrec.Resolver, domain string, record *stri
 	a.Lookups, a.VoidLookups = a.Root.Total, w.voids
 	a.Findings = w.findings
 	if a.Lookups > DefaultMaxLookups {
-		a.Findings = append(a.Findings, dnsrec.Finding{Code: CodeTooManyLookups, Severity: dnsrec.SeverityError, Name: name, Offset: -1,
+		a.Findings = append(a.Findings, plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: name, Offset: -1,
 			Message: fmt.Sprintf("evaluating the record takes %d DNS-querying terms, over the limit of %d: receivers give permerror for mail that does not match early. Most expensive: %s",
 				a.Lookups, DefaultMaxLookups, a.costliest(3)),
 			Fix: "remove includes of services you no longer use, replace a and mx terms with ip4:/ip6:, or ask the costliest provider for a flatter include"})
 	}
 	if a.VoidLookups > DefaultMaxVoidLookups {
-		a.Findings = append(a.Findings, dnsrec.Finding{Code: CodeVoidLookups, Severity: dnsrec.SeverityError, Name: name, Offset: -1,
+		a.Findings = append(a.Findings, plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityError, Name: name, Offset: -1,
 			Message: fmt.Sprintf("%d terms name domains that return nothing, over the limit of %d: receivers give permerror", a.VoidLookups, DefaultMaxVoidLookups),
 			Fix:     "remove the terms whose domains no longer exist"})
 	}
@@ -154,7 +155,7 @@ type walker struct {
 	memo     map[memoKey]memoEntry
 	records  int
 	voids    int
-	findings []dnsrec.Finding
+	findings []plan.Finding
 	tempErr  error
 	root     *string // the root's record, when given rather than looked up
 }
@@ -172,7 +173,7 @@ func (w *walker) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) {
 	return a, err
 }
 
-func (w *walker) add(f dnsrec.Finding) {
+func (w *walker) add(f plan.Finding) {
 	f.Offset = -1
 	w.findings = append(w.findings, f)
 }
@@ -205,7 +206,7 @@ func (w *walker) walk(name, via string, path []string) *Node {
 	case len(texts) == 0:
 		nd.Err = fmt.Errorf("%w at %s", ErrNoRecord, nd.Domain)
 		if via != "" {
-			w.add(dnsrec.Finding{Code: CodeIncludeNone, Severity: dnsrec.SeverityError, Name: path[len(path)-1], Subject: via,
+			w.add(plan.Finding{Code: CodeIncludeNone, Severity: plan.SeverityError, Name: path[len(path)-1], Subject: via,
 				Message: fmt.Sprintf("%s names %s, which has no SPF record: receivers give permerror when they reach it", via, nd.Domain),
 				Fix:     "remove the term, or correct the domain name"})
 			if a.Void() {
@@ -215,7 +216,7 @@ func (w *walker) walk(name, via string, path []string) *Node {
 		return nd
 	case len(texts) > 1:
 		nd.Err = fmt.Errorf("%w: %s publishes %d", ErrMultipleRecords, nd.Domain, len(texts))
-		w.add(dnsrec.Finding{Code: CodeMultiple, Severity: dnsrec.SeverityError, Name: name,
+		w.add(plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: name,
 			Message: fmt.Sprintf("%s publishes %d SPF records: receivers give permerror", nd.Domain, len(texts)),
 			Fix:     "merge them into one record"})
 		return nd
@@ -224,14 +225,14 @@ func (w *walker) walk(name, via string, path []string) *Node {
 	rec, err := Parse(texts[0])
 	if err != nil {
 		nd.Err = err
-		w.add(dnsrec.Finding{Code: CodeSyntax, Severity: dnsrec.SeverityError, Name: name, Message: err.Error(),
+		w.add(plan.Finding{Code: CodeSyntax, Severity: plan.SeverityError, Name: name, Message: err.Error(),
 			Fix: "correct the record at " + nd.Domain})
 		return nd
 	}
 	path = append(path, name)
 	follow := func(t Term) int {
 		if strings.Contains(t.Domain, "%") {
-			w.add(dnsrec.Finding{Code: CodeMacroNotFollowed, Severity: dnsrec.SeverityInfo, Name: name, Subject: t.String(),
+			w.add(plan.Finding{Code: CodeMacroNotFollowed, Severity: plan.SeverityInfo, Name: name, Subject: t.String(),
 				Message: "the domain depends on the sender (macros), so its cost is counted as one lookup but its record is not followed"})
 			return 0
 		}
@@ -241,7 +242,7 @@ func (w *walker) walk(name, via string, path []string) *Node {
 		}
 		for _, p := range path {
 			if p == target {
-				w.add(dnsrec.Finding{Code: CodeIncludeLoop, Severity: dnsrec.SeverityError, Name: name, Subject: t.String(),
+				w.add(plan.Finding{Code: CodeIncludeLoop, Severity: plan.SeverityError, Name: name, Subject: t.String(),
 					Message: fmt.Sprintf("%s leads back to %s, which is already being evaluated: receivers run out of lookups and give permerror", t, dnsrec.TrimDot(target)),
 					Fix:     "remove the term that closes the loop"})
 				return 0
@@ -304,7 +305,7 @@ func (w *walker) countVoid(t Term, current string) (void bool, mxHosts int) {
 	}
 	if a.Void() {
 		w.voids++
-		w.add(dnsrec.Finding{Code: CodeVoidLookups, Severity: dnsrec.SeverityWarning, Name: current, Subject: t.String(),
+		w.add(plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityWarning, Name: current, Subject: t.String(),
 			Message: fmt.Sprintf("%s returns nothing: it matches no host and counts as a void lookup (receivers allow 2)", dnsrec.TrimDot(name)),
 			Fix:     "remove the term if the name is no longer used"})
 		return true, 0
@@ -312,7 +313,7 @@ func (w *walker) countVoid(t Term, current string) (void bool, mxHosts int) {
 	if t.Mechanism == MechMX {
 		mxHosts = len(a.MX())
 		if n := mxHosts; n > maxMXHosts {
-			w.add(dnsrec.Finding{Code: CodeTooManyMX, Severity: dnsrec.SeverityError, Name: current, Subject: t.String(),
+			w.add(plan.Finding{Code: CodeTooManyMX, Severity: plan.SeverityError, Name: current, Subject: t.String(),
 				Message: fmt.Sprintf("%s has %d MX records; an mx term may look at most 10, so receivers give permerror", dnsrec.TrimDot(name), n),
 				Fix:     "list the sending hosts with ip4:/ip6: instead of mx"})
 		}

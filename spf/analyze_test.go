@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -44,18 +44,18 @@ func TestAnalyze(t *testing.T) {
 		domain  string
 		lookups int
 		voids   int
-		codes   []dnsrec.Code
+		codes   []plan.Code
 		tree    string // a substring of String()
 	}{
 		// mx 1 (its three A lookups do not count), include 1, and inside it
 		// a 1, exists 1, redirect 1; exp does not count.
 		{"root.example", 5, 0, nil, "include:inc.example: 3 lookups (3 own)"},
-		{"loop-a.example", 2, 0, []dnsrec.Code{spf.CodeIncludeLoop}, "include:loop-b.example"},
-		{"self.example", 1, 0, []dnsrec.Code{spf.CodeIncludeLoop}, ""},
-		{"none.example", 1, 1, []dnsrec.Code{spf.CodeIncludeNone}, ""},
-		{"void.example", 3, 3, []dnsrec.Code{spf.CodeVoidLookups}, ""},
-		{"manymx.example", 1, 0, []dnsrec.Code{spf.CodeTooManyMX}, ""},
-		{"macro.example", 1, 0, []dnsrec.Code{spf.CodeMacroNotFollowed}, ""},
+		{"loop-a.example", 2, 0, []plan.Code{spf.CodeIncludeLoop}, "include:loop-b.example"},
+		{"self.example", 1, 0, []plan.Code{spf.CodeIncludeLoop}, ""},
+		{"none.example", 1, 1, []plan.Code{spf.CodeIncludeNone}, ""},
+		{"void.example", 3, 3, []plan.Code{spf.CodeVoidLookups}, ""},
+		{"manymx.example", 1, 0, []plan.Code{spf.CodeTooManyMX}, ""},
+		{"macro.example", 1, 0, []plan.Code{spf.CodeMacroNotFollowed}, ""},
 		{"v6only.example", 1, 0, nil, ""},
 	}
 	for _, tc := range tests {

@@ -8,12 +8,13 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // Authorize is the requirement "the SPF record of Domain authorizes Term",
 // where Term is the mechanism a vendor hands out: "include:spf.vendor.example",
 // "ip4:192.0.2.25", "a:smtp1.vendor.example". It implements
-// [dnsrec.Requirement]; [Authorize.Check] says what to change.
+// [plan.Requirement]; [Authorize.Check] says what to change.
 //
 // The edit it proposes is safe for the domain's other mail: an existing
 // record keeps every term it has (records published twice are merged, a
@@ -34,7 +35,7 @@ type Authorize struct {
 
 // Authorization is what [Authorize.Check] found.
 type Authorization struct {
-	dnsrec.Report
+	plan.Report
 	Domain string // canonical, without the trailing dot
 	Term   string
 	// Current holds the domain's SPF records (and records meant as SPF but
@@ -50,19 +51,19 @@ type Authorization struct {
 
 // Reason codes of the edits Authorize proposes.
 const (
-	ReasonCreate    dnsrec.Code = "spf-create"    // publish a first SPF record
-	ReasonAuthorize dnsrec.Code = "spf-authorize" // add the vendor's term to the record
-	ReasonRepair    dnsrec.Code = "spf-repair"    // repair or merge the existing records
+	ReasonCreate    plan.Code = "spf-create"    // publish a first SPF record
+	ReasonAuthorize plan.Code = "spf-authorize" // add the vendor's term to the record
+	ReasonRepair    plan.Code = "spf-repair"    // repair or merge the existing records
 )
 
 // Codes of the findings Authorize adds to the lint's.
 const (
-	CodeConfirmSenders dnsrec.Code = "spf-confirm-senders" // a new record ends in ~all until the customer confirms their other senders
-	CodeDroppedTerm    dnsrec.Code = "spf-dropped-term"    // a term that does not parse is left out of the repaired record
+	CodeConfirmSenders plan.Code = "spf-confirm-senders" // a new record ends in ~all until the customer confirms their other senders
+	CodeDroppedTerm    plan.Code = "spf-dropped-term"    // a term that does not parse is left out of the repaired record
 )
 
-// Require implements [dnsrec.Requirement].
-func (a Authorize) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
+// Require implements [plan.Requirement].
+func (a Authorize) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
 	res, err := a.Check(ctx, r)
 	if err != nil {
 		return nil, err
@@ -99,7 +100,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		// and after the edit); one cache asks each question once.
 		r = &dnsrec.Cache{Resolver: r}
 	}
-	set, err := dnsrec.ReadSet(ctx, r, name, dnsrec.TypeTXT)
+	set, err := plan.ReadSet(ctx, r, name, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDNS, err)
 	}
@@ -118,7 +119,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		fixed, dropped := repairSPF(rec.Value())
 		texts = append(texts, fixed)
 		for _, d := range dropped {
-			res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeDroppedTerm, Severity: dnsrec.SeverityWarning, Name: name, Subject: d, Offset: strings.Index(rec.Value(), d),
+			res.Findings = append(res.Findings, plan.Finding{Code: CodeDroppedTerm, Severity: plan.SeverityWarning, Name: name, Subject: d, Offset: strings.Index(rec.Value(), d),
 				Message: fmt.Sprintf("the term %q does not parse, so the record gives permerror at every receiver today; the proposed record leaves it out", d),
 				Fix:     "if it was meant to authorize a sender, add the corrected term to the proposed record"})
 		}
@@ -153,13 +154,13 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 			return nil, err
 		}
 	}
-	res.Satisfied = covered && dnsrec.Worst(res.Findings) != dnsrec.SeverityError
+	res.Satisfied = covered && plan.Worst(res.Findings) != plan.SeverityError
 	proposed, err := e.apply(set)
 	if err != nil {
 		return nil, err
 	}
 	res.Proposed = spfValue(proposed)
-	if dnsrec.SameSet(proposed, set) {
+	if plan.SameSet(proposed, set) {
 		if !covered {
 			res.Proposed = "" // nothing safe to propose: the findings say why
 		}
@@ -177,15 +178,15 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 			res.Findings[i].Fix = fmt.Sprintf("publish exactly this record instead: %s", res.Proposed)
 		}
 	}
-	res.Edits = []dnsrec.Edit{{
-		Name: name, Type: dnsrec.TypeTXT, Party: dnsrec.PartyCustomer, Stage: dnsrec.StageSPF,
+	res.Edits = []plan.Edit{{
+		Name: name, Type: dnsrec.TypeTXT, Party: plan.PartyCustomer, Stage: plan.StageSPF,
 		Reason: e.reason(res.Domain, len(spfs)), Apply: e.apply, Verify: e.verify,
 	}}
 	return res, nil
 }
 
 // appendFindings adds the analysis findings the lint has not already made.
-func appendFindings(fs, add []dnsrec.Finding) []dnsrec.Finding {
+func appendFindings(fs, add []plan.Finding) []plan.Finding {
 	for _, f := range add {
 		dup := false
 		for _, have := range fs {

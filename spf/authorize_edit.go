@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // spfEdit is the edit [Authorize] proposes for a domain's TXT record set.
@@ -60,7 +61,7 @@ func (e *spfEdit) otherSenders(ctx context.Context, r dnsrec.Resolver, res *Auth
 		msg = fmt.Sprintf("%s receives mail at %s, so it almost certainly sends mail from there too: the new record also authorizes %s, and ends in %s until you confirm that nothing else sends mail as %s",
 			res.Domain, strings.Join(hosts, ", "), strings.Join(what, " and "), e.all, res.Domain)
 	}
-	res.Findings = append(res.Findings, dnsrec.Finding{Code: CodeConfirmSenders, Severity: dnsrec.SeverityWarning, Name: e.name, Offset: -1,
+	res.Findings = append(res.Findings, plan.Finding{Code: CodeConfirmSenders, Severity: plan.SeverityWarning, Name: e.name, Offset: -1,
 		Message: msg,
 		Fix:     "list every other service that sends mail as the domain (a newsletter tool, a web shop, a ticket system) and add its include; then end the record with -all"})
 	return nil
@@ -172,7 +173,7 @@ func repairSPF(v string) (string, []string) {
 }
 
 // reason words the edit.
-func (e *spfEdit) reason(domain string, current int) dnsrec.Reason {
+func (e *spfEdit) reason(domain string, current int) plan.Reason {
 	params := map[string]string{"domain": domain}
 	if e.term != "" {
 		params["term"] = e.term
@@ -184,22 +185,22 @@ func (e *spfEdit) reason(domain string, current int) dnsrec.Reason {
 			params["also"] = strings.Join(e.extra, " ")
 			text += " and the domain's own mail (" + strings.Join(e.extra, " ") + ")"
 		}
-		return dnsrec.Reason{Code: ReasonCreate, Params: params, Text: text}
+		return plan.Reason{Code: ReasonCreate, Params: params, Text: text}
 	case e.term == "":
-		return dnsrec.Reason{Code: ReasonRepair, Params: params, Text: fmt.Sprintf("repair the SPF record of %s", domain)}
+		return plan.Reason{Code: ReasonRepair, Params: params, Text: fmt.Sprintf("repair the SPF record of %s", domain)}
 	case current > 1:
 		params["records"] = fmt.Sprint(current)
-		return dnsrec.Reason{Code: ReasonAuthorize, Params: params,
+		return plan.Reason{Code: ReasonAuthorize, Params: params,
 			Text: fmt.Sprintf("authorize %s to send mail as %s; the %d SPF records are merged into one, since more than one makes SPF fail", e.term, domain, current)}
 	}
-	return dnsrec.Reason{Code: ReasonAuthorize, Params: params, Text: fmt.Sprintf("authorize %s to send mail as %s", e.term, domain)}
+	return plan.Reason{Code: ReasonAuthorize, Params: params, Text: fmt.Sprintf("authorize %s to send mail as %s", e.term, domain)}
 }
 
 // verify checks the SPF record of the final proposed set: it must be the
 // only one, pass lint without errors, and stay within the lookup limits
 // with its includes as published.
-func (e *spfEdit) verify(ctx context.Context, r dnsrec.Resolver, proposed []dnsrec.Record) ([]dnsrec.Finding, error) {
-	var fs []dnsrec.Finding
+func (e *spfEdit) verify(ctx context.Context, r dnsrec.Resolver, proposed []dnsrec.Record) ([]plan.Finding, error) {
+	var fs []plan.Finding
 	var texts []string
 	for _, rec := range proposed {
 		if meantAsSPF(rec.Value()) {
@@ -210,7 +211,7 @@ func (e *spfEdit) verify(ctx context.Context, r dnsrec.Resolver, proposed []dnsr
 		return LintTXT(e.name, txtOfStrings(texts)), nil
 	}
 	for _, f := range LintTXT(e.name, txtOfStrings(texts)) {
-		if f.Severity == dnsrec.SeverityError {
+		if f.Severity == plan.SeverityError {
 			fs = append(fs, f)
 		}
 	}
@@ -222,14 +223,14 @@ func (e *spfEdit) verify(ctx context.Context, r dnsrec.Resolver, proposed []dnsr
 		return nil, err
 	}
 	for _, f := range an.Findings {
-		if f.Severity == dnsrec.SeverityError && f.Code != CodeTooManyLookups {
+		if f.Severity == plan.SeverityError && f.Code != CodeTooManyLookups {
 			f.Message = "the proposed record: " + f.Message
 			fs = append(fs, f)
 		}
 	}
 	if an.Lookups > DefaultMaxLookups {
 		domain := dnsrec.TrimDot(e.name)
-		fs = append(fs, dnsrec.Finding{Code: CodeTooManyLookups, Severity: dnsrec.SeverityError, Name: e.name, Subject: e.term, Offset: -1,
+		fs = append(fs, plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: e.name, Subject: e.term, Offset: -1,
 			Message: fmt.Sprintf("the proposed record %q needs %d DNS-querying terms, over the limit of 10: every receiver would give permerror, and mail from every sender of %s would fail SPF. The costliest includes: %s",
 				texts[0], an.Lookups, domain, an.costliest(3)),
 			Fix: fmt.Sprintf("options that work: remove the include of a service %s no longer uses; authorize the vendor's addresses with ip4:/ip6: terms instead of %s; or send from a subdomain (such as mail.%s) with an SPF record of its own", domain, e.term, domain)})

@@ -19,14 +19,14 @@
 //
 // # Lint, edit, analyze
 //
-// [Lint] and [LintTXT] return [dnsrec.Finding] values with stable codes
+// [Lint] and [LintTXT] return [plan.Finding] values with stable codes
 // (CodePlusAll, CodeNoAll, CodeMultiple, ...), each saying what is wrong,
 // why it matters and how to fix it.
 //
 // [Insert] adds a term before "all" keeping the rest as written; [Merge]
 // combines several records published at one name, in an order that does
 // not depend on DNS's, and says which all it kept. [Authorize] is the
-// [dnsrec.Requirement] "the domain's SPF record authorizes this term":
+// [plan.Requirement] "the domain's SPF record authorizes this term":
 // [Authorize.Check] says whether it does (the same term, an include that
 // reaches it, or addresses that already pass) and proposes the edit of
 // the domain's TXT records (create, insert, repair, merge). The edit is
@@ -35,7 +35,7 @@
 // receives mail also authorizes its mail provider, recognized from its MX
 // hosts ([ProviderForMX]), and ends in ~all until the customer confirms
 // their other senders. An edit whose record would pass the 10-lookup
-// limit, loop, or fail lint is withheld by [dnsrec.CheckAll], with a
+// limit, loop, or fail lint is withheld by [plan.Check], with a
 // finding that names the costliest includes and the options that work.
 //
 // [Analyze] walks the include tree and counts, per term and per include,

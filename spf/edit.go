@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // ErrMergeConflict: records cannot be merged without guessing (two
@@ -42,13 +42,13 @@ type Edited struct {
 	Changed  bool   // Proposed differs from the input
 	// Findings say what the edit decided and why (which all a merge kept),
 	// or, with [ErrMergeConflict], what it could not decide.
-	Findings []dnsrec.Finding
+	Findings []plan.Finding
 }
 
 // Codes of the findings of [Merge].
 const (
-	CodeMergeConflict dnsrec.Code = "spf-merge-conflict" // the records cannot be merged without guessing
-	CodeMergeAll      dnsrec.Code = "spf-merge-all"      // the records end in different all terms; the merge keeps the strictest
+	CodeMergeConflict plan.Code = "spf-merge-conflict" // the records cannot be merged without guessing
+	CodeMergeAll      plan.Code = "spf-merge-all"      // the records end in different all terms; the merge keeps the strictest
 )
 
 // Insert adds term (such as "include:spf.vendor.example" or
@@ -112,7 +112,7 @@ func Merge(texts ...string) (*Edited, error) {
 	return &Edited{Proposed: s, Changed: len(texts) != 1 || s != texts[0], Findings: fs}, nil
 }
 
-func merge(texts []string) (string, []dnsrec.Finding, error) {
+func merge(texts []string) (string, []plan.Finding, error) {
 	if len(texts) == 0 {
 		return "", nil, fmt.Errorf("%w: nothing to merge", ErrNoRecord)
 	}
@@ -139,7 +139,7 @@ func merge(texts []string) (string, []dnsrec.Finding, error) {
 	var allText string
 	mods := map[string][]string{} // modifier name -> distinct values as written
 	var modOrder []string
-	var findings []dnsrec.Finding
+	var findings []plan.Finding
 	for _, r := range recs {
 		for i, t := range r.Terms {
 			switch {
@@ -176,7 +176,7 @@ func merge(texts []string) (string, []dnsrec.Finding, error) {
 	for _, name := range []string{ModRedirect, ModExp} {
 		if vs := mods[name]; len(vs) > 1 {
 			conflict = true
-			findings = append(findings, dnsrec.Finding{Code: CodeMergeConflict, Severity: dnsrec.SeverityError, Offset: -1,
+			findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError, Offset: -1,
 				Subject: strings.Join(vs, " "),
 				Message: fmt.Sprintf("the records have different %s= values (%s); a merged record can keep only one", name, strings.Join(vs, ", ")),
 				Fix:     "decide which one the domain should use, then merge"})
@@ -184,7 +184,7 @@ func merge(texts []string) (string, []dnsrec.Finding, error) {
 	}
 	if vs := mods[ModRedirect]; len(vs) == 1 && all != nil {
 		conflict = true
-		findings = append(findings, dnsrec.Finding{Code: CodeMergeConflict, Severity: dnsrec.SeverityError, Offset: -1, Subject: vs[0],
+		findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError, Offset: -1, Subject: vs[0],
 			Message: fmt.Sprintf("one record ends in %s and another in %s; merged, the all would cancel the redirect", allText, vs[0]),
 			Fix:     "replace the redirect with include:" + strings.TrimPrefix(strings.ToLower(vs[0]), "redirect=") + ", or drop it"})
 	}
@@ -199,7 +199,7 @@ func merge(texts []string) (string, []dnsrec.Finding, error) {
 		}
 	}
 	if len(dropped) > 0 {
-		findings = append(findings, dnsrec.Finding{Code: CodeMergeAll, Severity: dnsrec.SeverityInfo, Subject: allText, Offset: -1,
+		findings = append(findings, plan.Finding{Code: CodeMergeAll, Severity: plan.SeverityInfo, Subject: allText, Offset: -1,
 			Message: fmt.Sprintf("the records end in different all terms; the merged record keeps %s, the strictest, and drops %s: the domain's owner asked for the stricter treatment in one of them, and with two records every receiver gave permerror anyway", allText, strings.Join(dropped, ", ")),
 			Fix:     "if unlisted senders should only be marked, not rejected, change the merged record's " + allText + " to ~all"})
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -154,23 +155,23 @@ func TestAuthorizeCheck(t *testing.T) {
 		domain    string
 		term      string
 		satisfied bool
-		actions   []dnsrec.Action // of the plan, through CheckAll
-		proposed  string          // what Check proposes
+		actions   []plan.Action // of the plan, through CheckAll
+		proposed  string        // what Check proposes
 		before    int
 		after     int
-		finding   dnsrec.Code // a code that must be among the findings of the plan
+		finding   plan.Code // a code that must be among the findings of the plan
 	}{
-		{"no record yet", "new.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionAdd},
+		{"no record yet", "new.example", "include:spf.vendor.example", false, []plan.Action{plan.ActionAdd},
 			"v=spf1 include:spf.vendor.example ~all", 0, 1, spf.CodeConfirmSenders},
-		{"extend existing (seed 000)", "existing.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
+		{"extend existing (seed 000)", "existing.example", "include:spf.vendor.example", false, []plan.Action{plan.ActionUpdate},
 			"v=spf1 include:outlook.example include:spf.vendor.example -all", 3, 4, ""},
-		{"no all (seed 003) gets ~all", "seed003.example", "a:smtp1.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
+		{"no all (seed 003) gets ~all", "seed003.example", "a:smtp1.vendor.example", false, []plan.Action{plan.ActionUpdate},
 			"v=spf1 include:outlook.example a:smtp1.vendor.example ~all", 3, 4, spf.CodeNoAll},
-		{"two records merged in one change", "twice.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
+		{"two records merged in one change", "twice.example", "include:spf.vendor.example", false, []plan.Action{plan.ActionUpdate},
 			"v=spf1 include:outlook.example mx include:spf.vendor.example -all", 0, 5, spf.CodeMergeAll},
-		{"en dash repaired", "dash.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
+		{"en dash repaired", "dash.example", "include:spf.vendor.example", false, []plan.Action{plan.ActionUpdate},
 			"v=spf1 include:outlook.example include:spf.vendor.example -all", 0, 4, spf.CodeLookalike},
-		{"quotes repaired", "quoted.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
+		{"quotes repaired", "quoted.example", "include:spf.vendor.example", false, []plan.Action{plan.ActionUpdate},
 			"v=spf1 mx include:spf.vendor.example -all", 0, 2, spf.CodeQuoted},
 		{"already authorized", "done.example", "include:spf.vendor.example", true, nil,
 			"v=spf1 include:spf.vendor.example -all", 1, 0, ""},
@@ -183,15 +184,15 @@ func TestAuthorizeCheck(t *testing.T) {
 		{"over the limit: no update step", "heavy.example", "include:_spf.vendor.example", false, nil,
 			"v=spf1 a mx include:outlook.example a:x.heavy.example a:y.heavy.example ptr exists:z.heavy.example include:_spf.vendor.example -all", 9, 11, spf.CodeTooManyLookups},
 		{"merge conflict: no proposal", "conflict.example", "include:spf.vendor.example", false, nil, "", 0, 0, spf.CodeMergeConflict},
-		{"broken beyond repair: the bad term is left out, and said", "broken.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionUpdate},
+		{"broken beyond repair: the bad term is left out, and said", "broken.example", "include:spf.vendor.example", false, []plan.Action{plan.ActionUpdate},
 			"v=spf1 include:spf.vendor.example -all", 0, 1, spf.CodeDroppedTerm},
 		{"include loop: withheld", "loop.example", "include:spf.vendor.example", false, nil,
 			"v=spf1 include:loop2.example include:spf.vendor.example -all", 2, 3, spf.CodeIncludeLoop},
-		{"a provider's MX is recognized", "m365.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionAdd},
+		{"a provider's MX is recognized", "m365.example", "include:spf.vendor.example", false, []plan.Action{plan.ActionAdd},
 			"v=spf1 include:spf.protection.outlook.com include:spf.vendor.example ~all", 0, 2, spf.CodeConfirmSenders},
-		{"own MX hosts are kept with mx", "ownmx.example", "include:spf.vendor.example", false, []dnsrec.Action{dnsrec.ActionAdd},
+		{"own MX hosts are kept with mx", "ownmx.example", "include:spf.vendor.example", false, []plan.Action{plan.ActionAdd},
 			"v=spf1 mx include:spf.vendor.example ~all", 0, 2, spf.CodeConfirmSenders},
-		{"quoted record that has the term: unquoted, not duplicated", "quoted.example", "mx", false, []dnsrec.Action{dnsrec.ActionUpdate},
+		{"quoted record that has the term: unquoted, not duplicated", "quoted.example", "mx", false, []plan.Action{plan.ActionUpdate},
 			"v=spf1 mx -all", 0, 1, spf.CodeQuoted},
 	}
 	z := dnstest.MustZone(editZone)
@@ -214,21 +215,21 @@ func TestAuthorizeCheck(t *testing.T) {
 				if p.LookupsBefore != tc.before || p.LookupsAfter != tc.after {
 					t.Errorf("lookups %d -> %d, want %d -> %d", p.LookupsBefore, p.LookupsAfter, tc.before, tc.after)
 				}
-				plan, err := dnsrec.CheckAll(ctx, r, req)
+				pl, err := plan.Check(ctx, r, req)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := plan.Changes.Actions(); !slices.Equal(got, tc.actions) {
-					t.Errorf("actions %v, want %v\n%s", got, tc.actions, plan.Changes.Text())
+				if got := pl.Changes.Actions(); !slices.Equal(got, tc.actions) {
+					t.Errorf("actions %v, want %v\n%s", got, tc.actions, pl.Changes.Text())
 				}
-				if tc.finding != "" && !hasCode(plan.AllFindings(), tc.finding) {
-					t.Errorf("no %s finding in %v", tc.finding, plan.AllFindings())
+				if tc.finding != "" && !hasCode(pl.AllFindings(), tc.finding) {
+					t.Errorf("no %s finding in %v", tc.finding, pl.AllFindings())
 				}
-				for _, c := range plan.Changes {
+				for _, c := range pl.Changes {
 					if added := c.Added(); len(added) != 1 || added[0].Value() != tc.proposed {
 						t.Errorf("the change publishes %v, want %q", added, tc.proposed)
 					}
-					if c.Party != dnsrec.PartyCustomer || c.Stage != dnsrec.StageSPF || c.Relative != "@" {
+					if c.Party != plan.PartyCustomer || c.Stage != plan.StageSPF || c.Relative != "@" {
 						t.Errorf("change %+v", c)
 					}
 				}
@@ -245,7 +246,7 @@ func TestAuthorizeCheck(t *testing.T) {
 
 func TestAuthorizeTwoVendorsOneChange(t *testing.T) {
 	z := dnstest.MustZone(editZone)
-	plan, err := dnsrec.CheckAll(context.Background(), z,
+	pl, err := plan.Check(context.Background(), z,
 		spf.Authorize{Domain: "existing.example", Term: "include:spf.vendor.example"},
 		spf.Authorize{Domain: "existing.example", Term: "a:smtp1.vendor.example"},
 		spf.Authorize{Domain: "existing.example", Term: "ip4:192.0.2.200"})
@@ -255,24 +256,24 @@ func TestAuthorizeTwoVendorsOneChange(t *testing.T) {
 	if rep := z.Repeated(); len(rep) > 0 {
 		t.Errorf("asked more than once: %v", rep)
 	}
-	if len(plan.Changes) != 1 {
-		t.Fatalf("%d changes, want one update:\n%s", len(plan.Changes), plan.Changes.Text())
+	if len(pl.Changes) != 1 {
+		t.Fatalf("%d changes, want one update:\n%s", len(pl.Changes), pl.Changes.Text())
 	}
 	// a:smtp1 is covered once include:spf.vendor.example is in; the check
 	// of the second requirement saw the live zone, so it still adds it.
 	want := "v=spf1 include:outlook.example include:spf.vendor.example a:smtp1.vendor.example ip4:192.0.2.200 -all"
-	if got := plan.Changes[0].Added()[0].Value(); got != want {
+	if got := pl.Changes[0].Added()[0].Value(); got != want {
 		t.Errorf("combined record %q, want %q", got, want)
 	}
-	if n := len(plan.Changes[0].Current); n != 2 {
+	if n := len(pl.Changes[0].Current); n != 2 {
 		t.Errorf("the change's current set has %d records; the verification TXT must be kept too", n)
 	}
-	for _, c := range plan.Changes {
+	for _, c := range pl.Changes {
 		if err := z.Apply(c); err != nil {
 			t.Fatal(err)
 		}
 	}
-	again, err := dnsrec.CheckAll(context.Background(), z,
+	again, err := plan.Check(context.Background(), z,
 		spf.Authorize{Domain: "existing.example", Term: "include:spf.vendor.example"},
 		spf.Authorize{Domain: "existing.example", Term: "a:smtp1.vendor.example"},
 		spf.Authorize{Domain: "existing.example", Term: "ip4:192.0.2.200"})
@@ -286,11 +287,11 @@ func TestAuthorizeMergeOrderIndependent(t *testing.T) {
 	b := `x.example. IN TXT "v=spf1 mx ~all"` + "\n"
 	var got []string
 	for _, text := range []string{editZone + a + b, editZone + b + a} {
-		plan, err := dnsrec.CheckAll(context.Background(), dnstest.MustZone(text), spf.Authorize{Domain: "x.example", Term: "include:spf.vendor.example"})
+		pl, err := plan.Check(context.Background(), dnstest.MustZone(text), spf.Authorize{Domain: "x.example", Term: "include:spf.vendor.example"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, plan.Changes.JSON())
+		got = append(got, pl.Changes.JSON())
 	}
 	if got[0] != got[1] {
 		t.Errorf("the records' order changes the plan:\n%s\n%s", got[0], got[1])
@@ -319,7 +320,7 @@ func TestAuthorizeErrors(t *testing.T) {
 	}
 }
 
-func hasCode(fs []dnsrec.Finding, code dnsrec.Code) bool {
+func hasCode(fs []plan.Finding, code plan.Code) bool {
 	for _, f := range fs {
 		if f.Code == code {
 			return true

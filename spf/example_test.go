@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -55,12 +55,12 @@ spf.vendor.example. IN TXT "v=spf1 ip4:5.255.64.53 -all"
 		return
 	}
 	fmt.Printf("lookups: %d -> %d\n", res.LookupsBefore, res.LookupsAfter)
-	plan, err := dnsrec.CheckAll(context.Background(), zone, req)
+	pl, err := plan.Check(context.Background(), zone, req)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Print(plan.Changes.Text())
+	fmt.Print(pl.Changes.Text())
 	// Output:
 	// lookups: 1 -> 2
 	// 1. Update the existing TXT record at @ in the zone customer.example (edit it; do not add a second one):

@@ -7,35 +7,36 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // Finding codes of [Lint] and [LintTXT]. They are stable: match on them.
 const (
-	CodeSyntax           dnsrec.Code = "spf-syntax"           // the record does not parse: receivers give permerror
-	CodeLookalike        dnsrec.Code = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break)
-	CodeQuoted           dnsrec.Code = "spf-quoted"           // the quotes were entered as part of the value
-	CodeNotSPF           dnsrec.Code = "spf-not-spf"          // looks meant as SPF but is not one (space, version)
-	CodeMultiple         dnsrec.Code = "spf-multiple-records" // more than one SPF record at the name: permerror
-	CodePlusAll          dnsrec.Code = "spf-plus-all"         // +all authorizes every host on the internet
-	CodeNeutralAll       dnsrec.Code = "spf-neutral-all"      // ?all: asserts nothing about other hosts
-	CodeSoftFailAll      dnsrec.Code = "spf-softfail-all"     // ~all: fine while testing
-	CodeNoAll            dnsrec.Code = "spf-no-all"           // neither all nor redirect: unlisted hosts get neutral
-	CodeAfterAll         dnsrec.Code = "spf-after-all"        // terms after all are never evaluated
-	CodeRedirectIgnored  dnsrec.Code = "spf-redirect-ignored" // redirect= next to all is ignored
-	CodePTR              dnsrec.Code = "spf-ptr"              // ptr is slow and unreliable; RFC 7208 says do not use it
-	CodeDuplicate        dnsrec.Code = "spf-duplicate-term"   // the same term twice
-	CodeShadowed         dnsrec.Code = "spf-shadowed-term"    // an ip4:/ip6: inside an earlier one never decides anything
-	CodeHostBits         dnsrec.Code = "spf-host-bits"        // ip4:192.0.2.1/24: host bits set under the prefix
-	CodeAllNetwork       dnsrec.Code = "spf-all-network"      // ip4:0.0.0.0/0 or ip6:::/0 authorizes everyone
-	CodeUnknownModifier  dnsrec.Code = "spf-unknown-modifier" // an unknown modifier is ignored by receivers
-	CodeStringTooLong    dnsrec.Code = "spf-string-too-long"  // a TXT string over 255 bytes cannot be published
-	CodeTooLong          dnsrec.Code = "spf-too-long"         // over 450 bytes: may not fit a UDP answer
-	CodeTooManyLookups   dnsrec.Code = "spf-too-many-lookups" // over 10 DNS-querying terms in all: permerror
-	CodeVoidLookups      dnsrec.Code = "spf-void-lookups"     // more than 2 lookups find nothing: permerror
-	CodeIncludeNone      dnsrec.Code = "spf-include-none"     // an include or redirect names a domain without SPF
-	CodeIncludeLoop      dnsrec.Code = "spf-include-loop"     // includes or redirects come back to a domain already on the path
-	CodeTooManyMX        dnsrec.Code = "spf-too-many-mx"      // an mx term's domain has more than 10 MX records
-	CodeMacroNotFollowed dnsrec.Code = "spf-macro"            // a term depends on the sender and is not followed statically
+	CodeSyntax           plan.Code = "spf-syntax"           // the record does not parse: receivers give permerror
+	CodeLookalike        plan.Code = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break)
+	CodeQuoted           plan.Code = "spf-quoted"           // the quotes were entered as part of the value
+	CodeNotSPF           plan.Code = "spf-not-spf"          // looks meant as SPF but is not one (space, version)
+	CodeMultiple         plan.Code = "spf-multiple-records" // more than one SPF record at the name: permerror
+	CodePlusAll          plan.Code = "spf-plus-all"         // +all authorizes every host on the internet
+	CodeNeutralAll       plan.Code = "spf-neutral-all"      // ?all: asserts nothing about other hosts
+	CodeSoftFailAll      plan.Code = "spf-softfail-all"     // ~all: fine while testing
+	CodeNoAll            plan.Code = "spf-no-all"           // neither all nor redirect: unlisted hosts get neutral
+	CodeAfterAll         plan.Code = "spf-after-all"        // terms after all are never evaluated
+	CodeRedirectIgnored  plan.Code = "spf-redirect-ignored" // redirect= next to all is ignored
+	CodePTR              plan.Code = "spf-ptr"              // ptr is slow and unreliable; RFC 7208 says do not use it
+	CodeDuplicate        plan.Code = "spf-duplicate-term"   // the same term twice
+	CodeShadowed         plan.Code = "spf-shadowed-term"    // an ip4:/ip6: inside an earlier one never decides anything
+	CodeHostBits         plan.Code = "spf-host-bits"        // ip4:192.0.2.1/24: host bits set under the prefix
+	CodeAllNetwork       plan.Code = "spf-all-network"      // ip4:0.0.0.0/0 or ip6:::/0 authorizes everyone
+	CodeUnknownModifier  plan.Code = "spf-unknown-modifier" // an unknown modifier is ignored by receivers
+	CodeStringTooLong    plan.Code = "spf-string-too-long"  // a TXT string over 255 bytes cannot be published
+	CodeTooLong          plan.Code = "spf-too-long"         // over 450 bytes: may not fit a UDP answer
+	CodeTooManyLookups   plan.Code = "spf-too-many-lookups" // over 10 DNS-querying terms in all: permerror
+	CodeVoidLookups      plan.Code = "spf-void-lookups"     // more than 2 lookups find nothing: permerror
+	CodeIncludeNone      plan.Code = "spf-include-none"     // an include or redirect names a domain without SPF
+	CodeIncludeLoop      plan.Code = "spf-include-loop"     // includes or redirects come back to a domain already on the path
+	CodeTooManyMX        plan.Code = "spf-too-many-mx"      // an mx term's domain has more than 10 MX records
+	CodeMacroNotFollowed plan.Code = "spf-macro"            // a term depends on the sender and is not followed statically
 )
 
 // maxRecordLen is the size RFC 7208, Section 3.4 advises an SPF record to
@@ -46,14 +47,14 @@ const maxRecordLen = 450
 // engineer should know about it. Text that is not an SPF record gives no
 // findings, unless it looks like one mistyped (quotes, a look-alike
 // character after v=spf1).
-func Lint(text string) []dnsrec.Finding {
+func Lint(text string) []plan.Finding {
 	r, err := Parse(text)
 	if err != nil {
 		return parseFindings(err)
 	}
-	var fs []dnsrec.Finding
-	add := func(code dnsrec.Code, sev dnsrec.Severity, i int, msg, fix string) {
-		f := dnsrec.Finding{Code: code, Severity: sev, Offset: -1, Message: msg, Fix: fix}
+	var fs []plan.Finding
+	add := func(code plan.Code, sev plan.Severity, i int, msg, fix string) {
+		f := plan.Finding{Code: code, Severity: sev, Offset: -1, Message: msg, Fix: fix}
 		if i >= 0 {
 			f.Subject, f.Offset = r.Terms[i].String(), r.Offset(i)
 			if f.Offset >= 0 {
@@ -73,32 +74,32 @@ func Lint(text string) []dnsrec.Finding {
 		t := r.Terms[all]
 		switch t.Qualifier {
 		case QualifierNone, QualifierPass:
-			add(CodePlusAll, dnsrec.SeverityError, all,
+			add(CodePlusAll, plan.SeverityError, all,
 				"\""+t.String()+"\" authorizes every host on the internet to send mail as this domain: SPF protects nothing, and spammers can pass it",
 				"replace it with -all (or ~all while you are still testing)")
 		case QualifierNeutral:
-			add(CodeNeutralAll, dnsrec.SeverityWarning, all,
+			add(CodeNeutralAll, plan.SeverityWarning, all,
 				"?all says nothing about hosts that are not listed, so mail forged from anywhere is treated as if there were no SPF record",
 				"replace it with -all (or ~all while you are still testing)")
 		case QualifierSoftFail:
-			add(CodeSoftFailAll, dnsrec.SeverityInfo, all,
+			add(CodeSoftFailAll, plan.SeverityInfo, all,
 				"~all asks receivers to accept but mark mail from unlisted hosts; that is right while testing, and many domains keep it",
 				"change it to -all once every sending service is listed")
 		}
 		for i := all + 1; i < len(r.Terms); i++ {
 			if !r.Terms[i].IsModifier() {
-				add(CodeAfterAll, dnsrec.SeverityWarning, i,
+				add(CodeAfterAll, plan.SeverityWarning, i,
 					"this term comes after \"all\", which always matches, so receivers never evaluate it",
 					"move it before "+r.Terms[all].String())
 			}
 		}
 		if redirect >= 0 {
-			add(CodeRedirectIgnored, dnsrec.SeverityWarning, redirect,
+			add(CodeRedirectIgnored, plan.SeverityWarning, redirect,
 				"redirect= is ignored when the record has an \"all\" term (RFC 7208, Section 6.1)",
 				"remove either the redirect= or the all term")
 		}
 	} else if redirect < 0 {
-		add(CodeNoAll, dnsrec.SeverityWarning, -1,
+		add(CodeNoAll, plan.SeverityWarning, -1,
 			"the record has no \"all\" term and no redirect=, so mail from hosts it does not list gets neutral, the same as no SPF at all",
 			"end the record with -all (or ~all while you are still testing)")
 	}
@@ -111,7 +112,7 @@ func Lint(text string) []dnsrec.Finding {
 			key = key[1:]
 		}
 		if j, dup := seen[key]; dup {
-			add(CodeDuplicate, dnsrec.SeverityWarning, i,
+			add(CodeDuplicate, plan.SeverityWarning, i,
 				fmt.Sprintf("the same term already appears at offset %d; a second copy never decides anything and may cost a DNS lookup", r.Offset(j)),
 				"remove this copy")
 			continue
@@ -119,22 +120,22 @@ func Lint(text string) []dnsrec.Finding {
 		seen[key] = i
 		switch {
 		case t.Mechanism == MechPTR:
-			add(CodePTR, dnsrec.SeverityWarning, i,
+			add(CodePTR, plan.SeverityWarning, i,
 				"ptr is slow, depends on reverse DNS the domain does not control, and RFC 7208, Section 5.5 says it should not be used; some receivers ignore it",
 				"list the sending hosts with ip4:/ip6: or a: instead")
 		case t.IsModifier() && t.Modifier != ModRedirect && t.Modifier != ModExp:
-			add(CodeUnknownModifier, dnsrec.SeverityWarning, i,
+			add(CodeUnknownModifier, plan.SeverityWarning, i,
 				fmt.Sprintf("%q is not a modifier receivers know; they ignore it", t.Modifier+"="),
 				"remove it (a \"default=\" from old drafts has no effect)")
 		case t.Mechanism == MechIP4 || t.Mechanism == MechIP6:
 			if t.Net.Bits() == 0 {
-				add(CodeAllNetwork, dnsrec.SeverityError, i,
+				add(CodeAllNetwork, plan.SeverityError, i,
 					"a /0 network contains every address: this authorizes every host, like +all",
 					"list the sending networks instead")
 				continue
 			}
 			if t.Net.Masked().Addr() != t.Net.Addr() {
-				add(CodeHostBits, dnsrec.SeverityWarning, i,
+				add(CodeHostBits, plan.SeverityWarning, i,
 					fmt.Sprintf("the address has bits set outside the /%d prefix; it means the network %s", t.Net.Bits(), t.Net.Masked()),
 					"write "+string(t.Mechanism)+":"+t.Net.Masked().String()+" if the whole network is meant, or drop the prefix length for one address")
 			}
@@ -149,7 +150,7 @@ func Lint(text string) []dnsrec.Finding {
 				}
 			}
 			if j >= 0 {
-				add(CodeShadowed, dnsrec.SeverityWarning, i,
+				add(CodeShadowed, plan.SeverityWarning, i,
 					fmt.Sprintf("%s lies inside %s at offset %d, which comes first, so this term never decides anything", t.Net.Masked(), r.Terms[j].String(), r.Offset(j)),
 					"remove it, or move it before the wider network if its qualifier should win")
 			}
@@ -159,7 +160,7 @@ func Lint(text string) []dnsrec.Finding {
 		}
 	}
 	if n := len(r.Text()); n > maxRecordLen {
-		add(CodeTooLong, dnsrec.SeverityWarning, -1,
+		add(CodeTooLong, plan.SeverityWarning, -1,
 			fmt.Sprintf("the record is %d bytes; RFC 7208, Section 3.4 advises staying under %d so that the answer fits a UDP response", n, maxRecordLen),
 			"move hosts into an include: record of your own, or use wider networks")
 	}
@@ -167,12 +168,12 @@ func Lint(text string) []dnsrec.Finding {
 }
 
 // parseFindings turns a parse error into findings.
-func parseFindings(err error) []dnsrec.Finding {
+func parseFindings(err error) []plan.Finding {
 	var pe *ParseError
 	if !errors.As(err, &pe) {
 		return nil
 	}
-	f := dnsrec.Finding{Severity: dnsrec.SeverityError, Subject: pe.Term, Offset: pe.Offset, Message: pe.Reason}
+	f := plan.Finding{Severity: plan.SeverityError, Subject: pe.Term, Offset: pe.Offset, Message: pe.Reason}
 	if pe.Hint != "" {
 		f.Message += "; " + pe.Hint
 	}
@@ -194,7 +195,7 @@ func parseFindings(err error) []dnsrec.Finding {
 		}
 		f.Message = "receivers do not see this as an SPF record: " + pe.Hint
 		if !strings.Contains(lower, "v=spf1") {
-			f.Severity = dnsrec.SeverityWarning
+			f.Severity = plan.SeverityWarning
 		}
 	case strings.Contains(pe.Hint, "where") || strings.Contains(pe.Hint, "split across lines"):
 		f.Code = CodeLookalike
@@ -204,20 +205,20 @@ func parseFindings(err error) []dnsrec.Finding {
 			f.Fix = "correct the term; until then every receiver gives permerror for this domain"
 		}
 	}
-	return []dnsrec.Finding{f}
+	return []plan.Finding{f}
 }
 
 // LintTXT checks all TXT records published at one name (each given as its
 // strings): more than one SPF record, strings over 255 bytes, and then
 // [Lint] for each SPF record. name fills the findings' Name.
-func LintTXT(name string, records [][]string) []dnsrec.Finding {
-	var fs []dnsrec.Finding
+func LintTXT(name string, records [][]string) []plan.Finding {
+	var fs []plan.Finding
 	var spf []string
 	for _, strs := range records {
 		v := dnsrec.JoinTXT(strs)
 		for i, s := range strs {
 			if len(s) > dnsrec.MaxStringLen {
-				fs = append(fs, dnsrec.Finding{Code: CodeStringTooLong, Severity: dnsrec.SeverityError, Offset: -1,
+				fs = append(fs, plan.Finding{Code: CodeStringTooLong, Severity: plan.SeverityError, Offset: -1,
 					Message: fmt.Sprintf("string %d of the record is %d bytes; a TXT string holds at most 255", i+1, len(s)),
 					Fix:     "split the value into strings of at most 255 bytes: " + dnsrec.QuoteTXT(dnsrec.SplitTXT(v))})
 			}
@@ -228,7 +229,7 @@ func LintTXT(name string, records [][]string) []dnsrec.Finding {
 		fs = append(fs, Lint(v)...)
 	}
 	if len(spf) > 1 {
-		fs = append(fs, dnsrec.Finding{Code: CodeMultiple, Severity: dnsrec.SeverityError, Offset: -1,
+		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Offset: -1,
 			Message: fmt.Sprintf("%d SPF records are published here; receivers then give permerror for every message (RFC 7208, Section 4.5)", len(spf)),
 			Fix:     "merge them into one record and delete the others"})
 	}

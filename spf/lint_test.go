@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -13,39 +13,39 @@ func TestLint(t *testing.T) {
 	tests := []struct {
 		name    string
 		record  string
-		code    dnsrec.Code
-		sev     dnsrec.Severity
+		code    plan.Code
+		sev     plan.Severity
 		subject string // "" when the finding is about the whole record
 		fix     string // substring
 	}{
-		{"plus all", "v=spf1 mx +all", spf.CodePlusAll, dnsrec.SeverityError, "+all", "-all"},
-		{"bare all", "v=spf1 mx all", spf.CodePlusAll, dnsrec.SeverityError, "all", "-all"},
-		{"neutral all", "v=spf1 mx ?all", spf.CodeNeutralAll, dnsrec.SeverityWarning, "?all", "-all"},
-		{"softfail all", "v=spf1 mx ~all", spf.CodeSoftFailAll, dnsrec.SeverityInfo, "~all", "-all"},
+		{"plus all", "v=spf1 mx +all", spf.CodePlusAll, plan.SeverityError, "+all", "-all"},
+		{"bare all", "v=spf1 mx all", spf.CodePlusAll, plan.SeverityError, "all", "-all"},
+		{"neutral all", "v=spf1 mx ?all", spf.CodeNeutralAll, plan.SeverityWarning, "?all", "-all"},
+		{"softfail all", "v=spf1 mx ~all", spf.CodeSoftFailAll, plan.SeverityInfo, "~all", "-all"},
 		// seed 003: the customer's record has no all at all.
-		{"no all (seed 003)", "v=spf1 include:spf.protection.outlook.com", spf.CodeNoAll, dnsrec.SeverityWarning, "", "end the record with -all"},
-		{"after all", "v=spf1 -all include:spf.vendor.example", spf.CodeAfterAll, dnsrec.SeverityWarning, "include:spf.vendor.example", "move it before -all"},
-		{"redirect with all", "v=spf1 -all redirect=_spf.example.com", spf.CodeRedirectIgnored, dnsrec.SeverityWarning, "redirect=_spf.example.com", "remove"},
-		{"ptr", "v=spf1 ptr -all", spf.CodePTR, dnsrec.SeverityWarning, "ptr", "ip4:/ip6:"},
-		{"duplicate", "v=spf1 include:a.example INCLUDE:A.example -all", spf.CodeDuplicate, dnsrec.SeverityWarning, "INCLUDE:A.example", "remove this copy"},
-		{"duplicate with plus", "v=spf1 mx +mx -all", spf.CodeDuplicate, dnsrec.SeverityWarning, "+mx", "remove"},
-		{"shadowed ip4", "v=spf1 ip4:192.0.2.0/24 ip4:192.0.2.10 -all", spf.CodeShadowed, dnsrec.SeverityWarning, "ip4:192.0.2.10", "remove it"},
-		{"shadowed ip6", "v=spf1 ip6:2001:db8::/32 -ip6:2001:db8:1::/48 -all", spf.CodeShadowed, dnsrec.SeverityWarning, "-ip6:2001:db8:1::/48", "move it"},
-		{"host bits", "v=spf1 ip4:192.0.2.1/24 -all", spf.CodeHostBits, dnsrec.SeverityWarning, "ip4:192.0.2.1/24", "ip4:192.0.2.0/24"},
-		{"all network", "v=spf1 ip4:0.0.0.0/0 -all", spf.CodeAllNetwork, dnsrec.SeverityError, "ip4:0.0.0.0/0", "sending networks"},
-		{"unknown modifier", "v=spf1 mx default=deny -all", spf.CodeUnknownModifier, dnsrec.SeverityWarning, "default=deny", "remove"},
-		{"too long", "v=spf1 " + strings.Repeat("ip4:192.0.2.1 ", 35) + "-all", spf.CodeTooLong, dnsrec.SeverityWarning, "", "include:"},
-		{"syntax", "v=spf1 ip4:192.0.2.0/33 -all", spf.CodeSyntax, dnsrec.SeverityError, "ip4:192.0.2.0/33", "permerror"},
-		{"en dash", "v=spf1 include:spf.protection.outlook.com –all", spf.CodeLookalike, dnsrec.SeverityError, "–all", "publish exactly: v=spf1 include:spf.protection.outlook.com -all"},
-		{"line break", "v=spf1 mx\n-all", spf.CodeLookalike, dnsrec.SeverityError, "mx\n-all", "publish exactly: v=spf1 mx -all"},
-		{"quoted", `"v=spf1 mx -all"`, spf.CodeQuoted, dnsrec.SeverityError, "", "publish exactly: v=spf1 mx -all"},
-		{"nbsp after version", "v=spf1\u00a0mx -all", spf.CodeLookalike, dnsrec.SeverityError, "", "publish exactly: v=spf1 mx -all"},
-		{"missing space after version", "v=spf1mx -all", spf.CodeNotSPF, dnsrec.SeverityError, "", "publish exactly: v=spf1 mx -all"},
+		{"no all (seed 003)", "v=spf1 include:spf.protection.outlook.com", spf.CodeNoAll, plan.SeverityWarning, "", "end the record with -all"},
+		{"after all", "v=spf1 -all include:spf.vendor.example", spf.CodeAfterAll, plan.SeverityWarning, "include:spf.vendor.example", "move it before -all"},
+		{"redirect with all", "v=spf1 -all redirect=_spf.example.com", spf.CodeRedirectIgnored, plan.SeverityWarning, "redirect=_spf.example.com", "remove"},
+		{"ptr", "v=spf1 ptr -all", spf.CodePTR, plan.SeverityWarning, "ptr", "ip4:/ip6:"},
+		{"duplicate", "v=spf1 include:a.example INCLUDE:A.example -all", spf.CodeDuplicate, plan.SeverityWarning, "INCLUDE:A.example", "remove this copy"},
+		{"duplicate with plus", "v=spf1 mx +mx -all", spf.CodeDuplicate, plan.SeverityWarning, "+mx", "remove"},
+		{"shadowed ip4", "v=spf1 ip4:192.0.2.0/24 ip4:192.0.2.10 -all", spf.CodeShadowed, plan.SeverityWarning, "ip4:192.0.2.10", "remove it"},
+		{"shadowed ip6", "v=spf1 ip6:2001:db8::/32 -ip6:2001:db8:1::/48 -all", spf.CodeShadowed, plan.SeverityWarning, "-ip6:2001:db8:1::/48", "move it"},
+		{"host bits", "v=spf1 ip4:192.0.2.1/24 -all", spf.CodeHostBits, plan.SeverityWarning, "ip4:192.0.2.1/24", "ip4:192.0.2.0/24"},
+		{"all network", "v=spf1 ip4:0.0.0.0/0 -all", spf.CodeAllNetwork, plan.SeverityError, "ip4:0.0.0.0/0", "sending networks"},
+		{"unknown modifier", "v=spf1 mx default=deny -all", spf.CodeUnknownModifier, plan.SeverityWarning, "default=deny", "remove"},
+		{"too long", "v=spf1 " + strings.Repeat("ip4:192.0.2.1 ", 35) + "-all", spf.CodeTooLong, plan.SeverityWarning, "", "include:"},
+		{"syntax", "v=spf1 ip4:192.0.2.0/33 -all", spf.CodeSyntax, plan.SeverityError, "ip4:192.0.2.0/33", "permerror"},
+		{"en dash", "v=spf1 include:spf.protection.outlook.com –all", spf.CodeLookalike, plan.SeverityError, "–all", "publish exactly: v=spf1 include:spf.protection.outlook.com -all"},
+		{"line break", "v=spf1 mx\n-all", spf.CodeLookalike, plan.SeverityError, "mx\n-all", "publish exactly: v=spf1 mx -all"},
+		{"quoted", `"v=spf1 mx -all"`, spf.CodeQuoted, plan.SeverityError, "", "publish exactly: v=spf1 mx -all"},
+		{"nbsp after version", "v=spf1\u00a0mx -all", spf.CodeLookalike, plan.SeverityError, "", "publish exactly: v=spf1 mx -all"},
+		{"missing space after version", "v=spf1mx -all", spf.CodeNotSPF, plan.SeverityError, "", "publish exactly: v=spf1 mx -all"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			fs := spf.Lint(tc.record)
-			var f *dnsrec.Finding
+			var f *plan.Finding
 			for i := range fs {
 				if fs[i].Code == tc.code {
 					f = &fs[i]
@@ -96,7 +96,7 @@ func TestLintTXT(t *testing.T) {
 		{long},
 		{"google-site-verification=x"},
 	})
-	codes := map[dnsrec.Code]int{}
+	codes := map[plan.Code]int{}
 	for _, f := range fs {
 		codes[f.Code]++
 		if f.Name != "example.com." {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/internal/rrconv"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/miekg/dns"
 )
 
@@ -335,7 +336,7 @@ func (z *Zone) Repeated() []Query {
 // Apply makes a change in the zone, as its owner would: it deletes the
 // change's removed records and adds its added ones. It is how a test
 // checks that following a plan leaves nothing to do.
-func (z *Zone) Apply(c dnsrec.Change) error {
+func (z *Zone) Apply(c plan.Change) error {
 	for _, r := range c.Removed() {
 		if err := z.RemoveRecord(r); err != nil {
 			return err

@@ -22,6 +22,7 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -80,7 +81,7 @@ func validate(term, format string, domains []string) error {
 func run(w io.Writer, r dnsrec.Resolver, term, format string, domains []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var all dnsrec.Changes
+	var all plan.Changes
 	pending := false
 	for i, d := range domains {
 		req := spf.Authorize{Domain: d, Term: term}
@@ -88,12 +89,12 @@ func run(w io.Writer, r dnsrec.Resolver, term, format string, domains []string) 
 		if err != nil {
 			return err
 		}
-		plan, err := dnsrec.CheckAll(ctx, r, req)
+		pl, err := plan.Check(ctx, r, req)
 		if err != nil {
 			return err
 		}
-		pending = pending || !plan.Satisfied()
-		all = append(all, plan.Changes...)
+		pending = pending || !pl.Satisfied()
+		all = append(all, pl.Changes...)
 		if format != "text" {
 			continue
 		}
@@ -107,15 +108,15 @@ func run(w io.Writer, r dnsrec.Resolver, term, format string, domains []string) 
 		for _, c := range res.Current {
 			fmt.Fprintf(w, "SPF record now: %s\n", c)
 		}
-		if res.Proposed != "" && len(plan.Changes) > 0 {
+		if res.Proposed != "" && len(pl.Changes) > 0 {
 			fmt.Fprintf(w, "DNS-querying terms: %d now, %d after the change (limit 10)\n", res.LookupsBefore, res.LookupsAfter)
 		}
-		for _, f := range plan.AllFindings() {
+		for _, f := range pl.AllFindings() {
 			fmt.Fprintln(w, f)
 		}
 		switch {
-		case len(plan.Changes) > 0:
-			fmt.Fprint(w, plan.Changes.Text())
+		case len(pl.Changes) > 0:
+			fmt.Fprint(w, pl.Changes.Text())
 		case res.Satisfied:
 			fmt.Fprintln(w, "Nothing to change: the record already authorizes "+term+".")
 		default:

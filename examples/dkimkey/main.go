@@ -21,6 +21,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/plan"
 )
 
 func main() { os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -128,10 +129,10 @@ func runGenerate(w io.Writer, domain, selector string, kt dkim.KeyType, bits int
 	if err != nil {
 		return err
 	}
-	publish := func(r dnsrec.Record, party dnsrec.Party, why string) dnsrec.Change {
-		return dnsrec.NewChange(r.Name, r.Type, nil, []dnsrec.Record{r}, party, dnsrec.StageDKIM, dnsrec.Reason{Code: dkim.ReasonPublishKey, Text: why})
+	publish := func(r dnsrec.Record, party plan.Party, why string) plan.Change {
+		return plan.NewChange(r.Name, r.Type, nil, []dnsrec.Record{r}, party, plan.StageDKIM, plan.Reason{Code: dkim.ReasonPublishKey, Text: why})
 	}
-	changes := dnsrec.Changes{publish(txt, dnsrec.PartyCustomer, "publish the public key that receivers verify signatures with")}
+	changes := plan.Changes{publish(txt, plan.PartyCustomer, "publish the public key that receivers verify signatures with")}
 	for _, f := range dkim.KeyFindings(key.Public()) {
 		fmt.Fprintln(w, f)
 	}
@@ -144,9 +145,9 @@ func runGenerate(w io.Writer, domain, selector string, kt dkim.KeyType, bits int
 		if err != nil {
 			return err
 		}
-		changes = dnsrec.Changes{
-			publish(vendorTXT, dnsrec.PartyVendor, "the vendor publishes the key in its own zone"),
-			publish(d, dnsrec.PartyCustomer, "the customer delegates the selector to the vendor, who can then rotate the key alone"),
+		changes = plan.Changes{
+			publish(vendorTXT, plan.PartyVendor, "the vendor publishes the key in its own zone"),
+			publish(d, plan.PartyCustomer, "the customer delegates the selector to the vendor, who can then rotate the key alone"),
 		}
 	}
 	fmt.Fprint(w, changes.Text())
@@ -190,16 +191,16 @@ func runCheck(w io.Writer, r dnsrec.Resolver, domain, selector, vendor string, d
 	for _, f := range d.Findings {
 		fmt.Fprintln(w, f)
 	}
-	plan, err := dnsrec.CheckAll(ctx, r, c)
+	pl, err := plan.Check(ctx, r, c)
 	if err != nil {
 		return err
 	}
-	for _, party := range []dnsrec.Party{dnsrec.PartyCustomer, dnsrec.PartyVendor} {
-		if p := plan.Changes.For(party); len(p) > 0 {
+	for _, party := range []plan.Party{plan.PartyCustomer, plan.PartyVendor} {
+		if p := pl.Changes.For(party); len(p) > 0 {
 			fmt.Fprintf(w, "\nWhat the %s must change:\n%s", party, p.Text())
 		}
 	}
-	if !verifies || len(plan.Changes) > 0 {
+	if !verifies || len(pl.Changes) > 0 {
 		return errNotVerifying
 	}
 	return nil

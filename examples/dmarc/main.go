@@ -20,6 +20,7 @@ import (
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/plan"
 )
 
 func main() { os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -150,19 +151,19 @@ func (c check) run(w io.Writer, r dnsrec.Resolver, domains []string) error {
 		for _, sel := range selectors {
 			keys = append(keys, dkim.KeyCheck{Domain: domain, Selector: sel})
 		}
-		plan, err := dnsrec.CheckAll(ctx, r, inspect, dmarc.Recommend{Domain: domain, Settings: rec, Rules: rules, DKIM: keys, ReportsPass: c.reportsPass})
+		pl, err := plan.Check(ctx, r, inspect, dmarc.Recommend{Domain: domain, Settings: rec, Rules: rules, DKIM: keys, ReportsPass: c.reportsPass})
 		if err != nil {
 			return err
 		}
-		pending = pending || len(plan.Changes) > 0 || !plan.Satisfied()
-		for _, f := range plan.Reports[1].Findings {
+		pending = pending || len(pl.Changes) > 0 || !pl.Satisfied()
+		for _, f := range pl.Reports[1].Findings {
 			fmt.Fprintln(w, f)
 		}
-		if len(plan.Changes) == 0 {
+		if len(pl.Changes) == 0 {
 			fmt.Fprintln(w, "Nothing to change: the policy meets the recommendation.")
 		}
-		for _, party := range []dnsrec.Party{dnsrec.PartyCustomer, dnsrec.PartyVendor, dnsrec.PartyOther} {
-			if p := plan.Changes.For(party); len(p) > 0 {
+		for _, party := range []plan.Party{plan.PartyCustomer, plan.PartyVendor, plan.PartyOther} {
+			if p := pl.Changes.For(party); len(p) > 0 {
 				fmt.Fprintf(w, "What the %s must change:\n%s", party, p.Text())
 			}
 		}

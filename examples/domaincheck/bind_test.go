@@ -15,6 +15,7 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 	"github.com/miekg/dns"
 )
@@ -211,13 +212,13 @@ func TestNSUpdatePrerequisites(t *testing.T) {
 	c := b.client()
 	ctx := context.Background()
 	v := demoProfile(t)
-	plan, err := dnsrec.CheckAll(ctx, c, v.Requirements("customer.example")...)
+	pl, err := plan.Check(ctx, c, v.Requirements("customer.example")...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Someone adds a verification record to the apex TXT set meanwhile.
 	b.nsupdate(t, "zone customer.example.\nupdate add customer.example. 300 IN TXT \"google-site-verification=xyz\"\nsend\n")
-	script := plan.Changes.For(dnsrec.PartyCustomer).NSUpdate()
+	script := pl.Changes.For(plan.PartyCustomer).NSUpdate()
 	host, port, _ := net.SplitHostPort(b.addr)
 	cmd := exec.Command("nsupdate")
 	cmd.Stdin = strings.NewReader(fmt.Sprintf("server %s %s\n%s", host, port, script))
@@ -225,7 +226,7 @@ func TestNSUpdatePrerequisites(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "NXRRSET") {
 		t.Errorf("a stale update applied (err %v):\n%s", err, out)
 	}
-	set, err := dnsrec.ReadSet(ctx, c, "customer.example", dnsrec.TypeTXT)
+	set, err := plan.ReadSet(ctx, c, "customer.example", dnsrec.TypeTXT)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 )
 
@@ -239,9 +240,9 @@ func run(ctx context.Context, w, stderr io.Writer, c *sender.Checker, o options)
 			}
 			fmt.Fprintf(w, "%s\n  %s", map[bool]string{true: "", false: ","}[first], b)
 		case "zone":
-			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, rep.Plan.Changes.For(dnsrec.PartyCustomer).Zone())
+			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, rep.Plan.Changes.For(plan.PartyCustomer).Zone())
 		case "nsupdate":
-			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, rep.Plan.Changes.For(dnsrec.PartyCustomer).NSUpdate())
+			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, rep.Plan.Changes.For(plan.PartyCustomer).NSUpdate())
 		default:
 			if !first {
 				fmt.Fprintln(w)

@@ -11,6 +11,7 @@ import (
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -83,17 +84,17 @@ type outcome struct {
 }
 
 // planFor checks domain against the profile through r.
-func planFor(t *testing.T, r dnsrec.Resolver, p *sender.Profile, domain string) *dnsrec.Plan {
+func planFor(t *testing.T, r dnsrec.Resolver, p *sender.Profile, domain string) *plan.Plan {
 	t.Helper()
-	plan, err := dnsrec.CheckAll(context.Background(), r, p.Requirements(domain)...)
+	pl, err := plan.Check(context.Background(), r, p.Requirements(domain)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return plan
+	return pl
 }
 
 // apply makes the changes in the zone.
-func apply(t *testing.T, z *dnstest.Zone, cs dnsrec.Changes) {
+func apply(t *testing.T, z *dnstest.Zone, cs plan.Changes) {
 	t.Helper()
 	for _, c := range cs {
 		if err := z.Apply(c); err != nil {
@@ -177,12 +178,12 @@ func TestPlanPrefixesAreSafe(t *testing.T) {
 	for _, domain := range demoDomains {
 		t.Run(domain, func(t *testing.T) {
 			z := demo.Zone()
-			plan := planFor(t, z, v, domain)
+			pl := planFor(t, z, v, domain)
 			before := outcomes(t, z, domain)
-			customer := plan.Changes.For(dnsrec.PartyCustomer)
+			customer := pl.Changes.For(plan.PartyCustomer)
 			for n := 0; n <= len(customer); n++ {
 				zn := demo.Zone()
-				apply(t, zn, plan.Changes.For(dnsrec.PartyVendor))
+				apply(t, zn, pl.Changes.For(plan.PartyVendor))
 				apply(t, zn, customer[:n])
 				after := outcomes(t, zn, domain)
 				for _, s := range senders {
@@ -202,11 +203,11 @@ func TestPlanConverges(t *testing.T) {
 	for _, domain := range demoDomains {
 		t.Run(domain, func(t *testing.T) {
 			z := demo.Zone()
-			plan := planFor(t, z, v, domain)
+			pl := planFor(t, z, v, domain)
 			if rep := z.Repeated(); len(rep) > 0 {
 				t.Errorf("asked more than once: %v", rep)
 			}
-			apply(t, z, plan.Changes)
+			apply(t, z, pl.Changes)
 			again := planFor(t, z, v, domain)
 			if len(again.Changes) != 0 {
 				t.Errorf("after applying the plan, still to do:\n%s", again.Changes.Text())
@@ -220,7 +221,7 @@ func TestPlanConverges(t *testing.T) {
 func assertOneRecordEach(t *testing.T, r dnsrec.Resolver, domain string) {
 	t.Helper()
 	for name, prefix := range map[string]string{domain: "v=spf1", "_dmarc." + domain: "v=DMARC1"} {
-		set, err := dnsrec.ReadSet(context.Background(), r, name, dnsrec.TypeTXT)
+		set, err := plan.ReadSet(context.Background(), r, name, dnsrec.TypeTXT)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,9 +242,9 @@ func assertOneRecordEach(t *testing.T, r dnsrec.Resolver, domain string) {
 func TestPlanSafetyProperties(t *testing.T) {
 	v := demoProfile(t)
 	ctx := context.Background()
-	plans := map[string]*dnsrec.Plan{}
+	plans := map[string]*plan.Plan{}
 	for _, d := range demoDomains {
-		p, err := dnsrec.CheckAll(ctx, demo.Zone(), v.Requirements(d)...)
+		p, err := plan.Check(ctx, demo.Zone(), v.Requirements(d)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,13 +267,13 @@ func TestPlanSafetyProperties(t *testing.T) {
 		t.Errorf("new.example: %q, want %q", got, want)
 	}
 	// A record at 10 lookups, and one that loops, get no SPF step, and a finding that says why.
-	for d, code := range map[string]dnsrec.Code{"full.example": spf.CodeTooManyLookups, "loop.example": spf.CodeIncludeLoop} {
+	for d, code := range map[string]plan.Code{"full.example": spf.CodeTooManyLookups, "loop.example": spf.CodeIncludeLoop} {
 		if added(d, d+".") != "" {
 			t.Errorf("%s got an SPF step", d)
 		}
 		found := false
 		for _, f := range plans[d].AllFindings() {
-			found = found || (f.Code == code && f.Severity == dnsrec.SeverityError)
+			found = found || (f.Code == code && f.Severity == plan.SeverityError)
 		}
 		if !found {
 			t.Errorf("%s: no %s error finding", d, code)
@@ -282,13 +283,13 @@ func TestPlanSafetyProperties(t *testing.T) {
 	// are ordered DKIM, SPF, DMARC.
 	for d, p := range plans {
 		last := -1
-		for _, c := range p.Changes.For(dnsrec.PartyCustomer) {
-			rank := map[dnsrec.Stage]int{dnsrec.StageDKIM: 0, dnsrec.StageSPF: 1, dnsrec.StageDMARC: 2}[c.Stage]
+		for _, c := range p.Changes.For(plan.PartyCustomer) {
+			rank := map[plan.Stage]int{plan.StageDKIM: 0, plan.StageSPF: 1, plan.StageDMARC: 2}[c.Stage]
 			if rank < last {
 				t.Errorf("%s: steps out of order:\n%s", d, p.Changes.Text())
 			}
 			last = rank
-			if c.Stage != dnsrec.StageDMARC {
+			if c.Stage != plan.StageDMARC {
 				continue
 			}
 			rec, err := dmarc.Parse(c.Added()[0].Value())
@@ -314,15 +315,15 @@ _dmarc.staged.example. IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example
 	v := demoProfile(t)
 	v.DMARC.ReportsPass = true
 	reqs := v.Requirements("staged.example")
-	plan, err := dnsrec.CheckAll(context.Background(), z, reqs...)
+	pl, err := plan.Check(context.Background(), z, reqs...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(plan.Changes) != 1 || plan.Changes[0].Added()[0].Value() != "v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example" {
-		t.Fatalf("plan:\n%s", plan.Changes.Text())
+	if len(pl.Changes) != 1 || pl.Changes[0].Added()[0].Value() != "v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example" {
+		t.Fatalf("plan:\n%s", pl.Changes.Text())
 	}
 	before := outcomes(t, z, "staged.example")
-	if err := z.Apply(plan.Changes[0]); err != nil {
+	if err := z.Apply(pl.Changes[0]); err != nil {
 		t.Fatal(err)
 	}
 	after := outcomes(t, z, "staged.example")
@@ -346,7 +347,7 @@ func TestTwoVendorsOnePlan(t *testing.T) {
 	first, second := demoProfile(t), demoProfile(t)
 	second.SPF, second.DMARC.Reports = "include:spf.second.example", []string{"reports@second.example"}
 	reqs := append(first.Requirements("customer.example"), second.Requirements("customer.example")...)
-	plan, err := dnsrec.CheckAll(context.Background(), z, reqs...)
+	pl, err := plan.Check(context.Background(), z, reqs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +358,7 @@ func TestTwoVendorsOnePlan(t *testing.T) {
 		"customer.example.":        "v=spf1 include:spf.protection.outlook.example include:spf.vendor.example include:spf.second.example -all",
 		"_dmarc.customer.example.": "v=DMARC1; p=none; rua=mailto:postmaster@customer.example,mailto:dmarc@vendor.example,mailto:reports@second.example",
 	}
-	for _, c := range plan.Changes {
+	for _, c := range pl.Changes {
 		if w, ok := want[c.Name]; ok {
 			if got := c.Added()[0].Value(); got != w {
 				t.Errorf("%s: %q, want %q", c.Name, got, w)
@@ -365,7 +366,7 @@ func TestTwoVendorsOnePlan(t *testing.T) {
 			delete(want, c.Name)
 		}
 	}
-	if len(want) > 0 || len(plan.Changes) != 3 {
-		t.Errorf("want one DKIM, one SPF and one DMARC change:\n%s", plan.Changes.Text())
+	if len(want) > 0 || len(pl.Changes) != 3 {
+		t.Errorf("want one DKIM, one SPF and one DMARC change:\n%s", pl.Changes.Text())
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 )
 
@@ -91,8 +92,8 @@ func render(w http.ResponseWriter, status int, p page) {
 const copyScript = `document.querySelectorAll("button[data-copy]").forEach(function(b){b.addEventListener("click",function(){navigator.clipboard.writeText(b.getAttribute("data-copy"));b.textContent="copied";});});`
 
 var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
-	"customer": func(r *sender.DomainReport) dnsrec.Changes { return r.Plan.Changes.For(dnsrec.PartyCustomer) },
-	"vendor":   func(r *sender.DomainReport) dnsrec.Changes { return r.Plan.Changes.For(dnsrec.PartyVendor) },
+	"customer": func(r *sender.DomainReport) plan.Changes { return r.Plan.Changes.For(plan.PartyCustomer) },
+	"vendor":   func(r *sender.DomainReport) plan.Changes { return r.Plan.Changes.For(plan.PartyVendor) },
 	"trim":     dnsrec.TrimDot,
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Vendor}}: domain check</title>

@@ -28,6 +28,7 @@ import (
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/examples/internal/demo"
 	"github.com/domainauth/domainauth/feedback"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 )
 
@@ -196,7 +197,7 @@ func (e *explainer) fix(mech feedback.Mechanism, domain string, ip netip.Addr) e
 		return err
 	}
 	fmt.Fprintf(e.w, "\n%s\n", fix.Text)
-	if cs := fix.Plan.Changes.For(dnsrec.PartyCustomer); len(cs) > 0 {
+	if cs := fix.Plan.Changes.For(plan.PartyCustomer); len(cs) > 0 {
 		fmt.Fprintf(e.w, "\nThe customer's DNS changes for %s, in this order:\n%s", fix.Domain, cs.Text())
 	}
 	return nil

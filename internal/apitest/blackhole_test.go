@@ -11,6 +11,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -66,8 +67,8 @@ func TestBlackHoleDeadline(t *testing.T) {
 			_, err := dmarc.Discover(ctx, r, "customer.example")
 			return err
 		},
-		"dnsrec.CheckAll": func(ctx context.Context) error {
-			_, err := dnsrec.CheckAll(ctx, r, profile.Requirements("customer.example")...)
+		"plan.Check": func(ctx context.Context) error {
+			_, err := plan.Check(ctx, r, profile.Requirements("customer.example")...)
 			return err
 		},
 		"sender.Checker": func(ctx context.Context) error {

@@ -11,6 +11,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -87,17 +88,17 @@ func TestZeroValues(t *testing.T) {
 		}
 	})
 	noPanic(t, "CheckAll", func() {
-		if _, err := dnsrec.CheckAll(ctx, nil, nil); err == nil {
+		if _, err := plan.Check(ctx, nil, nil); err == nil {
 			t.Error("CheckAll with a nil resolver and a nil requirement: no error")
 		}
 	})
 	noPanic(t, "zero Change", func() {
-		var c dnsrec.Change
+		var c plan.Change
 		_ = c.String()
-		_ = dnsrec.Changes{c}.NSUpdate() + dnsrec.Changes{c}.Zone() + dnsrec.Changes{c}.JSON()
+		_ = plan.Changes{c}.NSUpdate() + plan.Changes{c}.Zone() + plan.Changes{c}.JSON()
 	})
 	noPanic(t, "zero Plan", func() {
-		var p dnsrec.Plan
+		var p plan.Plan
 		if !p.Satisfied() {
 			t.Error("a plan with nothing in it is not satisfied")
 		}

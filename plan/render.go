@@ -1,10 +1,12 @@
-package dnsrec
+package plan
 
 import (
 	"fmt"
-	"github.com/domainauth/domainauth/internal/rrconv"
 	"strconv"
 	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/rrconv"
 )
 
 // Text renders the instructions as numbered steps a person can follow in a
@@ -27,7 +29,7 @@ func (cs Changes) Text() string {
 func (c Change) writeText(b *strings.Builder, prefix string) {
 	indent := strings.Repeat(" ", len(prefix))
 	rm, add := c.Removed(), c.Added()
-	zone := TrimDot(c.Zone)
+	zone := dnsrec.TrimDot(c.Zone)
 	where := fmt.Sprintf("%s in the zone %s", c.Relative, zone)
 	switch {
 	case c.Action == ActionNone:
@@ -44,8 +46,8 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 	}
 	field := func(k, v string) { fmt.Fprintf(b, "%s  %-7s %s\n", indent, k+":", v) }
 	name := c.Relative
-	if name != TrimDot(c.Name) {
-		name += "  (" + TrimDot(c.Name) + ")"
+	if name != dnsrec.TrimDot(c.Name) {
+		name += "  (" + dnsrec.TrimDot(c.Name) + ")"
 	}
 	field("Name", name)
 	field("Type", string(c.Type))
@@ -67,7 +69,7 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 	for _, r := range add {
 		if r.IsText() && len(r.Txt) > 1 {
 			fmt.Fprintf(b, "%s  The value is longer than 255 characters. If your provider asks for quoted strings, enter:\n", indent)
-			fmt.Fprintf(b, "%s  %s\n", indent, QuoteTXT(r.Txt))
+			fmt.Fprintf(b, "%s  %s\n", indent, dnsrec.QuoteTXT(r.Txt))
 		}
 	}
 	if why := c.Reason(); why != "" {
@@ -132,13 +134,13 @@ func (cs Changes) NSUpdate() string {
 			fmt.Fprintf(&b, "prereq nxrrset %s IN %s\n", rrconv.EscapeName(c.Name), c.Type)
 		}
 		for _, r := range c.Current {
-			fmt.Fprintf(&b, "prereq yxrrset %s IN %s %s\n", rrconv.EscapeName(r.Name), r.Type, r.rdata())
+			fmt.Fprintf(&b, "prereq yxrrset %s IN %s %s\n", rrconv.EscapeName(r.Name), r.Type, r.RData())
 		}
 		for _, r := range c.Removed() {
-			fmt.Fprintf(&b, "update delete %s IN %s %s\n", rrconv.EscapeName(r.Name), r.Type, r.rdata())
+			fmt.Fprintf(&b, "update delete %s IN %s %s\n", rrconv.EscapeName(r.Name), r.Type, r.RData())
 		}
 		for _, r := range c.Added() {
-			fmt.Fprintf(&b, "update add %s %d IN %s %s\n", rrconv.EscapeName(r.Name), r.TTL, r.Type, r.rdata())
+			fmt.Fprintf(&b, "update add %s %d IN %s %s\n", rrconv.EscapeName(r.Name), r.TTL, r.Type, r.RData())
 		}
 		b.WriteString("send\n")
 	}
@@ -168,9 +170,9 @@ func (cs Changes) byZone() []zoneGroup {
 
 // formValue is a record's value as a DNS provider's form wants it: names
 // without the root dot.
-func formValue(r Record) string {
-	if r.Type == TypeCNAME {
-		return TrimDot(r.Value())
+func formValue(r dnsrec.Record) string {
+	if r.Type == dnsrec.TypeCNAME {
+		return dnsrec.TrimDot(r.Value())
 	}
 	return r.Value()
 }

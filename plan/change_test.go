@@ -1,4 +1,4 @@
-package dnsrec_test
+package plan_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/internal/golden"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // wantTXT is a test requirement: "the TXT set at Name holds Value". Its
@@ -17,16 +18,16 @@ import (
 // holding "BROKEN".
 type wantTXT struct {
 	Name, Value string
-	Party       dnsrec.Party
-	Stage       dnsrec.Stage
+	Party       plan.Party
+	Stage       plan.Stage
 }
 
-func (w wantTXT) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report, error) {
-	set, err := dnsrec.ReadSet(ctx, r, w.Name, dnsrec.TypeTXT)
+func (w wantTXT) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
+	set, err := plan.ReadSet(ctx, r, w.Name, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, err
 	}
-	rep := &dnsrec.Report{Requirement: w.Name + " holds " + w.Value, Satisfied: has(set, w.Value)}
+	rep := &plan.Report{Requirement: w.Name + " holds " + w.Value, Satisfied: has(set, w.Value)}
 	if rep.Satisfied {
 		return rep, nil
 	}
@@ -36,23 +37,23 @@ func (w wantTXT) Require(ctx context.Context, r dnsrec.Resolver) (*dnsrec.Report
 	}
 	party, stage := w.Party, w.Stage
 	if party == "" {
-		party = dnsrec.PartyCustomer
+		party = plan.PartyCustomer
 	}
 	if stage == "" {
-		stage = dnsrec.StageSPF
+		stage = plan.StageSPF
 	}
-	rep.Edits = []dnsrec.Edit{{Name: want.Name, Type: dnsrec.TypeTXT, Party: party, Stage: stage,
-		Reason: dnsrec.Reason{Code: "test-add", Params: map[string]string{"value": w.Value}, Text: "add " + w.Value},
+	rep.Edits = []plan.Edit{{Name: want.Name, Type: dnsrec.TypeTXT, Party: party, Stage: stage,
+		Reason: plan.Reason{Code: "test-add", Params: map[string]string{"value": w.Value}, Text: "add " + w.Value},
 		Apply: func(cur []dnsrec.Record) ([]dnsrec.Record, error) {
 			if has(cur, w.Value) {
 				return cur, nil
 			}
 			return append(cur, want), nil
 		},
-		Verify: func(_ context.Context, _ dnsrec.Resolver, proposed []dnsrec.Record) ([]dnsrec.Finding, error) {
+		Verify: func(_ context.Context, _ dnsrec.Resolver, proposed []dnsrec.Record) ([]plan.Finding, error) {
 			for _, r := range proposed {
 				if strings.Contains(r.Value(), "BROKEN") {
-					return []dnsrec.Finding{{Code: "test-broken", Severity: dnsrec.SeverityError, Name: r.Name, Offset: -1, Message: "the value is broken"}}, nil
+					return []plan.Finding{{Code: "test-broken", Severity: plan.SeverityError, Name: r.Name, Offset: -1, Message: "the value is broken"}}, nil
 				}
 			}
 			return nil, nil
@@ -79,32 +80,32 @@ func TestCheckAllOneChangePerSet(t *testing.T) {
 	for name, r := range dnstest.Resolvers(t, dnstest.MustZone(planZone)) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			reqs := []dnsrec.Requirement{
-				wantTXT{Name: "_dmarc.customer.example", Value: "dmarc-extra", Stage: dnsrec.StageDMARC},
+			reqs := []plan.Requirement{
+				wantTXT{Name: "_dmarc.customer.example", Value: "dmarc-extra", Stage: plan.StageDMARC},
 				wantTXT{Name: "customer.example", Value: "vendor-a"},
 				wantTXT{Name: "customer.example", Value: "vendor-b"},
-				wantTXT{Name: "x._report._dmarc.vendor.example", Value: "v=DMARC1", Party: dnsrec.PartyVendor, Stage: dnsrec.StageDMARC},
+				wantTXT{Name: "x._report._dmarc.vendor.example", Value: "v=DMARC1", Party: plan.PartyVendor, Stage: plan.StageDMARC},
 			}
-			plan, err := dnsrec.CheckAll(ctx, r, reqs...)
+			pl, err := plan.Check(ctx, r, reqs...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(plan.Changes) != 3 {
-				t.Fatalf("%d changes, want 3 (one per record set):\n%s", len(plan.Changes), plan.Changes.Text())
+			if len(pl.Changes) != 3 {
+				t.Fatalf("%d changes, want 3 (one per record set):\n%s", len(pl.Changes), pl.Changes.Text())
 			}
-			apex := plan.Changes[0]
-			if apex.Name != "customer.example." || apex.Action != dnsrec.ActionAdd || len(apex.Added()) != 2 || len(apex.Current) != 2 ||
+			apex := pl.Changes[0]
+			if apex.Name != "customer.example." || apex.Action != plan.ActionAdd || len(apex.Added()) != 2 || len(apex.Current) != 2 ||
 				apex.Relative != "@" || apex.Zone != "customer.example." || len(apex.Reasons) != 2 {
 				t.Errorf("the apex change does not hold both vendors' edits: %+v", apex)
 			}
-			if c := plan.Changes[1]; c.Stage != dnsrec.StageDMARC || c.Relative != "_dmarc" || c.Zone != "customer.example." {
+			if c := pl.Changes[1]; c.Stage != plan.StageDMARC || c.Relative != "_dmarc" || c.Zone != "customer.example." {
 				t.Errorf("second change: %+v", c)
 			}
-			if c := plan.Changes[2]; c.Party != dnsrec.PartyVendor || c.Zone != "vendor.example." || c.Relative != "x._report._dmarc" {
+			if c := pl.Changes[2]; c.Party != plan.PartyVendor || c.Zone != "vendor.example." || c.Relative != "x._report._dmarc" {
 				t.Errorf("the vendor's change: %+v", c)
 			}
-			if plan.Satisfied() {
-				t.Error("a plan with changes is satisfied")
+			if pl.Satisfied() {
+				t.Error("a pl with changes is satisfied")
 			}
 		})
 	}
@@ -113,24 +114,24 @@ func TestCheckAllOneChangePerSet(t *testing.T) {
 func TestCheckAllAsksOnceAndConverges(t *testing.T) {
 	z := dnstest.MustZone(planZone)
 	ctx := context.Background()
-	reqs := []dnsrec.Requirement{
+	reqs := []plan.Requirement{
 		wantTXT{Name: "customer.example", Value: "vendor-a"},
 		wantTXT{Name: "customer.example", Value: "vendor-b"},
-		wantTXT{Name: "_dmarc.customer.example", Value: "x", Stage: dnsrec.StageDMARC},
+		wantTXT{Name: "_dmarc.customer.example", Value: "x", Stage: plan.StageDMARC},
 	}
-	plan, err := dnsrec.CheckAll(ctx, z, reqs...)
+	pl, err := plan.Check(ctx, z, reqs...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep := z.Repeated(); len(rep) > 0 {
 		t.Errorf("asked more than once: %v", rep)
 	}
-	for _, c := range plan.Changes {
+	for _, c := range pl.Changes {
 		if err := z.Apply(c); err != nil {
 			t.Fatal(err)
 		}
 	}
-	again, err := dnsrec.CheckAll(ctx, z, reqs...)
+	again, err := plan.Check(ctx, z, reqs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,47 +142,47 @@ func TestCheckAllAsksOnceAndConverges(t *testing.T) {
 
 func TestCheckAllWithholdsBrokenRecords(t *testing.T) {
 	z := dnstest.MustZone(planZone)
-	plan, err := dnsrec.CheckAll(context.Background(), z,
+	pl, err := plan.Check(context.Background(), z,
 		wantTXT{Name: "customer.example", Value: "fine"},
 		wantTXT{Name: "customer.example", Value: "BROKEN"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(plan.Changes) != 0 {
-		t.Errorf("a set whose combined edit fails verification got a change:\n%s", plan.Changes.Text())
+	if len(pl.Changes) != 0 {
+		t.Errorf("a set whose combined edit fails verification got a change:\n%s", pl.Changes.Text())
 	}
-	var codes []dnsrec.Code
-	for _, f := range plan.Findings {
+	var codes []plan.Code
+	for _, f := range pl.Findings {
 		codes = append(codes, f.Code)
 	}
-	if len(codes) != 2 || codes[0] != "test-broken" || codes[1] != dnsrec.CodeWithheld {
-		t.Errorf("findings %v, want the verification's and plan-withheld", codes)
+	if len(codes) != 2 || codes[0] != "test-broken" || codes[1] != plan.CodeWithheld {
+		t.Errorf("findings %v, want the verification's and pl-withheld", codes)
 	}
 }
 
 func TestCheckAllBadInput(t *testing.T) {
 	z := dnstest.MustZone(planZone)
-	plan, err := dnsrec.CheckAll(context.Background(), z, nil, wantTXT{Name: "customer.example", Value: "a"})
-	if !errors.Is(err, dnsrec.ErrNilRequirement) {
+	pl, err := plan.Check(context.Background(), z, nil, wantTXT{Name: "customer.example", Value: "a"})
+	if !errors.Is(err, plan.ErrNilRequirement) {
 		t.Errorf("nil requirement: err = %v", err)
 	}
-	if plan == nil || len(plan.Changes) != 1 {
-		t.Errorf("the other requirement's plan is lost: %+v", plan)
+	if pl == nil || len(pl.Changes) != 1 {
+		t.Errorf("the other requirement's pl is lost: %+v", pl)
 	}
-	if _, err := dnsrec.CheckAll(context.Background(), nil); err == nil {
+	if _, err := plan.Check(context.Background(), nil); err == nil {
 		t.Error("nil resolver accepted")
 	}
 	// A DNS failure is the requirement's error, and the rest still plan.
 	z.Fail("_dmarc.customer.example.", dnsrec.TypeTXT, dnsrec.ErrServFail)
-	plan, err = dnsrec.CheckAll(context.Background(), z,
+	pl, err = plan.Check(context.Background(), z,
 		wantTXT{Name: "_dmarc.customer.example", Value: "x"}, wantTXT{Name: "customer.example", Value: "a"})
-	if !errors.Is(err, dnsrec.ErrTemporary) || plan.Reports[0] != nil || len(plan.Changes) != 1 {
-		t.Errorf("err = %v, plan = %+v", err, plan)
+	if !errors.Is(err, dnsrec.ErrTemporary) || pl.Reports[0] != nil || len(pl.Changes) != 1 {
+		t.Errorf("err = %v, pl = %+v", err, pl)
 	}
 }
 
 // demoChanges is a plan with every shape of change, for the golden files.
-func demoChanges(t *testing.T) dnsrec.Changes {
+func demoChanges(t *testing.T) plan.Changes {
 	t.Helper()
 	rec := func(line string) dnsrec.Record {
 		r, err := dnsrec.ParseRecord(line)
@@ -200,14 +201,14 @@ func demoChanges(t *testing.T) dnsrec.Changes {
 	dmarcOld := rec(`_dmarc.customer.example. 3600 IN TXT "v = DMARC1; p = none"`)
 	dmarcNew := rec(`_dmarc.customer.example. 3600 IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"`)
 	auth := rec(`customer.example._report._dmarc.vendor.example. 3600 IN TXT "v=DMARC1"`)
-	why := func(code dnsrec.Code, text string) dnsrec.Reason { return dnsrec.Reason{Code: code, Text: text} }
-	cs := dnsrec.Changes{
-		dnsrec.NewChange(key.Name, dnsrec.TypeTXT, []dnsrec.Record{key}, nil, dnsrec.PartyCustomer, dnsrec.StageDKIM, why("dkim-clear", "a name with a CNAME can hold no other record")),
-		dnsrec.NewChange(cname.Name, dnsrec.TypeCNAME, nil, []dnsrec.Record{cname}, dnsrec.PartyCustomer, dnsrec.StageDKIM, why("dkim-delegate", "delegate the selector to the vendor")),
-		dnsrec.NewChange(long.Name, dnsrec.TypeTXT, nil, []dnsrec.Record{long}, dnsrec.PartyCustomer, dnsrec.StageDKIM, why("dkim-publish-key", "publish the second key")),
-		dnsrec.NewChange(spfA.Name, dnsrec.TypeTXT, []dnsrec.Record{verify, spfA, spfB}, []dnsrec.Record{verify, merged}, dnsrec.PartyCustomer, dnsrec.StageSPF, why("spf-authorize", "merge the two SPF records")),
-		dnsrec.NewChange(dmarcOld.Name, dnsrec.TypeTXT, []dnsrec.Record{dmarcOld}, []dnsrec.Record{dmarcNew}, dnsrec.PartyCustomer, dnsrec.StageDMARC, why("dmarc-policy", "publish a DMARC policy that receivers read")),
-		dnsrec.NewChange(auth.Name, dnsrec.TypeTXT, nil, []dnsrec.Record{auth}, dnsrec.PartyVendor, dnsrec.StageDMARC, why("dmarc-authorize-reports", "accept DMARC reports for customer.example")),
+	why := func(code plan.Code, text string) plan.Reason { return plan.Reason{Code: code, Text: text} }
+	cs := plan.Changes{
+		plan.NewChange(key.Name, dnsrec.TypeTXT, []dnsrec.Record{key}, nil, plan.PartyCustomer, plan.StageDKIM, why("dkim-clear", "a name with a CNAME can hold no other record")),
+		plan.NewChange(cname.Name, dnsrec.TypeCNAME, nil, []dnsrec.Record{cname}, plan.PartyCustomer, plan.StageDKIM, why("dkim-delegate", "delegate the selector to the vendor")),
+		plan.NewChange(long.Name, dnsrec.TypeTXT, nil, []dnsrec.Record{long}, plan.PartyCustomer, plan.StageDKIM, why("dkim-publish-key", "publish the second key")),
+		plan.NewChange(spfA.Name, dnsrec.TypeTXT, []dnsrec.Record{verify, spfA, spfB}, []dnsrec.Record{verify, merged}, plan.PartyCustomer, plan.StageSPF, why("spf-authorize", "merge the two SPF records")),
+		plan.NewChange(dmarcOld.Name, dnsrec.TypeTXT, []dnsrec.Record{dmarcOld}, []dnsrec.Record{dmarcNew}, plan.PartyCustomer, plan.StageDMARC, why("dmarc-policy", "publish a DMARC policy that receivers read")),
+		plan.NewChange(auth.Name, dnsrec.TypeTXT, nil, []dnsrec.Record{auth}, plan.PartyVendor, plan.StageDMARC, why("dmarc-authorize-reports", "accept DMARC reports for customer.example")),
 	}
 	cs.Sort()
 	return cs
@@ -215,17 +216,17 @@ func demoChanges(t *testing.T) dnsrec.Changes {
 
 func TestChangesRenderGolden(t *testing.T) {
 	cs := demoChanges(t)
-	golden.Check(t, "changes.customer.txt", cs.For(dnsrec.PartyCustomer).Text())
-	golden.Check(t, "changes.vendor.txt", cs.For(dnsrec.PartyVendor).Text())
+	golden.Check(t, "changes.customer.txt", cs.For(plan.PartyCustomer).Text())
+	golden.Check(t, "changes.vendor.txt", cs.For(plan.PartyVendor).Text())
 	golden.Check(t, "changes.zone", cs.Zone())
 	golden.Check(t, "changes.nsupdate", cs.NSUpdate())
 	golden.Check(t, "changes.json", cs.JSON())
 	var back []struct {
-		Action  dnsrec.Action
+		Action  plan.Action
 		Zone    string
 		Remove  []dnsrec.Record
 		Add     []dnsrec.Record
-		Reasons []dnsrec.Reason
+		Reasons []plan.Reason
 	}
 	if err := json.Unmarshal([]byte(cs.JSON()), &back); err != nil {
 		t.Fatal(err)
@@ -235,7 +236,7 @@ func TestChangesRenderGolden(t *testing.T) {
 			t.Errorf("JSON of change %d does not read back: %+v", i, back[i])
 		}
 	}
-	if got := (dnsrec.Changes{}).Text(); got != "Nothing to do.\n" {
+	if got := (plan.Changes{}).Text(); got != "Nothing to do.\n" {
 		t.Errorf("empty Text() = %q", got)
 	}
 }
@@ -253,13 +254,13 @@ func TestNSUpdateStrings(t *testing.T) {
 }
 
 func TestFindingString(t *testing.T) {
-	f := dnsrec.Finding{Code: "spf-no-all", Severity: dnsrec.SeverityWarning, Name: "example.ch.", Subject: "v=spf1 mx", Offset: 0,
+	f := plan.Finding{Code: "spf-no-all", Severity: plan.SeverityWarning, Name: "example.ch.", Subject: "v=spf1 mx", Offset: 0,
 		Message: "the record has no all term", Fix: "end it with -all"}
 	want := "warning spf-no-all (example.ch, \"v=spf1 mx\" at offset 0): the record has no all term\n  fix: end it with -all"
 	if got := f.String(); got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
-	if w := dnsrec.Worst([]dnsrec.Finding{{Severity: dnsrec.SeverityInfo}, f}); w != dnsrec.SeverityWarning {
+	if w := plan.Worst([]plan.Finding{{Severity: plan.SeverityInfo}, f}); w != plan.SeverityWarning {
 		t.Errorf("Worst = %q", w)
 	}
 }

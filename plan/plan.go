@@ -1,4 +1,4 @@
-package dnsrec
+package plan
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
 )
 
 // Requirement is one thing a domain's DNS must satisfy for a sender, such as
@@ -18,7 +20,7 @@ type Requirement interface {
 	// Require looks at the live zone through r and reports whether the
 	// requirement holds, what is wrong, and the edits that would make it
 	// hold. Only DNS failures (and invalid configuration) are errors.
-	Require(ctx context.Context, r Resolver) (*Report, error)
+	Require(ctx context.Context, r dnsrec.Resolver) (*Report, error)
 }
 
 // Report is the outcome of checking one [Requirement].
@@ -79,12 +81,12 @@ var ErrNilRequirement = errors.New("dnsrec: nil requirement")
 // [Change]. A requirement whose check fails (a DNS failure, typically) gets
 // a nil report and contributes no edit; the errors are joined and returned
 // with the plan of the rest.
-func CheckAll(ctx context.Context, r Resolver, reqs ...Requirement) (*Plan, error) {
+func Check(ctx context.Context, r dnsrec.Resolver, reqs ...Requirement) (*Plan, error) {
 	if r == nil {
 		return nil, errors.New("dnsrec: CheckAll: nil resolver")
 	}
-	if _, ok := r.(*Cache); !ok {
-		r = &Cache{Resolver: r}
+	if _, ok := r.(*dnsrec.Cache); !ok {
+		r = &dnsrec.Cache{Resolver: r}
 	}
 	p := &Plan{Reports: make([]*Report, len(reqs)), Errors: make([]error, len(reqs)), Changes: Changes{}}
 	var errs []error
@@ -131,12 +133,12 @@ func CheckAll(ctx context.Context, r Resolver, reqs ...Requirement) (*Plan, erro
 
 // ReadSet returns the records of type t owned by name itself (not those
 // reached through a CNAME), as r answers.
-func ReadSet(ctx context.Context, r Resolver, name string, t Type) ([]Record, error) {
+func ReadSet(ctx context.Context, r dnsrec.Resolver, name string, t dnsrec.Type) ([]dnsrec.Record, error) {
 	a, err := r.Lookup(ctx, name, t)
 	if err != nil {
 		return nil, err
 	}
-	var out []Record
+	var out []dnsrec.Record
 	for _, rec := range a.Records {
 		if strings.EqualFold(rec.Name, a.Name) && strings.EqualFold(string(rec.Type), string(t)) {
 			out = append(out, rec)
@@ -146,9 +148,9 @@ func ReadSet(ctx context.Context, r Resolver, name string, t Type) ([]Record, er
 }
 
 // planSet applies the edits of one record set and verifies the result.
-func planSet(ctx context.Context, r Resolver, es []Edit) (*Change, []Finding, error) {
+func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit) (*Change, []Finding, error) {
 	first := es[0]
-	name, err := CanonicalName(first.Name)
+	name, err := dnsrec.CanonicalName(first.Name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -156,10 +158,10 @@ func planSet(ctx context.Context, r Resolver, es []Edit) (*Change, []Finding, er
 	if err != nil {
 		return nil, nil, err
 	}
-	proposed := append([]Record(nil), current...)
+	proposed := append([]dnsrec.Record(nil), current...)
 	var reasons []Reason
 	for _, e := range es {
-		next, err := e.Apply(append([]Record(nil), proposed...))
+		next, err := e.Apply(append([]dnsrec.Record(nil), proposed...))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -193,7 +195,7 @@ func planSet(ctx context.Context, r Resolver, es []Edit) (*Change, []Finding, er
 			}
 		}
 		fs = append(fs, Finding{Code: CodeWithheld, Severity: SeverityError, Name: name, Subject: string(first.Type), Offset: -1,
-			Message: fmt.Sprintf("no change is proposed for the %s records at %s: the record it would publish fails its own checks (%s), and publishing it would make things worse", first.Type, TrimDot(name), strings.Join(codes, ", ")),
+			Message: fmt.Sprintf("no change is proposed for the %s records at %s: the record it would publish fails its own checks (%s), and publishing it would make things worse", first.Type, dnsrec.TrimDot(name), strings.Join(codes, ", ")),
 			Fix:     "follow the fix of the findings above, then check again"})
 		return nil, fs, nil
 	}
@@ -219,7 +221,7 @@ func appendNew(fs []Finding, add ...Finding) []Finding {
 
 // SameSet reports whether two record sets hold the same records, in any
 // order (TTLs ignored).
-func SameSet(a, b []Record) bool {
+func SameSet(a, b []dnsrec.Record) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -227,8 +229,8 @@ func SameSet(a, b []Record) bool {
 }
 
 // Minus returns the records of a that are not in b (see [Record.Equal]).
-func Minus(a, b []Record) []Record {
-	var out []Record
+func Minus(a, b []dnsrec.Record) []dnsrec.Record {
+	var out []dnsrec.Record
 	for _, x := range a {
 		found := false
 		for _, y := range b {

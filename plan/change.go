@@ -1,10 +1,12 @@
-package dnsrec
+package plan
 
 import (
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
 )
 
 // Action is what a [Change] asks the owner of a zone to do.
@@ -32,29 +34,29 @@ type Change struct {
 	// Name is the owner name, absolute; Relative is the same name relative
 	// to Zone ("@" for the zone's apex), as most DNS providers' forms want
 	// it, since they append the domain themselves.
-	Name     string   `json:"name"`
-	Relative string   `json:"relative"`
-	Type     Type     `json:"type"`
-	Current  []Record `json:"current"`  // the whole set as read
-	Proposed []Record `json:"proposed"` // the whole set as it should be
-	Reasons  []Reason `json:"reasons"`  // why, one per requirement that changed the set
+	Name     string          `json:"name"`
+	Relative string          `json:"relative"`
+	Type     dnsrec.Type     `json:"type"`
+	Current  []dnsrec.Record `json:"current"`  // the whole set as read
+	Proposed []dnsrec.Record `json:"proposed"` // the whole set as it should be
+	Reasons  []Reason        `json:"reasons"`  // why, one per requirement that changed the set
 }
 
 // NewChange returns the change that turns the record set current (the
 // records of type t at name, as read) into proposed, with its zone (see
 // [ZoneOf]), relative name and action filled in. Both sets are sorted by
 // value, so that the order DNS returned them in never shows.
-func NewChange(name string, t Type, current, proposed []Record, party Party, stage Stage, reasons ...Reason) Change {
+func NewChange(name string, t dnsrec.Type, current, proposed []dnsrec.Record, party Party, stage Stage, reasons ...Reason) Change {
 	current, proposed = sortedSet(current), sortedSet(proposed)
-	c := Change{Zone: ZoneOf(name), Party: party, Stage: stage, Name: name, Type: t,
+	c := Change{Zone: dnsrec.ZoneOf(name), Party: party, Stage: stage, Name: name, Type: t,
 		Current: current, Proposed: proposed, Reasons: reasons}
-	c.Relative = RelativeName(name, c.Zone)
+	c.Relative = dnsrec.RelativeName(name, c.Zone)
 	c.Action = c.action()
 	return c
 }
 
-func sortedSet(rs []Record) []Record {
-	out := append([]Record(nil), rs...)
+func sortedSet(rs []dnsrec.Record) []dnsrec.Record {
+	out := append([]dnsrec.Record(nil), rs...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Value() < out[j].Value() })
 	return out
 }
@@ -74,10 +76,10 @@ func (c Change) action() Action {
 }
 
 // Removed returns the records the change deletes.
-func (c Change) Removed() []Record { return Minus(c.Current, c.Proposed) }
+func (c Change) Removed() []dnsrec.Record { return Minus(c.Current, c.Proposed) }
 
 // Added returns the records the change publishes.
-func (c Change) Added() []Record { return Minus(c.Proposed, c.Current) }
+func (c Change) Added() []dnsrec.Record { return Minus(c.Proposed, c.Current) }
 
 // Reason returns the reasons' sentences joined.
 func (c Change) Reason() string {
@@ -90,7 +92,7 @@ func (c Change) Reason() string {
 
 // Summary is a one-line description: "update TXT example.com".
 func (c Change) Summary() string {
-	return fmt.Sprintf("%s %s %s", c.Action, c.Type, TrimDot(c.Name))
+	return fmt.Sprintf("%s %s %s", c.Action, c.Type, dnsrec.TrimDot(c.Name))
 }
 
 // String renders the single instruction as [Changes.Text] does, unnumbered.
@@ -106,14 +108,14 @@ func (c Change) MarshalJSON() ([]byte, error) {
 	type plain Change
 	return json.Marshal(struct {
 		plain
-		Remove []Record `json:"remove"`
-		Add    []Record `json:"add"`
+		Remove []dnsrec.Record `json:"remove"`
+		Add    []dnsrec.Record `json:"add"`
 	}{plain(c), nonNil(c.Removed()), nonNil(c.Added())})
 }
 
-func nonNil(rs []Record) []Record {
+func nonNil(rs []dnsrec.Record) []dnsrec.Record {
 	if rs == nil {
-		return []Record{}
+		return []dnsrec.Record{}
 	}
 	return rs
 }

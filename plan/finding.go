@@ -1,8 +1,10 @@
-package dnsrec
+package plan
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
 )
 
 // Severity says how much a [Finding] matters.
@@ -41,7 +43,7 @@ func (f Finding) String() string {
 	fmt.Fprintf(&b, "%s %s", f.Severity, f.Code)
 	var where []string
 	if f.Name != "" {
-		where = append(where, TrimDot(f.Name))
+		where = append(where, dnsrec.TrimDot(f.Name))
 	}
 	if f.Subject != "" {
 		s := fmt.Sprintf("%q", f.Subject)

@@ -1,8 +1,10 @@
-package dnsrec
+package plan
 
 import (
 	"context"
 	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
 )
 
 // Party is who must make a change: the owner of the zone it is in.
@@ -53,27 +55,27 @@ type Reason struct {
 // every edit for it in order, checks the result, and turns the difference
 // into one [Change].
 type Edit struct {
-	Name   string `json:"name"` // owner name, canonical (see [CanonicalName])
-	Type   Type   `json:"type"`
-	Party  Party  `json:"party"`
-	Stage  Stage  `json:"stage"`
-	Reason Reason `json:"reason"`
+	Name   string      `json:"name"` // owner name, canonical (see [dnsrec.CanonicalName])
+	Type   dnsrec.Type `json:"type"`
+	Party  Party       `json:"party"`
+	Stage  Stage       `json:"stage"`
+	Reason Reason      `json:"reason"`
 	// Apply returns the record set as it should be, given the set as it is.
 	// It must be a pure function of its argument (the set may already hold
 	// another requirement's edits) and must not modify it. A nil Apply
 	// proposes nothing.
-	Apply func(current []Record) ([]Record, error) `json:"-"`
+	Apply func(current []dnsrec.Record) ([]dnsrec.Record, error) `json:"-"`
 	// Verify, when set, checks the final proposed set (with every
 	// requirement's edits applied) and returns findings. If any is an
 	// error, the change is withheld: the plan never publishes a record its
 	// own checks call broken. Only DNS failures are errors.
-	Verify func(ctx context.Context, r Resolver, proposed []Record) ([]Finding, error) `json:"-"`
+	Verify func(ctx context.Context, r dnsrec.Resolver, proposed []dnsrec.Record) ([]Finding, error) `json:"-"`
 }
 
 // key identifies a record set.
 type setKey struct {
 	name string
-	typ  Type
+	typ  dnsrec.Type
 }
 
 func (e Edit) key() setKey { return setKey{strings.ToLower(e.Name), e.Type} }
