@@ -126,7 +126,7 @@ type diagnoser struct {
 }
 
 func (g *diagnoser) add(code plan.Code, sev plan.Severity, msg, fix string) {
-	g.d.Findings = append(g.d.Findings, plan.Finding{Code: code, Severity: sev, Offset: -1, Message: msg, Fix: fix})
+	g.d.Findings = append(g.d.Findings, plan.Finding{Code: code, Severity: sev,  Message: msg, Fix: fix})
 }
 
 func (g *diagnoser) notPublished(what string) {
@@ -382,7 +382,7 @@ func (g *diagnoser) compare(value, wantB64 string) {
 			} else if diffWant == 0 {
 				what = count(diffGot, "extra character was added", "extra characters were added")
 			}
-			g.d.Findings = append(g.d.Findings, plan.Finding{Code: CodeKeyChanged, Severity: plan.SeverityError, Subject: "p=", Offset: at,
+			g.d.Findings = append(g.d.Findings, plan.Finding{Code: CodeKeyChanged, Severity: plan.SeverityError, Subject: "p=", Offset: plan.At(at),
 				Message: fmt.Sprintf("the key stops matching at character %d of p= (offset %d of the record), after %q: %s (published %q, expected %q)",
 					pre+1, at, tail(got[:pre], 12), what, got[pre:pre+diffGot], wantB64[pre:pre+diffWant]),
 				Fix: "copy the key again exactly; do not retype it"})

@@ -46,7 +46,7 @@ const (
 func Lint(text string) []plan.Finding {
 	var fs []plan.Finding
 	add := func(code plan.Code, sev plan.Severity, subject string, off int, msg, fix string) {
-		fs = append(fs, plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: off, Message: msg, Fix: fix})
+		fs = append(fs, plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Message: msg, Fix: fix})
 	}
 	inner := text
 	if q, ok := unquote(text); ok {

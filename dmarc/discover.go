@@ -106,7 +106,7 @@ func (w *walker) discover(author string) (*Discovery, error) {
 	}
 	d.Queries, d.Findings = w.queries, w.findings
 	if f == nil || f.rec == nil {
-		d.Findings = append(d.Findings, plan.Finding{Code: CodeNoRecord, Severity: plan.SeverityWarning, Name: "_dmarc." + d.Author, Offset: -1,
+		d.Findings = append(d.Findings, plan.Finding{Code: CodeNoRecord, Severity: plan.SeverityWarning, Name: "_dmarc." + d.Author,
 			Message: fmt.Sprintf("no DMARC policy applies to %s: receivers apply their own judgement to mail that fails authentication", d.Author),
 			Fix:     "publish a DMARC record at _dmarc." + d.OrgDomain})
 		return d, nil
@@ -234,7 +234,7 @@ func (w *walker) fetch(domain string) (*found, error) {
 		w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), "no DMARC record"})
 	case len(texts) > 1:
 		w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), fmt.Sprintf("%d DMARC records: all ignored", len(texts))})
-		w.findings = append(w.findings, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: qname, Offset: -1,
+		w.findings = append(w.findings, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: qname,
 			Message: fmt.Sprintf("%d DMARC records are published at %s; receivers ignore them all", len(texts), dnsrec.TrimDot(qname)),
 			Fix:     "keep exactly one"})
 	default:

@@ -40,7 +40,7 @@ const (
 func (rules Rules) Lint(text string) []plan.Finding {
 	var fs []plan.Finding
 	add := func(code plan.Code, sev plan.Severity, subject string, off int, msg, fix string) {
-		fs = append(fs, plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: off, Message: msg, Fix: fix})
+		fs = append(fs, plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Message: msg, Fix: fix})
 	}
 	r, issues, err := rules.parse(text)
 	if err != nil {

@@ -120,7 +120,7 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 		}
 		res.Next = mergeRecords(now, goal, rc.Rules).String()
 		res.NextWhen = why
-		res.Findings = append(res.Findings, plan.Finding{Code: CodeStaged, Severity: plan.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()), Offset: -1,
+		res.Findings = append(res.Findings, plan.Finding{Code: CodeStaged, Severity: plan.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()),
 			Message: fmt.Sprintf("the recommended policy is p=%s, but it is safe to publish only once %s; until then the record stays at p=%s with aggregate reports, which tells receivers to change nothing and shows which mail would fail",
 				goal.EffectivePolicy(), why, now.EffectivePolicy()),
 			Fix: fmt.Sprintf("once %s, publish: %s", why, res.Next)})
@@ -342,7 +342,7 @@ func (e *policyEdit) verify(_ context.Context, _ dnsrec.Resolver, proposed []dns
 		}
 	}
 	if n != 1 {
-		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: e.name, Offset: -1,
+		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: e.name,
 			Message: fmt.Sprintf("the proposed change leaves %d DMARC records at %s; receivers ignore them all", n, dnsrec.TrimDot(e.name))})
 	}
 	return fs, nil

@@ -81,7 +81,7 @@ func (w *walker) authorizeReports(policyDomain string, rec *Record) (*ReportsChe
 				}
 			}
 			if !ra.Authorized {
-				res.Findings = append(res.Findings, plan.Finding{Code: CodeExternalRUA, Severity: plan.SeverityError, Name: "_dmarc." + pd, Subject: u.String(), Offset: -1,
+				res.Findings = append(res.Findings, plan.Finding{Code: CodeExternalRUA, Severity: plan.SeverityError, Name: "_dmarc." + pd, Subject: u.String(),
 					Message: fmt.Sprintf("reports go to %s, another organization's domain, which has not authorized them: receivers send it no reports", dest),
 					Fix:     fmt.Sprintf("the operator of %s must publish TXT \"v=DMARC1\" at %s (or use an address under %s)", dest, ra.Name, pOrg)})
 				if add, err := dnsrec.NewTXT(ra.Name, "v=DMARC1"); err == nil {

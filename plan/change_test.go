@@ -53,7 +53,7 @@ func (w wantTXT) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, 
 		Verify: func(_ context.Context, _ dnsrec.Resolver, proposed []dnsrec.Record) ([]plan.Finding, error) {
 			for _, r := range proposed {
 				if strings.Contains(r.Value(), "BROKEN") {
-					return []plan.Finding{{Code: "test-broken", Severity: plan.SeverityError, Name: r.Name, Offset: -1, Message: "the value is broken"}}, nil
+					return []plan.Finding{{Code: "test-broken", Severity: plan.SeverityError, Name: r.Name,  Message: "the value is broken"}}, nil
 				}
 			}
 			return nil, nil
@@ -254,7 +254,7 @@ func TestNSUpdateStrings(t *testing.T) {
 }
 
 func TestFindingString(t *testing.T) {
-	f := plan.Finding{Code: "spf-no-all", Severity: plan.SeverityWarning, Name: "example.ch.", Subject: "v=spf1 mx", Offset: 0,
+	f := plan.Finding{Code: "spf-no-all", Severity: plan.SeverityWarning, Name: "example.ch.", Subject: "v=spf1 mx", Offset: plan.At(0),
 		Message: "the record has no all term", Fix: "end it with -all"}
 	want := "warning spf-no-all (example.ch, \"v=spf1 mx\" at offset 0): the record has no all term\n  fix: end it with -all"
 	if got := f.String(); got != want {

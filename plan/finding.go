@@ -24,14 +24,35 @@ type Code string
 
 // Finding is one thing a check or lint has to say about a record, written so
 // that a support engineer can paste it into a ticket.
+//
+// Message and Fix are English. A program that speaks to its users in
+// another language words the finding from Code and Params instead: Params
+// holds every value the sentences are made of (the domain, the term, the
+// number of lookups), under names documented with each code.
 type Finding struct {
 	Code     Code     `json:"code"`              // stable identifier, such as "spf-no-all"
 	Severity Severity `json:"severity"`          // how much it matters
 	Name     string   `json:"name,omitempty"`    // the record's owner name, when known
 	Subject  string   `json:"subject,omitempty"` // the term, tag or value concerned
-	Offset   int      `json:"offset"`            // byte offset of Subject in the record text; -1 when not located
-	Message  string   `json:"message"`           // what is wrong and why it matters
-	Fix      string   `json:"fix,omitempty"`     // what to do about it
+	// Offset is the byte offset of Subject in the record text, nil when
+	// the finding is not about one place in a text (see [At]).
+	Offset *int `json:"offset,omitempty"`
+	// Stage is the stage of the change the finding concerns, set on the
+	// findings the planner itself adds (see [Plan.Findings]); a report's
+	// findings share the report's stage.
+	Stage   Stage             `json:"stage,omitempty"`
+	Params  map[string]string `json:"params,omitempty"` // the values Message and Fix are made of
+	Message string            `json:"message"`          // what is wrong and why it matters
+	Fix     string            `json:"fix,omitempty"`    // what to do about it
+}
+
+// At returns offset for [Finding.Offset]: a pointer to it, or nil when it
+// is negative (the place was not found, as strings.Index says).
+func At(offset int) *int {
+	if offset < 0 {
+		return nil
+	}
+	return &offset
 }
 
 // String renders the finding on one or two lines:
@@ -47,8 +68,8 @@ func (f Finding) String() string {
 	}
 	if f.Subject != "" {
 		s := fmt.Sprintf("%q", f.Subject)
-		if f.Offset >= 0 {
-			s += fmt.Sprintf(" at offset %d", f.Offset)
+		if f.Offset != nil {
+			s += fmt.Sprintf(" at offset %d", *f.Offset)
 		}
 		where = append(where, s)
 	}

@@ -194,7 +194,7 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit) (*Change, []Find
 				codes = append(codes, string(f.Code))
 			}
 		}
-		fs = append(fs, Finding{Code: CodeWithheld, Severity: SeverityError, Name: name, Subject: string(first.Type), Offset: -1,
+		fs = append(fs, Finding{Code: CodeWithheld, Severity: SeverityError, Name: name, Subject: string(first.Type),
 			Message: fmt.Sprintf("no change is proposed for the %s records at %s: the record it would publish fails its own checks (%s), and publishing it would make things worse", first.Type, dnsrec.TrimDot(name), strings.Join(codes, ", ")),
 			Fix:     "follow the fix of the findings above, then check again"})
 		return nil, fs, nil

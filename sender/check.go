@@ -143,7 +143,7 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 		ip := p.SendingIPs[i]
 		switch res.Status {
 		case spf.Pass:
-			spfArea.Findings = append(spfArea.Findings, plan.Finding{Code: CodeVendorSPFPasses, Severity: plan.SeverityInfo, Name: name, Subject: ip.String(), Offset: -1, Message: res.Summary()})
+			spfArea.Findings = append(spfArea.Findings, plan.Finding{Code: CodeVendorSPFPasses, Severity: plan.SeverityInfo, Name: name, Subject: ip.String(),  Message: res.Summary()})
 		case spf.TempError:
 			spfPass = false
 			if spfArea.Status != StatusNotChecked {
@@ -151,7 +151,7 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 			}
 		default:
 			spfPass = false
-			spfArea.Findings = append(spfArea.Findings, plan.Finding{Code: CodeVendorSPFFails, Severity: plan.SeverityError, Name: name, Subject: ip.String(), Offset: -1,
+			spfArea.Findings = append(spfArea.Findings, plan.Finding{Code: CodeVendorSPFFails, Severity: plan.SeverityError, Name: name, Subject: ip.String(),
 				Message: fmt.Sprintf("mail from %s as %s gets SPF %s today: %s", ip, rep.Domain, res.Status, res.Summary()),
 				Fix:     "make the SPF change of the plan"})
 			if spfArea.Status == StatusFine {

@@ -40,7 +40,7 @@ type areaCheck struct {
 }
 
 func (a *areaCheck) add(code plan.Code, sev plan.Severity, name, subject, msg, fix string) {
-	a.findings = append(a.findings, plan.Finding{Code: code, Severity: sev, Name: name, Subject: subject, Offset: -1, Message: msg, Fix: fix})
+	a.findings = append(a.findings, plan.Finding{Code: code, Severity: sev, Name: name, Subject: subject,  Message: msg, Fix: fix})
 }
 
 // lookup asks r and records a temporary failure; it returns nil then.

@@ -81,13 +81,13 @@ func analyze(ctx context.Context, r dnsrec.Resolver, domain string, record *stri
 	a.Lookups, a.VoidLookups = a.Root.Total, w.voids
 	a.Findings = w.findings
 	if a.Lookups > DefaultMaxLookups {
-		a.Findings = append(a.Findings, plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: name, Offset: -1,
+		a.Findings = append(a.Findings, plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: name,
 			Message: fmt.Sprintf("evaluating the record takes %d DNS-querying terms, over the limit of %d: receivers give permerror for mail that does not match early. Most expensive: %s",
 				a.Lookups, DefaultMaxLookups, a.costliest(3)),
 			Fix: "remove includes of services you no longer use, replace a and mx terms with ip4:/ip6:, or ask the costliest provider for a flatter include"})
 	}
 	if a.VoidLookups > DefaultMaxVoidLookups {
-		a.Findings = append(a.Findings, plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityError, Name: name, Offset: -1,
+		a.Findings = append(a.Findings, plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityError, Name: name,
 			Message: fmt.Sprintf("%d terms name domains that return nothing, over the limit of %d: receivers give permerror", a.VoidLookups, DefaultMaxVoidLookups),
 			Fix:     "remove the terms whose domains no longer exist"})
 	}
@@ -174,7 +174,7 @@ func (w *walker) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) {
 }
 
 func (w *walker) add(f plan.Finding) {
-	f.Offset = -1
+	f.Offset = nil
 	w.findings = append(w.findings, f)
 }
 

@@ -119,7 +119,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		fixed, dropped := repairSPF(rec.Value())
 		texts = append(texts, fixed)
 		for _, d := range dropped {
-			res.Findings = append(res.Findings, plan.Finding{Code: CodeDroppedTerm, Severity: plan.SeverityWarning, Name: name, Subject: d, Offset: strings.Index(rec.Value(), d),
+			res.Findings = append(res.Findings, plan.Finding{Code: CodeDroppedTerm, Severity: plan.SeverityWarning, Name: name, Subject: d, Offset: plan.At(strings.Index(rec.Value(), d)),
 				Message: fmt.Sprintf("the term %q does not parse, so the record gives permerror at every receiver today; the proposed record leaves it out", d),
 				Fix:     "if it was meant to authorize a sender, add the corrected term to the proposed record"})
 		}

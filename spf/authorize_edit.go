@@ -61,7 +61,7 @@ func (e *spfEdit) otherSenders(ctx context.Context, r dnsrec.Resolver, res *Auth
 		msg = fmt.Sprintf("%s receives mail at %s, so it almost certainly sends mail from there too: the new record also authorizes %s, and ends in %s until you confirm that nothing else sends mail as %s",
 			res.Domain, strings.Join(hosts, ", "), strings.Join(what, " and "), e.all, res.Domain)
 	}
-	res.Findings = append(res.Findings, plan.Finding{Code: CodeConfirmSenders, Severity: plan.SeverityWarning, Name: e.name, Offset: -1,
+	res.Findings = append(res.Findings, plan.Finding{Code: CodeConfirmSenders, Severity: plan.SeverityWarning, Name: e.name,
 		Message: msg,
 		Fix:     "list every other service that sends mail as the domain (a newsletter tool, a web shop, a ticket system) and add its include; then end the record with -all"})
 	return nil
@@ -230,7 +230,7 @@ func (e *spfEdit) verify(ctx context.Context, r dnsrec.Resolver, proposed []dnsr
 	}
 	if an.Lookups > DefaultMaxLookups {
 		domain := dnsrec.TrimDot(e.name)
-		fs = append(fs, plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: e.name, Subject: e.term, Offset: -1,
+		fs = append(fs, plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: e.name, Subject: e.term,
 			Message: fmt.Sprintf("the proposed record %q needs %d DNS-querying terms, over the limit of 10: every receiver would give permerror, and mail from every sender of %s would fail SPF. The costliest includes: %s",
 				texts[0], an.Lookups, domain, an.costliest(3)),
 			Fix: fmt.Sprintf("options that work: remove the include of a service %s no longer uses; authorize the vendor's addresses with ip4:/ip6: terms instead of %s; or send from a subdomain (such as mail.%s) with an SPF record of its own", domain, e.term, domain)})

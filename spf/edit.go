@@ -176,7 +176,7 @@ func merge(texts []string) (string, []plan.Finding, error) {
 	for _, name := range []string{ModRedirect, ModExp} {
 		if vs := mods[name]; len(vs) > 1 {
 			conflict = true
-			findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError, Offset: -1,
+			findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError,
 				Subject: strings.Join(vs, " "),
 				Message: fmt.Sprintf("the records have different %s= values (%s); a merged record can keep only one", name, strings.Join(vs, ", ")),
 				Fix:     "decide which one the domain should use, then merge"})
@@ -184,7 +184,7 @@ func merge(texts []string) (string, []plan.Finding, error) {
 	}
 	if vs := mods[ModRedirect]; len(vs) == 1 && all != nil {
 		conflict = true
-		findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError, Offset: -1, Subject: vs[0],
+		findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError,  Subject: vs[0],
 			Message: fmt.Sprintf("one record ends in %s and another in %s; merged, the all would cancel the redirect", allText, vs[0]),
 			Fix:     "replace the redirect with include:" + strings.TrimPrefix(strings.ToLower(vs[0]), "redirect=") + ", or drop it"})
 	}
@@ -199,7 +199,7 @@ func merge(texts []string) (string, []plan.Finding, error) {
 		}
 	}
 	if len(dropped) > 0 {
-		findings = append(findings, plan.Finding{Code: CodeMergeAll, Severity: plan.SeverityInfo, Subject: allText, Offset: -1,
+		findings = append(findings, plan.Finding{Code: CodeMergeAll, Severity: plan.SeverityInfo, Subject: allText,
 			Message: fmt.Sprintf("the records end in different all terms; the merged record keeps %s, the strictest, and drops %s: the domain's owner asked for the stricter treatment in one of them, and with two records every receiver gave permerror anyway", allText, strings.Join(dropped, ", ")),
 			Fix:     "if unlisted senders should only be marked, not rejected, change the merged record's " + allText + " to ~all"})
 	}

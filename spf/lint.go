@@ -54,15 +54,16 @@ func Lint(text string) []plan.Finding {
 	}
 	var fs []plan.Finding
 	add := func(code plan.Code, sev plan.Severity, i int, msg, fix string) {
-		f := plan.Finding{Code: code, Severity: sev, Offset: -1, Message: msg, Fix: fix}
+		f := plan.Finding{Code: code, Severity: sev, Message: msg, Fix: fix}
 		if i >= 0 {
-			f.Subject, f.Offset = r.Terms[i].String(), r.Offset(i)
-			if f.Offset >= 0 {
-				end := strings.IndexByte(text[f.Offset:], ' ')
+			f.Subject, f.Offset = r.Terms[i].String(), plan.At(r.Offset(i))
+			if f.Offset != nil {
+				off := *f.Offset
+				end := strings.IndexByte(text[off:], ' ')
 				if end < 0 {
-					end = len(text) - f.Offset
+					end = len(text) - off
 				}
-				f.Subject = text[f.Offset : f.Offset+end]
+				f.Subject = text[off : off+end]
 			}
 		}
 		fs = append(fs, f)
@@ -173,7 +174,7 @@ func parseFindings(err error) []plan.Finding {
 	if !errors.As(err, &pe) {
 		return nil
 	}
-	f := plan.Finding{Severity: plan.SeverityError, Subject: pe.Term, Offset: pe.Offset, Message: pe.Reason}
+	f := plan.Finding{Severity: plan.SeverityError, Subject: pe.Term, Offset: plan.At(pe.Offset), Message: pe.Reason}
 	if pe.Hint != "" {
 		f.Message += "; " + pe.Hint
 	}
@@ -218,7 +219,7 @@ func LintTXT(name string, records [][]string) []plan.Finding {
 		v := dnsrec.JoinTXT(strs)
 		for i, s := range strs {
 			if len(s) > dnsrec.MaxStringLen {
-				fs = append(fs, plan.Finding{Code: CodeStringTooLong, Severity: plan.SeverityError, Offset: -1,
+				fs = append(fs, plan.Finding{Code: CodeStringTooLong, Severity: plan.SeverityError,
 					Message: fmt.Sprintf("string %d of the record is %d bytes; a TXT string holds at most 255", i+1, len(s)),
 					Fix:     "split the value into strings of at most 255 bytes: " + dnsrec.QuoteTXT(dnsrec.SplitTXT(v))})
 			}
@@ -229,7 +230,7 @@ func LintTXT(name string, records [][]string) []plan.Finding {
 		fs = append(fs, Lint(v)...)
 	}
 	if len(spf) > 1 {
-		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Offset: -1,
+		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError,
 			Message: fmt.Sprintf("%d SPF records are published here; receivers then give permerror for every message (RFC 7208, Section 4.5)", len(spf)),
 			Fix:     "merge them into one record and delete the others"})
 	}

@@ -62,8 +62,8 @@ func TestLint(t *testing.T) {
 			}
 			// The offset points into the subject: at its start, or at the
 			// offending character of a term that does not parse.
-			if at := strings.Index(tc.record, f.Subject); f.Subject != "" && (f.Offset < at || f.Offset >= at+len(f.Subject)) {
-				t.Errorf("offset %d is not inside %q", f.Offset, f.Subject)
+			if at := strings.Index(tc.record, f.Subject); f.Subject != "" && (f.Offset == nil || *f.Offset < at || *f.Offset >= at+len(f.Subject)) {
+				t.Errorf("offset %v is not inside %q", f.Offset, f.Subject)
 			}
 			if !strings.Contains(f.Fix, tc.fix) {
 				t.Errorf("fix %q, want it to contain %q", f.Fix, tc.fix)
