@@ -48,6 +48,21 @@ const (
 	ReasonClear      plan.Code = "dkim-clear"       // delete records in the way of the right one
 )
 
+// About implements [plan.Requirement]: "default._domainkey.example.ch
+// publishes a CNAME to default._domainkey.vendor.example", in the DKIM
+// stage, of the customer.
+func (c KeyCheck) About() plan.About {
+	name, err := Name(c.Selector, c.Domain)
+	if err != nil {
+		name = c.Selector + "._domainkey." + c.Domain
+	}
+	what := "a DKIM key"
+	if c.Target != "" {
+		what = "a CNAME to " + dnsrec.TrimDot(c.Target)
+	}
+	return plan.About{Requirement: fmt.Sprintf("%s publishes %s", dnsrec.TrimDot(name), what), Stage: plan.StageDKIM, Party: plan.PartyCustomer}
+}
+
 // Require implements [plan.Requirement].
 func (c KeyCheck) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
 	d, err := c.Check(ctx, r)
@@ -74,11 +89,7 @@ func (c KeyCheck) Check(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, err
 		return nil, err
 	}
 	d := &Diagnosis{Name: name, CNAMEs: a.CNAMEs}
-	what := "a DKIM key"
-	if c.Target != "" {
-		what = "a CNAME to " + dnsrec.TrimDot(c.Target)
-	}
-	d.Requirement = fmt.Sprintf("%s publishes %s", dnsrec.TrimDot(name), what)
+	d.About = c.About()
 	var txts []dnsrec.Record
 	for _, rec := range a.Records {
 		if rec.IsText() {

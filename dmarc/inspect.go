@@ -37,6 +37,12 @@ type Inspection struct {
 // Reason code of the edits Inspect proposes.
 const ReasonMisplaced plan.Code = "dmarc-misplaced" // a record at the wrong name is moved or removed
 
+// About implements [plan.Requirement]: "the DMARC set-up of example.ch
+// has no errors", in the DMARC stage, of the customer.
+func (in Inspect) About() plan.About {
+	return plan.About{Requirement: fmt.Sprintf("the DMARC set-up of %s has no errors", displayDomain(in.Domain)), Stage: plan.StageDMARC, Party: plan.PartyCustomer}
+}
+
 // Require implements [plan.Requirement].
 func (in Inspect) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
 	res, err := in.Check(ctx, r)
@@ -61,7 +67,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 		return nil, err
 	}
 	res := &Inspection{Domain: dnsrec.TrimDot(name), Discovery: d}
-	res.Requirement = fmt.Sprintf("the DMARC set-up of %s has no errors", res.Domain)
+	res.About = in.About()
 	res.Findings = d.Findings
 	lookup := func(n string) (*dnsrec.Answer, error) {
 		a, err := w.txt(n)

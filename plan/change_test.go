@@ -22,19 +22,7 @@ type wantTXT struct {
 	Stage       plan.Stage
 }
 
-func (w wantTXT) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
-	set, err := plan.ReadSet(ctx, r, w.Name, dnsrec.TypeTXT)
-	if err != nil {
-		return nil, err
-	}
-	rep := &plan.Report{Requirement: w.Name + " holds " + w.Value, Satisfied: has(set, w.Value)}
-	if rep.Satisfied {
-		return rep, nil
-	}
-	want, err := dnsrec.NewTXT(w.Name, w.Value)
-	if err != nil {
-		return nil, err
-	}
+func (w wantTXT) About() plan.About {
 	party, stage := w.Party, w.Stage
 	if party == "" {
 		party = plan.PartyCustomer
@@ -42,6 +30,23 @@ func (w wantTXT) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, 
 	if stage == "" {
 		stage = plan.StageSPF
 	}
+	return plan.About{Requirement: w.Name + " holds " + w.Value, Stage: stage, Party: party}
+}
+
+func (w wantTXT) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
+	set, err := plan.ReadSet(ctx, r, w.Name, dnsrec.TypeTXT)
+	if err != nil {
+		return nil, err
+	}
+	rep := &plan.Report{About: w.About(), Satisfied: has(set, w.Value)}
+	if rep.Satisfied {
+		return rep, nil
+	}
+	want, err := dnsrec.NewTXT(w.Name, w.Value)
+	if err != nil {
+		return nil, err
+	}
+	party, stage := rep.Party, rep.Stage
 	rep.Edits = []plan.Edit{{Name: want.Name, Type: dnsrec.TypeTXT, Party: party, Stage: stage,
 		Reason: plan.Reason{Code: "test-add", Params: map[string]string{"value": w.Value}, Text: "add " + w.Value},
 		Apply: func(cur []dnsrec.Record) ([]dnsrec.Record, error) {
@@ -53,7 +58,7 @@ func (w wantTXT) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, 
 		Verify: func(_ context.Context, _ dnsrec.Resolver, proposed []dnsrec.Record) ([]plan.Finding, error) {
 			for _, r := range proposed {
 				if strings.Contains(r.Value(), "BROKEN") {
-					return []plan.Finding{{Code: "test-broken", Severity: plan.SeverityError, Name: r.Name,  Message: "the value is broken"}}, nil
+					return []plan.Finding{{Code: "test-broken", Severity: plan.SeverityError, Name: r.Name, Message: "the value is broken"}}, nil
 				}
 			}
 			return nil, nil
@@ -76,7 +81,7 @@ customer.example.          IN TXT "first"
 _dmarc.customer.example.   IN TXT "v=DMARC1; p=none"
 `
 
-func TestCheckAllOneChangePerSet(t *testing.T) {
+func TestCheckOneChangePerSet(t *testing.T) {
 	for name, r := range dnstest.Resolvers(t, dnstest.MustZone(planZone)) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
@@ -111,7 +116,7 @@ func TestCheckAllOneChangePerSet(t *testing.T) {
 	}
 }
 
-func TestCheckAllAsksOnceAndConverges(t *testing.T) {
+func TestCheckAsksOnceAndConverges(t *testing.T) {
 	z := dnstest.MustZone(planZone)
 	ctx := context.Background()
 	reqs := []plan.Requirement{
@@ -140,7 +145,7 @@ func TestCheckAllAsksOnceAndConverges(t *testing.T) {
 	}
 }
 
-func TestCheckAllWithholdsBrokenRecords(t *testing.T) {
+func TestCheckWithholdsBrokenRecords(t *testing.T) {
 	z := dnstest.MustZone(planZone)
 	pl, err := plan.Check(context.Background(), z,
 		wantTXT{Name: "customer.example", Value: "fine"},
@@ -160,24 +165,33 @@ func TestCheckAllWithholdsBrokenRecords(t *testing.T) {
 	}
 }
 
-func TestCheckAllBadInput(t *testing.T) {
+func TestCheckBadInput(t *testing.T) {
 	z := dnstest.MustZone(planZone)
 	pl, err := plan.Check(context.Background(), z, nil, wantTXT{Name: "customer.example", Value: "a"})
 	if !errors.Is(err, plan.ErrNilRequirement) {
 		t.Errorf("nil requirement: err = %v", err)
 	}
 	if pl == nil || len(pl.Changes) != 1 {
-		t.Errorf("the other requirement's pl is lost: %+v", pl)
+		t.Errorf("the other requirement's plan is lost: %+v", pl)
 	}
-	if _, err := plan.Check(context.Background(), nil); err == nil {
-		t.Error("nil resolver accepted")
+	if pl != nil && (pl.Reports[0].Err == nil || pl.Reports[1].Err != nil) {
+		t.Errorf("the nil requirement's report has no error, or the other has one: %+v %+v", pl.Reports[0], pl.Reports[1])
+	}
+	// No resolver: every requirement says so, with the sentinel.
+	pl, err = plan.Check(context.Background(), nil, wantTXT{Name: "customer.example", Value: "a"})
+	if !errors.Is(err, dnsrec.ErrNoResolver) || !errors.Is(pl.Reports[0].Err, dnsrec.ErrNoResolver) {
+		t.Errorf("nil resolver: err = %v", err)
 	}
 	// A DNS failure is the requirement's error, and the rest still plan.
 	z.Fail("_dmarc.customer.example.", dnsrec.TypeTXT, dnsrec.ErrServFail)
 	pl, err = plan.Check(context.Background(), z,
 		wantTXT{Name: "_dmarc.customer.example", Value: "x"}, wantTXT{Name: "customer.example", Value: "a"})
-	if !errors.Is(err, dnsrec.ErrTemporary) || pl.Reports[0] != nil || len(pl.Changes) != 1 {
-		t.Errorf("err = %v, pl = %+v", err, pl)
+	if !errors.Is(err, dnsrec.ErrTemporary) || !errors.Is(pl.Reports[0].Err, dnsrec.ErrTemporary) || len(pl.Changes) != 1 {
+		t.Errorf("err = %v, plan = %+v", err, pl)
+	}
+	// The failed report still says what it is about.
+	if r := pl.Reports[0]; r.Stage != plan.StageSPF || r.Party != plan.PartyCustomer || r.Requirement != "_dmarc.customer.example holds x" || r.Satisfied {
+		t.Errorf("failed report = %+v", r)
 	}
 }
 

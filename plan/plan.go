@@ -10,39 +10,17 @@ import (
 	"github.com/domainauth/domainauth/dnsrec"
 )
 
-// Requirement is one thing a domain's DNS must satisfy for a sender, such as
-// "the SPF record of example.ch authorizes include:spf.vendor.example" or
-// "default._domainkey.example.ch publishes this key". The spf, dkim and
-// dmarc packages provide them; a caller lists the ones it needs and checks
-// them together with [CheckAll], so that this package depends on none of
-// them.
-type Requirement interface {
-	// Require looks at the live zone through r and reports whether the
-	// requirement holds, what is wrong, and the edits that would make it
-	// hold. Only DNS failures (and invalid configuration) are errors.
-	Require(ctx context.Context, r dnsrec.Resolver) (*Report, error)
-}
-
-// Report is the outcome of checking one [Requirement].
-type Report struct {
-	Requirement string    `json:"requirement"` // what was checked, in words
-	Satisfied   bool      `json:"satisfied"`   // the requirement holds
-	Findings    []Finding `json:"findings,omitempty"`
-	Edits       []Edit    `json:"edits,omitempty"` // what to change so that it holds
-}
-
-// Plan is what [CheckAll] found for a list of requirements: a report each,
+// Plan is what [Check] found for a list of requirements: a report each,
 // and one ordered list of changes, one per record set, that a customer (and
 // the vendor) can follow step by step, or stop after any step, without
 // making mail fail that passed before.
 type Plan struct {
+	// Reports holds one report per requirement, in the order given; a
+	// requirement that could not be checked has a report with Err set.
 	Reports []*Report `json:"reports"`
-	// Errors holds, beside each nil report, why its requirement could not
-	// be checked (a DNS failure, as a [*Error] naming the question).
-	Errors []error `json:"-"`
 	// Findings are what the planner found on top of the reports: a record
 	// set whose combined edits would publish a broken record, for which no
-	// change is proposed.
+	// change is proposed. Each carries the [Stage] of the edits it is about.
 	Findings []Finding `json:"findings,omitempty"`
 	// Changes are the pending changes, in the order to make them: DKIM,
 	// then SPF, then DMARC; within a stage by name.
@@ -53,57 +31,72 @@ type Plan struct {
 // change.
 func (p *Plan) Satisfied() bool {
 	for _, r := range p.Reports {
-		if r == nil || !r.Satisfied {
+		if !r.Satisfied {
 			return false
 		}
 	}
 	return len(p.Changes) == 0
 }
 
+// Stage returns the reports of the requirements of stage s, and the
+// planner's own findings about that stage's record sets.
+func (p *Plan) Stage(s Stage) ([]*Report, []Finding) {
+	var reps []*Report
+	for _, r := range p.Reports {
+		if r.Stage == s {
+			reps = append(reps, r)
+		}
+	}
+	var fs []Finding
+	for _, f := range p.Findings {
+		if f.Stage == s {
+			fs = append(fs, f)
+		}
+	}
+	return reps, fs
+}
+
 // AllFindings returns the findings of every report and of the planner.
 func (p *Plan) AllFindings() []Finding {
 	var out []Finding
 	for _, r := range p.Reports {
-		if r != nil {
-			out = append(out, r.Findings...)
-		}
+		out = append(out, r.Findings...)
 	}
 	return append(out, p.Findings...)
 }
 
-// ErrNilRequirement is returned by [CheckAll] for a nil requirement.
-var ErrNilRequirement = errors.New("dnsrec: nil requirement")
+// ErrNilRequirement is the error of [Check] for a nil requirement.
+var ErrNilRequirement = errors.New("plan: nil requirement")
 
-// CheckAll checks every requirement through one cache (so that no question
+// Check checks every requirement through one cache (so that no question
 // is asked twice) and combines their edits into one plan: each record set
 // is read once, every edit for it is applied in the order the requirements
 // are given, the result is verified, and the difference becomes one
 // [Change]. A requirement whose check fails (a DNS failure, typically) gets
-// a nil report and contributes no edit; the errors are joined and returned
-// with the plan of the rest.
+// a report with Err set and contributes no edit; the errors are joined and
+// returned with the plan of the rest. With a nil resolver every
+// requirement fails with [dnsrec.ErrNoResolver].
 func Check(ctx context.Context, r dnsrec.Resolver, reqs ...Requirement) (*Plan, error) {
-	if r == nil {
-		return nil, errors.New("dnsrec: CheckAll: nil resolver")
-	}
 	if _, ok := r.(*dnsrec.Cache); !ok {
 		r = &dnsrec.Cache{Resolver: r}
 	}
-	p := &Plan{Reports: make([]*Report, len(reqs)), Errors: make([]error, len(reqs)), Changes: Changes{}}
+	p := &Plan{Reports: make([]*Report, len(reqs)), Changes: Changes{}}
 	var errs []error
 	var order []setKey
 	edits := map[setKey][]Edit{}
 	for i, req := range reqs {
 		if req == nil {
-			p.Errors[i] = fmt.Errorf("%w (requirement %d)", ErrNilRequirement, i+1)
-			errs = append(errs, p.Errors[i])
+			p.Reports[i] = &Report{Err: fmt.Errorf("%w (requirement %d)", ErrNilRequirement, i+1)}
+			errs = append(errs, p.Reports[i].Err)
 			continue
 		}
 		rep, err := req.Require(ctx, r)
 		if err != nil {
-			p.Errors[i] = err
+			p.Reports[i] = &Report{About: req.About(), Err: err}
 			errs = append(errs, err)
 			continue
 		}
+		rep.About = req.About()
 		p.Reports[i] = rep
 		for _, e := range rep.Edits {
 			if e.Apply == nil {
@@ -129,22 +122,6 @@ func Check(ctx context.Context, r dnsrec.Resolver, reqs ...Requirement) (*Plan, 
 	}
 	p.Changes.Sort()
 	return p, errors.Join(errs...)
-}
-
-// ReadSet returns the records of type t owned by name itself (not those
-// reached through a CNAME), as r answers.
-func ReadSet(ctx context.Context, r dnsrec.Resolver, name string, t dnsrec.Type) ([]dnsrec.Record, error) {
-	a, err := r.Lookup(ctx, name, t)
-	if err != nil {
-		return nil, err
-	}
-	var out []dnsrec.Record
-	for _, rec := range a.Records {
-		if strings.EqualFold(rec.Name, a.Name) && strings.EqualFold(string(rec.Type), string(t)) {
-			out = append(out, rec)
-		}
-	}
-	return out, nil
 }
 
 // planSet applies the edits of one record set and verifies the result.
@@ -184,6 +161,9 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit) (*Change, []Find
 		if err != nil {
 			return nil, nil, err
 		}
+		for i := range got {
+			got[i].Stage = e.Stage
+		}
 		fs = appendNew(fs, got...)
 	}
 	if Worst(fs) == SeverityError {
@@ -194,7 +174,8 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit) (*Change, []Find
 				codes = append(codes, string(f.Code))
 			}
 		}
-		fs = append(fs, Finding{Code: CodeWithheld, Severity: SeverityError, Name: name, Subject: string(first.Type),
+		fs = append(fs, Finding{Code: CodeWithheld, Severity: SeverityError, Name: name, Subject: string(first.Type), Stage: first.Stage,
+			Params:  map[string]string{"name": dnsrec.TrimDot(name), "type": string(first.Type), "codes": strings.Join(codes, ", ")},
 			Message: fmt.Sprintf("no change is proposed for the %s records at %s: the record it would publish fails its own checks (%s), and publishing it would make things worse", first.Type, dnsrec.TrimDot(name), strings.Join(codes, ", ")),
 			Fix:     "follow the fix of the findings above, then check again"})
 		return nil, fs, nil
@@ -217,30 +198,6 @@ func appendNew(fs []Finding, add ...Finding) []Finding {
 		}
 	}
 	return fs
-}
-
-// SameSet reports whether two record sets hold the same records, in any
-// order (TTLs ignored).
-func SameSet(a, b []dnsrec.Record) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	return len(Minus(a, b)) == 0 && len(Minus(b, a)) == 0
-}
-
-// Minus returns the records of a that are not in b (see [Record.Equal]).
-func Minus(a, b []dnsrec.Record) []dnsrec.Record {
-	var out []dnsrec.Record
-	for _, x := range a {
-		found := false
-		for _, y := range b {
-			found = found || x.Equal(y)
-		}
-		if !found {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // Sort orders changes as a plan applies them: by stage (DKIM, SPF, DMARC),

@@ -131,10 +131,9 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	reqs := p.Requirements(rep.Domain)
 	pl, _ := plan.Check(ctx, r, reqs...)
 	rep.Plan = pl
-	nk, ns := len(p.DKIM), len(p.terms())
-	dkimArea := planArea(AreaDKIM, pl, 0, nk, plan.StageDKIM)
-	spfArea := planArea(AreaSPF, pl, nk, nk+ns, plan.StageSPF)
-	dmarcArea := planArea(AreaDMARC, pl, nk+ns, nk+ns+1, plan.StageDMARC)
+	dkimArea := planArea(AreaDKIM, pl, plan.StageDKIM)
+	spfArea := planArea(AreaSPF, pl, plan.StageSPF)
+	dmarcArea := planArea(AreaDMARC, pl, plan.StageDMARC)
 
 	// SPF evaluated for real: check_host() for each sending address, with
 	// the domain in MAIL FROM, as receivers will.
@@ -143,7 +142,7 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 		ip := p.SendingIPs[i]
 		switch res.Status {
 		case spf.Pass:
-			spfArea.Findings = append(spfArea.Findings, plan.Finding{Code: CodeVendorSPFPasses, Severity: plan.SeverityInfo, Name: name, Subject: ip.String(),  Message: res.Summary()})
+			spfArea.Findings = append(spfArea.Findings, plan.Finding{Code: CodeVendorSPFPasses, Severity: plan.SeverityInfo, Name: name, Subject: ip.String(), Message: res.Summary()})
 		case spf.TempError:
 			spfPass = false
 			if spfArea.Status != StatusNotChecked {
@@ -160,8 +159,9 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 		}
 	}
 	dkimPass := dkimArea.Status == StatusFine
-	for _, rp := range pl.Reports[:nk] {
-		dkimPass = dkimPass && rp != nil && rp.Satisfied
+	keys, _ := pl.Stage(plan.StageDKIM)
+	for _, rp := range keys {
+		dkimPass = dkimPass && rp.Satisfied
 	}
 	verdict, err := dmarc.Evaluate(ctx, r, dmarc.Input{From: name,
 		SPF:  dmarc.Identifier{Domain: name, Pass: spfPass},
@@ -182,26 +182,24 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	return rep
 }
 
-// planArea makes the area of requirements [from, to) of the plan.
-func planArea(name AreaName, pl *plan.Plan, from, to int, stage plan.Stage) Area {
+// planArea makes the area of the plan's stage: its reports' findings and
+// the planner's own findings about its record sets.
+func planArea(name AreaName, pl *plan.Plan, stage plan.Stage) Area {
 	a := Area{Name: name, Status: StatusFine}
+	reps, planned := pl.Stage(stage)
 	satisfied := true
-	for i := from; i < to; i++ {
-		if pl.Reports[i] == nil {
+	for _, rep := range reps {
+		if rep.Err != nil {
 			a.Status = StatusNotChecked
-			if a.Failed == "" && pl.Errors[i] != nil {
-				a.Failed = describeFailure(pl.Errors[i], "", "")
+			if a.Failed == "" {
+				a.Failed = describeFailure(rep.Err, "", "")
 			}
 			continue
 		}
-		satisfied = satisfied && pl.Reports[i].Satisfied
-		a.Findings = append(a.Findings, pl.Reports[i].Findings...)
+		satisfied = satisfied && rep.Satisfied
+		a.Findings = append(a.Findings, rep.Findings...)
 	}
-	for _, f := range pl.Findings {
-		if areaOf(f) == name {
-			a.Findings = append(a.Findings, f)
-		}
-	}
+	a.Findings = append(a.Findings, planned...)
 	if a.Status == StatusNotChecked {
 		return a
 	}
@@ -216,17 +214,6 @@ func planArea(name AreaName, pl *plan.Plan, from, to int, stage plan.Stage) Area
 		a.Status = StatusBroken
 	}
 	return a
-}
-
-// areaOf assigns a planner finding to the area of its record set.
-func areaOf(f plan.Finding) AreaName {
-	switch {
-	case strings.HasPrefix(f.Name, "_dmarc.") || strings.HasPrefix(string(f.Code), "dmarc-"):
-		return AreaDMARC
-	case strings.Contains(f.Name, "._domainkey.") || strings.HasPrefix(string(f.Code), "dkim-"):
-		return AreaDKIM
-	}
-	return AreaSPF
 }
 
 // checkedArea makes an area from a delivery or sending check.

@@ -62,6 +62,21 @@ const (
 	CodeDroppedTerm    plan.Code = "spf-dropped-term"    // a term that does not parse is left out of the repaired record
 )
 
+// About implements [plan.Requirement]: "the SPF record of example.ch
+// authorizes include:spf.vendor.example", in the SPF stage, of the
+// customer.
+func (a Authorize) About() plan.About {
+	return plan.About{Requirement: fmt.Sprintf("the SPF record of %s authorizes %s", displayDomain(a.Domain), a.Term), Stage: plan.StageSPF, Party: plan.PartyCustomer}
+}
+
+// displayDomain is a domain as a person typed it, canonical when it can be.
+func displayDomain(d string) string {
+	if name, err := dnsrec.CanonicalName(d); err == nil {
+		return dnsrec.TrimDot(name)
+	}
+	return d
+}
+
 // Require implements [plan.Requirement].
 func (a Authorize) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
 	res, err := a.Check(ctx, r)
@@ -105,7 +120,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		return nil, fmt.Errorf("%w: %w", ErrDNS, err)
 	}
 	res := &Authorization{Domain: dnsrec.TrimDot(name), Term: a.Term}
-	res.Requirement = fmt.Sprintf("the SPF record of %s authorizes %s", res.Domain, a.Term)
+	res.About = a.About()
 	var spfs []dnsrec.Record
 	for _, rec := range set {
 		if meantAsSPF(rec.Value()) {

@@ -56,6 +56,25 @@ const (
 	CodeStaged   plan.Code = "dmarc-staged" // the recommended policy waits for a later stage
 )
 
+// About implements [plan.Requirement]: "_dmarc.example.ch publishes
+// p=quarantine or stricter, with aggregate reports to ...", in the DMARC
+// stage, of the customer.
+func (rc Recommend) About() plan.About {
+	what := "a DMARC record"
+	if goal, err := Build(rc.Settings); err == nil {
+		what = describe(goal)
+	}
+	return plan.About{Requirement: fmt.Sprintf("_dmarc.%s publishes %s", displayDomain(rc.Domain), what), Stage: plan.StageDMARC, Party: plan.PartyCustomer}
+}
+
+// displayDomain is a domain as a person typed it, canonical when it can be.
+func displayDomain(d string) string {
+	if name, err := dnsrec.CanonicalName(d); err == nil {
+		return dnsrec.TrimDot(name)
+	}
+	return d
+}
+
 // Require implements [plan.Requirement].
 func (rc Recommend) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
 	res, err := rc.Check(ctx, r)
@@ -87,7 +106,7 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 	}
 	qname := "_dmarc." + name
 	res := &Recommendation{Domain: dnsrec.TrimDot(name)}
-	res.Requirement = fmt.Sprintf("_dmarc.%s publishes %s", res.Domain, describe(goal))
+	res.About = rc.About()
 	set, err := plan.ReadSet(ctx, r, qname, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDNS, err)
