@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 	"github.com/domainauth/domainauth/internal/taglist"
 	"github.com/domainauth/domainauth/plan"
 )
@@ -83,10 +84,10 @@ func (c KeyCheck) Check(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, err
 	if err != nil {
 		return nil, err
 	}
-	r = dnsrec.Ensure(r)
+	r = resolve.Ensure(r)
 	a, err := r.Lookup(ctx, name, dnsrec.TypeTXT)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("dkim: %w", err)
 	}
 	d := &Diagnosis{Name: name, CNAMEs: a.CNAMEs}
 	d.About = c.About()
@@ -137,7 +138,7 @@ type diagnoser struct {
 }
 
 func (g *diagnoser) add(code plan.Code, sev plan.Severity, msg, fix string) {
-	g.d.Findings = append(g.d.Findings, plan.Finding{Code: code, Severity: sev,  Message: msg, Fix: fix})
+	g.d.Findings = append(g.d.Findings, plan.Finding{Code: code, Severity: sev, Message: msg, Fix: fix})
 }
 
 func (g *diagnoser) notPublished(what string) {

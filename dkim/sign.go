@@ -1,13 +1,10 @@
 package dkim
 
 import (
-	"context"
 	"crypto"
-	"errors"
 	"fmt"
 	"io"
 
-	"github.com/domainauth/domainauth/dnsrec"
 	msgdkim "github.com/emersion/go-msgauth/dkim"
 )
 
@@ -62,44 +59,5 @@ func (s *Signer) Sign(w io.Writer, r io.Reader) error {
 		HeaderCanonicalization: msgdkim.CanonicalizationRelaxed,
 		BodyCanonicalization:   msgdkim.CanonicalizationRelaxed,
 		HeaderKeys:             keys,
-	})
-}
-
-// Verification is the outcome of verifying one DKIM-Signature.
-type Verification = msgdkim.Verification
-
-// Verify checks every DKIM signature of the message read from msg, looking
-// keys up through res (an in-memory zone in tests). At most 10 signatures
-// are verified. A temporary DNS failure for a key (SERVFAIL, a timeout)
-// gives that signature a temporary failure (RFC 6376, Section 6.1.2:
-// msgdkim.IsTempFail holds for its Err), never a permanent one. RSA keys
-// over [MaxRSABits] are refused.
-func Verify(ctx context.Context, res dnsrec.Resolver, msg io.Reader) ([]*Verification, error) {
-	res = dnsrec.Ensure(res)
-	return msgdkim.VerifyWithOptions(msg, &msgdkim.VerifyOptions{
-		MaxVerifications: 10,
-		LookupTXT: func(name string) ([]string, error) {
-			a, err := res.Lookup(ctx, name, dnsrec.TypeTXT)
-			if err != nil {
-				// go-msgauth asks err itself (not what it wraps) whether it
-				// is a temporary net.Error: hand it the *dnsrec.Error.
-				var de *dnsrec.Error
-				if errors.As(err, &de) {
-					return nil, de
-				}
-				return nil, err
-			}
-			var out []string
-			for _, txt := range a.TXT() {
-				v := dnsrec.JoinTXT(txt)
-				if rec, err := Parse(v); err == nil {
-					if pub, err := rec.PublicKey(); err == nil && TypeOf(pub) == KeyRSA && KeyBits(pub) > MaxRSABits {
-						return nil, fmt.Errorf("dkim: the key at %s is a %d-bit RSA key; keys over %d bits are refused (RFC 8301, Section 3.2)", dnsrec.TrimDot(name), KeyBits(pub), MaxRSABits)
-					}
-				}
-				out = append(out, v)
-			}
-			return out, nil
-		},
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 	"github.com/domainauth/domainauth/plan"
 	"golang.org/x/net/publicsuffix"
 )
@@ -17,9 +18,6 @@ const (
 	maxWalk    = 8
 	walkJumpTo = 7
 )
-
-// ErrDNS: a DNS lookup failed temporarily (DMARC temperror).
-var ErrDNS = errors.New("dmarc: DNS failure")
 
 // Query is one _dmarc lookup of a discovery, for the record of what was
 // asked and found.
@@ -72,7 +70,7 @@ func (rules Rules) Discover(ctx context.Context, r dnsrec.Resolver, author strin
 // newWalker returns a walker with an empty memo; one evaluation uses one
 // walker, so that no _dmarc name is asked twice.
 func (rules Rules) newWalker(ctx context.Context, r dnsrec.Resolver) *walker {
-	return &walker{ctx: ctx, r: dnsrec.Ensure(r), rules: rules, cache: map[string]*found{}, answers: map[string]txtAnswer{}}
+	return &walker{ctx: ctx, r: resolve.Ensure(r), rules: rules, cache: map[string]*found{}, answers: map[string]txtAnswer{}}
 }
 
 func (w *walker) discover(author string) (*Discovery, error) {
@@ -219,7 +217,7 @@ func (w *walker) fetch(domain string) (*found, error) {
 			return f, nil
 		}
 		w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), "DNS failure: " + err.Error()})
-		return nil, fmt.Errorf("%w: %w", ErrDNS, err)
+		return nil, fmt.Errorf("dmarc: %w", err)
 	}
 	f := &found{domain: domain}
 	w.cache[domain] = f
@@ -325,7 +323,7 @@ func oneBelow(name, psd string) string {
 func (w *walker) exists(name string) (bool, error) {
 	a, err := w.r.Lookup(w.ctx, name, dnsrec.TypeA)
 	if err != nil {
-		return false, fmt.Errorf("%w: %w", ErrDNS, err)
+		return false, fmt.Errorf("dmarc: %w", err)
 	}
 	note := "exists"
 	if a.NXDomain {

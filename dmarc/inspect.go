@@ -8,6 +8,7 @@ import (
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 	"github.com/domainauth/domainauth/plan"
 )
 
@@ -58,9 +59,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 	if err != nil {
 		return nil, fmt.Errorf("dmarc: Inspect: %w", err)
 	}
-	if _, ok := r.(*dnsrec.Cache); !ok {
-		r = &dnsrec.Cache{Resolver: dnsrec.Ensure(r)}
-	}
+	r = resolve.Cached(r)
 	w := in.Rules.newWalker(ctx, r)
 	d, err := w.discover(name)
 	if err != nil {
@@ -72,7 +71,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 	lookup := func(n string) (*dnsrec.Answer, error) {
 		a, err := w.txt(n)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrDNS, err)
+			return nil, fmt.Errorf("dmarc: %w", err)
 		}
 		return a, nil
 	}
@@ -163,7 +162,7 @@ func anyDKIMKey(ctx context.Context, r dnsrec.Resolver, domain string, selectors
 		d, err := dkim.KeyCheck{Domain: domain, Selector: sel}.Check(ctx, r)
 		if err != nil {
 			if errors.Is(err, dnsrec.ErrTemporary) {
-				return false, fmt.Errorf("%w: %w", ErrDNS, err)
+				return false, fmt.Errorf("dmarc: %w", err)
 			}
 			continue
 		}

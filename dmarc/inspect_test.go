@@ -154,7 +154,7 @@ _dmarc.twice.example.      IN TXT "v=DMARC1; p=quarantine; rua=mailto:b@twice.ex
 	z.Add("*._report._dmarc.vendor.example. IN TXT \"v=DMARC1\"")
 	pl, err := plan.Check(context.Background(), z, dmarc.Recommend{Domain: "strict.example", Settings: rec})
 	if err != nil || !pl.Reports[0].Satisfied || !pl.Satisfied() {
-		t.Errorf("CheckAll: %+v %v", pl.Reports[0], err)
+		t.Errorf("plan.Check: %+v %v", pl.Reports[0], err)
 	}
 }
 

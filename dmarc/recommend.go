@@ -8,6 +8,7 @@ import (
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 	"github.com/domainauth/domainauth/plan"
 )
 
@@ -101,15 +102,13 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 	if err != nil {
 		return nil, fmt.Errorf("dmarc: Recommend: %w", err)
 	}
-	if _, ok := r.(*dnsrec.Cache); !ok {
-		r = &dnsrec.Cache{Resolver: dnsrec.Ensure(r)}
-	}
+	r = resolve.Cached(r)
 	qname := "_dmarc." + name
 	res := &Recommendation{Domain: dnsrec.TrimDot(name)}
 	res.About = rc.About()
 	set, err := plan.ReadSet(ctx, r, qname, dnsrec.TypeTXT)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrDNS, err)
+		return nil, fmt.Errorf("dmarc: %w", err)
 	}
 	cur, current := rc.currentRecord(set)
 	if len(current) > 0 {

@@ -72,7 +72,7 @@ func (w *walker) authorizeReports(policyDomain string, rec *Record) (*ReportsChe
 			ra.Name = dnsrec.TrimDot(pd) + "._report._dmarc." + dnsrec.TrimDot(destName)
 			a, err := w.txt(ra.Name)
 			if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
-				return nil, fmt.Errorf("%w: %w", ErrDNS, err)
+				return nil, fmt.Errorf("dmarc: %w", err)
 			}
 			ra.Authorized = false
 			if err == nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -61,9 +62,7 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 	if err != nil {
 		return nil, fmt.Errorf("dmarc: Summarize: %w", err)
 	}
-	if _, ok := r.(*dnsrec.Cache); !ok {
-		r = &dnsrec.Cache{Resolver: dnsrec.Ensure(r)}
-	}
+	r = resolve.Cached(r)
 	sum := &ReportSummary{Domain: dnsrec.TrimDot(name)}
 	by := map[netip.Addr]*SourceSummary{}
 	for _, rep := range reports {
@@ -104,7 +103,7 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 		if i < maxNamedSources {
 			a, err := r.Lookup(ctx, dnsrec.ReverseName(s.IP), dnsrec.TypePTR)
 			if err != nil && errors.Is(err, dnsrec.ErrTemporary) {
-				return nil, fmt.Errorf("%w: %w", ErrDNS, err)
+				return nil, fmt.Errorf("dmarc: %w", err)
 			}
 			if err == nil && len(a.Targets()) > 0 {
 				s.Host = dnsrec.TrimDot(a.Targets()[0])
@@ -179,7 +178,7 @@ func authorizedBy(ctx context.Context, r dnsrec.Resolver, term string, ip netip.
 	case spf.MechInclude:
 		res := (&spf.Checker{Resolver: r}).CheckHost(ctx, ip, t.Domain, "postmaster@"+t.Domain, t.Domain)
 		if res.Status == spf.TempError {
-			return false, fmt.Errorf("%w: %w", ErrDNS, res.Err)
+			return false, fmt.Errorf("dmarc: %w", res.Err)
 		}
 		return res.Status == spf.Pass, nil
 	}

@@ -160,18 +160,3 @@ func (a *Answer) Targets() []string {
 // zero-valued configuration (a [Cache] or a checker without its Resolver)
 // reports its mistake instead of panicking. It is not temporary.
 var ErrNoResolver = errors.New("dnsrec: no resolver configured")
-
-// Ensure returns r, or, when r is nil, a Resolver whose every lookup fails
-// with [ErrNoResolver].
-func Ensure(r Resolver) Resolver {
-	if r == nil {
-		return noResolver{}
-	}
-	return r
-}
-
-type noResolver struct{}
-
-func (noResolver) Lookup(_ context.Context, name string, t Type) (*Answer, error) {
-	return nil, &Error{Name: name, Type: t, Err: ErrNoResolver}
-}

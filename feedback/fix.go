@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -40,9 +41,7 @@ func Diagnose(ctx context.Context, r dnsrec.Resolver, mech Mechanism, domain str
 	if err != nil {
 		return nil, fmt.Errorf("feedback: Diagnose: %w", err)
 	}
-	if _, ok := r.(*dnsrec.Cache); !ok {
-		r = &dnsrec.Cache{Resolver: dnsrec.Ensure(r)}
-	}
+	r = resolve.Cached(r)
 	f := &Fix{Mechanism: mech, Domain: dnsrec.TrimDot(name), IP: ip}
 	reported := fmt.Sprintf("%s failed for mail from %s", strings.ToUpper(string(mech)), f.Domain)
 	if ip.IsValid() {

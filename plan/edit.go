@@ -51,7 +51,7 @@ type Reason struct {
 }
 
 // Edit is what one [Requirement] wants done to one record set (the records
-// of one type at one owner name). [CheckAll] reads each set once, applies
+// of one type at one owner name). [Check] reads each set once, applies
 // every edit for it in order, checks the result, and turns the difference
 // into one [Change].
 type Edit struct {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 )
 
 // Plan is what [Check] found for a list of requirements: a report each,
@@ -77,9 +78,7 @@ var ErrNilRequirement = errors.New("plan: nil requirement")
 // returned with the plan of the rest. With a nil resolver every
 // requirement fails with [dnsrec.ErrNoResolver].
 func Check(ctx context.Context, r dnsrec.Resolver, reqs ...Requirement) (*Plan, error) {
-	if _, ok := r.(*dnsrec.Cache); !ok {
-		r = &dnsrec.Cache{Resolver: r}
-	}
+	r = resolve.Cached(r)
 	p := &Plan{Reports: make([]*Report, len(reqs)), Changes: Changes{}}
 	var errs []error
 	var order []setKey

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 )
 
 // BatchOptions tune [Checker.CheckBatch]. The zero value works.
@@ -46,7 +47,7 @@ func (c *Checker) CheckBatch(ctx context.Context, domains []string, opts BatchOp
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
-	cache := &dnsrec.Cache{Resolver: dnsrec.Ensure(c.Resolver), MaxEntries: opts.CacheSize, FailureTTL: time.Minute}
+	cache := &dnsrec.Cache{Resolver: resolve.Ensure(c.Resolver), MaxEntries: opts.CacheSize, FailureTTL: time.Minute}
 	vendor := sending(ctx, cache, c.Profile, c.Blocklists)
 
 	jobs := make(chan string)

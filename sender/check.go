@@ -10,6 +10,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -103,9 +104,7 @@ var ErrNoProfile = errors.New("sender: Checker has no Profile")
 // rest is checked. Only an invalid domain or profile sets Err.
 func (c *Checker) Check(ctx context.Context, domain string) *DomainReport {
 	r := c.Resolver
-	if _, ok := r.(*dnsrec.Cache); !ok {
-		r = &dnsrec.Cache{Resolver: dnsrec.Ensure(r)}
-	}
+	r = resolve.Cached(r)
 	if err := c.validate(); err != nil {
 		return &DomainReport{Domain: domain, Summary: err.Error(), Err: err}
 	}

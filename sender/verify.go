@@ -13,6 +13,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -172,7 +173,7 @@ func (v *Verifier) check(ctx context.Context, name string) *Authorization {
 	a := &Authorization{Domain: dnsrec.TrimDot(name), CheckedAt: v.now()}
 	// SPF for each address, DKIM and DMARC share one cache for the check,
 	// so that no question is asked twice.
-	res := &dnsrec.Cache{Resolver: dnsrec.Ensure(v.Resolver)}
+	res := &dnsrec.Cache{Resolver: resolve.Ensure(v.Resolver)}
 	// SPF: every sending address must pass with the domain as MAIL FROM;
 	// DKIM: the selector is published or delegated as expected. The same
 	// evaluation as Checker's.

@@ -66,11 +66,11 @@ func AnalyzeRecord(ctx context.Context, r dnsrec.Resolver, domain, record string
 
 func analyze(ctx context.Context, r dnsrec.Resolver, domain string, record *string) (*Analysis, error) {
 	if r == nil {
-		return nil, fmt.Errorf("%w: %w", ErrDNS, dnsrec.ErrNoResolver)
+		return nil, fmt.Errorf("spf: Analyze: %w", dnsrec.ErrNoResolver)
 	}
-	name, err := dnsrec.CanonicalName(domain)
+	name, err := dnsrec.ParseDomain("domain", domain)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidDomain, err)
+		return nil, fmt.Errorf("spf: Analyze: %w", err)
 	}
 	w := &walker{ctx: ctx, r: r, memo: map[memoKey]memoEntry{}, root: record}
 	a := &Analysis{Domain: dnsrec.TrimDot(name)}
@@ -168,7 +168,7 @@ func (w *walker) lookup(name string, t dnsrec.Type) (*dnsrec.Answer, error) {
 	a, err := w.r.Lookup(w.ctx, name, t)
 	w.memo[k] = memoEntry{ans: a, err: err}
 	if err != nil && errors.Is(err, dnsrec.ErrTemporary) && w.tempErr == nil {
-		w.tempErr = fmt.Errorf("%w: %w", ErrDNS, err)
+		w.tempErr = fmt.Errorf("spf: %w", err)
 	}
 	return a, err
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 	"github.com/domainauth/domainauth/plan"
 )
 
@@ -109,15 +110,10 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 	if at, _, reason := parseTerm(all); reason != "" || at.Mechanism != MechAll {
 		return nil, fmt.Errorf("%w: Authorize: All %q is not an all term", ErrSyntax, a.All)
 	}
-	if _, ok := r.(*dnsrec.Cache); !ok {
-		r = dnsrec.Ensure(r)
-		// Checking walks the include tree up to three times (now, before
-		// and after the edit); one cache asks each question once.
-		r = &dnsrec.Cache{Resolver: r}
-	}
+	r = resolve.Cached(r)
 	set, err := plan.ReadSet(ctx, r, name, dnsrec.TypeTXT)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrDNS, err)
+		return nil, fmt.Errorf("spf: %w", err)
 	}
 	res := &Authorization{Domain: dnsrec.TrimDot(name), Term: a.Term}
 	res.About = a.About()
@@ -286,7 +282,7 @@ func (a Authorize) covered(ctx context.Context, r dnsrec.Resolver, domain string
 			ans, err := r.Lookup(ctx, t.Domain, typ)
 			if err != nil {
 				if errors.Is(err, dnsrec.ErrTemporary) {
-					return false, fmt.Errorf("%w: %w", ErrDNS, err)
+					return false, fmt.Errorf("spf: %w", err)
 				}
 				continue
 			}
@@ -300,7 +296,7 @@ func (a Authorize) covered(ctx context.Context, r dnsrec.Resolver, domain string
 	for _, ip := range addrs {
 		res := c.CheckHost(ctx, ip, domain, "postmaster@"+dnsrec.TrimDot(domain), dnsrec.TrimDot(domain))
 		if res.Status == TempError {
-			return false, fmt.Errorf("%w: %w", ErrDNS, res.Err)
+			return false, fmt.Errorf("spf: %w", res.Err)
 		}
 		if res.Status != Pass {
 			return false, nil

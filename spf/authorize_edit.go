@@ -28,7 +28,7 @@ type spfEdit struct {
 func (e *spfEdit) otherSenders(ctx context.Context, r dnsrec.Resolver, res *Authorization) error {
 	a, err := r.Lookup(ctx, e.name, dnsrec.TypeMX)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrDNS, err)
+		return fmt.Errorf("spf: %w", err)
 	}
 	var hosts []string
 	needMX := false

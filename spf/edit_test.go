@@ -155,7 +155,7 @@ func TestAuthorizeCheck(t *testing.T) {
 		domain    string
 		term      string
 		satisfied bool
-		actions   []plan.Action // of the plan, through CheckAll
+		actions   []plan.Action // of the plan, through plan.Check
 		proposed  string        // what Check proposes
 		before    int
 		after     int

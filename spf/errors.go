@@ -36,10 +36,9 @@ var (
 	ErrTooManyMX = errors.New("spf: too many MX records")
 	// ErrIncludeNone: an include or redirect names a domain without an SPF record.
 	ErrIncludeNone = errors.New("spf: included domain has no SPF record")
-	// ErrInvalidDomain: a domain, after macro expansion, is not a valid name.
-	ErrInvalidDomain = errors.New("spf: invalid domain")
-	// ErrDNS: a DNS lookup failed temporarily.
-	ErrDNS = errors.New("spf: DNS failure")
+	// ErrDomainSpec: a domain-spec, after macro expansion, is not a valid
+	// name (RFC 7208, Section 4.8).
+	ErrDomainSpec = errors.New("spf: invalid domain")
 )
 
 // ParseError reports where and why a record does not parse. It wraps

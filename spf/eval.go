@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
 )
 
 // Limits of RFC 7208, Section 4.6.4.
@@ -130,7 +131,7 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	}
 	if err != nil {
 		r.Status = None
-		r.Err = fmt.Errorf("%w: %w", ErrInvalidDomain, err)
+		r.Err = fmt.Errorf("%w: %w", ErrDomainSpec, err)
 		e.step(0, domain, "", "not a valid domain name: nothing to check", false)
 		r.Trace = e.trace
 		return r
@@ -238,7 +239,7 @@ func (e *evaluation) ask(k memoKey) *memoEntry {
 		return m
 	}
 	name, t := k.name, k.typ
-	r := dnsrec.Ensure(e.c.Resolver)
+	r := resolve.Ensure(e.c.Resolver)
 	var a *dnsrec.Answer
 	var err error
 	fresh := true
@@ -250,7 +251,7 @@ func (e *evaluation) ask(k memoKey) *memoEntry {
 		fresh = false
 	}
 	if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
-		err = fmt.Errorf("%w: %w", ErrDNS, err)
+		err = fmt.Errorf("spf: %w", err)
 	}
 	e.memo = append(e.memo, memoEntry{k, a, err, fresh})
 	return &e.memo[len(e.memo)-1]
@@ -637,7 +638,7 @@ func expandDomain(spec string, env *macroEnv) (string, error) {
 	}
 	name, err := dnsrec.CanonicalName(s)
 	if err != nil {
-		return "", fmt.Errorf("%w: %q expands to %q: %w", ErrInvalidDomain, spec, s, err)
+		return "", fmt.Errorf("%w: %q expands to %q: %w", ErrDomainSpec, spec, s, err)
 	}
 	return name, nil
 }

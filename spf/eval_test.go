@@ -108,8 +108,8 @@ func TestCheckHostTempError(t *testing.T) {
 		t.Fatalf("status %s", r.Status)
 	}
 	var de *dnsrec.Error
-	if !errors.Is(r.Err, spf.ErrDNS) || !errors.Is(r.Err, dnsrec.ErrServFail) || !errors.As(r.Err, &de) || de.Name != "down.example." {
-		t.Errorf("err = %v: want ErrDNS wrapping the *dnsrec.Error", r.Err)
+	if !errors.Is(r.Err, dnsrec.ErrTemporary) || !errors.Is(r.Err, dnsrec.ErrServFail) || !errors.As(r.Err, &de) || de.Name != "down.example." {
+		t.Errorf("err = %v: want ErrTemporary wrapping the *dnsrec.Error", r.Err)
 	}
 	if !strings.Contains(r.Summary(), "could not be completed because of a DNS failure") {
 		t.Errorf("summary %q", r.Summary())
@@ -145,7 +145,7 @@ func TestCheckHostMappedAndHELO(t *testing.T) {
 	if r.Explanation != spf.DefaultExplanation("example.com", vendorIP) {
 		t.Errorf("Explanation = %q", r.Explanation)
 	}
-	if r := c.CheckMailFrom(ctx, vendorIP, "user@localhost", "h"); r.Status != spf.None || !errors.Is(r.Err, spf.ErrInvalidDomain) {
+	if r := c.CheckMailFrom(ctx, vendorIP, "user@localhost", "h"); r.Status != spf.None || !errors.Is(r.Err, spf.ErrDomainSpec) {
 		t.Errorf("single-label domain: %s %v", r.Status, r.Err)
 	}
 }

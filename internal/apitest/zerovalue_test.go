@@ -87,9 +87,9 @@ func TestZeroValues(t *testing.T) {
 			t.Errorf("zero Policy selected %+v", s)
 		}
 	})
-	noPanic(t, "CheckAll", func() {
+	noPanic(t, "plan.Check", func() {
 		if _, err := plan.Check(ctx, nil, nil); err == nil {
-			t.Error("CheckAll with a nil resolver and a nil requirement: no error")
+			t.Error("plan.Check with a nil resolver and a nil requirement: no error")
 		}
 	})
 	noPanic(t, "zero Change", func() {
