@@ -11,6 +11,7 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/internal/vendortest"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 )
@@ -24,14 +25,12 @@ const profileJSON = `{
   "dmarc": {"policy": "quarantine", "reports": ["dmarc@vendor.example"]}
 }`
 
-const checkZone = `
+const checkZone = vendortest.Zone + `
 vendor.example.                    IN SOA ns1.vendor.example. hostmaster.vendor.example. 1 7200 3600 1209600 300
 vendor.example.                    IN NS  ns1.vendor.example.
-spf.vendor.example.                IN TXT "v=spf1 ip4:5.255.64.53 -all"
 smtp1.vendor.example.              IN A   5.255.64.53
 smtp1.vendor.example.              IN TXT "v=spf1 a -all"
 53.64.255.5.in-addr.arpa.          IN PTR smtp1.vendor.example.
-default._domainkey.vendor.example. IN TXT "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 *._report._dmarc.vendor.example.   IN TXT "v=DMARC1"
 
 ready.example.                     IN SOA ns1.ready.example. hostmaster.ready.example. 1 7200 900 1209600 3600

@@ -11,12 +11,11 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/internal/vendortest"
 	"github.com/domainauth/domainauth/sender"
 )
 
-const verifyZone = `
-spf.vendor.example.                 IN TXT "v=spf1 ip4:5.255.64.53 -all"
-default._domainkey.vendor.example.  IN TXT "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+const verifyZone = vendortest.Zone + `
 both.example.                       IN TXT "v=spf1 include:spf.vendor.example -all"
 default._domainkey.both.example.    IN CNAME default._domainkey.vendor.example.
 _dmarc.both.example.                IN TXT "v=DMARC1; p=reject"
