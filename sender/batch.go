@@ -48,7 +48,7 @@ func (c *Checker) CheckBatch(ctx context.Context, domains []string, opts BatchOp
 		timeout = 30 * time.Second
 	}
 	cache := &dnsrec.Cache{Resolver: resolve.Ensure(c.Resolver), MaxEntries: opts.CacheSize, FailureTTL: time.Minute}
-	vendor := sending(ctx, cache, c.Profile, c.Blocklists)
+	vendor := c.vendor(ctx, cache)
 
 	jobs := make(chan string)
 	results := make(chan *DomainReport)

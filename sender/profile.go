@@ -11,7 +11,6 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
-	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -26,53 +25,127 @@ type ProfileError struct {
 }
 
 func (e *ProfileError) Error() string {
-	return fmt.Sprintf("sender: vendor profile: %s: %s", e.Field, e.Reason)
+	return fmt.Sprintf("vendor profile: %s: %s", e.Field, e.Reason)
 }
 
 // Unwrap returns [ErrProfile].
 func (e *ProfileError) Unwrap() error { return ErrProfile }
 
 // Profile is what a vendor needs from a customer domain before it sends
-// mail as that domain, as a CRM keeps it (JSON, see [ParseProfile]).
+// mail as that domain, and how it sends, as a CRM keeps it (JSON, see
+// [ParseProfile]).
 type Profile struct {
 	// Name is the vendor as its customers know it, for the report's
 	// sentences ("Example CRM may send as customer.ch").
 	Name string `json:"name"`
 	// SPF is the mechanism that authorizes the vendor, usually an include
 	// ("include:spf.vendor.example"). Addresses, when set, are authorized
-	// too, each as an ip4: or ip6: term. At least one of them is required.
+	// too, each as an ip4: or ip6: term. At least one of them is required
+	// when the envelope is the customer's (see [Envelope]).
 	SPF       string         `json:"spf,omitempty"`
 	Addresses []netip.Prefix `json:"addresses,omitempty"`
-	// SendingIPs are the addresses the vendor's servers send from; SPF is
-	// evaluated for each, and each must have a forward-confirmed PTR.
-	SendingIPs []netip.Addr `json:"sending_ips"`
-	// HELO is the name the servers greet with; it must resolve to them.
-	HELO string `json:"helo"`
+	// Servers are the vendor's outgoing mail servers: the address each
+	// sends from and the name it greets with. SPF is evaluated for each,
+	// and each needs a forward-confirmed PTR and a HELO name that
+	// resolves to it.
+	Servers []Server `json:"servers"`
+	// Envelope says which domain the vendor's mail carries in MAIL FROM
+	// (the Return-Path), which is the domain SPF is evaluated for.
+	Envelope Envelope `json:"envelope"`
 	// DKIM are the vendor's selectors.
-	DKIM []Selector `json:"dkim"`
-	// DMARC is the policy stage the vendor needs at least.
+	DKIM []DKIMSelector `json:"dkim"`
+	// DMARC is the policy the vendor needs and the stage it recommends.
 	DMARC DMARCNeed `json:"dmarc"`
 }
 
-// Selector is one of the vendor's DKIM selectors, with what the customer
-// publishes for it: a CNAME to Target (the vendor publishes and rotates the
-// key), or the key record Key itself.
-type Selector struct {
+// Server is one of the vendor's outgoing mail servers.
+type Server struct {
+	Address netip.Addr `json:"address"` // the address it sends from
+	HELO    string     `json:"helo"`    // the name it greets with (EHLO)
+}
+
+// EnvelopeMode names where the vendor's MAIL FROM (Return-Path) domain is.
+type EnvelopeMode string
+
+// Envelope modes.
+const (
+	// EnvelopeCustomer: MAIL FROM is an address at the customer's domain
+	// (the domain in From). SPF is evaluated for it and aligns; the
+	// customer's SPF record must authorize the vendor. The default.
+	EnvelopeCustomer EnvelopeMode = "customer"
+	// EnvelopeVendor: MAIL FROM is at the vendor's own bounce domain
+	// (Envelope.Domain). SPF passes for the vendor's domain and never
+	// aligns with the customer's, so DMARC passes through DKIM alone; the
+	// customer's SPF record need not mention the vendor.
+	EnvelopeVendor EnvelopeMode = "vendor"
+	// EnvelopeReturnPath: MAIL FROM is at a subdomain of the customer's
+	// domain (Envelope.Name, such as "bounce"), which the customer
+	// delegates to the vendor with a CNAME to Envelope.Target. SPF is
+	// evaluated for that name and aligns under relaxed alignment, DMARC's
+	// default.
+	EnvelopeReturnPath EnvelopeMode = "return-path"
+)
+
+// Envelope is how the vendor's mail is addressed in the SMTP envelope.
+type Envelope struct {
+	Mode EnvelopeMode `json:"mode,omitempty"` // "" is EnvelopeCustomer
+	// Domain is the vendor's bounce domain, with EnvelopeVendor.
+	Domain string `json:"domain,omitempty"`
+	// Name is the label (or labels) under the customer's domain and
+	// Target what it must be a CNAME to, with EnvelopeReturnPath:
+	// bounce.customer.example CNAME rp.vendor.example.
+	Name   string `json:"name,omitempty"`
+	Target string `json:"target,omitempty"`
+}
+
+// mode returns the mode, the default filled in.
+func (e Envelope) mode() EnvelopeMode {
+	if e.Mode == "" {
+		return EnvelopeCustomer
+	}
+	return e.Mode
+}
+
+// DKIMSelector is one of the vendor's DKIM selectors, with what the
+// customer publishes for it: a CNAME to Target (the vendor publishes and
+// rotates the key), or the key record Key itself.
+type DKIMSelector struct {
 	Selector string `json:"selector"`
 	Target   string `json:"target,omitempty"` // "default._domainkey.vendor.example"
 	Key      string `json:"key,omitempty"`    // "v=DKIM1; k=rsa; p=MIIB..."
 }
 
-// DMARCNeed is the DMARC stage a vendor needs: a record with at least
-// Policy (none: a record must exist; quarantine or reject), sending
-// aggregate reports to Reports.
+// DMARCNeed is the DMARC policy a vendor needs to send as a domain, and the
+// stage it recommends next.
 type DMARCNeed struct {
-	Policy  dmarc.Policy `json:"policy"`
-	Reports []string     `json:"reports,omitempty"`
-	// ReportsPass says the reports show the customer's legitimate mail
-	// passing, so that the policy may be tightened past p=none (see
-	// dmarc.Recommend). A CRM sets it per domain from its report analysis.
-	ReportsPass bool `json:"reports_pass,omitempty"`
+	// Minimum is the least policy under which the vendor sends: "none"
+	// (the default: a DMARC record must exist), "quarantine" or "reject".
+	// A domain below it is not ready.
+	Minimum dmarc.Policy `json:"minimum,omitempty"`
+	// Goal is the policy the vendor recommends its customers reach, at
+	// least Minimum; "" means Minimum. Past p=none it is advice with its
+	// condition (the domain's aggregate reports show its legitimate mail
+	// passing: see [Evidence]) until the reports say so.
+	Goal dmarc.Policy `json:"goal,omitempty"`
+	// Reports are the addresses that receive the aggregate reports the
+	// vendor asks for (rua=).
+	Reports []string `json:"reports,omitempty"`
+}
+
+// minimum returns Minimum, the default filled in.
+func (d DMARCNeed) minimum() dmarc.Policy {
+	if d.Minimum == "" {
+		return dmarc.PolicyNone
+	}
+	return d.Minimum
+}
+
+// goal returns Goal, the default filled in.
+func (d DMARCNeed) goal() dmarc.Policy {
+	if d.Goal == "" {
+		return d.minimum()
+	}
+	return d.Goal
 }
 
 // ParseProfile reads a profile from JSON, refusing unknown fields, and
@@ -112,7 +185,7 @@ func (p *Profile) Validate() error {
 	if strings.TrimSpace(p.Name) == "" {
 		return bad("name", "the vendor's name is empty")
 	}
-	if p.SPF == "" && len(p.Addresses) == 0 {
+	if p.SPF == "" && len(p.Addresses) == 0 && p.Envelope.mode() == EnvelopeCustomer {
 		return bad("spf", "give the SPF mechanism that authorizes the vendor, or addresses")
 	}
 	if p.SPF != "" {
@@ -125,16 +198,26 @@ func (p *Profile) Validate() error {
 			return bad(fmt.Sprintf("addresses[%d]", i), "not an address or network")
 		}
 	}
-	if len(p.SendingIPs) == 0 {
-		return bad("sending_ips", "give the addresses the vendor sends from")
+	if len(p.Servers) == 0 {
+		return bad("servers", "give the vendor's outgoing servers, each with its address and HELO name")
 	}
-	for i, ip := range p.SendingIPs {
-		if !ip.IsValid() || ip.IsUnspecified() {
-			return bad(fmt.Sprintf("sending_ips[%d]", i), "not a usable address")
+	seenIP := map[netip.Addr]bool{}
+	for i, s := range p.Servers {
+		field := fmt.Sprintf("servers[%d]", i)
+		ip := s.Address.Unmap()
+		if !ip.IsValid() || ip.IsUnspecified() || ip.IsLoopback() || ip.IsMulticast() {
+			return bad(field+".address", "not an address a mail server sends from: %q", s.Address)
+		}
+		if seenIP[ip] {
+			return bad(field+".address", "%s is listed twice", ip)
+		}
+		seenIP[ip] = true
+		if err := hostName(s.HELO); err != nil {
+			return bad(field+".helo", "%v", err)
 		}
 	}
-	if _, err := dnsrec.CanonicalName(p.HELO); err != nil || p.HELO == "" {
-		return bad("helo", "not a host name: %q", p.HELO)
+	if err := p.Envelope.validate(); err != nil {
+		return err
 	}
 	if len(p.DKIM) == 0 {
 		return bad("dkim", "give at least one selector")
@@ -153,7 +236,7 @@ func (p *Profile) Validate() error {
 		case (s.Target == "") == (s.Key == ""):
 			return bad(field, "give either target (a CNAME delegation) or key (the key record), not both or neither")
 		case s.Target != "":
-			if _, err := dnsrec.CanonicalName(s.Target); err != nil {
+			if err := hostName(s.Target); err != nil {
 				return bad(field+".target", "%v", err)
 			}
 		default:
@@ -166,65 +249,90 @@ func (p *Profile) Validate() error {
 			}
 		}
 	}
-	switch p.DMARC.Policy {
-	case dmarc.PolicyNone, dmarc.PolicyQuarantine, dmarc.PolicyReject:
-	default:
-		return bad("dmarc.policy", "%q: use none, quarantine or reject", p.DMARC.Policy)
+	rank := map[dmarc.Policy]int{dmarc.PolicyNone: 1, dmarc.PolicyQuarantine: 2, dmarc.PolicyReject: 3}
+	for field, pol := range map[string]dmarc.Policy{"dmarc.minimum": p.DMARC.minimum(), "dmarc.goal": p.DMARC.goal()} {
+		if rank[pol] == 0 {
+			return bad(field, "%q: use none, quarantine or reject", pol)
+		}
 	}
-	if _, err := dmarc.Build(dmarc.Settings{Policy: p.DMARC.Policy, Reports: p.DMARC.Reports}); err != nil {
-		return bad("dmarc.reports", "%v", err)
+	if rank[p.DMARC.goal()] < rank[p.DMARC.minimum()] {
+		return bad("dmarc.goal", "%s is below the minimum, %s", p.DMARC.goal(), p.DMARC.minimum())
+	}
+	if _, err := dmarc.Build(dmarc.Settings{Policy: p.DMARC.goal(), Reports: p.DMARC.Reports}); err != nil {
+		return bad("dmarc.reports", "%v", dmarcReason(err))
 	}
 	return nil
 }
 
-// terms returns the SPF mechanisms that authorize the vendor.
-func (p *Profile) terms() []string {
-	var out []string
-	if p.SPF != "" {
-		out = append(out, p.SPF)
+// dmarcReason is a dmarc error without the package's own prefix, which
+// would stutter after the field name.
+func dmarcReason(err error) string {
+	s := err.Error()
+	for strings.HasPrefix(s, "dmarc: ") {
+		s = strings.TrimPrefix(s, "dmarc: ")
 	}
-	for _, a := range p.Addresses {
-		mech := "ip4:"
-		if a.Addr().Is6() {
-			mech = "ip6:"
-		}
-		if a.IsSingleIP() {
-			out = append(out, mech+a.Addr().String())
-		} else {
-			out = append(out, mech+a.Masked().String())
-		}
-	}
-	return out
+	return s
 }
 
-// keyChecks returns the DKIM requirements for domain.
-func (p *Profile) keyChecks(domain string) []dkim.KeyCheck {
-	var out []dkim.KeyCheck
-	for _, s := range p.DKIM {
-		kc := dkim.KeyCheck{Domain: domain, Selector: s.Selector, Target: s.Target}
-		if s.Key != "" {
-			if rec, err := dkim.Parse(s.Key); err == nil {
-				kc.Key, _ = rec.PublicKey()
+func (e Envelope) validate() error {
+	bad := func(field, format string, args ...any) error {
+		return &ProfileError{Field: "envelope." + field, Reason: fmt.Sprintf(format, args...)}
+	}
+	switch e.mode() {
+	case EnvelopeCustomer:
+		if e.Domain != "" || e.Name != "" || e.Target != "" {
+			return bad("mode", "the customer envelope takes no domain, name or target")
+		}
+	case EnvelopeVendor:
+		if err := hostName(e.Domain); err != nil {
+			return bad("domain", "%v", err)
+		}
+		if e.Name != "" || e.Target != "" {
+			return bad("mode", "the vendor envelope takes a domain, no name or target")
+		}
+	case EnvelopeReturnPath:
+		if err := hostName(e.Name + ".customer.example"); err != nil || strings.HasSuffix(e.Name, ".") || e.Name == "" {
+			return bad("name", "%q is not a name under the customer's domain (such as \"bounce\")", e.Name)
+		}
+		if err := hostName(e.Target); err != nil {
+			return bad("target", "%v", err)
+		}
+		if e.Domain != "" {
+			return bad("mode", "the return-path envelope takes a name and a target, no domain")
+		}
+	default:
+		return bad("mode", "%q: use customer, vendor or return-path", e.Mode)
+	}
+	return nil
+}
+
+// hostName checks that s is a DNS host name a record can point to:
+// letters, digits, hyphens and underscores in dot-separated labels, which
+// rules out an address ("info@vendor.example"), spaces and the like.
+func hostName(s string) error {
+	if s == "" {
+		return errors.New("empty")
+	}
+	if strings.ContainsAny(s, "@") {
+		return fmt.Errorf("%q is an e-mail address, not a host name", s)
+	}
+	name, err := dnsrec.CanonicalName(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a host name", s)
+	}
+	labels := strings.Split(strings.TrimSuffix(name, "."), ".")
+	if len(labels) < 2 {
+		return fmt.Errorf("%q is not a fully qualified host name", s)
+	}
+	for _, l := range labels {
+		for _, c := range l {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return fmt.Errorf("%q is not a host name: %q is not allowed in a label", s, c)
 			}
 		}
-		out = append(out, kc)
+		if strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+			return fmt.Errorf("%q is not a host name: a label starts or ends with a hyphen", s)
+		}
 	}
-	return out
-}
-
-// Requirements lists what the vendor needs of domain, in the order a plan
-// applies them: the DKIM selectors, the SPF authorization, the DMARC stage.
-// Check them with plan.Check, or use [Checker].
-func (p *Profile) Requirements(domain string) []plan.Requirement {
-	var reqs []plan.Requirement
-	keys := p.keyChecks(domain)
-	for _, kc := range keys {
-		reqs = append(reqs, kc)
-	}
-	for _, t := range p.terms() {
-		reqs = append(reqs, spf.Authorize{Domain: domain, Term: t})
-	}
-	reqs = append(reqs, dmarc.Recommend{Domain: domain, DKIM: keys, ReportsPass: p.DMARC.ReportsPass,
-		Settings: dmarc.Settings{Policy: p.DMARC.Policy, Reports: p.DMARC.Reports}})
-	return reqs
+	return nil
 }

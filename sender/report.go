@@ -10,25 +10,20 @@ import (
 // Text renders the report for a support engineer or a customer: the
 // sentence, each area with its status and findings (info findings only
 // where they say something to act on), the customer's numbered steps, and
-// the vendor's own steps apart.
+// the vendor's own steps apart. The vendor's own set-up is not part of it
+// (see [VendorReport.Text]); when it affects every customer's mail, one
+// line says so.
 func (r *DomainReport) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "==== %s\n%s\n", r.Domain, r.Summary)
+	if r.VendorBlocks && r.Vendor != nil {
+		fmt.Fprintf(&b, "Note: %s's own set-up has problems that affect the mail of every customer; they are the vendor's to fix (see the vendor's section), not this domain's.\n", r.Vendor.Vendor)
+	}
 	if r.Err != nil {
 		return b.String()
 	}
 	for _, a := range r.Areas {
-		fmt.Fprintf(&b, "\n[%s] %s", a.Status, a.Name)
-		if a.Failed != "" {
-			fmt.Fprintf(&b, ": %s", a.Failed)
-		}
-		b.WriteByte('\n')
-		for _, f := range a.Findings {
-			if f.Severity == plan.SeverityInfo && !actionable(f.Code) {
-				continue
-			}
-			fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(f.String(), "\n", "\n  "))
-		}
+		writeArea(&b, a)
 	}
 	if r.Plan == nil {
 		return b.String()
@@ -41,7 +36,7 @@ func (r *DomainReport) Text() string {
 		fmt.Fprintf(&b, "\nThe customer's DNS changes for %s%s, in this order:\n%s", r.Domain, where, cs.Text())
 	}
 	if cs := r.Plan.Changes.For(plan.PartyVendor); len(cs) > 0 {
-		fmt.Fprintf(&b, "\nThe vendor's own DNS changes:\n%s", cs.Text())
+		fmt.Fprintf(&b, "\nThe vendor's own DNS changes for %s:\n%s", r.Domain, cs.Text())
 	}
 	if cs := r.Plan.Changes.For(plan.PartyOther); len(cs) > 0 {
 		fmt.Fprintf(&b, "\nChanges for other parties (the operators of these zones):\n%s", cs.Text())
@@ -49,10 +44,53 @@ func (r *DomainReport) Text() string {
 	return b.String()
 }
 
+// Text renders the vendor's own set-up: its status and findings.
+func (v *VendorReport) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "==== the vendor: %s\n", v.Vendor)
+	switch {
+	case v.Failed != "":
+		fmt.Fprintf(&b, "Could not check all of %s's own set-up: DNS did not answer for %s.\n", v.Vendor, v.Failed)
+	case v.Blocks:
+		fmt.Fprintf(&b, "%s's own set-up has problems that affect the mail of every customer: the vendor fixes them.\n", v.Vendor)
+	case len(v.Findings) > 0:
+		fmt.Fprintf(&b, "%s's own set-up works; the findings below are advice.\n", v.Vendor)
+	default:
+		fmt.Fprintf(&b, "%s's own set-up is fine.\n", v.Vendor)
+	}
+	writeArea(&b, v.Area)
+	return b.String()
+}
+
+func writeArea(b *strings.Builder, a Area) {
+	fmt.Fprintf(b, "\n[%s] %s", a.Status, a.Name)
+	if a.Failed != "" {
+		fmt.Fprintf(b, ": %s", a.Failed)
+	}
+	b.WriteByte('\n')
+	for _, f := range Shown(a.Findings) {
+		fmt.Fprintf(b, "  %s\n", strings.ReplaceAll(f.String(), "\n", "\n  "))
+	}
+}
+
+// Shown returns the findings a reader is shown: all but the info findings
+// that say nothing to act on (a check that passed, say). The text and the
+// web page show the same.
+func Shown(fs []plan.Finding) []plan.Finding {
+	var out []plan.Finding
+	for _, f := range fs {
+		if f.Severity == plan.SeverityInfo && !actionable(f.Code) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // actionable reports whether an info finding is one a reader acts on.
 func actionable(c plan.Code) bool {
 	switch c {
-	case CodeDNSHost, "dmarc-staged", "spf-merge-all":
+	case CodeDNSHost, CodeNullMX, CodeSPFUnaligned, "dmarc-staged", "spf-merge-all":
 		return true
 	}
 	return false

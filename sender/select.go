@@ -50,7 +50,7 @@ type Selection struct {
 	Problem error
 	// DNS is the DNS verification of the typed domain, when the policy
 	// verifies domains through DNS.
-	DNS *Authorization
+	DNS *Verification
 }
 
 // Select decides the From address for a message. It never fails: an

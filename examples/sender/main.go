@@ -15,7 +15,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
 	"time"
 
@@ -68,12 +67,11 @@ func run(w io.Writer, policyJSON []byte, r dnsrec.Resolver, unit string, inputs 
 	}
 	if r != nil {
 		cfg := p.Config()
-		cfg.DNS = &sender.Verifier{
-			Resolver:     r,
-			SendingIPs:   []netip.Addr{netip.MustParseAddr("5.255.64.53")},
-			DKIMSelector: "default",
-			DKIMTarget:   "default._domainkey.vendor.example",
+		profile, err := sender.ParseProfile(demo.ProfileJSON())
+		if err != nil {
+			return err
 		}
+		cfg.DNS = &sender.Verifier{Checker: &sender.Checker{Profile: profile, Resolver: r}}
 		if p, err = sender.New(cfg); err != nil {
 			return err
 		}

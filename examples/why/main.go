@@ -192,7 +192,7 @@ func (e *explainer) fix(mech feedback.Mechanism, domain string, ip netip.Addr) e
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	fix, err := feedback.Diagnose(ctx, e.r, mech, domain, ip, e.profile.Requirements(domain)...)
+	fix, err := feedback.Diagnose(ctx, e.r, mech, domain, ip, e.profile.Requirements(domain, sender.Evidence{})...)
 	if err != nil {
 		return err
 	}
