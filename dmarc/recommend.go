@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/domainauth/domainauth/dkim"
@@ -53,8 +54,10 @@ type Recommendation struct {
 
 // Reason and finding codes of Recommend.
 const (
-	ReasonPolicy plan.Code = "dmarc-policy" // publish or tighten the DMARC record
-	CodeStaged   plan.Code = "dmarc-staged" // the recommended policy waits for a later stage
+	ReasonPolicy       plan.Code = "dmarc-policy"          // publish or tighten the DMARC record
+	CodeStaged         plan.Code = "dmarc-staged"          // the recommended policy waits for a later stage: policy, now, when
+	CodeReportsMissing plan.Code = "dmarc-reports-missing" // the record does not send reports to a recommended address: domain, addresses
+	CodeTighten        plan.Code = "dmarc-tighten"         // the policy is below the stage it can reach now: domain, policy, stage
 )
 
 // About implements [plan.Requirement]: "_dmarc.example.ch publishes
@@ -139,12 +142,14 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 		res.Next = mergeRecords(now, goal, rc.Rules).String()
 		res.NextWhen = why
 		res.Findings = append(res.Findings, plan.Finding{Code: CodeStaged, Severity: plan.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()),
+			Params: map[string]string{"domain": res.Domain, "policy": string(goal.EffectivePolicy()), "now": string(now.EffectivePolicy()), "when": why, "next": res.Next},
 			Message: fmt.Sprintf("the recommended policy is p=%s, but it is safe to publish only once %s; until then the record stays at p=%s with aggregate reports, which tells receivers to change nothing and shows which mail would fail",
 				goal.EffectivePolicy(), why, now.EffectivePolicy()),
 			Fix: fmt.Sprintf("once %s, publish: %s", why, res.Next)})
 	}
 	res.Satisfied = cur != nil && len(current) == 1 && mergeRecords(cur, goal, rc.Rules).Equal(cur) && plan.SameSet(proposed, set)
 	if !plan.SameSet(proposed, set) {
+		res.Findings = appendMissing(rc.explain(qname, res.Domain, set, cur, current, stage), res.Findings...)
 		edit := plan.Edit{Name: qname, Type: dnsrec.TypeTXT, Party: plan.PartyCustomer, Stage: plan.StageDMARC,
 			Reason: e.reason(res.Domain, cur), Apply: e.apply, Verify: e.verify}
 		res.Edits = append(res.Edits, edit)
@@ -424,4 +429,80 @@ func unionURIs(have, add []URI) []URI {
 		}
 	}
 	return out
+}
+
+// explain says why the record set at _dmarc changes: each finding names
+// one thing the proposed record mends, so that no change is made without
+// a word.
+func (rc Recommend) explain(qname, domain string, set []dnsrec.Record, cur *Record, current []dnsrec.Record, stage *Record) []plan.Finding {
+	var fs []plan.Finding
+	add := func(code plan.Code, sev plan.Severity, subject string, params map[string]string, msg, fix string) {
+		params["domain"] = domain
+		fs = append(fs, plan.Finding{Code: code, Severity: sev, Name: qname, Subject: subject, Params: params, Message: msg, Fix: fix})
+	}
+	at := dnsrec.TrimDot(qname)
+	for _, rec := range set {
+		if v := rec.Value(); !meantAsDMARC(v) && strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "v=spf1") {
+			add(CodeSPFAtDMARC, plan.SeverityWarning, v, map[string]string{"record": v},
+				fmt.Sprintf("an SPF record stands at %s, where receivers look for DMARC and SPF is never read: it does nothing there", at),
+				"the proposed change replaces it with the DMARC record")
+		}
+	}
+	switch {
+	case len(current) == 0:
+		add(CodeNoRecord, plan.SeverityWarning, at, map[string]string{},
+			fmt.Sprintf("%s publishes no DMARC record: receivers apply no policy to mail that fails, and nobody receives aggregate reports about who sends as it", domain),
+			"publish the proposed record")
+	case len(current) > 1:
+		add(CodeMultiple, plan.SeverityError, at, map[string]string{"records": strconv.Itoa(len(current))},
+			fmt.Sprintf("%s holds %d DMARC records: receivers ignore them all (RFC 9989, Section 4.7)", at, len(current)),
+			"the proposed change leaves one record")
+	case cur == nil:
+		add(CodeSyntax, plan.SeverityError, current[0].Value(), map[string]string{"record": current[0].Value()},
+			fmt.Sprintf("the DMARC record at %s does not parse, so receivers ignore it", at),
+			"the proposed change replaces it")
+	default:
+		for _, f := range rc.Rules.Lint(current[0].Value()) {
+			if f.Code == CodeVersionForm {
+				f.Name = qname
+				f.Fix = "the proposed change writes it v=DMARC1"
+				fs = append(fs, f)
+			}
+		}
+		var missing []string
+		for _, u := range stage.RUA {
+			found := false
+			for _, have := range cur.RUA {
+				found = found || strings.EqualFold(have.Address(), u.Address())
+			}
+			if !found {
+				missing = append(missing, u.Address())
+			}
+		}
+		if len(missing) > 0 {
+			add(CodeReportsMissing, plan.SeverityInfo, "rua=", map[string]string{"addresses": strings.Join(missing, ", ")},
+				fmt.Sprintf("the DMARC record of %s sends no aggregate reports to %s, which the vendor reads to see whether its mail and the domain's pass and when tightening the policy is safe", domain, strings.Join(missing, " and ")),
+				"the proposed change adds the address beside the domain's own")
+		}
+		if stage.EffectivePolicy().strictness() > cur.EffectivePolicy().strictness() {
+			add(CodeTighten, plan.SeverityInfo, "p="+string(cur.EffectivePolicy()), map[string]string{"policy": string(cur.EffectivePolicy()), "stage": string(stage.EffectivePolicy())},
+				fmt.Sprintf("the policy of %s is p=%s, and it is safe to tighten it to p=%s now: the DKIM keys are published and the reports show the domain's legitimate mail passing", domain, cur.EffectivePolicy(), stage.EffectivePolicy()),
+				"the proposed change tightens it")
+		}
+	}
+	return fs
+}
+
+// appendMissing appends the findings whose code is not already there.
+func appendMissing(fs []plan.Finding, add ...plan.Finding) []plan.Finding {
+	for _, a := range add {
+		dup := false
+		for _, f := range fs {
+			dup = dup || (f.Code == a.Code && f.Subject == a.Subject)
+		}
+		if !dup {
+			fs = append(fs, a)
+		}
+	}
+	return fs
 }

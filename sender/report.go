@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/plan"
 )
 
@@ -90,7 +91,7 @@ func Shown(fs []plan.Finding) []plan.Finding {
 // actionable reports whether an info finding is one a reader acts on.
 func actionable(c plan.Code) bool {
 	switch c {
-	case CodeDNSHost, CodeNullMX, CodeSPFUnaligned, "dmarc-staged", "spf-merge-all":
+	case CodeDNSHost, CodeNullMX, CodeSPFUnaligned, dmarc.CodeStaged, dmarc.CodeReportsMissing, dmarc.CodeTighten, "spf-merge-all":
 		return true
 	}
 	return false

@@ -15,7 +15,7 @@ func blockers(p *Profile, v *verdict) []string {
 	if !v.Pass && v.Err == nil {
 		var why []string
 		if !v.DKIM {
-			why = append(why, "DKIM does not pass ("+strings.TrimSuffix(v.DKIMDetail, ".")+")")
+			why = append(why, fmt.Sprintf("DKIM does not pass (%s not set up as the vendor expects)", strings.Join(v.DKIMMissing, " and ")))
 		}
 		switch {
 		case p.Envelope.mode() == EnvelopeVendor:
@@ -55,9 +55,13 @@ func blockers(p *Profile, v *verdict) []string {
 // what blocks it, and separately what is advice.
 func (c *Checker) summary(rep *DomainReport, v *verdict) string {
 	vendor, domain := c.Profile.Name, rep.Domain
-	customer := 0
+	fixing := 0
 	if rep.Plan != nil {
-		customer = len(rep.Plan.Changes.For(plan.PartyCustomer))
+		for _, ch := range rep.Plan.Changes.For(plan.PartyCustomer) {
+			if a := rep.Area(areaOfStage(ch.Stage)); a != nil && a.Blocking {
+				fixing++
+			}
+		}
 	}
 	advice := adviceClause(rep)
 	switch rep.Status {
@@ -89,7 +93,7 @@ func (c *Checker) summary(rep *DomainReport, v *verdict) string {
 	what := strings.Join(rep.Blockers, "; ")
 	var s string
 	if rep.Status == DomainChangesNeeded {
-		s = fmt.Sprintf("%s: %s. %s for the customer %s that.", lead, what, plural(customer, "DNS change", "DNS changes"), map[bool]string{true: "fixes", false: "fix"}[customer == 1])
+		s = fmt.Sprintf("%s: %s. %s for the customer %s that.", lead, what, plural(fixing, "DNS change", "DNS changes"), map[bool]string{true: "fixes", false: "fix"}[fixing == 1])
 	} else {
 		s = fmt.Sprintf("%s: %s, and no change can be proposed safely; see the findings.", lead, what)
 	}

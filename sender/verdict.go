@@ -28,6 +28,9 @@ type verdict struct {
 	// so the vendor's signatures (d= the domain) verify and align.
 	DKIM       bool
 	DKIMDetail string
+	// DKIMMissing names the selectors (selector._domainkey.domain) not
+	// set up as the vendor expects.
+	DKIMMissing []string
 	// Everyone is a probe address outside the vendor's that the SPF record
 	// passes too, with the term that passed it: such a record authorizes
 	// anyone, not the vendor, and its pass does not count.
@@ -109,7 +112,7 @@ func (p *Profile) decide(ctx context.Context, r dnsrec.Resolver, domain string) 
 		}
 	}
 	var err error
-	v.DKIM, v.DKIMDetail, err = keysPublished(ctx, r, p.keyChecks(domain))
+	v.DKIM, v.DKIMDetail, v.DKIMMissing, err = keysPublished(ctx, r, p.keyChecks(domain))
 	if err != nil {
 		fail(err, AreaDKIM)
 	}
@@ -193,23 +196,32 @@ func (v *verdict) how() string {
 	return "DMARC passes"
 }
 
-// keysPublished reports whether every DKIM check holds, and why not.
-func keysPublished(ctx context.Context, r dnsrec.Resolver, checks []dkim.KeyCheck) (bool, string, error) {
+// keysPublished reports whether every DKIM check holds; if not, why the
+// first that does not, and the names of all that do not.
+func keysPublished(ctx context.Context, r dnsrec.Resolver, checks []dkim.KeyCheck) (ok bool, detail string, missing []string, err error) {
 	for _, kc := range checks {
 		d, err := kc.Check(ctx, r)
 		if err != nil {
-			return false, err.Error(), err
+			return false, err.Error(), nil, err
 		}
-		if !d.Satisfied {
+		if d.Satisfied {
+			continue
+		}
+		missing = append(missing, dnsrec.TrimDot(d.Name))
+		if detail == "" {
+			detail = "the DKIM selector " + kc.Selector + " is not set up"
 			for _, f := range d.Findings {
 				if f.Severity == plan.SeverityError {
-					return false, f.Message, nil
+					detail = f.Message
+					break
 				}
 			}
-			return false, "the DKIM selector " + kc.Selector + " is not set up", nil
 		}
 	}
-	return true, "the DKIM selectors are set up", nil
+	if len(missing) > 0 {
+		return false, detail, missing, nil
+	}
+	return true, "the DKIM selectors are set up", nil, nil
 }
 
 // describeFailure names the DNS question behind err: "lookup TXT

@@ -49,19 +49,23 @@ func (e *spfEdit) otherSenders(ctx context.Context, r dnsrec.Resolver, res *Auth
 	if needMX {
 		e.extra = append([]string{"mx"}, e.extra...)
 	}
-	msg := fmt.Sprintf("%s has no SPF record yet; the new record ends in %s until you confirm that nothing but the services it lists sends mail as %s", res.Domain, e.all, res.Domain)
-	if len(hosts) > 0 {
-		var what []string
-		if needMX {
-			what = append(what, "its own mail servers (mx)")
-		}
+	params := map[string]string{"domain": res.Domain, "all": e.all, "mx": strings.Join(hosts, ", "), "providers": strings.Join(e.providers, ", "), "terms": strings.Join(e.extra, " ")}
+	var parts []string
+	if len(e.providers) > 0 {
+		var terms []string
 		for i, p := range e.providers {
-			what = append(what, p+" ("+e.extra[i+boolInt(needMX)]+")")
+			terms = append(terms, fmt.Sprintf("%s's servers (%s)", p, e.extra[i+boolInt(needMX)]))
 		}
-		msg = fmt.Sprintf("%s receives mail at %s, so it almost certainly sends mail from there too: the new record also authorizes %s, and ends in %s until you confirm that nothing else sends mail as %s",
-			res.Domain, strings.Join(hosts, ", "), strings.Join(what, " and "), e.all, res.Domain)
+		parts = append(parts, fmt.Sprintf("the domain's mail is hosted at %s, so the new record authorizes %s", strings.Join(e.providers, " and "), strings.Join(terms, " and ")))
 	}
-	res.Findings = append(res.Findings, plan.Finding{Code: CodeConfirmSenders, Severity: plan.SeverityWarning, Name: e.name,
+	if needMX {
+		parts = append(parts, fmt.Sprintf("the domain receives mail at %s, and the new record authorizes those hosts too (mx), in case they also send", strings.Join(mxOnly(hosts), ", ")))
+	}
+	msg := fmt.Sprintf("%s has no SPF record yet; the new record ends in %s until you confirm that nothing but the services it lists sends mail as %s", res.Domain, e.all, res.Domain)
+	if len(parts) > 0 {
+		msg = fmt.Sprintf("%s has no SPF record yet: %s; it ends in %s until you confirm that nothing else sends mail as %s", res.Domain, strings.Join(parts, "; "), e.all, res.Domain)
+	}
+	res.Findings = append(res.Findings, plan.Finding{Code: CodeConfirmSenders, Severity: plan.SeverityWarning, Name: e.name, Params: params,
 		Message: msg,
 		Fix:     "list every other service that sends mail as the domain (a newsletter tool, a web shop, a ticket system) and add its include; then end the record with -all"})
 	return nil
@@ -242,6 +246,17 @@ func txtOfStrings(texts []string) [][]string {
 	out := make([][]string, len(texts))
 	for i, s := range texts {
 		out[i] = dnsrec.SplitTXT(s)
+	}
+	return out
+}
+
+// mxOnly returns the MX hosts that belong to no recognized provider.
+func mxOnly(hosts []string) []string {
+	var out []string
+	for _, h := range hosts {
+		if _, ok := ProviderForMX(h + "."); !ok {
+			out = append(out, h)
+		}
 	}
 	return out
 }

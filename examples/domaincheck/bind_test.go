@@ -212,7 +212,7 @@ func TestNSUpdatePrerequisites(t *testing.T) {
 	c := b.client()
 	ctx := context.Background()
 	v := demoProfile(t)
-	pl, err := plan.Check(ctx, c, v.Requirements("customer.example")...)
+	pl, err := plan.Check(ctx, c, v.Requirements("customer.example", sender.Evidence{})...)
 	if err != nil {
 		t.Fatal(err)
 	}

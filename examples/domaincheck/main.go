@@ -1,8 +1,12 @@
 // Command domaincheck checks customer domains against what a vendor needs
-// to send mail as them (a vendor profile): SPF evaluated for each sending
-// address, DKIM per selector, DMARC, the domain's delivery set-up and the
-// vendor's own sending hosts, and prints one safe, ordered plan of DNS
-// changes per domain: the customer's steps, and the vendor's apart.
+// to send mail as them (a vendor profile): whether the vendor may send as
+// each domain today (DMARC passes through aligned SPF, evaluated for each
+// server with the envelope domain the vendor uses, or aligned DKIM, and
+// the policy meets the vendor's minimum), what blocks it, one safe, ordered
+// plan of DNS changes per domain (the customer's steps, and the vendor's
+// apart), and advice that never blocks. The vendor's own set-up (reverse
+// DNS and HELO names of its servers, its key records) is checked once and
+// printed once, as the vendor's.
 //
 //	go run ./examples/domaincheck [flags] [domain ...]
 //	go run ./examples/domaincheck -f domains.txt -format json
@@ -11,7 +15,10 @@
 // Offline by default: it serves the embedded demo zone on a loopback port
 // and asks it through the real DNS client, as in production. -live asks
 // real DNS (-server to choose the server). Exit status: 0 every domain is
-// ready, 1 changes are needed, 2 usage or DNS failure.
+// ready and the vendor's own set-up is fine; 1 a domain is not ready
+// (changes are needed, or it does not exist); 2 usage or DNS failure; 3
+// every domain is ready, but the vendor's own set-up has problems that
+// affect every customer's mail (the vendor's to fix).
 package main
 
 import (
@@ -52,7 +59,14 @@ var demoDomains = []string{
 
 var formats = map[string]bool{"text": true, "zone": true, "nsupdate": true, "json": true}
 
-var errChanges = errors.New("changes needed")
+var (
+	errChanges = errors.New("changes needed")
+	errVendor  = errors.New("the vendor's own set-up needs changes")
+)
+
+// exitVendor is the exit status when every domain is ready but the
+// vendor's own set-up is not.
+const exitVendor = 3
 
 func main() { os.Exit(realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
@@ -78,8 +92,13 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	resolver := demo.Flags(fs)
 	live := fs.Lookup("live")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: domaincheck [flags] [domain ...]")
+		fmt.Fprintln(fs.Output(), "usage: domaincheck [flags] [domain ...]")
 		fs.PrintDefaults()
+	}
+	if demo.WantsHelp(args) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return demo.ExitReady
 	}
 	if demo.ParseArgs(fs, args) != nil {
 		return demo.ExitUsage
@@ -123,7 +142,17 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(err)
 		}
 	}
+	isLive := live.Value.String() == "true"
+	if fs.Lookup("server").Value.String() != "" && !isLive {
+		return fail(errors.New("-server needs -live: without it the embedded demo zone is asked"))
+	}
+	if *file != "" && len(o.domains) == 0 {
+		return fail(fmt.Errorf("-f %s: the list holds no domain", *file))
+	}
 	if len(o.domains) == 0 && *httpAddr == "" {
+		if isLive {
+			return fail(errors.New("-live needs the domains to check (the demo domains exist only in the embedded zone)"))
+		}
 		o.domains = demoDomains
 	}
 	for _, d := range o.domains {
@@ -136,7 +165,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// The resolver: the demo zone on a loopback server, asked through the
 	// real client, unless told -live.
 	var r dnsrec.Resolver
-	if live.Value.String() == "true" {
+	if isLive {
 		r = resolver()
 	} else {
 		srv, err := dnstest.Serve(demo.Zone())
@@ -156,6 +185,8 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch err := run(context.Background(), stdout, stderr, c, o); {
 	case errors.Is(err, errChanges):
 		return demo.ExitChanges
+	case errors.Is(err, errVendor):
+		return exitVendor
 	case err != nil:
 		fmt.Fprintln(stderr, "domaincheck:", err)
 		return demo.ExitUsage
@@ -203,7 +234,8 @@ func isTerminal(w io.Writer) bool {
 }
 
 // run checks the domains and writes the reports in the order given, each
-// as soon as it and those before it are done.
+// as soon as it and those before it are done, then the vendor's own
+// section once.
 func run(ctx context.Context, w, stderr io.Writer, c *sender.Checker, o options) error {
 	// Reports come back as their checks complete, under the canonical
 	// domain; they are written in the order given.
@@ -217,32 +249,30 @@ func run(ctx context.Context, w, stderr io.Writer, c *sender.Checker, o options)
 	}
 	pending := map[int]*sender.DomainReport{}
 	next, ready, failed := 0, true, 0
+	var vendor *sender.VendorReport
 	first := true
 	if o.format == "json" {
-		fmt.Fprint(w, "[")
+		fmt.Fprint(w, "{\n  \"domains\": [")
 	}
 	write := func(rep *sender.DomainReport) {
 		ready = ready && rep.Ready
-		for _, a := range rep.Areas {
-			if a.Status == sender.StatusNotChecked {
-				failed++
-				break
-			}
+		if vendor == nil {
+			vendor = rep.Vendor
 		}
-		if rep.Err != nil {
+		if rep.Status == sender.DomainNotChecked || rep.Err != nil {
 			failed++
 		}
 		switch o.format {
 		case "json":
-			b, err := json.MarshalIndent(jsonReport(rep), "  ", "  ")
+			b, err := json.MarshalIndent(jsonReport(rep), "    ", "  ")
 			if err != nil {
 				b = []byte(`{}`)
 			}
-			fmt.Fprintf(w, "%s\n  %s", map[bool]string{true: "", false: ","}[first], b)
+			fmt.Fprintf(w, "%s\n    %s", map[bool]string{true: "", false: ","}[first], b)
 		case "zone":
-			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, rep.Plan.Changes.For(plan.PartyCustomer).Zone())
+			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, customerChanges(rep).Zone())
 		case "nsupdate":
-			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, rep.Plan.Changes.For(plan.PartyCustomer).NSUpdate())
+			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, customerChanges(rep).NSUpdate())
 		default:
 			if !first {
 				fmt.Fprintln(w)
@@ -269,8 +299,18 @@ func run(ctx context.Context, w, stderr io.Writer, c *sender.Checker, o options)
 			next++
 		}
 	})
-	if o.format == "json" {
-		fmt.Fprintln(w, "\n]")
+	switch o.format {
+	case "json":
+		fmt.Fprint(w, "\n  ]")
+		if vendor != nil {
+			b, _ := json.MarshalIndent(vendor, "  ", "  ")
+			fmt.Fprintf(w, ",\n  \"vendor\": %s", b)
+		}
+		fmt.Fprintln(w, "\n}")
+	case "text":
+		if vendor != nil {
+			fmt.Fprintf(w, "\n%s", vendor.Text())
+		}
 	}
 	switch {
 	case err != nil:
@@ -279,8 +319,19 @@ func run(ctx context.Context, w, stderr io.Writer, c *sender.Checker, o options)
 		return fmt.Errorf("could not check %d of %d domains (DNS failures; see the reports)", failed, len(o.domains))
 	case !ready:
 		return errChanges
+	case vendor != nil && vendor.Blocks:
+		return errVendor
 	}
 	return nil
+}
+
+// customerChanges are the customer's changes of the report's plan; none
+// for a domain that got no plan.
+func customerChanges(rep *sender.DomainReport) plan.Changes {
+	if rep.Plan == nil {
+		return plan.Changes{}
+	}
+	return rep.Plan.Changes.For(plan.PartyCustomer)
 }
 
 func bar(done, total int) string {

@@ -40,6 +40,7 @@ type host struct {
 // worse.
 var senders = []host{
 	{"vendor", netip.MustParseAddr("5.255.64.53"), true},
+	{"vendor's second server", netip.MustParseAddr("192.0.2.26"), true},
 	{"provider", netip.MustParseAddr("198.51.100.7"), false},    // spfa.protection.outlook.example, and mx.customer.example
 	{"provider-b", netip.MustParseAddr("203.0.113.129"), false}, // spfb.protection.outlook.example
 	{"own MX", netip.MustParseAddr("203.0.113.200"), false},     // mx.new.example
@@ -86,7 +87,7 @@ type outcome struct {
 // planFor checks domain against the profile through r.
 func planFor(t *testing.T, r dnsrec.Resolver, p *sender.Profile, domain string) *plan.Plan {
 	t.Helper()
-	pl, err := plan.Check(context.Background(), r, p.Requirements(domain)...)
+	pl, err := plan.Check(context.Background(), r, p.Requirements(domain, sender.Evidence{})...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +245,7 @@ func TestPlanSafetyProperties(t *testing.T) {
 	ctx := context.Background()
 	plans := map[string]*plan.Plan{}
 	for _, d := range demoDomains {
-		p, err := plan.Check(ctx, demo.Zone(), v.Requirements(d)...)
+		p, err := plan.Check(ctx, demo.Zone(), v.Requirements(d, sender.Evidence{})...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,8 +314,7 @@ func TestPlanNextStage(t *testing.T) {
 default._domainkey.staged.example. IN CNAME default._domainkey.vendor.example.
 _dmarc.staged.example. IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"`)
 	v := demoProfile(t)
-	v.DMARC.ReportsPass = true
-	reqs := v.Requirements("staged.example")
+	reqs := v.Requirements("staged.example", sender.Evidence{ReportsPass: true})
 	pl, err := plan.Check(context.Background(), z, reqs...)
 	if err != nil {
 		t.Fatal(err)
@@ -346,7 +346,7 @@ func TestTwoVendorsOnePlan(t *testing.T) {
 *._report._dmarc.second.example. IN TXT "v=DMARC1"`)
 	first, second := demoProfile(t), demoProfile(t)
 	second.SPF, second.DMARC.Reports = "include:spf.second.example", []string{"reports@second.example"}
-	reqs := append(first.Requirements("customer.example"), second.Requirements("customer.example")...)
+	reqs := append(first.Requirements("customer.example", sender.Evidence{}), second.Requirements("customer.example", sender.Evidence{})...)
 	pl, err := plan.Check(context.Background(), z, reqs...)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net"
 	"net/http"
 	"time"
 
@@ -20,12 +21,17 @@ import (
 // requestTimeout bounds the check behind one request.
 const requestTimeout = 10 * time.Second
 
-// serve runs the web page until the server fails.
+// serve runs the web page until the server fails. It says "serving" only
+// once it listens, so that a port already taken is an error, not a lie.
 func serve(addr string, c *sender.Checker, log io.Writer) error {
-	srv := &http.Server{Addr: addr, Handler: handler(c), ReadHeaderTimeout: 5 * time.Second,
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler(c), ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 10 * time.Second, WriteTimeout: requestTimeout + 5*time.Second}
-	fmt.Fprintf(log, "domaincheck: serving on http://%s/ (the form) and /api/check?domain= (JSON)\n", addr)
-	return srv.ListenAndServe()
+	fmt.Fprintf(log, "domaincheck: serving on http://%s/ (the form) and /api/check?domain= (JSON)\n", ln.Addr())
+	return srv.Serve(ln)
 }
 
 // handler serves the form (/), the report page (/check?domain=) and the
@@ -91,25 +97,45 @@ func render(w http.ResponseWriter, status int, p page) {
 // the page's Content-Security-Policy, and nothing else runs.
 const copyScript = `document.querySelectorAll("button[data-copy]").forEach(function(b){b.addEventListener("click",function(){navigator.clipboard.writeText(b.getAttribute("data-copy"));b.textContent="copied";});});`
 
+// The page shows the customer what the text report shows (the same
+// findings, info findings that say something to act on included), the DNS
+// host, each change as the form of a DNS host asks for it (an update as
+// "edit from / to"), with a copy button beside every name and value, and
+// names without the root's trailing dot everywhere. The vendor's own
+// problems are the vendor's: they are not on the customer's page.
 var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
-	"customer": func(r *sender.DomainReport) plan.Changes { return r.Plan.Changes.For(plan.PartyCustomer) },
-	"vendor":   func(r *sender.DomainReport) plan.Changes { return r.Plan.Changes.For(plan.PartyVendor) },
-	"trim":     dnsrec.TrimDot,
+	"customer": func(r *sender.DomainReport) plan.Changes {
+		if r.Plan == nil {
+			return nil
+		}
+		return r.Plan.Changes.For(plan.PartyCustomer)
+	},
+	"shown": sender.Shown,
+	"trim":  dnsrec.TrimDot,
+	"value": func(r dnsrec.Record) string {
+		if r.Type == dnsrec.TypeCNAME {
+			return dnsrec.TrimDot(r.Value())
+		}
+		return r.Value()
+	},
+	"isUpdate": func(c plan.Change) bool { return len(c.Removed()) == 1 && len(c.Added()) == 1 },
+	"first":    func(rs []dnsrec.Record) dnsrec.Record { return rs[0] },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Vendor}}: domain check</title>
 <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}code{background:#eee;padding:0 .2em;word-break:break-all}
-.fine{color:green}.change-needed{color:#a60}.broken{color:#b00}.could-not-check{color:#555}li{margin:.3em 0}</style></head>
+.fine{color:green}.advice{color:#06c}.change-needed{color:#a60}.broken{color:#b00}.could-not-check{color:#555}li{margin:.3em 0}</style></head>
 <body><h1>May {{.Vendor}} send as your domain?</h1>
 <form action="/check" method="get"><label>Domain <input name="domain" value="{{.Domain}}" required maxlength="300"></label> <button>Check</button></form>
 {{with .Error}}<p class="broken">{{.}}</p>{{end}}
 {{with .Report}}
 <h2>{{.Domain}}</h2><p><strong>{{.Summary}}</strong></p>
+{{with .DNSHost}}<p>Your DNS is hosted at {{.}}: make the changes there.</p>{{end}}
 <ul>{{range .Areas}}<li><span class="{{.Status}}">{{.Status}}</span> {{.Name}}{{with .Failed}}: {{.}}{{end}}
-<ul>{{range .Findings}}{{if ne .Severity "info"}}<li>{{.Severity}} <code>{{.Code}}</code>: {{.Message}}{{with .Fix}}<br>Fix: {{.}}{{end}}</li>{{end}}{{end}}</ul></li>{{end}}</ul>
-{{with customer .}}<h3>Your DNS changes, in this order</h3><ol>{{range .}}<li>{{.Action}} a {{.Type}} record at <code>{{.Relative}}</code> in the zone {{trim .Zone}}
-<ul>{{range .Removed}}<li>delete <code>{{.Value}}</code></li>{{end}}{{range .Added}}<li>add <code>{{.Value}}</code> <button type="button" data-copy="{{.Value}}">copy</button></li>{{end}}</ul>
+<ul>{{range shown .Findings}}<li>{{.Severity}} <code>{{.Code}}</code>: {{.Message}}{{with .Fix}}<br>Fix: {{.}}{{end}}</li>{{end}}</ul></li>{{end}}</ul>
+{{with customer .}}<h3>Your DNS changes, in this order</h3><ol>{{range .}}<li>{{if isUpdate .}}Edit the {{.Type}} record{{else}}{{.Action}} {{.Type}}{{end}} at <code>{{.Relative}}</code> <button type="button" data-copy="{{.Relative}}">copy</button> in the zone {{trim .Zone}} ({{trim .Name}})
+<ul>{{if isUpdate .}}<li>from <code>{{value (first .Removed)}}</code></li><li>to <code>{{value (first .Added)}}</code> <button type="button" data-copy="{{value (first .Added)}}">copy</button></li>
+{{else}}{{range .Removed}}<li>delete <code>{{value .}}</code></li>{{end}}{{range .Added}}<li>add <code>{{value .}}</code> <button type="button" data-copy="{{value .}}">copy</button></li>{{end}}{{end}}</ul>
 <small>{{.Reason}}</small></li>{{end}}</ol>{{end}}
-{{with vendor .}}<h3>{{$.Vendor}}'s own changes</h3><ol>{{range .}}<li>{{.Summary}}</li>{{end}}</ol>{{end}}
 {{end}}
 <script>` + copyScript + `</script></body></html>`))
 

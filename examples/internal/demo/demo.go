@@ -68,6 +68,21 @@ const (
 	ExitUsage   = 2 // bad arguments, or DNS could not be asked
 )
 
+// WantsHelp reports whether args ask for the usage (-h, -help or --help,
+// before any "--"), which a program prints to standard output,
+// exiting 0: asked for, it is the output, not an error.
+func WantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help", "--h":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
+}
+
 // ParseArgs parses args with fs and refuses a flag written after the first
 // argument, which the flag package would otherwise take as an argument and
 // ignore ("dkimkey mydomain.ch -out key.pem" would print the private key).
