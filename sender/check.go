@@ -190,10 +190,13 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 			}
 		}
 	}
+	// What blocks, when the verdict is known; when a question failed, only
+	// the area it touched is in doubt (could not check).
+	known := v.Err == nil
 	spfMatters := p.Envelope.mode() != EnvelopeVendor
-	dkimArea.status(!v.Pass && !v.DKIM, hasChange(plan.StageDKIM))
-	spfArea.status(!v.Pass && spfMatters && !v.SPFAligned, hasChange(plan.StageSPF))
-	dmarcArea.status(!v.PolicyMet, hasChange(plan.StageDMARC))
+	dkimArea.status(known && !v.Pass && !v.DKIM, hasChange(plan.StageDKIM))
+	spfArea.status(known && !v.Pass && spfMatters && !v.SPFAligned, hasChange(plan.StageSPF))
+	dmarcArea.status(known && !v.PolicyMet, hasChange(plan.StageDMARC))
 
 	del, host := delivery(ctx, r, name)
 	rep.DNSHost = host

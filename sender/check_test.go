@@ -19,10 +19,9 @@ import (
 const profileJSON = `{
   "name": "Example CRM",
   "spf": "include:spf.vendor.example",
-  "sending_ips": ["5.255.64.53"],
-  "helo": "smtp1.vendor.example",
+  "servers": [{"address": "5.255.64.53", "helo": "smtp1.vendor.example"}],
   "dkim": [{"selector": "default", "target": "default._domainkey.vendor.example"}],
-  "dmarc": {"policy": "quarantine", "reports": ["dmarc@vendor.example"]}
+  "dmarc": {"minimum": "none", "goal": "quarantine", "reports": ["dmarc@vendor.example"]}
 }`
 
 const checkZone = vendortest.Zone + `
@@ -54,39 +53,59 @@ func newChecker(t *testing.T, r dnsrec.Resolver) *sender.Checker {
 	return &sender.Checker{Profile: p, Resolver: r}
 }
 
+// withProfile returns profileJSON with the given top-level fields replaced.
+func withProfile(t *testing.T, fields string) []byte {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(profileJSON), &m); err != nil {
+		t.Fatal(err)
+	}
+	var change map[string]any
+	if err := json.Unmarshal([]byte("{"+fields+"}"), &change); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range change {
+		m[k] = v
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
 func TestParseProfile(t *testing.T) {
 	if _, err := sender.ParseProfile([]byte(profileJSON)); err != nil {
 		t.Fatal(err)
 	}
 	for field, bad := range map[string]string{
-		"name":             `"name": ""`,
-		"spf":              `"spf": "include:"`,
-		"sending_ips[0]":   `"sending_ips": ["0.0.0.0"]`,
-		"helo":             `"helo": ""`,
-		"dkim[0]":          `"dkim": [{"selector": "default"}]`,
-		"dkim[0].selector": `"dkim": [{"selector": "bad selector", "target": "x.example"}]`,
-		"dkim[0].key":      `"dkim": [{"selector": "s", "key": "v=DKIM1; p=!!"}]`,
-		"dmarc.policy":     `"dmarc": {"policy": "strict"}`,
-		"dmarc.reports":    `"dmarc": {"policy": "none", "reports": ["not an address"]}`,
-		"dkim[1].selector": `"dkim": [{"selector": "s", "target": "a.example"}, {"selector": "S", "target": "b.example"}]`,
+		"name":                `"name": ""`,
+		"spf":                 `"spf": "include:"`,
+		"servers":             `"servers": []`,
+		"servers[0].address":  `"servers": [{"address": "0.0.0.0", "helo": "smtp1.vendor.example"}]`,
+		"servers[1].address":  `"servers": [{"address": "5.255.64.53", "helo": "a.vendor.example"}, {"address": "5.255.64.53", "helo": "b.vendor.example"}]`,
+		"servers[0].helo":     `"servers": [{"address": "5.255.64.53", "helo": ""}]`,
+		"envelope.mode":       `"envelope": {"mode": "bounce"}`,
+		"envelope.domain":     `"envelope": {"mode": "vendor", "domain": "info@vendor.example"}`,
+		"envelope.name":       `"envelope": {"mode": "return-path", "name": "bad name", "target": "rp.vendor.example"}`,
+		"envelope.target":     `"envelope": {"mode": "return-path", "name": "bounce", "target": "bad target"}`,
+		"dkim[0]":             `"dkim": [{"selector": "default"}]`,
+		"dkim[0].selector":    `"dkim": [{"selector": "bad selector", "target": "x.example"}]`,
+		"dkim[0].key":         `"dkim": [{"selector": "s", "key": "v=DKIM1; p=!!"}]`,
+		"dkim[1].selector":    `"dkim": [{"selector": "s", "target": "a.example"}, {"selector": "S", "target": "b.example"}]`,
+		"dmarc.minimum":       `"dmarc": {"minimum": "strict"}`,
+		"dmarc.goal":          `"dmarc": {"minimum": "reject", "goal": "none"}`,
+		"dmarc.reports":       `"dmarc": {"minimum": "none", "reports": ["not an address"]}`,
+		"dkim[0].target":      `"dkim": [{"selector": "default", "target": "info@vendor.example"}]`,
+		"dkim[0].target ":     `"dkim": [{"selector": "default", "target": "bad target"}]`,
+		"servers[0].helo ":    `"servers": [{"address": "5.255.64.53", "helo": "smtp1"}]`,
+		"envelope.mode ":      `"envelope": {"mode": "customer", "domain": "bounce.vendor.example"}`,
+		"servers[0].address ": `"servers": [{"address": "127.0.0.1", "helo": "smtp1.vendor.example"}]`,
 	} {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(profileJSON), &m); err != nil {
-			t.Fatal(err)
-		}
-		var change map[string]any
-		if err := json.Unmarshal([]byte("{"+bad+"}"), &change); err != nil {
-			t.Fatal(err)
-		}
-		for k, v := range change {
-			m[k] = v
-		}
-		b, _ := json.Marshal(m)
-		doc := string(b)
-		_, err := sender.ParseProfile([]byte(doc))
+		_, err := sender.ParseProfile(withProfile(t, bad))
 		var pe *sender.ProfileError
-		if !errors.As(err, &pe) || !errors.Is(err, sender.ErrProfile) || pe.Field != field {
-			t.Errorf("%s: err = %v", bad, err)
+		if !errors.As(err, &pe) || !errors.Is(err, sender.ErrProfile) || pe.Field != strings.TrimSpace(field) {
+			t.Errorf("%s: err = %v, want an error for %s", bad, err, field)
+		}
+		if err != nil && strings.Contains(err.Error(), "dmarc: dmarc:") {
+			t.Errorf("%s: the error stutters: %v", bad, err)
 		}
 	}
 	if _, err := sender.ParseProfile([]byte(`{"name": "x", "unknown": 1}`)); !errors.Is(err, sender.ErrProfile) {
@@ -101,29 +120,32 @@ func TestCheckDomain(t *testing.T) {
 			ctx := context.Background()
 
 			ready := c.Check(ctx, "ready.example")
-			if !ready.Ready || !ready.MaySend || ready.DNSHost != "Cloudflare" {
+			if !ready.Ready || !ready.MaySend || ready.Status != sender.DomainReady || ready.DNSHost != "Cloudflare" || len(ready.Blockers) != 0 {
 				t.Errorf("ready.example: %s %+v", ready.Summary, ready.Areas)
 			}
-			if want := "Example CRM may send as ready.example: SPF and DKIM pass and align, and nothing needs changing."; ready.Summary != want {
+			if want := "Example CRM may send as ready.example: SPF and DKIM pass and align, and the policy p=reject meets the minimum (p=none); nothing needs changing."; ready.Summary != want {
 				t.Errorf("summary %q", ready.Summary)
 			}
 
 			fresh := c.Check(ctx, "new.example")
-			if fresh.Ready || fresh.MaySend {
+			if fresh.Ready || fresh.MaySend || fresh.Status != sender.DomainChangesNeeded {
 				t.Errorf("new.example is ready: %s", fresh.Summary)
 			}
 			for name, want := range map[sender.AreaName]sender.Status{
 				sender.AreaDKIM: sender.StatusChange, sender.AreaSPF: sender.StatusChange, sender.AreaDMARC: sender.StatusChange,
-				sender.AreaDelivery: sender.StatusBroken, sender.AreaSending: sender.StatusFine,
+				sender.AreaDelivery: sender.StatusAdvice,
 			} {
 				if got := fresh.Area(name).Status; got != want {
 					t.Errorf("new.example %s: %s, want %s: %v", name, got, want, fresh.Area(name).Findings)
 				}
 			}
+			if fresh.Area(sender.AreaSending) != nil {
+				t.Error("the vendor's own area is part of a customer's report")
+			}
 			if !hasCode(fresh.Area(sender.AreaDelivery).Findings, sender.CodeMXAddress) {
 				t.Errorf("an MX naming an address is not reported: %v", fresh.Area(sender.AreaDelivery).Findings)
 			}
-			if !strings.HasPrefix(fresh.Summary, "Example CRM may not send as new.example yet") {
+			if !strings.HasPrefix(fresh.Summary, "Example CRM may not send as new.example yet") || !strings.Contains(fresh.Summary, "3 DNS changes for the customer fix that") {
 				t.Errorf("summary %q", fresh.Summary)
 			}
 
@@ -139,30 +161,79 @@ func TestCheckDomain(t *testing.T) {
 			}
 
 			bad := c.Check(ctx, "info@ready.example")
-			if !errors.Is(bad.Err, dnsrec.ErrInvalidDomain) || !strings.Contains(bad.Summary, `did you mean "ready.example"`) {
+			if !errors.Is(bad.Err, dnsrec.ErrInvalidDomain) || bad.Status != sender.DomainInvalid || !strings.Contains(bad.Summary, `did you mean "ready.example"`) {
 				t.Errorf("an address as the domain: %v", bad.Err)
 			}
 		})
 	}
 }
 
-// The vendor's side: a PTR that does not confirm and a HELO name that does
-// not resolve are reported in the sending area.
-func TestCheckSending(t *testing.T) {
+// Advice never blocks: a domain whose SPF, DKIM and DMARC are right is
+// ready whatever its SOA timers and MX say, and the advice is in the
+// sentence, apart.
+func TestAdviceDoesNotBlock(t *testing.T) {
+	z := dnstest.MustZone(checkZone + `
+advice.example.                     IN SOA ada.ns.cloudflare.com. dns.cloudflare.com. 2345678901 10000 2400 604800 1800
+advice.example.                     IN TXT "v=spf1 include:spf.vendor.example -all"
+default._domainkey.advice.example.  IN CNAME default._domainkey.vendor.example.
+_dmarc.advice.example.              IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"
+`)
+	rep := newChecker(t, z).Check(context.Background(), "advice.example")
+	if !rep.Ready || rep.Status != sender.DomainReady {
+		t.Fatalf("not ready: %s", rep.Text())
+	}
+	if a := rep.Area(sender.AreaDelivery); a.Status != sender.StatusAdvice || a.Blocking || !hasCode(a.Findings, sender.CodeSOAValue) || !hasCode(a.Findings, sender.CodeNoMX) {
+		t.Errorf("delivery: %+v", a)
+	}
+	if !strings.Contains(rep.Summary, "Advice, none of it blocking: 2 findings") {
+		t.Errorf("summary %q", rep.Summary)
+	}
+}
+
+// The vendor's side is the vendor's: a PTR that does not confirm and a
+// HELO name that does not resolve are in the vendor's report, do not make
+// a customer's domain unready, and each customer report says so once.
+func TestVendorProblemsAreTheVendors(t *testing.T) {
 	z := dnstest.MustZone(checkZone + `
 26.2.0.192.in-addr.arpa. IN PTR mail.elsewhere.example.
+smtp2.vendor.example.    IN A   192.0.2.99
 `)
 	c := newChecker(t, z)
-	c.Profile.SendingIPs = append(c.Profile.SendingIPs, netip.MustParseAddr("192.0.2.26"), netip.MustParseAddr("192.0.2.27"))
+	c.Profile.Servers = append(c.Profile.Servers,
+		sender.Server{Address: netip.MustParseAddr("192.0.2.26"), HELO: "smtp2.vendor.example"},
+		sender.Server{Address: netip.MustParseAddr("192.0.2.27"), HELO: "smtp1.vendor.example"})
+	z.Remove("spf.vendor.example", dnsrec.TypeTXT)
+	z.Add(`spf.vendor.example. IN TXT "v=spf1 ip4:5.255.64.53 ip4:192.0.2.26 ip4:192.0.2.27 -all"`)
 	rep := c.Check(context.Background(), "ready.example")
-	a := rep.Area(sender.AreaSending)
+	v := rep.Vendor
 	for _, code := range []plan.Code{sender.CodePTRUnconfirmed, sender.CodeNoPTR, sender.CodeHELOUnresolved} {
-		if !hasCode(a.Findings, code) {
-			t.Errorf("no %s in %v", code, a.Findings)
+		if !hasCode(v.Findings, code) {
+			t.Errorf("no %s in %v", code, v.Findings)
 		}
 	}
-	if a.Status != sender.StatusBroken || rep.Ready {
-		t.Errorf("sending area %s, ready %v", a.Status, rep.Ready)
+	// Each server is judged by its own HELO name: smtp1 resolves to
+	// 5.255.64.53 (fine) and not to 192.0.2.27; smtp2 to neither.
+	helo := 0
+	for _, f := range v.Findings {
+		if f.Code == sender.CodeHELOUnresolved {
+			helo++
+		}
+	}
+	if helo != 2 {
+		t.Errorf("%d HELO findings, want 2 (192.0.2.26 as smtp2, 192.0.2.27 as smtp1): %v", helo, v.Findings)
+	}
+	if v.Status != sender.StatusBroken || !v.Blocks || !rep.VendorBlocks {
+		t.Errorf("vendor status %s, blocks %v", v.Status, v.Blocks)
+	}
+	if !rep.Ready || rep.Status != sender.DomainReady {
+		t.Errorf("the vendor's problems made the customer's domain unready: %s", rep.Summary)
+	}
+	text := rep.Text()
+	if strings.Contains(text, "sending-ptr") || strings.Count(text, "the vendor's to fix") != 1 {
+		t.Errorf("the customer's report shows the vendor's problems, or does not point to them once:\n%s", text)
+	}
+	if vt := v.Text(); !strings.Contains(vt, "sending-ptr-unconfirmed") || !strings.Contains(vt, "the vendor fixes them") {
+		t.Errorf("vendor text:\n%s", vt)
 	}
 }
 
@@ -173,7 +244,7 @@ func TestCheckBlocklist(t *testing.T) {
 53.64.255.5.bl.example. IN TXT "listed for sending spam on 2026-11-01"
 `)
 	c := newChecker(t, z)
-	if hasCode(c.Check(context.Background(), "ready.example").Area(sender.AreaSending).Findings, sender.CodeListed) {
+	if hasCode(c.Check(context.Background(), "ready.example").Vendor.Findings, sender.CodeListed) {
 		t.Error("a blocklist was asked although none was named")
 	}
 	for _, q := range z.Queries() {
@@ -182,13 +253,13 @@ func TestCheckBlocklist(t *testing.T) {
 		}
 	}
 	c.Blocklists = []string{"bl.example", "clean.example"}
-	a := c.Check(context.Background(), "ready.example").Area(sender.AreaSending)
+	v := c.CheckVendor(context.Background())
 	found := false
-	for _, f := range a.Findings {
-		found = found || (f.Code == sender.CodeListed && strings.Contains(f.Message, "listed for sending spam"))
+	for _, f := range v.Findings {
+		found = found || (f.Code == sender.CodeListed && strings.Contains(f.Message, "listed for sending spam") && f.Params["list"] == "bl.example")
 	}
-	if !found {
-		t.Errorf("the listing is not reported with its reason: %v", a.Findings)
+	if !found || !v.Blocks {
+		t.Errorf("the listing is not reported with its reason: %v", v.Findings)
 	}
 }
 
@@ -202,8 +273,142 @@ func TestCheckDNSFailure(t *testing.T) {
 	if a.Status != sender.StatusNotChecked || !strings.Contains(a.Failed, "_dmarc.ready.example") || !strings.Contains(a.Failed, "SERVFAIL") {
 		t.Errorf("DMARC area: %s, failed %q", a.Status, a.Failed)
 	}
-	if rep.Area(sender.AreaSPF).Status != sender.StatusFine || rep.Ready {
-		t.Errorf("SPF %s, ready %v", rep.Area(sender.AreaSPF).Status, rep.Ready)
+	if rep.Area(sender.AreaSPF).Status != sender.StatusFine || rep.Ready || rep.Status != sender.DomainNotChecked {
+		t.Errorf("SPF %s, ready %v, status %s", rep.Area(sender.AreaSPF).Status, rep.Ready, rep.Status)
+	}
+}
+
+// A domain that does not exist, or whose registrable domain does not,
+// gets its own status and no plan.
+func TestCheckDomainThatDoesNotExist(t *testing.T) {
+	z := dnstest.MustZone(checkZone)
+	c := newChecker(t, z)
+	for _, tc := range []struct {
+		domain string
+		status sender.DomainStatus
+		code   plan.Code
+	}{
+		{"nowhere.example", sender.DomainNotDelegated, sender.CodeNotDelegated},
+		{"mail.ready.example", sender.DomainNotFound, sender.CodeNoDomain},
+	} {
+		rep := c.Check(context.Background(), tc.domain)
+		if rep.Status != tc.status || rep.Plan != nil || rep.Ready || !hasCode(rep.Area(sender.AreaDelivery).Findings, tc.code) {
+			t.Errorf("%s: %s, plan %v: %s", tc.domain, rep.Status, rep.Plan, rep.Summary)
+		}
+		if strings.Contains(rep.Text(), "DNS change") {
+			t.Errorf("%s: changes proposed for a domain that does not exist:\n%s", tc.domain, rep.Text())
+		}
+	}
+}
+
+// The three envelope modes: the customer's address, the vendor's own
+// bounce domain, a return-path subdomain delegated to the vendor. Each
+// evaluates SPF where receivers do, and plans only what helps.
+func TestEnvelopeModes(t *testing.T) {
+	zone := checkZone + `
+bounces.vendor.example.             IN TXT "v=spf1 ip4:5.255.64.53 -all"
+rp.vendor.example.                  IN TXT "v=spf1 ip4:5.255.64.53 -all"
+rp.vendor.example.                  IN MX  10 mx1.vendor.example.
+; signs and delegates its key, no SPF for the vendor, p=none
+dkimonly.example.                   IN TXT "v=spf1 mx -all"
+default._domainkey.dkimonly.example. IN CNAME default._domainkey.vendor.example.
+_dmarc.dkimonly.example.            IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"
+; no key, SPF at the apex only
+spfonly.example.                    IN TXT "v=spf1 include:spf.vendor.example -all"
+_dmarc.spfonly.example.             IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"
+; the return path delegated
+delegated.example.                  IN TXT "v=spf1 -all"
+bounce.delegated.example.           IN CNAME rp.vendor.example.
+_dmarc.delegated.example.           IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"
+; the return path delegated, but strict SPF alignment
+strict.example.                     IN TXT "v=spf1 -all"
+bounce.strict.example.              IN CNAME rp.vendor.example.
+_dmarc.strict.example.              IN TXT "v=DMARC1; p=none; aspf=s; rua=mailto:dmarc@vendor.example"
+`
+	for _, tc := range []struct {
+		name, envelope, domain string
+		ready                  bool
+		spfStatus              sender.Status
+		wantChange             string // the name of a change the plan must hold ("" for none)
+		noChange               string // the name of a change the plan must not hold
+	}{
+		// The customer's address in MAIL FROM: SPF at the domain aligns.
+		{"customer/spf", `{"mode": "customer"}`, "spfonly.example", true, sender.StatusFine, "default._domainkey.spfonly.example.", ""},
+		{"customer/dkim", `{"mode": "customer"}`, "dkimonly.example", true, sender.StatusAdvice, "dkimonly.example.", ""},
+		// The vendor's bounce domain: SPF never aligns, DKIM alone decides,
+		// and the customer's SPF record is left alone.
+		{"vendor/dkim", `{"mode": "vendor", "domain": "bounces.vendor.example"}`, "dkimonly.example", true, sender.StatusFine, "", "dkimonly.example."},
+		{"vendor/spf", `{"mode": "vendor", "domain": "bounces.vendor.example"}`, "spfonly.example", false, sender.StatusFine, "default._domainkey.spfonly.example.", "spfonly.example."},
+		// A return path delegated to the vendor: SPF passes there and
+		// aligns (relaxed), unless the policy asks for strict alignment.
+		{"return-path/delegated", `{"mode": "return-path", "name": "bounce", "target": "rp.vendor.example"}`, "delegated.example", true, sender.StatusFine, "", "delegated.example."},
+		{"return-path/missing", `{"mode": "return-path", "name": "bounce", "target": "rp.vendor.example"}`, "spfonly.example", false, sender.StatusChange, "bounce.spfonly.example.", "spfonly.example."},
+		{"return-path/strict", `{"mode": "return-path", "name": "bounce", "target": "rp.vendor.example"}`, "strict.example", false, sender.StatusBroken, "default._domainkey.strict.example.", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := sender.ParseProfile(withProfile(t, `"envelope": `+tc.envelope))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rname, r := range dnstest.Resolvers(t, dnstest.MustZone(zone)) {
+				rep := (&sender.Checker{Profile: p, Resolver: r}).Check(context.Background(), tc.domain)
+				if rep.Ready != tc.ready || rep.Area(sender.AreaSPF).Status != tc.spfStatus {
+					t.Errorf("%s: ready %v, spf %s; want %v, %s\n%s", rname, rep.Ready, rep.Area(sender.AreaSPF).Status, tc.ready, tc.spfStatus, rep.Text())
+				}
+				names := map[string]bool{}
+				for _, ch := range rep.Plan.Changes {
+					names[ch.Name] = true
+				}
+				if tc.wantChange != "" && !names[tc.wantChange] {
+					t.Errorf("%s: no change at %s:\n%s", rname, tc.wantChange, rep.Plan.Changes.Text())
+				}
+				if tc.noChange != "" && names[tc.noChange] {
+					t.Errorf("%s: a change at %s, which does not help:\n%s", rname, tc.noChange, rep.Plan.Changes.Text())
+				}
+			}
+		})
+	}
+}
+
+// A profile whose goal is stricter than its minimum reaches ready at the
+// minimum, and the next stage waits for the evidence of each domain: a
+// batch can give it per domain.
+func TestEvidencePerDomain(t *testing.T) {
+	z := dnstest.MustZone(checkZone + `
+a.example.                     IN TXT "v=spf1 include:spf.vendor.example -all"
+default._domainkey.a.example.  IN CNAME default._domainkey.vendor.example.
+_dmarc.a.example.              IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"
+b.example.                     IN TXT "v=spf1 include:spf.vendor.example -all"
+default._domainkey.b.example.  IN CNAME default._domainkey.vendor.example.
+_dmarc.b.example.              IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"
+`)
+	c := newChecker(t, z)
+	c.Evidence = func(domain string) sender.Evidence { return sender.Evidence{ReportsPass: domain == "b.example"} }
+	got := map[string]*sender.DomainReport{}
+	var mu sync.Mutex
+	if err := c.CheckBatch(context.Background(), []string{"a.example", "b.example"}, sender.BatchOptions{}, func(r *sender.DomainReport) {
+		mu.Lock()
+		defer mu.Unlock()
+		got[r.Domain] = r
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a, b := got["a.example"], got["b.example"]
+	if !a.Ready || !b.Ready {
+		t.Fatalf("not ready at the minimum: %s / %s", a.Summary, b.Summary)
+	}
+	if len(a.Plan.Changes) != 0 || !hasCode(a.Area(sender.AreaDMARC).Findings, "dmarc-staged") {
+		t.Errorf("a.example (no evidence): the next stage is not advice with its condition:\n%s", a.Text())
+	}
+	if len(b.Plan.Changes) != 1 || b.Plan.Changes[0].Added()[0].Value() != "v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example" || b.Area(sender.AreaDMARC).Blocking {
+		t.Errorf("b.example (reports pass): the next stage is not proposed as advice:\n%s", b.Text())
+	}
+
+	// A minimum of quarantine: p=none is not ready, and says so.
+	c.Profile.DMARC.Minimum = "quarantine"
+	rep := c.Check(context.Background(), "a.example")
+	if rep.Ready || !rep.MaySend || !hasCode(rep.Area(sender.AreaDMARC).Findings, sender.CodeDMARCBelowMinimum) || !rep.Area(sender.AreaDMARC).Blocking {
+		t.Errorf("p=none under a quarantine minimum: %s", rep.Text())
 	}
 }
 
@@ -233,8 +438,8 @@ func TestCheckBatch(t *testing.T) {
 	if len(got) != len(domains) || len(progress) != len(domains) || progress[len(progress)-1] != len(domains) {
 		t.Fatalf("%d reports, progress %v", len(got), progress)
 	}
-	if r := got["refused.example"]; r.Area(sender.AreaSPF).Status != sender.StatusNotChecked || !strings.Contains(r.Summary, "Could not check") {
-		t.Errorf("refused.example: %s", r.Summary)
+	if r := got["refused.example"]; r.Status != sender.DomainNotChecked || !strings.Contains(r.Summary, "Could not check") {
+		t.Errorf("refused.example: %s %s", r.Status, r.Summary)
 	}
 	if !got["ready.example"].Ready {
 		t.Errorf("ready.example: %s", got["ready.example"].Summary)
@@ -242,8 +447,11 @@ func TestCheckBatch(t *testing.T) {
 	if got["not a domain"].Err == nil {
 		t.Error("an invalid domain has no error")
 	}
-	// The vendor's side is checked once for the batch, and no question is
-	// asked twice.
+	// The vendor's side is checked once for the batch and shared, and no
+	// question is asked twice.
+	if got["ready.example"].Vendor == nil || got["ready.example"].Vendor != got["new.example"].Vendor {
+		t.Error("the vendor's report is not shared by the batch")
+	}
 	if rep := z.Repeated(); len(rep) > 0 {
 		t.Errorf("asked more than once in one batch: %v", rep)
 	}
@@ -268,6 +476,40 @@ func TestCheckBatchCancel(t *testing.T) {
 	if err := (&sender.Checker{}).CheckBatch(context.Background(), domains, sender.BatchOptions{}, nil); !errors.Is(err, sender.ErrNoProfile) {
 		t.Errorf("no profile: err = %v", err)
 	}
+}
+
+// The MX hosts a delivery check resolves are capped, and it says so.
+func TestMXCapped(t *testing.T) {
+	var zone strings.Builder
+	zone.WriteString(checkZone)
+	for i := range 5000 {
+		zone.WriteString("many.example. IN MX 10 mx" + itoa(i) + ".many.example.\n")
+	}
+	z := dnstest.MustZone(zone.String())
+	z.ResetQueries()
+	rep := newChecker(t, z).Check(context.Background(), "many.example")
+	mxQuestions := 0
+	for _, q := range z.Queries() {
+		if strings.HasPrefix(q.Name, "mx") && strings.HasSuffix(q.Name, ".many.example.") {
+			mxQuestions++
+		}
+	}
+	// 10 hosts checked by delivery, each A and AAAA; SPF asks none of
+	// them (the domain has no SPF record).
+	if mxQuestions > 20 || !hasCode(rep.Area(sender.AreaDelivery).Findings, sender.CodeMXSkipped) {
+		t.Errorf("%d questions for MX hosts, findings %v", mxQuestions, rep.Area(sender.AreaDelivery).Findings)
+	}
+	if n := len(rep.Area(sender.AreaDelivery).Findings); n > 15 {
+		t.Errorf("%d delivery findings for one domain", n)
+	}
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
 }
 
 func hasCode(fs []plan.Finding, code plan.Code) bool {

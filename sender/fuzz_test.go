@@ -47,7 +47,7 @@ func FuzzParsePolicy(f *testing.F) {
 // validates, and its JSON reads back to the same profile.
 func FuzzParseProfile(f *testing.F) {
 	f.Add(profileJSON)
-	f.Add(`{"name":"x","addresses":["192.0.2.0/24"],"sending_ips":["192.0.2.1"],"helo":"h.example","dkim":[{"selector":"s","key":"v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="}],"dmarc":{"policy":"none"}}`)
+	f.Add(`{"name":"x","addresses":["192.0.2.0/24"],"servers":[{"address":"192.0.2.1","helo":"h.example"}],"envelope":{"mode":"vendor","domain":"bounce.x.example"},"dkim":[{"selector":"s","key":"v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="}],"dmarc":{"minimum":"none","goal":"reject"}}`)
 	f.Fuzz(func(t *testing.T, s string) {
 		p, err := sender.ParseProfile([]byte(s))
 		if err != nil {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -30,14 +30,7 @@ func verifyingPolicy(t *testing.T, z dnsrec.Resolver, now *time.Time) *sender.Po
 	p, err := sender.New(sender.Config{
 		Domains: []sender.Domain{{Domain: "crm.example"}},
 		Default: "noreply@crm.example",
-		DNS: &sender.Verifier{
-			Resolver:     z,
-			SendingIPs:   []netip.Addr{netip.MustParseAddr("5.255.64.53")},
-			DKIMSelector: "default",
-			DKIMTarget:   "default._domainkey.vendor.example",
-			TTL:          time.Hour,
-			Now:          func() time.Time { return *now },
-		},
+		DNS:     &sender.Verifier{Checker: newChecker(t, z), Now: func() time.Time { return *now }},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -87,70 +80,118 @@ func TestSelectDNSVerified(t *testing.T) {
 	}
 }
 
+// The Verifier keeps DNS answers (not verdicts) in one bounded cache: a
+// second verification asks nothing, a change is seen once the answers
+// expire, and a temporary failure is not kept.
 func TestVerifierCache(t *testing.T) {
 	z := dnstest.MustZone(verifyZone)
 	now := time.Unix(1_800_000_000, 0)
 	p := verifyingPolicy(t, z, &now)
 	ctx := context.Background()
-	first := p.Select(ctx, sender.Request{From: "a@both.example"})
+	p.Select(ctx, sender.Request{From: "a@both.example"})
 	n := len(z.Queries())
-	second := p.Select(ctx, sender.Request{From: "b@both.example"})
-	if len(z.Queries()) != n || !second.DNS.Cached || first.DNS.Cached {
-		t.Errorf("second check asked DNS again (%d -> %d queries) or was not marked cached", n, len(z.Queries()))
+	if second := p.Select(ctx, sender.Request{From: "b@both.example"}); len(z.Queries()) != n || second.Rule != sender.RuleDNSVerified {
+		t.Errorf("second check asked DNS again (%d -> %d queries): %s", n, len(z.Queries()), second.Rule)
 	}
-	// The customer removes the delegation and SPF; after the TTL the
-	// change is seen.
+	// The customer removes the delegation and SPF; once the answers
+	// expire (at most an hour), the change is seen.
 	z.Remove("default._domainkey.both.example", dnsrec.TypeCNAME)
 	z.Remove("both.example", dnsrec.TypeTXT)
 	now = now.Add(2 * time.Hour)
-	third := p.Select(ctx, sender.Request{From: "c@both.example"})
-	if third.Rule != sender.RuleApplication || third.DNS.Cached {
-		t.Errorf("after the TTL: %s, cached %v", third.Rule, third.DNS.Cached)
+	if third := p.Select(ctx, sender.Request{From: "c@both.example"}); third.Rule != sender.RuleApplication {
+		t.Errorf("after the TTL: %s", third.Rule)
 	}
-	// Temporary failures are not cached and do not authorize.
+	// Temporary failures do not authorize and are not kept.
 	z.Fail("spfonly.example", "", dnsrec.ErrServFail)
 	s := p.Select(ctx, sender.Request{From: "x@spfonly.example"})
-	if s.Rule != sender.RuleApplication || s.DNS.Err == nil {
+	if s.Rule != sender.RuleApplication || !errors.Is(s.DNS.Err, dnsrec.ErrTemporary) {
 		t.Errorf("under SERVFAIL: %s %+v", s.Rule, s.DNS)
 	}
 	z.Fail("spfonly.example", "", nil)
-	if s := p.Select(ctx, sender.Request{From: "x@spfonly.example"}); s.Rule != sender.RuleDNSVerified || s.DNS.Cached {
-		t.Errorf("after the failure: %s cached %v", s.Rule, s.DNS.Cached)
+	if s := p.Select(ctx, sender.Request{From: "x@spfonly.example"}); s.Rule != sender.RuleDNSVerified {
+		t.Errorf("after the failure: %s", s.Rule)
 	}
 }
 
+// everyoneRecords pass every address, or far more than the vendor's:
+// none of them is an authorization of the vendor.
+const everyoneRecords = `
+plusall.example.        IN TXT "v=spf1 +all"
+slash0.example.         IN TXT "v=spf1 ip4:0.0.0.0/0 -all"
+halves.example.         IN TXT "v=spf1 ip4:0.0.0.0/1 ip4:128.0.0.0/1 -all"
+quarters.example.       IN TXT "v=spf1 ip4:0.0.0.0/1 ip4:128.0.0.0/2 ip4:192.0.0.0/2 -all"
+exists.example.         IN TXT "v=spf1 exists:%{i}.any.example -all"
+*.any.example.          IN A   127.0.0.2
+bare.example.           IN TXT "v=spf1 all"
+`
+
 // An SPF record that passes every host on the internet authorizes no one:
-// +all and a /0 network do not count as DNS verification.
+// +all, a /0 network, networks that together cover the address space, an
+// exists: term over a wildcard record. None counts as DNS verification,
+// nor as SPF in the domain check.
 func TestVerifierRefusesAuthorizeEveryone(t *testing.T) {
-	z := dnstest.MustZone(verifyZone + `
-plusall.example.  IN TXT "v=spf1 +all"
-_dmarc.plusall.example. IN TXT "v=DMARC1; p=none"
-slash0.example.   IN TXT "v=spf1 ip4:0.0.0.0/0 -all"
-_dmarc.slash0.example. IN TXT "v=DMARC1; p=none"
-`)
+	z := dnstest.MustZone(verifyZone + everyoneRecords)
 	now := time.Unix(1_800_000_000, 0)
 	p := verifyingPolicy(t, z, &now)
-	for _, d := range []string{"plusall.example", "slash0.example"} {
+	for _, d := range []string{"plusall.example", "slash0.example", "halves.example", "quarters.example", "exists.example", "bare.example"} {
+		z.Add("_dmarc." + d + `. IN TXT "v=DMARC1; p=none"`)
 		s := p.Select(context.Background(), sender.Request{From: "a@" + d})
 		if s.Rule == sender.RuleDNSVerified || s.DNS == nil || s.DNS.SPF || !strings.Contains(s.DNS.SPFDetail, "passes every host") {
 			t.Errorf("%s: %s %+v", d, s.Rule, s.DNS)
 		}
+		rep := newChecker(t, z).Check(context.Background(), d)
+		if rep.MaySend || !hasCode(rep.Area(sender.AreaSPF).Findings, sender.CodeSPFEveryone) {
+			t.Errorf("%s: the domain check counts the record: %s", d, rep.Summary)
+		}
 	}
 }
 
-// The verifier keeps a bounded number of results, however many distinct
-// domains are typed.
-func TestVerifierCacheBounded(t *testing.T) {
-	z := dnstest.MustZone(verifyZone)
-	now := time.Unix(1_800_000_000, 0)
-	v := &sender.Verifier{Resolver: z, SendingIPs: []netip.Addr{netip.MustParseAddr("5.255.64.53")}, MaxEntries: 1000, Now: func() time.Time { return now }}
-	for i := range 100000 {
-		v.Verify(context.Background(), fmt.Sprintf("d%d.example", i))
-		if i%1000 == 0 {
-			now = now.Add(time.Second)
+// One answer to "does this domain's DNS authorize the vendor": the
+// Checker's MaySend and the Verifier's Authorized agree on every shape of
+// customer record.
+func TestCheckerAndVerifierAgree(t *testing.T) {
+	z := dnstest.MustZone(verifyZone + everyoneRecords + `
+question.example.       IN TXT "v=spf1 ?all"
+softall.example.        IN TXT "v=spf1 include:spf.vendor.example ~all"
+v6all.example.          IN TXT "v=spf1 ip6:::/0 ip4:5.255.64.53 -all"
+none.example.           IN MX  10 mx.none.example.
+down.example.           IN TXT "v=spf1 include:spf.vendor.example -all"
+`)
+	z.Fail("down.example.", dnsrec.TypeTXT, dnsrec.ErrServFail)
+	c := newChecker(t, z)
+	v := &sender.Verifier{Checker: c}
+	for _, d := range []string{"both.example", "spfonly.example", "dkimonly.example", "nothing.example", "plusall.example", "slash0.example",
+		"halves.example", "quarters.example", "exists.example", "bare.example", "question.example", "softall.example", "v6all.example", "none.example", "down.example"} {
+		rep := c.Check(context.Background(), d)
+		a := v.Verify(context.Background(), d)
+		if rep.MaySend != a.Authorized {
+			t.Errorf("%s: the Checker says may send %v, the Verifier authorized %v (%s; %s)", d, rep.MaySend, a.Authorized, rep.Summary, a.Summary())
+		}
+		if d == "down.example" && (a.Authorized || !errors.Is(a.Err, dnsrec.ErrTemporary) || rep.Status != sender.DomainNotChecked) {
+			t.Errorf("temperror: authorized %v, err %v, status %s", a.Authorized, a.Err, rep.Status)
 		}
 	}
-	if n := v.Len(); n > 1000 {
-		t.Errorf("%d results kept, limit 1000", n)
+}
+
+// The verifier's memory is bounded, however many distinct domains are
+// typed.
+func TestVerifierCacheBounded(t *testing.T) {
+	z := dnstest.MustZone(verifyZone)
+	v := &sender.Verifier{Checker: newChecker(t, z), MaxEntries: 1000}
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for i := range 20000 {
+		v.Verify(context.Background(), fmt.Sprintf("d%d.example", i))
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	// 1,000 answers of a few hundred bytes each; the in-memory zone's own
+	// log of questions is the rest.
+	if grown := int64(after.HeapInuse) - int64(before.HeapInuse); grown > 32<<20 {
+		t.Errorf("the heap grew by %d MB over 20,000 domains", grown>>20)
+	}
+	if got := (&sender.Verifier{}).Verify(context.Background(), "both.example"); got.Authorized || !errors.Is(got.Err, sender.ErrNoProfile) {
+		t.Errorf("Verifier{}: %+v", got)
 	}
 }

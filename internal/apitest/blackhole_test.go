@@ -42,8 +42,8 @@ func blackHole(t *testing.T) *dnsrec.Client {
 func TestBlackHoleDeadline(t *testing.T) {
 	r := blackHole(t)
 	ip := netip.MustParseAddr("192.0.2.1")
-	profile, err := sender.ParseProfile([]byte(`{"name": "Example CRM", "spf": "include:spf.vendor.example", "sending_ips": ["192.0.2.1"],
-		"helo": "smtp.vendor.example", "dkim": [{"selector": "default", "target": "default._domainkey.vendor.example"}], "dmarc": {"policy": "none"}}`))
+	profile, err := sender.ParseProfile([]byte(`{"name": "Example CRM", "spf": "include:spf.vendor.example", "servers": [{"address": "192.0.2.1",
+		"helo": "smtp.vendor.example"}], "dkim": [{"selector": "default", "target": "default._domainkey.vendor.example"}], "dmarc": {"minimum": "none"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestBlackHoleDeadline(t *testing.T) {
 			return err
 		},
 		"plan.Check": func(ctx context.Context) error {
-			_, err := plan.Check(ctx, r, profile.Requirements("customer.example")...)
+			_, err := plan.Check(ctx, r, profile.Requirements("customer.example", sender.Evidence{})...)
 			return err
 		},
 		"sender.Checker": func(ctx context.Context) error {
