@@ -149,7 +149,7 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 	}
 	res.Satisfied = cur != nil && len(current) == 1 && mergeRecords(cur, goal, rc.Rules).Equal(cur) && plan.SameSet(proposed, set)
 	if !plan.SameSet(proposed, set) {
-		res.Findings = appendMissing(rc.explain(qname, res.Domain, set, cur, current, stage), res.Findings...)
+		res.Findings = plan.AppendNew(rc.explain(qname, res.Domain, set, cur, current, stage), res.Findings...)
 		edit := plan.Edit{Name: qname, Type: dnsrec.TypeTXT, Party: plan.PartyCustomer, Stage: plan.StageDMARC,
 			Reason: e.reason(res.Domain, cur), Apply: e.apply, Verify: e.verify}
 		res.Edits = append(res.Edits, edit)
@@ -450,7 +450,7 @@ func (rc Recommend) explain(qname, domain string, set []dnsrec.Record, cur *Reco
 	}
 	switch {
 	case len(current) == 0:
-		add(CodeNoRecord, plan.SeverityWarning, at, map[string]string{},
+		add(CodeNoRecord, plan.SeverityWarning, "", map[string]string{},
 			fmt.Sprintf("%s publishes no DMARC record: receivers apply no policy to mail that fails, and nobody receives aggregate reports about who sends as it", domain),
 			"publish the proposed record")
 	case len(current) > 1:
@@ -488,20 +488,6 @@ func (rc Recommend) explain(qname, domain string, set []dnsrec.Record, cur *Reco
 			add(CodeTighten, plan.SeverityInfo, "p="+string(cur.EffectivePolicy()), map[string]string{"policy": string(cur.EffectivePolicy()), "stage": string(stage.EffectivePolicy())},
 				fmt.Sprintf("the policy of %s is p=%s, and it is safe to tighten it to p=%s now: the DKIM keys are published and the reports show the domain's legitimate mail passing", domain, cur.EffectivePolicy(), stage.EffectivePolicy()),
 				"the proposed change tightens it")
-		}
-	}
-	return fs
-}
-
-// appendMissing appends the findings whose code is not already there.
-func appendMissing(fs []plan.Finding, add ...plan.Finding) []plan.Finding {
-	for _, a := range add {
-		dup := false
-		for _, f := range fs {
-			dup = dup || (f.Code == a.Code && f.Subject == a.Subject)
-		}
-		if !dup {
-			fs = append(fs, a)
 		}
 	}
 	return fs

@@ -57,13 +57,31 @@ func (p *Plan) Stage(s Stage) ([]*Report, []Finding) {
 	return reps, fs
 }
 
-// AllFindings returns the findings of every report and of the planner.
+// AllFindings returns the findings of every report and of the planner,
+// each once: of the findings with the same code about the same thing (name
+// and subject), which two requirements may both report, the first.
 func (p *Plan) AllFindings() []Finding {
 	var out []Finding
 	for _, r := range p.Reports {
-		out = append(out, r.Findings...)
+		out = AppendNew(out, r.Findings...)
 	}
-	return append(out, p.Findings...)
+	return AppendNew(out, p.Findings...)
+}
+
+// AppendNew appends to fs the findings of add that say something fs does
+// not: a finding with the same code about the same thing (name and
+// subject) as one already there is left out.
+func AppendNew(fs []Finding, add ...Finding) []Finding {
+	for _, a := range add {
+		dup := false
+		for _, f := range fs {
+			dup = dup || (f.Code == a.Code && strings.EqualFold(f.Name, a.Name) && f.Subject == a.Subject)
+		}
+		if !dup {
+			fs = append(fs, a)
+		}
+	}
+	return fs
 }
 
 // ErrNilRequirement is the error of [Check] for a nil requirement.
@@ -163,7 +181,7 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit) (*Change, []Find
 		for i := range got {
 			got[i].Stage = e.Stage
 		}
-		fs = appendNew(fs, got...)
+		fs = AppendNew(fs, got...)
 	}
 	if Worst(fs) == SeverityError {
 		// Withheld: say so, and propose nothing for this set.
@@ -185,19 +203,6 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit) (*Change, []Find
 // CodeWithheld is the finding that a change was not proposed because the
 // record it would publish fails its own checks.
 const CodeWithheld Code = "plan-withheld"
-
-func appendNew(fs []Finding, add ...Finding) []Finding {
-	for _, a := range add {
-		dup := false
-		for _, f := range fs {
-			dup = dup || (f.Code == a.Code && f.Subject == a.Subject && f.Message == a.Message)
-		}
-		if !dup {
-			fs = append(fs, a)
-		}
-	}
-	return fs
-}
 
 // Sort orders changes as a plan applies them: by stage (DKIM, SPF, DMARC),
 // then removals before additions at the same name (a CNAME cannot be added

@@ -64,22 +64,6 @@ func (a *Area) status(blocking, changes bool) {
 	}
 }
 
-// addNew appends the findings not already there (the same code about the
-// same thing, saying the same), so that one problem found by two checks is
-// told once.
-func addNew(fs []plan.Finding, add ...plan.Finding) []plan.Finding {
-	for _, a := range add {
-		dup := false
-		for _, f := range fs {
-			dup = dup || (f.Code == a.Code && f.Name == a.Name && f.Subject == a.Subject && f.Message == a.Message)
-		}
-		if !dup {
-			fs = append(fs, a)
-		}
-	}
-	return fs
-}
-
 // areaCheck collects an area's findings and the first DNS question that
 // could not be answered.
 type areaCheck struct {
@@ -88,7 +72,7 @@ type areaCheck struct {
 }
 
 func (a *areaCheck) add(code plan.Code, sev plan.Severity, name, subject string, params map[string]string, msg, fix string) {
-	a.findings = addNew(a.findings, plan.Finding{Code: code, Severity: sev, Name: name, Subject: subject, Params: params, Message: msg, Fix: fix})
+	a.findings = plan.AppendNew(a.findings, plan.Finding{Code: code, Severity: sev, Name: name, Subject: subject, Params: params, Message: msg, Fix: fix})
 }
 
 // lookup asks r and records a temporary failure; it returns nil then.

@@ -172,14 +172,14 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	dkimArea := planArea(AreaDKIM, pl, plan.StageDKIM)
 	spfArea := planArea(AreaSPF, pl, plan.StageSPF)
 	dmarcArea := planArea(AreaDMARC, pl, plan.StageDMARC)
-	spfArea.Findings = addNew(spfArea.Findings, v.spfFindings(p, name, step)...)
+	spfArea.Findings = plan.AppendNew(spfArea.Findings, v.spfFindings(p, name, step)...)
 	if !v.PolicyMet && v.Discovery != nil && v.Discovery.Record != nil {
 		fix := step(plan.StageDMARC)
 		if fix == "" {
 			fix = fmt.Sprintf("publish p=%s once the reports show the domain's legitimate mail passing", p.DMARC.minimum())
 		}
 		params := map[string]string{"domain": rep.Domain, "policy": string(v.Discovery.Policy), "minimum": string(p.DMARC.minimum()), "fix": fix}
-		dmarcArea.Findings = addNew(dmarcArea.Findings, plan.Finding{Code: CodeDMARCBelowMinimum, Severity: plan.SeverityError, Name: "_dmarc." + name, Subject: "p=" + string(v.Discovery.Policy), Params: params,
+		dmarcArea.Findings = plan.AppendNew(dmarcArea.Findings, plan.Finding{Code: CodeDMARCBelowMinimum, Severity: plan.SeverityError, Name: "_dmarc." + name, Subject: "p=" + string(v.Discovery.Policy), Params: params,
 			Message: fmt.Sprintf("the DMARC policy of %s is p=%s, below p=%s, the least %s sends under", rep.Domain, v.Discovery.Policy, p.DMARC.minimum(), p.Name),
 			Fix:     fix})
 	}
@@ -233,9 +233,9 @@ func planArea(name AreaName, pl *plan.Plan, stage plan.Stage) Area {
 			}
 			continue
 		}
-		a.Findings = addNew(a.Findings, rep.Findings...)
+		a.Findings = plan.AppendNew(a.Findings, rep.Findings...)
 	}
-	a.Findings = addNew(a.Findings, planned...)
+	a.Findings = plan.AppendNew(a.Findings, planned...)
 	return a
 }
 

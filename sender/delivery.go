@@ -24,8 +24,8 @@ type existence int
 
 const (
 	exists       existence = iota
-	noDomain                // the name does not exist, but its registrable domain does
-	notDelegated            // the registrable domain does not exist: not registered, or not delegated
+	noDomain               // the name does not exist, but its registrable domain does
+	notDelegated           // the registrable domain does not exist: not registered, or not delegated
 )
 
 // checkExistence tells a domain that does not exist from one that does,

@@ -63,11 +63,11 @@ type serverVerdict struct {
 // (+all, ip4:0.0.0.0/1 with its complement, an exists: term over a
 // wildcard record), and its pass proves nothing about the vendor.
 var probes = [...]netip.Addr{
-	netip.MustParseAddr("0.255.255.254"),   // 0.0.0.0/8, "this network" (RFC 6890)
-	netip.MustParseAddr("100.127.255.254"), // 100.64.0.0/10, shared address space (RFC 6598)
-	netip.MustParseAddr("169.254.255.254"), // 169.254.0.0/16, link local (RFC 3927)
-	netip.MustParseAddr("198.19.255.254"),  // 198.18.0.0/15, benchmarking (RFC 2544)
-	netip.MustParseAddr("100::ffff"),       // 100::/64, discard only (RFC 6666)
+	netip.MustParseAddr("0.255.255.254"),                          // 0.0.0.0/8, "this network" (RFC 6890)
+	netip.MustParseAddr("100.127.255.254"),                        // 100.64.0.0/10, shared address space (RFC 6598)
+	netip.MustParseAddr("169.254.255.254"),                        // 169.254.0.0/16, link local (RFC 3927)
+	netip.MustParseAddr("198.19.255.254"),                         // 198.18.0.0/15, benchmarking (RFC 2544)
+	netip.MustParseAddr("100::ffff"),                              // 100::/64, discard only (RFC 6666)
 	netip.MustParseAddr("2001:db8:ffff:ffff:ffff:ffff:ffff:fffe"), // documentation (RFC 3849)
 	netip.MustParseAddr("fe80::ffff:ffff:ffff:fffe"),              // link local (RFC 4291)
 }

@@ -156,7 +156,8 @@ func (c check) run(w io.Writer, r dnsrec.Resolver, domains []string) error {
 			return err
 		}
 		pending = pending || len(pl.Changes) > 0 || !pl.Satisfied()
-		for _, f := range pl.Reports[1].Findings {
+		// What the recommendation adds to the inspection, each finding once.
+		for _, f := range plan.AppendNew(in.Findings, pl.Reports[1].Findings...)[len(in.Findings):] {
 			fmt.Fprintln(w, f)
 		}
 		if len(pl.Changes) == 0 {
