@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	msgdkim "github.com/emersion/go-msgauth/dkim"
 
@@ -18,12 +19,15 @@ type Verification = msgdkim.Verification
 // Verify checks every DKIM signature of the message read from msg, looking
 // keys up through res (an in-memory zone in tests). At most 10 signatures
 // are verified. A temporary DNS failure for a key (SERVFAIL, a timeout)
-// gives that signature a temporary failure (RFC 6376, Section 6.1.2:
-// msgdkim.IsTempFail holds for its Err), never a permanent one. RSA keys
-// over [MaxRSABits] are refused.
+// gives that signature a temporary failure (RFC 6376, Section 6.1.2), never
+// a permanent one: errors.Is(v.Err, dnsrec.ErrTemporary) holds for it, as
+// for every temporary DNS failure of this module, and errors.As finds the
+// failed question (a [*dnsrec.Error]). RSA keys over [MaxRSABits] are
+// refused.
 func Verify(ctx context.Context, res dnsrec.Resolver, msg io.Reader) ([]*Verification, error) {
 	res = resolve.Ensure(res)
-	return msgdkim.VerifyWithOptions(msg, &msgdkim.VerifyOptions{
+	failed := map[string]*dnsrec.Error{} // the question behind each key that could not be read
+	vs, err := msgdkim.VerifyWithOptions(msg, &msgdkim.VerifyOptions{
 		MaxVerifications: 10,
 		LookupTXT: func(name string) ([]string, error) {
 			a, err := res.Lookup(ctx, name, dnsrec.TypeTXT)
@@ -32,6 +36,7 @@ func Verify(ctx context.Context, res dnsrec.Resolver, msg io.Reader) ([]*Verific
 				// is a temporary net.Error: hand it the *dnsrec.Error.
 				var de *dnsrec.Error
 				if errors.As(err, &de) {
+					failed[strings.ToLower(strings.TrimSuffix(name, "."))] = de
 					return nil, de
 				}
 				return nil, err
@@ -49,4 +54,28 @@ func Verify(ctx context.Context, res dnsrec.Resolver, msg io.Reader) ([]*Verific
 			return out, nil
 		},
 	})
+	for _, v := range vs {
+		if v.Err == nil || !msgdkim.IsTempFail(v.Err) {
+			continue
+		}
+		for name, de := range failed {
+			if strings.HasSuffix(name, "._domainkey."+strings.ToLower(strings.TrimSuffix(v.Domain, "."))) {
+				v.Err = &keyUnavailable{msg: v.Err.Error(), question: de}
+				break
+			}
+		}
+	}
+	return vs, err
 }
+
+// keyUnavailable is a signature's temporary failure: its key could not be
+// read from DNS. It says what go-msgauth said, and wraps the question that
+// failed.
+type keyUnavailable struct {
+	msg      string
+	question *dnsrec.Error
+}
+
+func (e *keyUnavailable) Error() string   { return e.msg }
+func (e *keyUnavailable) Unwrap() error   { return e.question }
+func (e *keyUnavailable) Temporary() bool { return true }

@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"math/big"
 	"strings"
 	"testing"
@@ -74,14 +75,17 @@ func TestOverSigning(t *testing.T) {
 }
 
 // RFC 6376, Section 6.1.2: a key that cannot be read because DNS failed
-// temporarily gives TEMPFAIL, not PERMFAIL.
+// temporarily gives TEMPFAIL, not PERMFAIL: the module's one question for
+// it, errors.Is(err, dnsrec.ErrTemporary), holds, and the failed question
+// is in the chain.
 func TestVerifyTemporaryDNSFailure(t *testing.T) {
 	signed := sign(t)
 	for _, failure := range []error{dnsrec.ErrServFail, dnsrec.ErrTimeout, dnsrec.ErrRefused} {
 		z := keyZone(t, "v=DKIM1; k=ed25519; p="+testKeyB64)
 		z.Fail("brisbane._domainkey.football.example.com.", dnsrec.TypeTXT, failure)
 		v := verifyWith(t, z, signed)
-		if !msgdkim.IsTempFail(v.Err) {
+		var de *dnsrec.Error
+		if !errors.Is(v.Err, dnsrec.ErrTemporary) || !errors.Is(v.Err, failure) || !errors.As(v.Err, &de) || msgdkim.IsPermFail(v.Err) {
 			t.Errorf("%v: err %v is not a temporary failure", failure, v.Err)
 		}
 	}

@@ -41,8 +41,10 @@ type Area struct {
 	Blocking bool           `json:"blocking"`
 	Findings []plan.Finding `json:"findings,omitempty"`
 	// Failed names the DNS question that could not be answered, when the
-	// status is could-not-check.
+	// status is could-not-check, and Err is that failure
+	// (errors.Is(Err, dnsrec.ErrTemporary) holds for a temporary one).
 	Failed string `json:"failed,omitempty"`
+	Err    error  `json:"-"`
 }
 
 // status works out the area's status from whether it blocks, whether the
@@ -69,6 +71,7 @@ func (a *Area) status(blocking, changes bool) {
 type areaCheck struct {
 	findings []plan.Finding
 	failed   string
+	err      error
 }
 
 func (a *areaCheck) add(code plan.Code, sev plan.Severity, name, subject string, params map[string]string, msg, fix string) {
@@ -88,13 +91,13 @@ func (a *areaCheck) lookup(ctx context.Context, r dnsrec.Resolver, name string, 
 // fail records the first failed question.
 func (a *areaCheck) fail(err error) {
 	if a.failed == "" && err != nil {
-		a.failed = describeFailure(err)
+		a.failed, a.err = describeFailure(err), err
 	}
 }
 
 // area makes an advice-only area (delivery) from the check.
 func (a *areaCheck) area(name AreaName) Area {
-	ar := Area{Name: name, Findings: a.findings, Failed: a.failed}
+	ar := Area{Name: name, Findings: a.findings, Failed: a.failed, Err: a.err}
 	ar.status(false, false)
 	return ar
 }

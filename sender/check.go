@@ -186,7 +186,7 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	if v.Err != nil {
 		for _, a := range []*Area{&dkimArea, &spfArea, &dmarcArea} {
 			if a.Name == v.Failed && a.Failed == "" {
-				a.Failed = describeFailure(v.Err)
+				a.Failed, a.Err = describeFailure(v.Err), v.Err
 			}
 		}
 	}
@@ -229,7 +229,7 @@ func planArea(name AreaName, pl *plan.Plan, stage plan.Stage) Area {
 	for _, rep := range reps {
 		if rep.Err != nil {
 			if a.Failed == "" {
-				a.Failed = describeFailure(rep.Err)
+				a.Failed, a.Err = describeFailure(rep.Err), rep.Err
 			}
 			continue
 		}

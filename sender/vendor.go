@@ -30,7 +30,7 @@ type VendorReport struct {
 // [Checker.CheckBatch] call it and attach the result to every report.
 func (c *Checker) CheckVendor(ctx context.Context) *VendorReport {
 	if err := c.validate(); err != nil {
-		return &VendorReport{Area: Area{Name: AreaSending, Status: StatusNotChecked, Failed: err.Error()}}
+		return &VendorReport{Area: Area{Name: AreaSending, Status: StatusNotChecked, Failed: err.Error(), Err: err}}
 	}
 	return c.vendor(ctx, resolve.Cached(c.Resolver))
 }
@@ -45,7 +45,7 @@ func (c *Checker) vendor(ctx context.Context, r dnsrec.Resolver) *VendorReport {
 	}
 	checkVendorSPF(ctx, r, a, p)
 	checkVendorKeys(ctx, r, a, p)
-	rep := &VendorReport{Vendor: p.Name, Area: Area{Name: AreaSending, Findings: a.findings, Failed: a.failed}}
+	rep := &VendorReport{Vendor: p.Name, Area: Area{Name: AreaSending, Findings: a.findings, Failed: a.failed, Err: a.err}}
 	rep.Blocks = plan.Worst(a.findings) == plan.SeverityError
 	rep.status(rep.Blocks, false)
 	return rep
