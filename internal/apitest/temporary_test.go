@@ -56,15 +56,34 @@ func TestTemporaryFailureIsOneQuestion(t *testing.T) {
 		return nil
 	}
 	checks := map[string]func() error{
-		"spf.Checker.CheckHost":     func() error { return (&spf.Checker{Resolver: r}).CheckHost(ctx, ip, "customer.example", "a@customer.example", "h.example").Err },
-		"spf.Checker.CheckMailFrom": func() error { return (&spf.Checker{Resolver: r}).CheckMailFrom(ctx, ip, "a@customer.example", "h.example").Err },
-		"spf.Checker.CheckHELO":     func() error { return (&spf.Checker{Resolver: r}).CheckHELO(ctx, ip, "h.example").Err },
-		"spf.Analyze":               func() error { _, err := spf.Analyze(ctx, r, "customer.example"); return err },
-		"spf.AnalyzeRecord":         func() error { _, err := spf.AnalyzeRecord(ctx, r, "customer.example", "v=spf1 include:x.example -all"); return err },
-		"spf.Authorize.Check":       func() error { _, err := spf.Authorize{Domain: "customer.example", Term: "mx"}.Check(ctx, r); return err },
-		"spf.Authorize.Require":     func() error { _, err := spf.Authorize{Domain: "customer.example", Term: "mx"}.Require(ctx, r); return err },
-		"dkim.KeyCheck.Check":       func() error { _, err := dkim.KeyCheck{Domain: "customer.example", Selector: "s"}.Check(ctx, r); return err },
-		"dkim.KeyCheck.Require":     func() error { _, err := dkim.KeyCheck{Domain: "customer.example", Selector: "s"}.Require(ctx, r); return err },
+		"spf.Checker.CheckHost": func() error {
+			return (&spf.Checker{Resolver: r}).CheckHost(ctx, ip, "customer.example", "a@customer.example", "h.example").Err
+		},
+		"spf.Checker.CheckMailFrom": func() error {
+			return (&spf.Checker{Resolver: r}).CheckMailFrom(ctx, ip, "a@customer.example", "h.example").Err
+		},
+		"spf.Checker.CheckHELO": func() error { return (&spf.Checker{Resolver: r}).CheckHELO(ctx, ip, "h.example").Err },
+		"spf.Analyze":           func() error { _, err := spf.Analyze(ctx, r, "customer.example"); return err },
+		"spf.AnalyzeRecord": func() error {
+			_, err := spf.AnalyzeRecord(ctx, r, "customer.example", "v=spf1 include:x.example -all")
+			return err
+		},
+		"spf.Authorize.Check": func() error {
+			_, err := spf.Authorize{Domain: "customer.example", Term: "mx"}.Check(ctx, r)
+			return err
+		},
+		"spf.Authorize.Require": func() error {
+			_, err := spf.Authorize{Domain: "customer.example", Term: "mx"}.Require(ctx, r)
+			return err
+		},
+		"dkim.KeyCheck.Check": func() error {
+			_, err := dkim.KeyCheck{Domain: "customer.example", Selector: "s"}.Check(ctx, r)
+			return err
+		},
+		"dkim.KeyCheck.Require": func() error {
+			_, err := dkim.KeyCheck{Domain: "customer.example", Selector: "s"}.Require(ctx, r)
+			return err
+		},
 		"dkim.Verify": func() error {
 			vs, err := dkim.Verify(ctx, r, bytes.NewReader(signed.Bytes()))
 			if err != nil || len(vs) != 1 {
@@ -72,10 +91,13 @@ func TestTemporaryFailureIsOneQuestion(t *testing.T) {
 			}
 			return vs[0].Err
 		},
-		"dmarc.Discover":               func() error { _, err := dmarc.Discover(ctx, r, "customer.example"); return err },
-		"dmarc.Rules.Discover":         func() error { _, err := dmarc.RFC7489.Discover(ctx, r, "customer.example"); return err },
-		"dmarc.Evaluate":               func() error { _, err := dmarc.Evaluate(ctx, r, dmarc.Input{From: "customer.example"}); return err },
-		"dmarc.Rules.Aligned":          func() error { _, err := dmarc.RFC9989.Aligned(ctx, r, "customer.example", "mail.customer.example", dmarc.AlignRelaxed); return err },
+		"dmarc.Discover":       func() error { _, err := dmarc.Discover(ctx, r, "customer.example"); return err },
+		"dmarc.Rules.Discover": func() error { _, err := dmarc.RFC7489.Discover(ctx, r, "customer.example"); return err },
+		"dmarc.Evaluate":       func() error { _, err := dmarc.Evaluate(ctx, r, dmarc.Input{From: "customer.example"}); return err },
+		"dmarc.Rules.Aligned": func() error {
+			_, err := dmarc.RFC9989.Aligned(ctx, r, "customer.example", "mail.customer.example", dmarc.AlignRelaxed)
+			return err
+		},
 		"dmarc.Rules.OrgDomain":        func() error { _, err := dmarc.RFC9989.OrgDomain(ctx, r, "mail.customer.example"); return err },
 		"dmarc.Rules.AuthorizeReports": func() error { _, err := dmarc.RFC9989.AuthorizeReports(ctx, r, "customer.example", rec); return err },
 		"dmarc.Inspect.Check":          func() error { _, err := dmarc.Inspect{Domain: "customer.example"}.Check(ctx, r); return err },
@@ -128,7 +150,10 @@ func TestTemporaryFailureIsOneQuestion(t *testing.T) {
 			_, err := feedback.Diagnose(ctx, r, feedback.MechSPF, "customer.example", ip, profile.Requirements("customer.example", sender.Evidence{})...)
 			return err
 		},
-		"dnsrec.Cache.Lookup": func() error { _, err := (&dnsrec.Cache{Resolver: r}).Lookup(ctx, "customer.example", dnsrec.TypeTXT); return err },
+		"dnsrec.Cache.Lookup": func() error {
+			_, err := (&dnsrec.Cache{Resolver: r}).Lookup(ctx, "customer.example", dnsrec.TypeTXT)
+			return err
+		},
 	}
 	for name, check := range checks {
 		t.Run(name, func(t *testing.T) {
