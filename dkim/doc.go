@@ -12,7 +12,7 @@
 // <selector>._domainkey.<domain> (RFC 6376, Section 3.6.1): v, h, k, n, p,
 // s, t and unknown tags. [NewRecord] derives every field from the key
 // itself (k=ed25519 for an Ed25519 key, never a flag). [Parse] and
-// [Record.String] round-trip. [TXT] and [KeyTXT] build the TXT record split
+// [Record.String] round-trip. [TXT] builds the TXT record split
 // into 255-byte strings; [Delegation] builds the CNAME by which a customer
 // delegates a selector to the vendor.
 //

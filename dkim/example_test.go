@@ -11,10 +11,10 @@ import (
 // The records a vendor hands a customer: its key as TXT, or a
 // CNAME delegation to its own record. The key here is the fixed
 // Ed25519 example key of RFC 8463.
-func ExampleKeyTXT() {
-	rec := dkim.MustParse("v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")
-	pub, _ := rec.PublicKey()
-	txt, _ := dkim.KeyTXT("brisbane", "football.example.com", pub)
+func ExampleTXT() {
+	pub, _ := dkim.MustParse("v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=").PublicKey()
+	rec, _ := dkim.NewRecord(pub)
+	txt, _ := dkim.TXT("brisbane", "football.example.com", rec)
 	cname, _ := dkim.Delegation("default", "operations-the-rat.ch", "tocco.ch")
 	fmt.Println(txt)
 	fmt.Println(cname)

@@ -119,7 +119,10 @@ func KeyFindings(pub crypto.PublicKey) []plan.Finding {
 	return nil
 }
 
-// MarshalPrivateKeyPEM writes a private key as a PKCS#8 "PRIVATE KEY" PEM block.
+// MarshalPrivateKeyPEM writes a private key as a PKCS#8 "PRIVATE KEY" PEM
+// block, which Go, OpenSSL and most signers read, for RSA and Ed25519 keys
+// alike. A signer that reads only PKCS#1 RSA keys (OpenDKIM) needs
+// [MarshalRSAPrivateKeyPEM] instead.
 func MarshalPrivateKeyPEM(key crypto.Signer) ([]byte, error) {
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {

@@ -1,7 +1,6 @@
 package dkim
 
 import (
-	"crypto"
 	"errors"
 	"fmt"
 	"strings"
@@ -54,22 +53,14 @@ func Name(selector, domain string) (string, error) {
 }
 
 // TXT returns the TXT record that publishes rec for selector at domain,
-// its value split into strings of at most 255 bytes.
+// its value split into strings of at most 255 bytes. For a key just
+// generated, rec is NewRecord(key.Public()).
 func TXT(selector, domain string, rec *Record) (dnsrec.Record, error) {
 	name, err := Name(selector, domain)
 	if err != nil {
 		return dnsrec.Record{}, err
 	}
 	return dnsrec.NewTXT(name, rec.String())
-}
-
-// KeyTXT is TXT for a public key: the record is built from the key.
-func KeyTXT(selector, domain string, pub crypto.PublicKey) (dnsrec.Record, error) {
-	rec, err := NewRecord(pub)
-	if err != nil {
-		return dnsrec.Record{}, err
-	}
-	return TXT(selector, domain, rec)
 }
 
 // Delegation returns the CNAME record by which a customer delegates a

@@ -30,7 +30,11 @@ func signAndVerify(t *testing.T, key crypto.Signer, publish bool, mutate func(st
 	t.Helper()
 	z := dnstest.MustZone("")
 	if publish {
-		rec, err := dkim.KeyTXT("brisbane", "football.example.com", key.Public())
+		kr, err := dkim.NewRecord(key.Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := dkim.TXT("brisbane", "football.example.com", kr)
 		if err != nil {
 			t.Fatal(err)
 		}

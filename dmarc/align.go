@@ -47,6 +47,9 @@ func Evaluate(ctx context.Context, r dnsrec.Resolver, in Input) (*Verdict, error
 // domain under the rules; strict: the same domain), and says what the
 // policy asks for.
 func (rules Rules) Evaluate(ctx context.Context, r dnsrec.Resolver, in Input) (*Verdict, error) {
+	if err := rules.Validate(); err != nil {
+		return nil, err
+	}
 	w := rules.newWalker(ctx, r)
 	d, err := w.discover(in.From)
 	if err != nil {
@@ -161,6 +164,9 @@ func modeName(m Alignment) string {
 // domain under strict alignment; the same organizational domain under
 // relaxed alignment (RFC 9989 tree walk or RFC 7489 Public Suffix List).
 func (rules Rules) Aligned(ctx context.Context, r dnsrec.Resolver, author, id string, mode Alignment) (bool, error) {
+	if err := rules.Validate(); err != nil {
+		return false, err
+	}
 	return rules.newWalker(ctx, r).aligned(author, id, mode, "")
 }
 

@@ -64,6 +64,9 @@ func Discover(ctx context.Context, r dnsrec.Resolver, author string) (*Discovery
 // discarded. The policy is p at the author domain, sp below it, and (RFC
 // 9989) np when the author domain does not exist.
 func (rules Rules) Discover(ctx context.Context, r dnsrec.Resolver, author string) (*Discovery, error) {
+	if err := rules.Validate(); err != nil {
+		return nil, err
+	}
 	return rules.newWalker(ctx, r).discover(author)
 }
 
@@ -136,6 +139,9 @@ func (w *walker) discover(author string) (*Discovery, error) {
 // it, else the record with the fewest labels, else the domain itself), or
 // RFC 7489's Public Suffix List (no DNS needed).
 func (rules Rules) OrgDomain(ctx context.Context, r dnsrec.Resolver, domain string) (string, error) {
+	if err := rules.Validate(); err != nil {
+		return "", err
+	}
 	name, err := dnsrec.CanonicalName(domain)
 	if err != nil {
 		return "", err

@@ -55,6 +55,9 @@ func (in Inspect) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report,
 
 // Check inspects the domain through r.
 func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, error) {
+	if err := in.Rules.Validate(); err != nil {
+		return nil, err
+	}
 	name, err := dnsrec.ParseDomain("Domain", in.Domain)
 	if err != nil {
 		return nil, fmt.Errorf("dmarc: Inspect: %w", err)

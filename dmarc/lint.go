@@ -32,12 +32,17 @@ const (
 	CodeMultiple     plan.Code = "dmarc-multiple-records" // several DMARC records at _dmarc: all ignored
 	CodeNoRecord     plan.Code = "dmarc-no-record"        // no DMARC record applies
 	CodeTestingMode  plan.Code = "dmarc-testing"          // t=y: the policy is applied one step more leniently
+	CodeRules        plan.Code = "dmarc-rules"            // the Rules value names no specification
 )
 
 // Lint checks a record's text under rules and says what a support engineer
 // should know. DNS-dependent checks (external report destinations, DKIM,
 // records at the wrong name) are in [Inspect].
 func (rules Rules) Lint(text string) []plan.Finding {
+	if err := rules.Validate(); err != nil {
+		return []plan.Finding{{Code: CodeRules, Severity: plan.SeverityError, Subject: string(rules), Params: map[string]string{"rules": string(rules)},
+			Message: fmt.Sprintf("the record cannot be checked: %q names no DMARC specification", string(rules)), Fix: "use rfc9989 (the default) or rfc7489"}}
+	}
 	var fs []plan.Finding
 	add := func(code plan.Code, sev plan.Severity, subject string, off int, msg, fix string) {
 		fs = append(fs, plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Message: msg, Fix: fix})

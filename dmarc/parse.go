@@ -63,6 +63,9 @@ func MustParse(s string) *Record {
 // (pct, rf, ri; np, psd, t) parse under either rule set; Lint says which
 // ones the rules ignore.
 func (rules Rules) Parse(s string) (*Record, error) {
+	if err := rules.Validate(); err != nil {
+		return nil, err
+	}
 	r, issues, err := rules.parse(s)
 	if err != nil {
 		return nil, err

@@ -97,6 +97,9 @@ func (rc Recommend) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Repor
 // second DMARC record and an SPF record at _dmarc are replaced, never left
 // beside the new one.
 func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendation, error) {
+	if err := rc.Rules.Validate(); err != nil {
+		return nil, err
+	}
 	goal, err := Build(rc.Settings)
 	if err != nil {
 		return nil, err

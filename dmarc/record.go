@@ -1,6 +1,8 @@
 package dmarc
 
 import (
+	"errors"
+	"fmt"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -8,7 +10,15 @@ import (
 	"github.com/domainauth/domainauth/internal/taglist"
 )
 
-// Rules selects the specification a record is read and applied under.
+// Rules selects the specification a record is read and applied under. The
+// zero value is RFC9989. Any other value is refused by every method that
+// returns an error (wrapping [ErrRules]), and Lint reports it, so that a
+// misspelled "rfc7849" does not silently mean RFC 9989.
+//
+// The package functions Parse, Lint, Discover and Evaluate are the methods
+// of RFC9989, for the callers (most) that read records under the current
+// specification; a receiver or a report reader that must apply RFC 7489 uses
+// the methods of [RFC7489].
 type Rules string
 
 // Rule sets.
@@ -16,6 +26,32 @@ const (
 	RFC9989 Rules = "rfc9989" // DMARCbis (2026): DNS tree walk, np, psd, t; pct, rf, ri removed. The default.
 	RFC7489 Rules = "rfc7489" // the original DMARC (2015): Public Suffix List, pct, rf, ri
 )
+
+// ErrRules is wrapped by the error for a Rules value that names no rule
+// set.
+var ErrRules = errors.New("dmarc: unknown rules")
+
+// ParseRules reads a rule set's name ("rfc9989", "RFC 7489", "7489"),
+// without regard to case and spaces; "" is the default, RFC9989.
+func ParseRules(s string) (Rules, error) {
+	n := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
+	switch strings.TrimPrefix(n, "rfc") {
+	case "", "9989":
+		return RFC9989, nil
+	case "7489":
+		return RFC7489, nil
+	}
+	return "", fmt.Errorf("%w %q: use rfc9989 or rfc7489", ErrRules, s)
+}
+
+// Validate returns nil for RFC9989, RFC7489 and the zero value, and an
+// error wrapping [ErrRules] naming the value otherwise.
+func (r Rules) Validate() error {
+	if r == "" || r == RFC9989 || r == RFC7489 {
+		return nil
+	}
+	return fmt.Errorf("%w %q: use rfc9989 or rfc7489", ErrRules, string(r))
+}
 
 func (r Rules) is7489() bool { return r == RFC7489 }
 

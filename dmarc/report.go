@@ -38,6 +38,9 @@ const ReasonAuthorizeReports plan.Code = "dmarc-authorize-reports"
 // The findings say which are missing, and the edits (in the destination's
 // zone) what its operator must publish.
 func (rules Rules) AuthorizeReports(ctx context.Context, r dnsrec.Resolver, policyDomain string, rec *Record) (*ReportsCheck, error) {
+	if err := rules.Validate(); err != nil {
+		return nil, err
+	}
 	return rules.newWalker(ctx, r).authorizeReports(policyDomain, rec)
 }
 

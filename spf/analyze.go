@@ -49,14 +49,17 @@ type Node struct {
 
 // Analyze walks the SPF record of domain and its includes and redirects
 // through r, counting lookups without evaluating any address. Every name
-// and type is asked once; the walk is bounded and loop-safe.
+// and type is asked once; the walk is bounded and loop-safe. It answers a
+// support engineer's "how close to the limit is this domain?"; a planner
+// asking the same of a record it is about to propose uses [AnalyzeRecord].
 func Analyze(ctx context.Context, r dnsrec.Resolver, domain string) (*Analysis, error) {
 	return analyze(ctx, r, domain, nil)
 }
 
 // AnalyzeRecord is Analyze for a record not yet published: record is taken
 // as the SPF record of domain, and its includes are looked up through r.
-// Use it to see what an edit would cost before proposing it.
+// Use it to see what an edit would cost before proposing it: nothing is
+// published, so [Analyze] cannot see it.
 func AnalyzeRecord(ctx context.Context, r dnsrec.Resolver, domain, record string) (*Analysis, error) {
 	if _, err := Parse(record); err != nil {
 		return nil, err

@@ -8,7 +8,10 @@ import (
 )
 
 // AuthResult returns the result as an Authentication-Results entry
-// (RFC 8601, Section 2.7.2), for go-msgauth's authres.Format.
+// (RFC 8601, Section 2.7.2), for go-msgauth's authres.Format: a receiver
+// writing one header field for SPF, DKIM and DMARC together formats it
+// with the others; [Result.AuthenticationResults] is the field for SPF
+// alone.
 func (r *Result) AuthResult() *authres.SPFResult {
 	ar := &authres.SPFResult{Value: authres.ResultValue(r.Status)}
 	if r.helo() {
@@ -25,7 +28,8 @@ func (r *Result) AuthResult() *authres.SPFResult {
 }
 
 // AuthenticationResults returns an Authentication-Results header field
-// value for the receiving host authservID.
+// value for the receiving host authservID, holding this result alone (see
+// [Result.AuthResult] to combine it with other methods' results).
 func (r *Result) AuthenticationResults(authservID string) string {
 	return authres.Format(authservID, []authres.Result{r.AuthResult()})
 }

@@ -46,7 +46,8 @@ const maxRecordLen = 450
 // Lint checks the text of one SPF record and returns what a support
 // engineer should know about it. Text that is not an SPF record gives no
 // findings, unless it looks like one mistyped (quotes, a look-alike
-// character after v=spf1).
+// character after v=spf1). What only shows across the records at one name
+// (two SPF records, an over-long string) is [LintTXT]'s.
 func Lint(text string) []plan.Finding {
 	r, err := Parse(text)
 	if err != nil {
@@ -211,7 +212,8 @@ func parseFindings(err error) []plan.Finding {
 
 // LintTXT checks all TXT records published at one name (each given as its
 // strings): more than one SPF record, strings over 255 bytes, and then
-// [Lint] for each SPF record. name fills the findings' Name.
+// [Lint] for each SPF record. name fills the findings' Name. Use it on
+// what DNS returned; use Lint on one record's text, as a person typed it.
 func LintTXT(name string, records [][]string) []plan.Finding {
 	var fs []plan.Finding
 	var spf []string

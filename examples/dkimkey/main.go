@@ -125,7 +125,11 @@ func runGenerate(w io.Writer, domain, selector string, kt dkim.KeyType, bits int
 	} else {
 		fmt.Fprintf(w, "Private key (keep it secret; the signer needs it):\n%s\n", pemKey)
 	}
-	txt, err := dkim.KeyTXT(selector, domain, key.Public())
+	rec, err := dkim.NewRecord(key.Public())
+	if err != nil {
+		return err
+	}
+	txt, err := dkim.TXT(selector, domain, rec)
 	if err != nil {
 		return err
 	}
@@ -141,7 +145,7 @@ func runGenerate(w io.Writer, domain, selector string, kt dkim.KeyType, bits int
 		if err != nil {
 			return err
 		}
-		vendorTXT, err := dkim.KeyTXT(selector, cname, key.Public())
+		vendorTXT, err := dkim.TXT(selector, cname, rec)
 		if err != nil {
 			return err
 		}
