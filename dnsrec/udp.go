@@ -7,32 +7,57 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/miekg/dns"
 )
 
-// Socket reuse. Opening a UDP socket per question costs several system
-// calls, most of a query's CPU on a fast network. A Client therefore keeps a
-// few connected sockets per server and reuses each for a small random number
-// of questions. Two things keep answers unforgeable by someone off the path
-// (RFC 5452, Sections 4 and 9.2):
+// Source ports. An answer over UDP is accepted when it comes from the
+// server's address to the question's source port, carries the question's
+// 16-bit ID, and answers the same question. Someone off the path who wants
+// a forged answer accepted must guess the ID and the port; RFC 5452,
+// Sections 4.5 and 9.2, asks for both to be random and unpredictable for
+// every question, so that a guess succeeds with odds of about one in 2^32
+// rather than one in 2^16.
 //
-//   - every question carries a fresh ID from crypto/rand, never one already
-//     used on the same socket, so a late or forged answer to an earlier
-//     question cannot be taken for the current one;
-//   - a socket carries between 1 and maxSocketUses questions, drawn at
-//     random, so its source port (chosen at random by the kernel) changes
-//     at unpredictable times.
-//
-// A socket that saw anything unexpected (a timeout, a cancelled question, a
-// reply with a wrong ID) is closed rather than reused.
+// By default a Client therefore opens a new UDP socket for every question,
+// whose source port the kernel picks at random from its ephemeral range,
+// and gives each question a random ID from crypto/rand. It reuses sockets
+// only where no one off the host can send it datagrams (a server on a
+// loopback address) or when the caller asks for it ([SocketReuseAlways]).
+// A socket being reused carries between 1 and maxSocketUses questions,
+// drawn at random, each with an ID never used on it before; a socket that
+// saw anything unexpected (a timeout, a cancelled question, a reply with a
+// wrong ID) is closed rather than reused.
+
+// SocketReuse says when a [Client] may send more than one question from one
+// UDP socket, that is, from one source port (RFC 5452, Section 9.2).
+type SocketReuse string
 
 const (
-	maxSocketUses  = 32   // questions one socket carries at most
-	maxIdleSockets = 64   // idle sockets kept per server
-	udpBufferSize  = 4096 // bytes read per datagram: more than any advertised size we send
+	// SocketReuseLoopback, the zero value: a new socket, and with it a new
+	// random source port, for every question, except to a server on a
+	// loopback address (127.0.0.0/8, ::1), where no datagram from another
+	// host can arrive and reuse saves about seven system calls a question.
+	SocketReuseLoopback SocketReuse = ""
+	// SocketReuseNever: a new socket for every question, whatever the
+	// server's address.
+	SocketReuseNever SocketReuse = "never"
+	// SocketReuseAlways: reuse sockets for every server. The cost is in
+	// security: an attacker off the path who learns a socket's source port
+	// (from one question it sent, or from a side channel) has only the
+	// 16-bit ID left to guess for each of the up to 31 further questions
+	// from that port, 65,536 tries instead of about 2^32 (RFC 5452,
+	// Section 9.2). Use it only towards a resolver on a network no attacker
+	// can send into.
+	SocketReuseAlways SocketReuse = "always"
+)
+
+const (
+	maxSocketUses  = 32 // questions one reused socket carries at most
+	maxIdleSockets = 64 // idle sockets kept per server
 )
 
 // udpSocket is one connected UDP socket and the IDs it has carried.
@@ -40,47 +65,61 @@ type udpSocket struct {
 	conn *net.UDPConn
 	left int      // questions it may still carry
 	ids  []uint16 // IDs already sent on it
-	wbuf []byte
-	rbuf []byte
+	buf  []byte   // reads; one byte longer than the size advertised
 }
 
 // socketPool holds the idle sockets of a Client, per server.
 type socketPool struct {
 	mu   sync.Mutex
 	idle map[string][]*udpSocket
+	bufs sync.Pool // read buffers of sockets used once
 }
 
-// take returns an idle socket to server, or a new one.
-func (p *socketPool) take(server string) (*udpSocket, error) {
-	p.mu.Lock()
-	if s := p.idle[server]; len(s) > 0 {
-		u := s[len(s)-1]
-		p.idle[server] = s[:len(s)-1]
-		p.mu.Unlock()
-		return u, nil
+// take returns an idle socket to server, or a new one; reuse says whether
+// the socket may carry more than one question. size is the read buffer's.
+func (p *socketPool) take(s *server, reuse bool, size int) (*udpSocket, error) {
+	if reuse {
+		p.mu.Lock()
+		if idle := p.idle[s.addr]; len(idle) > 0 {
+			u := idle[len(idle)-1]
+			p.idle[s.addr] = idle[:len(idle)-1]
+			p.mu.Unlock()
+			if len(u.buf) == size {
+				return u, nil
+			}
+			u.conn.Close() // from before UDPSize changed
+		} else {
+			p.mu.Unlock()
+		}
 	}
-	p.mu.Unlock()
-	raddr, err := net.ResolveUDPAddr("udp", server)
-	if err != nil {
-		return nil, err
+	raddr := s.udp
+	if raddr == nil {
+		var err error
+		if raddr, err = net.ResolveUDPAddr("udp", s.addr); err != nil {
+			return nil, err
+		}
 	}
 	conn, err := net.DialUDP("udp", nil, raddr)
 	if err != nil {
 		return nil, err
 	}
-	return &udpSocket{
-		conn: conn,
-		left: 1 + int(randomUint16()%maxSocketUses),
-		ids:  make([]uint16, 0, maxSocketUses),
-		wbuf: make([]byte, 0, 512),
-		rbuf: make([]byte, udpBufferSize),
-	}, nil
+	u := &udpSocket{conn: conn, left: 1}
+	if reuse {
+		u.left = 1 + int(randomUint16()%maxSocketUses)
+		u.ids = make([]uint16, 0, maxSocketUses)
+		u.buf = make([]byte, size)
+	} else if b, ok := p.bufs.Get().(*[]byte); ok && len(*b) == size {
+		u.buf = *b
+	} else {
+		u.buf = make([]byte, size)
+	}
+	return u, nil
 }
 
-// put gives a healthy socket back, or closes it when it has carried its
-// share of questions or the pool is full.
-func (p *socketPool) put(server string, u *udpSocket) {
-	if u.left > 0 {
+// done gives a socket back when it may carry more questions and nothing
+// unexpected happened, and closes it otherwise.
+func (p *socketPool) done(server string, u *udpSocket, healthy bool) {
+	if healthy && u.left > 0 {
 		p.mu.Lock()
 		if p.idle == nil {
 			p.idle = make(map[string][]*udpSocket)
@@ -93,6 +132,10 @@ func (p *socketPool) put(server string, u *udpSocket) {
 		p.mu.Unlock()
 	}
 	u.conn.Close()
+	if u.ids == nil { // a socket used once: keep its buffer
+		b := u.buf
+		p.bufs.Put(&b)
+	}
 }
 
 // close closes every idle socket.
@@ -121,7 +164,9 @@ func (u *udpSocket) newID() uint16 {
 			}
 		}
 		if fresh {
-			u.ids = append(u.ids, id)
+			if u.ids != nil {
+				u.ids = append(u.ids, id)
+			}
 			return id
 		}
 	}
@@ -133,28 +178,37 @@ func randomUint16() uint16 {
 	return binary.BigEndian.Uint16(b[:])
 }
 
+// isLoopback reports whether a "host:port" server is on a loopback
+// address, where no datagram from another host can reach the client.
+func isLoopback(addr string) bool {
+	ap, err := netip.ParseAddrPort(addr)
+	return err == nil && ap.Addr().Unmap().IsLoopback()
+}
+
 // longAgo is a deadline in the past: setting it interrupts a blocked read.
 var longAgo = time.Unix(1, 0)
 
-// exchangeUDP sends q to server over a pooled socket and returns the reply
-// carrying its ID. Replies with another ID are ignored (and the socket is
-// then not reused).
-func (p *socketPool) exchangeUDP(ctx context.Context, server string, q *dns.Msg, timeout time.Duration) (*dns.Msg, error) {
-	u, err := p.take(server)
+// errTooLarge is a UDP reply longer than the size the question advertised
+// (RFC 6891, Section 6.2.5): the read buffer could not hold all of it, so
+// the question is asked again over TCP.
+var errTooLarge = errors.New("reply larger than the advertised UDP size")
+
+// exchangeUDP sends wire (a question with ID id) to server over a UDP
+// socket and returns the reply carrying its ID, read into a buffer one byte
+// longer than size, the size the question advertised. Replies with another
+// ID are ignored (and the socket is then not reused); a reply that does not
+// fit is errTooLarge.
+func (p *socketPool) exchangeUDP(ctx context.Context, s *server, reuse bool, q *dns.Msg, size int, timeout time.Duration) (*dns.Msg, error) {
+	u, err := p.take(s, reuse, size+1)
 	if err != nil {
 		return nil, err
 	}
 	healthy := false
-	defer func() {
-		if healthy {
-			p.put(server, u)
-		} else {
-			u.conn.Close()
-		}
-	}()
+	defer func() { p.done(s.addr, u, healthy) }()
 	u.left--
 	q.Id = u.newID()
-	wire, err := q.PackBuffer(u.wbuf[:cap(u.wbuf)])
+	var wb [512]byte
+	wire, err := q.PackBuffer(wb[:])
 	if err != nil {
 		return nil, err
 	}
@@ -196,14 +250,17 @@ func (u *udpSocket) roundTrip(wire []byte, id uint16) (m *dns.Msg, stray bool, e
 		return nil, false, err
 	}
 	for {
-		n, err := u.conn.Read(u.rbuf)
+		n, err := u.conn.Read(u.buf)
 		if err != nil {
 			return nil, stray, err
 		}
-		msg := u.rbuf[:n]
+		msg := u.buf[:n]
 		if n < 12 || binary.BigEndian.Uint16(msg) != id || msg[2]&0x80 == 0 {
 			stray = true // not the reply to this question: keep waiting
 			continue
+		}
+		if n == len(u.buf) { // cut short by the buffer: do not parse a part
+			return nil, stray, errTooLarge
 		}
 		m := new(dns.Msg)
 		if err := m.Unpack(msg); err != nil {
