@@ -70,6 +70,10 @@ type Client struct {
 	// value means no bound.
 	MaxInFlight int
 
+	// notLoopback makes the client treat every server as remote, for the
+	// tests of the default socket policy against a server on loopback.
+	notLoopback bool
+
 	once    sync.Once
 	servers []server
 	confErr error
@@ -121,7 +125,7 @@ func (c *Client) init() {
 			addrs = append(addrs, s)
 		}
 		for _, a := range addrs {
-			s := server{addr: a, loopback: isLoopback(a)}
+			s := server{addr: a, loopback: isLoopback(a) && !c.notLoopback}
 			if ap, err := netip.ParseAddrPort(a); err == nil {
 				s.udp = net.UDPAddrFromAddrPort(ap)
 			}

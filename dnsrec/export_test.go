@@ -21,3 +21,15 @@ func CacheWaiters(c *Cache, name string, t Type) int {
 		return e.waiters
 	}
 }
+
+// AsIfRemote makes c treat its servers as if they were not on loopback,
+// so that a test can watch the default socket policy for remote servers
+// against a server on 127.0.0.1. Call it before c's first lookup.
+func AsIfRemote(c *Client) *Client {
+	c.notLoopback = true
+	return c
+}
+
+// IsLoopback reports whether the Client's default policy treats a server
+// address as on loopback.
+func IsLoopback(addr string) bool { return isLoopback(addr) }
