@@ -257,6 +257,9 @@ func (c *Client) exchange(ctx context.Context, s *server, qname string, qtype ui
 		case <-ctx.Done():
 			return nil, fmt.Errorf("%w: waiting for one of the %d exchanges in flight to end: %w", ErrTimeout, cap(c.slots), ctx.Err())
 		}
+		if err := ctx.Err(); err != nil { // it ended as a place came free
+			return nil, timeoutErr(err)
+		}
 	}
 	q := new(dns.Msg)
 	q.SetQuestion(qname, qtype)
