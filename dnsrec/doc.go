@@ -1,6 +1,6 @@
 // Package dnsrec holds what the rest of domainauth shares about DNS: record
-// values, change instructions, findings, and the [Resolver] through which
-// every package talks to DNS.
+// values, names and domains, and the [Resolver] through which every package
+// talks to DNS. Change instructions, findings and plans are in package plan.
 //
 // # Records
 //
@@ -11,27 +11,6 @@
 // them with no separator, as SPF (RFC 7208, Section 3.3) and DKIM (RFC 6376,
 // Section 3.6.2.2) read them. [Record.String] writes a zone-file line with
 // RFC 1035, Section 5.1 quoting, and [ParseRecord] reads it back.
-//
-// # Change instructions
-//
-// A [Change] is one instruction for one record set (the records of one type
-// at one name): the set as it is ([Change.Current]) and as it should be
-// ([Change.Proposed]), from which follow the records to delete and to add
-// and the [Action]: add, update, remove, or nothing to do. Update is its own
-// action because customers told to change an SPF record often add a second
-// one, and two SPF records make SPF fail (RFC 7208, Section 4.5). Each change
-// says which zone it is in, who makes it ([Party]: the customer, the vendor,
-// or another party), its [Stage], and its owner name both absolute and
-// relative to the zone ("@", "default._domainkey"), since most DNS
-// providers' forms append the domain themselves; its [Reason] values carry
-// a stable [Code] and parameters beside the English sentence.
-//
-// [Changes] render as numbered steps for a person ([Changes.Text]; render
-// one party's changes, see [Changes.For]), as zone-file lines grouped by
-// zone ([Changes.Zone]), as an nsupdate script for RFC 2136 dynamic updates
-// ([Changes.NSUpdate]) whose prerequisites name each whole record set as it
-// was read, so that a script applied after someone else edited the set
-// changes nothing, and as JSON.
 //
 // # Talking to DNS
 //
@@ -48,40 +27,31 @@
 // CNAME where a TXT was expected").
 //
 // [Client] asks recursive servers through github.com/miekg/dns: UDP with
-// EDNS0, TCP when truncated, per-exchange timeouts, cancellation through
-// ctx, internationalized names converted with golang.org/x/net/idna
-// ([CanonicalName]). [Cache] sits in front of any Resolver, honours TTLs and
-// collapses concurrent identical questions into one.
+// EDNS0 (RFC 6891), TCP when truncated (RFC 1035, Section 4.2.1) or when a
+// reply is longer than the size advertised, per-exchange timeouts,
+// cancellation through ctx, internationalized names converted with
+// golang.org/x/net/idna ([CanonicalName]). It takes an answer only for the
+// question asked: records of a name off the question's CNAME chain make a
+// temporary failure, not "no records". Every question carries a random ID
+// and, unless the server is on loopback, leaves from a new random source
+// port (RFC 5452, Sections 4.5 and 9.2; see [SocketReuse]). At most
+// [Client.MaxInFlight] exchanges are in flight at once, so that questions
+// nobody answers cannot take every socket of a server.
+//
+// [Cache] sits in front of any Resolver, honours TTLs and collapses
+// concurrent identical questions into one. A caller whose ctx is done
+// starts nothing, and a question nobody waits for any more is cancelled.
 //
 // The dnstest package holds an in-memory zone implementing Resolver and a
 // loopback DNS server serving it, for the tests of this module and of the
 // services that import it.
 //
-// # Requirements and plans
-//
-// A [Requirement] is one thing a domain's DNS must satisfy; the spf, dkim
-// and dmarc packages provide them (the SPF record authorizes the vendor, the
-// DKIM selector is delegated, the DMARC policy reaches a stage). Each
-// returns a [Report]: whether it holds, its [Finding] values, and its
-// [Edit] values, each a pure function from one record set's current records
-// to the records it should hold.
-//
-// [CheckAll] checks a list of requirements through one [Cache], so that no
-// question is asked twice, and combines their edits into one [Plan]: every
-// record set is read once, its edits are applied in the order the
-// requirements were given (two vendors' SPF includes become one update that
-// holds both), the result is verified by the edits' own checks, and the
-// difference becomes one [Change]. A set whose combined result would fail
-// those checks (an SPF record over 10 lookups, say) gets no change and a
-// finding that says why ([CodeWithheld]): a plan never publishes a record
-// the library calls broken. Changes are ordered DKIM, then SPF, then DMARC,
-// so that a customer who stops after any step is no worse off than before.
-//
 // # Names
 //
-// Names at the DNS boundary, in [Record], [Answer], [Edit], [Change] and
-// [Finding], are canonical: ASCII (internationalized labels in punycode),
-// lower case and absolute, with the trailing dot ([CanonicalName]). Fields
+// Names at the DNS boundary, in [Record] and [Answer] (and in package
+// plan's edits, changes and findings), are canonical: ASCII
+// (internationalized labels in punycode), lower case and absolute, with the
+// trailing dot ([CanonicalName]). Fields
 // named Domain in the other packages' results, which people read, hold the
 // same canonical form without the trailing dot ([TrimDot]). A domain that a
 // person typed is checked with [ParseDomain], which says what was probably
