@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/miekg/dns"
@@ -63,9 +64,10 @@ const (
 // udpSocket is one connected UDP socket and the IDs it has carried.
 type udpSocket struct {
 	conn *net.UDPConn
-	left int      // questions it may still carry
-	ids  []uint16 // IDs already sent on it
-	buf  []byte   // reads; one byte longer than the size advertised
+	raw  syscall.RawConn // conn's, once used
+	left int             // questions it may still carry
+	ids  []uint16        // IDs already sent on it
+	buf  []byte          // reads; one byte longer than the size advertised
 }
 
 // socketPool holds the idle sockets of a Client, per server.
@@ -246,11 +248,8 @@ func (p *socketPool) exchangeUDP(ctx context.Context, s *server, reuse bool, q *
 // roundTrip writes one question and reads until the reply with its ID
 // arrives or the deadline passes. stray reports datagrams with another ID.
 func (u *udpSocket) roundTrip(wire []byte, id uint16) (m *dns.Msg, stray bool, err error) {
-	if _, err := u.conn.Write(wire); err != nil {
-		return nil, false, err
-	}
-	for {
-		n, err := u.conn.Read(u.buf)
+	n, err := u.sendRecv(wire)
+	for ; ; n, err = u.recv() {
 		if err != nil {
 			return nil, stray, err
 		}
