@@ -261,22 +261,23 @@ func (c *Client) exchange(ctx context.Context, s *server, qname string, qtype ui
 			return nil, timeoutErr(err)
 		}
 	}
-	q := new(dns.Msg)
-	q.SetQuestion(qname, qtype)
-	q.RecursionDesired = true
 	size := c.UDPSize
 	if size == 0 {
 		size = 1232
 	}
 	size = max(size, dns.MinMsgSize) // RFC 6891, Section 6.2.5
-	q.SetEdns0(size, false)
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = 2 * time.Second
 	}
-	m, err := c.sockets.exchangeUDP(ctx, s, c.reuse(s), q, int(size), timeout)
+	m, err := c.sockets.exchangeUDP(ctx, s, c.reuse(s), qname, qtype, size, timeout)
 	if (err == nil && m.Truncated) || errors.Is(err, errTooLarge) {
 		if err = ctx.Err(); err == nil {
+			q := new(dns.Msg)
+			q.SetQuestion(qname, qtype)
+			q.Id = randomUint16()
+			q.RecursionDesired = true
+			q.SetEdns0(size, false)
 			cl := &dns.Client{Net: "tcp", Timeout: timeout}
 			m, _, err = cl.ExchangeContext(ctx, q, s.addr)
 		}

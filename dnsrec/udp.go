@@ -61,20 +61,31 @@ const (
 	maxIdleSockets = 64 // idle sockets kept per server
 )
 
-// udpSocket is one connected UDP socket and the IDs it has carried.
+// udpSocket is one connected UDP socket, the IDs it has carried, and the
+// buffers and state of its exchanges, kept so that an exchange allocates
+// nothing of its own.
 type udpSocket struct {
 	conn *net.UDPConn
 	raw  syscall.RawConn // conn's, once used
 	left int             // questions it may still carry
-	ids  []uint16        // IDs already sent on it
+	ids  []uint16        // IDs already sent on it; nil for a socket used once
 	buf  []byte          // reads; one byte longer than the size advertised
+	wbuf [512]byte       // the question: at most 12+255+4+11 bytes
+
+	// sendRecv's state, with the callback that uses it.
+	wire  []byte
+	sent  bool
+	n     int
+	opErr error
+	step  func(fd uintptr) bool
 }
 
-// socketPool holds the idle sockets of a Client, per server.
+// socketPool holds the idle sockets of a Client, per server, and the
+// structures of sockets used once, for the next question.
 type socketPool struct {
-	mu   sync.Mutex
-	idle map[string][]*udpSocket
-	bufs sync.Pool // read buffers of sockets used once
+	mu    sync.Mutex
+	idle  map[string][]*udpSocket
+	spare sync.Pool // *udpSocket without a conn
 }
 
 // take returns an idle socket to server, or a new one; reuse says whether
@@ -105,14 +116,17 @@ func (p *socketPool) take(s *server, reuse bool, size int) (*udpSocket, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &udpSocket{conn: conn, left: 1}
+	var u *udpSocket
 	if reuse {
-		u.left = 1 + int(randomUint16()%maxSocketUses)
-		u.ids = make([]uint16, 0, maxSocketUses)
-		u.buf = make([]byte, size)
-	} else if b, ok := p.bufs.Get().(*[]byte); ok && len(*b) == size {
-		u.buf = *b
+		u = &udpSocket{left: 1 + int(randomUint16()%maxSocketUses), ids: make([]uint16, 0, maxSocketUses)}
+	} else if spare, ok := p.spare.Get().(*udpSocket); ok {
+		u = spare
+		u.left = 1
 	} else {
+		u = &udpSocket{left: 1}
+	}
+	u.conn = conn
+	if len(u.buf) != size {
 		u.buf = make([]byte, size)
 	}
 	return u, nil
@@ -134,9 +148,9 @@ func (p *socketPool) done(server string, u *udpSocket, healthy bool) {
 		p.mu.Unlock()
 	}
 	u.conn.Close()
-	if u.ids == nil { // a socket used once: keep its buffer
-		b := u.buf
-		p.bufs.Put(&b)
+	if u.ids == nil { // a socket used once: keep its structure
+		u.conn, u.raw, u.wire, u.opErr = nil, nil, nil, nil
+		p.spare.Put(u)
 	}
 }
 
@@ -180,6 +194,34 @@ func randomUint16() uint16 {
 	return binary.BigEndian.Uint16(b[:])
 }
 
+// packQuery writes into b a query for qname and qtype with ID id, as
+// github.com/miekg/dns packs one (RFC 1035, Section 4.1): recursion
+// desired, one question of class IN, and an EDNS0 OPT record advertising
+// size (RFC 6891, Section 6.1.2), without allocating. qname is canonical.
+func packQuery(b []byte, id uint16, qname string, qtype, size uint16) ([]byte, error) {
+	if len(b) < 12+255+4+11 {
+		return nil, errors.New("packQuery: buffer too small")
+	}
+	binary.BigEndian.PutUint16(b[0:], id)
+	binary.BigEndian.PutUint16(b[2:], 0x0100) // RD
+	binary.BigEndian.PutUint16(b[4:], 1)      // QDCOUNT
+	binary.BigEndian.PutUint32(b[6:], 0)      // ANCOUNT, NSCOUNT
+	binary.BigEndian.PutUint16(b[10:], 1)     // ARCOUNT: the OPT record
+	off, err := dns.PackDomainName(qname, b, 12, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	binary.BigEndian.PutUint16(b[off:], qtype)
+	binary.BigEndian.PutUint16(b[off+2:], dns.ClassINET)
+	off += 4
+	b[off] = 0 // the OPT record: owner the root,
+	binary.BigEndian.PutUint16(b[off+1:], dns.TypeOPT)
+	binary.BigEndian.PutUint16(b[off+3:], size) // CLASS the payload size,
+	binary.BigEndian.PutUint32(b[off+5:], 0)    // TTL extended RCODE, version 0, DO clear,
+	binary.BigEndian.PutUint16(b[off+9:], 0)    // no options
+	return b[:off+11], nil
+}
+
 // isLoopback reports whether a "host:port" server is on a loopback
 // address, where no datagram from another host can reach the client.
 func isLoopback(addr string) bool {
@@ -195,22 +237,21 @@ var longAgo = time.Unix(1, 0)
 // the question is asked again over TCP.
 var errTooLarge = errors.New("reply larger than the advertised UDP size")
 
-// exchangeUDP sends wire (a question with ID id) to server over a UDP
-// socket and returns the reply carrying its ID, read into a buffer one byte
-// longer than size, the size the question advertised. Replies with another
-// ID are ignored (and the socket is then not reused); a reply that does not
+// exchangeUDP sends a question for qname and qtype, advertising size, to
+// server over a UDP socket and returns the reply carrying its random ID,
+// read into a buffer one byte longer than size. Replies with another ID
+// are ignored (and the socket is then not reused); a reply that does not
 // fit is errTooLarge.
-func (p *socketPool) exchangeUDP(ctx context.Context, s *server, reuse bool, q *dns.Msg, size int, timeout time.Duration) (*dns.Msg, error) {
-	u, err := p.take(s, reuse, size+1)
+func (p *socketPool) exchangeUDP(ctx context.Context, s *server, reuse bool, qname string, qtype, size uint16, timeout time.Duration) (*dns.Msg, error) {
+	u, err := p.take(s, reuse, int(size)+1)
 	if err != nil {
 		return nil, err
 	}
 	healthy := false
 	defer func() { p.done(s.addr, u, healthy) }()
 	u.left--
-	q.Id = u.newID()
-	var wb [512]byte
-	wire, err := q.PackBuffer(wb[:])
+	id := u.newID()
+	wire, err := packQuery(u.wbuf[:], id, qname, qtype, size)
 	if err != nil {
 		return nil, err
 	}
@@ -223,9 +264,10 @@ func (p *socketPool) exchangeUDP(ctx context.Context, s *server, reuse bool, q *
 	}
 	stop := func() bool { return true }
 	if ctx.Done() != nil {
-		stop = context.AfterFunc(ctx, func() { _ = u.conn.SetReadDeadline(longAgo) })
+		conn := u.conn // not u's field: u may carry another conn by the time this runs
+		stop = context.AfterFunc(ctx, func() { _ = conn.SetReadDeadline(longAgo) })
 	}
-	m, stray, err := u.roundTrip(wire, q.Id)
+	m, stray, err := u.roundTrip(wire, id)
 	// A cancellation that fired after the reply still touched the
 	// socket's deadline: such a socket is not reused.
 	if stopped := stop(); err == nil && stopped && !stray {

@@ -22,31 +22,36 @@ func (u *udpSocket) sendRecv(wire []byte) (int, error) {
 		}
 		u.raw = rc
 	}
-	var n int
-	var opErr error
-	sent := false
-	err := u.raw.Read(func(fd uintptr) bool {
-		if !sent {
-			sent = true
-			if _, opErr = writeFD(int(fd), wire); opErr != nil {
-				opErr = os.NewSyscallError("write", opErr)
-				return true
-			}
-			return false // wait until readable
-		}
-		n, opErr = readFD(int(fd), u.buf)
-		if opErr == syscall.EAGAIN {
-			return false // woken with nothing to read: wait again
-		}
-		if opErr != nil {
-			opErr = os.NewSyscallError("read", opErr)
-		}
-		return true
-	})
-	if err != nil {
+	if u.step == nil {
+		u.step = u.sendRecvStep
+	}
+	u.wire, u.sent, u.n, u.opErr = wire, false, 0, nil
+	if err := u.raw.Read(u.step); err != nil {
 		return 0, err
 	}
-	return n, opErr
+	return u.n, u.opErr
+}
+
+// sendRecvStep is sendRecv's callback: the first call writes, the others
+// read.
+func (u *udpSocket) sendRecvStep(fd uintptr) bool {
+	if !u.sent {
+		u.sent = true
+		if _, err := writeFD(int(fd), u.wire); err != nil {
+			u.opErr = os.NewSyscallError("write", err)
+			return true
+		}
+		return false // wait until readable
+	}
+	n, err := readFD(int(fd), u.buf)
+	if err == syscall.EAGAIN {
+		return false // woken with nothing to read: wait again
+	}
+	u.n = n
+	if err != nil {
+		u.opErr = os.NewSyscallError("read", err)
+	}
+	return true
 }
 
 // recv reads the next datagram.
