@@ -92,10 +92,6 @@ type server struct {
 // be used after Close; it opens new sockets as needed.
 func (c *Client) Close() error { return c.sockets.close() }
 
-// defaultMaxInFlight is MaxInFlight's default: well below the 1,024 file
-// descriptors a process may often hold.
-const defaultMaxInFlight = 256
-
 func (c *Client) init() {
 	c.once.Do(func() {
 		switch n := c.MaxInFlight; {
@@ -132,17 +128,6 @@ func (c *Client) init() {
 			c.servers = append(c.servers, s)
 		}
 	})
-}
-
-// reuse reports whether sockets to s may carry more than one question.
-func (c *Client) reuse(s *server) bool {
-	switch c.SocketReuse {
-	case SocketReuseLoopback:
-		return s.loopback
-	case SocketReuseAlways:
-		return true
-	}
-	return false // SocketReuseNever, and any value not listed: the safe choice
 }
 
 // Lookup asks the servers for name and type t. See [Resolver].
@@ -250,17 +235,10 @@ func (c *Client) exchange(ctx context.Context, s *server, qname string, qtype ui
 	if err := ctx.Err(); err != nil {
 		return nil, timeoutErr(err)
 	}
-	if c.slots != nil {
-		select {
-		case c.slots <- struct{}{}:
-			defer func() { <-c.slots }()
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: waiting for one of the %d exchanges in flight to end: %w", ErrTimeout, cap(c.slots), ctx.Err())
-		}
-		if err := ctx.Err(); err != nil { // it ended as a place came free
-			return nil, timeoutErr(err)
-		}
+	if err := c.enter(ctx); err != nil {
+		return nil, err
 	}
+	defer c.leave()
 	size := c.UDPSize
 	if size == 0 {
 		size = 1232

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"sync"
 	"syscall"
 	"time"
@@ -32,29 +31,6 @@ import (
 // drawn at random, each with an ID never used on it before; a socket that
 // saw anything unexpected (a timeout, a cancelled question, a reply with a
 // wrong ID) is closed rather than reused.
-
-// SocketReuse says when a [Client] may send more than one question from one
-// UDP socket, that is, from one source port (RFC 5452, Section 9.2).
-type SocketReuse string
-
-const (
-	// SocketReuseLoopback, the zero value: a new socket, and with it a new
-	// random source port, for every question, except to a server on a
-	// loopback address (127.0.0.0/8, ::1), where no datagram from another
-	// host can arrive and reuse saves about seven system calls a question.
-	SocketReuseLoopback SocketReuse = ""
-	// SocketReuseNever: a new socket for every question, whatever the
-	// server's address.
-	SocketReuseNever SocketReuse = "never"
-	// SocketReuseAlways: reuse sockets for every server. The cost is in
-	// security: an attacker off the path who learns a socket's source port
-	// (from one question it sent, or from a side channel) has only the
-	// 16-bit ID left to guess for each of the up to 31 further questions
-	// from that port, 65,536 tries instead of about 2^32 (RFC 5452,
-	// Section 9.2). Use it only towards a resolver on a network no attacker
-	// can send into.
-	SocketReuseAlways SocketReuse = "always"
-)
 
 const (
 	maxSocketUses  = 32 // questions one reused socket carries at most
@@ -220,13 +196,6 @@ func packQuery(b []byte, id uint16, qname string, qtype, size uint16) ([]byte, e
 	binary.BigEndian.PutUint32(b[off+5:], 0)    // TTL extended RCODE, version 0, DO clear,
 	binary.BigEndian.PutUint16(b[off+9:], 0)    // no options
 	return b[:off+11], nil
-}
-
-// isLoopback reports whether a "host:port" server is on a loopback
-// address, where no datagram from another host can reach the client.
-func isLoopback(addr string) bool {
-	ap, err := netip.ParseAddrPort(addr)
-	return err == nil && ap.Addr().Unmap().IsLoopback()
 }
 
 // longAgo is a deadline in the past: setting it interrupts a blocked read.
