@@ -19,8 +19,9 @@ import (
 // 16-bit ID, and answers the same question. Someone off the path who wants
 // a forged answer accepted must guess the ID and the port; RFC 5452,
 // Sections 4.5 and 9.2, asks for both to be random and unpredictable for
-// every question, so that a guess succeeds with odds of about one in 2^32
-// rather than one in 2^16.
+// every question, so that a guess succeeds with odds of about one in 2^31
+// (65,536 IDs times Linux's default 28,232 ephemeral ports) rather than one
+// in 2^16.
 //
 // By default a Client therefore opens a new UDP socket for every question,
 // whose source port the kernel picks at random from its ephemeral range,
