@@ -34,20 +34,36 @@ func BenchmarkCacheHit(b *testing.B) {
 	}
 }
 
+// BenchmarkClientLoopback is one UDP round trip to the loopback server in
+// the same process, with sockets reused (the default towards loopback) and
+// with a new socket, so a new random source port, per question (the
+// default towards any other server, RFC 5452).
 func BenchmarkClientLoopback(b *testing.B) {
-	z := newResolverZone(b)
-	srv, err := serve(b, z)
-	if err != nil {
-		b.Fatal(err)
-	}
-	c := srv.Client()
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := c.Lookup(ctx, "example.com", dnsrec.TypeTXT); err != nil {
-			b.Fatal(err)
-		}
-		z.ResetQueries()
+	for _, bc := range []struct {
+		name  string
+		reuse dnsrec.SocketReuse
+	}{
+		{"reuse", dnsrec.SocketReuseLoopback},
+		{"port per question", dnsrec.SocketReuseNever},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			z := newResolverZone(b)
+			z.KeepQueries(0)
+			srv, err := serve(b, z)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := srv.Client()
+			c.SocketReuse = bc.reuse
+			defer c.Close()
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Lookup(ctx, "example.com", dnsrec.TypeTXT); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

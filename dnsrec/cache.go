@@ -14,8 +14,10 @@ import (
 // collapses concurrent identical questions into one query, which runs on
 // its own context: one caller giving up (its ctx cancelled, its deadline
 // passed) returns at once without failing the others waiting for the same
-// answer. Failures are not remembered. The zero value is not usable: set Resolver. Safe for concurrent
-// use; must not be copied after first use.
+// answer, and a question nobody waits for any more is cancelled (see
+// [Cache.Lookup]). Failures are not remembered unless FailureTTL says so.
+// The zero value is not usable: set Resolver. Safe for concurrent use; must
+// not be copied after first use.
 //
 // Answers returned by a Cache are shared between callers and must not be
 // modified.
@@ -53,6 +55,10 @@ type cacheEntry struct {
 	err     error
 	expires time.Time
 	used    uint64 // the cache's clock when last asked for
+
+	// While in flight (c.mu guards them):
+	waiters int                // callers waiting for the answer
+	cancel  context.CancelFunc // cancels the question
 }
 
 // now is the cache's clock; the caller holds c.mu. Without Now it reads
@@ -70,6 +76,13 @@ func (c *Cache) now() time.Time {
 
 // Lookup answers from the cache when it can, and otherwise asks the
 // underlying Resolver once for all concurrent callers.
+//
+// A caller whose ctx is already done gets a current answer if the cache
+// holds one, and otherwise fails at once with [ErrTimeout], asking nothing.
+// A question in flight runs on a context of its own (keeping the first
+// caller's values, bounded by 30 seconds), so that one caller giving up does
+// not fail the others; when the last caller waiting for it gives up, it is
+// cancelled, and the next caller asks afresh.
 func (c *Cache) Lookup(ctx context.Context, name string, t Type) (*Answer, error) {
 	qname, err := CanonicalName(name)
 	if err != nil {
@@ -97,23 +110,40 @@ func (c *Cache) Lookup(ctx context.Context, name string, t Type) (*Answer, error
 		default: // in flight: wait for it below
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		c.mu.Unlock() // start nothing, join nothing: nobody would wait
+		return nil, &Error{Name: qname, Type: t, Err: timeoutErr(err)}
+	}
 	if !ok {
 		c.evictLocked()
-		e = &cacheEntry{done: make(chan struct{}), used: c.clock}
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		e = &cacheEntry{done: make(chan struct{}), used: c.clock, cancel: cancel}
 		c.entries[key] = e
-		// The question is asked on a context of its own, so that the
-		// caller who happened to ask first cannot fail the others by
-		// giving up early; it keeps the caller's values and is bounded by
-		// fetchTimeout.
-		go c.fetch(context.WithoutCancel(ctx), key, e)
+		go c.fetch(fctx, key, e)
 	}
+	e.waiters++
 	c.mu.Unlock()
 	select {
 	case <-e.done:
 		return e.ans, e.err
 	case <-ctx.Done():
-		return nil, &Error{Name: qname, Type: t, Err: timeoutErr(ctx.Err())}
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case <-e.done: // the answer came as the caller gave up: take it
+		return e.ans, e.err
+	default:
+	}
+	if e.waiters--; e.waiters == 0 {
+		// Nobody waits for the question any more: stop it, and let the
+		// next caller ask afresh rather than join a cancelled question.
+		e.cancel()
+		if c.entries[key] == e {
+			delete(c.entries, key)
+		}
+	}
+	return nil, &Error{Name: qname, Type: t, Err: timeoutErr(ctx.Err())}
 }
 
 // ErrNotCached is the error of [Cache.Peek] when the cache holds no
@@ -167,6 +197,7 @@ const fetchTimeout = 30 * time.Second
 // resolver that panics fails the question instead of leaving it in flight
 // for ever.
 func (c *Cache) fetch(ctx context.Context, key cacheKey, e *cacheEntry) {
+	defer e.cancel()
 	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
 	defer cancel()
 	var ans *Answer

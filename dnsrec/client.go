@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -22,15 +23,23 @@ const maxChain = 12
 // /etc/resolv.conf on first use and is ready to use; a Client must not be
 // copied after first use.
 //
-// Each query goes over UDP with EDNS0 and is repeated over TCP when the
-// answer comes back truncated. A server that times out or fails is followed
-// by the next one, up to Attempts tries in all. Internationalized names are
-// converted to punycode (see [CanonicalName]).
+// Each query goes over UDP with EDNS0 (RFC 6891) and is repeated over TCP
+// when the answer comes back truncated (the TC bit, RFC 1035, Section
+// 4.2.1) or longer than the UDP size the query advertised, which the read
+// buffer is sized to. A server that times out or fails is followed by the
+// next one, up to Attempts tries in all. An answer is taken only for the
+// question asked: a reply for another question, or whose answer section
+// holds records of a name that is neither the question nor on its CNAME
+// chain, is a temporary failure ([ErrBadResponse]), never "no records".
+// Internationalized names are converted to punycode (see [CanonicalName]).
 //
-// A Client keeps up to 64 idle UDP sockets per server and reuses each for a
-// random number of questions (at most 32), each with a fresh random ID never
-// repeated on that socket; a socket that saw a timeout or a reply with a
-// wrong ID is closed. [Client.Close] closes the idle sockets.
+// Every question carries a random ID from crypto/rand and, by default,
+// leaves from a new socket with a new random source port (RFC 5452,
+// Sections 4.5 and 9.2); see SocketReuse for when sockets are reused.
+// [Client.Close] closes the sockets kept for reuse.
+//
+// A ctx already done sends nothing; a ctx that ends while a question is in
+// flight stops waiting for it at once.
 type Client struct {
 	// Servers are "host:port" or "host" (port 53) addresses. Empty means
 	// the nameservers of /etc/resolv.conf.
@@ -42,14 +51,41 @@ type Client struct {
 	// two per server (so a lookup through one silent server gives up after
 	// 4 seconds by default).
 	Attempts int
-	// UDPSize is the EDNS0 buffer size advertised; 0 means 1232 bytes, the
-	// size recommended by DNS Flag Day 2020.
+	// UDPSize is the EDNS0 requestor's payload size advertised (RFC 6891,
+	// Section 6.2.5), and the size of the buffer UDP replies are read into;
+	// 0 means 1232 bytes, the size recommended by DNS Flag Day 2020, and
+	// less than 512 means 512. A longer reply is asked for again over TCP.
 	UDPSize uint16
+	// SocketReuse says when one UDP socket (one source port) may carry
+	// more than one question. The zero value, [SocketReuseLoopback], opens
+	// a new socket per question except to servers on loopback addresses;
+	// [SocketReuseAlways] trades part of the protection against forged
+	// answers for fewer system calls (see its documentation).
+	SocketReuse SocketReuse
+	// MaxInFlight bounds the exchanges in flight at once through this
+	// Client (each holding a socket or a TCP connection), so that questions
+	// nobody answers cannot take every file descriptor of a server: a
+	// question beyond the bound waits for a free place as long as its ctx
+	// allows, and then fails with [ErrTimeout]. 0 means 256; a negative
+	// value means no bound.
+	MaxInFlight int
+
+	// notLoopback makes the client treat every server as remote, for the
+	// tests of the default socket policy against a server on loopback.
+	notLoopback bool
 
 	once    sync.Once
-	servers []string
+	servers []server
 	confErr error
+	slots   chan struct{} // one element per exchange in flight
 	sockets socketPool
+}
+
+// server is one server of a Client.
+type server struct {
+	addr     string       // "host:port"
+	udp      *net.UDPAddr // nil when host is a name, resolved for each socket
+	loopback bool         // on a loopback address
 }
 
 // Close closes the sockets the Client keeps for reuse. A Client may still
@@ -58,6 +94,13 @@ func (c *Client) Close() error { return c.sockets.close() }
 
 func (c *Client) init() {
 	c.once.Do(func() {
+		switch n := c.MaxInFlight; {
+		case n == 0:
+			c.slots = make(chan struct{}, defaultMaxInFlight)
+		case n > 0:
+			c.slots = make(chan struct{}, n)
+		}
+		var addrs []string
 		if len(c.Servers) == 0 {
 			conf, err := dns.ClientConfigFromFile("/etc/resolv.conf")
 			if err != nil {
@@ -65,16 +108,22 @@ func (c *Client) init() {
 				return
 			}
 			for _, s := range conf.Servers {
-				c.servers = append(c.servers, net.JoinHostPort(s, conf.Port))
+				addrs = append(addrs, net.JoinHostPort(s, conf.Port))
 			}
-			if len(c.servers) == 0 {
+			if len(addrs) == 0 {
 				c.confErr = errors.New("dnsrec: no servers given and none in /etc/resolv.conf")
 			}
-			return
 		}
 		for _, s := range c.Servers {
 			if _, _, err := net.SplitHostPort(s); err != nil {
 				s = net.JoinHostPort(strings.Trim(s, "[]"), "53")
+			}
+			addrs = append(addrs, s)
+		}
+		for _, a := range addrs {
+			s := server{addr: a, loopback: isLoopback(a) && !c.notLoopback}
+			if ap, err := netip.ParseAddrPort(a); err == nil {
+				s.udp = net.UDPAddrFromAddrPort(ap)
 			}
 			c.servers = append(c.servers, s)
 		}
@@ -90,6 +139,9 @@ func (c *Client) Lookup(ctx context.Context, name string, t Type) (*Answer, erro
 	qtype, ok := t.code()
 	if !ok {
 		return nil, fmt.Errorf("dnsrec: unknown record type %q", t)
+	}
+	if err := ctx.Err(); err != nil { // send nothing nobody waits for
+		return nil, &Error{Name: qname, Type: t, Err: timeoutErr(err)}
 	}
 	c.init()
 	if c.confErr != nil {
@@ -137,7 +189,7 @@ func (c *Client) Lookup(ctx context.Context, name string, t Type) (*Answer, erro
 func (c *Client) ask(ctx context.Context, qname string, t Type, qtype uint16, attempts int) (*Answer, bool, error) {
 	var lastErr error
 	for i := 0; i < attempts; i++ {
-		server := c.servers[i%len(c.servers)]
+		server := &c.servers[i%len(c.servers)]
 		m, err := c.exchange(ctx, server, qname, qtype)
 		if err == nil {
 			err = rcodeErr(m.Rcode)
@@ -151,7 +203,7 @@ func (c *Client) ask(ctx context.Context, qname string, t Type, qtype uint16, at
 		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
 			err = fmt.Errorf("%w: %w (%v)", ErrTimeout, cerr, err)
 		}
-		lastErr = &Error{Name: qname, Type: t, Server: server, Err: err}
+		lastErr = &Error{Name: qname, Type: t, Server: server.addr, Err: err}
 		if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 			break
 		}
@@ -176,24 +228,37 @@ func unchased(a *Answer, m *dns.Msg) bool {
 }
 
 // exchange sends one question to one server, over UDP and then, if the
-// answer is truncated, over TCP. Errors wrap ErrTimeout or ErrBadResponse.
-func (c *Client) exchange(ctx context.Context, server, qname string, qtype uint16) (*dns.Msg, error) {
-	q := new(dns.Msg)
-	q.SetQuestion(qname, qtype)
-	q.RecursionDesired = true
+// answer is truncated or too long for the advertised size, over TCP. It
+// waits for a place among the MaxInFlight exchanges first. Errors wrap
+// ErrTimeout or ErrBadResponse.
+func (c *Client) exchange(ctx context.Context, s *server, qname string, qtype uint16) (*dns.Msg, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, timeoutErr(err)
+	}
+	if err := c.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer c.leave()
 	size := c.UDPSize
 	if size == 0 {
 		size = 1232
 	}
-	q.SetEdns0(size, false)
+	size = max(size, dns.MinMsgSize) // RFC 6891, Section 6.2.5
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = 2 * time.Second
 	}
-	m, err := c.sockets.exchangeUDP(ctx, server, q, timeout)
-	if err == nil && m.Truncated {
-		cl := &dns.Client{Net: "tcp", Timeout: timeout}
-		m, _, err = cl.ExchangeContext(ctx, q, server)
+	m, err := c.sockets.exchangeUDP(ctx, s, c.reuse(s), qname, qtype, size, timeout)
+	if (err == nil && m.Truncated) || errors.Is(err, errTooLarge) {
+		if err = ctx.Err(); err == nil {
+			q := new(dns.Msg)
+			q.SetQuestion(qname, qtype)
+			q.Id = randomUint16()
+			q.RecursionDesired = true
+			q.SetEdns0(size, false)
+			cl := &dns.Client{Net: "tcp", Timeout: timeout}
+			m, _, err = cl.ExchangeContext(ctx, q, s.addr)
+		}
 	}
 	if err != nil {
 		var ne net.Error
@@ -257,11 +322,41 @@ func answerFromMsg(qname string, t Type, m *dns.Msg) (*Answer, error) {
 		a.CNAMEs = append(a.CNAMEs, cname)
 		cur = cname
 	}
+	if err := strayOwner(qname, a.CNAMEs, m.Answer); err != nil {
+		return nil, err
+	}
 	if len(a.Records) == 0 {
 		a.NXDomain = m.Rcode == dns.RcodeNameError
 		a.TTL = min(a.TTL, negativeTTL(m))
 	}
 	return a, nil
+}
+
+// strayOwner returns an error when the answer section holds a record owned
+// by a name that is neither the question nor on its CNAME chain (RFC 1034,
+// Section 4.3.2: the answer section holds the records of the name asked
+// for and of the aliases leading from it). Such an answer is not an answer
+// to the question, nor evidence that the name holds no records. A DNAME
+// (RFC 6672, Section 2.3) is owned by an ancestor of a name on the chain.
+func strayOwner(qname string, chain []string, answer []dns.RR) error {
+	for _, rr := range answer {
+		h := rr.Header()
+		owner := rrconv.UnescapeName(h.Name)
+		if strings.EqualFold(owner, qname) {
+			continue
+		}
+		onChain := false
+		for _, name := range chain {
+			if strings.EqualFold(owner, name) || (h.Rrtype == dns.TypeDNAME && IsSubdomain(name, strings.ToLower(owner))) {
+				onChain = true
+				break
+			}
+		}
+		if !onChain && !(h.Rrtype == dns.TypeDNAME && IsSubdomain(qname, strings.ToLower(owner))) {
+			return fmt.Errorf("%w: the answer holds a %s record of %s, which is neither the question nor on its CNAME chain", ErrBadResponse, dns.TypeToString[h.Rrtype], owner)
+		}
+	}
+	return nil
 }
 
 // negativeTTL is how long a negative answer may be cached: the smaller of

@@ -28,10 +28,20 @@
 // CNAME where a TXT was expected").
 //
 // [Client] asks recursive servers through github.com/miekg/dns: UDP with
-// EDNS0, TCP when truncated, per-exchange timeouts, cancellation through
-// ctx, internationalized names converted with golang.org/x/net/idna
-// ([CanonicalName]). [Cache] sits in front of any Resolver, honours TTLs and
-// collapses concurrent identical questions into one.
+// EDNS0 (RFC 6891), TCP when truncated (RFC 1035, Section 4.2.1) or when a
+// reply is longer than the size advertised, per-exchange timeouts,
+// cancellation through ctx, internationalized names converted with
+// golang.org/x/net/idna ([CanonicalName]). It takes an answer only for the
+// question asked: records of a name off the question's CNAME chain make a
+// temporary failure, not "no records". Every question carries a random ID
+// and, unless the server is on loopback, leaves from a new random source
+// port (RFC 5452, Sections 4.5 and 9.2; see [SocketReuse]). At most
+// [Client.MaxInFlight] exchanges are in flight at once, so that questions
+// nobody answers cannot take every socket of a server.
+//
+// [Cache] sits in front of any Resolver, honours TTLs and collapses
+// concurrent identical questions into one. A caller whose ctx is done
+// starts nothing, and a question nobody waits for any more is cancelled.
 //
 // The dnstest package holds an in-memory zone implementing Resolver and a
 // loopback DNS server serving it, for the tests of this module and of the
@@ -58,9 +68,10 @@
 //
 // # Names
 //
-// Names at the DNS boundary, in [Record] and [Answer] (and in the plan
-// package's edits, changes and findings), are canonical: ASCII (internationalized labels in punycode),
-// lower case and absolute, with the trailing dot ([CanonicalName]). Fields
+// Names at the DNS boundary, in [Record] and [Answer] (and in package
+// plan's edits, changes and findings), are canonical: ASCII
+// (internationalized labels in punycode), lower case and absolute, with the
+// trailing dot ([CanonicalName]). Fields
 // named Domain in the other packages' results, which people read, hold the
 // same canonical form without the trailing dot ([TrimDot]). A domain that a
 // person typed is checked with [ParseDomain], which says what was probably

@@ -8,79 +8,111 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/miekg/dns"
 )
 
-// Socket reuse. Opening a UDP socket per question costs several system
-// calls, most of a query's CPU on a fast network. A Client therefore keeps a
-// few connected sockets per server and reuses each for a small random number
-// of questions. Two things keep answers unforgeable by someone off the path
-// (RFC 5452, Sections 4 and 9.2):
+// Source ports. An answer over UDP is accepted when it comes from the
+// server's address to the question's source port, carries the question's
+// 16-bit ID, and answers the same question. Someone off the path who wants
+// a forged answer accepted must guess the ID and the port; RFC 5452,
+// Sections 4.5 and 9.2, asks for both to be random and unpredictable for
+// every question, so that a guess succeeds with odds of about one in 2^31
+// (65,536 IDs times Linux's default 28,232 ephemeral ports) rather than one
+// in 2^16.
 //
-//   - every question carries a fresh ID from crypto/rand, never one already
-//     used on the same socket, so a late or forged answer to an earlier
-//     question cannot be taken for the current one;
-//   - a socket carries between 1 and maxSocketUses questions, drawn at
-//     random, so its source port (chosen at random by the kernel) changes
-//     at unpredictable times.
-//
-// A socket that saw anything unexpected (a timeout, a cancelled question, a
-// reply with a wrong ID) is closed rather than reused.
+// By default a Client therefore opens a new UDP socket for every question,
+// whose source port the kernel picks at random from its ephemeral range,
+// and gives each question a random ID from crypto/rand. It reuses sockets
+// only where no one off the host can send it datagrams (a server on a
+// loopback address) or when the caller asks for it ([SocketReuseAlways]).
+// A socket being reused carries between 1 and maxSocketUses questions,
+// drawn at random, each with an ID never used on it before; a socket that
+// saw anything unexpected (a timeout, a cancelled question, a reply with a
+// wrong ID) is closed rather than reused.
 
 const (
-	maxSocketUses  = 32   // questions one socket carries at most
-	maxIdleSockets = 64   // idle sockets kept per server
-	udpBufferSize  = 4096 // bytes read per datagram: more than any advertised size we send
+	maxSocketUses  = 32 // questions one reused socket carries at most
+	maxIdleSockets = 64 // idle sockets kept per server
 )
 
-// udpSocket is one connected UDP socket and the IDs it has carried.
+// udpSocket is one connected UDP socket, the IDs it has carried, and the
+// buffers and state of its exchanges, kept so that an exchange allocates
+// nothing of its own.
 type udpSocket struct {
 	conn *net.UDPConn
-	left int      // questions it may still carry
-	ids  []uint16 // IDs already sent on it
-	wbuf []byte
-	rbuf []byte
+	raw  syscall.RawConn // conn's, once used
+	left int             // questions it may still carry
+	ids  []uint16        // IDs already sent on it; nil for a socket used once
+	buf  []byte          // reads; one byte longer than the size advertised
+	wbuf [512]byte       // the question: at most 12+255+4+11 bytes
+
+	// sendRecv's state, with the callback that uses it.
+	wire  []byte
+	sent  bool
+	n     int
+	opErr error
+	step  func(fd uintptr) bool
 }
 
-// socketPool holds the idle sockets of a Client, per server.
+// socketPool holds the idle sockets of a Client, per server, and the
+// structures of sockets used once, for the next question.
 type socketPool struct {
-	mu   sync.Mutex
-	idle map[string][]*udpSocket
+	mu    sync.Mutex
+	idle  map[string][]*udpSocket
+	spare sync.Pool // *udpSocket without a conn
 }
 
-// take returns an idle socket to server, or a new one.
-func (p *socketPool) take(server string) (*udpSocket, error) {
-	p.mu.Lock()
-	if s := p.idle[server]; len(s) > 0 {
-		u := s[len(s)-1]
-		p.idle[server] = s[:len(s)-1]
-		p.mu.Unlock()
-		return u, nil
+// take returns an idle socket to server, or a new one; reuse says whether
+// the socket may carry more than one question. size is the read buffer's.
+func (p *socketPool) take(s *server, reuse bool, size int) (*udpSocket, error) {
+	if reuse {
+		p.mu.Lock()
+		if idle := p.idle[s.addr]; len(idle) > 0 {
+			u := idle[len(idle)-1]
+			p.idle[s.addr] = idle[:len(idle)-1]
+			p.mu.Unlock()
+			if len(u.buf) == size {
+				return u, nil
+			}
+			u.conn.Close() // from before UDPSize changed
+		} else {
+			p.mu.Unlock()
+		}
 	}
-	p.mu.Unlock()
-	raddr, err := net.ResolveUDPAddr("udp", server)
-	if err != nil {
-		return nil, err
+	raddr := s.udp
+	if raddr == nil {
+		var err error
+		if raddr, err = net.ResolveUDPAddr("udp", s.addr); err != nil {
+			return nil, err
+		}
 	}
 	conn, err := net.DialUDP("udp", nil, raddr)
 	if err != nil {
 		return nil, err
 	}
-	return &udpSocket{
-		conn: conn,
-		left: 1 + int(randomUint16()%maxSocketUses),
-		ids:  make([]uint16, 0, maxSocketUses),
-		wbuf: make([]byte, 0, 512),
-		rbuf: make([]byte, udpBufferSize),
-	}, nil
+	var u *udpSocket
+	if reuse {
+		u = &udpSocket{left: 1 + int(randomUint16()%maxSocketUses), ids: make([]uint16, 0, maxSocketUses)}
+	} else if spare, ok := p.spare.Get().(*udpSocket); ok {
+		u = spare
+		u.left = 1
+	} else {
+		u = &udpSocket{left: 1}
+	}
+	u.conn = conn
+	if len(u.buf) != size {
+		u.buf = make([]byte, size)
+	}
+	return u, nil
 }
 
-// put gives a healthy socket back, or closes it when it has carried its
-// share of questions or the pool is full.
-func (p *socketPool) put(server string, u *udpSocket) {
-	if u.left > 0 {
+// done gives a socket back when it may carry more questions and nothing
+// unexpected happened, and closes it otherwise.
+func (p *socketPool) done(server string, u *udpSocket, healthy bool) {
+	if healthy && u.left > 0 {
 		p.mu.Lock()
 		if p.idle == nil {
 			p.idle = make(map[string][]*udpSocket)
@@ -93,6 +125,10 @@ func (p *socketPool) put(server string, u *udpSocket) {
 		p.mu.Unlock()
 	}
 	u.conn.Close()
+	if u.ids == nil { // a socket used once: keep its structure
+		u.conn, u.raw, u.wire, u.opErr = nil, nil, nil, nil
+		p.spare.Put(u)
+	}
 }
 
 // close closes every idle socket.
@@ -121,7 +157,9 @@ func (u *udpSocket) newID() uint16 {
 			}
 		}
 		if fresh {
-			u.ids = append(u.ids, id)
+			if u.ids != nil {
+				u.ids = append(u.ids, id)
+			}
 			return id
 		}
 	}
@@ -133,28 +171,57 @@ func randomUint16() uint16 {
 	return binary.BigEndian.Uint16(b[:])
 }
 
+// packQuery writes into b a query for qname and qtype with ID id, as
+// github.com/miekg/dns packs one (RFC 1035, Section 4.1): recursion
+// desired, one question of class IN, and an EDNS0 OPT record advertising
+// size (RFC 6891, Section 6.1.2), without allocating. qname is canonical.
+func packQuery(b []byte, id uint16, qname string, qtype, size uint16) ([]byte, error) {
+	if len(b) < 12+255+4+11 {
+		return nil, errors.New("packQuery: buffer too small")
+	}
+	binary.BigEndian.PutUint16(b[0:], id)
+	binary.BigEndian.PutUint16(b[2:], 0x0100) // RD
+	binary.BigEndian.PutUint16(b[4:], 1)      // QDCOUNT
+	binary.BigEndian.PutUint32(b[6:], 0)      // ANCOUNT, NSCOUNT
+	binary.BigEndian.PutUint16(b[10:], 1)     // ARCOUNT: the OPT record
+	off, err := dns.PackDomainName(qname, b, 12, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	binary.BigEndian.PutUint16(b[off:], qtype)
+	binary.BigEndian.PutUint16(b[off+2:], dns.ClassINET)
+	off += 4
+	b[off] = 0 // the OPT record: owner the root,
+	binary.BigEndian.PutUint16(b[off+1:], dns.TypeOPT)
+	binary.BigEndian.PutUint16(b[off+3:], size) // CLASS the payload size,
+	binary.BigEndian.PutUint32(b[off+5:], 0)    // TTL extended RCODE, version 0, DO clear,
+	binary.BigEndian.PutUint16(b[off+9:], 0)    // no options
+	return b[:off+11], nil
+}
+
 // longAgo is a deadline in the past: setting it interrupts a blocked read.
 var longAgo = time.Unix(1, 0)
 
-// exchangeUDP sends q to server over a pooled socket and returns the reply
-// carrying its ID. Replies with another ID are ignored (and the socket is
-// then not reused).
-func (p *socketPool) exchangeUDP(ctx context.Context, server string, q *dns.Msg, timeout time.Duration) (*dns.Msg, error) {
-	u, err := p.take(server)
+// errTooLarge is a UDP reply longer than the size the question advertised
+// (RFC 6891, Section 6.2.5): the read buffer could not hold all of it, so
+// the question is asked again over TCP.
+var errTooLarge = errors.New("reply larger than the advertised UDP size")
+
+// exchangeUDP sends a question for qname and qtype, advertising size, to
+// server over a UDP socket and returns the reply carrying its random ID,
+// read into a buffer one byte longer than size. Replies with another ID
+// are ignored (and the socket is then not reused); a reply that does not
+// fit is errTooLarge.
+func (p *socketPool) exchangeUDP(ctx context.Context, s *server, reuse bool, qname string, qtype, size uint16, timeout time.Duration) (*dns.Msg, error) {
+	u, err := p.take(s, reuse, int(size)+1)
 	if err != nil {
 		return nil, err
 	}
 	healthy := false
-	defer func() {
-		if healthy {
-			p.put(server, u)
-		} else {
-			u.conn.Close()
-		}
-	}()
+	defer func() { p.done(s.addr, u, healthy) }()
 	u.left--
-	q.Id = u.newID()
-	wire, err := q.PackBuffer(u.wbuf[:cap(u.wbuf)])
+	id := u.newID()
+	wire, err := packQuery(u.wbuf[:], id, qname, qtype, size)
 	if err != nil {
 		return nil, err
 	}
@@ -167,9 +234,10 @@ func (p *socketPool) exchangeUDP(ctx context.Context, server string, q *dns.Msg,
 	}
 	stop := func() bool { return true }
 	if ctx.Done() != nil {
-		stop = context.AfterFunc(ctx, func() { _ = u.conn.SetReadDeadline(longAgo) })
+		conn := u.conn // not u's field: u may carry another conn by the time this runs
+		stop = context.AfterFunc(ctx, func() { _ = conn.SetReadDeadline(longAgo) })
 	}
-	m, stray, err := u.roundTrip(wire, q.Id)
+	m, stray, err := u.roundTrip(wire, id)
 	// A cancellation that fired after the reply still touched the
 	// socket's deadline: such a socket is not reused.
 	if stopped := stop(); err == nil && stopped && !stray {
@@ -192,18 +260,18 @@ func (p *socketPool) exchangeUDP(ctx context.Context, server string, q *dns.Msg,
 // roundTrip writes one question and reads until the reply with its ID
 // arrives or the deadline passes. stray reports datagrams with another ID.
 func (u *udpSocket) roundTrip(wire []byte, id uint16) (m *dns.Msg, stray bool, err error) {
-	if _, err := u.conn.Write(wire); err != nil {
-		return nil, false, err
-	}
-	for {
-		n, err := u.conn.Read(u.rbuf)
+	n, err := u.sendRecv(wire)
+	for ; ; n, err = u.recv() {
 		if err != nil {
 			return nil, stray, err
 		}
-		msg := u.rbuf[:n]
+		msg := u.buf[:n]
 		if n < 12 || binary.BigEndian.Uint16(msg) != id || msg[2]&0x80 == 0 {
 			stray = true // not the reply to this question: keep waiting
 			continue
+		}
+		if n == len(u.buf) { // cut short by the buffer: do not parse a part
+			return nil, stray, errTooLarge
 		}
 		m := new(dns.Msg)
 		if err := m.Unpack(msg); err != nil {

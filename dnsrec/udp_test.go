@@ -66,85 +66,170 @@ func rawServer(t *testing.T, forge int) (addr string, got func() []seen) {
 	}
 }
 
-// TestSourcePortAndIDUnpredictable sends 2,000 questions one after another
-// through one Client, which reuses its sockets, and checks what an attacker
-// off the path would have to guess: no two consecutive questions share a
-// (source port, ID) pair, no pair repeats on one socket, the IDs follow no
-// sequence, and the source port changes often and irregularly.
-func TestSourcePortAndIDUnpredictable(t *testing.T) {
-	addr, got := rawServer(t, 0)
-	c := &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 1}
-	defer c.Close()
-	ctx := context.Background()
-	const n = 2000
-	for i := 0; i < n; i++ {
-		a, err := c.Lookup(ctx, "q.example", dnsrec.TypeA)
-		if err != nil || !a.NXDomain {
-			t.Fatalf("question %d: %v %+v", i, err, a)
-		}
-	}
-	log := got()
-	if len(log) != n {
-		t.Fatalf("server saw %d questions, want %d", len(log), n)
-	}
+// portStats is what an attacker off the path would have to guess, over a
+// run of questions.
+type portStats struct {
+	ids, ports  int          // distinct IDs and source ports
+	sequential  int          // consecutive IDs that differ by one
+	samePort    int          // questions sent from the previous question's port
+	runs        int          // changes of source port
+	longest     int          // most questions in a row from one port
+	runLengths  map[int]bool // the numbers of questions in a row from one port
+	sharedPairs int          // questions on one socket sharing (port, ID) with an earlier one
+}
+
+func statsOf(log []seen) portStats {
+	st := portStats{runLengths: map[int]bool{}}
 	pairs := map[seen]int{}
 	ids := map[uint16]bool{}
-	ports := map[int]int{}
-	sequential, runs, run := 0, 0, 0
-	longest := 0
-	lengths := map[int]bool{}
+	ports := map[int]bool{}
+	run := 0
 	for i, s := range log {
-		if j, dup := pairs[s]; dup && log[j].port == s.port && portRun(log, j, i) {
-			t.Errorf("questions %d and %d on the same socket share port %d and ID %d", j, i, s.port, s.id)
+		if j, dup := pairs[s]; dup && portRun(log, j, i) {
+			st.sharedPairs++
 		}
 		pairs[s] = i
 		ids[s.id] = true
-		ports[s.port]++
+		ports[s.port] = true
 		if i == 0 {
 			continue
 		}
 		prev := log[i-1]
-		if prev == s {
-			t.Errorf("questions %d and %d share (port %d, ID %d)", i-1, i, s.port, s.id)
-		}
 		if s.id == prev.id+1 || s.id == prev.id-1 {
-			sequential++
+			st.sequential++
 		}
 		if s.port == prev.port {
+			st.samePort++
 			run++
 		} else {
-			runs++
-			longest = max(longest, run+1)
-			lengths[run+1] = true
+			st.runs++
+			st.longest = max(st.longest, run+1)
+			st.runLengths[run+1] = true
 			run = 0
 		}
 	}
-	// 2,000 random 16-bit IDs have about 30 collisions; a counter or a
-	// small generator has far more (or none with a pattern, caught below).
-	if len(ids) < n-100 {
-		t.Errorf("only %d distinct IDs in %d questions", len(ids), n)
+	st.longest = max(st.longest, run+1)
+	st.ids, st.ports = len(ids), len(ports)
+	return st
+}
+
+// TestSourcePortAndIDUnpredictable sends 2,000 questions one after another
+// through one Client under each socket policy and checks what an attacker
+// off the path would have to guess (RFC 5452, Sections 4.5 and 9.2). Under
+// the default policy towards a remote server (watched here on loopback,
+// the client told to treat it as remote), and under SocketReuseNever,
+// every question leaves from a new socket: the kernel picks each source
+// port at random from its ephemeral range (28,000 ports here), so 2,000
+// questions use about 1,930 distinct ports by chance alone and one port
+// follows itself about 0.07 times; the old policy of reusing sockets used
+// 120 ports and repeated the previous port for 94% of questions. Towards a
+// loopback server, and with SocketReuseAlways, sockets are reused for 1 to
+// 32 questions each, a random number. Under every policy the IDs come from
+// crypto/rand: no (port, ID) pair repeats on one socket, and IDs follow no
+// sequence.
+func TestSourcePortAndIDUnpredictable(t *testing.T) {
+	const n = 2000
+	for _, tc := range []struct {
+		name   string
+		client func(addr string) *dnsrec.Client
+		reuse  bool
+	}{
+		{"default, remote server", func(addr string) *dnsrec.Client {
+			return dnsrec.AsIfRemote(&dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 1})
+		}, false},
+		{"never, loopback server", func(addr string) *dnsrec.Client {
+			return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 1, SocketReuse: dnsrec.SocketReuseNever}
+		}, false},
+		{"default, loopback server", func(addr string) *dnsrec.Client {
+			return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 1}
+		}, true},
+		{"always, remote server", func(addr string) *dnsrec.Client {
+			return dnsrec.AsIfRemote(&dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 1, SocketReuse: dnsrec.SocketReuseAlways})
+		}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr, got := rawServer(t, 0)
+			c := tc.client(addr)
+			defer c.Close()
+			ctx := context.Background()
+			for i := 0; i < n; i++ {
+				a, err := c.Lookup(ctx, "q.example", dnsrec.TypeA)
+				if err != nil || !a.NXDomain {
+					t.Fatalf("question %d: %v %+v", i, err, a)
+				}
+			}
+			log := got()
+			if len(log) != n {
+				t.Fatalf("server saw %d questions, want %d", len(log), n)
+			}
+			st := statsOf(log)
+			t.Logf("%d questions: %d distinct IDs, %d distinct ports, %d from the previous question's port, longest run %d",
+				n, st.ids, st.ports, st.samePort, st.longest)
+			if st.sharedPairs > 0 {
+				t.Errorf("%d questions share (port, ID) with an earlier question on the same socket", st.sharedPairs)
+			}
+			// 2,000 random 16-bit IDs have about 30 collisions; a counter or a
+			// small generator has far more (or none with a pattern, caught below).
+			if st.ids < n-100 {
+				t.Errorf("only %d distinct IDs in %d questions", st.ids, n)
+			}
+			if st.sequential > 5 {
+				t.Errorf("%d consecutive IDs differ by one: IDs look sequential", st.sequential)
+			}
+			if !tc.reuse {
+				if st.samePort > 5 {
+					t.Errorf("%d of %d questions left from the previous question's port: sockets are reused", st.samePort, n)
+				}
+				if st.ports < n*9/10 {
+					t.Errorf("only %d distinct source ports in %d questions", st.ports, n)
+				}
+				return
+			}
+			// Each socket carries 1 to 32 questions (16.5 on average): about 120
+			// changes of port in 2,000 questions; one socket for everything, or a
+			// new one each time, both fail.
+			if st.runs < n/32 {
+				t.Errorf("the source port changed only %d times in %d questions", st.runs, n)
+			}
+			if st.runs > n/2 {
+				t.Errorf("the source port changed %d times in %d questions: sockets are not being reused", st.runs, n)
+			}
+			// When the port changes is random too: a socket retired after a fixed
+			// count would let an observer predict the next port change.
+			if len(st.runLengths) < 8 {
+				t.Errorf("sockets carried only %d different numbers of questions: %v", len(st.runLengths), st.runLengths)
+			}
+			if st.longest > 32 {
+				t.Errorf("one socket carried %d questions in a row, more than 32", st.longest)
+			}
+		})
 	}
-	if sequential > 5 {
-		t.Errorf("%d consecutive IDs differ by one: IDs look sequential", sequential)
+}
+
+// The default policy reuses sockets only towards loopback addresses.
+func TestLoopbackServers(t *testing.T) {
+	for _, tc := range []struct {
+		addr string
+		want bool
+	}{
+		{"127.0.0.1:53", true},
+		{"127.1.2.3:5353", true},
+		{"[::1]:53", true},
+		{"[::ffff:127.0.0.1]:53", true},
+		{"192.0.2.1:53", false},
+		{"10.0.0.1:53", false},
+		{"[2001:db8::1]:53", false},
+		{"[fe80::1%eth0]:53", false},
+		{"0.0.0.0:53", false},
+		{"localhost:53", false}, // a name: not known to be loopback until resolved
+		{"resolver.example:53", false},
+	} {
+		t.Run(tc.addr, func(t *testing.T) {
+			if got := dnsrec.IsLoopback(tc.addr); got != tc.want {
+				t.Errorf("IsLoopback(%q) = %v, want %v", tc.addr, got, tc.want)
+			}
+		})
 	}
-	// Each socket carries 1 to 32 questions (16.5 on average): about 120
-	// changes of port in 2,000 questions; one socket for everything, or a
-	// new one each time, both fail.
-	if runs < n/32 {
-		t.Errorf("the source port changed only %d times in %d questions", runs, n)
-	}
-	if runs > n/2 {
-		t.Errorf("the source port changed %d times in %d questions: sockets are not being reused", runs, n)
-	}
-	// When the port changes is random too: a socket retired after a fixed
-	// count would let an observer predict the next port change.
-	if len(lengths) < 8 {
-		t.Errorf("sockets carried only %d different numbers of questions: %v", len(lengths), lengths)
-	}
-	if longest > 32 {
-		t.Errorf("one socket carried %d questions in a row, more than 32", longest)
-	}
-	t.Logf("%d questions: %d distinct IDs, %d port changes, %d distinct ports, longest run %d", n, len(ids), runs, len(ports), longest)
 }
 
 // portRun reports whether questions j..i were all sent from one port, that

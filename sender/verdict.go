@@ -251,6 +251,7 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 		params := map[string]string{"domain": env, "address": ip, "result": string(res.Status)}
 		switch res.Status {
 		case spf.Pass:
+			delete(params, "result") // the code says it
 			fs = append(fs, plan.Finding{Code: CodeVendorSPFPasses, Severity: plan.SeverityInfo, Name: v.Envelope, Subject: ip, Params: params, Message: res.Summary()})
 		case spf.TempError:
 		default:

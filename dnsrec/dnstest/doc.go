@@ -4,8 +4,10 @@
 // A [Zone] is built from zone-file text (RFC 1035, Section 5, parsed by
 // github.com/miekg/dns) and implements dnsrec.Resolver: it follows CNAME
 // chains, distinguishes NXDOMAIN from NODATA (RFC 8020), expands wildcards
-// (RFC 4592), logs every question, and can be told to fail for a name and
-// type with a timeout, SERVFAIL or REFUSED.
+// (RFC 4592), logs the most recent questions (a bounded log of
+// [DefaultQueryLog] unless set with [Zone.KeepQueries]) and counts them all,
+// and can be told to fail for a name and type with a timeout, SERVFAIL or
+// REFUSED.
 //
 // [Serve] starts a [Server] on 127.0.0.1 (UDP and TCP, one free port) that
 // answers from the same zone, so that a test can run dnsrec.Client, or any

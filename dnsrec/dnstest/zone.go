@@ -22,14 +22,16 @@ const maxChain = 12
 // exists, RFC 8020), and expands wildcards (RFC 4592). Every name outside
 // the zone's data does not exist.
 //
-// A Zone logs the questions it is asked and can be told to fail for a name
-// and type. It is safe for concurrent use.
+// A Zone logs the most recent questions it is asked ([DefaultQueryLog] of
+// them unless told otherwise, see [Zone.KeepQueries]) and counts them all,
+// and can be told to fail for a name and type. It is safe for concurrent
+// use.
 type Zone struct {
 	mu    sync.Mutex
 	rrs   map[key][]dns.RR
 	names map[string]int // owner names and their ancestors, with use counts
 	fails map[key]error
-	log   []Query
+	log   queryLog
 }
 
 type key struct {
@@ -53,6 +55,7 @@ func NewZone(text string) (*Zone, error) {
 		rrs:   make(map[key][]dns.RR),
 		names: make(map[string]int),
 		fails: make(map[key]error),
+		log:   queryLog{keep: DefaultQueryLog},
 	}
 	if err := z.Add(text); err != nil {
 		return nil, err
@@ -167,20 +170,6 @@ func (z *Zone) Fail(name string, t dnsrec.Type, err error) {
 	z.fails[k] = err
 }
 
-// Queries returns the questions asked so far, in order.
-func (z *Zone) Queries() []Query {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	return append([]Query(nil), z.log...)
-}
-
-// ResetQueries forgets the questions asked so far.
-func (z *Zone) ResetQueries() {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	z.log = nil
-}
-
 // Lookup answers a question from the zone. See [dnsrec.Resolver].
 func (z *Zone) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.Answer, error) {
 	qname, err := dnsrec.CanonicalName(name)
@@ -236,7 +225,7 @@ func (r *result) ttl() uint32 {
 func (z *Zone) resolve(qname string, qtype uint16) (*result, error) {
 	z.mu.Lock()
 	defer z.mu.Unlock()
-	z.log = append(z.log, Query{Name: qname, Type: dnsrec.Type(dns.TypeToString[qtype])})
+	z.log.add(Query{Name: qname, Type: dnsrec.Type(dns.TypeToString[qtype])})
 	res := &result{}
 	cur := qname
 	for hops := 0; ; hops++ {
@@ -315,22 +304,6 @@ func (z *Zone) soaFor(name string) dns.RR {
 		}
 		cur = cur[i:]
 	}
-}
-
-// Repeated returns the questions asked more than once since the log was
-// last reset, each once, in the order of their second asking. A check that
-// promises to ask each name and type once asserts that this is empty.
-func (z *Zone) Repeated() []Query {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	seen := map[Query]int{}
-	var out []Query
-	for _, q := range z.log {
-		if seen[q]++; seen[q] == 2 {
-			out = append(out, q)
-		}
-	}
-	return out
 }
 
 // Apply makes a change in the zone, as its owner would: it deletes the
