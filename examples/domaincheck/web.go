@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
@@ -20,6 +21,56 @@ import (
 
 // requestTimeout bounds the check behind one request.
 const requestTimeout = 10 * time.Second
+
+// Bounds of the web server, so that requests abandoned by their clients (a
+// domain whose servers never answer, a script that gives up after 50 ms)
+// cannot starve the others: at most maxChecks checks run at once, each
+// client (by address) has at most maxPerClient of them, and a check stops
+// as soon as its request is gone, its DNS questions with it.
+const (
+	maxChecks    = 32
+	maxPerClient = 4
+)
+
+// limiter admits checks within the bounds above.
+type limiter struct {
+	slots chan struct{}
+	mu    sync.Mutex
+	busy  map[string]int // checks running per client address
+}
+
+func newLimiter(checks int) *limiter {
+	return &limiter{slots: make(chan struct{}, checks), busy: map[string]int{}}
+}
+
+// errBusy is the answer to a client that has maxPerClient checks running.
+var errBusy = errors.New("too many checks from your address at once: wait for one to finish")
+
+// acquire waits for a place for client's check as long as ctx allows; the
+// returned function gives it back.
+func (l *limiter) acquire(ctx context.Context, client string) (func(), error) {
+	l.mu.Lock()
+	if l.busy[client] >= maxPerClient {
+		l.mu.Unlock()
+		return nil, errBusy
+	}
+	l.busy[client]++
+	l.mu.Unlock()
+	leave := func() {
+		l.mu.Lock()
+		if l.busy[client]--; l.busy[client] == 0 {
+			delete(l.busy, client)
+		}
+		l.mu.Unlock()
+	}
+	select {
+	case l.slots <- struct{}{}:
+		return func() { <-l.slots; leave() }, nil
+	case <-ctx.Done():
+		leave()
+		return nil, ctx.Err()
+	}
+}
 
 // serve runs the web page until the server fails. It says "serving" only
 // once it listens, so that a port already taken is an error, not a lie.
@@ -39,12 +90,21 @@ func serve(addr string, c *sender.Checker, log io.Writer) error {
 // screen. The domain is validated before any DNS question is asked, and
 // every value is escaped by html/template.
 func handler(c *sender.Checker) http.Handler {
+	return limitedHandler(c, newLimiter(maxChecks), clientOf)
+}
+
+// limitedHandler is handler with its limiter and the function that names a
+// request's client (its address; tests name clients otherwise).
+func limitedHandler(c *sender.Checker, lim *limiter, client func(*http.Request) string) http.Handler {
+	check := func(r *http.Request) (*sender.DomainReport, int, error) {
+		return check(r.Context(), c, lim, client(r), r.URL.Query().Get("domain"))
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		render(w, http.StatusOK, page{Vendor: c.Profile.Name})
 	})
 	mux.HandleFunc("GET /check", func(w http.ResponseWriter, r *http.Request) {
-		rep, status, err := check(r.Context(), c, r.URL.Query().Get("domain"))
+		rep, status, err := check(r)
 		p := page{Vendor: c.Profile.Name, Domain: r.URL.Query().Get("domain"), Report: rep}
 		if err != nil {
 			p.Error = err.Error()
@@ -52,7 +112,7 @@ func handler(c *sender.Checker) http.Handler {
 		render(w, status, p)
 	})
 	mux.HandleFunc("GET /api/check", func(w http.ResponseWriter, r *http.Request) {
-		rep, status, err := check(r.Context(), c, r.URL.Query().Get("domain"))
+		rep, status, err := check(r)
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(status)
 		enc := json.NewEncoder(w)
@@ -66,8 +126,9 @@ func handler(c *sender.Checker) http.Handler {
 	return mux
 }
 
-// check validates the domain and checks it within requestTimeout.
-func check(ctx context.Context, c *sender.Checker, domain string) (*sender.DomainReport, int, error) {
+// check validates the domain and checks it within requestTimeout, once
+// the limiter admits it.
+func check(ctx context.Context, c *sender.Checker, lim *limiter, client, domain string) (*sender.DomainReport, int, error) {
 	if len(domain) > 300 {
 		return nil, http.StatusBadRequest, errors.New("the domain is too long")
 	}
@@ -76,7 +137,24 @@ func check(ctx context.Context, c *sender.Checker, domain string) (*sender.Domai
 	}
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
+	done, err := lim.acquire(ctx, client)
+	if errors.Is(err, errBusy) {
+		return nil, http.StatusTooManyRequests, err
+	}
+	if err != nil {
+		return nil, http.StatusServiceUnavailable, errors.New("the server is busy: try again in a moment")
+	}
+	defer done()
 	return c.Check(ctx, domain), http.StatusOK, nil
+}
+
+// clientOf is the address a request came from.
+func clientOf(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 type page struct {
