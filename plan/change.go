@@ -17,6 +17,12 @@ const (
 	ActionAdd    Action = "add"    // publish records where the set has none to replace
 	ActionUpdate Action = "update" // replace exact current records with new ones
 	ActionRemove Action = "remove" // delete records
+	// ActionReplace replaces the records of one type at a name with a
+	// record of another (a TXT copy of a key by the CNAME that delegates
+	// it), in one step: a name with a CNAME can hold no other record
+	// (RFC 1034, Section 3.6.2), and between a removal and an addition made
+	// apart the name would hold nothing at all.
+	ActionReplace Action = "replace"
 	ActionNone   Action = "none"   // nothing to do: the set is already right
 )
 
@@ -72,7 +78,23 @@ func (c Change) action() Action {
 	case len(add) == 0:
 		return ActionRemove
 	}
+	for _, r := range rm {
+		if r.Type != c.Type {
+			return ActionReplace
+		}
+	}
 	return ActionUpdate
+}
+
+// replacing merges a change that removes every record of one type at a
+// name with the change that adds a CNAME there into one replacing change.
+func replacing(remove, add Change) Change {
+	c := add
+	c.Current = sortedSet(append(append([]dnsrec.Record(nil), remove.Current...), add.Current...))
+	c.Proposed = sortedSet(add.Proposed)
+	c.Reasons = append(append([]Reason(nil), add.Reasons...), remove.Reasons...)
+	c.Action = c.action()
+	return c
 }
 
 // Removed returns the records the change deletes.

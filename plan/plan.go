@@ -138,7 +138,33 @@ func Check(ctx context.Context, r dnsrec.Resolver, reqs ...Requirement) (*Plan, 
 		}
 	}
 	p.Changes.Sort()
+	p.Changes = p.Changes.joinTypeChanges()
 	return p, errors.Join(errs...)
+}
+
+// joinTypeChanges makes one change of a removal that empties a record set
+// and the addition of a CNAME at the same name by the same party: applied
+// apart, the name would hold nothing between them, and a customer who
+// stopped after the first would lose what the first held.
+func (cs Changes) joinTypeChanges() Changes {
+	out := make(Changes, 0, len(cs))
+	used := make([]bool, len(cs))
+	for i, c := range cs {
+		if used[i] {
+			continue
+		}
+		if c.Action == ActionRemove && len(c.Proposed) == 0 {
+			for j := i + 1; j < len(cs); j++ {
+				a := cs[j]
+				if !used[j] && a.Type == dnsrec.TypeCNAME && a.Action == ActionAdd && strings.EqualFold(a.Name, c.Name) && a.Party == c.Party && a.Zone == c.Zone {
+					c, used[j] = replacing(c, a), true
+					break
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // planSet applies the edits of one record set and verifies the result.

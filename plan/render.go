@@ -35,6 +35,8 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 	case c.Action == ActionNone:
 		fmt.Fprintf(b, "%sNothing to do for the %s records at %s.\n", prefix, c.Type, where)
 		return
+	case c.Action == ActionReplace:
+		fmt.Fprintf(b, "%sReplace the %s at %s with a %s record, in one step (delete and add together, so that the name is never empty):\n", prefix, describeTypes(rm), where, c.Type)
 	case len(rm) == 0:
 		fmt.Fprintf(b, "%sAdd a %s record at %s:\n", prefix, c.Type, where)
 	case len(add) == 0:
@@ -52,6 +54,13 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 	field("Name", name)
 	field("Type", string(c.Type))
 	switch {
+	case c.Action == ActionReplace:
+		for _, r := range rm {
+			field("Delete", string(r.Type)+" "+formValue(r))
+		}
+		for _, r := range add {
+			field("Add", string(r.Type)+" "+formValue(r))
+		}
 	case len(rm) == 1 && len(add) == 1:
 		field("From", formValue(rm[0]))
 		field("To", formValue(add[0]))
@@ -130,7 +139,7 @@ func (cs Changes) NSUpdate() string {
 		}
 		fmt.Fprintf(&b, "; %d. %s (%s)\n", i+1, c.Summary(), c.Party)
 		fmt.Fprintf(&b, "zone %s\n", rrconv.EscapeName(c.Zone))
-		if len(c.Current) == 0 {
+		if !hasType(c.Current, c.Type) {
 			fmt.Fprintf(&b, "prereq nxrrset %s IN %s\n", rrconv.EscapeName(c.Name), c.Type)
 		}
 		for _, r := range c.Current {
@@ -175,4 +184,35 @@ func formValue(r dnsrec.Record) string {
 		return dnsrec.TrimDot(r.Value())
 	}
 	return r.Value()
+}
+
+// hasType reports whether rs holds a record of type t.
+func hasType(rs []dnsrec.Record, t dnsrec.Type) bool {
+	for _, r := range rs {
+		if r.Type == t {
+			return true
+		}
+	}
+	return false
+}
+
+// describeTypes names the records rs holds: "TXT record", "2 TXT records".
+func describeTypes(rs []dnsrec.Record) string {
+	n := map[dnsrec.Type]int{}
+	var order []dnsrec.Type
+	for _, r := range rs {
+		if n[r.Type] == 0 {
+			order = append(order, r.Type)
+		}
+		n[r.Type]++
+	}
+	var parts []string
+	for _, t := range order {
+		if n[t] == 1 {
+			parts = append(parts, string(t)+" record")
+		} else {
+			parts = append(parts, fmt.Sprintf("%d %s records", n[t], t))
+		}
+	}
+	return strings.Join(parts, " and ")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/domainauth/domainauth/dkim"
@@ -81,6 +82,7 @@ func spfRank(s spf.Status) int {
 // outcome is what receivers decide for one sender's mail.
 type outcome struct {
 	spf         spf.Status
+	dkim        bool // the sender's DKIM signature verifies (its key is published)
 	disposition dmarc.Policy
 }
 
@@ -132,7 +134,7 @@ func evaluate(t *testing.T, r dnsrec.Resolver, domain string, s host) outcome {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return outcome{res.Status, v.Disposition}
+	return outcome{res.Status, signed, v.Disposition}
 }
 
 // failing reports whether an SPF result makes receivers treat the mail as
@@ -161,6 +163,8 @@ func worse(known bool, before, after outcome) string {
 	switch {
 	case known && spfRank(after.spf) < spfRank(before.spf):
 		return fmt.Sprintf("SPF %s became %s", before.spf, after.spf)
+	case before.dkim && !after.dkim:
+		return "its DKIM signature verified, and no longer does"
 	case !failing(before.spf) && failing(after.spf):
 		return fmt.Sprintf("SPF %s became %s", before.spf, after.spf)
 	case strictness(after.disposition) > strictness(before.disposition):
@@ -368,5 +372,44 @@ func TestTwoVendorsOnePlan(t *testing.T) {
 	}
 	if len(want) > 0 || len(pl.Changes) != 3 {
 		t.Errorf("want one DKIM, one SPF and one DMARC change:\n%s", pl.Changes.Text())
+	}
+}
+
+// TestTypeChangeIsOneStep: replacing a pasted copy of the vendor's key
+// (TXT) by the CNAME that delegates it is one step, one nsupdate message;
+// split into a removal and an addition, the first half alone leaves the
+// selector without a key, and the safety property says so.
+func TestTypeChangeIsOneStep(t *testing.T) {
+	const domain = "spaced.example"
+	z := demo.Zone()
+	pl := planFor(t, z, demoProfile(t), domain)
+	var one *plan.Change
+	for i, c := range pl.Changes {
+		if c.Stage == plan.StageDKIM {
+			if one != nil {
+				t.Fatalf("more than one DKIM step:\n%s", pl.Changes.Text())
+			}
+			one = &pl.Changes[i]
+		}
+	}
+	if one == nil || one.Action != plan.ActionReplace || len(one.Removed()) != 1 || one.Removed()[0].Type != dnsrec.TypeTXT || one.Added()[0].Type != dnsrec.TypeCNAME {
+		t.Fatalf("the DKIM step: %+v", one)
+	}
+	if n := strings.Count(plan.Changes{*one}.NSUpdate(), "send\n"); n != 1 {
+		t.Errorf("the replacement is %d nsupdate messages", n)
+	}
+	before := outcomes(t, z, domain)
+	// The step itself keeps the vendor's signatures verifying.
+	whole := demo.Zone()
+	apply(t, whole, plan.Changes{*one})
+	if why := worse(true, before["vendor"], outcomes(t, whole, domain)["vendor"]); why != "" {
+		t.Errorf("after the one step: %s", why)
+	}
+	// Its first half alone does not.
+	removal := plan.NewChange(one.Name, dnsrec.TypeTXT, one.Removed(), nil, one.Party, one.Stage)
+	half := demo.Zone()
+	apply(t, half, plan.Changes{removal})
+	if why := worse(true, before["vendor"], outcomes(t, half, domain)["vendor"]); why == "" {
+		t.Error("the safety property misses a selector left without its key")
 	}
 }
