@@ -23,7 +23,7 @@ const (
 	// (RFC 1034, Section 3.6.2), and between a removal and an addition made
 	// apart the name would hold nothing at all.
 	ActionReplace Action = "replace"
-	ActionNone   Action = "none"   // nothing to do: the set is already right
+	ActionNone    Action = "none" // nothing to do: the set is already right
 )
 
 // Change is one DNS change instruction for one record set (the records of
