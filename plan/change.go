@@ -32,11 +32,17 @@ const (
 // a record often add a second one, which for SPF and DMARC breaks both.
 type Change struct {
 	Action Action `json:"action"`
-	// Zone is the zone the set belongs to (absolute): its registrable
-	// domain under the Public Suffix List (see [ZoneOf]).
+	// Zone is the zone the set belongs to (absolute): the zone DNS says
+	// holds it (the nearest name with an SOA record of its own, such as a
+	// delegated _dmarc.customer.example), else its registrable domain under
+	// the Public Suffix List.
 	Zone  string `json:"zone"`
 	Party Party  `json:"party"` // who makes the change
-	Stage Stage  `json:"stage"`
+	// Operator names the name servers of Zone when it is delegated apart
+	// from the domain's own and served by others: the change is made
+	// there, by whoever operates them (Party is then PartyOther).
+	Operator string `json:"operator,omitempty"`
+	Stage    Stage  `json:"stage"`
 	// Name is the owner name, absolute; Relative is the same name relative
 	// to Zone ("@" for the zone's apex), as most DNS providers' forms want
 	// it, since they append the domain themselves.

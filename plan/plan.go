@@ -195,6 +195,15 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit) (*Change, []Find
 	if c.Action == ActionNone {
 		return c, nil, nil
 	}
+	if cut := findZone(ctx, r, name); cut.zone != c.Zone || cut.operator != "" {
+		c.Zone, c.Relative = cut.zone, dnsrec.RelativeName(name, cut.zone)
+		if cut.operator != "" {
+			c.Operator = cut.operator
+			if c.Party == PartyCustomer {
+				c.Party = PartyOther
+			}
+		}
+	}
 	var fs []Finding
 	for _, e := range es {
 		if e.Verify == nil {

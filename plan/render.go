@@ -31,6 +31,9 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 	rm, add := c.Removed(), c.Added()
 	zone := dnsrec.TrimDot(c.Zone)
 	where := fmt.Sprintf("%s in the zone %s", c.Relative, zone)
+	if c.Operator != "" {
+		where += fmt.Sprintf(" (delegated: its name servers are %s, and whoever operates them makes this change)", c.Operator)
+	}
 	switch {
 	case c.Action == ActionNone:
 		fmt.Fprintf(b, "%sNothing to do for the %s records at %s.\n", prefix, c.Type, where)
