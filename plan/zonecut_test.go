@@ -41,7 +41,7 @@ func TestZoneFromDNS(t *testing.T) {
 				got[c.Name] = c
 			}
 			for name, want := range map[string]struct{ zone, relative, party, operator string }{
-				"_dmarc.customer.example.":             {"_dmarc.customer.example.", "@", "other", "ns1.dmarc-service.example"},
+				"_dmarc.customer.example.":            {"_dmarc.customer.example.", "@", "other", "ns1.dmarc-service.example"},
 				"x._domainkey.mail.customer.example.": {"mail.customer.example.", "x._domainkey", "customer", ""},
 				"customer.example.":                   {"customer.example.", "@", "customer", ""},
 			} {
