@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/internal/resolve"
@@ -173,6 +174,9 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	spfArea := planArea(AreaSPF, pl, plan.StageSPF)
 	dmarcArea := planArea(AreaDMARC, pl, plan.StageDMARC)
 	spfArea.Findings = plan.AppendNew(spfArea.Findings, v.spfFindings(p, name, step)...)
+	if f := checkVoidIPv6(ctx, r, p, name, spfRecordAfter(ctx, r, pl, name)); f != nil {
+		spfArea.Findings = append(spfArea.Findings, *f)
+	}
 	if !v.PolicyMet && v.Discovery != nil && v.Discovery.Record != nil {
 		fix := step(plan.StageDMARC)
 		if fix == "" {
@@ -248,4 +252,29 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// spfRecordAfter is the SPF record the domain holds once its plan is
+// followed: the plan's proposal for the apex, else the published record.
+func spfRecordAfter(ctx context.Context, r dnsrec.Resolver, pl *plan.Plan, name string) string {
+	recs := []dnsrec.Record(nil)
+	found := false
+	for _, ch := range pl.Changes {
+		if strings.EqualFold(ch.Name, name) && ch.Type == dnsrec.TypeTXT {
+			recs, found = ch.Proposed, true
+		}
+	}
+	if !found {
+		set, err := plan.ReadSet(ctx, r, name, dnsrec.TypeTXT)
+		if err != nil {
+			return ""
+		}
+		recs = set
+	}
+	for _, rec := range recs {
+		if v := rec.Value(); strings.HasPrefix(strings.ToLower(v), "v=spf1") {
+			return v
+		}
+	}
+	return ""
 }

@@ -520,3 +520,49 @@ func hasCode(fs []plan.Finding, code plan.Code) bool {
 	}
 	return false
 }
+
+// For a vendor with an IPv6 server, an mx term whose hosts have IPv4
+// addresses only makes empty AAAA answers that some receivers count as
+// void lookups: the check warns, naming the term, and only then.
+func TestVoidLookupsIPv6(t *testing.T) {
+	zone := checkZone + `
+spf.vendor6.example.          IN TXT "v=spf1 ip4:5.255.64.53 ip6:2001:db8:25::/48 -all"
+v6.example.                   IN TXT "v=spf1 mx include:spf.vendor6.example ~all"
+v6.example.                   IN MX 10 mx1.v6.example.
+v6.example.                   IN MX 20 mx2.v6.example.
+v6.example.                   IN MX 30 mx3.v6.example.
+mx1.v6.example.               IN A  192.0.2.1
+mx2.v6.example.               IN A  192.0.2.2
+mx3.v6.example.               IN A  192.0.2.3
+two.example.                  IN TXT "v=spf1 mx include:spf.vendor6.example ~all"
+two.example.                  IN MX 10 mx1.v6.example.
+two.example.                  IN MX 20 mx2.v6.example.
+`
+	for _, tc := range []struct {
+		domain string
+		v6     bool
+		warn   bool
+	}{
+		{"v6.example", true, true},
+		{"v6.example", false, false}, // IPv4 servers only: AAAA is never asked
+		{"two.example", true, false}, // two empty answers: within every receiver's limit
+	} {
+		p, err := sender.ParseProfile(withProfile(t, `"spf": "include:spf.vendor6.example"`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.v6 {
+			p.Servers = append(p.Servers, sender.Server{Address: netip.MustParseAddr("2001:db8:25::53"), HELO: "smtp1.vendor.example"})
+		}
+		rep := (&sender.Checker{Profile: p, Resolver: dnstest.MustZone(zone)}).Check(context.Background(), tc.domain)
+		var f *plan.Finding
+		for _, x := range rep.Area(sender.AreaSPF).Findings {
+			if x.Code == sender.CodeVoidIPv6 {
+				f = &x
+			}
+		}
+		if (f != nil) != tc.warn || (f != nil && (f.Params["terms"] != "mx" || f.Params["empty"] != "3")) {
+			t.Errorf("%s (IPv6 %v): warning %+v", tc.domain, tc.v6, f)
+		}
+	}
+}
