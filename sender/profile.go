@@ -250,10 +250,11 @@ func (p *Profile) Validate() error {
 		}
 	}
 	rank := map[dmarc.Policy]int{dmarc.PolicyNone: 1, dmarc.PolicyQuarantine: 2, dmarc.PolicyReject: 3}
-	for field, pol := range map[string]dmarc.Policy{"dmarc.minimum": p.DMARC.minimum(), "dmarc.goal": p.DMARC.goal()} {
-		if rank[pol] == 0 {
-			return bad(field, "%q: use none, quarantine or reject", pol)
-		}
+	if rank[p.DMARC.minimum()] == 0 {
+		return bad("dmarc.minimum", "%q: use none, quarantine or reject", p.DMARC.minimum())
+	}
+	if rank[p.DMARC.goal()] == 0 {
+		return bad("dmarc.goal", "%q: use none, quarantine or reject", p.DMARC.goal())
 	}
 	if rank[p.DMARC.goal()] < rank[p.DMARC.minimum()] {
 		return bad("dmarc.goal", "%s is below the minimum, %s", p.DMARC.goal(), p.DMARC.minimum())
