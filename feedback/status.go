@@ -26,6 +26,7 @@ const (
 	MechSPF   Mechanism = "spf"
 	MechDKIM  Mechanism = "dkim"
 	MechDMARC Mechanism = "dmarc"
+	MechARC   Mechanism = "arc" // the ARC chain (RFC 8617): its own result, not the From domain's authentication
 )
 
 // statusText gives an enhanced status code (RFC 3463, and RFC 7372 for the
