@@ -12,6 +12,7 @@ import (
 	"net/textproto"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Errors of [ParseBounce].
@@ -25,6 +26,19 @@ var (
 // MaxMessageSize bounds what ParseBounce reads: a bounce with the original
 // message attached is rarely above a few megabytes.
 const MaxMessageSize = 16 << 20
+
+// Limits on what a bounce decodes to, so that [ParseBounce] takes time
+// and memory linear in its input whatever the input holds.
+const (
+	// MaxRecipients bounds the recipients read from a bounce.
+	MaxRecipients = 32
+	// MaxLineLength bounds how much of each line of a text bounce is
+	// searched for a reply and an address: the reply is at a line's start.
+	MaxLineLength = 4 << 10
+	// MaxDiagnosticLength bounds the receiver's words kept per recipient,
+	// continuation lines included; the rest is cut, marked "...".
+	MaxDiagnosticLength = 4 << 10
+)
 
 // maxParts bounds the MIME parts read at each level.
 const maxParts = 32
@@ -52,9 +66,20 @@ type Recipient struct {
 	// Diagnostic is the receiver's own words, as quoted in the bounce.
 	Diagnostic string
 	RemoteMTA  string
-	Class      Class
-	Mechanism  Mechanism // for an authentication failure: which one
-	List       string    // for a reputation failure: the list named, when the text says
+	// ReportedStatus is the delivery-status part's Status when the
+	// diagnostic text gave a more specific code, which Status then holds
+	// (a generic 5.0.0 beside the receiver's 5.7.26); "" otherwise.
+	ReportedStatus string
+	Class          Class
+	Mechanism      Mechanism // for an authentication failure: which one
+	// List is the blocklist a reputation failure names, when the text
+	// names one.
+	List *Listing
+	// Provider is the mailbox provider whose receiver refused the message
+	// ("Gmail", "Outlook.com", "Yahoo"), when the bounce shows it; Rule is
+	// the rule of its sender requirements the provider's code names.
+	Provider string
+	Rule     *ProviderRule
 	// Advice says what to do about it; for an authentication failure, see
 	// [Diagnose] for the DNS fix.
 	Advice string
@@ -66,11 +91,22 @@ func advice(r Recipient) string {
 	case ClassAuthentication:
 		return "check the sender's domain (" + strings.ToUpper(string(r.Mechanism)) + " failed) and make the DNS changes of its plan"
 	case ClassReputation:
-		list := "a blocklist"
-		if r.List != "" {
-			list = r.List
+		list, where := "a blocklist", ""
+		if r.List != nil {
+			list = r.List.String()
+			if r.List.LookupURL != "" {
+				where = " at " + r.List.LookupURL
+			}
 		}
-		return "find out why the sending address is on " + list + ", fix the cause, and request removal; nothing to change in the customer's DNS"
+		addr := "the sending address"
+		if r.List != nil && r.List.Address.IsValid() {
+			addr = r.List.Address.String()
+		}
+		return "find out why " + addr + " is on " + list + ", fix the cause, and request removal" + where + "; nothing to change in the customer's DNS"
+	case ClassSize:
+		return "the message is larger than the receiver accepts: send it smaller (large attachments as links); nothing to change in DNS"
+	case ClassContent:
+		return "the receiver cannot take the message's format or content: read its words above; nothing to change in DNS"
 	case ClassMailbox:
 		return "the recipient address is wrong, full or disabled: correct it or remove it from the list; nothing to change in DNS"
 	case ClassPolicy:
@@ -109,23 +145,99 @@ func ParseBounce(r io.Reader) (*Bounce, error) {
 		text.Write(decodeBody(body, msg.Header.Get("Content-Transfer-Encoding")))
 	}
 	if len(b.Recipients) == 0 {
-		b.Recipients = fromText(text.String())
+		b.Recipients = fromText(strings.ReplaceAll(text.String(), "\r\n", "\n"))
 	}
 	if len(b.Recipients) == 0 {
 		return nil, fmt.Errorf("%w: no failed recipient found", ErrNotBounce)
 	}
 	for i := range b.Recipients {
 		rc := &b.Recipients[i]
-		if rc.Status == "" {
-			if m := statusRe.FindStringSubmatch(rc.Diagnostic); m != nil {
-				rc.Status = m[1] + "." + m[2] + "." + m[3]
+		rc.Diagnostic = capText(rc.Diagnostic, MaxDiagnosticLength)
+		if s := mostSpecific(rc.Status, rc.Diagnostic); s != rc.Status {
+			if rc.Status != "" {
+				rc.ReportedStatus = rc.Status
 			}
+			rc.Status = s
 		}
 		rc.StatusText = StatusText(rc.Status)
-		rc.Class, rc.Mechanism, rc.List = classify(rc.Status, rc.Diagnostic, rc.Action)
+		reply := replyCode(rc.Diagnostic)
+		rc.Class, rc.Mechanism, rc.List = classify(rc.Status, reply, rc.Diagnostic, rc.Action)
 		rc.Advice = advice(*rc)
+		rc.Provider = providerOf(rc.RemoteMTA, rc.Address, rc.Diagnostic)
+		if rule := providerRule(rc.Provider, rc.Status, rc.Diagnostic); rule != nil && rc.Class != ClassReputation {
+			rc.Rule = rule
+			rc.Class, rc.Mechanism = rule.Class, rule.Mechanism
+			rc.Advice = rule.Fix
+			if rule.Class == ClassTemporary {
+				rc.Advice = "the sending server retries, but it keeps failing until this is fixed: " + rule.Fix
+			}
+		}
 	}
 	return b, nil
+}
+
+// mostSpecific returns the most specific enhanced status code among the
+// delivery-status part's and those in the diagnostic text (RFC 3463,
+// Section 3: a subject or detail of 0 says less): a generic "5.0.0" gives
+// way to the receiver's "5.7.26". On a tie the delivery-status part's
+// code stays.
+func mostSpecific(status, diag string) string {
+	best, score := status, specificity(status)
+	if status != "" && score < 0 {
+		best = ""
+	}
+	for _, loc := range statusRe.FindAllStringIndex(diag, 8) {
+		if loc[1] < len(diag) && diag[loc[1]] == '.' || loc[0] > 0 && diag[loc[0]-1] == '.' {
+			continue // part of an address, "5.255.64.53"
+		}
+		c := diag[loc[0]:loc[1]]
+		if s := specificity(c); s > score {
+			best, score = c, s
+		}
+	}
+	return best
+}
+
+// specificity scores a code: -1 when it is not one, then one point each
+// for a subject and a detail that are not 0.
+func specificity(code string) int {
+	parts := strings.Split(code, ".")
+	if len(parts) != 3 || (parts[0] != "2" && parts[0] != "4" && parts[0] != "5") {
+		return -1
+	}
+	if len(parts[1]) != 1 || parts[1][0] > '7' {
+		return -1 // RFC 3463, Section 3: subjects 0 to 7
+	}
+	n := 0
+	for _, p := range parts[1:] {
+		if p == "" || len(p) > 3 || strings.Trim(p, "0123456789") != "" {
+			return -1
+		}
+		if strings.Trim(p, "0") != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// replyCode is the SMTP reply code that starts a diagnostic, "" when none.
+func replyCode(diag string) string {
+	if m := replyRe.FindStringSubmatch(shorten(diag, 64)); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// capText cuts s to n bytes, at a rune boundary, marking the cut.
+func capText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // readParts reads the parts of a multipart body: the delivery-status part,
@@ -182,7 +294,7 @@ func readDeliveryStatus(b *Bounce, raw []byte) {
 				addr = fieldValue(h.Get("Original-Recipient"))
 			}
 			action := strings.ToLower(strings.TrimSpace(h.Get("Action")))
-			if addr != "" && action != "delivered" && action != "relayed" && action != "expanded" {
+			if addr != "" && action != "delivered" && action != "relayed" && action != "expanded" && len(b.Recipients) < MaxRecipients {
 				b.Recipients = append(b.Recipients, Recipient{Address: addr, Action: action,
 					Status: strings.TrimSpace(h.Get("Status")), Diagnostic: fieldValue(h.Get("Diagnostic-Code")),
 					RemoteMTA: fieldValue(h.Get("Remote-Mta"))})
@@ -200,7 +312,7 @@ func fieldValue(v string) string {
 	if i := strings.IndexByte(v, ';'); i >= 0 && i < 16 {
 		v = v[i+1:]
 	}
-	return strings.Join(strings.Fields(v), " ")
+	return strings.Join(strings.Fields(capText(v, 2*MaxDiagnosticLength)), " ")
 }
 
 func decodeBody(raw []byte, encoding string) []byte {
@@ -219,8 +331,10 @@ func decodeBody(raw []byte, encoding string) []byte {
 
 var (
 	addrRe     = regexp.MustCompile(`<?([A-Za-z0-9._%+\-=]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})>?`)
-	replyLine  = regexp.MustCompile(`(?m)^.*\b[45]\d\d[ \-][245]\.\d{1,3}\.\d{1,3}\b.*$|^.*\b[45]\d\d[ \-].{10,}$`)
+	replyLine  = regexp.MustCompile(`^.*\b[45]\d\d[ \-][245]\.\d{1,3}\.\d{1,3}\b.*$|^.*\b[45]\d\d[ \-].{10,}$`)
 	remoteHost = regexp.MustCompile(`\bhost ([A-Za-z0-9.\-]+)`)
+	statusRe   = regexp.MustCompile(`\b([245])\.(\d{1,3})\.(\d{1,3})\b`)
+	replyRe    = regexp.MustCompile(`\b([245]\d\d)[ -]`)
 )
 
 // fromText finds failed recipients in a bounce without a delivery-status
@@ -229,43 +343,59 @@ var (
 // ("<a@b>: host mx[...] said: 550 5.7.26 ..."), Exim ("SMTP error from
 // remote mail server after end of data: 550 ..."), Gmail ("The response
 // from the remote server was: 550 5.7.26 ...") and Microsoft ("Remote
-// server returned '550 5.7.509 ...'") all read this way.
+// server returned '550 5.7.509 ...'") all read this way. Each line is
+// searched in its first [MaxLineLength] bytes, and a diagnostic keeps
+// [MaxDiagnosticLength] bytes, so the work is linear in the text.
 func fromText(text string) []Recipient {
 	var out []Recipient
 	seen := map[string]bool{}
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	lines := strings.Split(text, "\n")
 	lastAddr, lastHost := "", ""
-	for i := 0; i < len(lines) && len(out) < maxParts; i++ {
-		line := strings.TrimSpace(lines[i])
-		if m := addrRe.FindStringSubmatch(line); m != nil && !replyLine.MatchString(line) {
-			lastAddr = m[1]
+	for i := 0; i < len(lines) && len(out) < MaxRecipients; i++ {
+		line := strings.TrimSpace(capText(lines[i], MaxLineLength))
+		// Cheap tests first: most lines hold no reply, address or host.
+		isReply := strings.ContainsAny(line, "45") && replyLine.MatchString(line) && replyRe.MatchString(line)
+		hasAt := strings.IndexByte(line, '@') >= 0
+		if hasAt && !isReply {
+			if m := addrRe.FindStringSubmatch(line); m != nil {
+				lastAddr = m[1]
+			}
 		}
-		if m := remoteHost.FindStringSubmatch(line); m != nil {
-			lastHost = m[1]
+		if strings.Contains(line, "host ") {
+			if m := remoteHost.FindStringSubmatch(line); m != nil {
+				lastHost = m[1]
+			}
 		}
-		if !replyLine.MatchString(line) || !replyRe.MatchString(line) {
+		if !isReply {
 			continue
 		}
-		diag := line
+		var diag strings.Builder
+		diag.WriteString(line)
+		code := line[:min(3, len(line))]
 		// Continuation lines: indented, or the reply's own "550-" form.
 		for i+1 < len(lines) {
-			next := lines[i+1]
+			next := capText(lines[i+1], MaxLineLength)
 			t := strings.TrimSpace(next)
-			if t == "" || !(strings.HasPrefix(next, " ") || strings.HasPrefix(next, "\t") || replyRe.MatchString(t) && strings.HasPrefix(t, diag[:min(3, len(diag))])) {
+			if t == "" || !(strings.HasPrefix(next, " ") || strings.HasPrefix(next, "\t") || strings.HasPrefix(t, code) && replyRe.MatchString(t)) {
 				break
 			}
-			diag += " " + t
+			if diag.Len() < MaxDiagnosticLength {
+				diag.WriteByte(' ')
+				diag.WriteString(t)
+			}
 			i++
 		}
 		// The address may stand on the reply's own line (Postfix).
-		if m := addrRe.FindStringSubmatch(line); m != nil && strings.Index(line, m[0]) < strings.IndexAny(line, "45") {
-			lastAddr = m[1]
+		if hasAt {
+			if m := addrRe.FindStringSubmatch(line); m != nil && strings.Index(line, m[0]) < strings.IndexAny(line, "45") {
+				lastAddr = m[1]
+			}
 		}
 		if lastAddr == "" || seen[lastAddr] {
 			continue
 		}
 		seen[lastAddr] = true
-		out = append(out, Recipient{Address: lastAddr, Action: "failed", Diagnostic: cleanDiagnostic(diag), RemoteMTA: lastHost})
+		out = append(out, Recipient{Address: lastAddr, Action: "failed", Diagnostic: cleanDiagnostic(diag.String()), RemoteMTA: lastHost})
 	}
 	return out
 }
@@ -277,5 +407,5 @@ func cleanDiagnostic(s string) string {
 		s = s[loc[0]:]
 	}
 	s = strings.TrimRight(s, "'\") ")
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(capText(s, MaxDiagnosticLength)), " ")
 }
