@@ -16,6 +16,30 @@ import (
 // sources sending the most mail are named, the rest are counted.
 const maxNamedSources = 200
 
+// SourceKind says what a sending address is to the domain whose reports
+// name it.
+type SourceKind string
+
+// Kinds of source.
+const (
+	// SourceAligned: some of its mail passed DMARC (SPF or DKIM aligned
+	// with the From domain): the domain's own mail.
+	SourceAligned SourceKind = "aligned"
+	// SourceVendor: the vendor's SPF term authorizes the address.
+	SourceVendor SourceKind = "vendor"
+	// SourceService: the domain's own SPF record authorizes the address:
+	// a service the domain declared, sending with a return address or
+	// DKIM key of its own.
+	SourceService SourceKind = "service"
+	// SourceUnaligned: SPF or DKIM passed, but only for an unrelated
+	// domain of the source's own, and neither the domain nor the vendor
+	// authorizes it: a spoofer with a domain of its own, a forwarder, or a
+	// service the domain has not declared. DMARC exists to stop such mail.
+	SourceUnaligned SourceKind = "unaligned"
+	// SourceUnauthenticated: nothing passed.
+	SourceUnauthenticated SourceKind = "unauthenticated"
+)
+
 // SourceSummary is what the reports say about one sending address.
 type SourceSummary struct {
 	IP       netip.Addr
@@ -24,13 +48,17 @@ type SourceSummary struct {
 	// Host is the address's reverse DNS name, when it has one (the most
 	// active sources only).
 	Host string
+	// Kind is what the source is to the domain.
+	Kind SourceKind
 	// Vendor: the address is authorized by the vendor's SPF term.
 	Vendor bool
-	// Legitimate: mail from it failed DMARC, but looks like a real sender
-	// of the domain's mail: the vendor, or a service whose SPF or DKIM
-	// passed for a domain of its own (not aligned with the From domain).
+	// Legitimate: some of its mail failed DMARC, and it is a real sender
+	// of the domain's mail: aligned for the rest of its mail, the
+	// vendor's, or a service the domain's SPF record authorizes.
 	Legitimate bool
-	Why        string // why it looks legitimate
+	// Why says why it is legitimate, or for an unaligned source what
+	// passed for which domain.
+	Why string
 }
 
 // ReportSummary sums reports up for one domain.
@@ -43,6 +71,11 @@ type ReportSummary struct {
 	// Hurt are the legitimate sources whose mail fails DMARC: a stricter
 	// policy would quarantine or reject it.
 	Hurt []SourceSummary
+	// Unaligned are the sources that pass SPF or DKIM only for an
+	// unrelated domain of their own ([SourceUnaligned]): reported, as one
+	// may be a service the domain forgot to declare, but they do not make
+	// tightening unsafe by themselves.
+	Unaligned []SourceSummary
 	// SafeToTighten: there is mail to judge by, and no legitimate source
 	// fails; NotSafeBecause says why not.
 	SafeToTighten  bool
@@ -52,10 +85,16 @@ type ReportSummary struct {
 // Summarize sums up the aggregate reports of domain (reports for other
 // domains are skipped): per sending address, its reverse DNS name (for the
 // 200 most active), whether vendorTerm (such as
-// "include:spf.vendor.example" or "ip4:192.0.2.0/24") authorizes it, and
-// whether it passes; and whether it is safe to move the domain to a
-// stricter DMARC policy, naming the sources that would be hurt. DNS
-// failures are errors.
+// "include:spf.vendor.example" or "ip4:192.0.2.0/24") authorizes it,
+// whether it passes, and what it is to the domain ([SourceKind]); and
+// whether it is safe to move the domain to a stricter DMARC policy,
+// naming the legitimate sources that would be hurt. A source is the
+// domain's legitimate mail only when some of its mail is aligned, the
+// vendor's term authorizes it, or the domain's own SPF record does (a
+// declared service, checked with check_host(), RFC 7208): a source that
+// passes SPF or DKIM only for an unrelated domain of its own is reported
+// apart (possible spoofing or forwarding) and does not make tightening
+// unsafe. DNS failures are errors.
 func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string, reports ...*AggregateReport) (*ReportSummary, error) {
 	name, err := dnsrec.ParseDomain("domain", domain)
 	if err != nil {
@@ -115,16 +154,42 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 			return nil, err
 		}
 		s.Vendor = vendor
-		if s.Passed < s.Messages {
+		if s.Passed >= s.Messages {
+			s.Kind, s.Why = SourceAligned, ""
+			if s.Vendor {
+				s.Kind = SourceVendor
+			}
+			continue
+		}
+		own := s.Why // what passed for the source's own domain, if anything
+		switch {
+		case s.Vendor:
+			s.Kind, s.Legitimate, s.Why = SourceVendor, true, "the vendor's own server, and its mail fails DMARC"
+		case s.Passed > 0:
+			s.Kind, s.Legitimate, s.Why = SourceAligned, true, fmt.Sprintf("its other %d messages pass aligned, so it is the domain's own", s.Passed)
+		default:
+			declared, err := authorizedBy(ctx, r, "include:"+sum.Domain, s.IP)
+			if err != nil {
+				return nil, err
+			}
 			switch {
-			case s.Vendor:
-				s.Legitimate, s.Why = true, "the vendor's own server, and its mail fails DMARC"
-			case s.Why != "":
-				s.Legitimate = true
+			case declared:
+				s.Kind, s.Legitimate = SourceService, true
+				s.Why = sum.Domain + "'s SPF record authorizes it, but its mail is not aligned"
+				if own != "" {
+					s.Why += ": " + own
+				}
+			case own != "":
+				s.Kind = SourceUnaligned
+			default:
+				s.Kind, s.Why = SourceUnauthenticated, ""
 			}
-			if s.Legitimate {
-				sum.Hurt = append(sum.Hurt, *s)
-			}
+		}
+		if s.Legitimate {
+			sum.Hurt = append(sum.Hurt, *s)
+		}
+		if s.Kind == SourceUnaligned {
+			sum.Unaligned = append(sum.Unaligned, *s)
 		}
 	}
 	switch {
@@ -146,17 +211,17 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 	return sum, nil
 }
 
-// ownAuthentication says why a failing row looks legitimate: SPF or DKIM
-// passed for a domain of the sender's own, not aligned with From.
+// ownAuthentication says what passed for a failing row: SPF or DKIM for
+// a domain of the sender's own, not aligned with From.
 func ownAuthentication(row ReportRow) string {
 	for _, d := range row.DKIM {
 		if d.Result == "pass" {
-			return fmt.Sprintf("DKIM passes for %s, which is not aligned with %s: the service signs with its own domain", d.Domain, row.HeaderFrom)
+			return fmt.Sprintf("DKIM passes for %s, which is not aligned with %s", d.Domain, row.HeaderFrom)
 		}
 	}
 	for _, s := range row.SPF {
 		if s.Result == "pass" {
-			return fmt.Sprintf("SPF passes for %s, which is not aligned with %s: the service sends with its own return address", s.Domain, row.HeaderFrom)
+			return fmt.Sprintf("SPF passes for %s, which is not aligned with %s", s.Domain, row.HeaderFrom)
 		}
 	}
 	return ""
