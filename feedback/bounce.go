@@ -74,12 +74,12 @@ type Recipient struct {
 	Mechanism      Mechanism // for an authentication failure: which one
 	// List is the blocklist a reputation failure names, when the text
 	// names one.
-	List *Listing
+	List *Listing `json:",omitempty"`
 	// Provider is the mailbox provider whose receiver refused the message
 	// ("Gmail", "Outlook.com", "Yahoo"), when the bounce shows it; Rule is
 	// the rule of its sender requirements the provider's code names.
-	Provider string
-	Rule     *ProviderRule
+	Provider string        `json:",omitempty"`
+	Rule     *ProviderRule `json:",omitempty"`
 	// Advice says what to do about it; for an authentication failure, see
 	// [Diagnose] for the DNS fix.
 	Advice string
@@ -131,16 +131,32 @@ func ParseBounce(r io.Reader) (*Bounce, error) {
 	if len(data) > MaxMessageSize {
 		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, MaxMessageSize)
 	}
-	msg, err := mail.ReadMessage(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNotBounce, err)
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("%w: %w", ErrNotBounce, ErrEmpty)
+	}
+	if IsBinary(data) {
+		return nil, fmt.Errorf("%w: %w", ErrNotBounce, ErrBinary)
 	}
 	b := &Bounce{}
 	var text strings.Builder
-	mediaType, params, _ := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if strings.HasPrefix(mediaType, "multipart/") {
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		// No header block: a bounce's text pasted alone. Its replies are
+		// read all the same. (The reader's error quotes the input; it is
+		// not passed on.)
+		msg = nil
+		text.Write(data)
+	}
+	var mediaType string
+	var params map[string]string
+	if msg != nil {
+		mediaType, params, _ = mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	}
+	switch {
+	case msg == nil:
+	case strings.HasPrefix(mediaType, "multipart/"):
 		readParts(b, &text, msg.Body, params["boundary"], 1)
-	} else {
+	default:
 		body, _ := io.ReadAll(msg.Body)
 		text.Write(decodeBody(body, msg.Header.Get("Content-Transfer-Encoding")))
 	}
@@ -148,6 +164,9 @@ func ParseBounce(r io.Reader) (*Bounce, error) {
 		b.Recipients = fromText(strings.ReplaceAll(text.String(), "\r\n", "\n"))
 	}
 	if len(b.Recipients) == 0 {
+		if msg == nil {
+			return nil, fmt.Errorf("%w: %w, and no failed recipient is found in its text", ErrNotBounce, ErrNoHeaders)
+		}
 		return nil, fmt.Errorf("%w: no failed recipient found", ErrNotBounce)
 	}
 	for i := range b.Recipients {

@@ -123,13 +123,22 @@ func isFieldName(b []byte) bool {
 	return true
 }
 
-// isBinary: a line holds control characters (but tab, CR, LF) or is not
-// UTF-8 (RFC 6532 allows UTF-8 in header fields, nothing else).
-func isBinary(line []byte) bool {
-	for _, c := range line {
-		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' || c == 0x7f {
+// isBinary: a line holds control characters or is not UTF-8 (RFC 6532
+// allows UTF-8 in header fields, nothing else).
+func isBinary(line []byte) bool { return hasControl(line) || !utf8.Valid(line) }
+
+// hasControl: text holds control characters other than tab, CR, LF and
+// form feed, which no message or report holds (a body in another charset
+// is not UTF-8, but holds none either).
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != '\f' || c == 0x7f {
 			return true
 		}
 	}
-	return !utf8.Valid(line)
+	return false
 }
+
+// IsBinary reports whether data is binary rather than text: it holds, in
+// its first 4 KB, control characters no message holds.
+func IsBinary(data []byte) bool { return hasControl(data[:min(len(data), 4096)]) }
