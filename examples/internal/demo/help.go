@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"strings"
 )
 
 // ParseHelp is [ParseArgs] with the flag package's conventions for -h:
@@ -22,4 +23,17 @@ func ParseHelp(fs *flag.FlagSet, args []string, stdout io.Writer) (help bool, er
 	}
 	out.Write(buf.Bytes())
 	return false, err
+}
+
+// Sentence returns err's text for a program's one-line message: the
+// library's package prefixes ("dmarc: ", "dnsrec: ") are dropped where
+// they stutter after the program's own name, so that "dmarc: dmarc:
+// invalid settings" reads "dmarc: invalid settings".
+func Sentence(err error) string {
+	s := err.Error()
+	for _, p := range []string{"dmarc: ", "dnsrec: ", "dkim: ", "spf: ", "feedback: ", "sender: ", "plan: "} {
+		s = strings.ReplaceAll(s, ": "+p, ": ")
+		s = strings.TrimPrefix(s, p)
+	}
+	return s
 }
