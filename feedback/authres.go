@@ -129,6 +129,9 @@ func lexAuthResults(v string) ([]token, map[int]string, error) {
 			for j < len(v) && !strings.ContainsRune(" \t\r\n()\";=", rune(v[j])) {
 				j++
 			}
+			if j == i {
+				return nil, nil, errors.New(`a ")" closes no comment`)
+			}
 			toks = append(toks, token{tokWord, v[i:j]})
 			i = j
 		}
@@ -165,7 +168,7 @@ func parseAuthResults(v string) (*authResults, error) {
 	case len(first) >= 2 && first[1].kind == tokEq:
 		// No authserv-id: the first group is already a result.
 	default:
-		if first[0].kind != tokWord && first[0].kind != tokQuote {
+		if first[0].kind != tokWord && first[0].kind != tokQuote || first[0].text == "" {
 			return nil, errors.New("no authserv-id")
 		}
 		ar.ID = strings.ToLower(first[0].text)
@@ -217,6 +220,9 @@ func parseResInfo(g []token) (methodResult, error) {
 	if i+1 >= len(g) || g[i].kind != tokEq || g[i+1].kind == tokEq {
 		return m, errors.New("method " + quoteShort(m.Method) + " has no result")
 	}
+	if !isKeyword(m.Method) || g[i+1].kind != tokWord || !isKeyword(g[i+1].text) {
+		return m, errors.New("a result is not written method=result")
+	}
 	m.Result = strings.ToLower(g[i+1].text)
 	i += 2
 	m.Props = map[string]string{}
@@ -229,7 +235,7 @@ func parseResInfo(g []token) (methodResult, error) {
 		key, val := strings.ToLower(g[i].text), g[i+2].text
 		i += 3
 		// An addr-spec whose local part is quoted: "\"a b\"@example".
-		if g[i-1].kind == tokQuote && i < len(g) && g[i].kind == tokWord && strings.HasPrefix(g[i].text, "@") {
+		if g[i-1].kind == tokQuote && i < len(g) && g[i].kind == tokWord && strings.HasPrefix(g[i].text, "@") && !(i+1 < len(g) && g[i+1].kind == tokEq) {
 			val += g[i].text
 			i++
 		}
@@ -240,6 +246,20 @@ func parseResInfo(g []token) (methodResult, error) {
 		}
 	}
 	return m, nil
+}
+
+// isKeyword: the characters of a method or result name (RFC 8601,
+// Section 2.2, Keyword, with "_" and "." that some MTAs use).
+func isKeyword(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func quoteShort(s string) string {

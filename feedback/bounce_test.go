@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -200,19 +201,34 @@ func TestParseBounceRefuses(t *testing.T) {
 }
 
 // FuzzParseBounce: any input gives a bounce with classified recipients or
-// an error, never a panic.
+// an error, never a panic; what it decodes to stays within the documented
+// limits, and a status is an RFC 3463 code.
 func FuzzParseBounce(f *testing.F) {
 	f.Add(dsn("smtp1.vendor.example", [4]string{"a@gmail.example", "failed", "5.7.26", "550 5.7.26 DMARC"}))
+	f.Add(dsn("smtp1.vendor.example", [4]string{"a@isp.example", "failed", "5.0.0", "554 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org"}))
 	f.Add(postfixText("b@corp.example", "mx.corp.example", "550 5.1.1 User unknown"))
 	f.Add(m365Text("c@outlook.example", "550 5.7.509 Access denied"))
+	f.Add(gmailText("d@gmail.example", "421-4.7.32 not aligned gsmtp"))
+	f.Add(yahooText("e@yahoo.example", "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred"))
+	f.Add("<f@corp.example>: host mx said: 552 5.3.4 Message size exceeds fixed limit\n")
+	status := regexp.MustCompile(`^[245]\.[0-7]\.[0-9]{1,3}$`)
 	f.Fuzz(func(t *testing.T, msg string) {
 		b, err := feedback.ParseBounce(strings.NewReader(msg))
 		if err != nil {
+			if !errors.Is(err, feedback.ErrNotBounce) && !errors.Is(err, feedback.ErrTooLarge) {
+				t.Fatalf("error %v is neither ErrNotBounce nor ErrTooLarge", err)
+			}
 			return
 		}
+		if len(b.Recipients) > feedback.MaxRecipients {
+			t.Fatalf("%d recipients", len(b.Recipients))
+		}
 		for _, r := range b.Recipients {
-			if r.Class == "" || r.Address == "" {
-				t.Fatalf("unclassified recipient %+v", r)
+			if r.Class == "" || r.Address == "" || r.Advice == "" || len(r.Diagnostic) > feedback.MaxDiagnosticLength+3 {
+				t.Fatalf("recipient %+v", r)
+			}
+			if r.Status != "" && !status.MatchString(r.Status) {
+				t.Fatalf("status %q is not an RFC 3463 code", r.Status)
 			}
 		}
 	})

@@ -232,20 +232,39 @@ spf.vendor.example. IN TXT "v=spf1 ip4:5.255.64.53 -all"
 func errServFail() error { return dnsrec.ErrServFail }
 
 // FuzzParseHeaders: any header block gives reasons or an error, never a
-// panic; every failure it reports has words.
+// panic; every reason has words and says whose it is; the verdict holds
+// only the receiver's results; and a caller who trusts a host that added
+// nothing gets no verdict at all.
 func FuzzParseHeaders(f *testing.F) {
 	f.Add("From: a@b.example\r\nAuthentication-Results: mx; spf=fail smtp.mailfrom=b.example; dmarc=fail header.from=b.example\r\n\r\n")
-	f.Add("From: a@b.example\r\nX-Spamd-Result: default: True [16.50 / 15.00]; R_SPF_FAIL(1.00)[-all]\r\nX-Forefront-Antispam-Report: CIP:192.0.2.1;SCL:9;CAT:PHSH;\r\n\r\n")
+	f.Add("From: a@b.example\r\nX-Spamd-Result: default: True [16.50 / 15.00]; R_SPF_FAIL(1.00)[-all]\r\nX-Forefront-Antispam-Report: CIP:192.0.2.1;SCL:9;CAT:PHSH;SFV:SPM\r\n\r\n")
 	f.Add("From: a@b.example\r\nX-Spam-Status: Yes, score=7.3 required=5.0 tests=SPF_FAIL,BAYES_99 autolearn=no\r\n\r\n")
+	f.Add("From: a@b.example\r\nX-Spam-Status: Yes, score=7.3 tag2=5 tests=[SPF_FAIL=2.9, BAYES_99=3.5]\r\n\r\n")
+	for _, name := range []string{"forged-inside.eml", "arc-beside-receiver.eml", "opendkim-semicolon.eml", "relay.eml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "headers", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(data))
+	}
 	f.Fuzz(func(t *testing.T, msg string) {
 		h, err := feedback.ParseHeaders(strings.NewReader(msg))
 		if err != nil {
 			return
 		}
 		for _, r := range h.Reasons {
-			if r.Text == "" || r.Source == "" {
-				t.Fatalf("a reason without words: %+v", r)
+			if r.Text == "" || r.Source == "" || r.Trust == "" {
+				t.Fatalf("a reason without words or trust: %+v", r)
 			}
+		}
+		for _, r := range h.Failures() {
+			if r.Trust != feedback.TrustReceiver || !r.Failed {
+				t.Fatalf("the verdict holds %+v", r)
+			}
+		}
+		h2, err := feedback.HeaderParser{TrustedIDs: []string{"nobody.invalid"}}.Parse(strings.NewReader(msg))
+		if err != nil || len(h2.Failures()) > 0 || len(h2.Reasons) != len(h.Reasons) {
+			t.Fatalf("trusting a host that added nothing: err %v, failures %+v", err, h2.Failures())
 		}
 	})
 }
