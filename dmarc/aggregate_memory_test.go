@@ -176,3 +176,18 @@ func TestAggregateReportMemory(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkParseAggregateReport reads a gzipped report of 1,000 records.
+func BenchmarkParseAggregateReport(b *testing.B) {
+	data := streamGzip(b, func(w io.Writer) {
+		io.WriteString(w, reportHead)
+		repeat(w, recordXML, 1000)
+		io.WriteString(w, "</feedback>")
+	})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := dmarc.ParseAggregateReport(bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
