@@ -22,8 +22,6 @@ const (
 	maxResults      = 64
 )
 
-var errAuthRes = errors.New("feedback: malformed Authentication-Results field")
-
 // authResults is one Authentication-Results field: whose results, and the
 // results.
 type authResults struct {

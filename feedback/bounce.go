@@ -112,6 +112,9 @@ func advice(r Recipient) string {
 	case ClassPolicy:
 		return "the receiver refused the message by its own rules: read its words above; nothing to change in DNS unless they name SPF, DKIM or DMARC"
 	case ClassTemporary:
+		if r.List != nil {
+			return "the sending server tries again, but while the address is on " + r.List.String() + " it keeps failing: look it up and request removal" + map[bool]string{true: " at " + r.List.LookupURL, false: ""}[r.List.LookupURL != ""]
+		}
 		return "nothing to do yet: the sending server tries again"
 	}
 	return "read the receiver's words above"

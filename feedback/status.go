@@ -111,10 +111,14 @@ func classify(status, reply, diag, action string) (Class, Mechanism, *Listing) {
 		}
 		return false
 	}
-	if strings.HasPrefix(status, "4.") || action == "delayed" || status == "" && strings.HasPrefix(reply, "4") {
-		return ClassTemporary, "", nil
+	l := findListing(diag)
+	if l != nil && !(has("list", "block", "banned", "reputation", "rbl", "spamhaus", "barracuda", "spamcop", "listed") || l.Zone != "") {
+		l = nil
 	}
-	if l := findListing(diag); l != nil && (has("list", "block", "banned", "reputation", "rbl", "spamhaus", "barracuda", "spamcop", "listed") || l.Zone != "") {
+	if strings.HasPrefix(status, "4.") || action == "delayed" || status == "" && strings.HasPrefix(reply, "4") {
+		return ClassTemporary, "", l // retried; the list, when named, is why
+	}
+	if l != nil {
 		return ClassReputation, "", l
 	}
 	switch {
