@@ -129,18 +129,23 @@ func TestAggregateReportMemory(t *testing.T) {
 		rows  int
 		limit uint64
 	}{
-		{"gzip bomb: a 32 MB comment", bomb, dmarc.ErrReportTooLarge, 0, 8 << 20},
-		{"zip bomb: 60 MB in a zip", zipBomb.Bytes(), dmarc.ErrReportTooLarge, 0, 8 << 20},
+		{"gzip bomb: a 32 MB comment", bomb, dmarc.ErrReportTooLarge, 0, 12 << 20},
+		{"zip bomb: 60 MB in a zip", zipBomb.Bytes(), dmarc.ErrReportTooLarge, 0, 12 << 20},
+		{"gzip bomb: 60 MB of small comments, refused at the byte limit", streamGzip(t, func(w io.Writer) {
+			io.WriteString(w, reportHead)
+			repeat(w, "<!--x-->", 60<<20/8)
+			io.WriteString(w, "</feedback>")
+		}), dmarc.ErrReportTooLarge, 0, 12 << 20},
 		{"31 MB of empty <dkim/> in one record", streamGzip(t, func(w io.Writer) {
 			io.WriteString(w, reportHead+`<record><row><source_ip>192.0.2.1</source_ip><count>1</count></row><auth_results>`)
 			repeat(w, "<dkim/>", 31<<20/7)
 			io.WriteString(w, "</auth_results></record></feedback>")
-		}), dmarc.ErrReportTooLarge, 0, 8 << 20},
+		}), dmarc.ErrReportTooLarge, 0, 12 << 20},
 		{"31 MB of empty <dkim/> outside records", streamGzip(t, func(w io.Writer) {
 			io.WriteString(w, reportHead)
 			repeat(w, "<dkim/>", 31<<20/7)
 			io.WriteString(w, "</feedback>")
-		}), dmarc.ErrReportTooLarge, 0, 8 << 20},
+		}), dmarc.ErrReportTooLarge, 0, 12 << 20},
 		{"427,708 records", streamGzip(t, func(w io.Writer) {
 			io.WriteString(w, reportHead)
 			repeat(w, recordXML, 427708)
@@ -151,7 +156,7 @@ func TestAggregateReportMemory(t *testing.T) {
 			repeat(w, "<a>", 4500000)
 			repeat(w, "</a>", 4500000)
 			io.WriteString(w, "</feedback>")
-		}), dmarc.ErrReportTooLarge, 0, 8 << 20},
+		}), dmarc.ErrReportTooLarge, 0, 12 << 20},
 		{"the most records the limits accept", streamGzip(t, func(w io.Writer) {
 			io.WriteString(w, reportHead)
 			repeat(w, recordXML, dmarc.MaxReportRecords)
