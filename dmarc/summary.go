@@ -42,44 +42,44 @@ const (
 
 // SourceSummary is what the reports say about one sending address.
 type SourceSummary struct {
-	IP       netip.Addr
-	Messages int
-	Passed   int // messages that passed DMARC (DKIM or SPF aligned)
+	IP       netip.Addr `json:"ip"`
+	Messages int        `json:"messages"`
+	Passed   int        `json:"passed"` // messages that passed DMARC (DKIM or SPF aligned)
 	// Host is the address's reverse DNS name, when it has one (the most
 	// active sources only).
-	Host string
+	Host string `json:"host,omitempty"`
 	// Kind is what the source is to the domain.
-	Kind SourceKind
+	Kind SourceKind `json:"kind"`
 	// Vendor: the address is authorized by the vendor's SPF term.
-	Vendor bool
+	Vendor bool `json:"vendor"`
 	// Legitimate: some of its mail failed DMARC, and it is a real sender
 	// of the domain's mail: aligned for the rest of its mail, the
 	// vendor's, or a service the domain's SPF record authorizes.
-	Legitimate bool
+	Legitimate bool `json:"legitimate"`
 	// Why says why it is legitimate, or for an unaligned source what
 	// passed for which domain.
-	Why string
+	Why string `json:"why,omitempty"`
 }
 
 // ReportSummary sums reports up for one domain.
 type ReportSummary struct {
-	Domain   string
-	Reports  int
-	Messages int
-	Passed   int
-	Sources  []SourceSummary // by messages, most first
+	Domain   string          `json:"domain"`
+	Reports  int             `json:"reports"`
+	Messages int             `json:"messages"`
+	Passed   int             `json:"passed"`
+	Sources  []SourceSummary `json:"sources"` // by messages, most first
 	// Hurt are the legitimate sources whose mail fails DMARC: a stricter
 	// policy would quarantine or reject it.
-	Hurt []SourceSummary
+	Hurt []SourceSummary `json:"hurt"`
 	// Unaligned are the sources that pass SPF or DKIM only for an
 	// unrelated domain of their own ([SourceUnaligned]): reported, as one
 	// may be a service the domain forgot to declare, but they do not make
 	// tightening unsafe by themselves.
-	Unaligned []SourceSummary
+	Unaligned []SourceSummary `json:"unaligned"`
 	// SafeToTighten: there is mail to judge by, and no legitimate source
 	// fails; NotSafeBecause says why not.
-	SafeToTighten  bool
-	NotSafeBecause string
+	SafeToTighten  bool   `json:"safe_to_tighten"`
+	NotSafeBecause string `json:"not_safe_because,omitempty"`
 }
 
 // Summarize sums up the aggregate reports of domain (reports for other

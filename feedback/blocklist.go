@@ -9,15 +9,16 @@ import (
 type Listing struct {
 	// Zone is the DNS zone the receiver named ("zen.spamhaus.org"), ""
 	// when it named the list by words only.
-	Zone string
+	Zone string `json:"zone,omitempty"`
 	// Operator runs the list ("Spamhaus"); Name is the list as the
 	// operator calls it, when it runs several ("Spamhaus ZEN").
-	Operator, Name string
+	Operator string `json:"operator"`
+	Name     string `json:"name"`
 	// Address is the listed address the receiver named, when it did.
-	Address netip.Addr
+	Address netip.Addr `json:"address"`
 	// LookupURL is the operator's page to look the address up and
 	// request removal, when known.
-	LookupURL string
+	LookupURL string `json:"lookup_url,omitempty"`
 }
 
 // String names the list: its name, and its zone when the receiver gave it.

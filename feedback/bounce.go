@@ -49,40 +49,40 @@ type Bounce struct {
 	// ReportingMTA is the server that wrote the bounce ("dns;
 	// smtp1.vendor.example" becomes "smtp1.vendor.example"): for a bounce
 	// of mail refused during delivery, the vendor's own sending server.
-	ReportingMTA string
-	Recipients   []Recipient
+	ReportingMTA string      `json:"reporting_mta"`
+	Recipients   []Recipient `json:"recipients"`
 	// OriginalFrom and OriginalSubject come from the returned message's
 	// headers, when the bounce includes them.
-	OriginalFrom    string
-	OriginalSubject string
+	OriginalFrom    string `json:"original_from"`
+	OriginalSubject string `json:"original_subject"`
 }
 
 // Recipient is one recipient a bounce reports.
 type Recipient struct {
-	Address    string
-	Action     string // failed, delayed, ... (RFC 3464); "failed" for text bounces
-	Status     string // the enhanced status code, "5.7.26"
-	StatusText string // the status code in words (RFC 3463)
+	Address    string `json:"address"`
+	Action     string `json:"action"`      // failed, delayed, ... (RFC 3464); "failed" for text bounces
+	Status     string `json:"status"`      // the enhanced status code, "5.7.26"
+	StatusText string `json:"status_text"` // the status code in words (RFC 3463)
 	// Diagnostic is the receiver's own words, as quoted in the bounce.
-	Diagnostic string
-	RemoteMTA  string
+	Diagnostic string `json:"diagnostic"`
+	RemoteMTA  string `json:"remote_mta"`
 	// ReportedStatus is the delivery-status part's Status when the
 	// diagnostic text gave a more specific code, which Status then holds
 	// (a generic 5.0.0 beside the receiver's 5.7.26); "" otherwise.
-	ReportedStatus string
-	Class          Class
-	Mechanism      Mechanism // for an authentication failure: which one
+	ReportedStatus string    `json:"reported_status,omitempty"`
+	Class          Class     `json:"class"`
+	Mechanism      Mechanism `json:"mechanism,omitempty"` // for an authentication failure: which one
 	// List is the blocklist a reputation failure names, when the text
 	// names one.
-	List *Listing `json:",omitempty"`
+	List *Listing `json:"list,omitempty"`
 	// Provider is the mailbox provider whose receiver refused the message
 	// ("Gmail", "Outlook.com", "Yahoo"), when the bounce shows it; Rule is
 	// the rule of its sender requirements the provider's code names.
-	Provider string        `json:",omitempty"`
-	Rule     *ProviderRule `json:",omitempty"`
+	Provider string        `json:"provider,omitempty"`
+	Rule     *ProviderRule `json:"rule,omitempty"`
 	// Advice says what to do about it; for an authentication failure, see
 	// [Diagnose] for the DNS fix.
-	Advice string
+	Advice string `json:"advice"`
 }
 
 // advice says what to do about a class of failure.

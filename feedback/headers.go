@@ -30,33 +30,34 @@ const (
 
 // Reason is one thing a receiver's header fields say about a message.
 type Reason struct {
-	Source    string    // the header field it comes from
-	Mechanism Mechanism // spf, dkim, dmarc, arc; "" for spam-filter tests
-	Result    string    // pass, fail, softfail, none, ... or a test's name
-	Domain    string    // the domain the result is for, when given
-	Score     float64   // a spam-filter test's points
-	Failed    bool      // the result counts against the message
-	Text      string    // in words
+	Source    string    `json:"source"`              // the header field it comes from
+	Mechanism Mechanism `json:"mechanism,omitempty"` // spf, dkim, dmarc, arc; "" for spam-filter tests
+	Result    string    `json:"result"`              // pass, fail, softfail, none, ... or a test's name
+	Domain    string    `json:"domain,omitempty"`    // the domain the result is for, when given
+	Score     float64   `json:"score"`               // a spam-filter test's points
+	Failed    bool      `json:"failed"`              // the result counts against the message
+	Text      string    `json:"text"`                // in words
 	// Trust says whose verdict it is; AuthServID is the host that added an
 	// Authentication-Results field ("" when the field names none), and
 	// Instance the ARC set's i= (RFC 8617), 0 otherwise.
-	Trust      Trust
-	AuthServID string
-	Instance   int
+	Trust      Trust  `json:"trust"`
+	AuthServID string `json:"authserv_id"`
+	Instance   int    `json:"instance,omitempty"`
 }
 
 // Headers is what the header fields of a delivered or flagged message say.
 type Headers struct {
-	From string     // the From domain, "" when the message has no readable From
-	IP   netip.Addr // the address that delivered the message, when a trusted field names it
+	From string     `json:"from"` // the From domain, "" when the message has no readable From
+	IP   netip.Addr `json:"ip"`   // the address that delivered the message, when a trusted field names it
 	// TrustedIDs are the authserv-ids whose results were taken as the
 	// receiver's verdict.
-	TrustedIDs []string
-	Reasons    []Reason
+	TrustedIDs []string `json:"trusted_ids"`
+	Reasons    []Reason `json:"reasons"`
 	// Spam: a filter marked the message as spam; Score and Threshold are
 	// SpamAssassin's or rspamd's, when given.
-	Spam             bool
-	Score, Threshold float64
+	Spam      bool    `json:"spam"`
+	Score     float64 `json:"score"`
+	Threshold float64 `json:"threshold"`
 }
 
 // Failures returns the receiver's SPF, DKIM and DMARC results that

@@ -6,16 +6,16 @@ import "strings"
 // rule of the provider's sender requirements that the message broke, and
 // the fix.
 type ProviderRule struct {
-	Provider string // "Gmail", "Outlook.com", "Yahoo"
-	Code     string // the enhanced status code, "5.7.27"; "" when a tag names it
-	Tag      string // the provider's tag in the reply text, "[TSS04]"; "" when the code names it
-	Rule     string // the rule, in words
-	Fix      string // what to do
+	Provider string `json:"provider"`       // "Gmail", "Outlook.com", "Yahoo"
+	Code     string `json:"code,omitempty"` // the enhanced status code, "5.7.27"; "" when a tag names it
+	Tag      string `json:"tag,omitempty"`  // the provider's tag in the reply text, "[TSS04]"; "" when the code names it
+	Rule     string `json:"rule"`           // the rule, in words
+	Fix      string `json:"fix"`            // what to do
 	// Class and Mechanism are how the failure is classed: a temporary
 	// code keeps ClassTemporary, and the mechanism says what will keep
 	// failing.
-	Class     Class
-	Mechanism Mechanism
+	Class     Class     `json:"class"`
+	Mechanism Mechanism `json:"mechanism,omitempty"`
 }
 
 // providerRules are the providers' codes, as their pages describe them:
