@@ -10,9 +10,7 @@ import (
 	"mime/multipart"
 	"net/mail"
 	"net/textproto"
-	"regexp"
 	"strings"
-	"unicode/utf8"
 )
 
 // Errors of [ParseBounce].
@@ -198,70 +196,6 @@ func ParseBounce(r io.Reader) (*Bounce, error) {
 	return b, nil
 }
 
-// mostSpecific returns the most specific enhanced status code among the
-// delivery-status part's and those in the diagnostic text (RFC 3463,
-// Section 3: a subject or detail of 0 says less): a generic "5.0.0" gives
-// way to the receiver's "5.7.26". On a tie the delivery-status part's
-// code stays.
-func mostSpecific(status, diag string) string {
-	best, score := status, specificity(status)
-	if status != "" && score < 0 {
-		best = ""
-	}
-	for _, loc := range statusRe.FindAllStringIndex(diag, 8) {
-		if loc[1] < len(diag) && diag[loc[1]] == '.' || loc[0] > 0 && diag[loc[0]-1] == '.' {
-			continue // part of an address, "5.255.64.53"
-		}
-		c := diag[loc[0]:loc[1]]
-		if s := specificity(c); s > score {
-			best, score = c, s
-		}
-	}
-	return best
-}
-
-// specificity scores a code: -1 when it is not one, then one point each
-// for a subject and a detail that are not 0.
-func specificity(code string) int {
-	parts := strings.Split(code, ".")
-	if len(parts) != 3 || (parts[0] != "2" && parts[0] != "4" && parts[0] != "5") {
-		return -1
-	}
-	if len(parts[1]) != 1 || parts[1][0] > '7' {
-		return -1 // RFC 3463, Section 3: subjects 0 to 7
-	}
-	n := 0
-	for _, p := range parts[1:] {
-		if p == "" || len(p) > 3 || strings.Trim(p, "0123456789") != "" {
-			return -1
-		}
-		if strings.Trim(p, "0") != "" {
-			n++
-		}
-	}
-	return n
-}
-
-// replyCode is the SMTP reply code that starts a diagnostic, "" when none.
-func replyCode(diag string) string {
-	if m := replyRe.FindStringSubmatch(shorten(diag, 64)); m != nil {
-		return m[1]
-	}
-	return ""
-}
-
-// capText cuts s to n bytes, at a rune boundary, marking the cut.
-func capText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
-}
-
 // readParts reads the parts of a multipart body: the delivery-status part,
 // the original message's headers, and the text parts (for text bounces).
 func readParts(b *Bounce, text *strings.Builder, body io.Reader, boundary string, depth int) {
@@ -349,85 +283,4 @@ func decodeBody(raw []byte, encoding string) []byte {
 		}
 	}
 	return raw
-}
-
-var (
-	addrRe     = regexp.MustCompile(`<?([A-Za-z0-9._%+\-=]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})>?`)
-	replyLine  = regexp.MustCompile(`^.*\b[45]\d\d[ \-][245]\.\d{1,3}\.\d{1,3}\b.*$|^.*\b[45]\d\d[ \-].{10,}$`)
-	remoteHost = regexp.MustCompile(`\bhost ([A-Za-z0-9.\-]+)`)
-	statusRe   = regexp.MustCompile(`\b([245])\.(\d{1,3})\.(\d{1,3})\b`)
-	replyRe    = regexp.MustCompile(`\b([245]\d\d)[ -]`)
-)
-
-// fromText finds failed recipients in a bounce without a delivery-status
-// part: each line holding an SMTP reply (with its continuation lines) is a
-// diagnostic, and the address nearest before it the recipient. Postfix
-// ("<a@b>: host mx[...] said: 550 5.7.26 ..."), Exim ("SMTP error from
-// remote mail server after end of data: 550 ..."), Gmail ("The response
-// from the remote server was: 550 5.7.26 ...") and Microsoft ("Remote
-// server returned '550 5.7.509 ...'") all read this way. Each line is
-// searched in its first [MaxLineLength] bytes, and a diagnostic keeps
-// [MaxDiagnosticLength] bytes, so the work is linear in the text.
-func fromText(text string) []Recipient {
-	var out []Recipient
-	seen := map[string]bool{}
-	lines := strings.Split(text, "\n")
-	lastAddr, lastHost := "", ""
-	for i := 0; i < len(lines) && len(out) < MaxRecipients; i++ {
-		line := strings.TrimSpace(capText(lines[i], MaxLineLength))
-		// Cheap tests first: most lines hold no reply, address or host.
-		isReply := strings.ContainsAny(line, "45") && replyLine.MatchString(line) && replyRe.MatchString(line)
-		hasAt := strings.IndexByte(line, '@') >= 0
-		if hasAt && !isReply {
-			if m := addrRe.FindStringSubmatch(line); m != nil {
-				lastAddr = m[1]
-			}
-		}
-		if strings.Contains(line, "host ") {
-			if m := remoteHost.FindStringSubmatch(line); m != nil {
-				lastHost = m[1]
-			}
-		}
-		if !isReply {
-			continue
-		}
-		var diag strings.Builder
-		diag.WriteString(line)
-		code := line[:min(3, len(line))]
-		// Continuation lines: indented, or the reply's own "550-" form.
-		for i+1 < len(lines) {
-			next := capText(lines[i+1], MaxLineLength)
-			t := strings.TrimSpace(next)
-			if t == "" || !(strings.HasPrefix(next, " ") || strings.HasPrefix(next, "\t") || strings.HasPrefix(t, code) && replyRe.MatchString(t)) {
-				break
-			}
-			if diag.Len() < MaxDiagnosticLength {
-				diag.WriteByte(' ')
-				diag.WriteString(t)
-			}
-			i++
-		}
-		// The address may stand on the reply's own line (Postfix).
-		if hasAt {
-			if m := addrRe.FindStringSubmatch(line); m != nil && strings.Index(line, m[0]) < strings.IndexAny(line, "45") {
-				lastAddr = m[1]
-			}
-		}
-		if lastAddr == "" || seen[lastAddr] {
-			continue
-		}
-		seen[lastAddr] = true
-		out = append(out, Recipient{Address: lastAddr, Action: "failed", Diagnostic: cleanDiagnostic(diag.String()), RemoteMTA: lastHost})
-	}
-	return out
-}
-
-// cleanDiagnostic keeps the receiver's words: from the reply code on,
-// without the MTA's quotes around it.
-func cleanDiagnostic(s string) string {
-	if loc := replyRe.FindStringIndex(s); loc != nil {
-		s = s[loc[0]:]
-	}
-	s = strings.TrimRight(s, "'\") ")
-	return strings.Join(strings.Fields(capText(s, MaxDiagnosticLength)), " ")
 }
