@@ -138,9 +138,12 @@ func headersText(w io.Writer, h *feedback.Headers) {
 	if len(h.TrustedIDs) > 0 && h.TrustedIDs[0] != "" {
 		who = strings.Join(h.TrustedIDs, ", ")
 	}
-	if len(mine) > 0 {
+	switch {
+	case len(mine) > 0 && who == "the receiver":
+		fmt.Fprintln(w, "The receiver's verdict:")
+	case len(mine) > 0:
 		fmt.Fprintf(w, "The receiver's verdict (%s):\n", who)
-	} else {
+	default:
 		fmt.Fprintf(w, "No result here is the receiver's verdict: none was added by %s.\n", who)
 	}
 	for _, r := range mine {
