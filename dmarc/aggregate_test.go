@@ -199,3 +199,26 @@ func FuzzParseAggregateReport(f *testing.F) {
 		}
 	})
 }
+
+// A report naming thousands of sources costs a bounded number of DNS
+// questions, even when the vendor's record asks one per address
+// (exists:%{i}): PTR names for the 200 most active, SPF for the 1,000 most
+// active.
+func TestSummarizeBounded(t *testing.T) {
+	z := dnstest.MustZone(`
+spf.vendor.example. IN TXT "v=spf1 exists:%{i}.ip.vendor.example -all"
+customer.example.   IN TXT "v=spf1 exists:%{i}.ip.customer.example -all"
+`)
+	rep := &dmarc.AggregateReport{Domain: "customer.example"}
+	for i := range 3000 {
+		rep.Rows = append(rep.Rows, dmarc.ReportRow{SourceIP: netip.AddrFrom4([4]byte{198, 18, byte(i >> 8), byte(i)}), Count: 3000 - i, HeaderFrom: "customer.example",
+			SPF: []dmarc.AuthResult{{Domain: "own.example", Result: "pass"}}})
+	}
+	sum, err := dmarc.Summarize(context.Background(), z, "customer.example", "include:spf.vendor.example", rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := len(z.Queries()); q > 200+2*1000+10 || len(sum.Sources) != 3000 || len(sum.Unaligned) != 3000 || !sum.SafeToTighten {
+		t.Errorf("%d questions, %d sources, %d unaligned, safe %v", q, len(sum.Sources), len(sum.Unaligned), sum.SafeToTighten)
+	}
+}
