@@ -175,8 +175,8 @@ spf.newsletter.example.    IN TXT "v=spf1 ip4:192.0.2.128/25 -all"
 }
 
 // FuzzParseAggregateReport: any input gives a report or an error wrapping
-// ErrReport or ErrReportTooLarge, never a panic; a report reads the same
-// gzipped.
+// ErrReport or ErrReportTooLarge, never a panic; a report stays within the
+// documented limits and reads the same gzipped.
 func FuzzParseAggregateReport(f *testing.F) {
 	for _, name := range []string{"clean.xml", "newsletter.xml", "spoofing-only.xml"} {
 		f.Add(readReport(f, name))
@@ -189,6 +189,14 @@ func FuzzParseAggregateReport(f *testing.F) {
 				t.Fatalf("error %v wraps neither ErrReport nor ErrReportTooLarge", err)
 			}
 			return
+		}
+		if len(rep.Rows) > dmarc.MaxReportRecords {
+			t.Fatalf("%d rows", len(rep.Rows))
+		}
+		for _, row := range rep.Rows {
+			if len(row.DKIM) > dmarc.MaxReportAuthResults || len(row.SPF) > dmarc.MaxReportAuthResults || !row.SourceIP.IsValid() || row.Count < 0 {
+				t.Fatalf("row %+v", row)
+			}
 		}
 		if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) || bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 			return // already compressed: gzipping it again wraps the archive, not the XML
