@@ -5,12 +5,10 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -28,6 +26,33 @@ var (
 // attachment as it arrives: 32 MB, far above what a large receiver sends
 // for one domain and day.
 const MaxReportSize = 32 << 20
+
+// Limits on what a report decodes to, whatever its size in bytes: a few
+// kilobytes of gzip can hold millions of elements. [ParseAggregateReport]
+// refuses a report past any of them with [ErrReportTooLarge].
+const (
+	// MaxReportRecords bounds the records (rows) of a report: a receiver
+	// sends one per source address and outcome.
+	MaxReportRecords = 50000
+	// MaxReportElements bounds the XML elements of a report, known or not.
+	MaxReportElements = 2000000
+	// MaxReportDepth bounds how deep elements nest (a report needs 5).
+	MaxReportDepth = 16
+	// MaxReportAuthResults bounds the DKIM and the SPF results of one
+	// record, each.
+	MaxReportAuthResults = 16
+	// MaxReportToken bounds one XML token (an element's text, a tag, a
+	// comment): no field of a report is near it.
+	MaxReportToken = 64 << 10
+	// MaxReportHeap bounds what a parse holds on the heap at its peak:
+	// MaxReportSize (a zip file is held whole, as its directory is at its
+	// end) plus 32 MB for the rows of MaxReportRecords records and the
+	// decoder. A gzip or XML report holds no copy of its input, and
+	// refusing a bomb takes a few megabytes. The garbage a parse leaves
+	// is on top, as the collector's pacing (GOGC) allows.
+	// TestAggregateReportMemory measures it.
+	MaxReportHeap = MaxReportSize + 32<<20
+)
 
 // AggregateReport is one DMARC aggregate report (RFC 9990; the format of
 // RFC 7489, Appendix C reads the same): who reported, for which period,
@@ -73,8 +98,11 @@ func (r ReportRow) Passed() bool { return r.DKIMAligned || r.SPFAligned }
 
 // ParseAggregateReport reads a report as it arrives: XML, or a gzip file,
 // or a zip file holding the XML (the first member whose name ends in
-// ".xml", or the only one). It refuses, with [ErrReportTooLarge], anything
-// that decompresses past [MaxReportSize], and never holds more than that.
+// ".xml", or the only one). XML is decoded as it is decompressed, never
+// held whole. It refuses, with [ErrReportTooLarge], a report that
+// decompresses past [MaxReportSize] or decodes past [MaxReportRecords],
+// [MaxReportElements], [MaxReportDepth], [MaxReportAuthResults] or
+// [MaxReportToken]; its heap stays below [MaxReportHeap].
 func ParseAggregateReport(r io.Reader) (*AggregateReport, error) {
 	br := bufio.NewReader(r)
 	head, _ := br.Peek(4)
@@ -88,32 +116,27 @@ func ParseAggregateReport(r io.Reader) (*AggregateReport, error) {
 		defer gz.Close()
 		src = gz
 	case bytes.Equal(head, []byte("PK\x03\x04")):
-		xmlReader, err := unzipReport(br)
+		rc, err := unzipReport(br)
 		if err != nil {
 			return nil, err
 		}
-		src = xmlReader
+		defer rc.Close()
+		src = rc
 	}
-	data, err := io.ReadAll(io.LimitReader(src, MaxReportSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrReport, err)
-	}
-	if len(data) > MaxReportSize {
-		return nil, fmt.Errorf("%w: over %d bytes once decompressed", ErrReportTooLarge, MaxReportSize)
-	}
-	return parseReportXML(data)
+	return decodeReport(&boundedReader{r: bufio.NewReader(src)})
 }
 
-// unzipReport finds the report in a zip file, bounded in size.
-func unzipReport(r io.Reader) (io.Reader, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, MaxReportSize+1))
+// unzipReport finds the report in a zip file, bounded in size: the file is
+// held (a zip is read from its end), its member is streamed.
+func unzipReport(r io.Reader) (io.ReadCloser, error) {
+	raw, err := readChunks(io.LimitReader(r, MaxReportSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrReport, err)
 	}
-	if len(raw) > MaxReportSize {
+	if raw.size > MaxReportSize {
 		return nil, fmt.Errorf("%w: the zip file is over %d bytes", ErrReportTooLarge, MaxReportSize)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	zr, err := zip.NewReader(raw, raw.size)
 	if err != nil {
 		return nil, fmt.Errorf("%w: zip: %w", ErrReport, err)
 	}
@@ -134,97 +157,51 @@ func unzipReport(r io.Reader) (io.Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: zip: %w", ErrReport, err)
 	}
-	// The size in the zip header may lie; the caller's limit still holds.
+	// The size in the zip header may lie; the decoder's limit still holds.
 	return rc, nil
 }
 
-// The XML of a report. Element names carry no namespace, so that RFC 7489
-// reports (none) and RFC 9990 reports (urn:ietf:params:xml:ns:dmarc-2.0)
-// read alike.
-type xmlFeedback struct {
-	XMLName  xml.Name `xml:"feedback"`
-	Metadata struct {
-		Org      string `xml:"org_name"`
-		Email    string `xml:"email"`
-		ReportID string `xml:"report_id"`
-		Range    struct {
-			Begin string `xml:"begin"`
-			End   string `xml:"end"`
-		} `xml:"date_range"`
-	} `xml:"report_metadata"`
-	Policy struct {
-		Domain string `xml:"domain"`
-		P      string `xml:"p"`
-	} `xml:"policy_published"`
-	Records []struct {
-		Row struct {
-			SourceIP string `xml:"source_ip"`
-			Count    string `xml:"count"`
-			Eval     struct {
-				Disposition string `xml:"disposition"`
-				DKIM        string `xml:"dkim"`
-				SPF         string `xml:"spf"`
-			} `xml:"policy_evaluated"`
-		} `xml:"row"`
-		Identifiers struct {
-			HeaderFrom   string `xml:"header_from"`
-			EnvelopeFrom string `xml:"envelope_from"`
-		} `xml:"identifiers"`
-		Auth struct {
-			DKIM []struct {
-				Domain   string `xml:"domain"`
-				Selector string `xml:"selector"`
-				Result   string `xml:"result"`
-			} `xml:"dkim"`
-			SPF []struct {
-				Domain string `xml:"domain"`
-				Result string `xml:"result"`
-			} `xml:"spf"`
-		} `xml:"auth_results"`
-	} `xml:"record"`
+// chunks holds a file in pieces of chunkSize bytes: reading it costs its
+// size, with no buffer doubled and copied as it grows.
+type chunks struct {
+	parts [][]byte
+	size  int64
 }
 
-func parseReportXML(data []byte) (*AggregateReport, error) {
-	var fb xmlFeedback
-	if err := xml.Unmarshal(data, &fb); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrReport, err)
-	}
-	if fb.Policy.Domain == "" {
-		return nil, fmt.Errorf("%w: no policy_published domain", ErrReport)
-	}
-	rep := &AggregateReport{Org: strings.TrimSpace(fb.Metadata.Org), Email: strings.TrimSpace(fb.Metadata.Email),
-		ReportID: strings.TrimSpace(fb.Metadata.ReportID), Domain: strings.ToLower(strings.TrimSpace(fb.Policy.Domain)),
-		Policy: Policy(strings.ToLower(strings.TrimSpace(fb.Policy.P)))}
-	epoch := func(s string) time.Time {
-		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+const chunkSize = 1 << 20
+
+func readChunks(r io.Reader) (*chunks, error) {
+	c := &chunks{}
+	for {
+		buf := make([]byte, chunkSize)
+		n, err := io.ReadFull(r, buf)
+		if n > 0 {
+			c.parts = append(c.parts, buf[:n])
+			c.size += int64(n)
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return c, nil
+		}
 		if err != nil {
-			return time.Time{}
+			return nil, err
 		}
-		return time.Unix(n, 0).UTC()
 	}
-	rep.Begin, rep.End = epoch(fb.Metadata.Range.Begin), epoch(fb.Metadata.Range.End)
-	for i, rec := range fb.Records {
-		ip, err := netip.ParseAddr(strings.TrimSpace(rec.Row.SourceIP))
-		if err != nil {
-			return nil, fmt.Errorf("%w: record %d: source_ip %q: %w", ErrReport, i+1, rec.Row.SourceIP, err)
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(rec.Row.Count))
-		if err != nil || n < 0 {
-			return nil, fmt.Errorf("%w: record %d: count %q is not a number", ErrReport, i+1, rec.Row.Count)
-		}
-		row := ReportRow{SourceIP: ip.Unmap(), Count: n,
-			Disposition:  Policy(strings.ToLower(strings.TrimSpace(rec.Row.Eval.Disposition))),
-			DKIMAligned:  strings.EqualFold(strings.TrimSpace(rec.Row.Eval.DKIM), "pass"),
-			SPFAligned:   strings.EqualFold(strings.TrimSpace(rec.Row.Eval.SPF), "pass"),
-			HeaderFrom:   strings.ToLower(strings.TrimSpace(rec.Identifiers.HeaderFrom)),
-			EnvelopeFrom: strings.ToLower(strings.TrimSpace(rec.Identifiers.EnvelopeFrom))}
-		for _, d := range rec.Auth.DKIM {
-			row.DKIM = append(row.DKIM, AuthResult{Domain: strings.ToLower(strings.TrimSpace(d.Domain)), Selector: strings.TrimSpace(d.Selector), Result: strings.ToLower(strings.TrimSpace(d.Result))})
-		}
-		for _, s := range rec.Auth.SPF {
-			row.SPF = append(row.SPF, AuthResult{Domain: strings.ToLower(strings.TrimSpace(s.Domain)), Result: strings.ToLower(strings.TrimSpace(s.Result))})
-		}
-		rep.Rows = append(rep.Rows, row)
+}
+
+// ReadAt implements io.ReaderAt for zip.NewReader.
+func (c *chunks) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("negative offset")
 	}
-	return rep, nil
+	n := 0
+	for n < len(p) {
+		if off >= c.size {
+			return n, io.EOF
+		}
+		part := c.parts[off/chunkSize]
+		m := copy(p[n:], part[off%chunkSize:])
+		n += m
+		off += int64(m)
+	}
+	return n, nil
 }

@@ -106,9 +106,17 @@ spf.vendor.example.       IN TXT "v=spf1 ip4:5.255.64.53 -all"
 `
 
 // Is it safe to move the domain to the next DMARC stage? The answer names
-// the legitimate sources whose mail would be hurt.
+// the legitimate sources whose mail would be hurt; a source that passes
+// only for an unrelated domain of its own (a spoofer, or a forwarder) is
+// reported apart and does not make tightening unsafe, while a service the
+// domain's SPF record declares does.
 func TestSummarize(t *testing.T) {
-	z := dnstest.MustZone(reportZone)
+	plain := dnstest.MustZone(reportZone)
+	// The customer declares the newsletter service in its SPF record.
+	declared := dnstest.MustZone(reportZone + `
+customer.example.          IN TXT "v=spf1 ip4:198.51.100.7 include:spf.newsletter.example -all"
+spf.newsletter.example.    IN TXT "v=spf1 ip4:192.0.2.128/25 -all"
+`)
 	parse := func(name string) *dmarc.AggregateReport {
 		rep, err := dmarc.ParseAggregateReport(bytes.NewReader(readReport(t, name)))
 		if err != nil {
@@ -116,45 +124,59 @@ func TestSummarize(t *testing.T) {
 		}
 		return rep
 	}
-	clean, news, vendor, spoof, other := parse("clean.xml"), parse("newsletter.xml"), parse("vendor-failing.xml"), parse("spoofing-only.xml"), parse("other-domain.xml")
+	clean, news, vendor, spoof, other, spoofer := parse("clean.xml"), parse("newsletter.xml"), parse("vendor-failing.xml"), parse("spoofing-only.xml"), parse("other-domain.xml"), parse("spoofer-own-domain.xml")
 	for _, tc := range []struct {
-		domain  string
-		reports []*dmarc.AggregateReport
-		safe    bool
-		hurt    []string // addresses
-		why     string
+		name      string
+		zone      *dnstest.Zone
+		domain    string
+		reports   []*dmarc.AggregateReport
+		safe      bool
+		hurt      []string // addresses
+		unaligned []string
+		why       string
 	}{
-		// Only unauthenticated strangers fail: safe.
-		{"customer.example", []*dmarc.AggregateReport{clean, other}, true, nil, ""},
-		// A newsletter service sends with its own return address: not safe.
-		{"customer.example", []*dmarc.AggregateReport{clean, news}, false, []string{"192.0.2.150"}, "192.0.2.150 (mta1.newsletter.example): 50 of 50 messages fail, SPF passes for bounce.newsletter.example"},
-		// The vendor's own mail fails alignment: not safe.
-		{"klant.example", []*dmarc.AggregateReport{vendor}, false, []string{"5.255.64.53"}, "the vendor's own server"},
-		{"ready.example", []*dmarc.AggregateReport{spoof}, true, nil, ""},
-		// Nothing to judge by.
-		{"new.example", []*dmarc.AggregateReport{clean}, false, nil, "no mail from new.example"},
+		{"only unauthenticated strangers fail", plain, "customer.example", []*dmarc.AggregateReport{clean, other}, true, nil, nil, ""},
+		{"an undeclared newsletter service passes for its own domain", plain, "customer.example", []*dmarc.AggregateReport{clean, news}, true, nil, []string{"192.0.2.150"}, ""},
+		{"a newsletter service the customer's SPF record declares", declared, "customer.example", []*dmarc.AggregateReport{clean, news}, false, []string{"192.0.2.150"}, nil,
+			"192.0.2.150 (mta1.newsletter.example): 50 of 50 messages fail, customer.example's SPF record authorizes it, but its mail is not aligned: SPF passes for bounce.newsletter.example"},
+		{"a spoofer passing SPF and DKIM for its own domain", plain, "customer.example", []*dmarc.AggregateReport{spoofer}, true, nil, []string{"203.0.113.200"}, ""},
+		{"a spoofer beside a declared service", declared, "customer.example", []*dmarc.AggregateReport{spoofer, news}, false, []string{"192.0.2.150"}, []string{"203.0.113.200"}, "192.0.2.150"},
+		{"the vendor's own mail fails alignment", plain, "klant.example", []*dmarc.AggregateReport{vendor}, false, []string{"5.255.64.53"}, nil, "the vendor's own server"},
+		{"unauthenticated spoofing only", plain, "ready.example", []*dmarc.AggregateReport{spoof}, true, nil, nil, ""},
+		{"nothing to judge by", plain, "new.example", []*dmarc.AggregateReport{clean}, false, nil, nil, "no mail from new.example"},
 	} {
-		sum, err := dmarc.Summarize(context.Background(), z, tc.domain, "include:spf.vendor.example", tc.reports...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var hurt []string
-		for _, h := range sum.Hurt {
-			hurt = append(hurt, h.IP.String())
-		}
-		if sum.SafeToTighten != tc.safe || strings.Join(hurt, ",") != strings.Join(tc.hurt, ",") || !strings.Contains(sum.NotSafeBecause, tc.why) {
-			t.Errorf("%s: safe %v, hurt %v, because %q", tc.domain, sum.SafeToTighten, hurt, sum.NotSafeBecause)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			sum, err := dmarc.Summarize(context.Background(), tc.zone, tc.domain, "include:spf.vendor.example", tc.reports...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ips := func(ss []dmarc.SourceSummary) string {
+				var out []string
+				for _, s := range ss {
+					out = append(out, s.IP.String())
+				}
+				return strings.Join(out, ",")
+			}
+			if sum.SafeToTighten != tc.safe || ips(sum.Hurt) != strings.Join(tc.hurt, ",") || ips(sum.Unaligned) != strings.Join(tc.unaligned, ",") || !strings.Contains(sum.NotSafeBecause, tc.why) {
+				t.Errorf("safe %v, hurt %v, unaligned %v, because %q", sum.SafeToTighten, ips(sum.Hurt), ips(sum.Unaligned), sum.NotSafeBecause)
+			}
+			for _, s := range sum.Sources {
+				if s.Kind == "" || s.Kind == dmarc.SourceUnaligned && (s.Legitimate || !strings.Contains(s.Why, "not aligned")) {
+					t.Errorf("source %+v", s)
+				}
+			}
+		})
 	}
-	sum, _ := dmarc.Summarize(context.Background(), z, "customer.example", "include:spf.vendor.example", clean, news)
-	if sum.Reports != 2 || sum.Messages != 288 || sum.Passed != 235 || sum.Sources[0].IP.String() != "5.255.64.53" || sum.Sources[0].Host != "smtp1.vendor.example" || !sum.Sources[0].Vendor {
+	sum, _ := dmarc.Summarize(context.Background(), plain, "customer.example", "include:spf.vendor.example", clean, news)
+	if sum.Reports != 2 || sum.Messages != 288 || sum.Passed != 235 || sum.Sources[0].IP.String() != "5.255.64.53" || sum.Sources[0].Host != "smtp1.vendor.example" || !sum.Sources[0].Vendor ||
+		sum.Sources[0].Kind != dmarc.SourceVendor || sum.Sources[len(sum.Sources)-1].Kind != dmarc.SourceUnauthenticated {
 		t.Errorf("summary %+v", sum)
 	}
 }
 
 // FuzzParseAggregateReport: any input gives a report or an error wrapping
-// ErrReport or ErrReportTooLarge, never a panic; a report reads the same
-// gzipped.
+// ErrReport or ErrReportTooLarge, never a panic; a report stays within the
+// documented limits and reads the same gzipped.
 func FuzzParseAggregateReport(f *testing.F) {
 	for _, name := range []string{"clean.xml", "newsletter.xml", "spoofing-only.xml"} {
 		f.Add(readReport(f, name))
@@ -168,6 +190,14 @@ func FuzzParseAggregateReport(f *testing.F) {
 			}
 			return
 		}
+		if len(rep.Rows) > dmarc.MaxReportRecords {
+			t.Fatalf("%d rows", len(rep.Rows))
+		}
+		for _, row := range rep.Rows {
+			if len(row.DKIM) > dmarc.MaxReportAuthResults || len(row.SPF) > dmarc.MaxReportAuthResults || !row.SourceIP.IsValid() || row.Count < 0 {
+				t.Fatalf("row %+v", row)
+			}
+		}
 		if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) || bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 			return // already compressed: gzipping it again wraps the archive, not the XML
 		}
@@ -176,4 +206,27 @@ func FuzzParseAggregateReport(f *testing.F) {
 			t.Fatalf("gzipped, the report reads differently: %v", err)
 		}
 	})
+}
+
+// A report naming thousands of sources costs a bounded number of DNS
+// questions, even when the vendor's record asks one per address
+// (exists:%{i}): PTR names for the 200 most active, SPF for the 1,000 most
+// active.
+func TestSummarizeBounded(t *testing.T) {
+	z := dnstest.MustZone(`
+spf.vendor.example. IN TXT "v=spf1 exists:%{i}.ip.vendor.example -all"
+customer.example.   IN TXT "v=spf1 exists:%{i}.ip.customer.example -all"
+`)
+	rep := &dmarc.AggregateReport{Domain: "customer.example"}
+	for i := range 3000 {
+		rep.Rows = append(rep.Rows, dmarc.ReportRow{SourceIP: netip.AddrFrom4([4]byte{198, 18, byte(i >> 8), byte(i)}), Count: 3000 - i, HeaderFrom: "customer.example",
+			SPF: []dmarc.AuthResult{{Domain: "own.example", Result: "pass"}}})
+	}
+	sum, err := dmarc.Summarize(context.Background(), z, "customer.example", "include:spf.vendor.example", rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := len(z.Queries()); q > 200+2*1000+10 || len(sum.Sources) != 3000 || len(sum.Unaligned) != 3000 || !sum.SafeToTighten {
+		t.Errorf("%d questions, %d sources, %d unaligned, safe %v", q, len(sum.Sources), len(sum.Unaligned), sum.SafeToTighten)
+	}
 }

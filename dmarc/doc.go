@@ -59,12 +59,22 @@
 // # Aggregate reports
 //
 // [ParseAggregateReport] reads a report as receivers send it (XML, gzip or
-// zip; RFC 9990 and the format of RFC 7489, Appendix C), refusing anything
-// that decompresses past [MaxReportSize]. [Summarize] sums reports up per
-// sending address, with its reverse DNS name and whether the vendor's SPF
-// term authorizes it, and says whether it is safe to move the domain to a
-// stricter policy, naming the legitimate sources (the vendor, or services
-// that authenticate with a domain of their own) whose mail would be hurt.
+// zip; RFC 9990 and the format of RFC 7489, Appendix C), decoding the XML
+// as it is decompressed. It refuses, with [ErrReportTooLarge], anything
+// that decompresses past [MaxReportSize] or decodes to more than the
+// limits on records, elements, nesting and token size
+// ([MaxReportRecords] and the others), so that a small file holding
+// millions of elements is refused within [MaxReportHeap].
+//
+// [Summarize] sums reports up per sending address, with its reverse DNS
+// name, whether the vendor's SPF term authorizes it and what it is to the
+// domain ([SourceKind]), and says whether it is safe to move the domain to
+// a stricter policy, naming the legitimate sources whose mail would be
+// hurt: sources whose other mail is aligned, the vendor, and services the
+// domain's own SPF record declares. A source that passes SPF or DKIM only
+// for an unrelated domain of its own, as a spoofer with its own domain or
+// a forwarder does, is listed apart ([ReportSummary.Unaligned]) and does
+// not make tightening unsafe.
 //
 // # Strictness and leniency
 //

@@ -15,48 +15,94 @@ import (
 
 // maxNamedSources bounds the reverse DNS look-ups of a summary: the
 // sources sending the most mail are named, the rest are counted.
-const maxNamedSources = 200
+// maxCheckedSources bounds the SPF evaluations (the vendor's term, the
+// domain's record) in the same way: a source past it is judged by what
+// the reports say alone.
+const (
+	maxNamedSources   = 200
+	maxCheckedSources = 1000
+)
+
+// SourceKind says what a sending address is to the domain whose reports
+// name it.
+type SourceKind string
+
+// Kinds of source.
+const (
+	// SourceAligned: some of its mail passed DMARC (SPF or DKIM aligned
+	// with the From domain): the domain's own mail.
+	SourceAligned SourceKind = "aligned"
+	// SourceVendor: the vendor's SPF term authorizes the address.
+	SourceVendor SourceKind = "vendor"
+	// SourceService: the domain's own SPF record authorizes the address:
+	// a service the domain declared, sending with a return address or
+	// DKIM key of its own.
+	SourceService SourceKind = "service"
+	// SourceUnaligned: SPF or DKIM passed, but only for an unrelated
+	// domain of the source's own, and neither the domain nor the vendor
+	// authorizes it: a spoofer with a domain of its own, a forwarder, or a
+	// service the domain has not declared. DMARC exists to stop such mail.
+	SourceUnaligned SourceKind = "unaligned"
+	// SourceUnauthenticated: nothing passed.
+	SourceUnauthenticated SourceKind = "unauthenticated"
+)
 
 // SourceSummary is what the reports say about one sending address.
 type SourceSummary struct {
-	IP       netip.Addr
-	Messages int
-	Passed   int // messages that passed DMARC (DKIM or SPF aligned)
+	IP       netip.Addr `json:"ip"`
+	Messages int        `json:"messages"`
+	Passed   int        `json:"passed"` // messages that passed DMARC (DKIM or SPF aligned)
 	// Host is the address's reverse DNS name, when it has one (the most
 	// active sources only).
-	Host string
+	Host string `json:"host,omitempty"`
+	// Kind is what the source is to the domain.
+	Kind SourceKind `json:"kind"`
 	// Vendor: the address is authorized by the vendor's SPF term.
-	Vendor bool
-	// Legitimate: mail from it failed DMARC, but looks like a real sender
-	// of the domain's mail: the vendor, or a service whose SPF or DKIM
-	// passed for a domain of its own (not aligned with the From domain).
-	Legitimate bool
-	Why        string // why it looks legitimate
+	Vendor bool `json:"vendor"`
+	// Legitimate: some of its mail failed DMARC, and it is a real sender
+	// of the domain's mail: aligned for the rest of its mail, the
+	// vendor's, or a service the domain's SPF record authorizes.
+	Legitimate bool `json:"legitimate"`
+	// Why says why it is legitimate, or for an unaligned source what
+	// passed for which domain.
+	Why string `json:"why,omitempty"`
 }
 
 // ReportSummary sums reports up for one domain.
 type ReportSummary struct {
-	Domain   string
-	Reports  int
-	Messages int
-	Passed   int
-	Sources  []SourceSummary // by messages, most first
+	Domain   string          `json:"domain"`
+	Reports  int             `json:"reports"`
+	Messages int             `json:"messages"`
+	Passed   int             `json:"passed"`
+	Sources  []SourceSummary `json:"sources"` // by messages, most first
 	// Hurt are the legitimate sources whose mail fails DMARC: a stricter
 	// policy would quarantine or reject it.
-	Hurt []SourceSummary
+	Hurt []SourceSummary `json:"hurt"`
+	// Unaligned are the sources that pass SPF or DKIM only for an
+	// unrelated domain of their own ([SourceUnaligned]): reported, as one
+	// may be a service the domain forgot to declare, but they do not make
+	// tightening unsafe by themselves.
+	Unaligned []SourceSummary `json:"unaligned"`
 	// SafeToTighten: there is mail to judge by, and no legitimate source
 	// fails; NotSafeBecause says why not.
-	SafeToTighten  bool
-	NotSafeBecause string
+	SafeToTighten  bool   `json:"safe_to_tighten"`
+	NotSafeBecause string `json:"not_safe_because,omitempty"`
 }
 
 // Summarize sums up the aggregate reports of domain (reports for other
 // domains are skipped): per sending address, its reverse DNS name (for the
 // 200 most active), whether vendorTerm (such as
-// "include:spf.vendor.example" or "ip4:192.0.2.0/24") authorizes it, and
-// whether it passes; and whether it is safe to move the domain to a
-// stricter DMARC policy, naming the sources that would be hurt. DNS
-// failures are errors.
+// "include:spf.vendor.example" or "ip4:192.0.2.0/24") authorizes it,
+// whether it passes, and what it is to the domain ([SourceKind]); and
+// whether it is safe to move the domain to a stricter DMARC policy,
+// naming the legitimate sources that would be hurt. A source is the
+// domain's legitimate mail only when some of its mail is aligned, the
+// vendor's term authorizes it, or the domain's own SPF record does (a
+// declared service, checked with check_host(), RFC 7208): a source that
+// passes SPF or DKIM only for an unrelated domain of its own is reported
+// apart (possible spoofing or forwarding) and does not make tightening
+// unsafe. The SPF evaluations are made for the 1,000 most active sources;
+// the others are judged by what the reports say. DNS failures are errors.
 func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string, reports ...*AggregateReport) (*ReportSummary, error) {
 	name, err := dnsrec.ParseDomain("domain", domain)
 	if err != nil {
@@ -109,21 +155,53 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 				s.Host = dnsrec.TrimDot(a.Targets()[0])
 			}
 		}
-		vendor, err := authorizedBy(ctx, r, vendorTerm, s.IP)
-		if err != nil {
-			return nil, err
+		checked := i < maxCheckedSources
+		if checked {
+			vendor, err := authorizedBy(ctx, r, vendorTerm, s.IP)
+			if err != nil {
+				return nil, err
+			}
+			s.Vendor = vendor
 		}
-		s.Vendor = vendor
-		if s.Passed < s.Messages {
+		if s.Passed >= s.Messages {
+			s.Kind, s.Why = SourceAligned, ""
+			if s.Vendor {
+				s.Kind = SourceVendor
+			}
+			continue
+		}
+		own := s.Why // what passed for the source's own domain, if anything
+		switch {
+		case s.Vendor:
+			s.Kind, s.Legitimate, s.Why = SourceVendor, true, "the vendor's own server, and its mail fails DMARC"
+		case s.Passed > 0:
+			s.Kind, s.Legitimate, s.Why = SourceAligned, true, fmt.Sprintf("its other %d messages pass aligned, so it is the domain's own", s.Passed)
+		default:
+			declared := false
+			if checked {
+				var err error
+				if declared, err = authorizedBy(ctx, r, "include:"+sum.Domain, s.IP); err != nil {
+					return nil, err
+				}
+			}
 			switch {
-			case s.Vendor:
-				s.Legitimate, s.Why = true, "the vendor's own server, and its mail fails DMARC"
-			case s.Why != "":
-				s.Legitimate = true
+			case declared:
+				s.Kind, s.Legitimate = SourceService, true
+				s.Why = sum.Domain + "'s SPF record authorizes it, but its mail is not aligned"
+				if own != "" {
+					s.Why += ": " + own
+				}
+			case own != "":
+				s.Kind = SourceUnaligned
+			default:
+				s.Kind, s.Why = SourceUnauthenticated, ""
 			}
-			if s.Legitimate {
-				sum.Hurt = append(sum.Hurt, *s)
-			}
+		}
+		if s.Legitimate {
+			sum.Hurt = append(sum.Hurt, *s)
+		}
+		if s.Kind == SourceUnaligned {
+			sum.Unaligned = append(sum.Unaligned, *s)
 		}
 	}
 	switch {
@@ -145,17 +223,17 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 	return sum, nil
 }
 
-// ownAuthentication says why a failing row looks legitimate: SPF or DKIM
-// passed for a domain of the sender's own, not aligned with From.
+// ownAuthentication says what passed for a failing row: SPF or DKIM for
+// a domain of the sender's own, not aligned with From.
 func ownAuthentication(row ReportRow) string {
 	for _, d := range row.DKIM {
 		if d.Result == "pass" {
-			return fmt.Sprintf("DKIM passes for %s, which is not aligned with %s: the service signs with its own domain", d.Domain, row.HeaderFrom)
+			return fmt.Sprintf("DKIM passes for %s, which is not aligned with %s", d.Domain, row.HeaderFrom)
 		}
 	}
 	for _, s := range row.SPF {
 		if s.Result == "pass" {
-			return fmt.Sprintf("SPF passes for %s, which is not aligned with %s: the service sends with its own return address", s.Domain, row.HeaderFrom)
+			return fmt.Sprintf("SPF passes for %s, which is not aligned with %s", s.Domain, row.HeaderFrom)
 		}
 	}
 	return ""

@@ -10,7 +10,6 @@ import (
 	"mime/multipart"
 	"net/mail"
 	"net/textproto"
-	"regexp"
 	"strings"
 )
 
@@ -26,6 +25,19 @@ var (
 // message attached is rarely above a few megabytes.
 const MaxMessageSize = 16 << 20
 
+// Limits on what a bounce decodes to, so that [ParseBounce] takes time
+// and memory linear in its input whatever the input holds.
+const (
+	// MaxRecipients bounds the recipients read from a bounce.
+	MaxRecipients = 32
+	// MaxLineLength bounds how much of each line of a text bounce is
+	// searched for a reply and an address: the reply is at a line's start.
+	MaxLineLength = 4 << 10
+	// MaxDiagnosticLength bounds the receiver's words kept per recipient,
+	// continuation lines included; the rest is cut, marked "...".
+	MaxDiagnosticLength = 4 << 10
+)
+
 // maxParts bounds the MIME parts read at each level.
 const maxParts = 32
 
@@ -35,29 +47,40 @@ type Bounce struct {
 	// ReportingMTA is the server that wrote the bounce ("dns;
 	// smtp1.vendor.example" becomes "smtp1.vendor.example"): for a bounce
 	// of mail refused during delivery, the vendor's own sending server.
-	ReportingMTA string
-	Recipients   []Recipient
+	ReportingMTA string      `json:"reporting_mta"`
+	Recipients   []Recipient `json:"recipients"`
 	// OriginalFrom and OriginalSubject come from the returned message's
 	// headers, when the bounce includes them.
-	OriginalFrom    string
-	OriginalSubject string
+	OriginalFrom    string `json:"original_from"`
+	OriginalSubject string `json:"original_subject"`
 }
 
 // Recipient is one recipient a bounce reports.
 type Recipient struct {
-	Address    string
-	Action     string // failed, delayed, ... (RFC 3464); "failed" for text bounces
-	Status     string // the enhanced status code, "5.7.26"
-	StatusText string // the status code in words (RFC 3463)
+	Address    string `json:"address"`
+	Action     string `json:"action"`      // failed, delayed, ... (RFC 3464); "failed" for text bounces
+	Status     string `json:"status"`      // the enhanced status code, "5.7.26"
+	StatusText string `json:"status_text"` // the status code in words (RFC 3463)
 	// Diagnostic is the receiver's own words, as quoted in the bounce.
-	Diagnostic string
-	RemoteMTA  string
-	Class      Class
-	Mechanism  Mechanism // for an authentication failure: which one
-	List       string    // for a reputation failure: the list named, when the text says
+	Diagnostic string `json:"diagnostic"`
+	RemoteMTA  string `json:"remote_mta"`
+	// ReportedStatus is the delivery-status part's Status when the
+	// diagnostic text gave a more specific code, which Status then holds
+	// (a generic 5.0.0 beside the receiver's 5.7.26); "" otherwise.
+	ReportedStatus string    `json:"reported_status,omitempty"`
+	Class          Class     `json:"class"`
+	Mechanism      Mechanism `json:"mechanism,omitempty"` // for an authentication failure: which one
+	// List is the blocklist a reputation failure names, when the text
+	// names one.
+	List *Listing `json:"list,omitempty"`
+	// Provider is the mailbox provider whose receiver refused the message
+	// ("Gmail", "Outlook.com", "Yahoo"), when the bounce shows it; Rule is
+	// the rule of its sender requirements the provider's code names.
+	Provider string        `json:"provider,omitempty"`
+	Rule     *ProviderRule `json:"rule,omitempty"`
 	// Advice says what to do about it; for an authentication failure, see
 	// [Diagnose] for the DNS fix.
-	Advice string
+	Advice string `json:"advice"`
 }
 
 // advice says what to do about a class of failure.
@@ -66,16 +89,30 @@ func advice(r Recipient) string {
 	case ClassAuthentication:
 		return "check the sender's domain (" + strings.ToUpper(string(r.Mechanism)) + " failed) and make the DNS changes of its plan"
 	case ClassReputation:
-		list := "a blocklist"
-		if r.List != "" {
-			list = r.List
+		list, where := "a blocklist", ""
+		if r.List != nil {
+			list = r.List.String()
+			if r.List.LookupURL != "" {
+				where = " at " + r.List.LookupURL
+			}
 		}
-		return "find out why the sending address is on " + list + ", fix the cause, and request removal; nothing to change in the customer's DNS"
+		addr := "the sending address"
+		if r.List != nil && r.List.Address.IsValid() {
+			addr = r.List.Address.String()
+		}
+		return "find out why " + addr + " is on " + list + ", fix the cause, and request removal" + where + "; nothing to change in the customer's DNS"
+	case ClassSize:
+		return "the message is larger than the receiver accepts: send it smaller (large attachments as links); nothing to change in DNS"
+	case ClassContent:
+		return "the receiver cannot take the message's format or content: read its words above; nothing to change in DNS"
 	case ClassMailbox:
 		return "the recipient address is wrong, full or disabled: correct it or remove it from the list; nothing to change in DNS"
 	case ClassPolicy:
 		return "the receiver refused the message by its own rules: read its words above; nothing to change in DNS unless they name SPF, DKIM or DMARC"
 	case ClassTemporary:
+		if r.List != nil {
+			return "the sending server tries again, but while the address is on " + r.List.String() + " it keeps failing: look it up and request removal" + map[bool]string{true: " at " + r.List.LookupURL, false: ""}[r.List.LookupURL != ""]
+		}
 		return "nothing to do yet: the sending server tries again"
 	}
 	return "read the receiver's words above"
@@ -95,35 +132,66 @@ func ParseBounce(r io.Reader) (*Bounce, error) {
 	if len(data) > MaxMessageSize {
 		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, MaxMessageSize)
 	}
-	msg, err := mail.ReadMessage(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNotBounce, err)
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("%w: %w", ErrNotBounce, ErrEmpty)
+	}
+	if IsBinary(data) {
+		return nil, fmt.Errorf("%w: %w", ErrNotBounce, ErrBinary)
 	}
 	b := &Bounce{}
 	var text strings.Builder
-	mediaType, params, _ := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if strings.HasPrefix(mediaType, "multipart/") {
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		// No header block: a bounce's text pasted alone. Its replies are
+		// read all the same. (The reader's error quotes the input; it is
+		// not passed on.)
+		msg = nil
+		text.Write(data)
+	}
+	var mediaType string
+	var params map[string]string
+	if msg != nil {
+		mediaType, params, _ = mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	}
+	switch {
+	case msg == nil:
+	case strings.HasPrefix(mediaType, "multipart/"):
 		readParts(b, &text, msg.Body, params["boundary"], 1)
-	} else {
+	default:
 		body, _ := io.ReadAll(msg.Body)
 		text.Write(decodeBody(body, msg.Header.Get("Content-Transfer-Encoding")))
 	}
 	if len(b.Recipients) == 0 {
-		b.Recipients = fromText(text.String())
+		b.Recipients = fromText(strings.ReplaceAll(text.String(), "\r\n", "\n"))
 	}
 	if len(b.Recipients) == 0 {
+		if msg == nil {
+			return nil, fmt.Errorf("%w: %w, and no failed recipient is found in its text", ErrNotBounce, ErrNoHeaders)
+		}
 		return nil, fmt.Errorf("%w: no failed recipient found", ErrNotBounce)
 	}
 	for i := range b.Recipients {
 		rc := &b.Recipients[i]
-		if rc.Status == "" {
-			if m := statusRe.FindStringSubmatch(rc.Diagnostic); m != nil {
-				rc.Status = m[1] + "." + m[2] + "." + m[3]
+		rc.Diagnostic = capText(rc.Diagnostic, MaxDiagnosticLength)
+		if s := mostSpecific(rc.Status, rc.Diagnostic); s != rc.Status {
+			if rc.Status != "" {
+				rc.ReportedStatus = rc.Status
 			}
+			rc.Status = s
 		}
 		rc.StatusText = StatusText(rc.Status)
-		rc.Class, rc.Mechanism, rc.List = classify(rc.Status, rc.Diagnostic, rc.Action)
+		reply := replyCode(rc.Diagnostic)
+		rc.Class, rc.Mechanism, rc.List = classify(rc.Status, reply, rc.Diagnostic, rc.Action)
 		rc.Advice = advice(*rc)
+		rc.Provider = providerOf(rc.RemoteMTA, rc.Address, rc.Diagnostic)
+		if rule := providerRule(rc.Provider, rc.Status, rc.Diagnostic); rule != nil && rc.Class != ClassReputation {
+			rc.Rule = rule
+			rc.Class, rc.Mechanism = rule.Class, rule.Mechanism
+			rc.Advice = rule.Fix
+			if rule.Class == ClassTemporary {
+				rc.Advice = "the sending server retries, but it keeps failing until this is fixed: " + rule.Fix
+			}
+		}
 	}
 	return b, nil
 }
@@ -182,7 +250,7 @@ func readDeliveryStatus(b *Bounce, raw []byte) {
 				addr = fieldValue(h.Get("Original-Recipient"))
 			}
 			action := strings.ToLower(strings.TrimSpace(h.Get("Action")))
-			if addr != "" && action != "delivered" && action != "relayed" && action != "expanded" {
+			if addr != "" && action != "delivered" && action != "relayed" && action != "expanded" && len(b.Recipients) < MaxRecipients {
 				b.Recipients = append(b.Recipients, Recipient{Address: addr, Action: action,
 					Status: strings.TrimSpace(h.Get("Status")), Diagnostic: fieldValue(h.Get("Diagnostic-Code")),
 					RemoteMTA: fieldValue(h.Get("Remote-Mta"))})
@@ -200,7 +268,7 @@ func fieldValue(v string) string {
 	if i := strings.IndexByte(v, ';'); i >= 0 && i < 16 {
 		v = v[i+1:]
 	}
-	return strings.Join(strings.Fields(v), " ")
+	return strings.Join(strings.Fields(capText(v, 2*MaxDiagnosticLength)), " ")
 }
 
 func decodeBody(raw []byte, encoding string) []byte {
@@ -215,67 +283,4 @@ func decodeBody(raw []byte, encoding string) []byte {
 		}
 	}
 	return raw
-}
-
-var (
-	addrRe     = regexp.MustCompile(`<?([A-Za-z0-9._%+\-=]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})>?`)
-	replyLine  = regexp.MustCompile(`(?m)^.*\b[45]\d\d[ \-][245]\.\d{1,3}\.\d{1,3}\b.*$|^.*\b[45]\d\d[ \-].{10,}$`)
-	remoteHost = regexp.MustCompile(`\bhost ([A-Za-z0-9.\-]+)`)
-)
-
-// fromText finds failed recipients in a bounce without a delivery-status
-// part: each line holding an SMTP reply (with its continuation lines) is a
-// diagnostic, and the address nearest before it the recipient. Postfix
-// ("<a@b>: host mx[...] said: 550 5.7.26 ..."), Exim ("SMTP error from
-// remote mail server after end of data: 550 ..."), Gmail ("The response
-// from the remote server was: 550 5.7.26 ...") and Microsoft ("Remote
-// server returned '550 5.7.509 ...'") all read this way.
-func fromText(text string) []Recipient {
-	var out []Recipient
-	seen := map[string]bool{}
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	lastAddr, lastHost := "", ""
-	for i := 0; i < len(lines) && len(out) < maxParts; i++ {
-		line := strings.TrimSpace(lines[i])
-		if m := addrRe.FindStringSubmatch(line); m != nil && !replyLine.MatchString(line) {
-			lastAddr = m[1]
-		}
-		if m := remoteHost.FindStringSubmatch(line); m != nil {
-			lastHost = m[1]
-		}
-		if !replyLine.MatchString(line) || !replyRe.MatchString(line) {
-			continue
-		}
-		diag := line
-		// Continuation lines: indented, or the reply's own "550-" form.
-		for i+1 < len(lines) {
-			next := lines[i+1]
-			t := strings.TrimSpace(next)
-			if t == "" || !(strings.HasPrefix(next, " ") || strings.HasPrefix(next, "\t") || replyRe.MatchString(t) && strings.HasPrefix(t, diag[:min(3, len(diag))])) {
-				break
-			}
-			diag += " " + t
-			i++
-		}
-		// The address may stand on the reply's own line (Postfix).
-		if m := addrRe.FindStringSubmatch(line); m != nil && strings.Index(line, m[0]) < strings.IndexAny(line, "45") {
-			lastAddr = m[1]
-		}
-		if lastAddr == "" || seen[lastAddr] {
-			continue
-		}
-		seen[lastAddr] = true
-		out = append(out, Recipient{Address: lastAddr, Action: "failed", Diagnostic: cleanDiagnostic(diag), RemoteMTA: lastHost})
-	}
-	return out
-}
-
-// cleanDiagnostic keeps the receiver's words: from the reply code on,
-// without the MTA's quotes around it.
-func cleanDiagnostic(s string) string {
-	if loc := replyRe.FindStringIndex(s); loc != nil {
-		s = s[loc[0]:]
-	}
-	s = strings.TrimRight(s, "'\") ")
-	return strings.Join(strings.Fields(s), " ")
 }

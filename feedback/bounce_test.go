@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -96,9 +97,9 @@ func TestParseBounce(t *testing.T) {
 		{"DSN: no passing DKIM signature (RFC 7372)", dsn("smtp1.vendor.example", [4]string{"fay@corp.example", "failed", "5.7.20", "550 5.7.20 No passing DKIM signature found"}),
 			want{"fay@corp.example", "5.7.20", feedback.ClassAuthentication, feedback.MechDKIM, "", "No passing DKIM signature"}},
 		{"DSN: Spamhaus listing", dsn("smtp1.vendor.example", [4]string{"gus@isp.example", "failed", "5.7.1", "554 5.7.1 Service unavailable; Client host [5.255.64.53] blocked using zen.spamhaus.org"}),
-			want{"gus@isp.example", "5.7.1", feedback.ClassReputation, "", "Spamhaus", "blocked using zen.spamhaus.org"}},
+			want{"gus@isp.example", "5.7.1", feedback.ClassReputation, "", "Spamhaus ZEN (zen.spamhaus.org)", "blocked using zen.spamhaus.org"}},
 		{"DSN: Microsoft banned sending IP (5.7.606)", dsn("smtp1.vendor.example", [4]string{"hal@outlook.example", "failed", "5.7.606", "550 5.7.606 Access denied, banned sending IP [5.255.64.53]. To request removal from this list please visit the delist portal."}),
-			want{"hal@outlook.example", "5.7.606", feedback.ClassReputation, "", "Microsoft's blocked senders list", "banned sending IP"}},
+			want{"hal@outlook.example", "5.7.606", feedback.ClassReputation, "", "Microsoft 365 blocked senders list", "banned sending IP"}},
 		{"DSN: user unknown (5.1.1)", dsn("smtp1.vendor.example", [4]string{"ivy@corp.example", "failed", "5.1.1", "550 5.1.1 <ivy@corp.example>: Recipient address rejected: User unknown in virtual mailbox table"}),
 			want{"ivy@corp.example", "5.1.1", feedback.ClassMailbox, "", "", "User unknown"}},
 		{"DSN: Microsoft recipient not found (5.1.10)", dsn("smtp1.vendor.example", [4]string{"jon@outlook.example", "failed", "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup"}),
@@ -148,7 +149,7 @@ func TestParseBounce(t *testing.T) {
 			}
 			r := b.Recipients[0]
 			w := tc.want
-			if r.Address != w.rcpt || r.Status != w.status || r.Class != w.class || r.Mechanism != w.mech || r.List != w.list || !strings.Contains(r.Diagnostic, w.quote) {
+			if r.Address != w.rcpt || r.Status != w.status || r.Class != w.class || r.Mechanism != w.mech || r.List.String() != w.list || !strings.Contains(r.Diagnostic, w.quote) {
 				t.Errorf("got %+v\nwant %+v", r, w)
 			}
 			if r.StatusText == "" {
@@ -164,7 +165,7 @@ func TestParseBounce(t *testing.T) {
 				}
 			}
 			if want := map[feedback.Class]string{feedback.ClassAuthentication: "DNS changes of its plan", feedback.ClassReputation: "request removal",
-				feedback.ClassMailbox: "correct it or remove it", feedback.ClassPolicy: "its own rules", feedback.ClassTemporary: "tries again"}[r.Class]; !strings.Contains(r.Advice, want) {
+				feedback.ClassMailbox: "correct it or remove it", feedback.ClassPolicy: "its own rules", feedback.ClassTemporary: "tries again"}[r.Class]; r.Rule == nil && !strings.Contains(r.Advice, want) || r.Rule != nil && !strings.Contains(r.Advice, r.Rule.Fix) {
 				t.Errorf("advice %q lacks %q", r.Advice, want)
 			}
 		})
@@ -200,19 +201,34 @@ func TestParseBounceRefuses(t *testing.T) {
 }
 
 // FuzzParseBounce: any input gives a bounce with classified recipients or
-// an error, never a panic.
+// an error, never a panic; what it decodes to stays within the documented
+// limits, and a status is an RFC 3463 code.
 func FuzzParseBounce(f *testing.F) {
 	f.Add(dsn("smtp1.vendor.example", [4]string{"a@gmail.example", "failed", "5.7.26", "550 5.7.26 DMARC"}))
+	f.Add(dsn("smtp1.vendor.example", [4]string{"a@isp.example", "failed", "5.0.0", "554 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org"}))
 	f.Add(postfixText("b@corp.example", "mx.corp.example", "550 5.1.1 User unknown"))
 	f.Add(m365Text("c@outlook.example", "550 5.7.509 Access denied"))
+	f.Add(gmailText("d@gmail.example", "421-4.7.32 not aligned gsmtp"))
+	f.Add(yahooText("e@yahoo.example", "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred"))
+	f.Add("<f@corp.example>: host mx said: 552 5.3.4 Message size exceeds fixed limit\n")
+	status := regexp.MustCompile(`^[245]\.[0-7]\.[0-9]{1,3}$`)
 	f.Fuzz(func(t *testing.T, msg string) {
 		b, err := feedback.ParseBounce(strings.NewReader(msg))
 		if err != nil {
+			if !errors.Is(err, feedback.ErrNotBounce) && !errors.Is(err, feedback.ErrTooLarge) {
+				t.Fatalf("error %v is neither ErrNotBounce nor ErrTooLarge", err)
+			}
 			return
 		}
+		if len(b.Recipients) > feedback.MaxRecipients {
+			t.Fatalf("%d recipients", len(b.Recipients))
+		}
 		for _, r := range b.Recipients {
-			if r.Class == "" || r.Address == "" {
-				t.Fatalf("unclassified recipient %+v", r)
+			if r.Class == "" || r.Address == "" || r.Advice == "" || len(r.Diagnostic) > feedback.MaxDiagnosticLength+3 {
+				t.Fatalf("recipient %+v", r)
+			}
+			if r.Status != "" && !status.MatchString(r.Status) {
+				t.Fatalf("status %q is not an RFC 3463 code", r.Status)
 			}
 		}
 	})

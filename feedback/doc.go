@@ -1,16 +1,58 @@
 // Package feedback reads what the mail world sends back about a vendor's
-// mail: bounces (RFC 3464 delivery status notifications, and the plain-text
-// bounces of the MTAs and providers that send none), each failed recipient
-// classified as an authentication failure (SPF, DKIM or DMARC, with the
-// receiver's own words), a reputation problem (a blocklist, named where the
-// text says), a mailbox problem, a policy or content refusal, or a
-// temporary failure, with its enhanced status code (RFC 3463, RFC 7372) in
-// words.
+// mail: bounces, and the header fields receivers add to the messages they
+// deliver or flag.
+//
+// # Bounces
+//
+// [ParseBounce] reads RFC 3464 delivery status notifications and the
+// plain-text bounces of the MTAs and providers that send none (Postfix,
+// Exim, Gmail, Microsoft 365, Yahoo), even pasted without their header
+// fields. Each failed recipient is classified ([Class]): an authentication
+// failure (SPF, DKIM or DMARC, with the receiver's own words), a
+// reputation problem with the blocklist named ([Listing]: the zone the
+// receiver queried, its operator, the listed address and the operator's
+// lookup page), a mailbox problem, a message too large, a content or
+// policy refusal, or a temporary failure. The most specific enhanced
+// status code found wins (RFC 3463, Section 3; RFC 7372): a delivery-status
+// part's generic 5.0.0 gives way to the receiver's 5.7.26 in its text. The
+// mailbox providers' own codes (Gmail's 2024 bulk-sender codes, Outlook.com's
+// 5.7.515, Yahoo's) name the provider's rule and its fix ([ProviderRule]).
+// [Diagnose] turns an authentication failure into the DNS fix.
+//
+// # Header fields
+//
+// [ParseHeaders] and [HeaderParser.Parse] read Authentication-Results
+// (RFC 8601) with comments and quoted strings parsed by the rules of RFC
+// 5322, Section 3.2.2 (a comment may hold a ";"), ARC-Authentication-Results
+// (RFC 8617), Received-SPF (RFC 7208, Section 9.1) and the spam filters'
+// fields (SpamAssassin and amavis, rspamd, Microsoft's anti-spam report).
+// Each result says whose it is ([Trust]): RFC 8601, Section 5 has a
+// receiver trust only what its own administrative domain added, as a
+// sender can forge the field. The caller names its receiving hosts
+// ([HeaderParser.TrustedIDs]); by default the final receiver's, the
+// authserv-id of the topmost Authentication-Results field. Results below
+// the receiver's own Received fields, or of other hosts, are untrusted (a
+// relay's, or forged); ARC sets are what earlier hops saw. Only the
+// receiver's results are the verdict ([Headers.Failures]).
 //
 // DMARC aggregate reports are read by the dmarc package
 // (dmarc.ParseAggregateReport).
 //
-// Everything here reads untrusted input: ParseBounce reads at most
-// [MaxMessageSize] bytes and a bounded number of MIME parts, nested one
-// level at most, and never panics.
+// # Limits and leniency
+//
+// Everything here reads untrusted input, never panics, and takes time and
+// memory linear in its input: ParseBounce reads at most [MaxMessageSize]
+// bytes and a bounded number of MIME parts, nested one level at most,
+// keeps [MaxRecipients] recipients and [MaxDiagnosticLength] bytes of each
+// diagnostic, and searches [MaxLineLength] bytes of each line; header
+// blocks are read up to [MaxHeaderSize] bytes and [MaxHeaderFields]
+// fields. Errors never quote the input (it may be binary): [ErrEmpty],
+// [ErrBinary] and [ErrNoHeaders] say what it was.
+//
+// Leniencies: an Authentication-Results field without an authserv-id
+// (Microsoft 365 writes none) is read, its id taken as ""; free text
+// between properties is skipped; an unreadable field is reported as a
+// reason of its own ("unreadable"), never dropped. Received-SPF and the
+// spam filters' fields carry no authserv-id: they are the receiver's when
+// they stand above the line its Received fields draw.
 package feedback

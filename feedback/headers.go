@@ -1,94 +1,268 @@
 package feedback
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"net/mail"
 	"net/netip"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
+)
 
-	"github.com/emersion/go-msgauth/authres"
+// Trust says whose verdict a reason is (RFC 8601, Section 5): only the
+// results the receiver's own administrative domain added are its verdict.
+type Trust string
+
+// Trust levels of a [Reason].
+const (
+	// TrustReceiver: added by the receiver (an authserv-id the caller
+	// trusts, above the receiver's own Received field): the verdict.
+	TrustReceiver Trust = "receiver"
+	// TrustEarlierHop: an ARC-Authentication-Results set (RFC 8617,
+	// Section 4.1.1): what a hop before the receiver saw, not today's verdict.
+	TrustEarlierHop Trust = "earlier-hop"
+	// TrustUntrusted: added by a host the receiver does not vouch for: a
+	// relay before it, or forged by the sender.
+	TrustUntrusted Trust = "untrusted"
 )
 
 // Reason is one thing a receiver's header fields say about a message.
 type Reason struct {
-	Source    string    // the header field it comes from
-	Mechanism Mechanism // spf, dkim or dmarc; "" for spam-filter tests
-	Result    string    // pass, fail, softfail, none, ... or a test's name
-	Domain    string    // the domain the result is for, when given
-	Score     float64   // a spam-filter test's points
-	Failed    bool      // the result counts against the message
-	Text      string    // in words
+	Source    string    `json:"source"`              // the header field it comes from
+	Mechanism Mechanism `json:"mechanism,omitempty"` // spf, dkim, dmarc, arc; "" for spam-filter tests
+	Result    string    `json:"result"`              // pass, fail, softfail, none, ... or a test's name
+	Domain    string    `json:"domain,omitempty"`    // the domain the result is for, when given
+	Score     float64   `json:"score"`               // a spam-filter test's points
+	Failed    bool      `json:"failed"`              // the result counts against the message
+	Text      string    `json:"text"`                // in words
+	// Trust says whose verdict it is; AuthServID is the host that added an
+	// Authentication-Results field ("" when the field names none), and
+	// Instance the ARC set's i= (RFC 8617), 0 otherwise.
+	Trust      Trust  `json:"trust"`
+	AuthServID string `json:"authserv_id"`
+	Instance   int    `json:"instance,omitempty"`
 }
 
 // Headers is what the header fields of a delivered or flagged message say.
 type Headers struct {
-	From    string     // the From domain
-	IP      netip.Addr // the address that delivered the message, when a field names it
-	Reasons []Reason
+	From string     `json:"from"` // the From domain, "" when the message has no readable From
+	IP   netip.Addr `json:"ip"`   // the address that delivered the message, when a trusted field names it
+	// TrustedIDs are the authserv-ids whose results were taken as the
+	// receiver's verdict.
+	TrustedIDs []string `json:"trusted_ids"`
+	Reasons    []Reason `json:"reasons"`
 	// Spam: a filter marked the message as spam; Score and Threshold are
 	// SpamAssassin's or rspamd's, when given.
-	Spam             bool
-	Score, Threshold float64
+	Spam      bool    `json:"spam"`
+	Score     float64 `json:"score"`
+	Threshold float64 `json:"threshold"`
 }
 
-// Failures returns the authentication results that failed.
+// Failures returns the receiver's SPF, DKIM and DMARC results that
+// failed: its verdict, without the results of earlier hops or untrusted
+// hosts, and without ARC (a broken chain is about the hops, not the From
+// domain's DNS).
 func (h *Headers) Failures() []Reason {
 	var out []Reason
 	for _, r := range h.Reasons {
-		if r.Failed && r.Mechanism != "" {
+		if r.Failed && r.Mechanism != "" && r.Mechanism != MechARC && r.Trust == TrustReceiver {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// ParseHeaders reads the header fields of a message (the body is not
-// read): Authentication-Results (RFC 8601) and ARC-Authentication-Results,
-// Received-SPF (RFC 7208, Section 9.1), SpamAssassin's X-Spam-Status and
-// X-Spam-Report, rspamd's X-Spamd-Result, and Microsoft's
+// HeaderParser reads header fields. Its zero value trusts the receiver
+// that added the topmost Authentication-Results field.
+type HeaderParser struct {
+	// TrustedIDs are the authserv-ids of the caller's own receiving hosts
+	// (RFC 8601, Section 5), compared without case. Empty: the authserv-id
+	// of the topmost Authentication-Results field, which the final
+	// receiver added.
+	TrustedIDs []string
+}
+
+// ParseHeaders reads the header fields of a message with a zero
+// [HeaderParser].
+func ParseHeaders(r io.Reader) (*Headers, error) { return HeaderParser{}.Parse(r) }
+
+// Parse reads the header fields of a message (the body is not read):
+// Authentication-Results (RFC 8601) and ARC-Authentication-Results (RFC
+// 8617), Received-SPF (RFC 7208, Section 9.1), SpamAssassin's and amavis's
+// X-Spam-Status and X-Spam-Report, rspamd's X-Spamd-Result, and Microsoft's
 // X-Forefront-Antispam-Report.
-func ParseHeaders(r io.Reader) (*Headers, error) {
-	msg, err := mail.ReadMessage(bufio.NewReader(io.LimitReader(r, MaxMessageSize)))
+//
+// Whose verdict each result is (RFC 8601, Section 5): the receiver's are
+// the fields of a trusted authserv-id above the lowest Received field that
+// a trusted host added ("by" one of its names, or of its domain); when no
+// Received field names one, above the first Received field below the
+// receiver's topmost result. Fields below that line were in the message
+// when the receiver got it: a relay's, or forged by the sender. The other
+// fields (Received-SPF, the spam filters') carry no authserv-id and follow
+// the same line. An Authentication-Results field that cannot be read is
+// reported as a reason of its own, never dropped.
+func (p HeaderParser) Parse(r io.Reader) (*Headers, error) {
+	fields, err := readHeader(r)
 	if err != nil {
-		return nil, fmt.Errorf("feedback: reading the header fields: %w", err)
+		return nil, err
 	}
 	h := &Headers{}
-	if a, err := mail.ParseAddress(msg.Header.Get("From")); err == nil {
-		if at := strings.LastIndexByte(a.Address, '@'); at >= 0 {
-			h.From = strings.ToLower(a.Address[at+1:])
+	type arField struct {
+		at   int
+		ar   *authResults
+		err  error
+		arc  int // ARC instance, 0 for Authentication-Results
+		name string
+	}
+	var ars []arField
+	for i, f := range fields {
+		switch f.name {
+		case "from":
+			if h.From == "" {
+				h.From = fromDomain(f.value)
+			}
+		case "authentication-results":
+			ar, err := parseAuthResults(f.value)
+			if err != nil {
+				ar = &authResults{ID: roughID(f.value)}
+			}
+			ars = append(ars, arField{at: i, ar: ar, err: err, name: "Authentication-Results"})
+		case "arc-authentication-results":
+			inst, rest := arcInstance(f.value)
+			ar, err := parseAuthResults(rest)
+			if err != nil {
+				ar = &authResults{ID: roughID(rest)}
+			}
+			ars = append(ars, arField{at: i, ar: ar, err: err, arc: inst, name: "ARC-Authentication-Results"})
 		}
 	}
-	for _, v := range msg.Header["Authentication-Results"] {
-		h.authResults("Authentication-Results", v)
+	// The trusted ids, and the line below which nothing is the receiver's.
+	trusted := map[string]bool{}
+	for _, id := range p.TrustedIDs {
+		trusted[strings.ToLower(strings.TrimSuffix(strings.TrimSpace(id), "."))] = true
 	}
-	for _, v := range msg.Header["Arc-Authentication-Results"] {
-		// "i=1; mx.example; spf=pass ...": the instance tag comes first.
-		if i := strings.IndexByte(v, ';'); i >= 0 && strings.HasPrefix(strings.TrimSpace(v), "i=") {
-			v = v[i+1:]
+	if len(trusted) == 0 {
+		for _, a := range ars {
+			if a.arc == 0 {
+				trusted[a.ar.ID] = true
+				break
+			}
 		}
-		h.authResults("ARC-Authentication-Results", v)
 	}
-	for _, v := range msg.Header["Received-Spf"] {
-		h.receivedSPF(v)
+	boundary := len(fields)
+	firstTrusted := -1
+	for _, a := range ars {
+		if a.arc == 0 && trusted[a.ar.ID] {
+			firstTrusted = a.at
+			break
+		}
 	}
-	h.spamAssassin(msg.Header.Get("X-Spam-Status"), msg.Header.Get("X-Spam-Report"))
-	h.rspamd(msg.Header.Get("X-Spamd-Result"))
-	h.forefront(msg.Header.Get("X-Forefront-Antispam-Report"))
+	if firstTrusted >= 0 {
+		// The receiver's own hops are the Received fields from the top
+		// that a trusted host added; the first one another host added
+		// marks where the message was before the receiver had it.
+		run, cut := false, -1
+		for i, f := range fields {
+			if f.name != "received" {
+				continue
+			}
+			if byTrusted(f.value, trusted) {
+				run = true
+				continue
+			}
+			if run {
+				cut = i
+			}
+			break
+		}
+		if !run {
+			// No Received field names a trusted host: the line is the
+			// first Received field below the receiver's topmost result.
+			for i := firstTrusted + 1; i < len(fields); i++ {
+				if fields[i].name == "received" {
+					cut = i
+					break
+				}
+			}
+		}
+		if cut >= 0 {
+			boundary = cut
+		}
+	} else if len(p.TrustedIDs) > 0 {
+		boundary = -1 // the caller's hosts added nothing: nothing is the verdict
+	}
+	for id := range trusted {
+		h.TrustedIDs = append(h.TrustedIDs, id)
+	}
+	sort.Strings(h.TrustedIDs)
+	for _, a := range ars {
+		trust := TrustUntrusted
+		switch {
+		case a.arc > 0:
+			trust = TrustEarlierHop
+		case trusted[a.ar.ID] && a.at < boundary:
+			trust = TrustReceiver
+		}
+		if a.err != nil {
+			h.Reasons = append(h.Reasons, Reason{Source: a.name, Result: "unreadable", Trust: trust, Instance: a.arc, AuthServID: a.ar.ID,
+				Text: "the field could not be read (" + a.err.Error() + "), so its results are not known"})
+			continue
+		}
+		h.authResults(a.name, a.ar, trust, a.arc)
+	}
+	for i, f := range fields {
+		trust := TrustUntrusted
+		if i < boundary {
+			trust = TrustReceiver
+		}
+		switch f.name {
+		case "received-spf":
+			h.receivedSPF(f.value, trust)
+		case "x-spam-status":
+			h.spamAssassin(f.value, headerValue(fields, "x-spam-report"), trust)
+		case "x-spamd-result":
+			h.rspamd(f.value, trust)
+		case "x-forefront-antispam-report":
+			h.forefront(f.value, trust)
+		}
+	}
 	sortReasons(h.Reasons)
 	return h, nil
+}
+
+func headerValue(fields []field, name string) string {
+	for _, f := range fields {
+		if f.name == name {
+			return f.value
+		}
+	}
+	return ""
+}
+
+func fromDomain(v string) string {
+	a, err := mail.ParseAddress(v)
+	if err != nil {
+		return ""
+	}
+	if at := strings.LastIndexByte(a.Address, '@'); at >= 0 {
+		return strings.ToLower(a.Address[at+1:])
+	}
+	return ""
 }
 
 var envelopeRe = regexp.MustCompile(`(?i)envelope-from=<?"?[^@;"\s]*@([^>;"\s]+)`)
 
 var designatesRe = regexp.MustCompile(`(?i)(?:designates?|sender ip is|client-ip=)\s*\[?([0-9a-f.:]+)\]?`)
 
-func (h *Headers) setIP(s string) {
-	if m := designatesRe.FindStringSubmatch(s); m != nil && !h.IP.IsValid() {
+func (h *Headers) setIP(s string, trust Trust) {
+	if trust != TrustReceiver || h.IP.IsValid() {
+		return
+	}
+	if len(s) > 4096 {
+		s = s[:4096]
+	}
+	if m := designatesRe.FindStringSubmatch(s); m != nil {
 		if ip, err := netip.ParseAddr(strings.TrimRight(m[1], ".")); err == nil {
 			h.IP = ip
 		}
@@ -97,209 +271,95 @@ func (h *Headers) setIP(s string) {
 
 func failed(v string) bool {
 	switch strings.ToLower(v) {
-	case "fail", "softfail", "permerror", "temperror", "neutral":
+	case "fail", "softfail", "permerror", "temperror", "neutral", "hardfail":
 		return true
 	}
 	return false
 }
 
-func (h *Headers) authResults(source, v string) {
-	// Microsoft writes no authserv-id: the field starts with a result.
-	if first, _, _ := strings.Cut(strings.TrimSpace(v), ";"); strings.Contains(first, "=") {
-		v = "unknown; " + v
-	}
-	_, results, err := authres.Parse(v)
-	if err != nil {
-		return
-	}
-	for _, res := range results {
+func (h *Headers) authResults(source string, ar *authResults, trust Trust, inst int) {
+	for _, res := range ar.Results {
 		var r Reason
-		switch x := res.(type) {
-		case *authres.SPFResult:
-			r = Reason{Mechanism: MechSPF, Result: string(x.Value), Domain: x.From}
-			h.setIP(x.Reason)
-		case *authres.DKIMResult:
-			r = Reason{Mechanism: MechDKIM, Result: string(x.Value), Domain: x.Domain}
-		case *authres.DMARCResult:
-			r = Reason{Mechanism: MechDMARC, Result: string(x.Value), Domain: x.From}
+		switch res.Method {
+		case "spf":
+			r = Reason{Mechanism: MechSPF, Domain: domainPart(res.Props["smtp.mailfrom"])}
+			if r.Domain == "" {
+				r.Domain = domainPart(res.Props["smtp.helo"])
+			}
+			h.setIP(res.Comment, trust)
+		case "dkim":
+			r = Reason{Mechanism: MechDKIM, Domain: res.Props["header.d"]}
+			if r.Domain == "" {
+				r.Domain = domainPart(res.Props["header.i"])
+			}
+		case "dmarc":
+			r = Reason{Mechanism: MechDMARC, Domain: res.Props["header.from"]}
+		case "arc":
+			r = Reason{Mechanism: MechARC}
 		default:
 			continue
 		}
-		r.Source, r.Failed = source, failed(r.Result) || r.Mechanism == MechDKIM && r.Result == "none" || r.Mechanism == MechDMARC && r.Result == "none"
+		if ip, err := netip.ParseAddr(res.Props["smtp.remote-ip"]); err == nil && trust == TrustReceiver && !h.IP.IsValid() {
+			h.IP = ip
+		}
+		r.Result, r.Source, r.Trust, r.AuthServID, r.Instance = res.Result, source, trust, ar.ID, inst
+		r.Domain = strings.ToLower(r.Domain)
+		r.Failed = failed(r.Result) || r.Mechanism == MechDKIM && r.Result == "none" || r.Mechanism == MechDMARC && r.Result == "none"
 		r.Text = authText(r)
+		if res.Reason != "" {
+			r.Text += " (" + shorten(res.Reason, 200) + ")"
+		}
 		h.Reasons = append(h.Reasons, r)
 	}
-	h.setIP(v)
+}
+
+// domainPart returns the domain of an address, or the name itself.
+func domainPart(s string) string {
+	if at := strings.LastIndexByte(s, '@'); at >= 0 {
+		return s[at+1:]
+	}
+	return s
+}
+
+func shorten(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
 }
 
 // authText words an authentication result.
 func authText(r Reason) string {
-	what := map[Mechanism]string{MechSPF: "SPF", MechDKIM: "DKIM", MechDMARC: "DMARC"}[r.Mechanism]
+	what := map[Mechanism]string{MechSPF: "SPF", MechDKIM: "DKIM", MechDMARC: "DMARC", MechARC: "ARC"}[r.Mechanism]
 	dom := ""
 	if r.Domain != "" {
 		dom = " for " + r.Domain
 	}
-	switch r.Result {
-	case "pass":
+	switch {
+	case r.Mechanism == MechARC && r.Result == "fail":
+		return "the ARC chain is broken: the results earlier hops recorded cannot be relied on"
+	case r.Result == "pass":
 		return what + " passed" + dom
-	case "none":
-		if r.Mechanism == MechDKIM {
-			return "the message carries no DKIM signature"
-		}
+	case r.Result == "none" && r.Mechanism == MechDKIM:
+		return "the message carries no DKIM signature"
+	case r.Result == "none" && r.Mechanism == MechARC:
+		return "the message carries no ARC set"
+	case r.Result == "none":
 		return "no " + what + " record was found" + dom
 	}
 	return fmt.Sprintf("%s gave %s%s", what, r.Result, dom)
 }
 
-func (h *Headers) receivedSPF(v string) {
-	f := strings.Fields(v)
+func (h *Headers) receivedSPF(v string, trust Trust) {
+	f := strings.Fields(shorten(v, 4096))
 	if len(f) == 0 {
 		return
 	}
-	r := Reason{Source: "Received-SPF", Mechanism: MechSPF, Result: strings.ToLower(f[0])}
-	if m := envelopeRe.FindStringSubmatch(v); m != nil {
+	r := Reason{Source: "Received-SPF", Mechanism: MechSPF, Result: strings.ToLower(f[0]), Trust: trust}
+	if m := envelopeRe.FindStringSubmatch(shorten(v, 4096)); m != nil {
 		r.Domain = strings.ToLower(m[1])
 	}
 	r.Failed, r.Text = failed(r.Result), authText(r)
 	h.Reasons = append(h.Reasons, r)
-	h.setIP(v)
-}
-
-// spamTests words the SpamAssassin tests a vendor can act on.
-var spamTests = map[string]string{
-	"SPF_FAIL":               "SPF failed for the sender's domain",
-	"SPF_SOFTFAIL":           "SPF gave softfail for the sender's domain",
-	"SPF_HELO_FAIL":          "SPF failed for the HELO name",
-	"DKIM_INVALID":           "the DKIM signature does not verify",
-	"DKIM_ADSP_NXDOMAIN":     "the sender's domain does not exist",
-	"DMARC_REJECT":           "DMARC failed and the domain asks for reject",
-	"DMARC_QUAR":             "DMARC failed and the domain asks for quarantine",
-	"DMARC_NONE":             "DMARC failed (the domain asks for nothing)",
-	"RDNS_NONE":              "the sending address has no reverse DNS",
-	"RDNS_DYNAMIC":           "the sending address's reverse DNS looks dynamic",
-	"HELO_DYNAMIC_IPADDR":    "the HELO name looks like a dynamic address",
-	"RCVD_IN_SBL":            "the sending address is on Spamhaus SBL",
-	"RCVD_IN_XBL":            "the sending address is on Spamhaus XBL",
-	"RCVD_IN_BL_SPAMCOP_NET": "the sending address is on SpamCop",
-	"URIBL_BLOCKED":          "a link's domain could not be checked against URIBL",
-	"MISSING_MID":            "the message has no Message-ID",
-	"MISSING_DATE":           "the message has no Date",
-	"BAYES_99":               "the text looks like spam to the filter's learned statistics (99%)",
-	"HTML_MESSAGE":           "the message is HTML",
-	"MIME_HTML_ONLY":         "the message is HTML without a plain-text part",
-}
-
-var (
-	scoreRe     = regexp.MustCompile(`score=(-?[0-9.]+)`)
-	requiredRe  = regexp.MustCompile(`required=(-?[0-9.]+)`)
-	testsRe     = regexp.MustCompile(`tests=((?:[A-Za-z0-9_]+,\s*)*[A-Za-z0-9_]+)`)
-	reportRe    = regexp.MustCompile(`\*\s*(-?[0-9.]+)\s+([A-Z][A-Z0-9_]+)\s`)
-	rspamdRe    = regexp.MustCompile(`([A-Z][A-Z0-9_]+)\((-?[0-9.]+)\)(?:\[([^\]]*)\])?`)
-	rspamdTotal = regexp.MustCompile(`\[\s*(-?[0-9.]+)\s*/\s*(-?[0-9.]+)\s*\]`)
-)
-
-func (h *Headers) spamAssassin(status, report string) {
-	if status == "" {
-		return
-	}
-	h.Spam = h.Spam || strings.HasPrefix(strings.ToLower(strings.TrimSpace(status)), "yes")
-	if m := scoreRe.FindStringSubmatch(status); m != nil {
-		h.Score, _ = strconv.ParseFloat(m[1], 64)
-	}
-	if m := requiredRe.FindStringSubmatch(status); m != nil {
-		h.Threshold, _ = strconv.ParseFloat(m[1], 64)
-	}
-	scores := map[string]float64{}
-	for _, m := range reportRe.FindAllStringSubmatch(report, -1) {
-		scores[m[2]], _ = strconv.ParseFloat(m[1], 64)
-	}
-	m := testsRe.FindStringSubmatch(status)
-	if m == nil {
-		return
-	}
-	for _, t := range strings.Split(strings.Join(strings.Fields(m[1]), ""), ",") {
-		if t == "" {
-			continue
-		}
-		h.Reasons = append(h.Reasons, testReason("X-Spam-Status", t, scores[t]))
-	}
-}
-
-func (h *Headers) rspamd(v string) {
-	if v == "" {
-		return
-	}
-	if m := rspamdTotal.FindStringSubmatch(v); m != nil {
-		h.Score, _ = strconv.ParseFloat(m[1], 64)
-		h.Threshold, _ = strconv.ParseFloat(m[2], 64)
-	}
-	h.Spam = h.Spam || strings.Contains(strings.ToLower(v), "default: true")
-	for _, m := range rspamdRe.FindAllStringSubmatch(v, -1) {
-		score, _ := strconv.ParseFloat(m[2], 64)
-		r := testReason("X-Spamd-Result", m[1], score)
-		// rspamd's own authentication symbols.
-		switch {
-		case strings.HasPrefix(m[1], "R_SPF_FAIL") || m[1] == "R_SPF_SOFTFAIL":
-			r.Mechanism, r.Failed, r.Text = MechSPF, true, "SPF did not pass ("+m[1]+")"
-		case m[1] == "R_DKIM_REJECT":
-			r.Mechanism, r.Failed, r.Text = MechDKIM, true, "the DKIM signature does not verify"
-		case strings.HasPrefix(m[1], "DMARC_POLICY_") && m[1] != "DMARC_POLICY_ALLOW":
-			r.Mechanism, r.Failed, r.Text = MechDMARC, true, "DMARC failed: "+strings.TrimSpace(m[3])
-		}
-		h.Reasons = append(h.Reasons, r)
-	}
-}
-
-// forefront reads Microsoft's anti-spam report: CIP (the connecting
-// address), SCL (spam confidence level, 5 and up is junk), SFV (the
-// verdict: SPM is spam) and CAT (the category: SPOOF, PHSH, SPM, ...).
-func (h *Headers) forefront(v string) {
-	if v == "" {
-		return
-	}
-	fields := map[string]string{}
-	for _, part := range strings.Split(v, ";") {
-		if k, val, ok := strings.Cut(part, ":"); ok {
-			fields[strings.ToUpper(strings.TrimSpace(k))] = strings.TrimSpace(val)
-		}
-	}
-	if ip, err := netip.ParseAddr(fields["CIP"]); err == nil && !h.IP.IsValid() {
-		h.IP = ip
-	}
-	scl, _ := strconv.Atoi(fields["SCL"])
-	if scl >= 5 || fields["SFV"] == "SPM" {
-		h.Spam = true
-	}
-	cats := map[string]string{"SPOOF": "Microsoft judged the sender spoofed (the From domain's authentication failed)", "PHSH": "Microsoft judged the message phishing",
-		"SPM": "Microsoft judged the message spam", "BULK": "Microsoft judged the message bulk mail", "HSPM": "Microsoft judged the message high-confidence spam"}
-	if t, ok := cats[fields["CAT"]]; ok {
-		h.Reasons = append(h.Reasons, Reason{Source: "X-Forefront-Antispam-Report", Result: "CAT:" + fields["CAT"], Failed: true, Text: fmt.Sprintf("%s (spam confidence level %d)", t, scl)})
-	}
-}
-
-func testReason(source, test string, score float64) Reason {
-	r := Reason{Source: source, Result: test, Score: score, Failed: score > 0}
-	r.Text = spamTests[test]
-	if r.Text == "" {
-		r.Text = "the filter's test " + test
-	}
-	switch test {
-	case "SPF_FAIL", "SPF_SOFTFAIL":
-		r.Mechanism, r.Failed = MechSPF, true
-	case "DKIM_INVALID":
-		r.Mechanism, r.Failed = MechDKIM, true
-	case "DMARC_REJECT", "DMARC_QUAR", "DMARC_NONE":
-		r.Mechanism, r.Failed = MechDMARC, true
-	}
-	return r
-}
-
-// sortReasons puts failures first, then by points.
-func sortReasons(rs []Reason) {
-	sort.SliceStable(rs, func(i, j int) bool {
-		if rs[i].Failed != rs[j].Failed {
-			return rs[i].Failed
-		}
-		return rs[i].Score > rs[j].Score
-	})
+	h.setIP(v, trust)
 }

@@ -1,8 +1,13 @@
 package feedback_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -28,7 +33,7 @@ func TestParseHeaders(t *testing.T) {
 	}{
 		{"Gmail: SPF fail, no DKIM, DMARC fail",
 			"Authentication-Results: mx.google.example;\r\n spf=fail (google.example: domain of jane@customer.example does not designate 5.255.64.53 as permitted sender) smtp.mailfrom=jane@customer.example;\r\n dmarc=fail (p=QUARANTINE sp=QUARANTINE dis=QUARANTINE) header.from=customer.example\r\n",
-			[]string{"dmarc", "spf"}, "5.255.64.53", false, "SPF gave fail for jane@customer.example"},
+			[]string{"dmarc", "spf"}, "5.255.64.53", false, "SPF gave fail for customer.example"},
 		{"Microsoft 365: spoof verdict",
 			"Authentication-Results: spf=fail (sender IP is 5.255.64.53) smtp.mailfrom=customer.example; dkim=none (message not signed) header.d=none; dmarc=fail action=quarantine header.from=customer.example;\r\nX-Forefront-Antispam-Report: CIP:5.255.64.53;CTRY:CH;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:smtp1.vendor.example;CAT:SPOOF;SFS:;DIR:INB;\r\n",
 			[]string{"dkim", "dmarc", "spf"}, "5.255.64.53", true, "judged the sender spoofed"},
@@ -37,7 +42,7 @@ func TestParseHeaders(t *testing.T) {
 			nil, "", false, "DKIM passed for customer.example"},
 		{"ARC results",
 			"ARC-Authentication-Results: i=1; mx.forwarder.example; spf=fail smtp.mailfrom=customer.example; dkim=pass header.d=customer.example; dmarc=pass header.from=customer.example\r\n",
-			[]string{"spf"}, "", false, "DMARC passed"},
+			nil, "", false, "DMARC passed"},
 		{"Received-SPF softfail",
 			"Received-SPF: softfail (mx.example: domain of transitioning info@customer.example does not designate 5.255.64.53 as permitted sender) client-ip=5.255.64.53; envelope-from=info@customer.example; helo=smtp1.vendor.example;\r\n",
 			[]string{"spf"}, "5.255.64.53", false, "SPF gave softfail for customer.example"},
@@ -76,6 +81,112 @@ func TestParseHeaders(t *testing.T) {
 			}
 			if strings.Join(got, ",") != strings.Join(tc.failures, ",") || ip != tc.ip || h.Spam != tc.spam || !found || h.From != "customer.example" {
 				t.Errorf("failures %v, ip %q, spam %v, from %q; reasons %+v", got, ip, h.Spam, h.From, h.Reasons)
+			}
+		})
+	}
+}
+
+// The header sets in testdata/headers are written for these tests in the
+// forms receivers add (RFC 8601, RFC 8617, and the filters' own fields).
+// Each names the receiver's verdict (the failures), and results that are
+// not the verdict with whose they are.
+func TestParseHeadersTrust(t *testing.T) {
+	type other struct {
+		mech   feedback.Mechanism
+		result string
+		trust  feedback.Trust
+		id     string
+	}
+	for _, tc := range []struct {
+		file     string
+		trusted  []string // HeaderParser.TrustedIDs
+		failures []string // the verdict's failed mechanisms, sorted
+		ids      string   // Headers.TrustedIDs, joined
+		others   []other  // reasons that must be there
+		from     string
+		spam     bool
+	}{
+		{"opendkim-semicolon.eml", nil, []string{"dkim", "dmarc"}, "mx1.receiver.example",
+			[]other{{feedback.MechDKIM, "fail", feedback.TrustReceiver, "mx1.receiver.example"}}, "customer.example", false},
+		{"amavis-comment-after-id.eml", nil, []string{"dkim", "dkim", "spf", "spf"}, "mail.receiver.example",
+			[]other{{"", "RDNS_NONE", feedback.TrustReceiver, ""}, {"", "BAYES_99", feedback.TrustReceiver, ""}}, "customer.example", true},
+		{"arc-beside-receiver.eml", nil, []string{"dkim", "dmarc", "spf"}, "mx.receiver.example",
+			[]other{{feedback.MechDMARC, "pass", feedback.TrustEarlierHop, "lists.forwarder.example"}, {feedback.MechARC, "fail", feedback.TrustReceiver, "mx.receiver.example"}}, "customer.example", false},
+		{"forged-inside.eml", nil, []string{"dkim", "dmarc", "spf"}, "mx.receiver.example",
+			[]other{{feedback.MechDMARC, "pass", feedback.TrustUntrusted, "mx.receiver.example"}, {feedback.MechDMARC, "pass", feedback.TrustUntrusted, "trusted.bank.example"}}, "customer.example", false},
+		{"relay.eml", nil, []string{"spf"}, "in.receiver.example",
+			[]other{{feedback.MechSPF, "pass", feedback.TrustUntrusted, "relay.isp.example"}, {feedback.MechDMARC, "pass", feedback.TrustReceiver, "in.receiver.example"}}, "customer.example", false},
+		// The caller names its own host: the relay's result is still not the verdict.
+		{"relay.eml", []string{"IN.receiver.example."}, []string{"spf"}, "in.receiver.example",
+			[]other{{feedback.MechSPF, "pass", feedback.TrustUntrusted, "relay.isp.example"}}, "customer.example", false},
+		// The caller trusts only the relay: the relay's field is below the
+		// receiver's Received field, so nothing is the verdict.
+		{"relay.eml", []string{"relay.isp.example"}, nil, "relay.isp.example",
+			[]other{{feedback.MechSPF, "fail", feedback.TrustUntrusted, "in.receiver.example"}}, "customer.example", false},
+		{"microsoft-sfv.eml", nil, nil, "",
+			[]other{{"", "SFV:SPM", feedback.TrustReceiver, ""}, {"", "CAT:BULK", feedback.TrustReceiver, ""}, {feedback.MechDMARC, "pass", feedback.TrustReceiver, ""}}, "customer.example", true},
+		{"unreadable.eml", nil, []string{"spf"}, "mx.receiver.example",
+			[]other{{"", "unreadable", feedback.TrustReceiver, "mx.receiver.example"}}, "customer.example", false},
+		{"no-from.eml", nil, []string{"dkim", "dmarc"}, "mx.receiver.example", nil, "", false},
+	} {
+		t.Run(tc.file+"/"+strings.Join(tc.trusted, ","), func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "headers", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := feedback.HeaderParser{TrustedIDs: tc.trusted}.Parse(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range h.Failures() {
+				got = append(got, string(f.Mechanism))
+			}
+			sort.Strings(got)
+			if strings.Join(got, ",") != strings.Join(tc.failures, ",") || strings.Join(h.TrustedIDs, ",") != tc.ids || h.From != tc.from || h.Spam != tc.spam {
+				t.Errorf("failures %v, trusted %v, from %q, spam %v; want %v, %v, %q, %v", got, h.TrustedIDs, h.From, h.Spam, tc.failures, tc.ids, tc.from, tc.spam)
+			}
+			for _, o := range tc.others {
+				found := false
+				for _, r := range h.Reasons {
+					found = found || r.Mechanism == o.mech && r.Result == o.result && r.Trust == o.trust && r.AuthServID == o.id && r.Text != ""
+				}
+				if !found {
+					t.Errorf("no reason %+v among\n%s", o, reasons(h))
+				}
+			}
+		})
+	}
+}
+
+func reasons(h *feedback.Headers) string {
+	var b strings.Builder
+	for _, r := range h.Reasons {
+		fmt.Fprintf(&b, "  %s %s=%s %s by %q: %s\n", r.Source, r.Mechanism, r.Result, r.Trust, r.AuthServID, r.Text)
+	}
+	return b.String()
+}
+
+// Input that is not a header block gets an error that says so, and never
+// quotes the input.
+func TestParseHeadersInput(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		want     error
+	}{
+		{"empty", "", feedback.ErrEmpty},
+		{"a bounce's text without headers", "The mail system\r\n\r\n<anna@receiver.example>: host mx said: 550 5.7.26 DMARC\r\n", feedback.ErrNoHeaders},
+		{"blank first line", "\r\nFrom: a@b.example\r\n", feedback.ErrNoHeaders},
+		{"binary", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", feedback.ErrBinary},
+		{"continuation first", "  folded: x\r\n", feedback.ErrNoHeaders},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := feedback.ParseHeaders(strings.NewReader(tc.in))
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "PNG") || strings.Contains(err.Error(), "mail system") {
+				t.Errorf("the error quotes the input: %v", err)
 			}
 		})
 	}
@@ -121,20 +232,39 @@ spf.vendor.example. IN TXT "v=spf1 ip4:5.255.64.53 -all"
 func errServFail() error { return dnsrec.ErrServFail }
 
 // FuzzParseHeaders: any header block gives reasons or an error, never a
-// panic; every failure it reports has words.
+// panic; every reason has words and says whose it is; the verdict holds
+// only the receiver's results; and a caller who trusts a host that added
+// nothing gets no verdict at all.
 func FuzzParseHeaders(f *testing.F) {
 	f.Add("From: a@b.example\r\nAuthentication-Results: mx; spf=fail smtp.mailfrom=b.example; dmarc=fail header.from=b.example\r\n\r\n")
-	f.Add("From: a@b.example\r\nX-Spamd-Result: default: True [16.50 / 15.00]; R_SPF_FAIL(1.00)[-all]\r\nX-Forefront-Antispam-Report: CIP:192.0.2.1;SCL:9;CAT:PHSH;\r\n\r\n")
+	f.Add("From: a@b.example\r\nX-Spamd-Result: default: True [16.50 / 15.00]; R_SPF_FAIL(1.00)[-all]\r\nX-Forefront-Antispam-Report: CIP:192.0.2.1;SCL:9;CAT:PHSH;SFV:SPM\r\n\r\n")
 	f.Add("From: a@b.example\r\nX-Spam-Status: Yes, score=7.3 required=5.0 tests=SPF_FAIL,BAYES_99 autolearn=no\r\n\r\n")
+	f.Add("From: a@b.example\r\nX-Spam-Status: Yes, score=7.3 tag2=5 tests=[SPF_FAIL=2.9, BAYES_99=3.5]\r\n\r\n")
+	for _, name := range []string{"forged-inside.eml", "arc-beside-receiver.eml", "opendkim-semicolon.eml", "relay.eml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "headers", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(data))
+	}
 	f.Fuzz(func(t *testing.T, msg string) {
 		h, err := feedback.ParseHeaders(strings.NewReader(msg))
 		if err != nil {
 			return
 		}
 		for _, r := range h.Reasons {
-			if r.Text == "" || r.Source == "" {
-				t.Fatalf("a reason without words: %+v", r)
+			if r.Text == "" || r.Source == "" || r.Trust == "" {
+				t.Fatalf("a reason without words or trust: %+v", r)
 			}
+		}
+		for _, r := range h.Failures() {
+			if r.Trust != feedback.TrustReceiver || !r.Failed {
+				t.Fatalf("the verdict holds %+v", r)
+			}
+		}
+		h2, err := feedback.HeaderParser{TrustedIDs: []string{"nobody.invalid"}}.Parse(strings.NewReader(msg))
+		if err != nil || len(h2.Failures()) > 0 || len(h2.Reasons) != len(h.Reasons) {
+			t.Fatalf("trusting a host that added nothing: err %v, failures %+v", err, h2.Failures())
 		}
 	})
 }

@@ -93,7 +93,8 @@ func (c Change) action() Action {
 }
 
 // replacing merges a change that removes every record of one type at a
-// name with the change that adds a CNAME there into one replacing change.
+// name with the change that adds a record of another type there into one
+// replacing change.
 func replacing(remove, add Change) Change {
 	c := add
 	c.Current = sortedSet(append(append([]dnsrec.Record(nil), remove.Current...), add.Current...))

@@ -143,7 +143,9 @@ func Check(ctx context.Context, r dnsrec.Resolver, reqs ...Requirement) (*Plan, 
 }
 
 // joinTypeChanges makes one change of a removal that empties a record set
-// and the addition of a CNAME at the same name by the same party: applied
+// and an addition of another type at the same name by the same party, when
+// one of the two is a CNAME (a TXT copy replaced by a delegation, or a
+// delegation replaced by the key itself): applied
 // apart, the name would hold nothing between them, and a customer who
 // stopped after the first would lose what the first held.
 func (cs Changes) joinTypeChanges() Changes {
@@ -156,7 +158,8 @@ func (cs Changes) joinTypeChanges() Changes {
 		if c.Action == ActionRemove && len(c.Proposed) == 0 {
 			for j := i + 1; j < len(cs); j++ {
 				a := cs[j]
-				if !used[j] && a.Type == dnsrec.TypeCNAME && a.Action == ActionAdd && strings.EqualFold(a.Name, c.Name) && a.Party == c.Party && a.Zone == c.Zone {
+				if !used[j] && (a.Type == dnsrec.TypeCNAME || c.Type == dnsrec.TypeCNAME) && a.Type != c.Type && a.Action == ActionAdd &&
+					strings.EqualFold(a.Name, c.Name) && a.Party == c.Party && a.Zone == c.Zone {
 					c, used[j] = replacing(c, a), true
 					break
 				}

@@ -37,10 +37,12 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output: text, zone, nsupdate or json")
 	resolver := demo.Flags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: authorize [flags] [domain ...]  (default: the demo customers)")
+		fmt.Fprintln(fs.Output(), "usage: authorize [flags] [domain ...]  (default: the demo customers)")
 		fs.PrintDefaults()
 	}
-	if demo.ParseArgs(fs, args) != nil {
+	if help, err := demo.ParseHelp(fs, args, stdout); help {
+		return demo.ExitReady
+	} else if err != nil {
 		return demo.ExitUsage
 	}
 	domains := fs.Args()
@@ -48,14 +50,14 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		domains = []string{"customer.example", "klant.example", "twice.example", "dash.example", "ready.example", "new.example", "full.example"}
 	}
 	if err := validate(*term, *format, domains); err != nil {
-		fmt.Fprintln(stderr, "authorize:", err)
+		fmt.Fprintln(stderr, "authorize:", demo.Sentence(err))
 		return demo.ExitUsage
 	}
 	switch err := run(stdout, resolver(), *term, *format, domains); {
 	case errors.Is(err, errChanges):
 		return demo.ExitChanges
 	case err != nil:
-		fmt.Fprintln(stderr, "authorize:", err)
+		fmt.Fprintln(stderr, "authorize:", demo.Sentence(err))
 		return demo.ExitUsage
 	}
 	return demo.ExitReady
@@ -125,9 +127,21 @@ func run(w io.Writer, r dnsrec.Resolver, term, format string, domains []string) 
 	}
 	switch format {
 	case "json":
+		// [] when nothing is to change, and [] for a record set that does
+		// not exist yet: never null.
+		out := plan.Changes{}
+		for _, c := range all {
+			if c.Current == nil {
+				c.Current = []dnsrec.Record{}
+			}
+			if c.Proposed == nil {
+				c.Proposed = []dnsrec.Record{}
+			}
+			out = append(out, c)
+		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(all); err != nil {
+		if err := enc.Encode(out); err != nil {
 			return err
 		}
 	case "zone":

@@ -17,6 +17,9 @@ func TestGolden(t *testing.T) {
 		if err := run(&out, demo.Zone(), "include:spf.vendor.example", format, domains); err != errChanges {
 			t.Fatalf("-format %s: err = %v, want changes needed", format, err)
 		}
+		if format == "json" && strings.Contains(out.String(), "null") {
+			t.Errorf("the JSON holds a null")
+		}
 		golden.Check(t, "demo."+format, out.String())
 	}
 }
@@ -28,6 +31,8 @@ func TestExitStatus(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"ready.example"}, 0, ""},
+		{[]string{"-format", "json", "ready.example"}, 0, ""},
+		{[]string{"-h"}, 0, ""},
 		{[]string{"customer.example"}, 1, ""},
 		{[]string{"full.example"}, 1, ""}, // no safe change: still not ready
 		{[]string{"-format", "yaml", "customer.example"}, 2, `-format "yaml"`},
@@ -38,6 +43,12 @@ func TestExitStatus(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		if got := realMain(tc.args, &stdout, &stderr); got != tc.status || !strings.Contains(stderr.String(), tc.stderr) {
 			t.Errorf("authorize %v: status %d, stderr %q; want %d, %q", tc.args, got, stderr.String(), tc.status, tc.stderr)
+		}
+		if strings.Contains(stdout.String(), "null") || tc.args[0] == "-h" && !strings.Contains(stdout.String(), "usage: authorize") {
+			t.Errorf("authorize %v printed:\n%s", tc.args, stdout.String())
+		}
+		if strings.Contains(stderr.String(), "dnsrec: ") || strings.Contains(stderr.String(), "spf: ") {
+			t.Errorf("authorize %v: stderr names a package: %q", tc.args, stderr.String())
 		}
 	}
 }

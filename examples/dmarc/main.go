@@ -2,12 +2,16 @@
 // policy: which record applies and how it was found, what is wrong, and
 // the change that brings it up to the vendor's recommendation.
 //
-//	go run ./examples/dmarc -build -p reject -rua dmarc@customer.example [-sp quarantine] [-np reject] [-t]
-//	go run ./examples/dmarc [-rules rfc9989|rfc7489] [-recommend quarantine] [-rua dmarc@vendor.example] [-live] domain ...
+//	go run ./examples/dmarc -build -p reject -rua dmarc@customer.example [-sp quarantine] [-np reject] [-t] [-format text|json]
+//	go run ./examples/dmarc [-rules rfc9989|rfc7489] [-recommend quarantine] [-rua dmarc@vendor.example] [-live] [-format text|json] domain ...
+//
+// Exit status: 0 nothing to change, 1 changes are needed, 2 usage or DNS
+// failure; -h prints the usage and exits 0.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -38,8 +42,15 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	recommend := fs.String("recommend", "quarantine", "with a domain: the policy the vendor recommends in the end")
 	selectors := fs.String("selectors", "default", "with a domain: the DKIM selectors the domain signs with")
 	reportsPass := fs.Bool("reports-pass", false, "with a domain: the aggregate reports show all legitimate mail passing, so the policy may be tightened")
+	format := fs.String("format", "text", "output: text or json")
 	resolver := demo.Flags(fs)
-	if demo.ParseArgs(fs, args) != nil {
+	if help, err := demo.ParseHelp(fs, args, stdout); help {
+		return demo.ExitReady
+	} else if err != nil {
+		return demo.ExitUsage
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "dmarc: -format %q: use text or json\n", *format)
 		return demo.ExitUsage
 	}
 	var reports []string
@@ -51,8 +62,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "dmarc: -build takes no domain")
 			return demo.ExitUsage
 		}
-		if err := runBuild(stdout, dmarc.Settings{Policy: dmarc.Policy(*p), SubdomainPolicy: dmarc.Policy(*sp), NonexistentPolicy: dmarc.Policy(*np), Testing: *testing, Reports: reports}); err != nil {
-			fmt.Fprintln(stderr, "dmarc:", err)
+		if err := runBuild(stdout, dmarc.Settings{Policy: dmarc.Policy(*p), SubdomainPolicy: dmarc.Policy(*sp), NonexistentPolicy: dmarc.Policy(*np), Testing: *testing, Reports: reports}, *format); err != nil {
+			fmt.Fprintln(stderr, "dmarc:", demo.Sentence(err))
 			return demo.ExitUsage
 		}
 		return demo.ExitReady
@@ -64,17 +75,21 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	if reports == nil {
 		reports = []string{"dmarc@vendor.example"}
 	}
+	if *rules != string(dmarc.RFC9989) && *rules != string(dmarc.RFC7489) {
+		fmt.Fprintf(stderr, "dmarc: -rules %q: use rfc9989 or rfc7489\n", *rules)
+		return demo.ExitUsage
+	}
 	c := check{rules: dmarc.Rules(*rules), rec: dmarc.Settings{Policy: dmarc.Policy(*recommend), Reports: reports},
-		selectors: strings.Split(*selectors, ","), reportsPass: *reportsPass}
+		selectors: strings.Split(*selectors, ","), reportsPass: *reportsPass, format: *format}
 	if err := c.validate(domains); err != nil {
-		fmt.Fprintln(stderr, "dmarc:", err)
+		fmt.Fprintln(stderr, "dmarc:", demo.Sentence(err))
 		return demo.ExitUsage
 	}
 	switch err := c.run(stdout, resolver(), domains); {
 	case errors.Is(err, errChanges):
 		return demo.ExitChanges
 	case err != nil:
-		fmt.Fprintln(stderr, "dmarc:", err)
+		fmt.Fprintln(stderr, "dmarc:", demo.Sentence(err))
 		return demo.ExitUsage
 	}
 	return demo.ExitReady
@@ -88,11 +103,12 @@ type check struct {
 	rec         dmarc.Settings
 	selectors   []string
 	reportsPass bool
+	format      string // text or json
 }
 
 func (c check) validate(domains []string) error {
 	if c.rules != dmarc.RFC9989 && c.rules != dmarc.RFC7489 {
-		return fmt.Errorf("-rules %q: use rfc9989 or rfc7489", c.rules)
+		return fmt.Errorf("-rules %q: use rfc9989 or rfc7489", string(c.rules))
 	}
 	if _, err := dmarc.Build(c.rec); err != nil {
 		return fmt.Errorf("-recommend or -rua: %w", err)
@@ -110,16 +126,67 @@ func (c check) validate(domains []string) error {
 	return nil
 }
 
-func runBuild(w io.Writer, s dmarc.Settings) error {
+func runBuild(w io.Writer, s dmarc.Settings, format string) error {
 	r, err := dmarc.Build(s)
 	if err != nil {
 		return err
 	}
+	findings := dmarc.Lint(r.String())
+	if format == "json" {
+		if findings == nil {
+			findings = []plan.Finding{}
+		}
+		return writeJSON(w, struct {
+			Record   string         `json:"record"`
+			Findings []plan.Finding `json:"findings"`
+		}{r.String(), findings})
+	}
 	fmt.Fprintln(w, r)
-	for _, f := range dmarc.Lint(r.String()) {
+	for _, f := range findings {
 		fmt.Fprintln(w, f)
 	}
 	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// domainResult is one domain's check, as -format json prints it.
+type domainResult struct {
+	Domain       string         `json:"domain"`
+	Rules        dmarc.Rules    `json:"rules"`
+	Queries      []query        `json:"queries"`
+	Record       string         `json:"record,omitempty"` // the record that applies, as published
+	PolicyDomain string         `json:"policy_domain,omitempty"`
+	OrgDomain    string         `json:"org_domain,omitempty"`
+	PolicyTag    string         `json:"policy_tag,omitempty"`
+	Policy       dmarc.Policy   `json:"policy,omitempty"`
+	Findings     []plan.Finding `json:"findings"`
+	Changes      plan.Changes   `json:"changes"`
+	Satisfied    bool           `json:"satisfied"`
+}
+
+type query struct {
+	Name   string `json:"name"`
+	Result string `json:"result"`
+}
+
+// nonNull gives each change's record sets as [] when empty.
+func nonNull(cs plan.Changes) plan.Changes {
+	out := plan.Changes{}
+	for _, c := range cs {
+		if c.Current == nil {
+			c.Current = []dnsrec.Record{}
+		}
+		if c.Proposed == nil {
+			c.Proposed = []dnsrec.Record{}
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func (c check) run(w io.Writer, r dnsrec.Resolver, domains []string) error {
@@ -127,10 +194,16 @@ func (c check) run(w io.Writer, r dnsrec.Resolver, domains []string) error {
 	defer cancel()
 	rules, rec, selectors := c.rules, c.rec, c.selectors
 	pending := false
+	results := []domainResult{}
+	text := w
+	if c.format == "json" {
+		text = io.Discard
+	}
 	for i, domain := range domains {
 		if i > 0 {
-			fmt.Fprintln(w)
+			fmt.Fprintln(text)
 		}
+		w := text
 		inspect := dmarc.Inspect{Domain: domain, Rules: rules, DKIMSelectors: selectors}
 		in, err := inspect.Check(ctx, r)
 		if err != nil {
@@ -156,6 +229,16 @@ func (c check) run(w io.Writer, r dnsrec.Resolver, domains []string) error {
 			return err
 		}
 		pending = pending || len(pl.Changes) > 0 || !pl.Satisfied()
+		res := domainResult{Domain: in.Domain, Rules: rules, Queries: []query{}, Record: d.RecordText, PolicyDomain: d.PolicyDomain, OrgDomain: d.OrgDomain,
+			PolicyTag: d.PolicyTag, Policy: d.Policy, Findings: plan.AppendNew(append([]plan.Finding{}, in.Findings...), pl.Reports[1].Findings...),
+			Changes: nonNull(pl.Changes), Satisfied: len(pl.Changes) == 0 && pl.Satisfied()}
+		if d.Record == nil {
+			res.PolicyDomain, res.PolicyTag, res.Policy = "", "", ""
+		}
+		for _, q := range d.Queries {
+			res.Queries = append(res.Queries, query{q.Name, q.Result})
+		}
+		results = append(results, res)
 		// What the recommendation adds to the inspection, each finding once.
 		for _, f := range plan.AppendNew(in.Findings, pl.Reports[1].Findings...)[len(in.Findings):] {
 			fmt.Fprintln(w, f)
@@ -167,6 +250,13 @@ func (c check) run(w io.Writer, r dnsrec.Resolver, domains []string) error {
 			if p := pl.Changes.For(party); len(p) > 0 {
 				fmt.Fprintf(w, "What the %s must change:\n%s", party, p.Text())
 			}
+		}
+	}
+	if c.format == "json" {
+		if err := writeJSON(w, struct {
+			Domains []domainResult `json:"domains"`
+		}{results}); err != nil {
+			return err
 		}
 	}
 	if pending {

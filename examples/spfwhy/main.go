@@ -2,11 +2,15 @@
 // why, step by step, like the old openspf "Why?" page: which record, which
 // include, which term decided.
 //
-//	go run ./examples/spfwhy [-ip 5.255.64.53] [-helo name] [-live] sender-or-domain
+//	go run ./examples/spfwhy [-ip 5.255.64.53] [-helo name] [-live] [-format text|json] sender-or-domain
+//
+// Exit status: 0 SPF passes, 1 any other result, 2 usage or a temporary
+// DNS failure (temperror); -h prints the usage and exits 0.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -30,13 +34,19 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	ipFlag := fs.String("ip", "5.255.64.53", "the sending server's address")
 	helo := fs.String("helo", "smtp1.vendor.example", "the name the server greets with")
 	headers := fs.Bool("headers", false, "also print Received-SPF and Authentication-Results")
+	format := fs.String("format", "text", "output: text or json")
 	resolver := demo.Flags(fs)
 	fail := func(err error) int {
-		fmt.Fprintln(stderr, "spfwhy:", err)
+		fmt.Fprintln(stderr, "spfwhy:", demo.Sentence(err))
 		return demo.ExitUsage
 	}
-	if demo.ParseArgs(fs, args) != nil {
+	if help, err := demo.ParseHelp(fs, args, stdout); help {
+		return demo.ExitReady
+	} else if err != nil {
 		return demo.ExitUsage
+	}
+	if *format != "text" && *format != "json" {
+		return fail(fmt.Errorf("-format %q: use text or json", *format))
 	}
 	if fs.NArg() > 1 {
 		return fail(fmt.Errorf("one sender or domain at a time (got %d)", fs.NArg()))
@@ -56,7 +66,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	if _, err := dnsrec.ParseDomain("sender domain", domain); err != nil {
 		return fail(err)
 	}
-	switch run(stdout, resolver(), ip, sender, *helo, *headers) {
+	switch run(stdout, resolver(), ip, sender, *helo, *headers, *format) {
 	case spf.Pass:
 		return demo.ExitReady
 	case spf.TempError:
@@ -65,7 +75,34 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	return demo.ExitChanges
 }
 
-func run(w io.Writer, r dnsrec.Resolver, ip netip.Addr, sender, helo string, headers bool) spf.Status {
+// output is what spfwhy prints with -format json.
+type output struct {
+	Status                spf.Status `json:"status"`
+	Domain                string     `json:"domain"`
+	IP                    string     `json:"ip"`
+	Sender                string     `json:"sender"`
+	HELO                  string     `json:"helo"`
+	Record                string     `json:"record,omitempty"`
+	Term                  string     `json:"term,omitempty"` // the mechanism that decided
+	TermDomain            string     `json:"term_domain,omitempty"`
+	Via                   []string   `json:"via"` // the includes it matched through, outermost first
+	Summary               string     `json:"summary"`
+	Explanation           string     `json:"explanation,omitempty"` // for a fail
+	Error                 string     `json:"error,omitempty"`
+	Steps                 []step     `json:"steps"`
+	ReceivedSPF           string     `json:"received_spf,omitempty"`
+	AuthenticationResults string     `json:"authentication_results,omitempty"`
+}
+
+type step struct {
+	Depth  int    `json:"depth"`
+	Domain string `json:"domain"`
+	Term   string `json:"term,omitempty"`
+	Note   string `json:"note"`
+	Match  bool   `json:"match"`
+}
+
+func run(w io.Writer, r dnsrec.Resolver, ip netip.Addr, sender, helo string, headers bool, format string) spf.Status {
 	if !strings.Contains(sender, "@") {
 		sender = "postmaster@" + sender
 	}
@@ -73,6 +110,26 @@ func run(w io.Writer, r dnsrec.Resolver, ip netip.Addr, sender, helo string, hea
 	defer cancel()
 	c := &spf.Checker{Resolver: r}
 	res := c.CheckMailFrom(ctx, ip, sender, helo)
+	if format == "json" {
+		out := output{Status: res.Status, Domain: res.Domain, IP: res.IP.String(), Sender: res.Sender, HELO: res.HELO, Record: res.Record,
+			Term: res.Term, TermDomain: res.TermDomain, Via: append([]string{}, res.Via...), Summary: res.Summary(), Steps: []step{}}
+		if res.Status == spf.Fail {
+			out.Explanation = res.Explanation
+		}
+		if res.Err != nil {
+			out.Error = res.Err.Error()
+		}
+		for _, s := range res.Trace {
+			out.Steps = append(out.Steps, step{s.Depth, s.Domain, s.Term, s.Note, s.Match})
+		}
+		if headers {
+			out.ReceivedSPF, out.AuthenticationResults = res.ReceivedSPF("mx.receiver.example"), res.AuthenticationResults("mx.receiver.example")
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.Encode(out)
+		return res.Status
+	}
 	fmt.Fprintf(w, "SPF result: %s\n\n%s", res.Status, res.Explain())
 	if res.Status == spf.Fail {
 		fmt.Fprintf(w, "\nExplanation given to the sender: %s\n", res.Explanation)

@@ -1,0 +1,63 @@
+package feedback
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// roughID is the first word of a field that could not be parsed: its
+// authserv-id, as far as one can tell.
+func roughID(v string) string {
+	f := strings.FieldsFunc(shorten(v, 512), func(r rune) bool { return r == ';' || r == ' ' || r == '\t' || r == '(' })
+	if len(f) == 0 || strings.Contains(f[0], "=") {
+		return ""
+	}
+	return strings.ToLower(f[0])
+}
+
+// arcInstance splits "i=1; mx.example; spf=pass ..." into 1 and the rest.
+func arcInstance(v string) (int, string) {
+	tag, rest, ok := strings.Cut(v, ";")
+	tag = strings.TrimSpace(tag)
+	if !ok || !strings.HasPrefix(tag, "i=") {
+		return 1, v
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(tag[2:]))
+	if err != nil || n < 1 || n > 50 { // RFC 8617, Section 4.2.1: 1 to 50
+		n = 1
+	}
+	return n, rest
+}
+
+var byRe = regexp.MustCompile(`(?i)\bby\s+([a-z0-9][a-z0-9.\-]*)`)
+
+// byTrusted reports whether a Received field was added by a trusted host:
+// its "by" name is a trusted id, or in the same domain (one label off).
+func byTrusted(v string, trusted map[string]bool) bool {
+	if len(v) > 4096 {
+		v = v[:4096]
+	}
+	m := byRe.FindStringSubmatch(v)
+	if m == nil {
+		return false
+	}
+	by := strings.ToLower(strings.TrimSuffix(m[1], "."))
+	for id := range trusted {
+		if id == "" {
+			continue
+		}
+		if by == id || parentOf(by) != "" && parentOf(by) == parentOf(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// parentOf drops the first label of a name with three labels or more.
+func parentOf(name string) string {
+	if strings.Count(name, ".") < 2 {
+		return ""
+	}
+	return name[strings.IndexByte(name, '.')+1:]
+}
