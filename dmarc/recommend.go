@@ -369,6 +369,7 @@ func (e *policyEdit) verify(_ context.Context, _ dnsrec.Resolver, proposed []dns
 	}
 	if n != 1 {
 		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: e.name,
+			Params:  map[string]string{"name": dnsrec.TrimDot(e.name), "records": strconv.Itoa(n)},
 			Message: fmt.Sprintf("the proposed change leaves %d DMARC records at %s; receivers ignore them all", n, dnsrec.TrimDot(e.name))})
 	}
 	return fs, nil
