@@ -27,7 +27,7 @@ const (
 
 	// SPF evaluated for the vendor's servers at the customer's domain.
 	CodeVendorSPFFails  plan.Code = "spf-vendor-fails"        // check_host() does not pass for a server: domain, address, result, fix
-	CodeVendorSPFPasses plan.Code = "spf-vendor-passes"       // check_host() passes for a server: domain, address, result
+	CodeVendorSPFPasses plan.Code = "spf-vendor-passes"       // check_host() passes for a server: domain, address (the result is pass, which the code says)
 	CodeSPFEveryone     plan.Code = "spf-authorizes-everyone" // the record passes addresses no one sends from: domain, probe, term
 	CodeSPFUnaligned    plan.Code = "spf-unaligned-envelope"  // the vendor's own bounce domain is in MAIL FROM: domain, envelope
 

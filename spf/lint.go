@@ -12,17 +12,19 @@ import (
 	"github.com/domainauth/domainauth/plan"
 )
 
-// Finding codes of [Lint] and [LintTXT]. They are stable: match on them.
-// The comment beside each names the keys of its findings' Params after the
-// last colon; [LintTXT] adds domain (the name the records are published
-// at) to every finding. A finding whose sentences quote nothing variable
-// (spf-no-all) has only domain, and none from Lint alone.
+// Finding codes of [Lint], [LintTXT], [Analyze] and [Authorize]. They are
+// stable: match on them. The comment beside each names the keys of its
+// findings' Params after the last colon. [LintTXT] adds domain (the name
+// the records are published at) to every finding; a finding whose
+// sentences quote nothing variable (spf-no-all) has only domain, and none
+// from Lint alone. When [Authorize] rewords a fix as the record to publish,
+// the finding gains proposed (that record) and loses suggestion.
 const (
-	CodeSyntax           plan.Code = "spf-syntax"           // the record does not parse, and receivers give permerror: term, reason, suggestion
+	CodeSyntax           plan.Code = "spf-syntax"           // the record does not parse, and receivers give permerror: term, reason, suggestion; domain, reason (of an include, from Analyze)
 	CodeLookalike        plan.Code = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break): term, reason, hint, suggestion
 	CodeQuoted           plan.Code = "spf-quoted"           // the quotes were entered as part of the value: hint, suggestion
 	CodeNotSPF           plan.Code = "spf-not-spf"          // looks meant as SPF but is not one (space, version): hint, suggestion
-	CodeMultiple         plan.Code = "spf-multiple-records" // more than one SPF record at the name, so permerror: records (the count)
+	CodeMultiple         plan.Code = "spf-multiple-records" // more than one SPF record at the name, so permerror: records (the count), domain
 	CodePlusAll          plan.Code = "spf-plus-all"         // +all authorizes every host on the internet: term
 	CodeNeutralAll       plan.Code = "spf-neutral-all"      // ?all asserts nothing about other hosts: term
 	CodeSoftFailAll      plan.Code = "spf-softfail-all"     // ~all, fine while testing: term
@@ -37,8 +39,8 @@ const (
 	CodeUnknownModifier  plan.Code = "spf-unknown-modifier" // an unknown modifier is ignored by receivers: term, modifier
 	CodeStringTooLong    plan.Code = "spf-string-too-long"  // a TXT string over 255 bytes cannot be published: string (its position), bytes, strings (the value split)
 	CodeTooLong          plan.Code = "spf-too-long"         // over 450 bytes, which may not fit a UDP answer: bytes, limit
-	CodeTooManyLookups   plan.Code = "spf-too-many-lookups" // over 10 DNS-querying terms in all, so permerror: lookups, limit, costliest; from a proposed record also proposed, term
-	CodeVoidLookups      plan.Code = "spf-void-lookups"     // more than 2 lookups find nothing (permerror), or one term that finds nothing: voids, limit; or term, target, limit
+	CodeTooManyLookups   plan.Code = "spf-too-many-lookups" // over 10 DNS-querying terms in all, so permerror: domain, lookups, limit, costliest, proposed, term (the last two for a proposed record)
+	CodeVoidLookups      plan.Code = "spf-void-lookups"     // more than 2 lookups find nothing (permerror), or one term finds nothing: domain, voids, limit (in all); term, target, limit (one term)
 	CodeIncludeNone      plan.Code = "spf-include-none"     // an include or redirect names a domain without SPF: term, target
 	CodeIncludeLoop      plan.Code = "spf-include-loop"     // includes or redirects come back to a domain already on the path: term, target
 	CodeTooManyMX        plan.Code = "spf-too-many-mx"      // an mx term's domain has more than 10 MX records: term, target, records, limit
