@@ -236,7 +236,7 @@ func (w *walker) walk(name, via string, path []string) *Node {
 		nd.Err = err
 		w.add(plan.Finding{Code: CodeSyntax, Severity: plan.SeverityError, Name: name, Message: err.Error(),
 			Params: map[string]string{"domain": nd.Domain, "reason": err.Error()},
-			Fix: "correct the record at " + nd.Domain})
+			Fix:    "correct the record at " + nd.Domain})
 		return nd
 	}
 	path = append(path, name)
