@@ -55,7 +55,7 @@ type Recommendation struct {
 // Reason and finding codes of Recommend.
 const (
 	ReasonPolicy       plan.Code = "dmarc-policy"          // publish or tighten the DMARC record
-	CodeStaged         plan.Code = "dmarc-staged"          // the recommended policy waits for a later stage: policy, now, when
+	CodeStaged         plan.Code = "dmarc-staged"          // the recommended policy waits for a later stage: domain, policy, now, when, next
 	CodeReportsMissing plan.Code = "dmarc-reports-missing" // the record does not send reports to a recommended address: domain, addresses
 	CodeTighten        plan.Code = "dmarc-tighten"         // the policy is below the stage it can reach now: domain, policy, stage
 )
