@@ -50,7 +50,9 @@ func (e *spfEdit) otherSenders(ctx context.Context, r dnsrec.Resolver, res *Auth
 	if needMX {
 		e.extra = append([]string{"mx"}, e.extra...)
 	}
-	params := nonEmpty(map[string]string{"domain": res.Domain, "all": e.all, "providers": strings.Join(e.providers, ", "), "terms": strings.Join(e.extra, ", ")})
+	// mx holds the hosts the sentence names (those of no known provider),
+	// "" like providers when there are none.
+	params := map[string]string{"domain": res.Domain, "all": e.all, "mx": "", "providers": strings.Join(e.providers, ", "), "terms": strings.Join(e.extra, ", ")}
 	var parts []string
 	if len(e.providers) > 0 {
 		var terms []string
