@@ -20,7 +20,7 @@ import (
 // from Lint alone. When [Authorize] rewords a fix as the record to publish,
 // the finding gains proposed (that record) and loses suggestion.
 const (
-	CodeSyntax           plan.Code = "spf-syntax"           // the record does not parse, and receivers give permerror: term, reason, suggestion; domain, reason (of an include, from Analyze)
+	CodeSyntax           plan.Code = "spf-syntax"           // the record does not parse, and receivers give permerror: term, reason, hint, suggestion; domain, reason (of an include, from Analyze)
 	CodeLookalike        plan.Code = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break): term, reason, hint, suggestion
 	CodeQuoted           plan.Code = "spf-quoted"           // the quotes were entered as part of the value: hint, suggestion
 	CodeNotSPF           plan.Code = "spf-not-spf"          // looks meant as SPF but is not one (space, version): hint, suggestion
