@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
+	"strconv"
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
@@ -107,10 +109,17 @@ func (c KeyCheck) Check(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, err
 	if err != nil {
 		return nil, err
 	}
-	for i := range d.Findings {
-		if d.Findings[i].Name == "" {
+	selector, domain, _ := strings.Cut(dnsrec.TrimDot(name), "._domainkey.")
+	for i, f := range d.Findings {
+		if f.Name == "" {
 			d.Findings[i].Name = name
 		}
+		params := maps.Clone(f.Params)
+		if params == nil {
+			params = map[string]string{}
+		}
+		params["name"], params["selector"], params["domain"] = dnsrec.TrimDot(name), selector, domain
+		d.Findings[i].Params = params
 	}
 	d.Satisfied = plan.Worst(d.Findings) != plan.SeverityError && (len(txts) > 0)
 	return d, nil
@@ -137,8 +146,9 @@ type diagnoser struct {
 	txts []dnsrec.Record
 }
 
-func (g *diagnoser) add(code plan.Code, sev plan.Severity, msg, fix string) {
-	g.d.Findings = append(g.d.Findings, plan.Finding{Code: code, Severity: sev, Message: msg, Fix: fix})
+// add records a finding; Check adds name, selector and domain to params.
+func (g *diagnoser) add(code plan.Code, sev plan.Severity, params map[string]string, msg, fix string) {
+	g.d.Findings = append(g.d.Findings, plan.Finding{Code: code, Severity: sev, Params: params, Message: msg, Fix: fix})
 }
 
 func (g *diagnoser) notPublished(what string) {
@@ -146,7 +156,7 @@ func (g *diagnoser) notPublished(what string) {
 	if g.c.JustChanged {
 		msg = fmt.Sprintf("%s is not visible yet at %s; DNS changes may take up to the record's TTL (often an hour, sometimes a day) to propagate", what, dnsrec.TrimDot(g.name))
 	}
-	g.add(CodeNotPublished, plan.SeverityError, msg+": verifiers find no key, and every signature with this selector fails", "publish the "+what+" below")
+	g.add(CodeNotPublished, plan.SeverityError, map[string]string{"kind": what}, msg+": verifiers find no key, and every signature with this selector fails", "publish the "+what+" below")
 }
 
 // delegation checks for the CNAME to c.Target.
@@ -167,6 +177,7 @@ func (g *diagnoser) delegation(ctx context.Context, r dnsrec.Resolver) error {
 		g.d.Edits = []plan.Edit{delegate}
 	case len(g.d.CNAMEs) == 0:
 		// A TXT record where the CNAME belongs: does it hold the vendor's current key?
+		shown := map[string]string{"target": dnsrec.TrimDot(target)}
 		sev, msg := plan.SeverityError, "a TXT record is published where the CNAME to "+dnsrec.TrimDot(target)+" was expected, and its key is not the vendor's"
 		va, err := r.Lookup(ctx, target, dnsrec.TypeTXT)
 		if err != nil && errors.Is(err, dnsrec.ErrTemporary) {
@@ -177,19 +188,19 @@ func (g *diagnoser) delegation(ctx context.Context, r dnsrec.Resolver) error {
 				sev, msg = plan.SeverityWarning, "a copy of the vendor's key is published as TXT where the CNAME to "+dnsrec.TrimDot(target)+" was expected: it works today, but breaks when the vendor rotates its key"
 			}
 		}
-		g.add(CodeCNAMEExpected, sev, msg, "delete the TXT record and publish the CNAME instead")
+		g.add(CodeCNAMEExpected, sev, shown, msg, "delete the TXT record and publish the CNAME instead")
 		g.d.Edits = []plan.Edit{
 			setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, nil, ReasonClear, "a name with a CNAME can hold no other record"),
 			delegate,
 		}
 	case g.d.CNAMEs[0] != target:
-		g.add(CodeWrongTarget, plan.SeverityError,
+		g.add(CodeWrongTarget, plan.SeverityError, map[string]string{"current": dnsrec.TrimDot(g.d.CNAMEs[0]), "target": dnsrec.TrimDot(target)},
 			fmt.Sprintf("the CNAME points to %s, not to %s", dnsrec.TrimDot(g.d.CNAMEs[0]), dnsrec.TrimDot(target)),
 			"change the CNAME's target to "+dnsrec.TrimDot(target))
 		delegate.Reason.Text = "point the selector at the vendor's key"
 		g.d.Edits = []plan.Edit{delegate}
 	case len(g.txts) == 0:
-		g.add(CodeTargetMissing, plan.SeverityError,
+		g.add(CodeTargetMissing, plan.SeverityError, map[string]string{"target": dnsrec.TrimDot(target)},
 			fmt.Sprintf("the CNAME to %s is right, but the vendor publishes no key there", dnsrec.TrimDot(target)),
 			"nothing to change on the customer's side: the vendor must publish its key at "+dnsrec.TrimDot(target))
 		if g.c.Key != nil {
@@ -235,7 +246,7 @@ func (g *diagnoser) key() error {
 				msg += "; it leads to the right key, so signatures verify"
 			}
 		}
-		g.add(CodeTXTExpected, sev, msg, "delete the CNAME and publish the TXT record below")
+		g.add(CodeTXTExpected, sev, map[string]string{"current": dnsrec.TrimDot(g.d.CNAMEs[0])}, msg, "delete the CNAME and publish the TXT record below")
 		if sev == plan.SeverityError {
 			g.d.Edits = []plan.Edit{
 				setTo(g.name, dnsrec.TypeCNAME, plan.PartyCustomer, nil, ReasonClear, "a name with a CNAME can hold no other record"),
@@ -249,7 +260,8 @@ func (g *diagnoser) key() error {
 		if len(g.d.CNAMEs) == 0 {
 			g.notPublished("key record")
 		} else {
-			g.add(CodeNotPublished, plan.SeverityError, fmt.Sprintf("%s leads to %s, which has no TXT record", dnsrec.TrimDot(g.name), dnsrec.TrimDot(g.d.CNAMEs[len(g.d.CNAMEs)-1])), "publish the key record")
+			end := dnsrec.TrimDot(g.d.CNAMEs[len(g.d.CNAMEs)-1])
+			g.add(CodeNotPublished, plan.SeverityError, map[string]string{"current": end}, fmt.Sprintf("%s leads to %s, which has no TXT record", dnsrec.TrimDot(g.name), dnsrec.TrimDot(g.d.CNAMEs[len(g.d.CNAMEs)-1])), "publish the key record")
 		}
 		if expect() && len(g.d.CNAMEs) == 0 {
 			g.d.Edits = []plan.Edit{setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the public key that signatures are verified with")}
@@ -295,11 +307,11 @@ func (g *diagnoser) several(want dnsrec.Record, wantB64 string) {
 		values[i] = t.Value()
 	}
 	if _, ok := joinSplit(values, wantB64); ok {
-		g.add(CodeSplitRecords, plan.SeverityError,
+		g.add(CodeSplitRecords, plan.SeverityError, map[string]string{"records": strconv.Itoa(len(values))},
 			fmt.Sprintf("the key is split into %d separate TXT records; it must be one record (a long value is split into strings of one record, which your DNS provider may do for you)", len(values)),
 			"delete these records and publish one TXT record with the whole value")
 	} else {
-		g.add(CodeMultiple, plan.SeverityError,
+		g.add(CodeMultiple, plan.SeverityError, map[string]string{"records": strconv.Itoa(len(values))},
 			fmt.Sprintf("%d TXT records are published at %s; a verifier needs exactly one key record there", len(values), dnsrec.TrimDot(g.name)),
 			"keep only the current key record")
 	}
@@ -342,7 +354,7 @@ func joinSplit(values []string, wantB64 string) (string, bool) {
 func (g *diagnoser) compare(value, wantB64 string) {
 	inner, quoted := unquote(value)
 	if quoted {
-		g.add(CodeQuoted, plan.SeverityError,
+		g.add(CodeQuoted, plan.SeverityError, nil,
 			"the value starts and ends with a double quote: the quotes were entered as part of the record, so verifiers cannot read it",
 			"enter the value without the surrounding quotes")
 	}
@@ -366,17 +378,21 @@ func (g *diagnoser) compare(value, wantB64 string) {
 		g.d.Findings = append(g.d.Findings, Lint(inner)...)
 		return
 	case strings.HasPrefix(wantB64, got):
-		g.add(CodeKeyTruncated, plan.SeverityError,
-			fmt.Sprintf("the key is cut short: it has %d of the %d characters and stops after %q; the rest (%d characters, starting %q) is missing", len(got), len(wantB64), tail(got, 12), len(wantB64)-len(got), head(wantB64[len(got):], 12)),
+		after, rest := tail(got, 12), head(wantB64[len(got):], 12)
+		params := map[string]string{"have": strconv.Itoa(len(got)), "want": strconv.Itoa(len(wantB64)), "after": after, "missing": strconv.Itoa(len(wantB64) - len(got)), "rest": rest}
+		g.add(CodeKeyTruncated, plan.SeverityError, params,
+			fmt.Sprintf("the key is cut short: it has %d of the %d characters and stops after %q; the rest (%d characters, starting %q) is missing", len(got), len(wantB64), after, len(wantB64)-len(got), rest),
 			"copy the whole key again, on one line")
 	case strings.HasPrefix(got, wantB64):
-		g.add(CodeKeyExtra, plan.SeverityError,
-			fmt.Sprintf("the key is followed by %d extra characters: %q", len(got)-len(wantB64), head(got[len(wantB64):], 40)),
-			"remove everything after the key's last character ("+tail(wantB64, 8)+")")
+		added, last := head(got[len(wantB64):], 40), tail(wantB64, 8)
+		g.add(CodeKeyExtra, plan.SeverityError, map[string]string{"extra": strconv.Itoa(len(got) - len(wantB64)), "added": added, "last": last},
+			fmt.Sprintf("the key is followed by %d extra characters: %q", len(got)-len(wantB64), added),
+			"remove everything after the key's last character ("+last+")")
 	case strings.HasSuffix(got, wantB64):
-		g.add(CodeKeyExtra, plan.SeverityError,
-			fmt.Sprintf("the key is preceded by %d extra characters: %q", len(got)-len(wantB64), head(got[:len(got)-len(wantB64)], 40)),
-			"remove everything before the key's first characters ("+head(wantB64, 8)+")")
+		added, first := head(got[:len(got)-len(wantB64)], 40), head(wantB64, 8)
+		g.add(CodeKeyExtra, plan.SeverityError, map[string]string{"extra": strconv.Itoa(len(got) - len(wantB64)), "added": added, "first": first},
+			fmt.Sprintf("the key is preceded by %d extra characters: %q", len(got)-len(wantB64), added),
+			"remove everything before the key's first characters ("+first+")")
 	default:
 		if same, pkcs1 := sameKey("p="+got, "p="+wantB64); same && pkcs1 {
 			g.d.Findings = append(g.d.Findings, Lint(inner)...)
@@ -388,25 +404,36 @@ func (g *diagnoser) compare(value, wantB64 string) {
 		at := pOff + rawOffset(raw, pre)
 		switch {
 		case pre+suf >= len(wantB64)-16 && diffGot <= 16:
-			what := count(max(diffGot, diffWant), "character differs", "characters differ")
+			n := max(diffGot, diffWant)
+			what := count(n, "character differs", "characters differ")
 			if diffGot == 0 {
 				what = count(diffWant, "character is missing", "characters are missing")
 			} else if diffWant == 0 {
 				what = count(diffGot, "extra character was added", "extra characters were added")
 			}
-			g.d.Findings = append(g.d.Findings, plan.Finding{Code: CodeKeyChanged, Severity: plan.SeverityError, Subject: "p=", Offset: plan.At(at),
+			after, published, expected := tail(got[:pre], 12), got[pre:pre+diffGot], wantB64[pre:pre+diffWant]
+			params := map[string]string{"position": strconv.Itoa(pre + 1), "offset": strconv.Itoa(at), "after": after, "count": strconv.Itoa(n)}
+			if published != "" {
+				params["published"] = published
+			}
+			if expected != "" {
+				params["expected"] = expected
+			}
+			g.d.Findings = append(g.d.Findings, plan.Finding{Code: CodeKeyChanged, Severity: plan.SeverityError, Subject: "p=", Offset: plan.At(at), Params: params,
 				Message: fmt.Sprintf("the key stops matching at character %d of p= (offset %d of the record), after %q: %s (published %q, expected %q)",
-					pre+1, at, tail(got[:pre], 12), what, got[pre:pre+diffGot], wantB64[pre:pre+diffWant]),
+					pre+1, at, after, what, published, expected),
 				Fix: "copy the key again exactly; do not retype it"})
 			return
 		default:
 			desc := "a different key"
+			params := map[string]string{"position": strconv.Itoa(pre + 1)}
 			if k, err := Parse(inner); err == nil {
 				if pub, err := k.PublicKey(); err == nil {
 					desc = fmt.Sprintf("a different key (%s, %d bits)", keyName(TypeOf(pub)), KeyBits(pub))
+					params["type"], params["bits"] = keyName(TypeOf(pub)), strconv.Itoa(KeyBits(pub))
 				}
 			}
-			g.add(CodeDifferentKey, plan.SeverityError,
+			g.add(CodeDifferentKey, plan.SeverityError, params,
 				fmt.Sprintf("the record holds %s than the one the signer uses (they differ from character %d of p=)", desc, pre+1),
 				"replace the record with the one below (an old key, or one from another provider, was published)")
 		}

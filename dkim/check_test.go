@@ -128,6 +128,7 @@ func TestKeyCheck(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				checkParams(t, d.Findings)
 				if d.Satisfied != tc.ok {
 					t.Errorf("Satisfied = %v, want %v: %v", d.Satisfied, tc.ok, d.Findings)
 				}
@@ -185,6 +186,7 @@ func TestKeyCheckJustChanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkParams(t, d.Findings)
 	if len(d.Findings) != 1 || !strings.Contains(d.Findings[0].Message, "not visible yet") {
 		t.Errorf("findings %v", d.Findings)
 	}

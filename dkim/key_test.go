@@ -53,6 +53,7 @@ func TestKeyFindings(t *testing.T) {
 			t.Fatal(err)
 		}
 		fs := dkim.KeyFindings(k.Public())
+		checkParams(t, fs)
 		if len(fs) != 1 || fs[0].Code != code {
 			t.Errorf("%d bits: %v", bits, fs)
 		}

@@ -180,6 +180,7 @@ func TestLintCodes(t *testing.T) {
 		{"v=DKIM1; p=MIGf!!", dkim.CodeSyntax},
 	}
 	for _, tc := range tests {
+		checkParams(t, dkim.Lint(tc.record))
 		found := false
 		for _, f := range dkim.Lint(tc.record) {
 			found = found || f.Code == tc.code

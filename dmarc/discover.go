@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"strconv"
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
@@ -108,6 +110,7 @@ func (w *walker) discover(author string) (*Discovery, error) {
 	d.Queries, d.Findings = w.queries, w.findings
 	if f == nil || f.rec == nil {
 		d.Findings = append(d.Findings, plan.Finding{Code: CodeNoRecord, Severity: plan.SeverityWarning, Name: "_dmarc." + d.Author,
+			Params:  map[string]string{"domain": d.Author, "org": d.OrgDomain},
 			Message: fmt.Sprintf("no DMARC policy applies to %s: receivers apply their own judgement to mail that fails authentication", d.Author),
 			Fix:     "publish a DMARC record at _dmarc." + d.OrgDomain})
 		return d, nil
@@ -239,27 +242,36 @@ func (w *walker) fetch(domain string) (*found, error) {
 	case len(texts) > 1:
 		w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), fmt.Sprintf("%d DMARC records: all ignored", len(texts))})
 		w.findings = append(w.findings, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: qname,
+			Params:  map[string]string{"name": dnsrec.TrimDot(qname), "records": strconv.Itoa(len(texts))},
 			Message: fmt.Sprintf("%d DMARC records are published at %s; receivers ignore them all", len(texts), dnsrec.TrimDot(qname)),
 			Fix:     "keep exactly one"})
 	default:
 		rec, _, err := w.rules.parse(texts[0])
 		if err != nil {
 			w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), "a broken DMARC record: ignored"})
-			fs := w.rules.Lint(texts[0])
-			for i := range fs {
-				fs[i].Name = qname
-			}
-			w.findings = append(w.findings, fs...)
+			w.findings = append(w.findings, published(w.rules.Lint(texts[0]), domain)...)
 			break
 		}
 		w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), "DMARC record: " + texts[0]})
 		f.rec, f.text = rec, texts[0]
-		f.findings = w.rules.Lint(texts[0])
-		for i := range f.findings {
-			f.findings[i].Name = qname
-		}
+		f.findings = published(w.rules.Lint(texts[0]), domain)
 	}
 	return f, nil
+}
+
+// published returns the lint findings of the record at _dmarc.<domain>,
+// named for it, each with the domain among its parameters.
+func published(fs []plan.Finding, domain string) []plan.Finding {
+	for i, f := range fs {
+		fs[i].Name = "_dmarc." + domain
+		params := maps.Clone(f.Params)
+		if params == nil {
+			params = map[string]string{}
+		}
+		params["domain"] = dnsrec.TrimDot(domain)
+		fs[i].Params = params
+	}
+	return fs
 }
 
 // isDMARC reports whether a TXT value is a DMARC record, by RFC 9989's

@@ -127,6 +127,7 @@ func TestDiscoverFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkParams(t, d.Findings)
 	if !hasCode(d.Findings, dmarc.CodeMultiple) {
 		t.Errorf("findings %v", d.Findings)
 	}
@@ -134,6 +135,7 @@ func TestDiscoverFindings(t *testing.T) {
 	if err != nil || d.Record != nil || !hasCode(d.Findings, dmarc.CodeNoRecord) {
 		t.Errorf("no record: %+v %v", d, err)
 	}
+	checkParams(t, d.Findings)
 	z.Fail("_dmarc.broken.example", "", dnsrec.ErrServFail)
 	if _, err := dmarc.Discover(context.Background(), z, "broken.example"); err == nil {
 		t.Error("a SERVFAIL gave no error")

@@ -89,6 +89,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "v=spf1") {
 			spfAtDMARC = true
 			res.Findings = append(res.Findings, plan.Finding{Code: CodeSPFAtDMARC, Severity: plan.SeverityError, Name: rec.Name, Subject: v,
+				Params:  map[string]string{"domain": res.Domain, "record": v},
 				Message: "an SPF record is published at _dmarc, where receivers look only for DMARC; it protects nothing there",
 				Fix:     "delete it; the SPF record belongs at " + dnsrec.TrimDot(name)})
 		}
@@ -104,6 +105,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 			continue
 		}
 		res.Findings = append(res.Findings, plan.Finding{Code: CodeAtApex, Severity: plan.SeverityError, Name: rec.Name, Subject: v,
+			Params:  map[string]string{"domain": res.Domain, "record": v},
 			Message: fmt.Sprintf("a DMARC record is published at %s itself; receivers only look at _dmarc.%s", res.Domain, res.Domain),
 			Fix:     "move it to _dmarc." + res.Domain})
 		res.Edits = append(res.Edits, plan.Edit{Name: name, Type: dnsrec.TypeTXT, Party: plan.PartyCustomer, Stage: plan.StageDMARC,
@@ -138,7 +140,8 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 				return nil, err
 			}
 			if !ok {
-				res.Findings = append(res.Findings, plan.Finding{Code: CodeRejectNoDKIM, Severity: plan.SeverityWarning, Name: "_dmarc." + name, Subject: d.PolicyTag + "=reject",
+				params := map[string]string{"domain": res.Domain, "tag": d.PolicyTag, "policy": string(PolicyReject), "selectors": strings.Join(in.DKIMSelectors, ", ")}
+				res.Findings = append(res.Findings, plan.Finding{Code: CodeRejectNoDKIM, Severity: plan.SeverityWarning, Name: "_dmarc." + name, Subject: d.PolicyTag + "=reject", Params: params,
 					Message: fmt.Sprintf("the policy is reject, but no DKIM key is published for %s (selectors %s): forwarded mail, whose SPF breaks on the way, will be rejected (RFC 9989, Section 7.4)", res.Domain, strings.Join(in.DKIMSelectors, ", ")),
 					Fix:     "publish the DKIM key first, or use p=quarantine until DKIM signs all mail"})
 			}

@@ -46,6 +46,7 @@ func TestInspect(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkParams(t, res.Findings)
 			if res.Satisfied != (plan.Worst(res.Findings) != plan.SeverityError) {
 				t.Errorf("Satisfied %v with findings %v", res.Satisfied, res.Findings)
 			}
@@ -129,6 +130,7 @@ _dmarc.twice.example.      IN TXT "v=DMARC1; p=quarantine; rua=mailto:b@twice.ex
 			if p.Satisfied != tc.satisfied || p.Proposed != tc.proposed || p.Next != tc.next {
 				t.Errorf("satisfied %v proposed %q next %q; want %v %q %q", p.Satisfied, p.Proposed, p.Next, tc.satisfied, tc.proposed, tc.next)
 			}
+			checkParams(t, p.Findings)
 			if (p.Next != "") != hasCode(p.Findings, dmarc.CodeStaged) {
 				t.Errorf("next stage %q without its finding, or the reverse: %v", p.Next, p.Findings)
 			}
@@ -136,6 +138,7 @@ _dmarc.twice.example.      IN TXT "v=DMARC1; p=quarantine; rua=mailto:b@twice.ex
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkParams(t, pl.AllFindings())
 			if got := pl.Changes.Actions(); !slices.Equal(got, tc.actions) {
 				t.Errorf("actions %v, want %v\n%s", got, tc.actions, pl.Changes.Text())
 			}
@@ -210,6 +213,7 @@ default._domainkey.noreports.example. IN CNAME default._domainkey.vendor.example
 		if err != nil {
 			t.Fatal(err)
 		}
+		checkParams(t, res.Findings)
 		if res.Proposed != tc.proposed {
 			t.Errorf("%s: proposed %q, want %q (next %q when %s)", tc.domain, res.Proposed, tc.proposed, res.Next, res.NextWhen)
 		}

@@ -55,7 +55,7 @@ type Recommendation struct {
 // Reason and finding codes of Recommend.
 const (
 	ReasonPolicy       plan.Code = "dmarc-policy"          // publish or tighten the DMARC record
-	CodeStaged         plan.Code = "dmarc-staged"          // the recommended policy waits for a later stage: policy, now, when
+	CodeStaged         plan.Code = "dmarc-staged"          // the recommended policy waits for a later stage: domain, policy, now, when, next
 	CodeReportsMissing plan.Code = "dmarc-reports-missing" // the record does not send reports to a recommended address: domain, addresses
 	CodeTighten        plan.Code = "dmarc-tighten"         // the policy is below the stage it can reach now: domain, policy, stage
 )
@@ -369,6 +369,7 @@ func (e *policyEdit) verify(_ context.Context, _ dnsrec.Resolver, proposed []dns
 	}
 	if n != 1 {
 		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: e.name,
+			Params:  map[string]string{"name": dnsrec.TrimDot(e.name), "records": strconv.Itoa(n)},
 			Message: fmt.Sprintf("the proposed change leaves %d DMARC records at %s; receivers ignore them all", n, dnsrec.TrimDot(e.name))})
 	}
 	return fs, nil

@@ -157,6 +157,7 @@ func TestLint(t *testing.T) {
 	}
 	for _, tc := range tests {
 		fs := tc.rules.Lint(tc.record)
+		checkParams(t, fs)
 		found := false
 		for _, f := range fs {
 			found = found || f.Code == tc.code
@@ -192,6 +193,7 @@ func TestLintRecordForm(t *testing.T) {
 		{"v=DMARC1; p=none; rua=mailto:a@x.example", dmarc.CodeVersionForm, "", 0},
 	} {
 		n := 0
+		checkParams(t, dmarc.Lint(tc.in))
 		for _, f := range dmarc.Lint(tc.in) {
 			if f.Code == tc.code {
 				n++

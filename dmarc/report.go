@@ -84,7 +84,8 @@ func (w *walker) authorizeReports(policyDomain string, rec *Record) (*ReportsChe
 				}
 			}
 			if !ra.Authorized {
-				res.Findings = append(res.Findings, plan.Finding{Code: CodeExternalRUA, Severity: plan.SeverityError, Name: "_dmarc." + pd, Subject: u.String(),
+				params := map[string]string{"domain": dnsrec.TrimDot(pd), "destination": dest, "name": ra.Name, "org": pOrg}
+				res.Findings = append(res.Findings, plan.Finding{Code: CodeExternalRUA, Severity: plan.SeverityError, Name: "_dmarc." + pd, Subject: u.String(), Params: params,
 					Message: fmt.Sprintf("reports go to %s, another organization's domain, which has not authorized them: receivers send it no reports", dest),
 					Fix:     fmt.Sprintf("the operator of %s must publish TXT \"v=DMARC1\" at %s (or use an address under %s)", dest, ra.Name, pOrg)})
 				if add, err := dnsrec.NewTXT(ra.Name, "v=DMARC1"); err == nil {

@@ -248,7 +248,7 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 	}
 	for _, sv := range v.Servers {
 		res, ip := sv.SPF, sv.Server.Address.String()
-		params := map[string]string{"domain": env, "address": ip, "result": string(res.Status)}
+		params := map[string]string{"domain": env, "address": ip}
 		switch res.Status {
 		case spf.Pass:
 			delete(params, "result") // the code says it
@@ -264,7 +264,7 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 			default:
 				fix = "no SPF change is proposed: see the findings above for why"
 			}
-			params["fix"] = fix
+			params["result"], params["fix"] = string(res.Status), fix
 			fs = append(fs, plan.Finding{Code: CodeVendorSPFFails, Severity: plan.SeverityError, Name: v.Envelope, Subject: ip, Params: params,
 				Message: fmt.Sprintf("mail from %s with %s in MAIL FROM gets SPF %s today: %s", ip, env, res.Status, res.Summary()),
 				Fix:     fix})

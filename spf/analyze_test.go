@@ -64,6 +64,7 @@ func TestAnalyze(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkParams(t, a.Findings)
 			if a.Lookups != tc.lookups || a.VoidLookups != tc.voids {
 				t.Errorf("lookups %d, voids %d; want %d, %d\n%s", a.Lookups, a.VoidLookups, tc.lookups, tc.voids, a)
 			}

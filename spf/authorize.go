@@ -59,8 +59,8 @@ const (
 
 // Codes of the findings Authorize adds to the lint's.
 const (
-	CodeConfirmSenders plan.Code = "spf-confirm-senders" // a new record ends in ~all until the customer confirms their other senders
-	CodeDroppedTerm    plan.Code = "spf-dropped-term"    // a term that does not parse is left out of the repaired record
+	CodeConfirmSenders plan.Code = "spf-confirm-senders" // a new record ends in ~all until the customer confirms their other senders: domain, all, mx (the hosts authorized by mx), providers, terms
+	CodeDroppedTerm    plan.Code = "spf-dropped-term"    // a term that does not parse is left out of the repaired record: domain, term
 )
 
 // About implements [plan.Requirement]: "the SPF record of example.ch
@@ -131,6 +131,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		texts = append(texts, fixed)
 		for _, d := range dropped {
 			res.Findings = append(res.Findings, plan.Finding{Code: CodeDroppedTerm, Severity: plan.SeverityWarning, Name: name, Subject: d, Offset: plan.At(strings.Index(rec.Value(), d)),
+				Params:  map[string]string{"domain": res.Domain, "term": d},
 				Message: fmt.Sprintf("the term %q does not parse, so the record gives permerror at every receiver today; the proposed record leaves it out", d),
 				Fix:     "if it was meant to authorize a sender, add the corrected term to the proposed record"})
 		}
@@ -187,6 +188,8 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		switch f.Code {
 		case CodeNoAll, CodeLookalike, CodeQuoted, CodeMultiple, CodeSyntax, CodeNotSPF:
 			res.Findings[i].Fix = fmt.Sprintf("publish exactly this record instead: %s", res.Proposed)
+			res.Findings[i].Params = withParam(res.Findings[i].Params, "proposed", res.Proposed)
+			delete(res.Findings[i].Params, "suggestion") // the old fix's, replaced by the proposed record
 		}
 	}
 	res.Edits = []plan.Edit{{

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
@@ -49,7 +50,9 @@ func (e *spfEdit) otherSenders(ctx context.Context, r dnsrec.Resolver, res *Auth
 	if needMX {
 		e.extra = append([]string{"mx"}, e.extra...)
 	}
-	params := map[string]string{"domain": res.Domain, "all": e.all, "mx": strings.Join(hosts, ", "), "providers": strings.Join(e.providers, ", "), "terms": strings.Join(e.extra, " ")}
+	// mx holds the hosts the sentence names (those of no known provider),
+	// "" like providers when there are none.
+	params := map[string]string{"domain": res.Domain, "all": e.all, "mx": "", "providers": strings.Join(e.providers, ", "), "terms": strings.Join(e.extra, ", ")}
 	var parts []string
 	if len(e.providers) > 0 {
 		var terms []string
@@ -59,7 +62,9 @@ func (e *spfEdit) otherSenders(ctx context.Context, r dnsrec.Resolver, res *Auth
 		parts = append(parts, fmt.Sprintf("the domain's mail is hosted at %s, so the new record authorizes %s", strings.Join(e.providers, " and "), strings.Join(terms, " and ")))
 	}
 	if needMX {
-		parts = append(parts, fmt.Sprintf("the domain receives mail at %s, and the new record authorizes those hosts too (mx), in case they also send", strings.Join(mxOnly(hosts), ", ")))
+		own := strings.Join(mxOnly(hosts), ", ")
+		params["mx"] = own
+		parts = append(parts, fmt.Sprintf("the domain receives mail at %s, and the new record authorizes those hosts too (mx), in case they also send", own))
 	}
 	msg := fmt.Sprintf("%s has no SPF record yet; the new record ends in %s until you confirm that nothing but the services it lists sends mail as %s", res.Domain, e.all, res.Domain)
 	if len(parts) > 0 {
@@ -233,10 +238,11 @@ func (e *spfEdit) verify(ctx context.Context, r dnsrec.Resolver, proposed []dnsr
 		}
 	}
 	if an.Lookups > DefaultMaxLookups {
-		domain := dnsrec.TrimDot(e.name)
-		fs = append(fs, plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: e.name, Subject: e.term,
+		domain, costliest := dnsrec.TrimDot(e.name), an.costliest(3)
+		params := nonEmpty(map[string]string{"domain": domain, "term": e.term, "proposed": texts[0], "lookups": strconv.Itoa(an.Lookups), "limit": strconv.Itoa(DefaultMaxLookups), "costliest": costliest})
+		fs = append(fs, plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: e.name, Subject: e.term, Params: params,
 			Message: fmt.Sprintf("the proposed record %q needs %d DNS-querying terms, over the limit of 10: every receiver would give permerror, and mail from every sender of %s would fail SPF. The costliest includes: %s",
-				texts[0], an.Lookups, domain, an.costliest(3)),
+				texts[0], an.Lookups, domain, costliest),
 			Fix: fmt.Sprintf("options that work: remove the include of a service %s no longer uses; authorize the vendor's addresses with ip4:/ip6: terms instead of %s; or send from a subdomain (such as mail.%s) with an SPF record of its own", domain, e.term, domain)})
 	}
 	return fs, nil

@@ -47,8 +47,8 @@ type Edited struct {
 
 // Codes of the findings of [Merge].
 const (
-	CodeMergeConflict plan.Code = "spf-merge-conflict" // the records cannot be merged without guessing
-	CodeMergeAll      plan.Code = "spf-merge-all"      // the records end in different all terms; the merge keeps the strictest
+	CodeMergeConflict plan.Code = "spf-merge-conflict" // the records cannot be merged without guessing: modifier, values; or all, term, target (a redirect= the all would cancel)
+	CodeMergeAll      plan.Code = "spf-merge-all"      // the records end in different all terms, and the merge keeps the strictest: all, dropped
 )
 
 // Insert adds term (such as "include:spf.vendor.example" or
@@ -178,15 +178,18 @@ func merge(texts []string) (string, []plan.Finding, error) {
 			conflict = true
 			findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError,
 				Subject: strings.Join(vs, " "),
+				Params:  map[string]string{"modifier": name, "values": strings.Join(vs, ", ")},
 				Message: fmt.Sprintf("the records have different %s= values (%s); a merged record can keep only one", name, strings.Join(vs, ", ")),
 				Fix:     "decide which one the domain should use, then merge"})
 		}
 	}
 	if vs := mods[ModRedirect]; len(vs) == 1 && all != nil {
 		conflict = true
+		target := strings.TrimPrefix(strings.ToLower(vs[0]), "redirect=")
 		findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError, Subject: vs[0],
+			Params:  map[string]string{"all": allText, "term": vs[0], "target": target},
 			Message: fmt.Sprintf("one record ends in %s and another in %s; merged, the all would cancel the redirect", allText, vs[0]),
-			Fix:     "replace the redirect with include:" + strings.TrimPrefix(strings.ToLower(vs[0]), "redirect=") + ", or drop it"})
+			Fix:     "replace the redirect with include:" + target + ", or drop it"})
 	}
 	if conflict {
 		return "", findings, ErrMergeConflict
@@ -200,6 +203,7 @@ func merge(texts []string) (string, []plan.Finding, error) {
 	}
 	if len(dropped) > 0 {
 		findings = append(findings, plan.Finding{Code: CodeMergeAll, Severity: plan.SeverityInfo, Subject: allText,
+			Params:  map[string]string{"all": allText, "dropped": strings.Join(dropped, ", ")},
 			Message: fmt.Sprintf("the records end in different all terms; the merged record keeps %s, the strictest, and drops %s: the domain's owner asked for the stricter treatment in one of them, and with two records every receiver gave permerror anyway", allText, strings.Join(dropped, ", ")),
 			Fix:     "if unlisted senders should only be marked, not rejected, change the merged record's " + allText + " to ~all"})
 	}

@@ -83,6 +83,7 @@ func TestMerge(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := spf.Merge(tc.records...)
+			checkParams(t, got.Findings)
 			if tc.conflict {
 				if !errors.Is(err, spf.ErrMergeConflict) || len(got.Findings) == 0 || !hasCode(got.Findings, spf.CodeMergeConflict) {
 					t.Fatalf("Merge = %+v, %v; want a conflict with findings", got, err)
@@ -222,6 +223,7 @@ func TestAuthorizeCheck(t *testing.T) {
 				if got := pl.Changes.Actions(); !slices.Equal(got, tc.actions) {
 					t.Errorf("actions %v, want %v\n%s", got, tc.actions, pl.Changes.Text())
 				}
+				checkParams(t, pl.AllFindings())
 				if tc.finding != "" && !hasCode(pl.AllFindings(), tc.finding) {
 					t.Errorf("no %s finding in %v", tc.finding, pl.AllFindings())
 				}

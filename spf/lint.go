@@ -3,40 +3,48 @@ package spf
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/plan"
 )
 
-// Finding codes of [Lint] and [LintTXT]. They are stable: match on them.
+// Finding codes of [Lint], [LintTXT], [Analyze] and [Authorize]. They are
+// stable: match on them. The comment beside each names the keys of its
+// findings' Params after the last colon. [LintTXT] adds domain (the name
+// the records are published at) to every finding; a finding whose
+// sentences quote nothing variable (spf-no-all) has only domain, and none
+// from Lint alone. When [Authorize] rewords a fix as the record to publish,
+// the finding gains proposed (that record) and loses suggestion.
 const (
-	CodeSyntax           plan.Code = "spf-syntax"           // the record does not parse: receivers give permerror
-	CodeLookalike        plan.Code = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break)
-	CodeQuoted           plan.Code = "spf-quoted"           // the quotes were entered as part of the value
-	CodeNotSPF           plan.Code = "spf-not-spf"          // looks meant as SPF but is not one (space, version)
-	CodeMultiple         plan.Code = "spf-multiple-records" // more than one SPF record at the name: permerror
-	CodePlusAll          plan.Code = "spf-plus-all"         // +all authorizes every host on the internet
-	CodeNeutralAll       plan.Code = "spf-neutral-all"      // ?all: asserts nothing about other hosts
-	CodeSoftFailAll      plan.Code = "spf-softfail-all"     // ~all: fine while testing
-	CodeNoAll            plan.Code = "spf-no-all"           // neither all nor redirect: unlisted hosts get neutral
-	CodeAfterAll         plan.Code = "spf-after-all"        // terms after all are never evaluated
-	CodeRedirectIgnored  plan.Code = "spf-redirect-ignored" // redirect= next to all is ignored
-	CodePTR              plan.Code = "spf-ptr"              // ptr is slow and unreliable; RFC 7208 says do not use it
-	CodeDuplicate        plan.Code = "spf-duplicate-term"   // the same term twice
-	CodeShadowed         plan.Code = "spf-shadowed-term"    // an ip4:/ip6: inside an earlier one never decides anything
-	CodeHostBits         plan.Code = "spf-host-bits"        // ip4:192.0.2.1/24: host bits set under the prefix
-	CodeAllNetwork       plan.Code = "spf-all-network"      // ip4:0.0.0.0/0 or ip6:::/0 authorizes everyone
-	CodeUnknownModifier  plan.Code = "spf-unknown-modifier" // an unknown modifier is ignored by receivers
-	CodeStringTooLong    plan.Code = "spf-string-too-long"  // a TXT string over 255 bytes cannot be published
-	CodeTooLong          plan.Code = "spf-too-long"         // over 450 bytes: may not fit a UDP answer
-	CodeTooManyLookups   plan.Code = "spf-too-many-lookups" // over 10 DNS-querying terms in all: permerror
-	CodeVoidLookups      plan.Code = "spf-void-lookups"     // more than 2 lookups find nothing: permerror
-	CodeIncludeNone      plan.Code = "spf-include-none"     // an include or redirect names a domain without SPF
-	CodeIncludeLoop      plan.Code = "spf-include-loop"     // includes or redirects come back to a domain already on the path
-	CodeTooManyMX        plan.Code = "spf-too-many-mx"      // an mx term's domain has more than 10 MX records
-	CodeMacroNotFollowed plan.Code = "spf-macro"            // a term depends on the sender and is not followed statically
+	CodeSyntax           plan.Code = "spf-syntax"           // the record does not parse, and receivers give permerror: term, reason, hint, suggestion; domain, reason (of an include, from Analyze)
+	CodeLookalike        plan.Code = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break): term, reason, hint, suggestion
+	CodeQuoted           plan.Code = "spf-quoted"           // the quotes were entered as part of the value: hint, suggestion
+	CodeNotSPF           plan.Code = "spf-not-spf"          // looks meant as SPF but is not one (space, version): hint, suggestion
+	CodeMultiple         plan.Code = "spf-multiple-records" // more than one SPF record at the name, so permerror: records (the count), domain
+	CodePlusAll          plan.Code = "spf-plus-all"         // +all authorizes every host on the internet: term
+	CodeNeutralAll       plan.Code = "spf-neutral-all"      // ?all asserts nothing about other hosts: term
+	CodeSoftFailAll      plan.Code = "spf-softfail-all"     // ~all, fine while testing: term
+	CodeNoAll            plan.Code = "spf-no-all"           // neither all nor redirect, so unlisted hosts get neutral: domain
+	CodeAfterAll         plan.Code = "spf-after-all"        // terms after all are never evaluated: term, all
+	CodeRedirectIgnored  plan.Code = "spf-redirect-ignored" // redirect= next to all is ignored: term
+	CodePTR              plan.Code = "spf-ptr"              // ptr is slow and unreliable, and RFC 7208 says do not use it: term
+	CodeDuplicate        plan.Code = "spf-duplicate-term"   // the same term twice: term, earlier (the first copy's offset)
+	CodeShadowed         plan.Code = "spf-shadowed-term"    // an ip4:/ip6: inside an earlier one never decides anything: term, network, wider, earlier (the wider term's offset)
+	CodeHostBits         plan.Code = "spf-host-bits"        // ip4:192.0.2.1/24, host bits set under the prefix: term, prefix, network, mechanism
+	CodeAllNetwork       plan.Code = "spf-all-network"      // ip4:0.0.0.0/0 or ip6:::/0 authorizes everyone: term
+	CodeUnknownModifier  plan.Code = "spf-unknown-modifier" // an unknown modifier is ignored by receivers: term, modifier
+	CodeStringTooLong    plan.Code = "spf-string-too-long"  // a TXT string over 255 bytes cannot be published: string (its position), bytes, strings (the value split)
+	CodeTooLong          plan.Code = "spf-too-long"         // over 450 bytes, which may not fit a UDP answer: bytes, limit
+	CodeTooManyLookups   plan.Code = "spf-too-many-lookups" // over 10 DNS-querying terms in all, so permerror: domain, lookups, limit, costliest, proposed, term (the last two for a proposed record)
+	CodeVoidLookups      plan.Code = "spf-void-lookups"     // more than 2 lookups find nothing (permerror), or one term finds nothing: domain, voids, limit (in all); term, target, limit (one term)
+	CodeIncludeNone      plan.Code = "spf-include-none"     // an include or redirect names a domain without SPF: term, target
+	CodeIncludeLoop      plan.Code = "spf-include-loop"     // includes or redirects come back to a domain already on the path: term, target
+	CodeTooManyMX        plan.Code = "spf-too-many-mx"      // an mx term's domain has more than 10 MX records: term, target, records, limit
+	CodeMacroNotFollowed plan.Code = "spf-macro"            // a term depends on the sender and is not followed statically: term
 )
 
 // maxRecordLen is the size RFC 7208, Section 3.4 advises an SPF record to
@@ -54,8 +62,13 @@ func Lint(text string) []plan.Finding {
 		return parseFindings(err)
 	}
 	var fs []plan.Finding
-	add := func(code plan.Code, sev plan.Severity, i int, msg, fix string) {
-		f := plan.Finding{Code: code, Severity: sev, Message: msg, Fix: fix}
+	// add records a finding about term i (or the whole record, i < 0);
+	// params gains the term as written.
+	add := func(code plan.Code, sev plan.Severity, i int, params map[string]string, msg, fix string) {
+		if params == nil {
+			params = map[string]string{}
+		}
+		f := plan.Finding{Code: code, Severity: sev, Params: params, Message: msg, Fix: fix}
 		if i >= 0 {
 			f.Subject, f.Offset = r.Terms[i].String(), plan.At(r.Offset(i))
 			if f.Offset != nil {
@@ -66,6 +79,7 @@ func Lint(text string) []plan.Finding {
 				}
 				f.Subject = text[off : off+end]
 			}
+			params["term"] = f.Subject
 		}
 		fs = append(fs, f)
 	}
@@ -76,32 +90,32 @@ func Lint(text string) []plan.Finding {
 		t := r.Terms[all]
 		switch t.Qualifier {
 		case QualifierNone, QualifierPass:
-			add(CodePlusAll, plan.SeverityError, all,
+			add(CodePlusAll, plan.SeverityError, all, nil,
 				"\""+t.String()+"\" authorizes every host on the internet to send mail as this domain: SPF protects nothing, and spammers can pass it",
 				"replace it with -all (or ~all while you are still testing)")
 		case QualifierNeutral:
-			add(CodeNeutralAll, plan.SeverityWarning, all,
+			add(CodeNeutralAll, plan.SeverityWarning, all, nil,
 				"?all says nothing about hosts that are not listed, so mail forged from anywhere is treated as if there were no SPF record",
 				"replace it with -all (or ~all while you are still testing)")
 		case QualifierSoftFail:
-			add(CodeSoftFailAll, plan.SeverityInfo, all,
+			add(CodeSoftFailAll, plan.SeverityInfo, all, nil,
 				"~all asks receivers to accept but mark mail from unlisted hosts; that is right while testing, and many domains keep it",
 				"change it to -all once every sending service is listed")
 		}
 		for i := all + 1; i < len(r.Terms); i++ {
 			if !r.Terms[i].IsModifier() {
-				add(CodeAfterAll, plan.SeverityWarning, i,
+				add(CodeAfterAll, plan.SeverityWarning, i, map[string]string{"all": r.Terms[all].String()},
 					"this term comes after \"all\", which always matches, so receivers never evaluate it",
 					"move it before "+r.Terms[all].String())
 			}
 		}
 		if redirect >= 0 {
-			add(CodeRedirectIgnored, plan.SeverityWarning, redirect,
+			add(CodeRedirectIgnored, plan.SeverityWarning, redirect, nil,
 				"redirect= is ignored when the record has an \"all\" term (RFC 7208, Section 6.1)",
 				"remove either the redirect= or the all term")
 		}
 	} else if redirect < 0 {
-		add(CodeNoAll, plan.SeverityWarning, -1,
+		add(CodeNoAll, plan.SeverityWarning, -1, nil,
 			"the record has no \"all\" term and no redirect=, so mail from hosts it does not list gets neutral, the same as no SPF at all",
 			"end the record with -all (or ~all while you are still testing)")
 	}
@@ -114,7 +128,7 @@ func Lint(text string) []plan.Finding {
 			key = key[1:]
 		}
 		if j, dup := seen[key]; dup {
-			add(CodeDuplicate, plan.SeverityWarning, i,
+			add(CodeDuplicate, plan.SeverityWarning, i, map[string]string{"earlier": strconv.Itoa(r.Offset(j))},
 				fmt.Sprintf("the same term already appears at offset %d; a second copy never decides anything and may cost a DNS lookup", r.Offset(j)),
 				"remove this copy")
 			continue
@@ -122,22 +136,23 @@ func Lint(text string) []plan.Finding {
 		seen[key] = i
 		switch {
 		case t.Mechanism == MechPTR:
-			add(CodePTR, plan.SeverityWarning, i,
+			add(CodePTR, plan.SeverityWarning, i, nil,
 				"ptr is slow, depends on reverse DNS the domain does not control, and RFC 7208, Section 5.5 says it should not be used; some receivers ignore it",
 				"list the sending hosts with ip4:/ip6: or a: instead")
 		case t.IsModifier() && t.Modifier != ModRedirect && t.Modifier != ModExp:
-			add(CodeUnknownModifier, plan.SeverityWarning, i,
+			add(CodeUnknownModifier, plan.SeverityWarning, i, map[string]string{"modifier": t.Modifier + "="},
 				fmt.Sprintf("%q is not a modifier receivers know; they ignore it", t.Modifier+"="),
 				"remove it (a \"default=\" from old drafts has no effect)")
 		case t.Mechanism == MechIP4 || t.Mechanism == MechIP6:
 			if t.Net.Bits() == 0 {
-				add(CodeAllNetwork, plan.SeverityError, i,
+				add(CodeAllNetwork, plan.SeverityError, i, nil,
 					"a /0 network contains every address: this authorizes every host, like +all",
 					"list the sending networks instead")
 				continue
 			}
 			if t.Net.Masked().Addr() != t.Net.Addr() {
-				add(CodeHostBits, plan.SeverityWarning, i,
+				params := map[string]string{"prefix": strconv.Itoa(t.Net.Bits()), "network": t.Net.Masked().String(), "mechanism": string(t.Mechanism)}
+				add(CodeHostBits, plan.SeverityWarning, i, params,
 					fmt.Sprintf("the address has bits set outside the /%d prefix; it means the network %s", t.Net.Bits(), t.Net.Masked()),
 					"write "+string(t.Mechanism)+":"+t.Net.Masked().String()+" if the whole network is meant, or drop the prefix length for one address")
 			}
@@ -152,7 +167,8 @@ func Lint(text string) []plan.Finding {
 				}
 			}
 			if j >= 0 {
-				add(CodeShadowed, plan.SeverityWarning, i,
+				params := map[string]string{"network": t.Net.Masked().String(), "wider": r.Terms[j].String(), "earlier": strconv.Itoa(r.Offset(j))}
+				add(CodeShadowed, plan.SeverityWarning, i, params,
 					fmt.Sprintf("%s lies inside %s at offset %d, which comes first, so this term never decides anything", t.Net.Masked(), r.Terms[j].String(), r.Offset(j)),
 					"remove it, or move it before the wider network if its qualifier should win")
 			}
@@ -162,7 +178,7 @@ func Lint(text string) []plan.Finding {
 		}
 	}
 	if n := len(r.Text()); n > maxRecordLen {
-		add(CodeTooLong, plan.SeverityWarning, -1,
+		add(CodeTooLong, plan.SeverityWarning, -1, map[string]string{"bytes": strconv.Itoa(n), "limit": strconv.Itoa(maxRecordLen)},
 			fmt.Sprintf("the record is %d bytes; RFC 7208, Section 3.4 advises staying under %d so that the answer fits a UDP response", n, maxRecordLen),
 			"move hosts into an include: record of your own, or use wider networks")
 	}
@@ -175,7 +191,8 @@ func parseFindings(err error) []plan.Finding {
 	if !errors.As(err, &pe) {
 		return nil
 	}
-	f := plan.Finding{Severity: plan.SeverityError, Subject: pe.Term, Offset: plan.At(pe.Offset), Message: pe.Reason}
+	f := plan.Finding{Severity: plan.SeverityError, Subject: pe.Term, Offset: plan.At(pe.Offset), Message: pe.Reason,
+		Params: nonEmpty(map[string]string{"term": pe.Term, "reason": pe.Reason, "hint": pe.Hint, "suggestion": pe.Suggestion})}
 	if pe.Hint != "" {
 		f.Message += "; " + pe.Hint
 	}
@@ -196,6 +213,7 @@ func parseFindings(err error) []plan.Finding {
 			f.Code = CodeLookalike
 		}
 		f.Message = "receivers do not see this as an SPF record: " + pe.Hint
+		delete(f.Params, "reason") // the hint says it
 		if !strings.Contains(lower, "v=spf1") {
 			f.Severity = plan.SeverityWarning
 		}
@@ -221,9 +239,11 @@ func LintTXT(name string, records [][]string) []plan.Finding {
 		v := dnsrec.JoinTXT(strs)
 		for i, s := range strs {
 			if len(s) > dnsrec.MaxStringLen {
+				split := dnsrec.QuoteTXT(dnsrec.SplitTXT(v))
 				fs = append(fs, plan.Finding{Code: CodeStringTooLong, Severity: plan.SeverityError,
+					Params:  map[string]string{"string": strconv.Itoa(i + 1), "bytes": strconv.Itoa(len(s)), "strings": split},
 					Message: fmt.Sprintf("string %d of the record is %d bytes; a TXT string holds at most 255", i+1, len(s)),
-					Fix:     "split the value into strings of at most 255 bytes: " + dnsrec.QuoteTXT(dnsrec.SplitTXT(v))})
+					Fix:     "split the value into strings of at most 255 bytes: " + split})
 			}
 		}
 		if IsSPF(v) {
@@ -233,11 +253,36 @@ func LintTXT(name string, records [][]string) []plan.Finding {
 	}
 	if len(spf) > 1 {
 		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError,
+			Params:  map[string]string{"records": strconv.Itoa(len(spf))},
 			Message: fmt.Sprintf("%d SPF records are published here; receivers then give permerror for every message (RFC 7208, Section 4.5)", len(spf)),
 			Fix:     "merge them into one record and delete the others"})
 	}
 	for i := range fs {
 		fs[i].Name = name
+		if name != "" {
+			fs[i].Params = withParam(fs[i].Params, "domain", dnsrec.TrimDot(name))
+		}
 	}
 	return fs
+}
+
+// nonEmpty returns params without its empty values.
+func nonEmpty(params map[string]string) map[string]string {
+	for k, v := range params {
+		if v == "" {
+			delete(params, k)
+		}
+	}
+	return params
+}
+
+// withParam returns a copy of params with key set to value, so that a
+// finding copied from another never changes the other's parameters.
+func withParam(params map[string]string, key, value string) map[string]string {
+	out := maps.Clone(params)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out[key] = value
+	return out
 }

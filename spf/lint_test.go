@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -45,6 +46,8 @@ func TestLint(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			fs := spf.Lint(tc.record)
+			checkParams(t, fs)
+			checkParams(t, spf.LintTXT("example.com.", [][]string{dnsrec.SplitTXT(tc.record)}))
 			var f *plan.Finding
 			for i := range fs {
 				if fs[i].Code == tc.code {
@@ -96,6 +99,7 @@ func TestLintTXT(t *testing.T) {
 		{long},
 		{"google-site-verification=x"},
 	})
+	checkParams(t, fs)
 	codes := map[plan.Code]int{}
 	for _, f := range fs {
 		codes[f.Code]++
