@@ -42,6 +42,10 @@ type Change struct {
 	// from the domain's own and served by others: the change is made
 	// there, by whoever operates them (Party is then PartyOther).
 	Operator string `json:"operator,omitempty"`
+	// Via is the name the change was asked for when the set lives
+	// elsewhere: Name is the end of Via's CNAME chain (a record hosted by a
+	// service), and the change is made there, by its operator.
+	Via string `json:"via,omitempty"`
 	Stage    Stage  `json:"stage"`
 	// Name is the owner name, absolute; Relative is the same name relative
 	// to Zone ("@" for the zone's apex), as most DNS providers' forms want

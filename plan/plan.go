@@ -127,7 +127,11 @@ func Check(ctx context.Context, r dnsrec.Resolver, reqs ...Requirement) (*Plan, 
 		}
 	}
 	for _, k := range order {
-		c, fs, err := planSet(ctx, r, edits[k])
+		// A set whose name is a CNAME lives where the chain ends, unless
+		// another edit changes that CNAME (a delegation replaced by the
+		// record itself): then the set is the name's own.
+		_, replacesCNAME := edits[setKey{k.name, dnsrec.TypeCNAME}]
+		c, fs, err := planSet(ctx, r, edits[k], !replacesCNAME)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -171,15 +175,23 @@ func (cs Changes) joinTypeChanges() Changes {
 }
 
 // planSet applies the edits of one record set and verifies the result.
-func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit) (*Change, []Finding, error) {
+func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit, follow bool) (*Change, []Finding, error) {
 	first := es[0]
-	name, err := dnsrec.CanonicalName(first.Name)
+	asked, err := dnsrec.CanonicalName(first.Name)
 	if err != nil {
 		return nil, nil, err
 	}
-	current, err := ReadSet(ctx, r, name, first.Type)
+	// The set lives where the name's CNAME chain ends: the change is made
+	// there, never as a record beside the CNAME (RFC 1034, Section 3.6.2).
+	name, current, err := readSet(ctx, r, asked, first.Type)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !follow && name != asked {
+		name, current = asked, nil
+	}
+	for i := range es {
+		es[i].Name = name
 	}
 	proposed := append([]dnsrec.Record(nil), current...)
 	var reasons []Reason
@@ -197,6 +209,14 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit) (*Change, []Find
 	c := &cc
 	if c.Action == ActionNone {
 		return c, nil, nil
+	}
+	if name != asked {
+		c.Via = asked
+		if dnsrec.ZoneOf(name) != dnsrec.ZoneOf(asked) && c.Party == PartyCustomer {
+			// Hosted elsewhere: whoever operates the target changes it.
+			c.Party = PartyOther
+			c.Operator = dnsrec.TrimDot(dnsrec.ZoneOf(name))
+		}
 	}
 	if cut := findZone(ctx, r, name); cut.zone != c.Zone || cut.operator != "" {
 		c.Zone, c.Relative = cut.zone, dnsrec.RelativeName(name, cut.zone)

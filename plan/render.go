@@ -31,7 +31,12 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 	rm, add := c.Removed(), c.Added()
 	zone := dnsrec.TrimDot(c.Zone)
 	where := fmt.Sprintf("%s in the zone %s", c.Relative, zone)
-	if c.Operator != "" {
+	switch {
+	case c.Via != "" && c.Operator != "":
+		where += fmt.Sprintf(" (hosted by %s: %s is a CNAME to it, so change the record in %s's console, or ask them to; do not add a record at %s)", c.Operator, dnsrec.TrimDot(c.Via), c.Operator, dnsrec.TrimDot(c.Via))
+	case c.Via != "":
+		where += fmt.Sprintf(" (%s is a CNAME to it: change the record here, not there)", dnsrec.TrimDot(c.Via))
+	case c.Operator != "":
 		where += fmt.Sprintf(" (delegated: its name servers are %s, and whoever operates them makes this change)", c.Operator)
 	}
 	switch {

@@ -566,3 +566,65 @@ two.example.                  IN MX 20 mx2.v6.example.
 		}
 	}
 }
+
+// Records that live elsewhere: a DMARC record hosted by a service behind a
+// CNAME, and a _dmarc delegated to a service's name servers. The plan
+// reads the policy where it lives, never proposes a TXT record beside the
+// CNAME, never weakens the hosted policy, and sends the change to whoever
+// operates the record.
+func TestHostedRecords(t *testing.T) {
+	zone := checkZone + `
+hosted.example.                 IN TXT "v=spf1 include:spf.vendor.example -all"
+default._domainkey.hosted.example. IN CNAME default._domainkey.vendor.example.
+_dmarc.hosted.example.          IN CNAME hosted.example._d.dmarc-service.example.
+hosted.example._d.dmarc-service.example. IN TXT "v=DMARC1; p=reject; rua=mailto:reports@dmarc-service.example"
+*._report._dmarc.dmarc-service.example. IN TXT "v=DMARC1"
+delegated.example.              IN SOA ns1.host.example. hostmaster.delegated.example. 1 7200 3600 1209600 300
+delegated.example.              IN NS  ns1.host.example.
+delegated.example.              IN TXT "v=spf1 include:spf.vendor.example -all"
+default._domainkey.delegated.example. IN CNAME default._domainkey.vendor.example.
+_dmarc.delegated.example.       IN SOA ns1.dmarc-service.example. hostmaster.dmarc-service.example. 1 7200 3600 1209600 300
+_dmarc.delegated.example.       IN NS  ns1.dmarc-service.example.
+_dmarc.delegated.example.       IN TXT "v=DMARC1; p=quarantine; rua=mailto:reports@dmarc-service.example"
+`
+	for rname, r := range dnstest.Resolvers(t, dnstest.MustZone(zone)) {
+		t.Run(rname, func(t *testing.T) {
+			c := newChecker(t, r)
+			for _, tc := range []struct {
+				domain, at, zone, policy, text string
+			}{
+				{"hosted.example", "hosted.example._d.dmarc-service.example.", "dmarc-service.example.", "p=reject", "hosted by dmarc-service.example"},
+				{"delegated.example", "_dmarc.delegated.example.", "_dmarc.delegated.example.", "p=quarantine", "its name servers are ns1.dmarc-service.example"},
+			} {
+				rep := c.Check(context.Background(), tc.domain)
+				if !rep.Ready {
+					t.Errorf("%s: a strict hosted policy is not ready: %s", tc.domain, rep.Summary)
+				}
+				var dm []plan.Change
+				for _, ch := range rep.Plan.Changes {
+					if ch.Stage == plan.StageDMARC {
+						dm = append(dm, ch)
+					}
+				}
+				if len(dm) != 1 {
+					t.Fatalf("%s: %d DMARC changes:\n%s", tc.domain, len(dm), rep.Plan.Changes.Text())
+				}
+				ch := dm[0]
+				if ch.Name != tc.at || ch.Zone != tc.zone || ch.Party != plan.PartyOther || ch.Operator == "" {
+					t.Errorf("%s: the change is at %s in %s for the %s (operator %q)", tc.domain, ch.Name, ch.Zone, ch.Party, ch.Operator)
+				}
+				for _, rec := range ch.Added() {
+					if rec.Type != dnsrec.TypeTXT || !strings.Contains(rec.Value(), tc.policy) || !strings.Contains(rec.Value(), "mailto:reports@dmarc-service.example") {
+						t.Errorf("%s: the hosted policy is weakened or its reports dropped: %s", tc.domain, rec.Value())
+					}
+				}
+				if len(rep.Plan.Changes.For(plan.PartyCustomer)) != 0 {
+					t.Errorf("%s: the customer is told to change what the service operates:\n%s", tc.domain, rep.Plan.Changes.For(plan.PartyCustomer).Text())
+				}
+				if text := rep.Text(); !strings.Contains(text, tc.text) {
+					t.Errorf("%s: the step does not say who makes it:\n%s", tc.domain, text)
+				}
+			}
+		})
+	}
+}
