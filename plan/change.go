@@ -45,8 +45,8 @@ type Change struct {
 	// Via is the name the change was asked for when the set lives
 	// elsewhere: Name is the end of Via's CNAME chain (a record hosted by a
 	// service), and the change is made there, by its operator.
-	Via string `json:"via,omitempty"`
-	Stage    Stage  `json:"stage"`
+	Via   string `json:"via,omitempty"`
+	Stage Stage  `json:"stage"`
 	// Name is the owner name, absolute; Relative is the same name relative
 	// to Zone ("@" for the zone's apex), as most DNS providers' forms want
 	// it, since they append the domain themselves.
