@@ -59,6 +59,7 @@ const (
 
 // Codes of the findings Authorize adds to the lint's.
 const (
+	CodeHostedSPF      plan.Code = "spf-hosted"          // the record is a hosted SPF service's macro include: domain, term, service, vendor
 	CodeConfirmSenders plan.Code = "spf-confirm-senders" // a new record ends in ~all until the customer confirms their other senders: domain, all, mx (the hosts authorized by mx), providers, terms
 	CodeDroppedTerm    plan.Code = "spf-dropped-term"    // a term that does not parse is left out of the repaired record: domain, term
 )
@@ -160,6 +161,18 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 	}
 	if covered {
 		e.term = ""
+	}
+	if !covered && len(spfs) == 1 {
+		if h, ok := hostedInclude(spfs[0].Value()); ok {
+			// A hosted SPF service answers for the domain, address by
+			// address: senders are switched on in its console, and an
+			// include beside the macro would at best be redundant.
+			params := map[string]string{"domain": res.Domain, "term": h.term, "service": h.service, "vendor": a.Term}
+			res.Findings = append(res.Findings, plan.Finding{Code: CodeHostedSPF, Severity: plan.SeverityInfo, Name: name, Subject: h.term, Params: params,
+				Message: fmt.Sprintf("the SPF record of %s is hosted by %s (%s): the service decides for each sending address, and its customers switch senders on in its console", res.Domain, h.service, h.term),
+				Fix:     fmt.Sprintf("if mail from the vendor does not pass, switch on %s (%s) in the console of %s; no change is proposed to the record", "the vendor", a.Term, h.service)})
+			return res, nil
+		}
 	}
 	if len(spfs) == 0 {
 		if err := e.otherSenders(ctx, r, res); err != nil {
@@ -306,4 +319,36 @@ func (a Authorize) covered(ctx context.Context, r dnsrec.Resolver, domain string
 		}
 	}
 	return true, nil
+}
+
+// hosted is a hosted SPF service's include in a record.
+type hosted struct {
+	term    string // the include as written
+	service string // the service's registrable domain
+}
+
+// hostedInclude finds an include whose domain-spec expands the sender's
+// address (%{i} or %{ir}): a hosted SPF service that answers for each
+// address ("include:%{i}._ip.%{h}._ehlo.%{d}._spf.service.example").
+func hostedInclude(record string) (hosted, bool) {
+	rec, err := Parse(record)
+	if err != nil {
+		return hosted{}, false
+	}
+	for _, t := range rec.Terms {
+		if t.Mechanism != MechInclude || !strings.Contains(strings.ToLower(t.Domain), "%{i") {
+			continue
+		}
+		labels := strings.Split(t.Domain, ".")
+		var static []string
+		for i := len(labels) - 1; i >= 0 && !strings.Contains(labels[i], "%"); i-- {
+			static = append([]string{labels[i]}, static...)
+		}
+		service := strings.Join(static, ".")
+		if name, err := dnsrec.CanonicalName(service); err == nil {
+			service = dnsrec.TrimDot(dnsrec.ZoneOf(name))
+		}
+		return hosted{term: t.String(), service: service}, true
+	}
+	return hosted{}, false
 }

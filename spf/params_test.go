@@ -102,6 +102,7 @@ func TestEveryCodeCarriesParams(t *testing.T) {
 		authorize("broken.example", "include:spf.vendor.example"),
 		authorize("loop.example", "include:spf.vendor.example"),
 		authorize("conflict.example", "include:spf.vendor.example"),
+		hostedFindings(t),
 		merge("v=spf1 redirect=a.example", "v=spf1 redirect=b.example"),
 		merge("v=spf1 mx -all", "v=spf1 redirect=b.example"),
 		merge("v=spf1 mx -all", "v=spf1 a ~all"),
