@@ -114,7 +114,9 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	e.env.receiver = c.Receiver
 	e.env.now = c.Now
 	e.env.ptr = e.validatedName
-	defer e.stopPrefetch() // the answers still in flight are not needed
+	e.r = resolve.Ensure(c.Resolver)
+	e.mem, _ = e.r.(dnsrec.InMemory)
+	defer e.queries() // stops the prefetcher on every path
 
 	r := e.res
 	// Initial processing (Section 4.3): a malformed or single-label domain
@@ -146,7 +148,7 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 		}
 	}
 	r.Lookups, r.VoidLookups = e.lookups, e.voidCount
-	r.Queries = len(e.memo)
+	r.Queries, r.QueriesNeeded = e.queries(), len(e.memo)
 	r.Trace = e.trace
 	return r
 }
@@ -198,8 +200,10 @@ type evaluation struct {
 	lookups   int
 	voidCount int
 	trace     []Step
-	pre       *prefetcher // nil in sequential mode, and until an answer comes from DNS
-	cancel    context.CancelFunc
+	r         dnsrec.Resolver // the Checker's, never nil
+	mem       dnsrec.InMemory // r, when it can answer from memory
+	asked     int             // questions asked of r directly (the prefetcher counts its own)
+	pre       *prefetcher     // nil until an answer is slow, and in sequential mode
 
 	notContained string // the trace note of a non-matching ip4 or ip6
 }
@@ -238,23 +242,48 @@ func (e *evaluation) ask(k memoKey) *memoEntry {
 	if m := e.memoized(k); m != nil {
 		return m
 	}
-	name, t := k.name, k.typ
-	r := resolve.Ensure(e.c.Resolver)
-	var a *dnsrec.Answer
-	var err error
-	fresh := true
-	if e.c.Sequential {
-		a, err = r.Lookup(e.ctx, name, t)
-	} else if a, err = peek(r, k); errors.Is(err, dnsrec.ErrNotCached) {
-		a, err = e.prefetcher(r).lookup(k)
-	} else {
-		fresh = false
-	}
+	a, err, fresh := e.query(k)
 	if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
 		err = fmt.Errorf("spf: %w", err)
 	}
 	e.memo = append(e.memo, memoEntry{k, a, err, fresh})
 	return &e.memo[len(e.memo)-1]
+}
+
+// slowAnswer is how long an answer must take for fetching ahead to pay:
+// well above a lookup in a process's memory (a microsecond or two), below
+// a round trip to a DNS server on the same machine (some 50 µs).
+const slowAnswer = 20 * time.Microsecond
+
+// query asks the resolver question k. An answer the resolver holds in
+// memory ([dnsrec.InMemory]) is taken at once; otherwise, once the
+// prefetcher runs, the question goes through it, and before that it is
+// asked directly and timed: the first answer that takes slowAnswer or more
+// starts the prefetcher, which fetches ahead from the next record on.
+// fresh says the answer did not come from memory, so that the terms of its
+// record are worth fetching ahead.
+func (e *evaluation) query(k memoKey) (a *dnsrec.Answer, err error, fresh bool) {
+	if e.mem != nil && !e.c.Sequential {
+		if a, err = e.mem.LookupInMemory(e.ctx, k.name, k.typ); !errors.Is(err, dnsrec.ErrNotInMemory) {
+			e.asked++
+			return a, err, false
+		}
+	}
+	if e.pre != nil {
+		a, err = e.pre.lookup(k) // counted by the prefetcher
+		return a, err, true
+	}
+	e.asked++
+	if e.c.Sequential {
+		a, err = e.r.Lookup(e.ctx, k.name, k.typ)
+		return a, err, true
+	}
+	start := time.Now()
+	a, err = e.r.Lookup(e.ctx, k.name, k.typ)
+	if time.Since(start) >= slowAnswer {
+		e.startPrefetch()
+	}
+	return a, err, true
 }
 
 // memoized returns the evaluation's earlier question k, or nil.
@@ -267,24 +296,31 @@ func (e *evaluation) memoized(k memoKey) *memoEntry {
 	return nil
 }
 
-// prefetcher returns the evaluation's prefetcher, starting it on first use:
-// a check answered wholly from a cache never needs one.
-func (e *evaluation) prefetcher(r dnsrec.Resolver) *prefetcher {
-	if e.pre == nil {
-		family := dnsrec.TypeA
-		if !e.ip.Is4() {
-			family = dnsrec.TypeAAAA
-		}
-		ctx, cancel := context.WithCancel(e.ctx)
-		e.pre, e.cancel = newPrefetcher(ctx, r, family, e.limit), cancel
+// startPrefetch starts the evaluation's prefetcher, which knows the
+// questions asked so far: none is asked twice.
+func (e *evaluation) startPrefetch() {
+	family := dnsrec.TypeA
+	if !e.ip.Is4() {
+		family = dnsrec.TypeAAAA
 	}
-	return e.pre
+	ctx, cancel := context.WithCancel(e.ctx)
+	e.pre = newPrefetcher(ctx, cancel, e.r, family, e.limit)
+	for _, m := range e.memo {
+		e.pre.known(m.key, m.ans, m.err)
+	}
 }
 
-func (e *evaluation) stopPrefetch() {
-	if e.cancel != nil {
-		e.cancel()
+// queries is the number of questions the check asked its resolver, those
+// fetched ahead included. It stops the prefetcher, if one runs, and waits
+// for the questions it has in flight: they are no longer needed, and no
+// goroutine of the check outlives it.
+func (e *evaluation) queries() int {
+	n := e.asked
+	if e.pre != nil {
+		n += e.pre.stop()
+		e.pre = nil
 	}
+	return n
 }
 
 // countVoid counts a void lookup and reports whether the limit is passed.
