@@ -19,13 +19,13 @@ import (
 
 // outcome is everything a caller can see of a result, errors as text.
 type outcome struct {
-	Status                        spf.Status
-	Err                           string
-	Explanation, Record           string
-	Term, TermDomain              string
-	Via                           []string
+	Status                              spf.Status
+	Err                                 string
+	Explanation, Record                 string
+	Term, TermDomain                    string
+	Via                                 []string
 	Lookups, VoidLookups, QueriesNeeded int
-	Trace                         []spf.Step
+	Trace                               []spf.Step
 }
 
 func outcomeOf(r *spf.Result) outcome {

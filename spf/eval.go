@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 
@@ -356,76 +355,6 @@ func (e *evaluation) fetchRecord(domain string, depth int) (*parsedRecord, error
 	return p, nil
 }
 
-// parsedKey keys the SPF record parsed from a TXT answer.
-type parsedKey struct{}
-
-// parsedRecord is the SPF record of a TXT answer, ready for evaluation.
-type parsedRecord struct {
-	count int     // SPF records in the answer
-	rec   *Record // the record when there is exactly one, and it parses
-	err   error   // why it does not parse
-	terms []string
-	note  string // the trace note about the record
-	// targets holds, for each term whose domain-spec has no macro, the
-	// name it expands to ("" for the others, and for specs that do not
-	// expand to a valid name, which are expanded again to report why).
-	targets []string
-	// gave holds, for each include with a target, the trace notes of the
-	// include giving fail, softfail and neutral.
-	gave [][3]string
-}
-
-func parseAnswer(a *dnsrec.Answer) any {
-	p := &parsedRecord{}
-	var found string
-	for _, r := range a.Records {
-		if !r.IsText() {
-			continue
-		}
-		if v := dnsrec.JoinTXT(r.Txt); IsSPF(v) {
-			p.count++
-			found = v
-		}
-	}
-	if p.count != 1 {
-		return p
-	}
-	if p.rec, p.err = Parse(found); p.err == nil {
-		p.terms = p.rec.termTexts()
-		p.note = "record " + strconv.Quote(p.rec.Text())
-		p.targets = make([]string, len(p.rec.Terms))
-		p.gave = make([][3]string, len(p.rec.Terms))
-		for i, t := range p.rec.Terms {
-			if t.Domain == "" || strings.IndexByte(t.Domain, '%') >= 0 {
-				continue
-			}
-			if name, err := expandDomain(t.Domain, nil); err == nil {
-				p.targets[i] = name
-				if t.Mechanism == MechInclude {
-					d := dnsrec.TrimDot(name)
-					p.gave[i] = [3]string{d + " gave fail: no match", d + " gave softfail: no match", d + " gave neutral: no match"}
-				}
-			}
-		}
-	}
-	return p
-}
-
-// gaveNote is the trace note of an include whose target gave st.
-func (p *parsedRecord) gaveNote(i int, target string, st Status) string {
-	if p.gave[i][0] != "" {
-		switch st {
-		case Fail:
-			return p.gave[i][0]
-		case SoftFail:
-			return p.gave[i][1]
-		case Neutral:
-			return p.gave[i][2]
-		}
-	}
-	return dnsrec.TrimDot(target) + " gave " + string(st) + ": no match"
-}
-
 // checkHost evaluates the record of domain (canonical) at a nesting depth.
 func (e *evaluation) checkHost(domain string, depth int) outcome {
 	if depth > maxDepth {
@@ -437,25 +366,27 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		return e.fail(depth, domain, TempError, err)
 	case err != nil:
 		return e.fail(depth, domain, PermError, err)
-	case p.rec == nil:
+	case !p.ok:
 		e.step(depth, domain, "", "no SPF record", false)
 		return outcome{status: None, err: fmt.Errorf("%w at %s", ErrNoRecord, dnsrec.TrimDot(domain))}
 	}
-	rec := p.rec
 	if depth == 0 {
-		e.res.Record = rec.Text()
+		e.res.Record = p.recordText()
 	}
-	e.step(depth, domain, "", p.note, false)
+	if !e.c.NoTrace {
+		e.step(depth, domain, "", p.notes().record, false)
+	}
 	e.env.domain = dnsrec.TrimDot(domain)
 
-	for i, t := range rec.Terms {
-		if t.IsModifier() {
+	for i := range p.terms {
+		t := &p.terms[i]
+		if t.isModifier() {
 			continue
 		}
 		if t.queriesDNS() {
 			e.lookups++
 			if e.lookups > e.limit {
-				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.terms[i], e.lookups, e.limit))
+				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.termText(i), e.lookups, e.limit))
 			}
 		}
 		match, inner, o := e.mechanism(p, i, domain, depth)
@@ -466,42 +397,44 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		if !match {
 			continue
 		}
-		st := t.Qualifier.Status()
-		e.step(depth, domain, p.terms[i], matchNote(st), true)
-		out := outcome{status: st, term: p.terms[i], termDomain: dnsrec.TrimDot(domain)}
+		st := t.status()
+		e.step(depth, domain, p.termText(i), matchNote(st), true)
+		out := outcome{status: st, term: p.termText(i), termDomain: dnsrec.TrimDot(domain)}
 		if inner != nil { // an include passed: the term inside it decided
 			out.term, out.termDomain, out.via = inner.term, inner.termDomain, inner.via
 		}
 		if st == Fail {
-			out.explanation = e.explain(rec, domain)
+			out.explanation = e.explain(p)
 		}
 		return out
 	}
 
-	if rec.All() < 0 {
-		if red, i := rec.Modifier(ModRedirect); i >= 0 {
-			e.lookups++
-			if e.lookups > e.limit {
-				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, red, e.lookups, e.limit))
-			}
-			target, err := e.expandDomain(red.Domain)
-			if err != nil {
-				return e.fail(depth, domain, PermError, err)
-			}
-			e.step(depth, domain, red.String(), "nothing matched: the record of "+dnsrec.TrimDot(target)+" decides", false)
-			o := e.checkHost(target, depth+1)
-			if o.status == None {
-				return e.fail(depth, domain, PermError, fmt.Errorf("%w: redirect=%s", ErrIncludeNone, dnsrec.TrimDot(target)))
-			}
-			return o
+	if i := p.redirect; p.all < 0 && i >= 0 {
+		e.lookups++
+		if e.lookups > e.limit {
+			return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.termText(i), e.lookups, e.limit))
 		}
+		target, err := e.expandDomain(p.spec(i))
+		if err != nil {
+			return e.fail(depth, domain, PermError, err)
+		}
+		if !e.c.NoTrace {
+			e.step(depth, domain, p.termText(i), "nothing matched: the record of "+dnsrec.TrimDot(target)+" decides", false)
+		}
+		o := e.checkHost(target, depth+1)
+		if o.status == None {
+			return e.fail(depth, domain, PermError, fmt.Errorf("%w: redirect=%s", ErrIncludeNone, dnsrec.TrimDot(target)))
+		}
+		return o
 	}
 	e.step(depth, domain, "", "nothing matched: neutral", false)
 	return outcome{status: Neutral}
 }
 
 func (e *evaluation) fail(depth int, domain string, st Status, err error) outcome {
-	e.step(depth, domain, "", fmt.Sprintf("%s: %v", st, err), false)
+	if !e.c.NoTrace {
+		e.step(depth, domain, "", fmt.Sprintf("%s: %v", st, err), false)
+	}
 	return outcome{status: st, err: err}
 }
 
@@ -509,7 +442,7 @@ func (e *evaluation) fail(depth int, domain string, st Status, err error) outcom
 // the included domain's outcome. A non-nil stop ends the evaluation
 // (temperror, permerror).
 func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int) (match bool, inner, stop *outcome) {
-	t, text := p.rec.Terms[i], p.terms[i]
+	t, text := &p.terms[i], p.termText(i)
 	errOut := func(err error) (bool, *outcome, *outcome) {
 		st := PermError
 		if errors.Is(err, dnsrec.ErrTemporary) {
@@ -529,21 +462,21 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		}
 		return noMatch(fmt.Sprintf(format, args...))
 	}
-	switch t.Mechanism {
-	case MechAll:
+	switch t.kind {
+	case kindAll:
 		return true, nil, nil
-	case MechIP4, MechIP6:
-		if (t.Mechanism == MechIP4) != e.ip.Is4() {
+	case kindIP4, kindIP6:
+		if (t.kind == kindIP4) != e.ip.Is4() {
 			return noMatch("not the sender's address family")
 		}
-		if t.Net.Contains(e.ip) {
+		if t.net.Contains(e.ip) {
 			return true, nil, nil
 		}
 		if e.notContained == "" && !e.c.NoTrace {
 			e.notContained = "does not contain " + e.ip.String()
 		}
 		return noMatch(e.notContained)
-	case MechInclude:
+	case kindInclude:
 		target, err := e.target(p, i)
 		if err != nil {
 			return errOut(err)
@@ -555,14 +488,17 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 			in.via = append([]string{dnsrec.TrimDot(target)}, o.via...)
 			return true, &in, nil
 		case Fail, SoftFail, Neutral:
-			return noMatch(p.gaveNote(i, target, o.status))
+			if e.c.NoTrace {
+				return false, nil, nil
+			}
+			return noMatch(p.notes().gave(i, target, o.status))
 		case None:
 			return errOut(fmt.Errorf("%w: %s", ErrIncludeNone, dnsrec.TrimDot(target)))
 		default:
 			stop := o
 			return false, nil, &stop
 		}
-	case MechA:
+	case kindA:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
 			return errOut(err)
@@ -575,7 +511,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 			return true, nil, nil
 		}
 		return noMatchf("%s has %d %s, none matching", dnsrec.TrimDot(name), len(ips), plural(len(ips), "address", "addresses"))
-	case MechMX:
+	case kindMX:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
 			return errOut(err)
@@ -604,7 +540,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 			}
 		}
 		return noMatchf("none of the %d mail exchanges of %s has %s", len(mxs), dnsrec.TrimDot(name), e.ip)
-	case MechPTR:
+	case kindPTR:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
 			return errOut(err)
@@ -614,8 +550,8 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 				return true, nil, nil
 			}
 		}
-		return noMatch("no validated reverse name of " + e.ip.String() + " under " + dnsrec.TrimDot(name))
-	case MechExists:
+		return noMatchf("no validated reverse name of %s under %s", e.ip, dnsrec.TrimDot(name))
+	case kindExists:
 		name, err := e.target(p, i)
 		if err != nil {
 			return errOut(err)
@@ -630,7 +566,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		if !a.Void() {
 			return true, nil, nil
 		}
-		return noMatch(dnsrec.TrimDot(name) + " has no A record")
+		return noMatchf("%s has no A record", dnsrec.TrimDot(name))
 	}
 	return false, nil, nil
 }
@@ -638,7 +574,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 // targetDomain is the domain of a, mx and ptr: the expanded domain-spec, or
 // the current domain.
 func (e *evaluation) targetDomain(p *parsedRecord, i int, domain string) (string, error) {
-	if p.rec.Terms[i].Domain == "" {
+	if p.terms[i].dom < 0 {
 		return domain, nil
 	}
 	return e.target(p, i)
@@ -646,10 +582,10 @@ func (e *evaluation) targetDomain(p *parsedRecord, i int, domain string) (string
 
 // target is the expanded domain-spec of term i.
 func (e *evaluation) target(p *parsedRecord, i int) (string, error) {
-	if p.targets[i] != "" {
-		return p.targets[i], nil
+	if target := p.target(i); target != "" {
+		return target, nil
 	}
-	return e.expandDomain(p.rec.Terms[i].Domain)
+	return e.expandDomain(p.spec(i))
 }
 
 // expandDomain expands a domain-spec and makes it a canonical name,
@@ -698,10 +634,10 @@ func (e *evaluation) addrs(name string, countVoid bool) ([]netip.Addr, error) {
 	return a.Addrs(), nil
 }
 
-func (e *evaluation) containsIP(ips []netip.Addr, t Term) bool {
-	bits := t.CIDR4
+func (e *evaluation) containsIP(ips []netip.Addr, t *evalTerm) bool {
+	bits := int(t.cidr4)
 	if !e.ip.Is4() {
-		bits = t.CIDR6
+		bits = int(t.cidr6)
 	}
 	if bits < 0 {
 		bits = e.ip.BitLen()
@@ -769,12 +705,11 @@ func (e *evaluation) validatedName() string {
 
 // explain computes the exp= explanation of rec (Section 6.2): any problem
 // means no explanation, and the default one is used.
-func (e *evaluation) explain(rec *Record, domain string) string {
-	exp, i := rec.Modifier(ModExp)
-	if i < 0 {
+func (e *evaluation) explain(p *parsedRecord) string {
+	if p.exp < 0 {
 		return ""
 	}
-	target, err := e.expandDomain(exp.Domain)
+	target, err := e.expandDomain(p.spec(p.exp))
 	if err != nil {
 		return ""
 	}

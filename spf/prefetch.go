@@ -177,7 +177,7 @@ func (p *prefetcher) takeTerm() bool {
 
 // record prefetches what the terms of domain's record (at depth) will need.
 func (p *prefetcher) record(domain string, pr *parsedRecord, depth int) {
-	if pr == nil || pr.rec == nil || depth >= maxDepth || p.ctx.Err() != nil {
+	if pr == nil || !pr.ok || depth >= maxDepth || p.ctx.Err() != nil {
 		return
 	}
 	p.mu.Lock()
@@ -187,17 +187,17 @@ func (p *prefetcher) record(domain string, pr *parsedRecord, depth int) {
 	if done {
 		return
 	}
-	rec := pr.rec
-	for i, t := range rec.Terms {
-		target := pr.targets[i]
-		switch {
-		case t.Mechanism == MechA || t.Mechanism == MechMX:
-			if t.Domain == "" {
+	for i := range pr.terms {
+		t := &pr.terms[i]
+		target := pr.target(i)
+		switch t.kind {
+		case kindA, kindMX:
+			if t.dom < 0 {
 				target = domain
 			}
-		case t.Mechanism == MechInclude || t.Mechanism == MechExists:
-		case t.Modifier == ModRedirect:
-			if rec.All() >= 0 { // redirect= is ignored when all is present
+		case kindInclude, kindExists:
+		case kindRedirect:
+			if pr.all >= 0 { // redirect= is ignored when all is present
 				continue
 			}
 		default:
@@ -206,17 +206,17 @@ func (p *prefetcher) record(domain string, pr *parsedRecord, depth int) {
 		if target == "" || !p.takeTerm() {
 			continue
 		}
-		switch {
-		case t.Mechanism == MechInclude || t.Modifier == ModRedirect:
+		switch t.kind {
+		case kindInclude, kindRedirect:
 			p.prefetch(memoKey{target, dnsrec.TypeTXT}, func(a *dnsrec.Answer) {
 				child, _ := a.Derive(parsedKey{}, parseAnswer).(*parsedRecord)
 				p.record(target, child, depth+1)
 			})
-		case t.Mechanism == MechA:
+		case kindA:
 			p.prefetch(memoKey{target, p.family}, nil)
-		case t.Mechanism == MechExists:
+		case kindExists:
 			p.prefetch(memoKey{target, dnsrec.TypeA}, nil)
-		case t.Mechanism == MechMX:
+		case kindMX:
 			p.prefetch(memoKey{target, dnsrec.TypeMX}, p.hosts)
 		}
 	}
