@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/domainauth/domainauth/dnsrec"
@@ -146,8 +147,10 @@ func TestCachedCheckAllocations(t *testing.T) {
 // one answer is seen by the next check, so every record is parsed again;
 // it does not say it answers from memory (dnsrec.InMemory).
 type freshAnswers struct {
+	z *dnstest.Zone
+
+	mu      sync.Mutex
 	answers map[freshKey]*dnsrec.Answer
-	z       *dnstest.Zone
 }
 
 type freshKey struct {
@@ -161,15 +164,26 @@ func newFreshAnswers(z *dnstest.Zone) *freshAnswers {
 
 func (f *freshAnswers) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.Answer, error) {
 	k := freshKey{name, t}
+	f.mu.Lock()
 	a, ok := f.answers[k]
+	f.mu.Unlock()
 	if !ok {
 		var err error
 		if a, err = f.z.Lookup(ctx, name, t); err != nil {
 			return nil, err
 		}
+		f.mu.Lock()
 		f.answers[k] = a
+		f.mu.Unlock()
 	}
 	return &dnsrec.Answer{Name: a.Name, Type: a.Type, CNAMEs: a.CNAMEs, Records: a.Records, NXDomain: a.NXDomain, TTL: a.TTL}, nil
+}
+
+// freshInMemory is freshAnswers saying it answers from memory.
+type freshInMemory struct{ *freshAnswers }
+
+func (f freshInMemory) LookupInMemory(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.Answer, error) {
+	return f.Lookup(ctx, name, t)
 }
 
 // BenchmarkCheckHostFresh is BenchmarkCheckHost with a resolver that
@@ -198,4 +212,50 @@ func BenchmarkCheckHostFresh(b *testing.B) {
 			}
 		})
 	}
+}
+
+// traceZone has a term of every kind whose trace note is text made for
+// the check: an a, an mx, an exists, an include and an ip4 that do not
+// match, and a fail.
+const traceZone = `customer.example. IN TXT "v=spf1 a mx exists:x.customer.example include:inc.example ip4:198.51.100.0/24 -all"
+customer.example. IN A 192.0.2.10
+customer.example. IN MX 10 mx.customer.example.
+mx.customer.example. IN A 192.0.2.11
+inc.example. IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
+`
+
+// TestNoTraceAllocations: a check that keeps no trace builds no trace text
+// (no quoted record, no note about a term), also when every answer is new
+// and parsed again. Counted, not timed.
+func TestNoTraceAllocations(t *testing.T) {
+	// In memory, so that no check fetches ahead, whatever the machine's load.
+	r := freshInMemory{newFreshAnswers(dnstest.MustZone(traceZone))}
+	ctx := context.Background()
+	ip := netip.MustParseAddr("203.0.113.9")
+	count := func(c *spf.Checker) float64 {
+		c.CheckMailFrom(ctx, ip, "info@customer.example", "h.example") // reads the zone
+		return testing.AllocsPerRun(200, func() {
+			if r := c.CheckMailFrom(ctx, ip, "info@customer.example", "h.example"); r.Status != spf.Fail {
+				t.Fatal(r.Status, r.Err)
+			}
+		})
+	}
+	quiet := count(&spf.Checker{Resolver: r, NoTrace: true})
+	traced := count(&spf.Checker{Resolver: r})
+	// Without a trace, 32: the evaluation, its memo and the result (3);
+	// the six answers (6); for each of the two records, what is derived
+	// from it (the parsed record, its place in the answer's list, its
+	// terms, its domain-specs, the term-text buffer, the names of its
+	// macro-free domain-specs: 13 in all); the addresses of a and mx and
+	// the MX list (3); the sender address and the default explanation.
+	const max = 32
+	if quiet > max {
+		t.Errorf("%.0f allocations per check without a trace, want at most %d", quiet, max)
+	}
+	// The trace: its steps, the two records quoted, the notes of the
+	// include, the a, mx, exists and ip4 terms, the fail: at least 8 more.
+	if traced < quiet+8 {
+		t.Errorf("%.0f allocations with a trace, %.0f without: the trace should cost at least 8", traced, quiet)
+	}
+	t.Logf("%.0f allocations without a trace, %.0f with", quiet, traced)
 }

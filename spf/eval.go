@@ -112,7 +112,7 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	e.env.ip = e.ip
 	e.env.receiver = c.Receiver
 	e.env.now = c.Now
-	e.env.ptr = e.validatedName
+	e.env.ptr = e
 	e.r = resolve.Ensure(c.Resolver)
 	e.mem, _ = e.r.(dnsrec.InMemory)
 	defer e.queries() // stops the prefetcher on every path
@@ -455,13 +455,6 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		e.step(depth, domain, text, note, false)
 		return false, nil, nil
 	}
-	// noMatchf formats its note only when there is a trace to hold it.
-	noMatchf := func(format string, args ...any) (bool, *outcome, *outcome) {
-		if e.c.NoTrace {
-			return false, nil, nil
-		}
-		return noMatch(fmt.Sprintf(format, args...))
-	}
 	switch t.kind {
 	case kindAll:
 		return true, nil, nil
@@ -510,7 +503,10 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		if e.containsIP(ips, t) {
 			return true, nil, nil
 		}
-		return noMatchf("%s has %d %s, none matching", dnsrec.TrimDot(name), len(ips), plural(len(ips), "address", "addresses"))
+		if e.c.NoTrace { // the note is made only for a trace
+			return false, nil, nil
+		}
+		return noMatch(fmt.Sprintf("%s has %d %s, none matching", dnsrec.TrimDot(name), len(ips), plural(len(ips), "address", "addresses")))
 	case kindMX:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
@@ -539,7 +535,10 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 				return true, nil, nil
 			}
 		}
-		return noMatchf("none of the %d mail exchanges of %s has %s", len(mxs), dnsrec.TrimDot(name), e.ip)
+		if e.c.NoTrace { // the note is made only for a trace
+			return false, nil, nil
+		}
+		return noMatch(fmt.Sprintf("none of the %d mail exchanges of %s has %s", len(mxs), dnsrec.TrimDot(name), e.ip))
 	case kindPTR:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
@@ -550,7 +549,10 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 				return true, nil, nil
 			}
 		}
-		return noMatchf("no validated reverse name of %s under %s", e.ip, dnsrec.TrimDot(name))
+		if e.c.NoTrace { // the note is made only for a trace
+			return false, nil, nil
+		}
+		return noMatch(fmt.Sprintf("no validated reverse name of %s under %s", e.ip, dnsrec.TrimDot(name)))
 	case kindExists:
 		name, err := e.target(p, i)
 		if err != nil {
@@ -566,7 +568,10 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		if !a.Void() {
 			return true, nil, nil
 		}
-		return noMatchf("%s has no A record", dnsrec.TrimDot(name))
+		if e.c.NoTrace { // the note is made only for a trace
+			return false, nil, nil
+		}
+		return noMatch(fmt.Sprintf("%s has no A record", dnsrec.TrimDot(name)))
 	}
 	return false, nil, nil
 }
