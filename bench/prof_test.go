@@ -32,3 +32,21 @@ func benchCached(b *testing.B, c *spf.Checker) {
 		}
 	}
 }
+
+// BenchmarkFresh is the in-process "new answers" figure, for profiling.
+func BenchmarkFresh(b *testing.B) {
+	z := providerZone()
+	mem, err := dnstest.NewZone(z.text())
+	if err != nil {
+		b.Fatal(err)
+	}
+	fresh, err := newFreshResolver(z, mem)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("trace", func(b *testing.B) { benchCached(b, &spf.Checker{Resolver: fresh}) })
+	b.Run("notrace", func(b *testing.B) { benchCached(b, &spf.Checker{Resolver: fresh, NoTrace: true}) })
+	b.Run("sequential-notrace", func(b *testing.B) {
+		benchCached(b, &spf.Checker{Resolver: fresh, NoTrace: true, Sequential: true})
+	})
+}

@@ -28,6 +28,9 @@ type parsedRecord struct {
 	// term written otherwise ("IP4:..." for "ip4:..."); rec is its length.
 	text  string
 	rec   int
+	// quoted is the trace note about the record, `record "text"`, when it
+	// came free with the text (see joinRecord); "" otherwise.
+	quoted string
 	terms []evalTerm
 	doms  []domainTerm // the domain-specs of the terms that have one
 	// all, redirect and exp are the indexes of the first all mechanism and
@@ -86,12 +89,23 @@ func kindOf(t *Term) termKind {
 
 // evalTerm is one term of a parsedRecord.
 type evalTerm struct {
-	net          netip.Prefix // ip4, ip6
-	off, end     int32        // the term's canonical text: text[off:end]
-	cidr4, cidr6 int16        // as in Term; -1 when not written
-	dom          int16        // the index of the term's domain-spec in doms, or -1
+	addr         [16]byte // the network of ip4 (the first 4 bytes) and ip6
+	off, end     int32    // the term's canonical text: text[off:end]
+	cidr4, cidr6 int16    // as in Term; -1 when not written
+	dom          int16    // the index of the term's domain-spec in doms, or -1
+	bits         uint8    // the prefix length of ip4 and ip6
 	kind         termKind
 	qual         byte // the qualifier as written, 0 for none
+}
+
+// network is the network of ip4 and ip6, as [Term.Net]. It is kept as
+// bytes, half the size of a netip.Prefix.
+func (t *evalTerm) network() netip.Prefix {
+	a := netip.AddrFrom16(t.addr)
+	if t.kind == kindIP4 {
+		a = netip.AddrFrom4([4]byte(t.addr[:4]))
+	}
+	return netip.PrefixFrom(a, int(t.bits))
 }
 
 // status is the result the term gives when it matches (RFC 7208,
@@ -154,25 +168,31 @@ func (p *parsedRecord) target(i int) string {
 
 func parseAnswer(a *dnsrec.Answer) any {
 	p := &parsedRecord{all: -1, redirect: -1, exp: -1}
-	var found string
+	var found []string
 	for _, r := range a.Records {
-		if !r.IsText() {
-			continue
-		}
-		if v := dnsrec.JoinTXT(r.Txt); IsSPF(v) {
+		if r.IsText() && isSPFStrings(r.Txt) {
 			p.count++
-			found = v
+			found = r.Txt
 		}
 	}
 	if p.count != 1 {
 		return p
 	}
-	p.text, p.rec = found, len(found)
+	text, quoted := joinRecord(found)
+	p.text, p.rec, p.quoted = text, len(text), quoted
 	var extra, buf []byte // canonical texts of terms written otherwise
-	p.err = scanTerms(found, true, func(n int) {
+	p.err = scanTerms(text, true, func(n int) {
 		p.terms = make([]evalTerm, 0, n)
 	}, func(off int, t Term) {
-		et := evalTerm{net: t.Net, cidr4: int16(t.CIDR4), cidr6: int16(t.CIDR6), dom: -1, kind: kindOf(&t)}
+		et := evalTerm{cidr4: int16(t.CIDR4), cidr6: int16(t.CIDR6), dom: -1, kind: kindOf(&t)}
+		switch et.kind {
+		case kindIP4:
+			a := t.Net.Addr().As4()
+			copy(et.addr[:], a[:])
+			et.bits = uint8(t.Net.Bits())
+		case kindIP6:
+			et.addr, et.bits = t.Net.Addr().As16(), uint8(t.Net.Bits())
+		}
 		if t.Qualifier != "" {
 			et.qual = t.Qualifier[0]
 		}
@@ -198,12 +218,12 @@ func parseAnswer(a *dnsrec.Answer) any {
 			p.doms = append(p.doms, d)
 		}
 		buf = t.appendText(buf[:0])
-		if end := off + len(buf); end <= len(found) && (end == len(found) || found[end] == ' ') && found[off:end] == string(buf) {
+		if end := off + len(buf); end <= len(text) && (end == len(text) || text[end] == ' ') && text[off:end] == string(buf) {
 			et.off, et.end = int32(off), int32(end)
 		} else {
-			et.off = int32(len(found) + len(extra))
+			et.off = int32(len(text) + len(extra))
 			extra = append(extra, buf...)
-			et.end = int32(len(found) + len(extra))
+			et.end = int32(len(text) + len(extra))
 		}
 		p.terms = append(p.terms, et)
 	})
@@ -212,10 +232,82 @@ func parseAnswer(a *dnsrec.Answer) any {
 		return p
 	}
 	if len(extra) > 0 {
-		p.text = found + string(extra)
+		p.text = text + string(extra)
 	}
 	p.ok = true
 	return p
+}
+
+// stepsPerInclude is what traceSteps expects of an include: a provider's
+// record of a few includes and some dozens of ranges.
+const stepsPerInclude = 32
+
+// traceSteps estimates the steps of a trace that starts at this record:
+// one per term and two more, and stepsPerInclude for each include and
+// redirect=. It sizes the trace once, so that a provider's tree is not
+// copied as the trace grows, and a record of a few ranges takes a few
+// steps' room, not a provider's.
+func (p *parsedRecord) traceSteps() int {
+	n := len(p.terms) + 2
+	for i := range p.terms {
+		if k := p.terms[i].kind; k == kindInclude || k == kindRedirect {
+			n += stepsPerInclude
+		}
+	}
+	return n
+}
+
+// isSPFStrings is IsSPF of the strings of a TXT record joined, without
+// joining them.
+func isSPFStrings(strs []string) bool {
+	var head [7]byte
+	n := 0
+	for _, s := range strs {
+		n += copy(head[n:], s)
+		if n == len(head) {
+			break
+		}
+	}
+	return IsSPF(string(head[:n]))
+}
+
+// notePrefix begins the trace note about a record.
+const notePrefix = `record "`
+
+// joinRecord joins the strings of a TXT record (RFC 7208, Section 3.3).
+// Joining allocates the text; when it needs no escaping to be quoted (the
+// usual case), the allocation also holds the record's trace note,
+// `record "text"`, whose middle is the text.
+func joinRecord(strs []string) (text, quoted string) {
+	if len(strs) == 1 {
+		return strs[0], ""
+	}
+	n := len(notePrefix) + 1
+	for _, s := range strs {
+		if !plainText(s) {
+			return strings.Join(strs, ""), ""
+		}
+		n += len(s)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(notePrefix)
+	for _, s := range strs {
+		b.WriteString(s)
+	}
+	b.WriteByte('"')
+	quoted = b.String()
+	return quoted[len(notePrefix) : len(quoted)-1], quoted
+}
+
+// plainText reports whether strconv.Quote would only add the quotes.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // recordNotes are the trace notes about one record, kept with it: a record
@@ -238,8 +330,14 @@ func (p *parsedRecord) notes() *recordNotes {
 	if n := p.notesOnce.Load(); n != nil {
 		return n
 	}
-	text := p.recordText()
-	n := &recordNotes{record: string(strconv.AppendQuote(append(make([]byte, 0, len(text)+16), "record "...), text))}
+	n := &recordNotes{record: p.quoted}
+	if n.record == "" {
+		if text := p.recordText(); plainText(text) {
+			n.record = notePrefix + text + `"`
+		} else {
+			n.record = "record " + strconv.Quote(text)
+		}
+	}
 	for i, t := range p.terms {
 		if t.kind == kindInclude && p.target(i) != "" {
 			// One string holds the three notes.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -101,10 +102,6 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	}
 	if e.voids <= 0 {
 		e.voids = DefaultMaxVoidLookups
-	}
-	if !c.NoTrace {
-		// Room for a provider's tree of includes with some 60 ranges.
-		e.trace = make([]Step, 0, 64)
 	}
 	e.env.sender = sender
 	e.env.local, e.env.sdomain, _ = cutLast(sender, "@")
@@ -372,6 +369,9 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 	}
 	if depth == 0 {
 		e.res.Record = p.recordText()
+		if !e.c.NoTrace {
+			e.trace = slices.Grow(e.trace, p.traceSteps())
+		}
 	}
 	if !e.c.NoTrace {
 		e.step(depth, domain, "", p.notes().record, false)
@@ -462,7 +462,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		if (t.kind == kindIP4) != e.ip.Is4() {
 			return noMatch("not the sender's address family")
 		}
-		if t.net.Contains(e.ip) {
+		if t.network().Contains(e.ip) {
 			return true, nil, nil
 		}
 		if e.notContained == "" && !e.c.NoTrace {
