@@ -26,13 +26,13 @@ type parsedRecord struct {
 	ok    bool  // exactly one record, and it parses
 	// text is the record's text, followed by the canonical text of each
 	// term written otherwise ("IP4:..." for "ip4:..."); rec is its length.
-	text  string
-	rec   int
+	text string
+	rec  int
 	// quoted is the trace note about the record, `record "text"`, when it
 	// came free with the text (see joinRecord); "" otherwise.
 	quoted string
-	terms []evalTerm
-	doms  []domainTerm // the domain-specs of the terms that have one
+	terms  []evalTerm
+	doms   []domainTerm // the domain-specs of the terms that have one
 	// all, redirect and exp are the indexes of the first all mechanism and
 	// of the modifiers, or -1.
 	all, redirect, exp int
