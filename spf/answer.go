@@ -217,8 +217,9 @@ func parseAnswer(a *dnsrec.Answer) any {
 			et.dom = int16(len(p.doms))
 			p.doms = append(p.doms, d)
 		}
-		buf = t.appendText(buf[:0])
-		if end := off + len(buf); end <= len(text) && (end == len(text) || text[end] == ' ') && text[off:end] == string(buf) {
+		if end := off + termLen(text[off:]); et.kind != kindIP6 && lowerName(text[off:end]) {
+			et.off, et.end = int32(off), int32(end) // written in canonical form
+		} else if buf = t.appendText(buf[:0]); end <= len(text) && text[off:end] == string(buf) {
 			et.off, et.end = int32(off), int32(end)
 		} else {
 			et.off = int32(len(text) + len(extra))
@@ -304,6 +305,32 @@ func joinRecord(strs []string) (text, quoted string) {
 func plainText(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// termLen is the length of the term at the start of s.
+func termLen(s string) int {
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return i
+	}
+	return len(s)
+}
+
+// lowerName reports whether the name of the term raw (after its
+// qualifier, up to ":", "/" or "=") has no upper-case letter. A term other
+// than ip6 whose name is in lower case is written in canonical form: the
+// parser takes domain-specs and unknown modifiers as written, and IPv4
+// addresses and prefix lengths only in their one form (no leading zeros).
+// An ip6 address has several forms.
+func lowerName(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == ':' || c == '/' || c == '=':
+			return true
+		case 'A' <= c && c <= 'Z':
 			return false
 		}
 	}
