@@ -50,3 +50,16 @@ func BenchmarkFresh(b *testing.B) {
 		benchCached(b, &spf.Checker{Resolver: fresh, NoTrace: true, Sequential: true})
 	})
 }
+
+// BenchmarkBlitiri is blitiri's in-process figure, beside BenchmarkFresh.
+func BenchmarkBlitiri(b *testing.B) {
+	check := blitiriCheck(newMapResolver(providerZone()))
+	ip := netip.MustParseAddr("192.0.2.1")
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if got := check(ctx, ip, customer); got != string(spf.SoftFail) {
+			b.Fatal(got)
+		}
+	}
+}

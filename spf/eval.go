@@ -43,18 +43,22 @@ type Checker struct {
 	Receiver string
 	// Now gives the %{t} macro; nil means time.Now.
 	Now func() time.Time
-	// Sequential turns off concurrent fetching. By default, when a record
-	// arrives from DNS the questions its terms will need are asked at
-	// once, in the background, so that a cold check waits about as many
-	// round trips as its includes nest deep rather than one per term. The
-	// result, explanation, trace and lookup counts are the same either
-	// way; only the order and timing of questions differ. Answers a
-	// [dnsrec.Peeker] (a dnsrec.Cache) already holds are never fetched
-	// ahead.
+	// Sequential turns off fetching ahead. By default, once an answer
+	// has taken as long as a round trip to a DNS server (20 µs or more),
+	// the questions the terms of each record that arrives will need are
+	// asked at once, in the background, so that a cold check waits about
+	// as many round trips as its includes nest deep rather than one per
+	// term. Answers at hand are not worth it: a check whose resolver
+	// answers from memory ([dnsrec.InMemory]: a dnsrec.Cache holding the
+	// answers, the dnstest zone) or answers as fast runs as a sequential
+	// one, on the caller's goroutine. The result, explanation, trace and
+	// lookup counts are the same either way; only the order and timing of
+	// questions differ, and [Result.Queries] counts those fetched ahead.
 	Sequential bool
 	// NoTrace leaves [Result.Trace] empty (and [Result.Explain] short): a
 	// receiver that checks every message and keeps only the result saves
-	// most of a check's memory. Nothing else changes.
+	// half of a check's memory, and the check builds no text for the trace
+	// (no quoted record, no note about a term). Nothing else changes.
 	NoTrace bool
 }
 

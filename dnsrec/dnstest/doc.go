@@ -5,7 +5,9 @@
 // github.com/miekg/dns) and implements dnsrec.Resolver: it follows CNAME
 // chains, distinguishes NXDOMAIN from NODATA (RFC 8020), expands wildcards
 // (RFC 4592), logs every question, and can be told to fail for a name and
-// type with a timeout, SERVFAIL or REFUSED.
+// type with a timeout, SERVFAIL or REFUSED. It says it answers from memory
+// (dnsrec.InMemory), so that code which fetches ahead only when answers
+// are slow runs in a test as it does over a warm cache.
 //
 // [Serve] starts a [Server] on 127.0.0.1 (UDP and TCP, one free port) that
 // answers from the same zone, so that a test can run dnsrec.Client, or any
