@@ -196,6 +196,7 @@ func BenchmarkCheckHostFresh(b *testing.B) {
 		c    spf.Checker
 	}{
 		{"default", spf.Checker{}},
+		{"sequential", spf.Checker{Sequential: true}},
 		{"notrace", spf.Checker{NoTrace: true}},
 		{"sequential-notrace", spf.Checker{Sequential: true, NoTrace: true}},
 	} {

@@ -73,9 +73,10 @@
 // goroutine outlives it.
 //
 // Fetching ahead only pays when answers take a round trip. A check asks
-// its first questions itself, and starts fetching ahead only once an answer
-// has taken 20 µs or more (a round trip to a DNS server on the same
-// machine takes some 50). Answers a resolver holds in memory
+// its first questions itself, and starts fetching ahead only once answers
+// take 20 µs or more (a round trip to a DNS server on the same machine
+// takes some 50): the first answer, or two later ones, since one slow
+// answer among fast ones may be the machine's doing. Answers a resolver holds in memory
 // ([dnsrec.InMemory]: a [dnsrec.Cache] that holds them, the dnstest zone)
 // are taken at once and never fetched ahead: with such a resolver a check
 // starts no goroutine and costs what a sequential one costs.

@@ -43,9 +43,9 @@ type Checker struct {
 	Receiver string
 	// Now gives the %{t} macro; nil means time.Now.
 	Now func() time.Time
-	// Sequential turns off fetching ahead. By default, once an answer
-	// has taken as long as a round trip to a DNS server (20 µs or more),
-	// the questions the terms of each record that arrives will need are
+	// Sequential turns off fetching ahead. By default, once answers take
+	// as long as a round trip to a DNS server (20 µs or more: the first
+	// answer, or two later ones), the questions the terms of each record that arrives will need are
 	// asked at once, in the background, so that a cold check waits about
 	// as many round trips as its includes nest deep rather than one per
 	// term. Answers at hand are not worth it: a check whose resolver
@@ -203,6 +203,7 @@ type evaluation struct {
 	r         dnsrec.Resolver // the Checker's, never nil
 	mem       dnsrec.InMemory // r, when it can answer from memory
 	asked     int             // questions asked of r directly (the prefetcher counts its own)
+	slow      int             // answers from r that took slowAnswer or more
 	pre       *prefetcher     // nil until an answer is slow, and in sequential mode
 
 	notContained string // the trace note of a non-matching ip4 or ip6
@@ -258,10 +259,10 @@ const slowAnswer = 20 * time.Microsecond
 // query asks the resolver question k. An answer the resolver holds in
 // memory ([dnsrec.InMemory]) is taken at once; otherwise, once the
 // prefetcher runs, the question goes through it, and before that it is
-// asked directly and timed: the first answer that takes slowAnswer or more
-// starts the prefetcher, which fetches ahead from the next record on.
-// fresh says the answer did not come from memory, so that the terms of its
-// record are worth fetching ahead.
+// asked directly and timed: the first answer, or a second one, that takes
+// slowAnswer or more starts the prefetcher, which fetches ahead from the
+// next record on. fresh says the answer did not come from memory, so that
+// the terms of its record are worth fetching ahead.
 func (e *evaluation) query(k memoKey) (a *dnsrec.Answer, err error, fresh bool) {
 	if e.mem != nil && !e.c.Sequential {
 		if a, err = e.mem.LookupInMemory(e.ctx, k.name, k.typ); !errors.Is(err, dnsrec.ErrNotInMemory) {
@@ -281,7 +282,13 @@ func (e *evaluation) query(k memoKey) (a *dnsrec.Answer, err error, fresh bool) 
 	start := time.Now()
 	a, err = e.r.Lookup(e.ctx, k.name, k.typ)
 	if time.Since(start) >= slowAnswer {
-		e.startPrefetch()
+		// The first answer is the record of the domain checked: slow, it
+		// says the others will be. Later, one slow answer among fast ones
+		// is as likely the machine's doing (the check's goroutine was
+		// descheduled) as the resolver's; a second one is not.
+		if e.slow++; e.asked == 1 || e.slow == 2 {
+			e.startPrefetch()
+		}
 	}
 	return a, err, true
 }
