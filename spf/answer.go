@@ -183,7 +183,7 @@ func parseAnswer(a *dnsrec.Answer) any {
 	var extra, buf []byte // canonical texts of terms written otherwise
 	p.err = scanTerms(text, true, func(n int) {
 		p.terms = make([]evalTerm, 0, n)
-	}, func(off int, t Term) {
+	}, func(off, end int, t Term) {
 		et := evalTerm{cidr4: int16(t.CIDR4), cidr6: int16(t.CIDR6), dom: -1, kind: kindOf(&t)}
 		switch et.kind {
 		case kindIP4:
@@ -214,12 +214,15 @@ func parseAnswer(a *dnsrec.Answer) any {
 					d.target = name
 				}
 			}
+			if p.doms == nil { // room for the rest of the terms, within reason
+				p.doms = make([]domainTerm, 0, min(cap(p.terms)-i, 8))
+			}
 			et.dom = int16(len(p.doms))
 			p.doms = append(p.doms, d)
 		}
-		if end := off + termLen(text[off:]); et.kind != kindIP6 && lowerName(text[off:end]) {
+		if et.kind != kindIP6 && lowerName(text[off:end]) {
 			et.off, et.end = int32(off), int32(end) // written in canonical form
-		} else if buf = t.appendText(buf[:0]); end <= len(text) && text[off:end] == string(buf) {
+		} else if buf = t.appendText(buf[:0]); text[off:end] == string(buf) {
 			et.off, et.end = int32(off), int32(end)
 		} else {
 			et.off = int32(len(text) + len(extra))
@@ -311,14 +314,6 @@ func plainText(s string) bool {
 	return true
 }
 
-// termLen is the length of the term at the start of s.
-func termLen(s string) int {
-	if i := strings.IndexByte(s, ' '); i >= 0 {
-		return i
-	}
-	return len(s)
-}
-
 // lowerName reports whether the name of the term raw (after its
 // qualifier, up to ":", "/" or "=") has no upper-case letter. A term other
 // than ip6 whose name is in lower case is written in canonical form: the
@@ -365,18 +360,51 @@ func (p *parsedRecord) notes() *recordNotes {
 			n.record = "record " + strconv.Quote(text)
 		}
 	}
+	// One string holds the three notes of every include.
+	k, size := 0, 0
 	for i, t := range p.terms {
 		if t.kind == kindInclude && p.target(i) != "" {
-			// One string holds the three notes.
-			d := dnsrec.TrimDot(p.target(i))
-			all := d + " gave fail: no match" + d + " gave softfail: no match" + d + " gave neutral: no match"
-			a, b := len(d)+len(" gave fail: no match"), 2*len(d)+len(" gave fail: no match gave softfail: no match")
-			n.includes = append(n.includes, includeNotes{i, [3]string{all[:a], all[a:b], all[b:]}})
+			k++
+			size += 3*len(p.target(i)) + len(gaveSuffixes)
+		}
+	}
+	if k > 0 {
+		var b strings.Builder
+		b.Grow(size)
+		for i, t := range p.terms {
+			if t.kind == kindInclude && p.target(i) != "" {
+				d := dnsrec.TrimDot(p.target(i))
+				for _, suffix := range [3]string{gaveFail, gaveSoftFail, gaveNeutral} {
+					b.WriteString(d)
+					b.WriteString(suffix)
+				}
+			}
+		}
+		all := b.String()
+		n.includes = make([]includeNotes, 0, k)
+		for i, t := range p.terms {
+			if t.kind == kindInclude && p.target(i) != "" {
+				in := includeNotes{term: i}
+				for j, suffix := range [3]string{gaveFail, gaveSoftFail, gaveNeutral} {
+					l := len(p.target(i)) - 1 + len(suffix)
+					in.gave[j], all = all[:l], all[l:]
+				}
+				n.includes = append(n.includes, in)
+			}
 		}
 	}
 	p.notesOnce.CompareAndSwap(nil, n)
 	return p.notesOnce.Load()
 }
+
+// The notes of an include whose target gave fail, softfail or neutral
+// follow the target's name.
+const (
+	gaveFail     = " gave fail: no match"
+	gaveSoftFail = " gave softfail: no match"
+	gaveNeutral  = " gave neutral: no match"
+	gaveSuffixes = gaveFail + gaveSoftFail + gaveNeutral
+)
 
 // gave is the trace note of include i, whose target gave st.
 func (n *recordNotes) gave(i int, target string, st Status) string {

@@ -25,7 +25,7 @@ func parse(s string, hints bool) (*Record, error) {
 	var r *Record
 	err := scanTerms(s, hints, func(n int) {
 		r = &Record{text: s, Terms: make([]Term, 0, n), pos: make([]int, 0, n)}
-	}, func(off int, t Term) {
+	}, func(off, _ int, t Term) {
 		r.Terms = append(r.Terms, t)
 		r.pos = append(r.pos, off)
 	})
@@ -37,10 +37,10 @@ func parse(s string, hints bool) (*Record, error) {
 
 // scanTerms parses the record s, calling start once with an upper bound
 // on the number of terms and then add with each term and its offset, in
-// order; hints adds hints and suggestions to errors. It is the one parser
+// order (s[off:end] is the term as written); hints adds hints and suggestions to errors. It is the one parser
 // of records: Parse builds a [Record] from what it finds, the evaluation a
 // form of its own (see parseAnswer).
-func scanTerms(s string, hints bool, start func(n int), add func(off int, t Term)) error {
+func scanTerms(s string, hints bool, start func(n int), add func(off, end int, t Term)) error {
 	if !IsSPF(s) {
 		e := &ParseError{Input: s, Reason: `does not start with "v=spf1"`, kind: ErrNotSPF}
 		if hints {
@@ -84,7 +84,7 @@ func scanTerms(s string, hints bool, start func(n int), add func(off int, t Term
 			}
 			*seen = true
 		}
-		add(i, t)
+		add(i, end, t)
 		i = end
 	}
 	return nil
