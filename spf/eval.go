@@ -261,10 +261,12 @@ const slowAnswer = 20 * time.Microsecond
 // prefetcher runs, the question goes through it, and before that it is
 // asked directly and timed: the first answer, or a second one, that takes
 // slowAnswer or more starts the prefetcher, which fetches ahead from the
-// next record on. fresh says the answer did not come from memory, so that
+// next record on. A question the prefetcher asked is left to it, even if
+// the resolver now holds the answer in memory: it is asked once. fresh
+// says the answer did not come from memory, so that
 // the terms of its record are worth fetching ahead.
 func (e *evaluation) query(k memoKey) (a *dnsrec.Answer, err error, fresh bool) {
-	if e.mem != nil && !e.c.Sequential {
+	if e.mem != nil && !e.c.Sequential && (e.pre == nil || !e.pre.asking(k)) {
 		if a, err = e.mem.LookupInMemory(e.ctx, k.name, k.typ); !errors.Is(err, dnsrec.ErrNotInMemory) {
 			e.asked++
 			return a, err, false

@@ -82,6 +82,15 @@ func (p *prefetcher) known(k memoKey, a *dnsrec.Answer, err error) {
 	p.mu.Unlock()
 }
 
+// asking reports whether k was asked, or is being asked, through the
+// prefetcher.
+func (p *prefetcher) asking(k memoKey) bool {
+	p.mu.Lock()
+	_, ok := p.futures[k]
+	p.mu.Unlock()
+	return ok
+}
+
 // lookup is the evaluation's own question: it waits for a prefetch of the
 // same question, or asks it.
 func (p *prefetcher) lookup(k memoKey) (*dnsrec.Answer, error) {

@@ -3,6 +3,7 @@ package spf_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"runtime"
@@ -106,6 +107,56 @@ func (c *recorder) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dns
 	return c.r.Lookup(ctx, name, t)
 }
 
+// askedOf counts the questions an in-memory resolver answers, through
+// either method, and each name and type asked more than once.
+type askedOf struct {
+	r dnsrec.InMemory
+	n atomic.Int64
+
+	mu    sync.Mutex
+	seen  map[string]bool
+	twice []string
+}
+
+func (c *askedOf) asked(name string, t dnsrec.Type) {
+	c.n.Add(1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	q := string(t) + " " + name
+	if c.seen[q] {
+		c.twice = append(c.twice, q)
+	}
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	c.seen[q] = true
+}
+
+func (c *askedOf) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.Answer, error) {
+	c.asked(name, t)
+	return c.r.Lookup(ctx, name, t)
+}
+
+func (c *askedOf) LookupInMemory(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.Answer, error) {
+	a, err := c.r.LookupInMemory(ctx, name, t)
+	if !errors.Is(err, dnsrec.ErrNotInMemory) {
+		c.asked(name, t)
+	}
+	return a, err
+}
+
+// onceEach is the number of questions r was asked, failing the test if one
+// was asked twice.
+func onceEach(t *testing.T, r *askedOf) int {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.twice) > 0 {
+		t.Errorf("asked more than once in one check: %v", r.twice)
+	}
+	return int(r.n.Load())
+}
+
 // TestQueriesCountsWhatTheResolverSaw: Result.Queries is the number of
 // questions the resolver was asked, in both modes, those fetched ahead and
 // never used included; QueriesNeeded is the same in both modes and is
@@ -145,6 +196,14 @@ func TestQueriesCountsWhatTheResolverSaw(t *testing.T) {
 				r := &recorder{r: z, delay: time.Millisecond}
 				return r, func() int { return int(r.n.Load()) }
 			}, false},
+			{"cache over slow", func() (dnsrec.Resolver, func() int) {
+				r := &askedOf{r: &dnsrec.Cache{Resolver: &recorder{r: z, delay: time.Millisecond}}}
+				return r, func() int { return onceEach(t, r) }
+			}, false},
+			{"cache over slow, sequential", func() (dnsrec.Resolver, func() int) {
+				r := &askedOf{r: &dnsrec.Cache{Resolver: &recorder{r: z, delay: time.Millisecond}}}
+				return r, func() int { return onceEach(t, r) }
+			}, true},
 		} {
 			z.ResetQueries()
 			r, saw := tc.r()
