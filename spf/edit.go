@@ -184,7 +184,7 @@ func merge(texts []string) (string, []plan.Finding, error) {
 	}
 	if vs := mods[ModRedirect]; len(vs) == 1 && all != nil {
 		conflict = true
-		findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError,  Subject: vs[0],
+		findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError, Subject: vs[0],
 			Message: fmt.Sprintf("one record ends in %s and another in %s; merged, the all would cancel the redirect", allText, vs[0]),
 			Fix:     "replace the redirect with include:" + strings.TrimPrefix(strings.ToLower(vs[0]), "redirect=") + ", or drop it"})
 	}
