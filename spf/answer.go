@@ -4,7 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync/atomic"
+	"sync"
 
 	"github.com/domainauth/domainauth/dnsrec"
 )
@@ -36,9 +36,10 @@ type parsedRecord struct {
 	// all, redirect and exp are the indexes of the first all mechanism and
 	// of the modifiers, or -1.
 	all, redirect, exp int
-	// notesOnce holds the trace notes about the record, made by the first
-	// check that keeps a trace: a check without one makes none.
-	notesOnce atomic.Pointer[recordNotes]
+	// notesVal holds the trace notes about the record, made by the first
+	// check that keeps a trace (notesOnce): a check without one makes none.
+	notesOnce sync.Once
+	notesVal  recordNotes
 }
 
 // termKind is what a term is: a mechanism, or a modifier with a meaning.
@@ -346,13 +347,16 @@ type includeNotes struct {
 	gave [3]string
 }
 
-// notes returns the record's trace notes, making them on first use. When
-// checks race, they may be made twice; either is kept.
+// notes returns the record's trace notes, making them on first use.
 func (p *parsedRecord) notes() *recordNotes {
-	if n := p.notesOnce.Load(); n != nil {
-		return n
-	}
-	n := &recordNotes{record: p.quoted}
+	p.notesOnce.Do(p.makeNotes)
+	return &p.notesVal
+}
+
+// makeNotes makes the record's trace notes.
+func (p *parsedRecord) makeNotes() {
+	n := &p.notesVal
+	n.record = p.quoted
 	if n.record == "" {
 		if text := p.recordText(); plainText(text) {
 			n.record = notePrefix + text + `"`
@@ -393,8 +397,6 @@ func (p *parsedRecord) notes() *recordNotes {
 			}
 		}
 	}
-	p.notesOnce.CompareAndSwap(nil, n)
-	return p.notesOnce.Load()
 }
 
 // The notes of an include whose target gave fail, softfail or neutral

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -207,6 +208,15 @@ type evaluation struct {
 	pre       *prefetcher     // nil until an answer is slow, and in sequential mode
 
 	notContained string // the trace note of a non-matching ip4 or ip6
+	ipString     string // see ipText
+}
+
+// ipText is the sender's address as text, for trace notes, made once.
+func (e *evaluation) ipText() string {
+	if e.ipString == "" {
+		e.ipString = e.ip.String()
+	}
+	return e.ipString
 }
 
 // matchNote is the trace note of a term that matched.
@@ -479,7 +489,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 			return true, nil, nil
 		}
 		if e.notContained == "" && !e.c.NoTrace {
-			e.notContained = "does not contain " + e.ip.String()
+			e.notContained = "does not contain " + e.ipText()
 		}
 		return noMatch(e.notContained)
 	case kindInclude:
@@ -519,7 +529,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		if e.c.NoTrace { // the note is made only for a trace
 			return false, nil, nil
 		}
-		return noMatch(fmt.Sprintf("%s has %d %s, none matching", dnsrec.TrimDot(name), len(ips), plural(len(ips), "address", "addresses")))
+		return noMatch(dnsrec.TrimDot(name) + " has " + strconv.Itoa(len(ips)) + " " + plural(len(ips), "address", "addresses") + ", none matching")
 	case kindMX:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
@@ -551,7 +561,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		if e.c.NoTrace { // the note is made only for a trace
 			return false, nil, nil
 		}
-		return noMatch(fmt.Sprintf("none of the %d mail exchanges of %s has %s", len(mxs), dnsrec.TrimDot(name), e.ip))
+		return noMatch("none of the " + strconv.Itoa(len(mxs)) + " mail exchanges of " + dnsrec.TrimDot(name) + " has " + e.ipText())
 	case kindPTR:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
