@@ -243,3 +243,30 @@ a.mx.example. IN A 192.0.2.1
 b.mx.example. IN A 192.0.2.2
 other.example. IN TXT "v=spf1 ip4:192.0.2.99 -all"
 `
+
+// TestInMemoryCheckCostsWhatSequentialCosts: with a resolver that answers
+// from memory, the default check allocates exactly what the sequential one
+// does (no prefetcher, no goroutine, no channel). Counted, not timed.
+func TestInMemoryCheckCostsWhatSequentialCosts(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		r    dnsrec.Resolver
+	}{
+		{"new answers in memory", freshInMemory{newFreshAnswers(dnstest.MustZone(providerZone()))}},
+		{"warm cache", &dnsrec.Cache{Resolver: dnstest.MustZone(providerZone())}},
+	} {
+		for _, ip := range []string{"5.255.64.53", "203.0.113.9"} {
+			count := func(c *spf.Checker) float64 {
+				addr := netip.MustParseAddr(ip)
+				c.CheckMailFrom(ctx, addr, "info@customer.example", "h.example")
+				return testing.AllocsPerRun(50, func() { c.CheckMailFrom(ctx, addr, "info@customer.example", "h.example") })
+			}
+			def := count(&spf.Checker{Resolver: tc.r})
+			seq := count(&spf.Checker{Resolver: tc.r, Sequential: true})
+			if def != seq {
+				t.Errorf("%s, %s: the default check allocates %.0f times, the sequential one %.0f", tc.name, ip, def, seq)
+			}
+		}
+	}
+}
