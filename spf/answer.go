@@ -289,7 +289,7 @@ func joinRecord(strs []string) (text, quoted string) {
 	}
 	n := len(notePrefix) + 1
 	for _, s := range strs {
-		if !plainText(s) {
+		if !quotable(s) {
 			return strings.Join(strs, ""), ""
 		}
 		n += len(s)
@@ -305,14 +305,13 @@ func joinRecord(strs []string) (text, quoted string) {
 	return quoted[len(notePrefix) : len(quoted)-1], quoted
 }
 
-// plainText reports whether strconv.Quote would only add the quotes.
-func plainText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			return false
-		}
-	}
-	return true
+// quotable reports whether strconv.Quote of the text of a record, or of
+// its strings, would only add the quotes: a record that parses holds
+// printable ASCII and spaces (RFC 7208, Section 12), of which Quote
+// escapes '"' and '\\'. (The text of a record that does not parse is never
+// quoted in a note.)
+func quotable(s string) bool {
+	return strings.IndexByte(s, '"') < 0 && strings.IndexByte(s, '\\') < 0
 }
 
 // lowerName reports whether the name of the term raw (after its
@@ -358,43 +357,40 @@ func (p *parsedRecord) makeNotes() {
 	n := &p.notesVal
 	n.record = p.quoted
 	if n.record == "" {
-		if text := p.recordText(); plainText(text) {
+		if text := p.recordText(); quotable(text) {
 			n.record = notePrefix + text + `"`
 		} else {
 			n.record = "record " + strconv.Quote(text)
 		}
 	}
 	// One string holds the three notes of every include.
-	k, size := 0, 0
-	for i, t := range p.terms {
-		if t.kind == kindInclude && p.target(i) != "" {
-			k++
+	var at [16]int
+	incs, size := at[:0], 0
+	for i := range p.terms {
+		if p.terms[i].kind == kindInclude && p.target(i) != "" {
+			incs = append(incs, i)
 			size += 3*len(p.target(i)) + len(gaveSuffixes)
 		}
 	}
-	if k > 0 {
-		var b strings.Builder
-		b.Grow(size)
-		for i, t := range p.terms {
-			if t.kind == kindInclude && p.target(i) != "" {
-				d := dnsrec.TrimDot(p.target(i))
-				for _, suffix := range [3]string{gaveFail, gaveSoftFail, gaveNeutral} {
-					b.WriteString(d)
-					b.WriteString(suffix)
-				}
-			}
+	if len(incs) == 0 {
+		return
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, i := range incs {
+		d := dnsrec.TrimDot(p.target(i))
+		for _, suffix := range [3]string{gaveFail, gaveSoftFail, gaveNeutral} {
+			b.WriteString(d)
+			b.WriteString(suffix)
 		}
-		all := b.String()
-		n.includes = make([]includeNotes, 0, k)
-		for i, t := range p.terms {
-			if t.kind == kindInclude && p.target(i) != "" {
-				in := includeNotes{term: i}
-				for j, suffix := range [3]string{gaveFail, gaveSoftFail, gaveNeutral} {
-					l := len(p.target(i)) - 1 + len(suffix)
-					in.gave[j], all = all[:l], all[l:]
-				}
-				n.includes = append(n.includes, in)
-			}
+	}
+	all := b.String()
+	n.includes = make([]includeNotes, len(incs))
+	for k, i := range incs {
+		n.includes[k].term = i
+		for j, suffix := range [3]string{gaveFail, gaveSoftFail, gaveNeutral} {
+			l := len(p.target(i)) - 1 + len(suffix)
+			n.includes[k].gave[j], all = all[:l], all[l:]
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package spf
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,6 +20,7 @@ func TestParsedRecordMatchesParse(t *testing.T) {
 		"v=spf1 a/32 mx:mx.example//128 ip4:10.0.0.0/8 unknown=%{d}x moDifier=abc -all",
 		"v=spf1",
 		"v=spf1  ip4:192.0.2.1   -all ",
+		`v=spf1 exists:%{i}.x"y.example a:back\slash.example -all`,
 	}
 	for _, text := range records {
 		agreesWithParse(t, text)
@@ -88,6 +90,9 @@ func agreesWithParse(t *testing.T, text string) {
 		}
 		if p.quoted != "" && p.quoted != `record "`+text+`"` {
 			t.Errorf("%q: note %q", text, p.quoted)
+		}
+		if got, want := p.notes().record, "record "+strconv.Quote(text); got != want {
+			t.Errorf("%q: note %q, want %q", text, got, want)
 		}
 	}
 }
