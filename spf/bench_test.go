@@ -115,6 +115,9 @@ func BenchmarkCheckHostCached(b *testing.B) {
 // holds parses nothing again and builds no text it does not keep. Counted,
 // not timed: allocations are the same on every machine.
 func TestCachedCheckAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocations are counted without the race detector")
+	}
 	cache := &dnsrec.Cache{Resolver: dnstest.MustZone(providerZone())}
 	ctx := context.Background()
 	ip := netip.MustParseAddr("203.0.113.9")
@@ -230,6 +233,9 @@ inc.example. IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
 // (no quoted record, no note about a term), also when every answer is new
 // and parsed again. Counted, not timed.
 func TestNoTraceAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocations are counted without the race detector")
+	}
 	// In memory, so that no check fetches ahead, whatever the machine's load.
 	r := freshInMemory{newFreshAnswers(dnstest.MustZone(traceZone))}
 	ctx := context.Background()
