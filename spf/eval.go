@@ -46,15 +46,16 @@ type Checker struct {
 	Now func() time.Time
 	// Sequential turns off fetching ahead. By default, once answers take
 	// as long as a round trip to a DNS server (20 µs or more: the first
-	// answer, or two later ones), the questions the terms of each record that arrives will need are
-	// asked at once, in the background, so that a cold check waits about
-	// as many round trips as its includes nest deep rather than one per
-	// term. Answers at hand are not worth it: a check whose resolver
-	// answers from memory ([dnsrec.InMemory]: a dnsrec.Cache holding the
-	// answers, the dnstest zone) or answers as fast runs as a sequential
-	// one, on the caller's goroutine. The result, explanation, trace and
-	// lookup counts are the same either way; only the order and timing of
-	// questions differ, and [Result.Queries] counts those fetched ahead.
+	// answer, or two later ones), the questions the terms of each record
+	// that arrives will need are asked at once, in the background, so
+	// that a cold check waits about as many round trips as its includes
+	// nest deep rather than one per term. Answers at hand are not worth
+	// it: a check whose resolver answers from memory ([dnsrec.InMemory]:
+	// a dnsrec.Cache holding the answers, the dnstest zone) or answers as
+	// fast runs as a sequential one, on the caller's goroutine. The
+	// result, explanation, trace and lookup counts are the same either
+	// way; only the order and timing of questions differ, and
+	// [Result.Queries] counts those fetched ahead.
 	Sequential bool
 	// NoTrace leaves [Result.Trace] empty (and [Result.Explain] short): a
 	// receiver that checks every message and keeps only the result saves
@@ -282,9 +283,9 @@ const slowAnswer = 20 * time.Microsecond
 // asked directly and timed: the first answer, or a second one, that takes
 // slowAnswer or more starts the prefetcher, which fetches ahead from the
 // next record on. A question the prefetcher asked is left to it, even if
-// the resolver now holds the answer in memory: it is asked once. fresh
-// says the answer did not come from memory, so that
-// the terms of its record are worth fetching ahead.
+// the resolver now holds the answer in memory: it is asked once. fresh says
+// the answer did not come from memory, so that the terms of its record are
+// worth fetching ahead.
 func (e *evaluation) query(k memoKey) (a *dnsrec.Answer, err error, fresh bool) {
 	if e.mem != nil && !e.c.Sequential && (e.pre == nil || !e.pre.asking(k)) {
 		if a, err = e.mem.LookupInMemory(e.ctx, k.name, k.typ); !errors.Is(err, dnsrec.ErrNotInMemory) {
@@ -309,7 +310,7 @@ func (e *evaluation) query(k memoKey) (a *dnsrec.Answer, err error, fresh bool) 
 		// is as likely the machine's doing (the check's goroutine was
 		// descheduled) as the resolver's; a second one is not.
 		if e.slow++; e.asked == 1 || e.slow == 2 {
-			e.startPrefetch()
+			e.startPrefetch(k, a, err)
 		}
 	}
 	return a, err, true
@@ -325,9 +326,10 @@ func (e *evaluation) memoized(k memoKey) *memoEntry {
 	return nil
 }
 
-// startPrefetch starts the evaluation's prefetcher, which knows the
-// questions asked so far: none is asked twice.
-func (e *evaluation) startPrefetch() {
+// startPrefetch starts the evaluation's prefetcher when the answer to k
+// has arrived. It tells the prefetcher the questions asked so far, k
+// included, so that none is asked twice.
+func (e *evaluation) startPrefetch(k memoKey, a *dnsrec.Answer, err error) {
 	family := dnsrec.TypeA
 	if !e.ip.Is4() {
 		family = dnsrec.TypeAAAA
@@ -337,6 +339,7 @@ func (e *evaluation) startPrefetch() {
 	for _, m := range e.memo {
 		e.pre.known(m.key, m.ans, m.err)
 	}
+	e.pre.known(k, a, err)
 }
 
 // queries is the number of questions the check asked its resolver, those

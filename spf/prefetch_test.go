@@ -93,10 +93,24 @@ type recorder struct {
 	r     dnsrec.Resolver
 	delay time.Duration
 	n     atomic.Int64
+
+	mu    sync.Mutex
+	seen  map[string]bool
+	twice []string // questions asked more than once
 }
 
 func (c *recorder) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.Answer, error) {
 	c.n.Add(1)
+	c.mu.Lock()
+	q := string(t) + " " + name
+	if c.seen[q] {
+		c.twice = append(c.twice, q)
+	}
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	c.seen[q] = true
+	c.mu.Unlock()
 	if c.delay > 0 {
 		select {
 		case <-time.After(c.delay):
@@ -171,6 +185,7 @@ func TestQueriesCountsWhatTheResolverSaw(t *testing.T) {
 		{providerZone(), "203.0.113.9", "info@customer.example"}, // fail, the whole tree read
 		{providerZone(), "2001:db8::1", "info@customer.example"}, // fail, IPv6
 		{mxZone, "192.0.2.99", "a@mx.example"},                   // mx hosts fetched ahead
+		{loopZone, "192.0.2.1", "a@loop.example"},                // a record that includes itself
 	}
 	for i := 0; i < 40; i++ {
 		data := []byte(fmt.Sprintf("%03d-%s", i, strings.Repeat(string(rune('a'+i%26)), 40)))
@@ -194,7 +209,12 @@ func TestQueriesCountsWhatTheResolverSaw(t *testing.T) {
 			}, true},
 			{"slow", func() (dnsrec.Resolver, func() int) {
 				r := &recorder{r: z, delay: time.Millisecond}
-				return r, func() int { return int(r.n.Load()) }
+				return r, func() int {
+					if len(r.twice) > 0 {
+						t.Errorf("asked more than once in one check: %v", r.twice)
+					}
+					return int(r.n.Load())
+				}
 			}, false},
 			{"cache over slow", func() (dnsrec.Resolver, func() int) {
 				r := &askedOf{r: &dnsrec.Cache{Resolver: &recorder{r: z, delay: time.Millisecond}}}
@@ -234,6 +254,12 @@ func TestQueriesCountsWhatTheResolverSaw(t *testing.T) {
 		}
 	}
 }
+
+// loopZone has a record that includes itself, after a term that makes the
+// check fetch ahead.
+const loopZone = `loop.example. IN TXT "v=spf1 a include:loop.example -all"
+loop.example. IN A 192.0.2.9
+`
 
 // mxZone has an mx term whose hosts are fetched ahead.
 const mxZone = `mx.example. IN TXT "v=spf1 mx include:other.example -all"
