@@ -12,9 +12,9 @@ import (
 // The SPF record of a TXT answer in the form evaluation reads. A check
 // that does not share answers through a cache parses every record again,
 // so this form is what a check's memory is mostly made of: each term takes
-// 48 bytes (a [Term] takes 128, plus its text and target), its text is a
-// slice of the record's, and the trace notes about it are made only by a
-// check that keeps a trace.
+// 36 bytes (a [Term] takes 128), its text is a slice of the record's, the
+// domain-specs of the few terms that have one are kept apart, and the trace
+// notes about the record are made only by a check that keeps a trace.
 
 // parsedKey keys the SPF record parsed from a TXT answer.
 type parsedKey struct{}
@@ -167,6 +167,9 @@ func (p *parsedRecord) target(i int) string {
 	return ""
 }
 
+// parseAnswer finds the SPF record of a TXT answer (RFC 7208, Section 4.5)
+// and parses it with the parser of [Parse], into the form evaluation
+// reads. It is derived once per answer ([dnsrec.Answer.Derive]).
 func parseAnswer(a *dnsrec.Answer) any {
 	p := &parsedRecord{all: -1, redirect: -1, exp: -1}
 	var found []string
