@@ -32,3 +32,34 @@ func benchCached(b *testing.B, c *spf.Checker) {
 		}
 	}
 }
+
+// BenchmarkFresh is the in-process "new answers" figure, for profiling.
+func BenchmarkFresh(b *testing.B) {
+	z := providerZone()
+	mem, err := dnstest.NewZone(z.text())
+	if err != nil {
+		b.Fatal(err)
+	}
+	fresh, err := newFreshResolver(z, mem)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("trace", func(b *testing.B) { benchCached(b, &spf.Checker{Resolver: fresh}) })
+	b.Run("notrace", func(b *testing.B) { benchCached(b, &spf.Checker{Resolver: fresh, NoTrace: true}) })
+	b.Run("sequential-notrace", func(b *testing.B) {
+		benchCached(b, &spf.Checker{Resolver: fresh, NoTrace: true, Sequential: true})
+	})
+}
+
+// BenchmarkBlitiri is blitiri's in-process figure, beside BenchmarkFresh.
+func BenchmarkBlitiri(b *testing.B) {
+	check := blitiriCheck(newMapResolver(providerZone()))
+	ip := netip.MustParseAddr("192.0.2.1")
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if got := check(ctx, ip, customer); got != string(spf.SoftFail) {
+			b.Fatal(got)
+		}
+	}
+}

@@ -146,32 +146,6 @@ func (c *Cache) Lookup(ctx context.Context, name string, t Type) (*Answer, error
 	return nil, &Error{Name: qname, Type: t, Err: timeoutErr(ctx.Err())}
 }
 
-// ErrNotCached is the error of [Cache.Peek] when the cache holds no
-// current answer to the question.
-var ErrNotCached = errors.New("dnsrec: not in the cache")
-
-// Peek returns the answer (or the remembered failure) the cache holds for
-// the question, without asking the underlying Resolver and without waiting
-// for a question in flight: it fails with [ErrNotCached] when it holds
-// nothing current. It lets a caller that would otherwise start work ahead
-// of time (fetching records concurrently, say) skip it when the answers are
-// already at hand. See [Peeker].
-func (c *Cache) Peek(name string, t Type) (*Answer, error) {
-	qname, err := CanonicalName(name)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[cacheKey{qname, t}]
-	if !ok || !c.currentLocked(e) {
-		return nil, ErrNotCached
-	}
-	c.clock++
-	e.used = c.clock
-	return e.ans, e.err
-}
-
 // currentLocked reports whether e holds an answer (or a failure) that has
 // not expired; the caller holds c.mu.
 func (c *Cache) currentLocked(e *cacheEntry) bool {
@@ -181,13 +155,6 @@ func (c *Cache) currentLocked(e *cacheEntry) bool {
 	default: // in flight
 		return false
 	}
-}
-
-// Peeker is a [Resolver] that can say, without asking DNS or waiting,
-// whether it already holds an answer. [Cache] is one.
-type Peeker interface {
-	Resolver
-	Peek(name string, t Type) (*Answer, error)
 }
 
 // fetchTimeout bounds one question asked for the cache's callers.

@@ -53,10 +53,14 @@
 // question. A package that interprets answers (the spf package parses the
 // SPF record out of a TXT answer) keeps what it derived with the answer
 // ([Answer.Derive]), so that a shared answer is interpreted once, not once
-// per check; a resolver that can answer from memory without waiting
-// implements [Peeker], so that a check skips work that only pays when
-// answers are slow. Both are for packages that interpret answers and for
-// resolvers that wrap a cache, inside this module or outside it.
+// per check. A resolver that can answer from memory, at once and without
+// I/O, implements the optional [InMemory] interface ([Cache] does for the
+// answers it holds, and so does the dnstest zone), so that a caller skips
+// work that only pays when answers are slow: the spf package fetches the
+// records a check will need concurrently only for questions that are not
+// in memory, and starts no goroutine when all are. Both are for packages
+// that interpret answers and for resolvers that wrap a cache, inside this
+// module or outside it.
 //
 // # Errors
 //

@@ -154,7 +154,7 @@ func buildZone(t *testing.T, data map[string][]suiteZoneRec, timeout error) *dns
 // eachSuiteCase calls f for every case of the suite, documents and cases
 // in a fixed order, with a resolver answering from the case's zone in
 // memory (via "zone") or over loopback DNS through the real client (via
-// "loopback").
+// "loopback"); any other via gets the zone, for the caller to wrap.
 func eachSuiteCase(t *testing.T, docs []suiteDoc, via string, f func(r dnsrec.Resolver, full string, tc suiteTest)) {
 	t.Helper()
 	for _, d := range docs {

@@ -59,17 +59,35 @@
 // fields.
 //
 // check_host() is sequential: each include is evaluated before the next
-// term. By default a [Checker] also asks, as soon as a record arrives from
-// DNS, the questions its macro-free terms will need (the records of include
-// and redirect=, the addresses of a, the MX hosts of mx and their
-// addresses, the A record of exists), so that a cold check waits about D + 1
-// round trips for includes nested D deep instead of one per term. The
-// evaluation still asks in its own order and counts only its own lookups:
-// results, explanations, traces and limits are those of the sequential
-// algorithm ([Checker.Sequential] turns the fetching ahead off). The
-// fetching ahead is bounded by the lookup limit (at most 10 terms, 10 hosts
-// per mx, 10 questions in flight) and skips answers a [dnsrec.Peeker]
-// already holds.
+// term. When answers are slow, a [Checker] also asks, as soon as a record
+// arrives from DNS, the questions its macro-free terms will need (the
+// records of include and redirect=, the addresses of a, the MX hosts of mx
+// and their addresses, the A record of exists), so that a cold check waits
+// about D + 1 round trips for includes nested D deep instead of one per
+// term. The evaluation still asks in its own order and counts only its own
+// lookups: results, explanations, traces and limits are those of the
+// sequential algorithm ([Checker.Sequential] turns the fetching ahead off).
+// The fetching ahead is bounded by the lookup limit (at most 10 terms, 10
+// hosts per mx, 10 questions in flight), and a check waits for the
+// questions it fetched ahead and no longer needs to be cancelled: no
+// goroutine outlives it.
+//
+// Fetching ahead only pays when answers take a round trip. A check asks
+// its first questions itself, and starts fetching ahead only once answers
+// take 20 µs or more (a round trip to a DNS server on the same machine
+// takes some 50): the first answer, or two later ones, since one slow
+// answer among fast ones may be the machine's doing. Answers a resolver holds in memory
+// ([dnsrec.InMemory]: a [dnsrec.Cache] that holds them, the dnstest zone)
+// are taken at once and never fetched ahead: with such a resolver a check
+// starts no goroutine and costs what a sequential one costs.
+// [Result.Queries] counts every question the check asked its resolver,
+// those fetched ahead included; [Result.QueriesNeeded] those whose answers
+// the evaluation used.
+//
+// A check parses every record it reads, unless the answer is shared by a
+// [dnsrec.Cache], which keeps the parsed record with the answer
+// ([dnsrec.Answer.Derive]). [Checker.NoTrace] keeps no trace and builds no
+// text for one.
 //
 // The implementation passes all 203 cases of the RFC 7208 test suite
 // (testdata/rfc7208-tests.yml), against the in-memory zone and against a

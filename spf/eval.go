@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,18 +44,23 @@ type Checker struct {
 	Receiver string
 	// Now gives the %{t} macro; nil means time.Now.
 	Now func() time.Time
-	// Sequential turns off concurrent fetching. By default, when a record
-	// arrives from DNS the questions its terms will need are asked at
-	// once, in the background, so that a cold check waits about as many
-	// round trips as its includes nest deep rather than one per term. The
+	// Sequential turns off fetching ahead. By default, once answers take
+	// as long as a round trip to a DNS server (20 µs or more: the first
+	// answer, or two later ones), the questions the terms of each record
+	// that arrives will need are asked at once, in the background, so
+	// that a cold check waits about as many round trips as its includes
+	// nest deep rather than one per term. Answers at hand are not worth
+	// it: a check whose resolver answers from memory ([dnsrec.InMemory]:
+	// a dnsrec.Cache holding the answers, the dnstest zone) or answers as
+	// fast runs as a sequential one, on the caller's goroutine. The
 	// result, explanation, trace and lookup counts are the same either
-	// way; only the order and timing of questions differ. Answers a
-	// [dnsrec.Peeker] (a dnsrec.Cache) already holds are never fetched
-	// ahead.
+	// way; only the order and timing of questions differ, and
+	// [Result.Queries] counts those fetched ahead.
 	Sequential bool
 	// NoTrace leaves [Result.Trace] empty (and [Result.Explain] short): a
 	// receiver that checks every message and keeps only the result saves
-	// most of a check's memory. Nothing else changes.
+	// half of a check's memory, and the check builds no text for the trace
+	// (no quoted record, no note about a term). Nothing else changes.
 	NoTrace bool
 }
 
@@ -103,18 +109,16 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	if e.voids <= 0 {
 		e.voids = DefaultMaxVoidLookups
 	}
-	if !c.NoTrace {
-		// Room for a provider's tree of includes with some 60 ranges.
-		e.trace = make([]Step, 0, 64)
-	}
 	e.env.sender = sender
 	e.env.local, e.env.sdomain, _ = cutLast(sender, "@")
 	e.env.helo = helo
 	e.env.ip = e.ip
 	e.env.receiver = c.Receiver
 	e.env.now = c.Now
-	e.env.ptr = e.validatedName
-	defer e.stopPrefetch() // the answers still in flight are not needed
+	e.env.ptr = e
+	e.r = resolve.Ensure(c.Resolver)
+	e.mem, _ = e.r.(dnsrec.InMemory)
+	defer e.queries() // stops the prefetcher on every path
 
 	r := e.res
 	// Initial processing (Section 4.3): a malformed or single-label domain
@@ -146,7 +150,7 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 		}
 	}
 	r.Lookups, r.VoidLookups = e.lookups, e.voidCount
-	r.Queries = len(e.memo)
+	r.Queries, r.QueriesNeeded = e.queries(), len(e.memo)
 	r.Trace = e.trace
 	return r
 }
@@ -198,10 +202,22 @@ type evaluation struct {
 	lookups   int
 	voidCount int
 	trace     []Step
-	pre       *prefetcher // nil in sequential mode, and until an answer comes from DNS
-	cancel    context.CancelFunc
+	r         dnsrec.Resolver // the Checker's, never nil
+	mem       dnsrec.InMemory // r, when it can answer from memory
+	asked     int             // questions asked of r directly (the prefetcher counts its own)
+	slow      int             // answers from r that took slowAnswer or more
+	pre       *prefetcher     // nil until an answer is slow, and in sequential mode
 
 	notContained string // the trace note of a non-matching ip4 or ip6
+	ipString     string // see ipText
+}
+
+// ipText is the sender's address as text, for trace notes, made once.
+func (e *evaluation) ipText() string {
+	if e.ipString == "" {
+		e.ipString = e.ip.String()
+	}
+	return e.ipString
 }
 
 // matchNote is the trace note of a term that matched.
@@ -223,7 +239,17 @@ func (e *evaluation) step(depth int, domain, term, note string, match bool) {
 	if e.c.NoTrace {
 		return
 	}
-	e.trace = append(e.trace, Step{Depth: depth, Domain: dnsrec.TrimDot(domain), Term: term, Note: note, Match: match})
+	// Field by field into the slice: appending a Step value moves it with
+	// the garbage collector's bulk write barrier, a tenth of a traced
+	// check's time while the collector runs.
+	n := len(e.trace)
+	if n == cap(e.trace) {
+		e.trace = slices.Grow(e.trace, 1)
+	}
+	e.trace = e.trace[:n+1]
+	s := &e.trace[n]
+	s.Depth, s.Match = depth, match
+	s.Domain, s.Term, s.Note = dnsrec.TrimDot(domain), term, note
 }
 
 // lookup asks the resolver once per name and type per evaluation.
@@ -238,23 +264,56 @@ func (e *evaluation) ask(k memoKey) *memoEntry {
 	if m := e.memoized(k); m != nil {
 		return m
 	}
-	name, t := k.name, k.typ
-	r := resolve.Ensure(e.c.Resolver)
-	var a *dnsrec.Answer
-	var err error
-	fresh := true
-	if e.c.Sequential {
-		a, err = r.Lookup(e.ctx, name, t)
-	} else if a, err = peek(r, k); errors.Is(err, dnsrec.ErrNotCached) {
-		a, err = e.prefetcher(r).lookup(k)
-	} else {
-		fresh = false
-	}
+	a, err, fresh := e.query(k)
 	if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
 		err = fmt.Errorf("spf: %w", err)
 	}
 	e.memo = append(e.memo, memoEntry{k, a, err, fresh})
 	return &e.memo[len(e.memo)-1]
+}
+
+// slowAnswer is how long an answer must take for fetching ahead to pay:
+// well above a lookup in a process's memory (a microsecond or two), below
+// a round trip to a DNS server on the same machine (some 50 µs).
+const slowAnswer = 20 * time.Microsecond
+
+// query asks the resolver question k. An answer the resolver holds in
+// memory ([dnsrec.InMemory]) is taken at once; otherwise, once the
+// prefetcher runs, the question goes through it, and before that it is
+// asked directly and timed: the first answer, or a second one, that takes
+// slowAnswer or more starts the prefetcher, which fetches ahead from the
+// next record on. A question the prefetcher asked is left to it, even if
+// the resolver now holds the answer in memory: it is asked once. fresh says
+// the answer did not come from memory, so that the terms of its record are
+// worth fetching ahead.
+func (e *evaluation) query(k memoKey) (a *dnsrec.Answer, err error, fresh bool) {
+	if e.mem != nil && !e.c.Sequential && (e.pre == nil || !e.pre.asking(k)) {
+		if a, err = e.mem.LookupInMemory(e.ctx, k.name, k.typ); !errors.Is(err, dnsrec.ErrNotInMemory) {
+			e.asked++
+			return a, err, false
+		}
+	}
+	if e.pre != nil {
+		a, err = e.pre.lookup(k) // counted by the prefetcher
+		return a, err, true
+	}
+	e.asked++
+	if e.c.Sequential {
+		a, err = e.r.Lookup(e.ctx, k.name, k.typ)
+		return a, err, true
+	}
+	start := time.Now()
+	a, err = e.r.Lookup(e.ctx, k.name, k.typ)
+	if time.Since(start) >= slowAnswer {
+		// The first answer is the record of the domain checked: slow, it
+		// says the others will be. Later, one slow answer among fast ones
+		// is as likely the machine's doing (the check's goroutine was
+		// descheduled) as the resolver's; a second one is not.
+		if e.slow++; e.asked == 1 || e.slow == 2 {
+			e.startPrefetch(k, a, err)
+		}
+	}
+	return a, err, true
 }
 
 // memoized returns the evaluation's earlier question k, or nil.
@@ -267,24 +326,33 @@ func (e *evaluation) memoized(k memoKey) *memoEntry {
 	return nil
 }
 
-// prefetcher returns the evaluation's prefetcher, starting it on first use:
-// a check answered wholly from a cache never needs one.
-func (e *evaluation) prefetcher(r dnsrec.Resolver) *prefetcher {
-	if e.pre == nil {
-		family := dnsrec.TypeA
-		if !e.ip.Is4() {
-			family = dnsrec.TypeAAAA
-		}
-		ctx, cancel := context.WithCancel(e.ctx)
-		e.pre, e.cancel = newPrefetcher(ctx, r, family, e.limit), cancel
+// startPrefetch starts the evaluation's prefetcher when the answer to k
+// has arrived. It tells the prefetcher the questions asked so far, k
+// included, so that none is asked twice.
+func (e *evaluation) startPrefetch(k memoKey, a *dnsrec.Answer, err error) {
+	family := dnsrec.TypeA
+	if !e.ip.Is4() {
+		family = dnsrec.TypeAAAA
 	}
-	return e.pre
+	ctx, cancel := context.WithCancel(e.ctx)
+	e.pre = newPrefetcher(ctx, cancel, e.r, family, e.limit)
+	for _, m := range e.memo {
+		e.pre.known(m.key, m.ans, m.err)
+	}
+	e.pre.known(k, a, err)
 }
 
-func (e *evaluation) stopPrefetch() {
-	if e.cancel != nil {
-		e.cancel()
+// queries is the number of questions the check asked its resolver, those
+// fetched ahead included. It stops the prefetcher, if one runs, and waits
+// for the questions it has in flight: they are no longer needed, and no
+// goroutine of the check outlives it.
+func (e *evaluation) queries() int {
+	n := e.asked
+	if e.pre != nil {
+		n += e.pre.stop()
+		e.pre = nil
 	}
+	return n
 }
 
 // countVoid counts a void lookup and reports whether the limit is passed.
@@ -320,76 +388,6 @@ func (e *evaluation) fetchRecord(domain string, depth int) (*parsedRecord, error
 	return p, nil
 }
 
-// parsedKey keys the SPF record parsed from a TXT answer.
-type parsedKey struct{}
-
-// parsedRecord is the SPF record of a TXT answer, ready for evaluation.
-type parsedRecord struct {
-	count int     // SPF records in the answer
-	rec   *Record // the record when there is exactly one, and it parses
-	err   error   // why it does not parse
-	terms []string
-	note  string // the trace note about the record
-	// targets holds, for each term whose domain-spec has no macro, the
-	// name it expands to ("" for the others, and for specs that do not
-	// expand to a valid name, which are expanded again to report why).
-	targets []string
-	// gave holds, for each include with a target, the trace notes of the
-	// include giving fail, softfail and neutral.
-	gave [][3]string
-}
-
-func parseAnswer(a *dnsrec.Answer) any {
-	p := &parsedRecord{}
-	var found string
-	for _, r := range a.Records {
-		if !r.IsText() {
-			continue
-		}
-		if v := dnsrec.JoinTXT(r.Txt); IsSPF(v) {
-			p.count++
-			found = v
-		}
-	}
-	if p.count != 1 {
-		return p
-	}
-	if p.rec, p.err = Parse(found); p.err == nil {
-		p.terms = p.rec.termTexts()
-		p.note = "record " + strconv.Quote(p.rec.Text())
-		p.targets = make([]string, len(p.rec.Terms))
-		p.gave = make([][3]string, len(p.rec.Terms))
-		for i, t := range p.rec.Terms {
-			if t.Domain == "" || strings.IndexByte(t.Domain, '%') >= 0 {
-				continue
-			}
-			if name, err := expandDomain(t.Domain, nil); err == nil {
-				p.targets[i] = name
-				if t.Mechanism == MechInclude {
-					d := dnsrec.TrimDot(name)
-					p.gave[i] = [3]string{d + " gave fail: no match", d + " gave softfail: no match", d + " gave neutral: no match"}
-				}
-			}
-		}
-	}
-	return p
-}
-
-// gaveNote is the trace note of an include whose target gave st.
-func (p *parsedRecord) gaveNote(i int, target string, st Status) string {
-	if p.gave[i][0] != "" {
-		switch st {
-		case Fail:
-			return p.gave[i][0]
-		case SoftFail:
-			return p.gave[i][1]
-		case Neutral:
-			return p.gave[i][2]
-		}
-	}
-	return dnsrec.TrimDot(target) + " gave " + string(st) + ": no match"
-}
-
 // checkHost evaluates the record of domain (canonical) at a nesting depth.
 func (e *evaluation) checkHost(domain string, depth int) outcome {
 	if depth > maxDepth {
@@ -401,25 +399,30 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		return e.fail(depth, domain, TempError, err)
 	case err != nil:
 		return e.fail(depth, domain, PermError, err)
-	case p.rec == nil:
+	case !p.ok:
 		e.step(depth, domain, "", "no SPF record", false)
 		return outcome{status: None, err: fmt.Errorf("%w at %s", ErrNoRecord, dnsrec.TrimDot(domain))}
 	}
-	rec := p.rec
 	if depth == 0 {
-		e.res.Record = rec.Text()
+		e.res.Record = p.recordText()
+		if !e.c.NoTrace {
+			e.trace = slices.Grow(e.trace, p.traceSteps())
+		}
 	}
-	e.step(depth, domain, "", p.note, false)
+	if !e.c.NoTrace {
+		e.step(depth, domain, "", p.notes().record, false)
+	}
 	e.env.domain = dnsrec.TrimDot(domain)
 
-	for i, t := range rec.Terms {
-		if t.IsModifier() {
+	for i := range p.terms {
+		t := &p.terms[i]
+		if t.isModifier() {
 			continue
 		}
 		if t.queriesDNS() {
 			e.lookups++
 			if e.lookups > e.limit {
-				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.terms[i], e.lookups, e.limit))
+				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.termText(i), e.lookups, e.limit))
 			}
 		}
 		match, inner, o := e.mechanism(p, i, domain, depth)
@@ -430,42 +433,44 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		if !match {
 			continue
 		}
-		st := t.Qualifier.Status()
-		e.step(depth, domain, p.terms[i], matchNote(st), true)
-		out := outcome{status: st, term: p.terms[i], termDomain: dnsrec.TrimDot(domain)}
+		st := t.status()
+		e.step(depth, domain, p.termText(i), matchNote(st), true)
+		out := outcome{status: st, term: p.termText(i), termDomain: dnsrec.TrimDot(domain)}
 		if inner != nil { // an include passed: the term inside it decided
 			out.term, out.termDomain, out.via = inner.term, inner.termDomain, inner.via
 		}
 		if st == Fail {
-			out.explanation = e.explain(rec, domain)
+			out.explanation = e.explain(p)
 		}
 		return out
 	}
 
-	if rec.All() < 0 {
-		if red, i := rec.Modifier(ModRedirect); i >= 0 {
-			e.lookups++
-			if e.lookups > e.limit {
-				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, red, e.lookups, e.limit))
-			}
-			target, err := e.expandDomain(red.Domain)
-			if err != nil {
-				return e.fail(depth, domain, PermError, err)
-			}
-			e.step(depth, domain, red.String(), "nothing matched: the record of "+dnsrec.TrimDot(target)+" decides", false)
-			o := e.checkHost(target, depth+1)
-			if o.status == None {
-				return e.fail(depth, domain, PermError, fmt.Errorf("%w: redirect=%s", ErrIncludeNone, dnsrec.TrimDot(target)))
-			}
-			return o
+	if i := p.redirect; p.all < 0 && i >= 0 {
+		e.lookups++
+		if e.lookups > e.limit {
+			return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.termText(i), e.lookups, e.limit))
 		}
+		target, err := e.expandDomain(p.spec(i))
+		if err != nil {
+			return e.fail(depth, domain, PermError, err)
+		}
+		if !e.c.NoTrace {
+			e.step(depth, domain, p.termText(i), "nothing matched: the record of "+dnsrec.TrimDot(target)+" decides", false)
+		}
+		o := e.checkHost(target, depth+1)
+		if o.status == None {
+			return e.fail(depth, domain, PermError, fmt.Errorf("%w: redirect=%s", ErrIncludeNone, dnsrec.TrimDot(target)))
+		}
+		return o
 	}
 	e.step(depth, domain, "", "nothing matched: neutral", false)
 	return outcome{status: Neutral}
 }
 
 func (e *evaluation) fail(depth int, domain string, st Status, err error) outcome {
-	e.step(depth, domain, "", fmt.Sprintf("%s: %v", st, err), false)
+	if !e.c.NoTrace {
+		e.step(depth, domain, "", fmt.Sprintf("%s: %v", st, err), false)
+	}
 	return outcome{status: st, err: err}
 }
 
@@ -473,7 +478,7 @@ func (e *evaluation) fail(depth int, domain string, st Status, err error) outcom
 // the included domain's outcome. A non-nil stop ends the evaluation
 // (temperror, permerror).
 func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int) (match bool, inner, stop *outcome) {
-	t, text := p.rec.Terms[i], p.terms[i]
+	t, text := &p.terms[i], p.termText(i)
 	errOut := func(err error) (bool, *outcome, *outcome) {
 		st := PermError
 		if errors.Is(err, dnsrec.ErrTemporary) {
@@ -486,28 +491,21 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		e.step(depth, domain, text, note, false)
 		return false, nil, nil
 	}
-	// noMatchf formats its note only when there is a trace to hold it.
-	noMatchf := func(format string, args ...any) (bool, *outcome, *outcome) {
-		if e.c.NoTrace {
-			return false, nil, nil
-		}
-		return noMatch(fmt.Sprintf(format, args...))
-	}
-	switch t.Mechanism {
-	case MechAll:
+	switch t.kind {
+	case kindAll:
 		return true, nil, nil
-	case MechIP4, MechIP6:
-		if (t.Mechanism == MechIP4) != e.ip.Is4() {
+	case kindIP4, kindIP6:
+		if (t.kind == kindIP4) != e.ip.Is4() {
 			return noMatch("not the sender's address family")
 		}
-		if t.Net.Contains(e.ip) {
+		if t.network().Contains(e.ip) {
 			return true, nil, nil
 		}
 		if e.notContained == "" && !e.c.NoTrace {
-			e.notContained = "does not contain " + e.ip.String()
+			e.notContained = "does not contain " + e.ipText()
 		}
 		return noMatch(e.notContained)
-	case MechInclude:
+	case kindInclude:
 		target, err := e.target(p, i)
 		if err != nil {
 			return errOut(err)
@@ -519,14 +517,17 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 			in.via = append([]string{dnsrec.TrimDot(target)}, o.via...)
 			return true, &in, nil
 		case Fail, SoftFail, Neutral:
-			return noMatch(p.gaveNote(i, target, o.status))
+			if e.c.NoTrace {
+				return false, nil, nil
+			}
+			return noMatch(p.notes().gave(i, target, o.status))
 		case None:
 			return errOut(fmt.Errorf("%w: %s", ErrIncludeNone, dnsrec.TrimDot(target)))
 		default:
 			stop := o
 			return false, nil, &stop
 		}
-	case MechA:
+	case kindA:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
 			return errOut(err)
@@ -538,8 +539,11 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		if e.containsIP(ips, t) {
 			return true, nil, nil
 		}
-		return noMatchf("%s has %d %s, none matching", dnsrec.TrimDot(name), len(ips), plural(len(ips), "address", "addresses"))
-	case MechMX:
+		if e.c.NoTrace { // the note is made only for a trace
+			return false, nil, nil
+		}
+		return noMatch(dnsrec.TrimDot(name) + " has " + strconv.Itoa(len(ips)) + " " + plural(len(ips), "address", "addresses") + ", none matching")
+	case kindMX:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
 			return errOut(err)
@@ -567,8 +571,11 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 				return true, nil, nil
 			}
 		}
-		return noMatchf("none of the %d mail exchanges of %s has %s", len(mxs), dnsrec.TrimDot(name), e.ip)
-	case MechPTR:
+		if e.c.NoTrace { // the note is made only for a trace
+			return false, nil, nil
+		}
+		return noMatch("none of the " + strconv.Itoa(len(mxs)) + " mail exchanges of " + dnsrec.TrimDot(name) + " has " + e.ipText())
+	case kindPTR:
 		name, err := e.targetDomain(p, i, domain)
 		if err != nil {
 			return errOut(err)
@@ -578,8 +585,11 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 				return true, nil, nil
 			}
 		}
-		return noMatch("no validated reverse name of " + e.ip.String() + " under " + dnsrec.TrimDot(name))
-	case MechExists:
+		if e.c.NoTrace { // the note is made only for a trace
+			return false, nil, nil
+		}
+		return noMatch(fmt.Sprintf("no validated reverse name of %s under %s", e.ip, dnsrec.TrimDot(name)))
+	case kindExists:
 		name, err := e.target(p, i)
 		if err != nil {
 			return errOut(err)
@@ -594,7 +604,10 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		if !a.Void() {
 			return true, nil, nil
 		}
-		return noMatch(dnsrec.TrimDot(name) + " has no A record")
+		if e.c.NoTrace { // the note is made only for a trace
+			return false, nil, nil
+		}
+		return noMatch(fmt.Sprintf("%s has no A record", dnsrec.TrimDot(name)))
 	}
 	return false, nil, nil
 }
@@ -602,7 +615,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 // targetDomain is the domain of a, mx and ptr: the expanded domain-spec, or
 // the current domain.
 func (e *evaluation) targetDomain(p *parsedRecord, i int, domain string) (string, error) {
-	if p.rec.Terms[i].Domain == "" {
+	if p.terms[i].dom < 0 {
 		return domain, nil
 	}
 	return e.target(p, i)
@@ -610,10 +623,10 @@ func (e *evaluation) targetDomain(p *parsedRecord, i int, domain string) (string
 
 // target is the expanded domain-spec of term i.
 func (e *evaluation) target(p *parsedRecord, i int) (string, error) {
-	if p.targets[i] != "" {
-		return p.targets[i], nil
+	if target := p.target(i); target != "" {
+		return target, nil
 	}
-	return e.expandDomain(p.rec.Terms[i].Domain)
+	return e.expandDomain(p.spec(i))
 }
 
 // expandDomain expands a domain-spec and makes it a canonical name,
@@ -662,10 +675,10 @@ func (e *evaluation) addrs(name string, countVoid bool) ([]netip.Addr, error) {
 	return a.Addrs(), nil
 }
 
-func (e *evaluation) containsIP(ips []netip.Addr, t Term) bool {
-	bits := t.CIDR4
+func (e *evaluation) containsIP(ips []netip.Addr, t *evalTerm) bool {
+	bits := int(t.cidr4)
 	if !e.ip.Is4() {
-		bits = t.CIDR6
+		bits = int(t.cidr6)
 	}
 	if bits < 0 {
 		bits = e.ip.BitLen()
@@ -733,12 +746,11 @@ func (e *evaluation) validatedName() string {
 
 // explain computes the exp= explanation of rec (Section 6.2): any problem
 // means no explanation, and the default one is used.
-func (e *evaluation) explain(rec *Record, domain string) string {
-	exp, i := rec.Modifier(ModExp)
-	if i < 0 {
+func (e *evaluation) explain(p *parsedRecord) string {
+	if p.exp < 0 {
 		return ""
 	}
-	target, err := e.expandDomain(exp.Domain)
+	target, err := e.expandDomain(p.spec(p.exp))
 	if err != nil {
 		return ""
 	}

@@ -19,8 +19,24 @@ type macroEnv struct {
 	receiver string           // r
 	now      func() time.Time // t; nil means time.Now, read once on first use
 	nowValue time.Time
-	ptr      func() string // p, computed on first use
-	ptrValue *string       // cache for ptr
+	ptr      ptrNamer // p, computed on first use
+	ptrValue *string  // cache for ptr
+}
+
+// ptrNamer gives the %{p} macro: an evaluation, whose validatedName asks
+// DNS. An interface rather than a func value, which would be allocated for
+// every check.
+type ptrNamer interface{ validatedName() string }
+
+// plain reports whether s has no macro and only characters a macro-string
+// allows as they are.
+func plain(s string, exp bool) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '%' || (c < 0x21 || c > 0x7e) && !(exp && c == ' ') {
+			return false
+		}
+	}
+	return true
 }
 
 // macroError is a syntax error inside a macro-string.
@@ -37,6 +53,9 @@ func (e *macroError) Error() string { return e.reason }
 // and the offset just past the last macro-expand (0 when there is none),
 // which domain-spec validation needs.
 func expandMacros(s string, env *macroEnv, exp bool) (string, int, error) {
+	if plain(s, exp) {
+		return s, 0, nil // no macro, nothing to copy
+	}
 	var b strings.Builder
 	lastMacroEnd := 0
 	for i := 0; i < len(s); i++ {
@@ -186,7 +205,7 @@ func (e *macroEnv) value(letter byte) string {
 		if e.ptrValue == nil {
 			v := "unknown"
 			if e.ptr != nil {
-				v = e.ptr()
+				v = e.ptr.validatedName()
 			}
 			e.ptrValue = &v
 		}

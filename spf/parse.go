@@ -22,15 +22,33 @@ func Parse(s string) (*Record, error) {
 // suggestion parses the repaired text with hints off, so the recursion is
 // one level deep whatever the input.
 func parse(s string, hints bool) (*Record, error) {
+	var r *Record
+	err := scanTerms(s, hints, func(n int) {
+		r = &Record{text: s, Terms: make([]Term, 0, n), pos: make([]int, 0, n)}
+	}, func(off, _ int, t Term) {
+		r.Terms = append(r.Terms, t)
+		r.pos = append(r.pos, off)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// scanTerms parses the record s, calling start once with an upper bound
+// on the number of terms and then add with each term and its offset, in
+// order (s[off:end] is the term as written); hints adds hints and suggestions to errors. It is the one parser
+// of records: Parse builds a [Record] from what it finds, the evaluation a
+// form of its own (see parseAnswer).
+func scanTerms(s string, hints bool, start func(n int), add func(off, end int, t Term)) error {
 	if !IsSPF(s) {
 		e := &ParseError{Input: s, Reason: `does not start with "v=spf1"`, kind: ErrNotSPF}
 		if hints {
 			explainNotSPF(e)
 		}
-		return nil, e
+		return e
 	}
-	n := strings.Count(s, " ") // an upper bound on the number of terms
-	r := &Record{text: s, Terms: make([]Term, 0, n), pos: make([]int, 0, n)}
+	start(strings.Count(s, " ")) // an upper bound on the number of terms
 	var seenRedirect, seenExp bool
 	for i := 6; i < len(s); {
 		if s[i] == ' ' {
@@ -50,7 +68,7 @@ func parse(s string, hints bool) (*Record, error) {
 			if hints {
 				explainSyntax(e)
 			}
-			return nil, e
+			return e
 		}
 		var seen *bool
 		switch t.Modifier {
@@ -61,16 +79,15 @@ func parse(s string, hints bool) (*Record, error) {
 		}
 		if seen != nil {
 			if *seen {
-				return nil, &ParseError{Input: s, Offset: i, Term: raw, kind: ErrSyntax,
+				return &ParseError{Input: s, Offset: i, Term: raw, kind: ErrSyntax,
 					Reason: fmt.Sprintf("%q appears twice; it may appear at most once", t.Modifier+"=")}
 			}
 			*seen = true
 		}
-		r.Terms = append(r.Terms, t)
-		r.pos = append(r.pos, i)
+		add(i, end, t)
 		i = end
 	}
-	return r, nil
+	return nil
 }
 
 // MustParse is Parse for tests and examples: it panics on an error.

@@ -41,20 +41,26 @@ type future struct {
 // prefetcher holds the questions of one concurrent evaluation.
 type prefetcher struct {
 	ctx    context.Context
+	cancel context.CancelFunc
 	r      dnsrec.Resolver
 	family dnsrec.Type // A or AAAA: the sender's address family
 	sem    chan struct{}
+	wg     sync.WaitGroup // the goroutines prefetching
 
 	mu       sync.Mutex
 	futures  map[memoKey]*future
 	recorded map[string]bool // records whose terms were prefetched
 	terms    int             // terms prefetched
 	maxTerms int
+	asked    int           // questions handed to r
+	stopped  bool          // the check is over: ask nothing more
+	answered chan struct{} // closed: the done of the questions asked before the prefetcher started
 }
 
-func newPrefetcher(ctx context.Context, r dnsrec.Resolver, family dnsrec.Type, maxTerms int) *prefetcher {
+func newPrefetcher(ctx context.Context, cancel context.CancelFunc, r dnsrec.Resolver, family dnsrec.Type, maxTerms int) *prefetcher {
 	return &prefetcher{
 		ctx:      ctx,
+		cancel:   cancel,
 		r:        r,
 		family:   family,
 		sem:      make(chan struct{}, maxInFlight),
@@ -62,6 +68,27 @@ func newPrefetcher(ctx context.Context, r dnsrec.Resolver, family dnsrec.Type, m
 		recorded: make(map[string]bool),
 		maxTerms: maxTerms,
 	}
+}
+
+// known tells the prefetcher a question the evaluation asked before the
+// prefetcher started, so that it is not asked again.
+func (p *prefetcher) known(k memoKey, a *dnsrec.Answer, err error) {
+	p.mu.Lock()
+	if p.answered == nil {
+		p.answered = make(chan struct{})
+		close(p.answered)
+	}
+	p.futures[k] = &future{done: p.answered, ans: a, err: err}
+	p.mu.Unlock()
+}
+
+// asking reports whether k was asked, or is being asked, through the
+// prefetcher.
+func (p *prefetcher) asking(k memoKey) bool {
+	p.mu.Lock()
+	_, ok := p.futures[k]
+	p.mu.Unlock()
+	return ok
 }
 
 // lookup is the evaluation's own question: it waits for a prefetch of the
@@ -72,6 +99,7 @@ func (p *prefetcher) lookup(k memoKey) (*dnsrec.Answer, error) {
 	if !ok {
 		f = &future{done: make(chan struct{})}
 		p.futures[k] = f
+		p.asked++
 	}
 	p.mu.Unlock()
 	if !ok {
@@ -87,6 +115,18 @@ func (p *prefetcher) lookup(k memoKey) (*dnsrec.Answer, error) {
 	}
 }
 
+// stop ends the prefetching when the check is over: nothing more is asked,
+// the questions in flight are cancelled, and stop waits for them to return.
+// It returns the number of questions handed to the resolver.
+func (p *prefetcher) stop() int {
+	p.mu.Lock()
+	p.stopped = true
+	p.mu.Unlock()
+	p.cancel()
+	p.wg.Wait()
+	return p.asked
+}
+
 // cancelled is the error of question k when the check ended first, as a
 // resolver reports a cancelled question.
 func (p *prefetcher) cancelled(k memoKey) error {
@@ -97,18 +137,31 @@ func (p *prefetcher) cancelled(k memoKey) error {
 // the answer is there, runs next (in the background goroutine).
 func (p *prefetcher) prefetch(k memoKey, next func(*dnsrec.Answer)) {
 	p.mu.Lock()
-	if _, ok := p.futures[k]; ok {
+	if _, ok := p.futures[k]; ok || p.stopped {
 		p.mu.Unlock()
 		return
 	}
 	f := &future{done: make(chan struct{})}
 	p.futures[k] = f
+	p.wg.Add(1)
 	p.mu.Unlock()
 	go func() {
+		defer p.wg.Done()
 		defer close(f.done)
 		select {
 		case p.sem <- struct{}{}:
 		case <-p.ctx.Done():
+			f.err = p.cancelled(k)
+			return
+		}
+		p.mu.Lock()
+		stopped := p.stopped
+		if !stopped {
+			p.asked++
+		}
+		p.mu.Unlock()
+		if stopped {
+			<-p.sem
 			f.err = p.cancelled(k)
 			return
 		}
@@ -133,7 +186,7 @@ func (p *prefetcher) takeTerm() bool {
 
 // record prefetches what the terms of domain's record (at depth) will need.
 func (p *prefetcher) record(domain string, pr *parsedRecord, depth int) {
-	if pr == nil || pr.rec == nil || depth >= maxDepth || p.ctx.Err() != nil {
+	if pr == nil || !pr.ok || depth >= maxDepth || p.ctx.Err() != nil {
 		return
 	}
 	p.mu.Lock()
@@ -143,17 +196,17 @@ func (p *prefetcher) record(domain string, pr *parsedRecord, depth int) {
 	if done {
 		return
 	}
-	rec := pr.rec
-	for i, t := range rec.Terms {
-		target := pr.targets[i]
-		switch {
-		case t.Mechanism == MechA || t.Mechanism == MechMX:
-			if t.Domain == "" {
+	for i := range pr.terms {
+		t := &pr.terms[i]
+		target := pr.target(i)
+		switch t.kind {
+		case kindA, kindMX:
+			if t.dom < 0 {
 				target = domain
 			}
-		case t.Mechanism == MechInclude || t.Mechanism == MechExists:
-		case t.Modifier == ModRedirect:
-			if rec.All() >= 0 { // redirect= is ignored when all is present
+		case kindInclude, kindExists:
+		case kindRedirect:
+			if pr.all >= 0 { // redirect= is ignored when all is present
 				continue
 			}
 		default:
@@ -162,17 +215,17 @@ func (p *prefetcher) record(domain string, pr *parsedRecord, depth int) {
 		if target == "" || !p.takeTerm() {
 			continue
 		}
-		switch {
-		case t.Mechanism == MechInclude || t.Modifier == ModRedirect:
+		switch t.kind {
+		case kindInclude, kindRedirect:
 			p.prefetch(memoKey{target, dnsrec.TypeTXT}, func(a *dnsrec.Answer) {
 				child, _ := a.Derive(parsedKey{}, parseAnswer).(*parsedRecord)
 				p.record(target, child, depth+1)
 			})
-		case t.Mechanism == MechA:
+		case kindA:
 			p.prefetch(memoKey{target, p.family}, nil)
-		case t.Mechanism == MechExists:
+		case kindExists:
 			p.prefetch(memoKey{target, dnsrec.TypeA}, nil)
-		case t.Mechanism == MechMX:
+		case kindMX:
 			p.prefetch(memoKey{target, dnsrec.TypeMX}, p.hosts)
 		}
 	}
@@ -191,13 +244,4 @@ func (p *prefetcher) hosts(a *dnsrec.Answer) {
 		}
 		p.prefetch(memoKey{mx.Host, p.family}, nil)
 	}
-}
-
-// peek answers k from a resolver that holds answers (a dnsrec.Cache), or
-// fails with dnsrec.ErrNotCached.
-func peek(r dnsrec.Resolver, k memoKey) (*dnsrec.Answer, error) {
-	if pk, ok := r.(dnsrec.Peeker); ok {
-		return pk.Peek(k.name, k.typ)
-	}
-	return nil, dnsrec.ErrNotCached
 }

@@ -123,23 +123,6 @@ func (t Term) appendText(b []byte) []byte {
 	return b
 }
 
-// termTexts returns [Term.String] of every term. A term already written in
-// its canonical form (the usual case) is a slice of the parsed text, so
-// this allocates little.
-func (r *Record) termTexts() []string {
-	out := make([]string, len(r.Terms))
-	var buf []byte
-	for i, t := range r.Terms {
-		buf = t.appendText(buf[:0])
-		if off, end := r.Offset(i), r.Offset(i)+len(buf); off >= 0 && end <= len(r.text) && (end == len(r.text) || r.text[end] == ' ') && r.text[off:end] == string(buf) {
-			out[i] = r.text[off : off+len(buf)]
-			continue
-		}
-		out[i] = string(buf)
-	}
-	return out
-}
-
 // queriesDNS reports whether the term counts toward the limit of ten DNS
 // lookups (RFC 7208, Section 4.6.4).
 func (t Term) queriesDNS() bool {

@@ -56,9 +56,15 @@ type Result struct {
 	// Lookups and VoidLookups count the DNS-querying terms and the lookups
 	// that found nothing, against the limits of 10 and 2.
 	Lookups, VoidLookups int
-	// Queries is the number of DNS questions asked (each name and type at
-	// most once).
+	// Queries is the number of questions the check asked its resolver,
+	// each name and type at most once: those the evaluation needed and
+	// those fetched ahead (see [Checker.Sequential]), answered from memory
+	// or not.
 	Queries int
+	// QueriesNeeded is the number of those questions whose answers the
+	// evaluation used: the same in both modes, and Queries in sequential
+	// mode. Queries minus QueriesNeeded were fetched ahead in vain.
+	QueriesNeeded int
 	// Trace holds every step of the evaluation; see [Result.Explain].
 	Trace []Step
 }

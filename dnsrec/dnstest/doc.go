@@ -7,7 +7,9 @@
 // (RFC 4592), logs the most recent questions (a bounded log of
 // [DefaultQueryLog] unless set with [Zone.KeepQueries]) and counts them all,
 // and can be told to fail for a name and type with a timeout, SERVFAIL or
-// REFUSED.
+// REFUSED. It says it answers from memory (dnsrec.InMemory), so that code
+// which fetches ahead only when answers are slow runs in a test as it does
+// over a warm cache.
 //
 // [Serve] starts a [Server] on 127.0.0.1 (UDP and TCP, one free port) that
 // answers from the same zone, so that a test can run dnsrec.Client, or any

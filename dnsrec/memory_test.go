@@ -9,45 +9,55 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
 )
 
-func TestCachePeek(t *testing.T) {
+// Both the cache and the test zone say they answer from memory.
+var (
+	_ dnsrec.InMemory = (*dnsrec.Cache)(nil)
+	_ dnsrec.InMemory = (*dnstest.Zone)(nil)
+)
+
+// TestCacheLookupInMemory: a cache answers from memory what it holds and
+// has not seen expire, failures included, and nothing else, without asking
+// its resolver.
+func TestCacheLookupInMemory(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	z := newResolverZone(t)
 	z.Fail("broken.example.com", dnsrec.TypeTXT, dnsrec.ErrServFail)
 	c := &dnsrec.Cache{Resolver: z, FailureTTL: time.Minute, Now: func() time.Time { return now }}
 	ctx := context.Background()
-	if _, err := c.Peek("example.com", dnsrec.TypeTXT); !errors.Is(err, dnsrec.ErrNotCached) {
-		t.Fatalf("before any lookup: %v, want ErrNotCached", err)
+	if _, err := c.LookupInMemory(ctx, "example.com", dnsrec.TypeTXT); !errors.Is(err, dnsrec.ErrNotInMemory) {
+		t.Fatalf("before any lookup: %v, want ErrNotInMemory", err)
 	}
 	want, err := c.Lookup(ctx, "example.com", dnsrec.TypeTXT)
 	if err != nil {
 		t.Fatal(err)
 	}
 	asked := len(z.Queries())
-	got, err := c.Peek("EXAMPLE.com.", dnsrec.TypeTXT)
+	got, err := c.LookupInMemory(ctx, "EXAMPLE.com.", dnsrec.TypeTXT)
 	if err != nil || got != want {
 		t.Fatalf("after the lookup: %v %v, want the cached answer", got, err)
 	}
-	if _, err := c.Peek("example.com", dnsrec.TypeMX); !errors.Is(err, dnsrec.ErrNotCached) {
-		t.Errorf("another type: %v, want ErrNotCached", err)
+	if _, err := c.LookupInMemory(ctx, "example.com", dnsrec.TypeMX); !errors.Is(err, dnsrec.ErrNotInMemory) {
+		t.Errorf("another type: %v, want ErrNotInMemory", err)
 	}
 	// A remembered failure is returned as it is.
 	if _, err := c.Lookup(ctx, "broken.example.com", dnsrec.TypeTXT); !errors.Is(err, dnsrec.ErrServFail) {
 		t.Fatalf("broken: %v", err)
 	}
-	if _, err := c.Peek("broken.example.com", dnsrec.TypeTXT); !errors.Is(err, dnsrec.ErrServFail) {
+	if _, err := c.LookupInMemory(ctx, "broken.example.com", dnsrec.TypeTXT); !errors.Is(err, dnsrec.ErrServFail) {
 		t.Errorf("a remembered failure: %v, want SERVFAIL", err)
 	}
 	if n := len(z.Queries()); n != asked+1 {
-		t.Errorf("Peek asked the resolver: %d questions, want %d", n, asked+1)
+		t.Errorf("LookupInMemory asked the resolver: %d questions, want %d", n, asked+1)
 	}
 	// Expired answers are not current.
 	now = now.Add(2 * time.Hour)
-	if _, err := c.Peek("example.com", dnsrec.TypeTXT); !errors.Is(err, dnsrec.ErrNotCached) {
-		t.Errorf("after expiry: %v, want ErrNotCached", err)
+	if _, err := c.LookupInMemory(ctx, "example.com", dnsrec.TypeTXT); !errors.Is(err, dnsrec.ErrNotInMemory) {
+		t.Errorf("after expiry: %v, want ErrNotInMemory", err)
 	}
-	if _, err := c.Peek("bad..name", dnsrec.TypeTXT); !errors.Is(err, dnsrec.ErrInvalidName) {
+	if _, err := c.LookupInMemory(ctx, "bad..name", dnsrec.TypeTXT); !errors.Is(err, dnsrec.ErrInvalidName) {
 		t.Errorf("an invalid name: %v", err)
 	}
 }

@@ -1,0 +1,426 @@
+package spf
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/domainauth/domainauth/dnsrec"
+)
+
+// The SPF record of a TXT answer in the form evaluation reads. A check
+// that does not share answers through a cache parses every record again,
+// so this form is what a check's memory is mostly made of: each term takes
+// 36 bytes (a [Term] takes 128), its text is a slice of the record's, the
+// domain-specs of the few terms that have one are kept apart, and the trace
+// notes about the record are made only by a check that keeps a trace.
+
+// parsedKey keys the SPF record parsed from a TXT answer.
+type parsedKey struct{}
+
+// parsedRecord is the SPF record of a TXT answer, ready for evaluation.
+type parsedRecord struct {
+	count int   // SPF records in the answer
+	err   error // why the record does not parse
+	ok    bool  // exactly one record, and it parses
+	// text is the record's text, followed by the canonical text of each
+	// term written otherwise ("IP4:..." for "ip4:..."); rec is its length.
+	text string
+	rec  int
+	// quoted is the trace note about the record, `record "text"`, when it
+	// came free with the text (see joinRecord); "" otherwise.
+	quoted string
+	terms  []evalTerm
+	doms   []domainTerm // the domain-specs of the terms that have one
+	// all, redirect and exp are the indexes of the first all mechanism and
+	// of the modifiers, or -1.
+	all, redirect, exp int
+	// notesVal holds the trace notes about the record, made by the first
+	// check that keeps a trace (notesOnce): a check without one makes none.
+	notesOnce sync.Once
+	notesVal  recordNotes
+}
+
+// termKind is what a term is: a mechanism, or a modifier with a meaning.
+type termKind uint8
+
+const (
+	kindAll termKind = iota
+	kindInclude
+	kindA
+	kindMX
+	kindPTR
+	kindIP4
+	kindIP6
+	kindExists
+	kindRedirect
+	kindExp
+	kindModifier // an unknown modifier, ignored
+)
+
+// kindOf is the kind of a parsed term.
+func kindOf(t *Term) termKind {
+	switch t.Mechanism {
+	case MechAll:
+		return kindAll
+	case MechInclude:
+		return kindInclude
+	case MechA:
+		return kindA
+	case MechMX:
+		return kindMX
+	case MechPTR:
+		return kindPTR
+	case MechIP4:
+		return kindIP4
+	case MechIP6:
+		return kindIP6
+	case MechExists:
+		return kindExists
+	}
+	switch t.Modifier {
+	case ModRedirect:
+		return kindRedirect
+	case ModExp:
+		return kindExp
+	}
+	return kindModifier
+}
+
+// evalTerm is one term of a parsedRecord.
+type evalTerm struct {
+	addr         [16]byte // the network of ip4 (the first 4 bytes) and ip6
+	off, end     int32    // the term's canonical text: text[off:end]
+	cidr4, cidr6 int16    // as in Term; -1 when not written
+	dom          int16    // the index of the term's domain-spec in doms, or -1
+	bits         uint8    // the prefix length of ip4 and ip6
+	kind         termKind
+	qual         byte // the qualifier as written, 0 for none
+}
+
+// network is the network of ip4 and ip6, as [Term.Net]. It is kept as
+// bytes, half the size of a netip.Prefix.
+func (t *evalTerm) network() netip.Prefix {
+	a := netip.AddrFrom16(t.addr)
+	if t.kind == kindIP4 {
+		a = netip.AddrFrom4([4]byte(t.addr[:4]))
+	}
+	return netip.PrefixFrom(a, int(t.bits))
+}
+
+// status is the result the term gives when it matches (RFC 7208,
+// Section 4.6.2).
+func (t *evalTerm) status() Status {
+	switch t.qual {
+	case '-':
+		return Fail
+	case '~':
+		return SoftFail
+	case '?':
+		return Neutral
+	}
+	return Pass
+}
+
+// domainTerm is the domain-spec of a term, as written, and the name it
+// expands to when it has no macro ("" for the others, and for specs that do
+// not expand to a valid name, which are expanded again to report why).
+type domainTerm struct {
+	spec, target string
+}
+
+// isModifier reports whether the term is a modifier.
+func (t *evalTerm) isModifier() bool { return t.kind >= kindRedirect }
+
+// queriesDNS reports whether the term counts toward the limit of ten DNS
+// lookups (RFC 7208, Section 4.6.4).
+func (t *evalTerm) queriesDNS() bool {
+	switch t.kind {
+	case kindInclude, kindA, kindMX, kindPTR, kindExists, kindRedirect:
+		return true
+	}
+	return false
+}
+
+// termText is term i as written, in canonical form.
+func (p *parsedRecord) termText(i int) string {
+	return p.text[p.terms[i].off:p.terms[i].end]
+}
+
+// recordText is the record as published.
+func (p *parsedRecord) recordText() string { return p.text[:p.rec] }
+
+// spec is the domain-spec of term i, "" when it has none.
+func (p *parsedRecord) spec(i int) string {
+	if d := p.terms[i].dom; d >= 0 {
+		return p.doms[d].spec
+	}
+	return ""
+}
+
+// target is the macro-free target of term i, "" when it has none.
+func (p *parsedRecord) target(i int) string {
+	if d := p.terms[i].dom; d >= 0 {
+		return p.doms[d].target
+	}
+	return ""
+}
+
+// parseAnswer finds the SPF record of a TXT answer (RFC 7208, Section 4.5)
+// and parses it with the parser of [Parse], into the form evaluation
+// reads. It is derived once per answer ([dnsrec.Answer.Derive]).
+func parseAnswer(a *dnsrec.Answer) any {
+	p := &parsedRecord{all: -1, redirect: -1, exp: -1}
+	var found []string
+	for _, r := range a.Records {
+		if r.IsText() && isSPFStrings(r.Txt) {
+			p.count++
+			found = r.Txt
+		}
+	}
+	if p.count != 1 {
+		return p
+	}
+	text, quoted := joinRecord(found)
+	p.text, p.rec, p.quoted = text, len(text), quoted
+	var extra, buf []byte // canonical texts of terms written otherwise
+	p.err = scanTerms(text, true, func(n int) {
+		p.terms = make([]evalTerm, 0, n)
+	}, func(off, end int, t Term) {
+		et := evalTerm{cidr4: int16(t.CIDR4), cidr6: int16(t.CIDR6), dom: -1, kind: kindOf(&t)}
+		switch et.kind {
+		case kindIP4:
+			a := t.Net.Addr().As4()
+			copy(et.addr[:], a[:])
+			et.bits = uint8(t.Net.Bits())
+		case kindIP6:
+			et.addr, et.bits = t.Net.Addr().As16(), uint8(t.Net.Bits())
+		}
+		if t.Qualifier != "" {
+			et.qual = t.Qualifier[0]
+		}
+		i := len(p.terms)
+		switch et.kind {
+		case kindAll:
+			if p.all < 0 {
+				p.all = i
+			}
+		case kindRedirect:
+			p.redirect = i
+		case kindExp:
+			p.exp = i
+		}
+		if t.Domain != "" {
+			d := domainTerm{spec: t.Domain}
+			if strings.IndexByte(t.Domain, '%') < 0 {
+				if name, err := expandDomain(t.Domain, nil); err == nil {
+					d.target = name
+				}
+			}
+			if p.doms == nil { // room for the rest of the terms, within reason
+				p.doms = make([]domainTerm, 0, min(cap(p.terms)-i, 8))
+			}
+			et.dom = int16(len(p.doms))
+			p.doms = append(p.doms, d)
+		}
+		if et.kind != kindIP6 && lowerName(text[off:end]) {
+			et.off, et.end = int32(off), int32(end) // written in canonical form
+		} else if buf = t.appendText(buf[:0]); text[off:end] == string(buf) {
+			et.off, et.end = int32(off), int32(end)
+		} else {
+			et.off = int32(len(text) + len(extra))
+			extra = append(extra, buf...)
+			et.end = int32(len(text) + len(extra))
+		}
+		p.terms = append(p.terms, et)
+	})
+	if p.err != nil {
+		p.terms, p.doms = nil, nil
+		return p
+	}
+	if len(extra) > 0 {
+		p.text = text + string(extra)
+	}
+	p.ok = true
+	return p
+}
+
+// stepsPerInclude is what traceSteps expects of an include: a provider's
+// record of a few includes and some dozens of ranges.
+const stepsPerInclude = 32
+
+// traceSteps estimates the steps of a trace that starts at this record:
+// one per term and two more, and stepsPerInclude for each include and
+// redirect=. It sizes the trace once, so that a provider's tree is not
+// copied as the trace grows, and a record of a few ranges takes a few
+// steps' room, not a provider's.
+func (p *parsedRecord) traceSteps() int {
+	n := len(p.terms) + 2
+	for i := range p.terms {
+		if k := p.terms[i].kind; k == kindInclude || k == kindRedirect {
+			n += stepsPerInclude
+		}
+	}
+	return n
+}
+
+// isSPFStrings is IsSPF of the strings of a TXT record joined, without
+// joining them.
+func isSPFStrings(strs []string) bool {
+	var head [7]byte
+	n := 0
+	for _, s := range strs {
+		n += copy(head[n:], s)
+		if n == len(head) {
+			break
+		}
+	}
+	return IsSPF(string(head[:n]))
+}
+
+// notePrefix begins the trace note about a record.
+const notePrefix = `record "`
+
+// joinRecord joins the strings of a TXT record (RFC 7208, Section 3.3).
+// Joining allocates the text; when it needs no escaping to be quoted (the
+// usual case), the allocation also holds the record's trace note,
+// `record "text"`, whose middle is the text.
+func joinRecord(strs []string) (text, quoted string) {
+	if len(strs) == 1 {
+		return strs[0], ""
+	}
+	n := len(notePrefix) + 1
+	for _, s := range strs {
+		if !quotable(s) {
+			return strings.Join(strs, ""), ""
+		}
+		n += len(s)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(notePrefix)
+	for _, s := range strs {
+		b.WriteString(s)
+	}
+	b.WriteByte('"')
+	quoted = b.String()
+	return quoted[len(notePrefix) : len(quoted)-1], quoted
+}
+
+// quotable reports whether strconv.Quote of the text of a record, or of
+// its strings, would only add the quotes: a record that parses holds
+// printable ASCII and spaces (RFC 7208, Section 12), of which Quote
+// escapes '"' and '\\'. (The text of a record that does not parse is never
+// quoted in a note.)
+func quotable(s string) bool {
+	return strings.IndexByte(s, '"') < 0 && strings.IndexByte(s, '\\') < 0
+}
+
+// lowerName reports whether the name of the term raw (after its
+// qualifier, up to ":", "/" or "=") has no upper-case letter. A term other
+// than ip6 whose name is in lower case is written in canonical form: the
+// parser takes domain-specs and unknown modifiers as written, and IPv4
+// addresses and prefix lengths only in their one form (no leading zeros).
+// An ip6 address has several forms.
+func lowerName(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == ':' || c == '/' || c == '=':
+			return true
+		case 'A' <= c && c <= 'Z':
+			return false
+		}
+	}
+	return true
+}
+
+// recordNotes are the trace notes about one record, kept with it: a record
+// shared by a cache is described once.
+type recordNotes struct {
+	record string // the record, quoted
+	// includes holds, for each include with a macro-free target, the
+	// notes of the include giving fail, softfail and neutral.
+	includes []includeNotes
+}
+
+type includeNotes struct {
+	term int
+	gave [3]string
+}
+
+// notes returns the record's trace notes, making them on first use.
+func (p *parsedRecord) notes() *recordNotes {
+	p.notesOnce.Do(p.makeNotes)
+	return &p.notesVal
+}
+
+// makeNotes makes the record's trace notes.
+func (p *parsedRecord) makeNotes() {
+	n := &p.notesVal
+	n.record = p.quoted
+	if n.record == "" {
+		if text := p.recordText(); quotable(text) {
+			n.record = notePrefix + text + `"`
+		} else {
+			n.record = "record " + strconv.Quote(text)
+		}
+	}
+	// One string holds the three notes of every include.
+	var at [16]int
+	incs, size := at[:0], 0
+	for i := range p.terms {
+		if p.terms[i].kind == kindInclude && p.target(i) != "" {
+			incs = append(incs, i)
+			size += 3*len(p.target(i)) + len(gaveSuffixes)
+		}
+	}
+	if len(incs) == 0 {
+		return
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, i := range incs {
+		d := dnsrec.TrimDot(p.target(i))
+		for _, suffix := range [3]string{gaveFail, gaveSoftFail, gaveNeutral} {
+			b.WriteString(d)
+			b.WriteString(suffix)
+		}
+	}
+	all := b.String()
+	n.includes = make([]includeNotes, len(incs))
+	for k, i := range incs {
+		n.includes[k].term = i
+		for j, suffix := range [3]string{gaveFail, gaveSoftFail, gaveNeutral} {
+			l := len(p.target(i)) - 1 + len(suffix)
+			n.includes[k].gave[j], all = all[:l], all[l:]
+		}
+	}
+}
+
+// The notes of an include whose target gave fail, softfail or neutral
+// follow the target's name.
+const (
+	gaveFail     = " gave fail: no match"
+	gaveSoftFail = " gave softfail: no match"
+	gaveNeutral  = " gave neutral: no match"
+	gaveSuffixes = gaveFail + gaveSoftFail + gaveNeutral
+)
+
+// gave is the trace note of include i, whose target gave st.
+func (n *recordNotes) gave(i int, target string, st Status) string {
+	for _, in := range n.includes {
+		if in.term != i {
+			continue
+		}
+		switch st {
+		case Fail:
+			return in.gave[0]
+		case SoftFail:
+			return in.gave[1]
+		case Neutral:
+			return in.gave[2]
+		}
+	}
+	return dnsrec.TrimDot(target) + " gave " + string(st) + ": no match"
+}

@@ -1,0 +1,116 @@
+package spf
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/dnsrec"
+)
+
+// TestParsedRecordMatchesParse: the form evaluation reads holds what Parse
+// finds, term by term: kind, qualifier, network, prefix lengths,
+// domain-spec and canonical text, for records written in canonical form
+// and otherwise, and split into several strings.
+func TestParsedRecordMatchesParse(t *testing.T) {
+	records := []string{
+		"v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.10 ip6:2001:db8::/32 include:spf.protection.outlook.com a mx ~all",
+		"v=spf1 IP4:192.0.2.1 Ip6:2001:DB8:0:0::1/64 +A:Example.COM/24//64 -MX//96 ?Include:x.example ~ALL",
+		"v=spf1 ip6:::ffff:192.0.2.1 ip6:2001:0db8::1 exists:%{i}.bl.example ptr ptr:example.org Redirect=r.example EXP=exp.example",
+		"v=spf1 a/32 mx:mx.example//128 ip4:10.0.0.0/8 unknown=%{d}x moDifier=abc -all",
+		"v=spf1",
+		"v=spf1  ip4:192.0.2.1   -all ",
+		`v=spf1 exists:%{i}.x"y.example a:back\slash.example -all`,
+	}
+	for _, text := range records {
+		agreesWithParse(t, text)
+	}
+	// Not SPF, two records, a broken one.
+	for _, tc := range []struct {
+		txt   [][]string
+		count int
+		ok    bool
+	}{
+		{[][]string{{"google-site-verification=abc"}}, 0, false},
+		{[][]string{{"v=spf1 -all"}, {"v=spf1 ", "+all"}}, 2, false},
+		{[][]string{{"v=spf1 ip4:300.0.0.1"}}, 1, false},
+		{[][]string{{"v=sp", "f1 -all"}}, 1, true},
+		{[][]string{{"v=spf10 -all"}}, 0, false},
+	} {
+		a := &dnsrec.Answer{}
+		for _, strs := range tc.txt {
+			a.Records = append(a.Records, dnsrec.Record{Type: dnsrec.TypeTXT, Txt: strs})
+		}
+		p := parseAnswer(a).(*parsedRecord)
+		if p.count != tc.count || p.ok != tc.ok {
+			t.Errorf("%q: count %d ok %v, want %d %v", tc.txt, p.count, p.ok, tc.count, tc.ok)
+		}
+		if p.count == 1 && !p.ok {
+			_, want := Parse(strings.Join(tc.txt[0], ""))
+			if p.err == nil || p.err.Error() != want.Error() {
+				t.Errorf("%q: error %v, want %v", tc.txt, p.err, want)
+			}
+		}
+	}
+}
+
+// agreesWithParse checks parseAnswer against Parse for one text, published
+// as one string and split in several.
+func agreesWithParse(t *testing.T, text string) {
+	t.Helper()
+	rec, perr := Parse(text)
+	splits := [][]string{{text}, dnsrec.SplitTXT(text), {text[:len(text)/2], text[len(text)/2:]}}
+	if len(text) > 9 {
+		splits = append(splits, []string{text[:3], text[3:9], text[9:]})
+	}
+	for _, strs := range splits {
+		a := &dnsrec.Answer{Records: []dnsrec.Record{{Type: dnsrec.TypeTXT, Txt: strs}}}
+		p := parseAnswer(a).(*parsedRecord)
+		if perr != nil {
+			if IsSPF(text) && (p.ok || p.err == nil || p.err.Error() != perr.Error()) {
+				t.Fatalf("%q in %d strings: ok %v, err %v, want %v", text, len(strs), p.ok, p.err, perr)
+			}
+			continue
+		}
+		if !p.ok || p.err != nil || p.recordText() != text || len(p.terms) != len(rec.Terms) {
+			t.Fatalf("%q in %d strings: ok %v, err %v, text %q, %d terms, want %d", text, len(strs), p.ok, p.err, p.recordText(), len(p.terms), len(rec.Terms))
+		}
+		for i, want := range rec.Terms {
+			got := &p.terms[i]
+			if p.termText(i) != want.String() {
+				t.Errorf("%q term %d: text %q, want %q", text, i, p.termText(i), want.String())
+			}
+			if got.isModifier() != want.IsModifier() || got.status() != want.Qualifier.Status() ||
+				int(got.cidr4) != want.CIDR4 || int(got.cidr6) != want.CIDR6 || p.spec(i) != want.Domain || got.queriesDNS() != want.queriesDNS() {
+				t.Errorf("%q term %d: %+v, want %+v", text, i, *got, want)
+			}
+			if (want.Mechanism == MechIP4 || want.Mechanism == MechIP6) && got.network() != want.Net {
+				t.Errorf("%q term %d: network %v, want %v", text, i, got.network(), want.Net)
+			}
+		}
+		if p.quoted != "" && p.quoted != `record "`+text+`"` {
+			t.Errorf("%q: note %q", text, p.quoted)
+		}
+		if got, want := p.notes().record, "record "+strconv.Quote(text); got != want {
+			t.Errorf("%q: note %q, want %q", text, got, want)
+		}
+	}
+}
+
+// FuzzParsedRecord: the form evaluation reads agrees with Parse on any
+// text.
+func FuzzParsedRecord(f *testing.F) {
+	for _, s := range []string{
+		"v=spf1 ip4:192.0.2.0/24 IP6:2001:DB8::/32 Include:x.example a/24//64 mx:y.example ~all",
+		"v=spf1 exists:%{i}.x.example redirect=r.example exp=e.example foo=bar",
+		"v=spf1 ip4:192.0.2.1/33", "v=spf1 -all -all",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 2000 {
+			return
+		}
+		agreesWithParse(t, s)
+	})
+}
