@@ -204,6 +204,7 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit) (*Change, []Find
 			}
 		}
 	}
+	c.setHost(ctx, r)
 	var fs []Finding
 	for _, e := range es {
 		if e.Verify == nil {

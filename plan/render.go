@@ -50,11 +50,7 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 		fmt.Fprintf(b, "%sReplace %d %s records at %s with %s (delete the old ones):\n", prefix, len(rm), c.Type, where, count(len(add), "one", "these"))
 	}
 	field := func(k, v string) { fmt.Fprintf(b, "%s  %-7s %s\n", indent, k+":", v) }
-	name := c.Relative
-	if name != dnsrec.TrimDot(c.Name) {
-		name += "  (" + dnsrec.TrimDot(c.Name) + ")"
-	}
-	field("Name", name)
+	field("Name", c.nameField())
 	field("Type", string(c.Type))
 	switch {
 	case c.Action == ActionReplace:
@@ -87,6 +83,28 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 	if why := c.Reason(); why != "" {
 		field("Why", why)
 	}
+}
+
+// nameField is the Name line of a step: what to type, in the terms of the
+// zone's DNS host's form when the host and its form are known, else the
+// relative name with the full one beside it.
+func (c Change) nameField() string {
+	full := dnsrec.TrimDot(c.Name)
+	zone := dnsrec.TrimDot(c.Zone)
+	switch {
+	case c.Host == "" || c.HostForm == "":
+		if c.Relative != full {
+			return c.Relative + "  (" + full + ")"
+		}
+		return c.Relative
+	case c.HostForm == HostFormFull:
+		return c.FormName + "  (" + c.Host + " wants the full name)"
+	case c.FormName == "":
+		return "(leave empty)  (" + c.Host + " takes an empty name for " + zone + " itself)"
+	case c.Relative == "@":
+		return "@  (" + c.Host + " takes @ for " + zone + " itself)"
+	}
+	return c.FormName + "  (" + c.Host + " adds ." + zone + " itself)"
 }
 
 func count(n int, one, many string) string {
