@@ -76,61 +76,92 @@ func HostForNS(ns string) (DNSHost, bool) {
 
 // dnsHosts is a small catalogue of the DNS hosts most customer domains are
 // on: the global ones, and the European hosting and registrar companies
-// the customers of Swiss, German and Dutch software vendors use. Each entry
-// names the host's own page its name form was read from (read 2026-12-01);
-// an entry without a Form is one whose form its documentation does not
-// make clear: it is named, and the generic text is written.
+// the customers of Swiss, German and Dutch software vendors use. An entry
+// with a Form names the host's own page that says how its form wants the
+// name (read 2026-12-01). An entry without one is a host whose form no page
+// read made clear: it is named, and the generic text is written. Name
+// server names come from the page cited where it gives them, else from the
+// names the host is known to assign (said so).
 var dnsHosts = [...]DNSHost{
 	// Cloudflare Docs, "DNS record types" (developers.cloudflare.com/dns/
-	// manage-dns-records/reference/dns-record-types/): the Name field takes
-	// a subdomain or "@" for the zone apex. Name servers
-	// <name>.ns.cloudflare.com.
+	// manage-dns-records/reference/dns-record-types/): Name is a subdomain
+	// or "@" for the zone apex. Name servers <name>.ns.cloudflare.com.
 	{Name: "Cloudflare", NS: []string{".ns.cloudflare.com."}, Form: HostFormRelative},
 	// Amazon Route 53 Developer Guide, "Values that are common for all
 	// routing policies", Record name (docs.aws.amazon.com/Route53/latest/
-	// DeveloperGuide/resource-record-sets-values-basic-common.html): the
-	// console shows the zone after the field; for a record at the zone's
-	// own name, enter nothing (not "@"). Name servers ns-<n>.awsdns-<nn>
-	// under .com, .net, .org and .co.uk.
+	// DeveloperGuide/resource-record-sets-values-shared.html): the field
+	// takes the subdomain; for a record named like the hosted zone, enter
+	// no value, not "@". Name servers ns-<n>.awsdns-<nn>.com/.net/.org/.co.uk.
 	{Name: "Amazon Route 53", NS: []string{".awsdns-"}, Form: HostFormBlankApex},
 	// Microsoft Learn, "Manage DNS records and record sets in Azure DNS"
-	// (learn.microsoft.com/azure/dns/dns-operations-recordsets): names are
-	// relative to the zone, "@" for the apex. Name servers
+	// (learn.microsoft.com/azure/dns/dns-operations-recordsets): record
+	// names are relative to the zone, "@" for the apex. Name servers
 	// ns<n>-<nn>.azure-dns.com/.net/.org/.info.
 	{Name: "Azure DNS", NS: []string{".azure-dns.com.", ".azure-dns.net.", ".azure-dns.org.", ".azure-dns.info."}, Form: HostFormRelative},
 	// Gandi documentation, "TXT record" (wiki.gandi.net/fr/dns/zone/
-	// txt-record): "@" for the apex, a relative name for a subdomain.
-	// Name servers ns-<n>-<x>.gandi.net.
+	// txt-record): "@" for the apex, the subdomain alone otherwise. Name
+	// servers ns-<n>-<x>.gandi.net.
 	{Name: "Gandi", NS: []string{".gandi.net."}, Form: HostFormRelative},
-	// Google Cloud DNS: name servers ns-cloud-<x><n>.googledomains.com. Its
-	// console's DNS name field takes the part before the zone, but no page
-	// read says what the apex wants: form not confirmed.
-	{Name: "Google Cloud DNS", NS: []string{".googledomains.com."}},
-	// GoDaddy: name servers ns<nn>.domaincontrol.com. Its help pages were not
-	// found in the material searched: form not confirmed.
-	{Name: "GoDaddy", NS: []string{".domaincontrol.com."}},
-	// Namecheap: name servers dns<n>.registrar-servers.com. Help pages not
-	// found: form not confirmed.
-	{Name: "Namecheap", NS: []string{".registrar-servers.com."}},
-	// DigitalOcean: name servers ns<n>.digitalocean.com. Control panel
-	// help not found: form not confirmed.
-	{Name: "DigitalOcean", NS: []string{".digitalocean.com."}},
-	// OVHcloud: name servers dns<n>.ovh.net and ns<n>.ovh.net. Its guides
-	// ("Edit an OVHcloud DNS zone") were found only in part: form not
-	// confirmed.
-	{Name: "OVHcloud", NS: []string{".ovh.net."}},
+	// Hetzner Cloud API reference, Zone RRSets (docs.hetzner.cloud; read
+	// through a copy on glama.ai): a record's name is relative to the zone,
+	// "@" for the apex; the Hetzner Console's form is taken to follow it
+	// (its own help page was not found). Name servers <x>.ns.hetzner.com/.de
+	// (DNS Console) and ns<n>.your-server.de (Robot, konsoleH).
+	{Name: "Hetzner", NS: []string{".ns.hetzner.com.", ".ns.hetzner.de.", ".your-server.de."}, Form: HostFormRelative},
+	// netcup Help Center, "DNS Records" (netcup.com/en/helpcenter/
+	// documentation/web-hosting/webhosting-dns): the Host column takes "@"
+	// for the root domain, the subdomain otherwise. Name servers
+	// root-dns, second-dns and third-dns.netcup.net (known, not on the page).
+	{Name: "netcup", NS: []string{".netcup.net."}, Form: HostFormRelative},
+	// TransIP Knowledge Base, "Setting an SPF record" (transip.eu/
+	// knowledgebase/entry/426-setting-an-spf-record/): "@" in the Name
+	// field for the domain itself, the subdomain alone otherwise, and the
+	// DNS software adds the domain. Name servers ns0.transip.net,
+	// ns1.transip.nl, ns2.transip.eu (known, not on the page).
+	{Name: "TransIP", NS: []string{".transip.net.", ".transip.nl.", ".transip.eu."}, Form: HostFormRelative},
+	// ALL-INKL.COM tutorial, "DNS: How to add an SPF-record" (all-inkl.com/
+	// en/support/tutorials/provider-change/setup/dns/how-to-add-an-spf-
+	// record_482.html): the Name field stays blank for the domain itself;
+	// the form shows the domain after the field. Name servers
+	// ns<n>.kasserver.com (known, not on the page).
+	{Name: "ALL-INKL.COM", NS: []string{".kasserver.com."}, Form: HostFormBlankApex},
+	// Infomaniak FAQ, "How a domain name and a DNS zone work": name
+	// servers ns<nn>.infomaniak.com; the older .infomaniak.ch too. Its
+	// zone editor's guide was not found: form not confirmed.
+	{Name: "Infomaniak", NS: []string{".infomaniak.com.", ".infomaniak.ch."}},
+	// cyon, "DNS-Zone von einem anderen Dienst übertragen" (cyon.ch/
+	// support/a/dns-zone-von-einem-anderen-dienst-ubertragen): name
+	// servers ns1.cyon.ch and ns2.cyon.ch. Form not confirmed.
+	{Name: "cyon", NS: []string{".cyon.ch."}},
+	// METANET, "Kundenportal DNS-Verwaltung" (support.metanet.ch/780): its
+	// DNS platforms ns.ch-meta.net and ch.ch-inter.net. Form not confirmed.
+	{Name: "METANET", NS: []string{".ch-meta.net.", ".ch-inter.net."}},
+	// Hostpoint: name servers ns<n>.hostpoint.ch. Form not confirmed.
+	{Name: "Hostpoint", NS: []string{".hostpoint.ch."}},
+	// STRATO FAQ 2328, "Was ist der TXT-Record": the "Präfix" field is
+	// completed with the domain, but what it wants for the domain itself
+	// is not said: form not confirmed. Name servers <name>.rzone.de
+	// (known, not on the page).
+	{Name: "STRATO", NS: []string{".rzone.de."}},
 	// IONOS: name servers ns<n>.ui-dns.com/.de/.org/.biz. Form not
 	// confirmed.
 	{Name: "IONOS", NS: []string{".ui-dns.com.", ".ui-dns.de.", ".ui-dns.org.", ".ui-dns.biz."}},
-	// Hetzner: name servers <x>.ns.hetzner.com/.de (DNS Console) and
-	// ns<n>.your-server.de (Robot, konsoleH). Form not confirmed.
-	{Name: "Hetzner", NS: []string{".hetzner.com.", ".hetzner.de.", ".your-server.de."}},
-	// Infomaniak: name servers ns<nn>.infomaniak.com (Infomaniak FAQ, "How
-	// a domain name and a DNS zone work") and the older .infomaniak.ch.
+	// OVHcloud: name servers dns<n>.ovh.net and ns<n>.ovh.net. Form not
+	// confirmed.
+	{Name: "OVHcloud", NS: []string{".ovh.net."}},
+	// Combell: name servers ns<n>.combell.net (known, not from a page).
 	// Form not confirmed.
-	{Name: "Infomaniak", NS: []string{".infomaniak.com.", ".infomaniak.ch."}},
-	// Hostpoint: name servers ns<n>.hostpoint.ch. Form not confirmed.
-	{Name: "Hostpoint", NS: []string{".hostpoint.ch."}},
+	{Name: "Combell", NS: []string{".combell.net."}},
+	// Google Cloud DNS: name servers ns-cloud-<x><n>.googledomains.com.
+	// Form not confirmed.
+	{Name: "Google Cloud DNS", NS: []string{".googledomains.com."}},
+	// GoDaddy: name servers ns<nn>.domaincontrol.com. Form not confirmed.
+	{Name: "GoDaddy", NS: []string{".domaincontrol.com."}},
+	// Namecheap: name servers dns<n>.registrar-servers.com. Form not
+	// confirmed.
+	{Name: "Namecheap", NS: []string{".registrar-servers.com."}},
+	// DigitalOcean: name servers ns<n>.digitalocean.com. Form not confirmed.
+	{Name: "DigitalOcean", NS: []string{".digitalocean.com."}},
 	{Name: "NS1", NS: []string{".nsone.net."}},
 	{Name: "DNSimple", NS: []string{".dnsimple.com."}},
 	// The demo zone of this module's examples: the vendor hosts its demo
