@@ -230,3 +230,39 @@ func TestHostLookupOnceAndJSON(t *testing.T) {
 		t.Errorf("no step says to leave the name empty:\n%s", s)
 	}
 }
+
+// A change made by hand with a host and a form but no FormName gets the
+// name in that form; without a host or a form, the generic text.
+func TestNameFieldByHand(t *testing.T) {
+	rec, err := dnsrec.NewTXT("_dmarc.customer.example", "v=DMARC1; p=none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apex, err := dnsrec.NewTXT("customer.example", "v=spf1 -all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		rec      dnsrec.Record
+		host     string
+		form     plan.NameForm
+		wantLine string
+	}{
+		{"relative", rec, "Cloudflare", plan.HostFormRelative, "Name:   _dmarc  (Cloudflare adds .customer.example itself)"},
+		{"blank apex at the apex", apex, "Amazon Route 53", plan.HostFormBlankApex, "Name:   (leave empty)  (Amazon Route 53 takes an empty name for customer.example itself)"},
+		{"blank apex below it", rec, "Amazon Route 53", plan.HostFormBlankApex, "Name:   _dmarc  (Amazon Route 53 adds .customer.example itself)"},
+		{"full", rec, "Full-Name DNS", plan.HostFormFull, "Name:   _dmarc.customer.example  (Full-Name DNS wants the full name)"},
+		{"host without form", rec, "Infomaniak", "", "Name:   _dmarc  (_dmarc.customer.example)"},
+		{"form without host", rec, "", plan.HostFormFull, "Name:   _dmarc  (_dmarc.customer.example)"},
+		{"unheard-of form", rec, "Somewhere", "sideways", "Name:   _dmarc  (_dmarc.customer.example)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := plan.NewChange(tc.rec.Name, dnsrec.TypeTXT, nil, []dnsrec.Record{tc.rec}, plan.PartyCustomer, plan.StageDMARC)
+			c.Host, c.HostForm = tc.host, tc.form
+			if got := c.String(); !strings.Contains(got, tc.wantLine+"\n") {
+				t.Errorf("no line %q in:\n%s", tc.wantLine, got)
+			}
+		})
+	}
+}

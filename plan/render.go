@@ -86,25 +86,30 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 }
 
 // nameField is the Name line of a step: what to type, in the terms of the
-// zone's DNS host's form when the host and its form are known, else the
-// relative name with the full one beside it.
+// zone's DNS host's form when the host and its form are known (FormName;
+// when a change made by hand leaves it empty, the name in that form), else
+// the relative name with the full one beside it.
 func (c Change) nameField() string {
 	full := dnsrec.TrimDot(c.Name)
 	zone := dnsrec.TrimDot(c.Zone)
+	name, known := c.FormName, c.HostForm != ""
+	if name == "" {
+		name, known = DNSHost{Form: c.HostForm}.FormName(c.Name, c.Zone)
+	}
 	switch {
-	case c.Host == "" || c.HostForm == "":
+	case c.Host == "" || !known:
 		if c.Relative != full {
 			return c.Relative + "  (" + full + ")"
 		}
 		return c.Relative
 	case c.HostForm == HostFormFull:
-		return c.FormName + "  (" + c.Host + " wants the full name)"
-	case c.FormName == "":
+		return name + "  (" + c.Host + " wants the full name)"
+	case name == "":
 		return "(leave empty)  (" + c.Host + " takes an empty name for " + zone + " itself)"
-	case c.Relative == "@":
+	case name == "@":
 		return "@  (" + c.Host + " takes @ for " + zone + " itself)"
 	}
-	return c.FormName + "  (" + c.Host + " adds ." + zone + " itself)"
+	return name + "  (" + c.Host + " adds ." + zone + " itself)"
 }
 
 func count(n int, one, many string) string {
