@@ -155,8 +155,11 @@ var dnsHosts = [...]DNSHost{
 	// Google Cloud DNS: name servers ns-cloud-<x><n>.googledomains.com.
 	// Form not confirmed.
 	{Name: "Google Cloud DNS", NS: []string{".googledomains.com."}},
-	// GoDaddy: name servers ns<nn>.domaincontrol.com. Form not confirmed.
-	{Name: "GoDaddy", NS: []string{".domaincontrol.com."}},
+	// GoDaddy Help, "Add a TXT record" (article 19232; read in its Polish
+	// edition, godaddy.com/pl-pl/help/dodawanie-rekordu-txt-19232): Name is
+	// the host name or prefix without the domain, "@" for the root domain.
+	// Name servers ns<nn>.domaincontrol.com.
+	{Name: "GoDaddy", NS: []string{".domaincontrol.com."}, Form: HostFormRelative},
 	// Namecheap: name servers dns<n>.registrar-servers.com. Form not
 	// confirmed.
 	{Name: "Namecheap", NS: []string{".registrar-servers.com."}},

@@ -38,7 +38,7 @@ func TestHostForNS(t *testing.T) {
 		{"ns1083.ui-dns.de.", "IONOS", ""},
 		{"dns200.anycast.me.", "", ""}, // an OVHcloud name outside the fragments: not recognized
 		{"ns-cloud-a1.googledomains.com.", "Google Cloud DNS", ""},
-		{"ns45.domaincontrol.com.", "GoDaddy", ""},
+		{"ns45.domaincontrol.com.", "GoDaddy", plan.HostFormRelative},
 		{"dns1.registrar-servers.com.", "Namecheap", ""},
 		{"ns1.vendor.example.", "Example CRM, the demo vendor", ""},
 		// Look-alikes: a fragment ending in a dot must end the name, and
