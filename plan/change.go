@@ -50,8 +50,20 @@ type Change struct {
 	// Name is the owner name, absolute; Relative is the same name relative
 	// to Zone ("@" for the zone's apex), as most DNS providers' forms want
 	// it, since they append the domain themselves.
-	Name     string          `json:"name"`
-	Relative string          `json:"relative"`
+	Name     string `json:"name"`
+	Relative string `json:"relative"`
+	// Host names the DNS host that serves Zone, as [Check] recognized it
+	// from the zone's name servers (see [HostForNS]): "Cloudflare". It is
+	// empty when they belong to no host the catalogue knows, and for a
+	// change made with [NewChange].
+	Host string `json:"host,omitempty"`
+	// HostForm is how Host's record form wants the name typed, where its
+	// documentation says; empty otherwise, and then FormName is unused.
+	HostForm NameForm `json:"host_form,omitempty"`
+	// FormName is what to type into the name field of Host's form:
+	// Relative for most hosts, the full name for those that want it, and
+	// empty at the apex for those that want the field left blank.
+	FormName string          `json:"form_name,omitempty"`
 	Type     dnsrec.Type     `json:"type"`
 	Current  []dnsrec.Record `json:"current"`  // the whole set as read
 	Proposed []dnsrec.Record `json:"proposed"` // the whole set as it should be

@@ -73,3 +73,22 @@ func ExampleCheck() {
 	//   add first vendor
 	//   add second vendor
 }
+
+// A customer's DNS host is recognized from its name servers, and the name
+// of each record is written the way that host's form wants it.
+func ExampleHostForNS() {
+	for _, ns := range []string{"ada.ns.cloudflare.com.", "ns-1536.awsdns-00.co.uk.", "ns1.host.example."} {
+		h, ok := plan.HostForNS(ns)
+		if !ok {
+			fmt.Printf("%s: unknown host, generic text\n", ns)
+			continue
+		}
+		apex, _ := h.FormName("example.ch.", "example.ch.")
+		dmarc, _ := h.FormName("_dmarc.example.ch.", "example.ch.")
+		fmt.Printf("%s: %s, apex %q, _dmarc %q\n", ns, h.Name, apex, dmarc)
+	}
+	// Output:
+	// ada.ns.cloudflare.com.: Cloudflare, apex "@", _dmarc "_dmarc"
+	// ns-1536.awsdns-00.co.uk.: Amazon Route 53, apex "", _dmarc "_dmarc"
+	// ns1.host.example.: unknown host, generic text
+}

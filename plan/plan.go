@@ -227,6 +227,7 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit, follow bool) (*C
 			}
 		}
 	}
+	c.setHost(ctx, r)
 	var fs []Finding
 	for _, e := range es {
 		if e.Verify == nil {

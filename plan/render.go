@@ -55,11 +55,7 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 		fmt.Fprintf(b, "%sReplace %d %s records at %s with %s (delete the old ones):\n", prefix, len(rm), c.Type, where, count(len(add), "one", "these"))
 	}
 	field := func(k, v string) { fmt.Fprintf(b, "%s  %-7s %s\n", indent, k+":", v) }
-	name := c.Relative
-	if name != dnsrec.TrimDot(c.Name) {
-		name += "  (" + dnsrec.TrimDot(c.Name) + ")"
-	}
-	field("Name", name)
+	field("Name", c.nameField())
 	field("Type", string(c.Type))
 	switch {
 	case c.Action == ActionReplace:
@@ -92,6 +88,33 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 	if why := c.Reason(); why != "" {
 		field("Why", why)
 	}
+}
+
+// nameField is the Name line of a step: what to type, in the terms of the
+// zone's DNS host's form when the host and its form are known (FormName;
+// when a change made by hand leaves it empty, the name in that form), else
+// the relative name with the full one beside it.
+func (c Change) nameField() string {
+	full := dnsrec.TrimDot(c.Name)
+	zone := dnsrec.TrimDot(c.Zone)
+	name, known := c.FormName, c.HostForm != ""
+	if name == "" {
+		name, known = DNSHost{Form: c.HostForm}.FormName(c.Name, c.Zone)
+	}
+	switch {
+	case c.Host == "" || !known:
+		if c.Relative != full {
+			return c.Relative + "  (" + full + ")"
+		}
+		return c.Relative
+	case c.HostForm == HostFormFull:
+		return name + "  (" + c.Host + " wants the full name)"
+	case name == "":
+		return "(leave empty)  (" + c.Host + " takes an empty name for " + zone + " itself)"
+	case name == "@":
+		return "@  (" + c.Host + " takes @ for " + zone + " itself)"
+	}
+	return name + "  (" + c.Host + " adds ." + zone + " itself)"
 }
 
 func count(n int, one, many string) string {

@@ -77,3 +77,28 @@ func nameServers(ctx context.Context, r dnsrec.Resolver, zone string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// setHost names the DNS host of the change's zone and the name its form
+// wants (see [DNSHost.FormName]), from the zone's name servers.
+func (c *Change) setHost(ctx context.Context, r dnsrec.Resolver) {
+	h, ok := hostOf(ctx, r, c.Zone)
+	if !ok {
+		return
+	}
+	c.Host = h.Name
+	if name, known := h.FormName(c.Name, c.Zone); known {
+		c.HostForm, c.FormName = h.Form, name
+	}
+}
+
+// hostOf returns the DNS host of zone, from its name servers (asked through
+// r, which caches: once per zone in a plan): the host of the first of them,
+// in name order, that the catalogue knows.
+func hostOf(ctx context.Context, r dnsrec.Resolver, zone string) (DNSHost, bool) {
+	for _, ns := range nameServers(ctx, r, zone) {
+		if h, ok := HostForNS(ns); ok {
+			return h, true
+		}
+	}
+	return DNSHost{}, false
+}

@@ -70,7 +70,8 @@ func delivery(ctx context.Context, r dnsrec.Resolver, name string) (*areaCheck, 
 		servers := ns.Targets()
 		slices.Sort(servers)
 		for _, s := range servers {
-			if host = dnsHostOf(s); host != "" {
+			if h, ok := plan.HostForNS(s); ok {
+				host = h.Name
 				break
 			}
 		}
