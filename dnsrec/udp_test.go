@@ -199,8 +199,11 @@ func TestSourcePortAndIDUnpredictable(t *testing.T) {
 			if len(st.runLengths) < 8 {
 				t.Errorf("sockets carried only %d different numbers of questions: %v", len(st.runLengths), st.runLengths)
 			}
-			if st.longest > 32 {
-				t.Errorf("one socket carried %d questions in a row, more than 32", st.longest)
+			// A run is counted by port, and the kernel may hand the next
+			// socket the port the last one just freed (about once in 28,000
+			// port choices): two sockets of at most 32 questions each.
+			if st.longest > 64 {
+				t.Errorf("one port carried %d questions in a row, more than two sockets' 32 each", st.longest)
 			}
 		})
 	}
