@@ -193,6 +193,8 @@ func (g *diagnoser) delegation(ctx context.Context, r dnsrec.Resolver) error {
 			setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, nil, ReasonClear, "a name with a CNAME can hold no other record"),
 			delegate,
 		}
+	case g.d.CNAMEs[0] != target && DelegatedService(g.d.CNAMEs[0]) != "":
+		g.selectorTaken(target)
 	case g.d.CNAMEs[0] != target:
 		g.add(CodeWrongTarget, plan.SeverityError, map[string]string{"current": dnsrec.TrimDot(g.d.CNAMEs[0]), "target": dnsrec.TrimDot(target)},
 			fmt.Sprintf("the CNAME points to %s, not to %s", dnsrec.TrimDot(g.d.CNAMEs[0]), dnsrec.TrimDot(target)),
@@ -237,6 +239,10 @@ func (g *diagnoser) key() error {
 		wantB64 = rec.KeyBase64()
 	}
 	expect := func() bool { return g.c.Key != nil }
+	if len(g.d.CNAMEs) > 0 && expect() && DelegatedService(g.d.CNAMEs[0]) != "" {
+		g.selectorTaken("")
+		return nil
+	}
 	if len(g.d.CNAMEs) > 0 && expect() {
 		msg := fmt.Sprintf("a CNAME to %s is published where the TXT record with the key was expected", dnsrec.TrimDot(g.d.CNAMEs[0]))
 		sev := plan.SeverityError
@@ -538,4 +544,21 @@ func count(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// selectorTaken reports a selector delegated to another mail service (its
+// own keys, which it rotates): the vendor's key cannot go there without
+// breaking that service's signatures, so no change is proposed.
+func (g *diagnoser) selectorTaken(target string) {
+	current := dnsrec.TrimDot(g.d.CNAMEs[0])
+	service := DelegatedService(current)
+	params := map[string]string{"selector": g.c.Selector, "current": current, "service": service}
+	fix := fmt.Sprintf("the vendor signs with another selector than %s; nothing is changed here", g.c.Selector)
+	if target != "" {
+		params["target"] = dnsrec.TrimDot(target)
+		fix = fmt.Sprintf("the vendor signs with another selector than %s (its key at %s moves to that selector's name); nothing is changed here", g.c.Selector, params["target"])
+	}
+	g.add(CodeSelectorTaken, plan.SeverityError, params,
+		fmt.Sprintf("the selector %s is delegated to %s (%s), which signs mail with it: replacing it would break %s's signatures", g.c.Selector, service, current, service),
+		fix)
 }

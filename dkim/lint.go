@@ -37,6 +37,7 @@ const (
 	CodeCNAMEExpected plan.Code = "dkim-cname-expected"     // a TXT record where the CNAME delegation belongs: target
 	CodeTXTExpected   plan.Code = "dkim-txt-expected"       // a CNAME where the TXT key record belongs: current (the CNAME's target)
 	CodeWrongTarget   plan.Code = "dkim-wrong-cname-target" // the CNAME points elsewhere: current, target
+	CodeSelectorTaken plan.Code = "dkim-selector-taken"     // the selector is delegated to another mail service: selector, current, service, target
 	CodeTargetMissing plan.Code = "dkim-target-missing"     // the CNAME is right but the vendor's key is not there: target
 	CodeMultiple      plan.Code = "dkim-multiple-records"   // several key records at one name: records (the count), name
 	CodeSplitRecords  plan.Code = "dkim-split-records"      // one key split into two TXT records instead of two strings: records

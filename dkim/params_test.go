@@ -57,7 +57,7 @@ func TestEveryCodeCarriesParams(t *testing.T) {
 		"preceded":  "v=DKIM1; k=rsa; p=AAAA" + seed000Key,
 		"followed":  "v=DKIM1; k=rsa; p=" + seed000Key + "IDAQAB",
 	}
-	zone := checkZone() + "\ndefault._domainkey.dangling.example. IN CNAME default._domainkey.nowhere.example.\n"
+	zone := checkZone() + "\ndefault._domainkey.dangling.example. IN CNAME default._domainkey.nowhere.example.\n" + providerZone
 	for name, v := range published {
 		zone += "default._domainkey." + name + ".lint.example. IN TXT " + q(v) + "\n"
 	}
@@ -85,6 +85,7 @@ func TestEveryCodeCarriesParams(t *testing.T) {
 		situations = append(situations, check(dkim.KeyCheck{Domain: domain, Selector: "default", Target: target}))
 	}
 	situations = append(situations,
+		check(dkim.KeyCheck{Domain: "m365.example", Selector: "selector1", Target: "selector1._domainkey.vendor.example"}),
 		check(dkim.KeyCheck{Domain: "dangling.example", Selector: "default"}),
 		check(dkim.KeyCheck{Domain: "new.example", Selector: "default", Key: seedKey, JustChanged: true}))
 	// Key sizes: KeyFindings reads only the modulus' length.

@@ -1,0 +1,41 @@
+package dkim
+
+import "strings"
+
+// delegations name the mail services whose customers delegate a selector
+// to them by CNAME, by the suffix of the target: such a selector is in use
+// by that service, and replacing it would break the service's signatures.
+//
+//   - Microsoft 365: Microsoft Learn, "Set up DKIM to sign mail from your
+//     Microsoft 365 domain" (defender-office-365/email-authentication-dkim-
+//     configure), read 2026-12-01: selector1/selector2._domainkey CNAME
+//     selector1-<domain-with-dashes>._domainkey.<tenant>.onmicrosoft.com,
+//     and for custom domains added since May 2025
+//     selector1-<domain-with-dashes>._domainkey.<prefix>.<x>-v1.dkim.mail.microsoft.
+//   - Twilio SendGrid: "How to Set Up Domain Authentication"
+//     (twilio.com/docs/sendgrid), read 2026-12-01: the s1 and s2 selectors
+//     are CNAMEs to keys SendGrid hosts under sendgrid.net.
+//   - Amazon SES: Easy DKIM (the SES Developer Guide and API reference,
+//     VerifyDomainDkim), read 2026-12-01: three <token>._domainkey CNAMEs to
+//     keys SES hosts, <token>.dkim.amazonses.com.
+var delegations = [...]struct{ suffix, service string }{
+	{".onmicrosoft.com.", "Microsoft 365"},
+	{".dkim.mail.microsoft.", "Microsoft 365"},
+	{".sendgrid.net.", "Twilio SendGrid"},
+	{".dkim.amazonses.com.", "Amazon SES"},
+}
+
+// DelegatedService names the mail service a selector's CNAME target
+// belongs to ("Microsoft 365" for ...onmicrosoft.com), or "".
+func DelegatedService(target string) string {
+	t := strings.ToLower(target)
+	if !strings.HasSuffix(t, ".") {
+		t += "."
+	}
+	for _, d := range delegations {
+		if strings.HasSuffix(t, d.suffix) {
+			return d.service
+		}
+	}
+	return ""
+}
