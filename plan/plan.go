@@ -205,6 +205,13 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit, follow bool) (*C
 		}
 		proposed = next
 	}
+	// The edits speak of the name they were asked for; the records live
+	// where its chain ends.
+	for i := range proposed {
+		if name != asked && strings.EqualFold(proposed[i].Name, asked) {
+			proposed[i].Name = name
+		}
+	}
 	cc := NewChange(name, first.Type, current, proposed, first.Party, first.Stage, reasons...)
 	c := &cc
 	if c.Action == ActionNone {

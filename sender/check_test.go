@@ -614,6 +614,9 @@ _dmarc.delegated.example.       IN TXT "v=DMARC1; p=quarantine; rua=mailto:repor
 					t.Errorf("%s: the change is at %s in %s for the %s (operator %q)", tc.domain, ch.Name, ch.Zone, ch.Party, ch.Operator)
 				}
 				for _, rec := range ch.Added() {
+					if rec.Name != ch.Name {
+						t.Errorf("%s: the change adds a record at %s, beside the CNAME, not where the record lives (%s)", tc.domain, rec.Name, ch.Name)
+					}
 					if rec.Type != dnsrec.TypeTXT || !strings.Contains(rec.Value(), tc.policy) || !strings.Contains(rec.Value(), "mailto:reports@dmarc-service.example") {
 						t.Errorf("%s: the hosted policy is weakened or its reports dropped: %s", tc.domain, rec.Value())
 					}

@@ -34,6 +34,13 @@ type bind struct {
 
 func startBIND(t *testing.T) *bind {
 	t.Helper()
+	return startBINDWith(t, nil)
+}
+
+// startBINDWith starts named with the demo zones and the extra zone files
+// given (zone name to zone-file text).
+func startBINDWith(t *testing.T, extra map[string]string) *bind {
+	t.Helper()
 	named, err1 := exec.LookPath("named")
 	_, err2 := exec.LookPath("nsupdate")
 	if err1 != nil || err2 != nil {
@@ -44,6 +51,9 @@ func startBIND(t *testing.T) *bind {
 	}
 	dir := t.TempDir()
 	zones := zoneFiles(t)
+	for z, text := range extra {
+		zones[z] = text
+	}
 	var conf strings.Builder
 	port := freePort(t)
 	fmt.Fprintf(&conf, `options {
@@ -233,6 +243,82 @@ func TestNSUpdatePrerequisites(t *testing.T) {
 	for _, r := range set {
 		if strings.Contains(r.Value(), "spf.vendor.example") {
 			t.Errorf("the stale SPF update was applied: %v", set)
+		}
+	}
+}
+
+// Zones of the hosted and delegated shapes, served by the same named: a
+// customer whose DMARC record is hosted by a service behind a CNAME, and
+// one whose _dmarc is a zone of its own, delegated.
+var hostedZones = map[string]string{
+	"hostedbind.example.": `$TTL 3600
+hostedbind.example. IN SOA ns.hostedbind.example. hostmaster.hostedbind.example. 1 7200 3600 1209600 300
+hostedbind.example. IN NS ns.nameserver.test.
+hostedbind.example. IN TXT "v=spf1 include:spf.vendor.example -all"
+default._domainkey.hostedbind.example. IN CNAME default._domainkey.vendor.example.
+_dmarc.hostedbind.example. IN CNAME hostedbind.example._d.dmarc-service.example.
+`,
+	"dmarc-service.example.": `$TTL 3600
+dmarc-service.example. IN SOA ns.dmarc-service.example. hostmaster.dmarc-service.example. 1 7200 3600 1209600 300
+dmarc-service.example. IN NS ns.dmarc-service.test.
+hostedbind.example._d.dmarc-service.example. IN TXT "v=DMARC1; p=reject; rua=mailto:reports@dmarc-service.example"
+*._report._dmarc.dmarc-service.example. IN TXT "v=DMARC1"
+`,
+	"delegbind.example.": `$TTL 3600
+delegbind.example. IN SOA ns.delegbind.example. hostmaster.delegbind.example. 1 7200 3600 1209600 300
+delegbind.example. IN NS ns.nameserver.test.
+delegbind.example. IN TXT "v=spf1 include:spf.vendor.example -all"
+default._domainkey.delegbind.example. IN CNAME default._domainkey.vendor.example.
+_dmarc.delegbind.example. IN NS ns.dmarc-service.test.
+`,
+	"_dmarc.delegbind.example.": `$TTL 3600
+_dmarc.delegbind.example. IN SOA ns.dmarc-service.test. hostmaster.dmarc-service.example. 1 7200 3600 1209600 300
+_dmarc.delegbind.example. IN NS ns.dmarc-service.test.
+_dmarc.delegbind.example. IN TXT "v=DMARC1; p=quarantine; rua=mailto:reports@dmarc-service.example"
+`,
+}
+
+// TestBINDHostedAndDelegated: against a real BIND serving a CNAME'd
+// _dmarc and a delegated _dmarc zone, the plans send the DMARC change to
+// the zone that really holds the record (never a TXT record beside the
+// CNAME, never a weaker policy), the real nsupdate applies them there, and
+// checking again leaves nothing.
+func TestBINDHostedAndDelegated(t *testing.T) {
+	b := startBINDWith(t, hostedZones)
+	c := &sender.Checker{Profile: demoProfile(t), Resolver: b.client()}
+	ctx := context.Background()
+	for domain, zone := range map[string]string{"hostedbind.example": "dmarc-service.example.", "delegbind.example": "_dmarc.delegbind.example."} {
+		rep := c.Check(ctx, domain)
+		if !rep.Ready {
+			t.Errorf("%s: %s", domain, rep.Summary)
+		}
+		var dmarcChanges plan.Changes
+		for _, ch := range rep.Plan.Changes {
+			if ch.Stage == plan.StageDMARC {
+				dmarcChanges = append(dmarcChanges, ch)
+			}
+		}
+		if len(dmarcChanges) != 1 || dmarcChanges[0].Zone != zone || dmarcChanges[0].Party != plan.PartyOther {
+			t.Fatalf("%s: the DMARC changes:\n%s", domain, dmarcChanges.Text())
+		}
+		if script := dmarcChanges.NSUpdate(); !strings.Contains(script, "zone "+zone+"\n") {
+			t.Errorf("%s: the script does not update %s:\n%s", domain, zone, script)
+		}
+		b.nsupdate(t, rep.Plan.Changes.NSUpdate())
+		again := c.Check(ctx, domain)
+		if len(again.Plan.Changes) != 0 {
+			t.Errorf("%s: after nsupdate, still to do:\n%s", domain, again.Plan.Changes.Text())
+		}
+		if d := again.Area(sender.AreaDMARC); d.Blocking {
+			t.Errorf("%s: DMARC blocks after the change: %+v", domain, d)
+		}
+		// The CNAME is still there, alone: no record was added beside it.
+		if domain == "hostedbind.example" {
+			cnames, _ := plan.ReadSet(ctx, b.client(), "_dmarc.hostedbind.example", dnsrec.TypeCNAME)
+			txt, _ := b.client().Lookup(ctx, "_dmarc.hostedbind.example", dnsrec.TypeTXT)
+			if len(cnames) != 1 || len(txt.CNAMEs) != 1 || !strings.Contains(txt.Records[0].Value(), "p=reject") {
+				t.Errorf("the hosted record: CNAME %v, TXT %+v", cnames, txt)
+			}
 		}
 	}
 }
