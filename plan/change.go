@@ -148,9 +148,12 @@ func (c Change) String() string {
 }
 
 // MarshalJSON adds the records to delete and to publish ("remove", "add")
-// to the fields, so that a program need not compute them.
+// to the fields, so that a program need not compute them; every list is a
+// JSON array, empty rather than null.
 func (c Change) MarshalJSON() ([]byte, error) {
 	type plain Change
+	// A set that does not exist yet is [], never null.
+	c.Current, c.Proposed = nonNil(c.Current), nonNil(c.Proposed)
 	return json.Marshal(struct {
 		plain
 		Remove []dnsrec.Record `json:"remove"`

@@ -132,25 +132,15 @@ func (o *output) write(w io.Writer) error {
 	if o.Findings == nil {
 		o.Findings = []plan.Finding{}
 	}
-	o.Customer, o.Vendor = nonNull(o.Customer), nonNull(o.Vendor)
+	if o.Customer == nil {
+		o.Customer = plan.Changes{}
+	}
+	if o.Vendor == nil {
+		o.Vendor = plan.Changes{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(o)
-}
-
-// nonNull gives each change's record sets as [] when empty.
-func nonNull(cs plan.Changes) plan.Changes {
-	out := plan.Changes{}
-	for _, c := range cs {
-		if c.Current == nil {
-			c.Current = []dnsrec.Record{}
-		}
-		if c.Proposed == nil {
-			c.Proposed = []dnsrec.Record{}
-		}
-		out = append(out, c)
-	}
-	return out
 }
 
 // printChanges prints the customer's steps, numbered, and the vendor's

@@ -174,21 +174,6 @@ type query struct {
 	Result string `json:"result"`
 }
 
-// nonNull gives each change's record sets as [] when empty.
-func nonNull(cs plan.Changes) plan.Changes {
-	out := plan.Changes{}
-	for _, c := range cs {
-		if c.Current == nil {
-			c.Current = []dnsrec.Record{}
-		}
-		if c.Proposed == nil {
-			c.Proposed = []dnsrec.Record{}
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
 func (c check) run(w io.Writer, r dnsrec.Resolver, domains []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -231,7 +216,7 @@ func (c check) run(w io.Writer, r dnsrec.Resolver, domains []string) error {
 		pending = pending || len(pl.Changes) > 0 || !pl.Satisfied()
 		res := domainResult{Domain: in.Domain, Rules: rules, Queries: []query{}, Record: d.RecordText, PolicyDomain: d.PolicyDomain, OrgDomain: d.OrgDomain,
 			PolicyTag: d.PolicyTag, Policy: d.Policy, Findings: plan.AppendNew(append([]plan.Finding{}, in.Findings...), pl.Reports[1].Findings...),
-			Changes: nonNull(pl.Changes), Satisfied: len(pl.Changes) == 0 && pl.Satisfied()}
+			Changes: pl.Changes, Satisfied: len(pl.Changes) == 0 && pl.Satisfied()}
 		if d.Record == nil {
 			res.PolicyDomain, res.PolicyTag, res.Policy = "", "", ""
 		}

@@ -200,3 +200,28 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// CheckAll checks the findings of every situation (Check and CheckNames,
+// with the parameter names common to all codes) and that together they
+// produce every code declared: a code no situation shows is reported.
+func (codes Codes) CheckAll(t testing.TB, situations [][]plan.Finding, common ...string) {
+	t.Helper()
+	reached := map[plan.Code]bool{}
+	for _, fs := range situations {
+		Check(t, fs)
+		codes.CheckNames(t, fs, common...)
+		for _, f := range fs {
+			reached[f.Code] = true
+		}
+	}
+	var missing []string
+	for code := range codes {
+		if !reached[code] {
+			missing = append(missing, string(code))
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("no situation produces %s", strings.Join(missing, ", "))
+	}
+}
