@@ -26,6 +26,7 @@ func (r *DomainReport) Text() string {
 	for _, a := range r.Areas {
 		writeArea(&b, a)
 	}
+	writeMailbox(&b, r)
 	if r.Plan == nil {
 		return b.String()
 	}
@@ -43,6 +44,40 @@ func (r *DomainReport) Text() string {
 		fmt.Fprintf(&b, "\nChanges for other parties (the operators of these zones):\n%s", cs.Text())
 	}
 	return b.String()
+}
+
+// MailboxText renders the per-provider sections alone: for each provider,
+// whether the customer's DNS and the vendor's servers meet its rules, and
+// each rule with its finding and the step that fixes it.
+func (r *DomainReport) MailboxText() string {
+	var b strings.Builder
+	writeMailbox(&b, r)
+	return strings.TrimPrefix(b.String(), "\n")
+}
+
+func writeMailbox(b *strings.Builder, r *DomainReport) {
+	if len(r.Mailbox) == 0 {
+		return
+	}
+	vendor := "the vendor"
+	if r.Vendor != nil {
+		vendor = r.Vendor.Vendor
+	}
+	fmt.Fprintf(b, "\nThe mailbox providers' rules for %s, checked in DNS (message rules: check a message the vendor sends):\n", r.Domain)
+	for _, sec := range r.Mailbox {
+		customer := "the customer's DNS meets them"
+		if !sec.CustomerCompliant {
+			customer = "the customer's DNS does not meet them all yet"
+		}
+		servers := vendor + "'s servers meet them"
+		if !sec.VendorCompliant {
+			servers = vendor + "'s servers do not (the vendor's to fix)"
+		}
+		fmt.Fprintf(b, "%s: %s; %s\n", sec.Provider.Name(), customer, servers)
+		for _, res := range sec.Rules {
+			fmt.Fprintf(b, "  %s\n", strings.ReplaceAll(res.String(), "\n", "\n  "))
+		}
+	}
 }
 
 // Text renders the vendor's own set-up: its status and findings.

@@ -24,6 +24,9 @@ type VendorReport struct {
 	// mark the mail of every customer (a server without forward-confirmed
 	// reverse DNS, a listed address, a missing key record).
 	Blocks bool `json:"blocks"`
+	// Blocklists are the blocklist zones the servers were looked up in
+	// (Checker.Blocklists); none were when empty.
+	Blocklists []string `json:"blocklists,omitempty"`
 }
 
 // CheckVendor checks the vendor's own set-up once. [Checker.Check] and
@@ -45,7 +48,7 @@ func (c *Checker) vendor(ctx context.Context, r dnsrec.Resolver) *VendorReport {
 	}
 	checkVendorSPF(ctx, r, a, p)
 	checkVendorKeys(ctx, r, a, p)
-	rep := &VendorReport{Vendor: p.Name, Area: Area{Name: AreaSending, Findings: a.findings, Failed: a.failed, Err: a.err}}
+	rep := &VendorReport{Vendor: p.Name, Area: Area{Name: AreaSending, Findings: a.findings, Failed: a.failed, Err: a.err}, Blocklists: c.Blocklists}
 	rep.Blocks = plan.Worst(a.findings) == plan.SeverityError
 	rep.status(rep.Blocks, false)
 	return rep
