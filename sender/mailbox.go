@@ -335,4 +335,3 @@ func (pc *providerCheck) notListed() mailbox.RuleResult {
 	}
 	return outcome(mailbox.Met, fmt.Sprintf("no sending address of %s (%s) is listed on %s", pc.p.Name, pc.servers(), strings.Join(pc.rep.Vendor.Blocklists, ", ")))
 }
-
