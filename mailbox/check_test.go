@@ -33,9 +33,13 @@ func TestMessageRules(t *testing.T) {
 	}{
 		{"compliant", func() []byte { return base.signed(t, k2048, "shop.example", "s2048", nil) }, nil,
 			want{mailbox.ReqDMARCAlignment: mailbox.Met, mailbox.ReqDKIMKeySize: mailbox.Met, mailbox.ReqOneClick: mailbox.Met, mailbox.ReqFormat: mailbox.Met, mailbox.ReqNotProvider: mailbox.Met, mailbox.ReqTLS: mailbox.NotApplicable}, ""},
-		{"delivered over TLS", func() []byte { return append([]byte(tlsReceived), base.signed(t, k2048, "shop.example", "s2048", nil)...) }, nil,
+		{"delivered over TLS", func() []byte {
+			return append([]byte(tlsReceived), base.signed(t, k2048, "shop.example", "s2048", nil)...)
+		}, nil,
 			want{mailbox.ReqTLS: mailbox.Met, mailbox.ReqDMARCAlignment: mailbox.Met}, ""},
-		{"delivered without TLS", func() []byte { return append([]byte(plainReceived), base.signed(t, k2048, "shop.example", "s2048", nil)...) }, nil,
+		{"delivered without TLS", func() []byte {
+			return append([]byte(plainReceived), base.signed(t, k2048, "shop.example", "s2048", nil)...)
+		}, nil,
 			want{mailbox.ReqTLS: mailbox.NotMet}, "shows no TLS"},
 		{"d= of another organization", func() []byte { return base.signed(t, k2048, "other.example", "s2048", nil) }, nil,
 			want{mailbox.ReqDMARCAlignment: mailbox.NotMet, mailbox.ReqDKIMKeySize: mailbox.Met}, "does not align"},
@@ -52,7 +56,9 @@ func TestMessageRules(t *testing.T) {
 			want{mailbox.ReqDKIMKeySize: mailbox.NotMet, mailbox.ReqDMARCAlignment: mailbox.NotMet}, "512-bit"},
 		{"Ed25519 key", func() []byte { return base.signed(t, edKey(), "shop.example", "ed", nil) }, nil,
 			want{mailbox.ReqDKIMKeySize: mailbox.Met, mailbox.ReqDMARCAlignment: mailbox.Met}, ""},
-		{"no List-Unsubscribe-Post", func() []byte { return base.without("List-Unsubscribe-Post").signed(t, k2048, "shop.example", "s2048", nil) }, nil,
+		{"no List-Unsubscribe-Post", func() []byte {
+			return base.without("List-Unsubscribe-Post").signed(t, k2048, "shop.example", "s2048", nil)
+		}, nil,
 			want{mailbox.ReqOneClick: mailbox.NotMet}, "no List-Unsubscribe-Post"},
 		{"no List-Unsubscribe", func() []byte { return base.without("List-Unsubscribe").signed(t, k2048, "shop.example", "s2048", nil) }, nil,
 			want{mailbox.ReqOneClick: mailbox.NotMet}, "no List-Unsubscribe header"},
