@@ -80,8 +80,6 @@ func (c *Checker) mailboxSections(ctx context.Context, r dnsrec.Resolver, name s
 		mailbox.ReqDKIMKeySize:    pc.keySize(),
 		mailbox.ReqDMARCPolicy:    pc.dmarcPolicy(),
 		mailbox.ReqDMARCAlignment: pc.alignment(),
-		mailbox.ReqFCrDNS:         pc.fcrdns(),
-		mailbox.ReqNotListed:      pc.notListed(),
 	}
 	var out []ProviderSection
 	for _, prov := range c.Profile.providers() {
@@ -91,6 +89,8 @@ func (c *Checker) mailboxSections(ctx context.Context, r dnsrec.Resolver, name s
 			switch {
 			case rule.CheckedBy(mailbox.CheckDNS) && !rule.AppliesTo(c.Profile.BulkSender):
 				res = mailbox.Result(rule, mailbox.NotApplicable, fmt.Sprintf("applies to bulk senders only, and the profile says %s is not one (bulk_sender)", c.Profile.Name))
+			case rule.CheckedBy(mailbox.CheckDNS) && rule.Party == plan.PartyVendor:
+				res = pc.vendorRule(rule)
 			case rule.CheckedBy(mailbox.CheckDNS):
 				o := outcomes[rule.Requirement]
 				res = mailbox.Result(rule, o.Outcome, o.Sentence)
@@ -265,24 +265,67 @@ func (pc *providerCheck) alignment() mailbox.RuleResult {
 }
 
 // servers lists the vendor's sending addresses.
-func (pc *providerCheck) servers() string {
+func (pc *providerCheck) servers() string { return servers(pc.p) }
+
+func servers(p *Profile) string {
 	var out []string
-	for _, s := range pc.p.Servers {
+	for _, s := range p.Servers {
 		out = append(out, s.Address.Unmap().String())
 	}
 	return strings.Join(out, ", ")
 }
 
+// vendorRules are the provider rules about the vendor's own servers
+// (forward-confirmed reverse DNS of every sending address, the blocklists
+// the Checker names), for each provider the profile names, worked out
+// once from the vendor's report: each not met names the finding of the
+// vendor's report behind it and its fix.
+func vendorRules(p *Profile, vr *VendorReport) []mailbox.RuleResult {
+	outcomes := map[mailbox.Requirement]mailbox.RuleResult{
+		mailbox.ReqFCrDNS:    fcrdns(p, vr),
+		mailbox.ReqNotListed: notListed(p, vr),
+	}
+	var out []mailbox.RuleResult
+	for _, prov := range p.providers() {
+		for _, rule := range mailbox.RulesOf(prov) {
+			o, ok := outcomes[rule.Requirement]
+			if !ok || rule.Party != plan.PartyVendor || !rule.CheckedBy(mailbox.CheckDNS) {
+				continue
+			}
+			res := mailbox.Result(rule, o.Outcome, o.Sentence)
+			res.Finding, res.FindingName, res.Fix = o.Finding, o.FindingName, o.Fix
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// vendorRule is the domain section's line for a rule about the vendor's
+// servers: its outcome from the vendor's report, which alone names the
+// finding (the vendor's problem is told once, in the vendor's section).
+func (pc *providerCheck) vendorRule(rule mailbox.Rule) mailbox.RuleResult {
+	if pc.rep.Vendor != nil {
+		for _, vr := range pc.rep.Vendor.Mailbox {
+			if vr.Rule != rule.ID {
+				continue
+			}
+			res := mailbox.Result(rule, vr.Outcome, vr.Sentence)
+			if vr.Outcome == mailbox.NotMet {
+				res.Sentence = fmt.Sprintf("%s's servers do not meet it: see the vendor's section (the vendor's to fix, not this domain's)", pc.p.Name)
+			}
+			return res
+		}
+	}
+	return mailbox.Result(rule, mailbox.NotChecked, "the vendor's set-up was not checked")
+}
+
 // vendorFinding is the first finding of the vendor's report with one of
 // the codes.
-func (pc *providerCheck) vendorFinding(codes ...plan.Code) *plan.Finding {
-	if pc.rep.Vendor == nil {
-		return nil
-	}
-	for i, f := range pc.rep.Vendor.Findings {
+func vendorFinding(vr *VendorReport, codes ...plan.Code) *plan.Finding {
+	for i, f := range vr.Findings {
 		for _, c := range codes {
 			if f.Code == c {
-				return &pc.rep.Vendor.Findings[i]
+				return &vr.Findings[i]
 			}
 		}
 	}
@@ -292,29 +335,27 @@ func (pc *providerCheck) vendorFinding(codes ...plan.Code) *plan.Finding {
 // fromVendor makes the outcome of a vendor rule from a finding of the
 // vendor's report.
 func fromVendor(f *plan.Finding) mailbox.RuleResult {
-	res := outcome(mailbox.NotMet, f.Message+"; the vendor's to fix (see the vendor's section), not the customer's")
+	res := outcome(mailbox.NotMet, f.Message)
 	res.Finding, res.FindingName, res.Fix = f.Code, dnsrec.TrimDot(f.Name), f.Fix
 	return res
 }
 
-func (pc *providerCheck) fcrdns() mailbox.RuleResult {
-	switch f := pc.vendorFinding(CodeNoPTR, CodePTRUnconfirmed); {
-	case pc.rep.Vendor == nil:
-		return outcome(mailbox.NotChecked, "the vendor's set-up was not checked")
+func fcrdns(p *Profile, vr *VendorReport) mailbox.RuleResult {
+	switch f := vendorFinding(vr, CodeNoPTR, CodePTRUnconfirmed); {
 	case f != nil:
 		return fromVendor(f)
-	case pc.rep.Vendor.Failed != "":
-		return outcome(mailbox.NotChecked, "could not check: DNS did not answer for "+pc.rep.Vendor.Failed)
+	case vr.Failed != "":
+		return outcome(mailbox.NotChecked, "could not check: DNS did not answer for "+vr.Failed)
 	}
 	v4, v6 := 0, 0
-	for _, s := range pc.p.Servers {
+	for _, s := range p.Servers {
 		if s.Address.Unmap().Is4() {
 			v4++
 		} else {
 			v6++
 		}
 	}
-	return outcome(mailbox.Met, fmt.Sprintf("every sending address of %s (%s: %s) has a PTR record whose name resolves back to it", pc.p.Name, family(v4, v6), pc.servers()))
+	return outcome(mailbox.Met, fmt.Sprintf("every sending address of %s (%s: %s) has a PTR record whose name resolves back to it", p.Name, family(v4, v6), servers(p)))
 }
 
 // family says how many IPv4 and IPv6 addresses there are.
@@ -322,16 +363,14 @@ func family(v4, v6 int) string {
 	return fmt.Sprintf("%s, %s", plural(v4, "IPv4 address", "IPv4 addresses"), plural(v6, "IPv6 address", "IPv6 addresses"))
 }
 
-func (pc *providerCheck) notListed() mailbox.RuleResult {
-	switch f := pc.vendorFinding(CodeListed); {
-	case pc.rep.Vendor == nil:
-		return outcome(mailbox.NotChecked, "the vendor's set-up was not checked")
-	case len(pc.rep.Vendor.Blocklists) == 0:
+func notListed(p *Profile, vr *VendorReport) mailbox.RuleResult {
+	switch f := vendorFinding(vr, CodeListed); {
+	case len(vr.Blocklists) == 0:
 		return outcome(mailbox.NotApplicable, "no blocklist is enabled to look the sending addresses up in (Checker.Blocklists, domaincheck -blocklists)")
 	case f != nil:
 		return fromVendor(f)
-	case pc.rep.Vendor.Failed != "":
-		return outcome(mailbox.NotChecked, "could not check: DNS did not answer for "+pc.rep.Vendor.Failed)
+	case vr.Failed != "":
+		return outcome(mailbox.NotChecked, "could not check: DNS did not answer for "+vr.Failed)
 	}
-	return outcome(mailbox.Met, fmt.Sprintf("no sending address of %s (%s) is listed on %s", pc.p.Name, pc.servers(), strings.Join(pc.rep.Vendor.Blocklists, ", ")))
+	return outcome(mailbox.Met, fmt.Sprintf("no sending address of %s (%s) is listed on %s", p.Name, servers(p), strings.Join(vr.Blocklists, ", ")))
 }

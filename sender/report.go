@@ -95,7 +95,41 @@ func (v *VendorReport) Text() string {
 		fmt.Fprintf(&b, "%s's own set-up is fine.\n", v.Vendor)
 	}
 	writeArea(&b, v.Area)
+	writeVendorRules(&b, v)
 	return b.String()
+}
+
+// writeVendorRules writes the providers' rules about the vendor's servers,
+// the rules with the same outcome for the same reason on one line, a rule
+// not met pointing at the finding above rather than repeating it.
+func writeVendorRules(b *strings.Builder, v *VendorReport) {
+	if len(v.Mailbox) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nThe mailbox providers' rules about %s's servers:\n", v.Vendor)
+	type line struct {
+		ids           []string
+		outcome, text string
+	}
+	var lines []*line
+	index := map[string]*line{}
+	for _, res := range v.Mailbox {
+		text := res.Sentence
+		if res.Finding != "" {
+			text = fmt.Sprintf("not met because of %s above (%s)", res.Finding, res.FindingName)
+		}
+		key := string(res.Outcome) + "\x00" + text
+		l := index[key]
+		if l == nil {
+			l = &line{outcome: string(res.Outcome), text: text}
+			index[key] = l
+			lines = append(lines, l)
+		}
+		l.ids = append(l.ids, string(res.Rule))
+	}
+	for _, l := range lines {
+		fmt.Fprintf(b, "  [%s] %s: %s\n", l.outcome, strings.Join(l.ids, ", "), l.text)
+	}
 }
 
 func writeArea(b *strings.Builder, a Area) {
