@@ -121,25 +121,26 @@ func outcome(o mailbox.Outcome, sentence string) mailbox.RuleResult {
 }
 
 // explain adds the finding behind an outcome and the step of the plan
-// that fixes it: the first error finding of the areas, in order, and the
-// customer's change of the first of stages the plan holds.
+// that fixes it: the first error finding of the areas, in order (else the
+// first warning), and the customer's change of the first of stages the
+// plan holds. With no such change, the finding's own fix stays: it says
+// why none is proposed.
 func (pc *providerCheck) explain(res mailbox.RuleResult, areas []AreaName, stages ...plan.Stage) mailbox.RuleResult {
-	for _, an := range areas {
-		a := pc.rep.Area(an)
-		if a == nil {
-			continue
-		}
-		for _, f := range a.Findings {
-			if f.Severity == plan.SeverityError {
-				res.Finding, res.FindingName = f.Code, dnsrec.TrimDot(f.Name)
-				if res.Fix == "" {
-					res.Fix = f.Fix
-				}
-				break
+	for _, sev := range []plan.Severity{plan.SeverityError, plan.SeverityWarning} {
+		for _, an := range areas {
+			a := pc.rep.Area(an)
+			if a == nil || res.Finding != "" {
+				continue
 			}
-		}
-		if res.Finding != "" {
-			break
+			for _, f := range a.Findings {
+				if f.Severity == sev {
+					res.Finding, res.FindingName = f.Code, dnsrec.TrimDot(f.Name)
+					if res.Fix == "" {
+						res.Fix = f.Fix
+					}
+					break
+				}
+			}
 		}
 	}
 	for _, st := range stages {
@@ -311,7 +312,7 @@ func (pc *providerCheck) vendorRule(rule mailbox.Rule) mailbox.RuleResult {
 			}
 			res := mailbox.Result(rule, vr.Outcome, vr.Sentence)
 			if vr.Outcome == mailbox.NotMet {
-				res.Sentence = fmt.Sprintf("%s's servers do not meet it: see the vendor's section (the vendor's to fix, not this domain's)", pc.p.Name)
+				res.Sentence = fmt.Sprintf("%s's servers do not meet it: see the vendor's section", pc.p.Name)
 			}
 			return res
 		}

@@ -71,7 +71,7 @@ func writeMailbox(b *strings.Builder, r *DomainReport) {
 		}
 		servers := vendor + "'s servers meet them"
 		if !sec.VendorCompliant {
-			servers = vendor + "'s servers do not (the vendor's to fix)"
+			servers = vendor + "'s servers do not (see the vendor's section)"
 		}
 		fmt.Fprintf(b, "%s: %s; %s\n", sec.Provider.Name(), customer, servers)
 		for _, res := range sec.Rules {
