@@ -3,6 +3,8 @@ package mailbox
 import (
 	"fmt"
 	"strings"
+
+	"github.com/domainauth/domainauth/dkim"
 )
 
 // Text renders the report for a support engineer: the message, its DKIM
@@ -33,7 +35,7 @@ func (r *MessageReport) Text() string {
 		}
 		key := "key not found"
 		if s.KeyBits > 0 {
-			key = fmt.Sprintf("%s key of %d bits", s.KeyType, s.KeyBits)
+			key = fmt.Sprintf("%s key of %d bits", keyName(s.KeyType), s.KeyBits)
 		}
 		fmt.Fprintf(&b, "DKIM: %s %s, %s, %s; signs %s\n", s.name(), state, align, key, strings.Join(s.Headers, ":"))
 	}
@@ -70,6 +72,17 @@ func (r *MessageReport) Text() string {
 	}
 	flush()
 	return b.String()
+}
+
+// keyName is how people write a key type: "RSA", "Ed25519".
+func keyName(t dkim.KeyType) string {
+	switch t {
+	case dkim.KeyRSA:
+		return "RSA"
+	case dkim.KeyEd25519:
+		return "Ed25519"
+	}
+	return string(t)
 }
 
 func orNone(s string) string {
