@@ -201,7 +201,7 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return out
 	},
-	"trim":  dnsrec.TrimDot,
+	"trim": dnsrec.TrimDot,
 	"value": func(r dnsrec.Record) string {
 		if r.Type == dnsrec.TypeCNAME {
 			return dnsrec.TrimDot(r.Value())
