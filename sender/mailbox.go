@@ -190,7 +190,7 @@ func (pc *providerCheck) spfOrDKIM() mailbox.RuleResult {
 	spfOK, fails := pc.spfPasses()
 	switch {
 	case pc.v.DKIM && spfOK:
-		return outcome(mailbox.Met, fmt.Sprintf("DKIM is set up as %s signs, and SPF passes for %s", pc.p.Name, pc.envelope()))
+		return outcome(mailbox.Met, fmt.Sprintf("DKIM is set up as %s signs, and SPF passes for its servers with %s in MAIL FROM", pc.p.Name, pc.envelope()))
 	case pc.v.DKIM:
 		return outcome(mailbox.Met, fmt.Sprintf("DKIM is set up as %s signs (SPF does not pass for %s)", pc.p.Name, strings.Join(fails, ", ")))
 	case spfOK:
