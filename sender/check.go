@@ -82,6 +82,10 @@ type DomainReport struct {
 	DNSHost string     `json:"dns_host,omitempty"`
 	Areas   []Area     `json:"areas"`
 	Plan    *plan.Plan `json:"plan,omitempty"`
+	// Mailbox has a section for each mailbox provider the profile names:
+	// its DNS rules met or not, each with the finding behind it and the
+	// step of Plan that fixes it. Advice: it never affects Ready.
+	Mailbox []ProviderSection `json:"mailbox,omitempty"`
 	// VendorBlocks says that the vendor's own set-up (see Vendor) has
 	// problems that affect the mail of every customer: not the customer's
 	// to fix, and not part of Ready.
@@ -222,6 +226,7 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 		}
 	}
 	rep.Summary = c.summary(rep, v)
+	rep.Mailbox = c.mailboxSections(ctx, r, name, v, rep)
 	return rep
 }
 

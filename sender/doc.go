@@ -91,4 +91,22 @@
 // together cover the address space, exists: over a wildcard record) does
 // not count. The Verifier keeps DNS answers, not verdicts, in one bounded
 // cache for their TTL; the preview says which check passed or failed.
+//
+// # The mailbox providers' rules
+//
+// Each [DomainReport] has a [ProviderSection] for every provider the
+// profile names (Profile.Providers; all of Gmail, Yahoo and Outlook.com
+// by default), with that provider's rules from the catalogue of package
+// mailbox that DNS can check: SPF or DKIM, both for bulk senders
+// (Profile.BulkSender), the DKIM key size at the vendor's selectors, a
+// DMARC policy and alignment, each met, not met, could not check or not
+// applicable, and a rule not met names the finding that explains it and
+// the step of the report's own plan that fixes it (never a second plan).
+// The rules about the vendor's servers (forward-confirmed reverse DNS of
+// every sending address, the blocklists the Checker names) are worked out
+// once, in [VendorReport].Mailbox, and each domain's section refers to
+// them: a vendor rule not met never makes the customer's DNS
+// non-compliant (ProviderSection.CustomerCompliant), nor affects Ready.
+// The rules in the message itself are checked by
+// mailbox.MessageChecker.
 package sender

@@ -11,6 +11,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -56,6 +57,26 @@ type Profile struct {
 	DKIM []DKIMSelector `json:"dkim"`
 	// DMARC is the policy the vendor needs and the stage it recommends.
 	DMARC DMARCNeed `json:"dmarc"`
+	// Providers are the mailbox providers whose rules each domain's
+	// report checks, one section each (see package mailbox): "gmail",
+	// "yahoo", "microsoft" (Outlook.com). None means all three.
+	Providers []mailbox.Provider `json:"providers,omitempty"`
+	// BulkSender says the vendor is a bulk sender to the providers (about
+	// 5,000 messages a day or more to one provider's users, counted per
+	// customer domain by Gmail; a CRM sending newsletters usually is one),
+	// so that their bulk-sender rules apply: both SPF and DKIM, a DMARC
+	// policy, alignment, one-click unsubscribe. False by default: only
+	// the rules for all senders apply.
+	BulkSender bool `json:"bulk_sender,omitempty"`
+}
+
+// providers returns the providers whose rules are checked, the default
+// filled in.
+func (p *Profile) providers() []mailbox.Provider {
+	if len(p.Providers) == 0 {
+		return mailbox.Providers()
+	}
+	return p.Providers
 }
 
 // Server is one of the vendor's outgoing mail servers.
@@ -167,6 +188,9 @@ func ParseProfile(data []byte) (*Profile, error) {
 	if len(p.DMARC.Reports) == 0 {
 		p.DMARC.Reports = nil
 	}
+	if len(p.Providers) == 0 {
+		p.Providers = nil
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -261,6 +285,17 @@ func (p *Profile) Validate() error {
 	}
 	if _, err := dmarc.Build(dmarc.Settings{Policy: p.DMARC.goal(), Reports: p.DMARC.Reports}); err != nil {
 		return bad("dmarc.reports", "%v", dmarcReason(err))
+	}
+	seenProvider := map[mailbox.Provider]bool{}
+	for i, pr := range p.Providers {
+		field := fmt.Sprintf("providers[%d]", i)
+		if pr.Validate() != nil {
+			return bad(field, "%q: use gmail, yahoo or microsoft", string(pr))
+		}
+		if seenProvider[pr] {
+			return bad(field, "%s is listed twice", pr)
+		}
+		seenProvider[pr] = true
 	}
 	return nil
 }

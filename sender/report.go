@@ -26,6 +26,7 @@ func (r *DomainReport) Text() string {
 	for _, a := range r.Areas {
 		writeArea(&b, a)
 	}
+	writeMailbox(&b, r)
 	if r.Plan == nil {
 		return b.String()
 	}
@@ -45,6 +46,40 @@ func (r *DomainReport) Text() string {
 	return b.String()
 }
 
+// MailboxText renders the per-provider sections alone: for each provider,
+// whether the customer's DNS and the vendor's servers meet its rules, and
+// each rule with its finding and the step that fixes it.
+func (r *DomainReport) MailboxText() string {
+	var b strings.Builder
+	writeMailbox(&b, r)
+	return strings.TrimPrefix(b.String(), "\n")
+}
+
+func writeMailbox(b *strings.Builder, r *DomainReport) {
+	if len(r.Mailbox) == 0 {
+		return
+	}
+	vendor := "the vendor"
+	if r.Vendor != nil {
+		vendor = r.Vendor.Vendor
+	}
+	fmt.Fprintf(b, "\nThe mailbox providers' rules for %s, checked in DNS (message rules: check a message the vendor sends):\n", r.Domain)
+	for _, sec := range r.Mailbox {
+		customer := "the customer's DNS meets them"
+		if !sec.CustomerCompliant {
+			customer = "the customer's DNS does not meet them all yet"
+		}
+		servers := vendor + "'s servers meet them"
+		if !sec.VendorCompliant {
+			servers = vendor + "'s servers do not (see the vendor's section)"
+		}
+		fmt.Fprintf(b, "%s: %s; %s\n", sec.Provider.Name(), customer, servers)
+		for _, res := range sec.Rules {
+			fmt.Fprintf(b, "  %s\n", strings.ReplaceAll(res.String(), "\n", "\n  "))
+		}
+	}
+}
+
 // Text renders the vendor's own set-up: its status and findings.
 func (v *VendorReport) Text() string {
 	var b strings.Builder
@@ -60,7 +95,41 @@ func (v *VendorReport) Text() string {
 		fmt.Fprintf(&b, "%s's own set-up is fine.\n", v.Vendor)
 	}
 	writeArea(&b, v.Area)
+	writeVendorRules(&b, v)
 	return b.String()
+}
+
+// writeVendorRules writes the providers' rules about the vendor's servers,
+// the rules with the same outcome for the same reason on one line, a rule
+// not met pointing at the finding above rather than repeating it.
+func writeVendorRules(b *strings.Builder, v *VendorReport) {
+	if len(v.Mailbox) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nThe mailbox providers' rules about %s's servers:\n", v.Vendor)
+	type line struct {
+		ids           []string
+		outcome, text string
+	}
+	var lines []*line
+	index := map[string]*line{}
+	for _, res := range v.Mailbox {
+		text := res.Sentence
+		if res.Finding != "" {
+			text = fmt.Sprintf("not met because of %s above (%s)", res.Finding, res.FindingName)
+		}
+		key := string(res.Outcome) + "\x00" + text
+		l := index[key]
+		if l == nil {
+			l = &line{outcome: string(res.Outcome), text: text}
+			index[key] = l
+			lines = append(lines, l)
+		}
+		l.ids = append(l.ids, string(res.Rule))
+	}
+	for _, l := range lines {
+		fmt.Fprintf(b, "  [%s] %s: %s\n", l.outcome, strings.Join(l.ids, ", "), l.text)
+	}
 }
 
 func writeArea(b *strings.Builder, a Area) {

@@ -8,6 +8,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/internal/resolve"
+	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -24,6 +25,14 @@ type VendorReport struct {
 	// mark the mail of every customer (a server without forward-confirmed
 	// reverse DNS, a listed address, a missing key record).
 	Blocks bool `json:"blocks"`
+	// Blocklists are the blocklist zones the servers were looked up in
+	// (Checker.Blocklists); none were when empty.
+	Blocklists []string `json:"blocklists,omitempty"`
+	// Mailbox are the mailbox providers' rules about the vendor's servers
+	// (reverse DNS of every sending address, the blocklists), for each
+	// provider the profile names: the domain reports' sections refer to
+	// them.
+	Mailbox []mailbox.RuleResult `json:"mailbox,omitempty"`
 }
 
 // CheckVendor checks the vendor's own set-up once. [Checker.Check] and
@@ -45,9 +54,10 @@ func (c *Checker) vendor(ctx context.Context, r dnsrec.Resolver) *VendorReport {
 	}
 	checkVendorSPF(ctx, r, a, p)
 	checkVendorKeys(ctx, r, a, p)
-	rep := &VendorReport{Vendor: p.Name, Area: Area{Name: AreaSending, Findings: a.findings, Failed: a.failed, Err: a.err}}
+	rep := &VendorReport{Vendor: p.Name, Area: Area{Name: AreaSending, Findings: a.findings, Failed: a.failed, Err: a.err}, Blocklists: c.Blocklists}
 	rep.Blocks = plan.Worst(a.findings) == plan.SeverityError
 	rep.status(rep.Blocks, false)
+	rep.Mailbox = vendorRules(p, rep)
 	return rep
 }
 

@@ -11,6 +11,13 @@
 //	go run ./examples/domaincheck [flags] [domain ...]
 //	go run ./examples/domaincheck -f domains.txt -format json
 //	go run ./examples/domaincheck -http :8080
+//	go run ./examples/domaincheck -message newsletter.eml
+//
+// With -message it checks one message as the vendor sends it (or a
+// delivered copy) against the mailbox providers' message rules (see
+// package mailbox): exit status 0 when every rule that applies is met, 1
+// when one is not (or could not be checked), 2 when the file is not a
+// message.
 //
 // Offline by default: it serves the embedded demo zone on a loopback port
 // and asks it through the real DNS client, as in production. -live asks
@@ -36,6 +43,7 @@ import (
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 )
@@ -89,6 +97,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	blocklists := fs.String("blocklists", "", "DNS blocklist zones to look the sending addresses up in, comma-separated (none by default)")
 	concurrency := fs.Int("concurrency", 8, "domains checked at once")
 	httpAddr := fs.String("http", "", "serve the check as a web page and a JSON endpoint on this address (such as localhost:8080)")
+	messageFile := fs.String("message", "", "check this message (an .eml file as the vendor sends it, or a delivered copy; - for standard input) against the mailbox providers' message rules, instead of domains")
 	resolver := demo.Flags(fs)
 	live := fs.Lookup("live")
 	fs.Usage = func() {
@@ -134,6 +143,14 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			o.blocklists = append(o.blocklists, strings.TrimSpace(b))
 		}
 	}
+	if *messageFile != "" {
+		switch {
+		case len(o.domains) > 0 || *file != "" || *httpAddr != "":
+			return fail(errors.New("-message checks one message: give no domains, -f or -http with it"))
+		case o.format != "text" && o.format != "json":
+			return fail(fmt.Errorf("-message: -format %s: use text or json", o.format))
+		}
+	}
 	if *file != "" {
 		if len(o.domains) > 0 {
 			return fail(errors.New("give domains as arguments or with -f, not both"))
@@ -149,7 +166,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *file != "" && len(o.domains) == 0 {
 		return fail(fmt.Errorf("-f %s: the list holds no domain", *file))
 	}
-	if len(o.domains) == 0 && *httpAddr == "" {
+	if len(o.domains) == 0 && *httpAddr == "" && *messageFile == "" {
 		if isLive {
 			return fail(errors.New("-live needs the domains to check (the demo domains exist only in the embedded zone)"))
 		}
@@ -174,6 +191,20 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		defer srv.Close()
 		r = srv.Client()
+	}
+	if *messageFile != "" {
+		data, err := readMessage(*messageFile, stdin)
+		if err != nil {
+			return fail(err)
+		}
+		mc := &mailbox.MessageChecker{Resolver: r, Providers: o.profile.Providers, Bulk: o.profile.BulkSender}
+		switch err := runMessage(context.Background(), stdout, mc, data, o.format); {
+		case errors.Is(err, errChanges):
+			return demo.ExitChanges
+		case err != nil:
+			return fail(fmt.Errorf("-message %s: %w", *messageFile, err))
+		}
+		return demo.ExitReady
 	}
 	c := &sender.Checker{Profile: o.profile, Resolver: r, Blocklists: o.blocklists}
 	if *httpAddr != "" {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 )
@@ -189,7 +190,18 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 		return r.Plan.Changes.For(plan.PartyCustomer)
 	},
 	"shown": sender.Shown,
-	"trim":  dnsrec.TrimDot,
+	// customerRules are the providers' rules about the customer's DNS:
+	// the vendor's own are the vendor's, kept out of the customer's view.
+	"customerRules": func(rs []mailbox.RuleResult) []mailbox.RuleResult {
+		var out []mailbox.RuleResult
+		for _, r := range rs {
+			if r.Party == plan.PartyCustomer {
+				out = append(out, r)
+			}
+		}
+		return out
+	},
+	"trim": dnsrec.TrimDot,
 	"value": func(r dnsrec.Record) string {
 		if r.Type == dnsrec.TypeCNAME {
 			return dnsrec.TrimDot(r.Value())
@@ -210,6 +222,8 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 {{with .DNSHost}}<p>Your DNS is hosted at {{.}}: make the changes there.</p>{{end}}
 <ul>{{range .Areas}}<li><span class="{{.Status}}">{{.Status}}</span> {{.Name}}{{with .Failed}}: {{.}}{{end}}
 <ul>{{range shown .Findings}}<li>{{.Severity}} <code>{{.Code}}</code>: {{.Message}}{{with .Fix}}<br>Fix: {{.}}{{end}}</li>{{end}}</ul></li>{{end}}</ul>
+{{with .Mailbox}}<h3>Gmail, Yahoo and Outlook.com: their rules in your DNS</h3><ul>{{range .}}<li>{{.Provider.Name}}: {{if .CustomerCompliant}}your DNS meets them{{else}}your DNS does not meet them all yet{{end}}
+<ul>{{range customerRules .Rules}}<li><span class="{{.Outcome}}">{{.Outcome}}</span> <code>{{.Rule}}</code>: {{.Sentence}}{{with .Fix}}<br>Fix: {{.}}{{end}}</li>{{end}}</ul></li>{{end}}</ul>{{end}}
 {{with customer .}}<h3>Your DNS changes, in this order</h3><ol>{{range .}}<li>{{if isUpdate .}}Edit the {{.Type}} record{{else}}{{.Action}} {{.Type}}{{end}} at <code>{{.Relative}}</code> <button type="button" data-copy="{{.Relative}}">copy</button> in the zone {{trim .Zone}} ({{trim .Name}})
 <ul>{{if isUpdate .}}<li>from <code>{{value (first .Removed)}}</code></li><li>to <code>{{value (first .Added)}}</code> <button type="button" data-copy="{{value (first .Added)}}">copy</button></li>
 {{else}}{{range .Removed}}<li>delete <code>{{value .}}</code></li>{{end}}{{range .Added}}<li>add <code>{{value .}}</code> <button type="button" data-copy="{{value .}}">copy</button></li>{{end}}{{end}}</ul>

@@ -24,7 +24,9 @@ var profileJSON []byte
 var samples embed.FS
 
 // Sample returns an embedded sample of what the mail world sends back:
-// "bounce.eml", "flagged.eml" or "report.xml".
+// "bounce.eml", "flagged.eml" or "report.xml"; and messages as the
+// vendor sends them: "compliant.eml", "delivered.eml", "no-one-click.eml",
+// "unsigned-unsubscribe.eml" and "unaligned.eml".
 func Sample(name string) []byte {
 	b, _ := samples.ReadFile("samples/" + name)
 	return b

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/domainauth/domainauth/mailbox"
+)
+
+// readMessage reads the message file, or standard input for "-", at most
+// one byte more than the check accepts (so that it can say "too large").
+func readMessage(file string, stdin io.Reader) ([]byte, error) {
+	in := stdin
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		in = f
+	}
+	return io.ReadAll(io.LimitReader(in, mailbox.MaxMessageSize+1))
+}
+
+// runMessage checks one message and writes the report as text or JSON; it
+// returns errChanges when a rule that applies is not met or could not be
+// checked.
+func runMessage(ctx context.Context, w io.Writer, c *mailbox.MessageChecker, data []byte, format string) error {
+	rep, err := c.Check(ctx, bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%s\n", b)
+	} else {
+		fmt.Fprint(w, rep.Text())
+	}
+	if !mailbox.Compliant(rep.Results) {
+		return errChanges
+	}
+	return nil
+}

@@ -1,0 +1,48 @@
+// Package mailbox knows the rules the large mailbox providers (Gmail,
+// Yahoo, and Outlook.com, Microsoft's consumer mail) set for mail they
+// accept, and checks the message-side ones on a message as a vendor sends
+// it.
+//
+// # The catalogue
+//
+// [Catalogue] lists every rule this package knows, each with a stable
+// [RuleID] ("gmail-one-click-unsubscribe"), its [Provider], its [Scope]
+// (every sender, or bulk senders only: about 5,000 messages a day to the
+// provider's users), the [Requirement] it asks for, who can meet it
+// ([plan.Party]: the customer's DNS, or the vendor's servers and software),
+// how it can be checked from here ([CheckKind]: in DNS, in a message, or
+// not from here at all, with [Rule.Where] saying where to look instead),
+// and the provider's page it comes from, with the date it was read.
+// Several providers ask for the same thing; the [Requirement] is what a
+// check evaluates once, and [Catalogue] maps it to each provider's rule.
+//
+// The DNS rules are evaluated by the domain check of package sender,
+// against the same plan of changes it proposes; this package holds no DNS
+// logic of its own beyond what a message check needs (the signing key and
+// alignment).
+//
+// # The message check
+//
+// [MessageChecker.Check] reads one message (the bytes of an .eml file,
+// before delivery as the vendor's software wrote it, or a delivered copy)
+// and evaluates the message-side rules: a DKIM signature that verifies
+// (RFC 6376, Section 6) with a d= aligned with the From domain (relaxed
+// alignment, RFC 9989, Section 4.4) and a key of at least 1024 bits;
+// one-click unsubscribe (RFC 8058: List-Unsubscribe with an https URI and
+// List-Unsubscribe-Post: List-Unsubscribe=One-Click, both covered by that
+// signature, RFC 8058, Section 4); exactly one From, Date and Message-ID
+// (RFC 5322, Section 3.6); a From outside the provider's own domains; and,
+// for a delivered copy, TLS evidence in the receiver's Received header
+// (RFC 5321, Section 4.4; RFC 3848 for the "with ESMTPS" keywords).
+//
+// # Leniencies
+//
+//   - Bare LF line endings are read as CRLF, as a file saved on Unix holds
+//     them; the DKIM signature is verified over the CRLF form.
+//   - A message is taken as delivered when it carries a Received header
+//     field; the topmost one is the receiver's (RFC 5321, Section 4.4).
+//   - TLS evidence is recognized by the words receivers write: "with
+//     ESMTPS" or "ESMTPSA" (RFC 3848), "TLS1.x", "TLSv1.x", "version=TLS",
+//     "using TLS". A receiver that writes none of them is reported as
+//     showing no TLS, which may be wrong for an unusual receiver.
+package mailbox
