@@ -1,6 +1,10 @@
 package feedback
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/domainauth/domainauth/mailbox"
+)
 
 // ProviderRule is a mailbox provider's own meaning of a status code: the
 // rule of the provider's sender requirements that the message broke, and
@@ -16,6 +20,10 @@ type ProviderRule struct {
 	// failing.
 	Class     Class     `json:"class"`
 	Mechanism Mechanism `json:"mechanism,omitempty"`
+	// RuleID is the rule of the providers' catalogue (package mailbox) the
+	// code enforces, "" when it enforces none of its rules (a deferral for
+	// volume): the domain check says whether the domain meets it now.
+	RuleID mailbox.RuleID `json:"rule_id,omitempty"`
 }
 
 // providerRules are the providers' codes, as their pages describe them:
@@ -35,46 +43,46 @@ type ProviderRule struct {
 //     read 2026-12-02 through the copy archived on 2025-04-11 in the
 //     feb-2024-no-auth-no-entry repository and smtpfieldmanual.com.
 var providerRules = []ProviderRule{
-	{Provider: "Gmail", Code: "4.7.23", Class: ClassTemporary,
+	{Provider: "Gmail", Code: "4.7.23", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqFCrDNS), Class: ClassTemporary,
 		Rule: "the sending address must have a PTR record whose name resolves back to it (forward-confirmed reverse DNS)",
 		Fix:  "the vendor gives each sending address a PTR record naming a host whose A or AAAA record is that address; nothing to change in the customer's DNS"},
-	{Provider: "Gmail", Code: "5.7.25", Class: ClassPolicy,
+	{Provider: "Gmail", Code: "5.7.25", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqFCrDNS), Class: ClassPolicy,
 		Rule: "the sending address must have a PTR record whose name resolves back to it (forward-confirmed reverse DNS)",
 		Fix:  "the vendor gives each sending address a PTR record naming a host whose A or AAAA record is that address; nothing to change in the customer's DNS"},
-	{Provider: "Gmail", Code: "4.7.27", Class: ClassTemporary, Mechanism: MechSPF,
+	{Provider: "Gmail", Code: "4.7.27", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqSPFAndDKIM), Class: ClassTemporary, Mechanism: MechSPF,
 		Rule: "SPF must pass for the envelope sender's domain",
 		Fix:  "authorize the sending address in the SPF record of the envelope sender's domain (the SPF change of the plan)"},
-	{Provider: "Gmail", Code: "5.7.27", Class: ClassAuthentication, Mechanism: MechSPF,
+	{Provider: "Gmail", Code: "5.7.27", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqSPFAndDKIM), Class: ClassAuthentication, Mechanism: MechSPF,
 		Rule: "SPF must pass for the envelope sender's domain",
 		Fix:  "authorize the sending address in the SPF record of the envelope sender's domain (the SPF change of the plan)"},
-	{Provider: "Gmail", Code: "4.7.29", Class: ClassTemporary,
+	{Provider: "Gmail", Code: "4.7.29", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqTLS), Class: ClassTemporary,
 		Rule: "mail must arrive over TLS",
 		Fix:  "the vendor's sending servers must use STARTTLS when Gmail offers it; nothing to change in the customer's DNS"},
-	{Provider: "Gmail", Code: "5.7.29", Class: ClassPolicy,
+	{Provider: "Gmail", Code: "5.7.29", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqTLS), Class: ClassPolicy,
 		Rule: "mail must arrive over TLS",
 		Fix:  "the vendor's sending servers must use STARTTLS when Gmail offers it; nothing to change in the customer's DNS"},
-	{Provider: "Gmail", Code: "4.7.30", Class: ClassTemporary, Mechanism: MechDKIM,
+	{Provider: "Gmail", Code: "4.7.30", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqSPFAndDKIM), Class: ClassTemporary, Mechanism: MechDKIM,
 		Rule: "the message must carry a DKIM signature that verifies",
 		Fix:  "sign with a key whose public half is published at the selector (the DKIM change of the plan)"},
-	{Provider: "Gmail", Code: "5.7.30", Class: ClassAuthentication, Mechanism: MechDKIM,
+	{Provider: "Gmail", Code: "5.7.30", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqSPFAndDKIM), Class: ClassAuthentication, Mechanism: MechDKIM,
 		Rule: "the message must carry a DKIM signature that verifies",
 		Fix:  "sign with a key whose public half is published at the selector (the DKIM change of the plan)"},
-	{Provider: "Gmail", Code: "4.7.31", Class: ClassTemporary, Mechanism: MechDMARC,
+	{Provider: "Gmail", Code: "4.7.31", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqDMARCPolicy), Class: ClassTemporary, Mechanism: MechDMARC,
 		Rule: "a bulk sender's From domain must publish a DMARC record (p=none at least)",
 		Fix:  "publish a DMARC record for the From domain (the DMARC change of the plan)"},
-	{Provider: "Gmail", Code: "4.7.32", Class: ClassTemporary, Mechanism: MechDMARC,
+	{Provider: "Gmail", Code: "4.7.32", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqDMARCAlignment), Class: ClassTemporary, Mechanism: MechDMARC,
 		Rule: "the From domain must be aligned with the domain SPF or DKIM authenticated",
 		Fix:  "sign with the From domain's own DKIM key, or send with an envelope domain of the From domain (the plan's DKIM and SPF changes)"},
-	{Provider: "Gmail", Code: "5.7.32", Class: ClassAuthentication, Mechanism: MechDMARC,
+	{Provider: "Gmail", Code: "5.7.32", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqDMARCAlignment), Class: ClassAuthentication, Mechanism: MechDMARC,
 		Rule: "the From domain must be aligned with the domain SPF or DKIM authenticated",
 		Fix:  "sign with the From domain's own DKIM key, or send with an envelope domain of the From domain (the plan's DKIM and SPF changes)"},
-	{Provider: "Gmail", Code: "5.7.26", Class: ClassAuthentication, Mechanism: MechDMARC,
+	{Provider: "Gmail", Code: "5.7.26", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqDMARCAlignment), Class: ClassAuthentication, Mechanism: MechDMARC,
 		Rule: "the message must authenticate: DMARC must pass where the From domain publishes it, and SPF or DKIM must pass otherwise",
 		Fix:  "make SPF or DKIM pass aligned with the From domain (the plan's changes)"},
-	{Provider: "Outlook.com", Code: "5.7.515", Class: ClassAuthentication, Mechanism: MechDMARC,
+	{Provider: "Outlook.com", Code: "5.7.515", RuleID: mailbox.ID(mailbox.Microsoft, mailbox.ReqDMARCAlignment), Class: ClassAuthentication, Mechanism: MechDMARC,
 		Rule: "a domain sending 5,000 messages or more to Outlook.com must pass SPF and DKIM, publish DMARC (p=none at least), and pass DMARC aligned",
 		Fix:  "publish SPF, DKIM and DMARC for the From domain so that DMARC passes aligned (the plan's changes)"},
-	{Provider: "Yahoo", Code: "5.7.9", Tag: "unauthenticated", Class: ClassAuthentication, Mechanism: MechDMARC,
+	{Provider: "Yahoo", Code: "5.7.9", RuleID: mailbox.ID(mailbox.Yahoo, mailbox.ReqSPFOrDKIM), Tag: "unauthenticated", Class: ClassAuthentication, Mechanism: MechDMARC,
 		Rule: "every sender must authenticate with SPF or DKIM, and bulk senders with both and DMARC",
 		Fix:  "make SPF and DKIM pass for the From domain and publish DMARC (the plan's changes)"},
 	{Provider: "Yahoo", Tag: "[TSS04]", Class: ClassTemporary,

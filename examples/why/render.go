@@ -97,7 +97,11 @@ func bounceText(w io.Writer, b *feedback.Bounce) {
 		}
 		fmt.Fprintf(w, "  The receiver said: %q\n", r.Diagnostic)
 		if r.Rule != nil {
-			fmt.Fprintf(w, "  %s's rule: %s.\n", r.Rule.Provider, r.Rule.Rule)
+			fmt.Fprintf(w, "  %s's rule: %s.", r.Rule.Provider, r.Rule.Rule)
+			if r.Rule.RuleID != "" {
+				fmt.Fprintf(w, " (%s in the domain check's %s section)", r.Rule.RuleID, r.Rule.Provider)
+			}
+			fmt.Fprintln(w)
 		}
 		if l := r.List; l != nil {
 			fmt.Fprintf(w, "  Listed on: %s, run by %s", l.String(), l.Operator)
