@@ -12,6 +12,7 @@ import (
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/feedback"
+	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 )
@@ -28,9 +29,12 @@ type result struct {
 	Kind    string            `json:"kind"` // bounce, headers or report
 	Bounce  *feedback.Bounce  `json:"bounce,omitempty"`
 	Headers *feedback.Headers `json:"headers,omitempty"`
-	Report  *reportResult     `json:"report,omitempty"`
-	Fixes   []fixResult       `json:"fixes"`
-	Failed  bool              `json:"failed"`
+	// Message is the mailbox providers' message-side rules, for a message
+	// (not a bounce or a report).
+	Message *mailbox.MessageReport `json:"message,omitempty"`
+	Report  *reportResult          `json:"report,omitempty"`
+	Fixes   []fixResult            `json:"fixes"`
+	Failed  bool                   `json:"failed"`
 }
 
 type reportResult struct {
@@ -91,7 +95,25 @@ func (e *explainer) explain(in input) (*result, error) {
 	case err != nil:
 		return nil, err
 	}
-	return res, e.headers(res, h)
+	if err := e.headers(res, h); err != nil {
+		return nil, err
+	}
+	return res, e.message(res, data)
+}
+
+// message checks the providers' message-side rules (a DKIM signature
+// aligned with From, one-click unsubscribe signed, the RFC 5322 fields, TLS
+// for a delivered copy), as domaincheck -message does.
+func (e *explainer) message(res *result, data []byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	mc := &mailbox.MessageChecker{Resolver: e.r, Providers: e.profile.Providers, Bulk: e.profile.BulkSender}
+	rep, err := mc.Check(ctx, bytes.NewReader(data))
+	if err != nil {
+		return nil // not a message the rules apply to: the header fields above say what there is
+	}
+	res.Message = rep
+	return nil
 }
 
 func (e *explainer) bounce(res *result, b *feedback.Bounce) error {

@@ -66,6 +66,9 @@ func writeText(w io.Writer, r *result) {
 		bounceText(w, r.Bounce)
 	case r.Headers != nil:
 		headersText(w, r.Headers)
+		if r.Message != nil {
+			fmt.Fprintf(w, "\n%s", r.Message.Text())
+		}
 	case r.Report != nil:
 		reportText(w, r.Report)
 	}
