@@ -167,7 +167,7 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	step := func(stage plan.Stage) string {
 		for i, ch := range customer {
 			if ch.Stage == stage {
-				return fmt.Sprintf("make step %d of the customer's changes (%s %s at %s)", i+1, actionWord(ch.Action), ch.Type, ch.Relative)
+				return stepRef(i, ch)
 			}
 		}
 		return ""
@@ -248,8 +248,11 @@ func planArea(name AreaName, pl *plan.Plan, stage plan.Stage) Area {
 	return a
 }
 
-// actionWord is how a step names its action: "add", "update", "remove".
-func actionWord(a plan.Action) string { return string(a) }
+// stepRef is how a fix names step i (from 0) of the customer's changes:
+// "make step 2 of the customer's changes (update TXT at @)".
+func stepRef(i int, ch plan.Change) string {
+	return fmt.Sprintf("make step %d of the customer's changes (%s %s at %s)", i+1, ch.Action, ch.Type, ch.Relative)
+}
 
 // plural returns "1 DNS change" or "3 DNS changes".
 func plural(n int, one, many string) string {

@@ -147,7 +147,7 @@ func (pc *providerCheck) explain(res mailbox.RuleResult, areas []AreaName, stage
 		for i, ch := range pc.customer {
 			if ch.Stage == st {
 				res.Step = i + 1
-				res.Fix = fmt.Sprintf("make step %d of the customer's changes (%s %s at %s)", i+1, actionWord(ch.Action), ch.Type, ch.Relative)
+				res.Fix = stepRef(i, ch)
 				return res
 			}
 		}

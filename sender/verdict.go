@@ -116,7 +116,7 @@ func (p *Profile) decide(ctx context.Context, r dnsrec.Resolver, domain string) 
 	if err != nil {
 		fail(err, AreaDKIM)
 	}
-	checker := &spf.Checker{Resolver: r, NoTrace: false}
+	checker := &spf.Checker{Resolver: r} // with a trace: the findings quote its summary
 	sender := "postmaster@" + dnsrec.TrimDot(v.Envelope)
 	anyPass := false
 	for _, s := range p.Servers {
