@@ -84,6 +84,11 @@ func TestExitStatus(t *testing.T) {
 	os.WriteFile(badList, []byte("ready.example\ninfo@customer.example\n"), 0o644)
 	badProfile := filepath.Join(dir, "profile.json")
 	os.WriteFile(badProfile, []byte(`{"name": "x", "spf": "include:spf.vendor.example", "servers": [{"address": "192.0.2.1", "helo": "h.example"}], "dkim": []}`), 0o644)
+	// The demo vendor with its one server whose reverse DNS confirms: its
+	// own set-up is fine.
+	fineVendor := filepath.Join(dir, "fine.json")
+	os.WriteFile(fineVendor, []byte(`{"name": "Example CRM", "spf": "include:spf.vendor.example", "servers": [{"address": "5.255.64.53", "helo": "smtp1.vendor.example"}],
+  "dkim": [{"selector": "default", "target": "default._domainkey.vendor.example"}], "dmarc": {"minimum": "none", "goal": "quarantine", "reports": ["dmarc@vendor.example"]}}`), 0o644)
 	empty := filepath.Join(dir, "empty.txt")
 	os.WriteFile(empty, []byte("# nothing yet\n\n"), 0o644)
 	for _, tc := range []struct {
@@ -110,6 +115,9 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"-profile", badProfile}, "", 2, "", "dkim: give at least one selector"},
 		{[]string{"-concurrency", "0"}, "", 2, "", "-concurrency"},
 		{[]string{"192.0.2.1"}, "", 2, "", "IP address"},
+		// Correct SPF, DKIM and DMARC on a zone with the SOA values a common
+		// DNS host publishes: ready, exit 0, with its advice printed.
+		{[]string{"-profile", fineVendor, "ready.example"}, "", 0, "Advice, none of it blocking: 1 finding and 1 recommended change.", ""},
 	} {
 		var stdout, stderr bytes.Buffer
 		got := realMain(tc.args, strings.NewReader(tc.stdin), &stdout, &stderr)
