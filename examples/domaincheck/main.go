@@ -228,15 +228,11 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // readDomains reads one domain a line; blank lines and # comments are
 // skipped.
 func readDomains(file string, stdin io.Reader) ([]string, error) {
-	in := stdin
-	if file != "-" {
-		f, err := os.Open(file)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		in = f
+	in, done, err := openInput(file, stdin)
+	if err != nil {
+		return nil, err
 	}
+	defer done()
 	var out []string
 	sc := bufio.NewScanner(in)
 	for n := 1; sc.Scan(); n++ {

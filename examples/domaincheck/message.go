@@ -14,16 +14,24 @@ import (
 // readMessage reads the message file, or standard input for "-", at most
 // one byte more than the check accepts (so that it can say "too large").
 func readMessage(file string, stdin io.Reader) ([]byte, error) {
-	in := stdin
-	if file != "-" {
-		f, err := os.Open(file)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		in = f
+	in, done, err := openInput(file, stdin)
+	if err != nil {
+		return nil, err
 	}
+	defer done()
 	return io.ReadAll(io.LimitReader(in, mailbox.MaxMessageSize+1))
+}
+
+// openInput opens file, or gives stdin for "-"; done closes what it opened.
+func openInput(file string, stdin io.Reader) (in io.Reader, done func(), err error) {
+	if file == "-" {
+		return stdin, func() {}, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
 }
 
 // runMessage checks one message and writes the report as text or JSON; it
