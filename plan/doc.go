@@ -33,6 +33,21 @@
 // so that a customer who stops after any step is no worse off than before.
 // [Plan.Stage] gives a stage's reports and the planner's findings about it.
 //
+// # Where a change is made
+//
+// A record set is read where it lives: when its name is a CNAME (a DMARC
+// record hosted by a service), at the end of the chain ([ReadSet],
+// [Lives]), and its change is made there by whoever operates it
+// ([Change.Via], [Change.Operator]), never as a record beside the CNAME
+// (RFC 1034, Section 3.6.2). A change's zone is the one DNS says holds the
+// name: the nearest name with an SOA record of its own, so that a
+// delegated _dmarc or subdomain is its own zone, with its own nsupdate
+// zone line. The zone's name servers name its DNS host ([HostForNS]), and
+// the step writes the Name field the way that host's form wants it. A
+// removal that empties a record set and the addition of a record of
+// another type at the same name, one of them a CNAME, are one change
+// ([ActionReplace]): made apart, the name would hold nothing between them.
+//
 // # Changes
 //
 // A [Change] is one instruction for one record set (the records of one type
