@@ -53,11 +53,12 @@ func heapPeak(f func() any) (peak, kept uint64) {
 		}
 	}()
 	res := f()
-	if v := read(); v > max {
-		mu.Lock()
+	v := read()
+	mu.Lock()
+	if v > max {
 		max = v
-		mu.Unlock()
 	}
+	mu.Unlock()
 	close(done)
 	wg.Wait()
 	runtime.GC()
