@@ -154,3 +154,43 @@ func TestVerifyRefusesHugeKeys(t *testing.T) {
 		t.Errorf("a 5000-bit key: err %v", v.Err)
 	}
 }
+
+// Two signatures of one domain under two selectors, whose key lookups both
+// fail temporarily: go-msgauth looks the keys up concurrently (the race
+// detector watches the failed questions), and each signature's failure
+// carries the question for its own selector, never the other's.
+func TestVerifyTwoSelectorsTemporaryFailures(t *testing.T) {
+	var once bytes.Buffer
+	s1 := &dkim.Signer{Domain: "football.example.com", Selector: "brisbane", Key: testKey}
+	if err := s1.Sign(&once, strings.NewReader(message)); err != nil {
+		t.Fatal(err)
+	}
+	var twice bytes.Buffer
+	s2 := &dkim.Signer{Domain: "football.example.com", Selector: "sydney", Key: testKey}
+	if err := s2.Sign(&twice, bytes.NewReader(once.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	for run := 0; run < 20; run++ {
+		z := dnstest.MustZone("")
+		z.Fail("brisbane._domainkey.football.example.com.", dnsrec.TypeTXT, dnsrec.ErrServFail)
+		z.Fail("sydney._domainkey.football.example.com.", dnsrec.TypeTXT, dnsrec.ErrTimeout)
+		vs, err := dkim.Verify(context.Background(), z, bytes.NewReader(twice.Bytes()))
+		if err != nil || len(vs) != 2 {
+			t.Fatalf("%d verifications, %v", len(vs), err)
+		}
+		// The second signer's field is added on top: it comes first.
+		want := []struct {
+			selector string
+			failure  error
+		}{{"sydney", dnsrec.ErrTimeout}, {"brisbane", dnsrec.ErrServFail}}
+		for i, v := range vs {
+			var de *dnsrec.Error
+			if !errors.As(v.Err, &de) || !errors.Is(v.Err, want[i].failure) || !errors.Is(v.Err, dnsrec.ErrTemporary) {
+				t.Fatalf("signature %d: err %v, want a temporary failure of %s", i, v.Err, want[i].selector)
+			}
+			if !strings.HasPrefix(de.Name, want[i].selector+"._domainkey.") {
+				t.Errorf("signature %d (s=%s) carries the question for %s", i, want[i].selector, de.Name)
+			}
+		}
+	}
+}
