@@ -54,27 +54,7 @@
 // SPF record at _dmarc) instead of adding a second one, and reaches the
 // policy in stages: p=none with aggregate reports first, and quarantine or
 // reject only once the vendor's DKIM keys are published and the reports
-// show the domain's legitimate mail passing ([Recommend.ReportsPass]).
-//
-// # Aggregate reports
-//
-// [ParseAggregateReport] reads a report as receivers send it (XML, gzip or
-// zip; RFC 9990 and the format of RFC 7489, Appendix C), decoding the XML
-// as it is decompressed. It refuses, with [ErrReportTooLarge], anything
-// that decompresses past [MaxReportSize] or decodes to more than the
-// limits on records, elements, nesting and token size
-// ([MaxReportRecords] and the others), so that a small file holding
-// millions of elements is refused within [MaxReportHeap].
-//
-// [Summarize] sums reports up per sending address, with its reverse DNS
-// name, whether the vendor's SPF term authorizes it and what it is to the
-// domain ([SourceKind]), and says whether it is safe to move the domain to
-// a stricter policy, naming the legitimate sources whose mail would be
-// hurt: sources whose other mail is aligned, the vendor, and services the
-// domain's own SPF record declares. A source that passes SPF or DKIM only
-// for an unrelated domain of its own, as a spoofer with its own domain or
-// a forwarder does, is listed apart ([ReportSummary.Unaligned]) and does
-// not make tightening unsafe.
+// show the domain's legitimate mail passing ([Recommend.ReportsPass]; package feedback reads the aggregate reports that tell).
 //
 // # Strictness and leniency
 //

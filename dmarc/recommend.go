@@ -34,7 +34,7 @@ type Recommend struct {
 	// expected; with none given, it never is.
 	DKIM []dkim.KeyCheck
 	// ReportsPass says that the domain's aggregate reports show all of its
-	// legitimate mail passing DMARC ([Summarize] answers it:
+	// legitimate mail passing DMARC (package feedback's Summarize answers it:
 	// ReportSummary.SafeToTighten). Only the reports can tell, so the zero
 	// value never tightens a policy past p=none.
 	ReportsPass bool

@@ -36,7 +36,7 @@
 // receiver's results are the verdict ([Headers.Failures]).
 //
 // DMARC aggregate reports are read by the dmarc package
-// (dmarc.ParseAggregateReport).
+// (feedback.ParseAggregateReport).
 //
 // # Limits and leniency
 //
@@ -55,4 +55,24 @@
 // reason of its own ("unreadable"), never dropped. Received-SPF and the
 // spam filters' fields carry no authserv-id: they are the receiver's when
 // they stand above the line its Received fields draw.
+//
+// # Aggregate reports
+//
+// [ParseAggregateReport] reads a report as receivers send it (XML, gzip or
+// zip; RFC 9990 and the format of RFC 7489, Appendix C), decoding the XML
+// as it is decompressed. It refuses, with [ErrReportTooLarge], anything
+// that decompresses past [MaxReportSize] or decodes to more than the
+// limits on records, elements, nesting and token size
+// ([MaxReportRecords] and the others), so that a small file holding
+// millions of elements is refused within [MaxReportHeap].
+//
+// [Summarize] sums reports up per sending address, with its reverse DNS
+// name, whether the vendor's SPF term authorizes it and what it is to the
+// domain ([SourceKind]), and says whether it is safe to move the domain to
+// a stricter policy, naming the legitimate sources whose mail would be
+// hurt: sources whose other mail is aligned, the vendor, and services the
+// domain's own SPF record declares. A source that passes SPF or DKIM only
+// for an unrelated domain of its own, as a spoofer with its own domain or
+// a forwarder does, is listed apart ([ReportSummary].Unaligned) and does
+// not make tightening unsafe.
 package feedback

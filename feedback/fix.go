@@ -32,7 +32,7 @@ type Fix struct {
 // Diagnose turns a reported authentication failure into the fix: it
 // evaluates SPF for the reported address (check_host(), RFC 7208), checks
 // the vendor's requirements on the domain (its SPF authorization, DKIM
-// keys, DMARC stage: such as sender.Profile.Requirements gives) and
+// keys, DMARC stage: such as domaincheck.Profile.Requirements gives) and
 // returns the safe plan, with a sentence such as "the bounce says SPF
 // failed for 5.255.64.53; customer.example's SPF record does not authorize
 // it (fail); the plan updates it". DNS failures are errors.

@@ -42,7 +42,7 @@ type Config struct {
 	Via string `json:"via,omitempty"`
 	// DNS, when set, also allows domains whose DNS authorizes the vendor
 	// (see Verifier). It is not part of the JSON.
-	DNS *Verifier `json:"-"`
+	DNS Verifier `json:"-"`
 }
 
 // Policy is a compiled, immutable sender policy, safe for concurrent use.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/internal/golden"
 )
 

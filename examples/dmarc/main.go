@@ -23,7 +23,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
-	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/plan"
 )
 

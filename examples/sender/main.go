@@ -19,7 +19,8 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
-	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/domaincheck"
+	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/sender"
 )
 
@@ -67,11 +68,11 @@ func run(w io.Writer, policyJSON []byte, r dnsrec.Resolver, unit string, inputs 
 	}
 	if r != nil {
 		cfg := p.Config()
-		profile, err := sender.ParseProfile(demo.ProfileJSON())
+		profile, err := domaincheck.ParseProfile(demo.ProfileJSON())
 		if err != nil {
 			return err
 		}
-		cfg.DNS = &sender.Verifier{Checker: &sender.Checker{Profile: profile, Resolver: r}}
+		cfg.DNS = &domaincheck.Verifier{Checker: &domaincheck.Checker{Profile: profile, Resolver: r}}
 		if p, err = sender.New(cfg); err != nil {
 			return err
 		}

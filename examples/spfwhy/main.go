@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
-	"github.com/domainauth/domainauth/examples/internal/demo"
+	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/spf"
 )
 

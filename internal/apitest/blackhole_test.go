@@ -11,8 +11,8 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/plan"
-	"github.com/domainauth/domainauth/sender"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -42,7 +42,7 @@ func blackHole(t *testing.T) *dnsrec.Client {
 func TestBlackHoleDeadline(t *testing.T) {
 	r := blackHole(t)
 	ip := netip.MustParseAddr("192.0.2.1")
-	profile, err := sender.ParseProfile([]byte(`{"name": "Example CRM", "spf": "include:spf.vendor.example", "servers": [{"address": "192.0.2.1",
+	profile, err := domaincheck.ParseProfile([]byte(`{"name": "Example CRM", "spf": "include:spf.vendor.example", "servers": [{"address": "192.0.2.1",
 		"helo": "smtp.vendor.example"}], "dkim": [{"selector": "default", "target": "default._domainkey.vendor.example"}], "dmarc": {"minimum": "none"}}`))
 	if err != nil {
 		t.Fatal(err)
@@ -68,13 +68,13 @@ func TestBlackHoleDeadline(t *testing.T) {
 			return err
 		},
 		"plan.Check": func(ctx context.Context) error {
-			_, err := plan.Check(ctx, r, profile.Requirements("customer.example", sender.Evidence{})...)
+			_, err := plan.Check(ctx, r, profile.Requirements("customer.example", domaincheck.Evidence{})...)
 			return err
 		},
-		"sender.Checker": func(ctx context.Context) error {
-			rep := (&sender.Checker{Profile: profile, Resolver: r}).Check(ctx, "customer.example")
+		"domaincheck.Checker": func(ctx context.Context) error {
+			rep := (&domaincheck.Checker{Profile: profile, Resolver: r}).Check(ctx, "customer.example")
 			for _, a := range rep.Areas {
-				if a.Status != sender.StatusNotChecked {
+				if a.Status != domaincheck.StatusNotChecked {
 					return errors.New(string(a.Name) + " is " + string(a.Status))
 				}
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/feedback"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
@@ -35,7 +36,7 @@ func TestTemporaryFailureIsOneQuestion(t *testing.T) {
 	r := servfail{}
 	ctx := context.Background()
 	ip := netip.MustParseAddr("192.0.2.1")
-	profile, err := sender.ParseProfile([]byte(`{"name": "Example CRM", "spf": "include:spf.vendor.example", "servers": [{"address": "192.0.2.1",
+	profile, err := domaincheck.ParseProfile([]byte(`{"name": "Example CRM", "spf": "include:spf.vendor.example", "servers": [{"address": "192.0.2.1",
 		"helo": "smtp.vendor.example"}], "dkim": [{"selector": "default", "target": "default._domainkey.vendor.example"}], "dmarc": {"minimum": "none"}}`))
 	if err != nil {
 		t.Fatal(err)
@@ -105,49 +106,49 @@ func TestTemporaryFailureIsOneQuestion(t *testing.T) {
 			_, err := dmarc.Recommend{Domain: "customer.example", Settings: dmarc.Settings{Policy: dmarc.PolicyNone}}.Check(ctx, r)
 			return err
 		},
-		"dmarc.Summarize": func() error {
-			report, err := dmarc.ParseAggregateReport(strings.NewReader(aggregateReport))
+		"feedback.Summarize": func() error {
+			report, err := feedback.ParseAggregateReport(strings.NewReader(aggregateReport))
 			if err != nil {
 				return fmt.Errorf("the test's report: %v", err)
 			}
-			_, err = dmarc.Summarize(ctx, r, "customer.example", "include:spf.vendor.example", report)
+			_, err = feedback.Summarize(ctx, r, "customer.example", "include:spf.vendor.example", report)
 			return err
 		},
 		"plan.ReadSet": func() error { _, err := plan.ReadSet(ctx, r, "customer.example", dnsrec.TypeTXT); return err },
 		"plan.Check": func() error {
-			pl, err := plan.Check(ctx, r, profile.Requirements("customer.example", sender.Evidence{})...)
+			pl, err := plan.Check(ctx, r, profile.Requirements("customer.example", domaincheck.Evidence{})...)
 			return first(err, pl.Reports[0].Err)
 		},
-		"sender.Checker.Check": func() error {
-			rep := (&sender.Checker{Profile: profile, Resolver: r}).Check(ctx, "customer.example")
-			if rep.Status != sender.DomainNotChecked {
+		"domaincheck.Checker.Check": func() error {
+			rep := (&domaincheck.Checker{Profile: profile, Resolver: r}).Check(ctx, "customer.example")
+			if rep.Status != domaincheck.DomainNotChecked {
 				return errors.New("status " + string(rep.Status))
 			}
-			return rep.Area(sender.AreaDKIM).Err
+			return rep.Area(domaincheck.AreaDKIM).Err
 		},
-		"sender.Checker.CheckVendor": func() error {
-			return (&sender.Checker{Profile: profile, Resolver: r}).CheckVendor(ctx).Err
+		"domaincheck.Checker.CheckVendor": func() error {
+			return (&domaincheck.Checker{Profile: profile, Resolver: r}).CheckVendor(ctx).Err
 		},
-		"sender.Checker.CheckBatch": func() error {
+		"domaincheck.Checker.CheckBatch": func() error {
 			var got error
-			err := (&sender.Checker{Profile: profile, Resolver: r}).CheckBatch(ctx, []string{"customer.example"}, sender.BatchOptions{}, func(rep *sender.DomainReport) {
-				got = rep.Area(sender.AreaSPF).Err
+			err := (&domaincheck.Checker{Profile: profile, Resolver: r}).CheckBatch(ctx, []string{"customer.example"}, domaincheck.BatchOptions{}, func(rep *domaincheck.DomainReport) {
+				got = rep.Area(domaincheck.AreaSPF).Err
 			})
 			return first(err, got)
 		},
 		"sender.Verifier.Verify": func() error {
-			return (&sender.Verifier{Checker: &sender.Checker{Profile: profile, Resolver: r}}).Verify(ctx, "customer.example").Err
+			return (&domaincheck.Verifier{Checker: &domaincheck.Checker{Profile: profile, Resolver: r}}).Verify(ctx, "customer.example").Err
 		},
 		"sender.Policy.Select": func() error {
 			p, err := sender.New(sender.Config{Domains: []sender.Domain{{Domain: "crm.example"}}, Default: "noreply@crm.example",
-				DNS: &sender.Verifier{Checker: &sender.Checker{Profile: profile, Resolver: r}}})
+				DNS: &domaincheck.Verifier{Checker: &domaincheck.Checker{Profile: profile, Resolver: r}}})
 			if err != nil {
 				return err
 			}
 			return p.Select(ctx, sender.Request{From: "a@customer.example"}).DNS.Err
 		},
 		"feedback.Diagnose": func() error {
-			_, err := feedback.Diagnose(ctx, r, feedback.MechSPF, "customer.example", ip, profile.Requirements("customer.example", sender.Evidence{})...)
+			_, err := feedback.Diagnose(ctx, r, feedback.MechSPF, "customer.example", ip, profile.Requirements("customer.example", domaincheck.Evidence{})...)
 			return err
 		},
 		"dnsrec.Cache.Lookup": func() error {

@@ -11,6 +11,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 	"github.com/domainauth/domainauth/spf"
@@ -75,7 +76,7 @@ func TestZeroValues(t *testing.T) {
 		noResolver("Discover", err)
 	})
 	noPanic(t, "Verifier{}", func() {
-		a := (&sender.Verifier{}).Verify(ctx, "example.com")
+		a := (&domaincheck.Verifier{}).Verify(ctx, "example.com")
 		if a == nil || a.Authorized {
 			t.Errorf("Verifier{} verified a domain: %+v", a)
 		}

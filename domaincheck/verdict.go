@@ -1,0 +1,279 @@
+package domaincheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/domainauth/domainauth/dkim"
+	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/plan"
+	"github.com/domainauth/domainauth/spf"
+)
+
+// verdict is the one answer to "may the vendor send as this domain
+// today": what [Checker.Check] reports as MaySend and Ready, and what a
+// [Verifier] allows a sender address by. It is worked out from DNS the way
+// receivers work it out: check_host() for each of the vendor's servers
+// with the envelope domain the vendor really uses, the vendor's DKIM keys
+// at the domain, and the domain's DMARC policy applied to both.
+type verdict struct {
+	// Envelope is the MAIL FROM domain SPF is evaluated for (canonical).
+	Envelope string
+	Servers  []serverVerdict
+	// DKIM: every one of the vendor's selectors is published as expected,
+	// so the vendor's signatures (d= the domain) verify and align.
+	DKIM       bool
+	DKIMDetail string
+	// DKIMMissing names the selectors (selector._domainkey.domain) not
+	// set up as the vendor expects.
+	DKIMMissing []string
+	// Everyone is a probe address outside the vendor's that the SPF record
+	// passes too, with the term that passed it: such a record authorizes
+	// anyone, not the vendor, and its pass does not count.
+	Everyone     netip.Addr
+	EveryoneTerm string
+	// Discovery is the DMARC policy that applies to the domain.
+	Discovery *dmarc.Discovery
+	// Pass: DMARC passes for the mail of every server (aligned SPF or
+	// aligned DKIM). SPFAligned and DKIMAligned say through which, for
+	// every server.
+	Pass, SPFAligned, DKIMAligned bool
+	// PolicyMet: the published policy is at least the profile's minimum.
+	PolicyMet bool
+	// Err is the first temporary DNS failure, and Failed the area it
+	// touched; the verdict is then incomplete.
+	Err    error
+	Failed AreaName
+}
+
+// serverVerdict is the verdict for the mail of one server.
+type serverVerdict struct {
+	Server Server
+	SPF    *spf.Result
+	DMARC  *dmarc.Verdict
+}
+
+// probes are addresses no vendor sends from (reserved and documentation
+// ranges, one in each quarter of the IPv4 space and across IPv6): an SPF
+// record that passes one of them passes far more than the vendor's servers
+// (+all, ip4:0.0.0.0/1 with its complement, an exists: term over a
+// wildcard record), and its pass proves nothing about the vendor.
+var probes = [...]netip.Addr{
+	netip.MustParseAddr("0.255.255.254"),                          // 0.0.0.0/8, "this network" (RFC 6890)
+	netip.MustParseAddr("100.127.255.254"),                        // 100.64.0.0/10, shared address space (RFC 6598)
+	netip.MustParseAddr("169.254.255.254"),                        // 169.254.0.0/16, link local (RFC 3927)
+	netip.MustParseAddr("198.19.255.254"),                         // 198.18.0.0/15, benchmarking (RFC 2544)
+	netip.MustParseAddr("100::ffff"),                              // 100::/64, discard only (RFC 6666)
+	netip.MustParseAddr("2001:db8:ffff:ffff:ffff:ffff:ffff:fffe"), // documentation (RFC 3849)
+	netip.MustParseAddr("fe80::ffff:ffff:ffff:fffe"),              // link local (RFC 4291)
+}
+
+// envelopeDomain returns the MAIL FROM domain the vendor's mail to domain
+// (canonical) carries.
+func (p *Profile) envelopeDomain(domain string) string {
+	switch p.Envelope.mode() {
+	case EnvelopeVendor:
+		if n, err := dnsrec.CanonicalName(p.Envelope.Domain); err == nil {
+			return n
+		}
+	case EnvelopeReturnPath:
+		if n, err := dnsrec.CanonicalName(p.Envelope.Name + "." + domain); err == nil {
+			return n
+		}
+	}
+	return domain
+}
+
+// vendorOwns reports whether ip is one the vendor said it sends from.
+func (p *Profile) vendorOwns(ip netip.Addr) bool {
+	for _, s := range p.Servers {
+		if s.Address.Unmap() == ip {
+			return true
+		}
+	}
+	for _, a := range p.Addresses {
+		if a.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// decide works out the verdict for domain (canonical) through r.
+func (p *Profile) decide(ctx context.Context, r dnsrec.Resolver, domain string) *verdict {
+	v := &verdict{Envelope: p.envelopeDomain(domain), SPFAligned: true, DKIMAligned: true, Pass: true}
+	fail := func(err error, area AreaName) {
+		if v.Err == nil {
+			v.Err, v.Failed = err, area
+		}
+	}
+	var err error
+	v.DKIM, v.DKIMDetail, v.DKIMMissing, err = keysPublished(ctx, r, p.keyChecks(domain))
+	if err != nil {
+		fail(err, AreaDKIM)
+	}
+	checker := &spf.Checker{Resolver: r} // with a trace: the findings quote its summary
+	sender := "postmaster@" + dnsrec.TrimDot(v.Envelope)
+	anyPass := false
+	for _, s := range p.Servers {
+		res := checker.CheckHost(ctx, s.Address, v.Envelope, sender, s.HELO)
+		if res.Status == spf.TempError {
+			fail(res.Err, AreaSPF)
+		}
+		anyPass = anyPass || res.Status == spf.Pass
+		v.Servers = append(v.Servers, serverVerdict{Server: s, SPF: res})
+	}
+	if anyPass {
+		quick := &spf.Checker{Resolver: r, NoTrace: true}
+		for _, ip := range probes {
+			if p.vendorOwns(ip) {
+				continue
+			}
+			if res := quick.CheckHost(ctx, ip, v.Envelope, sender, "probe.invalid"); res.Status == spf.Pass {
+				v.Everyone, v.EveryoneTerm = ip, res.Term
+				break
+			}
+		}
+	}
+	for i := range v.Servers {
+		sv := &v.Servers[i]
+		spfPass := sv.SPF.Status == spf.Pass && !v.Everyone.IsValid()
+		d, err := dmarc.Evaluate(ctx, r, dmarc.Input{From: domain,
+			SPF:  dmarc.Identifier{Domain: v.Envelope, Pass: spfPass},
+			DKIM: []dmarc.Identifier{{Domain: domain, Pass: v.DKIM}}})
+		if err != nil {
+			fail(err, AreaDMARC)
+			v.Pass, v.SPFAligned, v.DKIMAligned = false, false, false
+			continue
+		}
+		sv.DMARC = d
+		v.Discovery = d.Discovery
+		v.Pass = v.Pass && d.Pass
+		v.SPFAligned = v.SPFAligned && d.SPFAligned
+		v.DKIMAligned = v.DKIMAligned && d.DKIMAligned
+	}
+	if len(v.Servers) == 0 {
+		v.Pass, v.SPFAligned, v.DKIMAligned = false, false, false
+	}
+	if v.Discovery != nil && v.Discovery.Record != nil {
+		v.PolicyMet = policyRank(v.Discovery.Policy) >= policyRank(p.DMARC.minimum())
+	}
+	return v
+}
+
+// policyRank orders policies: none < quarantine < reject.
+func policyRank(p dmarc.Policy) int {
+	switch p {
+	case dmarc.PolicyNone:
+		return 1
+	case dmarc.PolicyQuarantine:
+		return 2
+	case dmarc.PolicyReject:
+		return 3
+	}
+	return 0
+}
+
+// Ready reports whether the vendor may send as the domain today with the
+// outcome the profile requires.
+func (v *verdict) ready() bool { return v.Err == nil && v.Pass && v.PolicyMet }
+
+// how says through which mechanism DMARC passes: "SPF and DKIM pass and
+// align".
+func (v *verdict) how() string {
+	switch {
+	case v.SPFAligned && v.DKIMAligned:
+		return "SPF and DKIM pass and align"
+	case v.DKIMAligned:
+		return "DKIM passes and aligns"
+	case v.SPFAligned:
+		return "SPF passes and aligns"
+	}
+	return "DMARC passes"
+}
+
+// keysPublished reports whether every DKIM check holds; if not, why the
+// first that does not, and the names of all that do not.
+func keysPublished(ctx context.Context, r dnsrec.Resolver, checks []dkim.KeyCheck) (ok bool, detail string, missing []string, err error) {
+	for _, kc := range checks {
+		d, err := kc.Check(ctx, r)
+		if err != nil {
+			return false, err.Error(), nil, err
+		}
+		if d.Satisfied {
+			continue
+		}
+		missing = append(missing, dnsrec.TrimDot(d.Name))
+		if detail == "" {
+			detail = "the DKIM selector " + kc.Selector + " is not set up"
+			for _, f := range d.Findings {
+				if f.Severity == plan.SeverityError {
+					detail = f.Message
+					break
+				}
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return false, detail, missing, nil
+	}
+	return true, "the DKIM selectors are set up", nil, nil
+}
+
+// describeFailure names the DNS question behind err: "lookup TXT
+// _dmarc.example.ch. (SERVFAIL)".
+func describeFailure(err error) string {
+	var de *dnsrec.Error
+	if errors.As(err, &de) {
+		return de.Error()
+	}
+	return strings.TrimPrefix(err.Error(), "spf: ")
+}
+
+// spfFindings are what the verdict says about SPF for each server, with
+// fixes that name the plan's step.
+func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) string) []plan.Finding {
+	var fs []plan.Finding
+	shown := dnsrec.TrimDot(domain)
+	env := dnsrec.TrimDot(v.Envelope)
+	if v.Everyone.IsValid() {
+		params := map[string]string{"domain": env, "probe": v.Everyone.String(), "term": v.EveryoneTerm}
+		fs = append(fs, plan.Finding{Code: CodeSPFEveryone, Severity: plan.SeverityError, Name: v.Envelope, Subject: v.EveryoneTerm, Params: params,
+			Message: fmt.Sprintf("the SPF record of %s passes %s too, an address no one sends from (through %q): it authorizes anyone, so its pass proves nothing about %s and does not count", env, v.Everyone, v.EveryoneTerm, p.Name),
+			Fix:     "list the domain's real senders and end the record in ~all or -all; no change is proposed, since only the customer knows its senders"})
+	}
+	for _, sv := range v.Servers {
+		res, ip := sv.SPF, sv.Server.Address.String()
+		params := map[string]string{"domain": env, "address": ip}
+		switch res.Status {
+		case spf.Pass:
+			delete(params, "result") // the code says it
+			fs = append(fs, plan.Finding{Code: CodeVendorSPFPasses, Severity: plan.SeverityInfo, Name: v.Envelope, Subject: ip, Params: params, Message: res.Summary()})
+		case spf.TempError:
+		default:
+			fix := ""
+			switch {
+			case p.Envelope.mode() == EnvelopeVendor:
+				fix = fmt.Sprintf("%s is the vendor's own bounce domain: the vendor fixes its SPF record", env)
+			case step(plan.StageSPF) != "":
+				fix = step(plan.StageSPF)
+			default:
+				fix = "no SPF change is proposed: see the findings above for why"
+			}
+			params["result"], params["fix"] = string(res.Status), fix
+			fs = append(fs, plan.Finding{Code: CodeVendorSPFFails, Severity: plan.SeverityError, Name: v.Envelope, Subject: ip, Params: params,
+				Message: fmt.Sprintf("mail from %s with %s in MAIL FROM gets SPF %s today: %s", ip, env, res.Status, res.Summary()),
+				Fix:     fix})
+		}
+	}
+	if p.Envelope.mode() == EnvelopeVendor {
+		params := map[string]string{"domain": shown, "envelope": env}
+		fs = append(fs, plan.Finding{Code: CodeSPFUnaligned, Severity: plan.SeverityInfo, Name: domain, Subject: env, Params: params,
+			Message: fmt.Sprintf("the vendor's mail carries its own bounce domain %s in MAIL FROM, so SPF never aligns with %s: DMARC passes through DKIM alone, and the SPF record of %s needs no change for the vendor", env, shown, shown)})
+	}
+	return fs
+}

@@ -1,0 +1,209 @@
+package feedback
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/domainauth/domainauth/dmarc"
+)
+
+// Errors of [ParseAggregateReport].
+var (
+	// ErrReport: the input is not a DMARC aggregate report.
+	ErrReport = errors.New("feedback: not an aggregate report")
+	// ErrReportTooLarge: the report, once decompressed, is over
+	// [MaxReportSize]: a zip or gzip bomb, or a report no receiver sends.
+	ErrReportTooLarge = errors.New("feedback: aggregate report too large")
+)
+
+// MaxReportSize bounds a report's XML once decompressed, and a zip
+// attachment as it arrives: 32 MB, far above what a large receiver sends
+// for one domain and day.
+const MaxReportSize = 32 << 20
+
+// Limits on what a report decodes to, whatever its size in bytes: a few
+// kilobytes of gzip can hold millions of elements. [ParseAggregateReport]
+// refuses a report past any of them with [ErrReportTooLarge].
+const (
+	// MaxReportRecords bounds the records (rows) of a report: a receiver
+	// sends one per source address and outcome.
+	MaxReportRecords = 50000
+	// MaxReportElements bounds the XML elements of a report, known or not.
+	MaxReportElements = 2000000
+	// MaxReportDepth bounds how deep elements nest (a report needs 5).
+	MaxReportDepth = 16
+	// MaxReportAuthResults bounds the DKIM and the SPF results of one
+	// record, each.
+	MaxReportAuthResults = 16
+	// MaxReportToken bounds one XML token (an element's text, a tag, a
+	// comment): no field of a report is near it.
+	MaxReportToken = 64 << 10
+	// MaxReportHeap bounds what a parse holds on the heap at its peak:
+	// MaxReportSize (a zip file is held whole, as its directory is at its
+	// end) plus 32 MB for the rows of MaxReportRecords records and the
+	// decoder. A gzip or XML report holds no copy of its input, and
+	// refusing a bomb takes a few megabytes. The garbage a parse leaves
+	// is on top, as the collector's pacing (GOGC) allows.
+	// TestAggregateReportMemory measures it.
+	MaxReportHeap = MaxReportSize + 32<<20
+)
+
+// AggregateReport is one DMARC aggregate report (RFC 9990; the format of
+// RFC 7489, Appendix C reads the same): who reported, for which period,
+// the policy the receiver found, and one row per source address and
+// outcome.
+type AggregateReport struct {
+	Org      string // report_metadata/org_name: the receiver
+	Email    string
+	ReportID string
+	Begin    time.Time // date_range, UTC
+	End      time.Time
+	// Domain and Policy are what the receiver found published.
+	Domain string
+	Policy dmarc.Policy
+	Rows   []ReportRow
+}
+
+// ReportRow is one row of a report: the messages from one address with
+// one outcome.
+type ReportRow struct {
+	SourceIP    netip.Addr
+	Count       int
+	Disposition dmarc.Policy // what the receiver did: none, quarantine, reject
+	// DKIMAligned and SPFAligned are policy_evaluated: the result of each
+	// mechanism once aligned with the From domain.
+	DKIMAligned, SPFAligned bool
+	HeaderFrom              string
+	EnvelopeFrom            string
+	// DKIM and SPF are the raw results, aligned or not (auth_results).
+	DKIM []AuthResult
+	SPF  []AuthResult
+}
+
+// AuthResult is one raw DKIM or SPF result of a report row.
+type AuthResult struct {
+	Domain   string
+	Selector string // DKIM
+	Result   string // pass, fail, ...
+}
+
+// Passed reports whether the row's messages passed DMARC.
+func (r ReportRow) Passed() bool { return r.DKIMAligned || r.SPFAligned }
+
+// ParseAggregateReport reads a report as it arrives: XML, or a gzip file,
+// or a zip file holding the XML (the first member whose name ends in
+// ".xml", or the only one). XML is decoded as it is decompressed, never
+// held whole. It refuses, with [ErrReportTooLarge], a report that
+// decompresses past [MaxReportSize] or decodes past [MaxReportRecords],
+// [MaxReportElements], [MaxReportDepth], [MaxReportAuthResults] or
+// [MaxReportToken]; its heap stays below [MaxReportHeap].
+func ParseAggregateReport(r io.Reader) (*AggregateReport, error) {
+	br := bufio.NewReader(r)
+	head, _ := br.Peek(4)
+	var src io.Reader = br
+	switch {
+	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%w: gzip: %w", ErrReport, err)
+		}
+		defer gz.Close()
+		src = gz
+	case bytes.Equal(head, []byte("PK\x03\x04")):
+		rc, err := unzipReport(br)
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		src = rc
+	}
+	return decodeReport(&boundedReader{r: bufio.NewReader(src)})
+}
+
+// unzipReport finds the report in a zip file, bounded in size: the file is
+// held (a zip is read from its end), its member is streamed.
+func unzipReport(r io.Reader) (io.ReadCloser, error) {
+	raw, err := readChunks(io.LimitReader(r, MaxReportSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrReport, err)
+	}
+	if raw.size > MaxReportSize {
+		return nil, fmt.Errorf("%w: the zip file is over %d bytes", ErrReportTooLarge, MaxReportSize)
+	}
+	zr, err := zip.NewReader(raw, raw.size)
+	if err != nil {
+		return nil, fmt.Errorf("%w: zip: %w", ErrReport, err)
+	}
+	var member *zip.File
+	for _, f := range zr.File {
+		if strings.HasSuffix(strings.ToLower(f.Name), ".xml") || len(zr.File) == 1 {
+			member = f
+			break
+		}
+	}
+	if member == nil {
+		return nil, fmt.Errorf("%w: the zip file holds no .xml member", ErrReport)
+	}
+	if member.UncompressedSize64 > MaxReportSize {
+		return nil, fmt.Errorf("%w: %s is %d bytes once decompressed", ErrReportTooLarge, member.Name, member.UncompressedSize64)
+	}
+	rc, err := member.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%w: zip: %w", ErrReport, err)
+	}
+	// The size in the zip header may lie; the decoder's limit still holds.
+	return rc, nil
+}
+
+// chunks holds a file in pieces of chunkSize bytes: reading it costs its
+// size, with no buffer doubled and copied as it grows.
+type chunks struct {
+	parts [][]byte
+	size  int64
+}
+
+const chunkSize = 1 << 20
+
+func readChunks(r io.Reader) (*chunks, error) {
+	c := &chunks{}
+	for {
+		buf := make([]byte, chunkSize)
+		n, err := io.ReadFull(r, buf)
+		if n > 0 {
+			c.parts = append(c.parts, buf[:n])
+			c.size += int64(n)
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return c, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// ReadAt implements io.ReaderAt for zip.NewReader.
+func (c *chunks) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("negative offset")
+	}
+	n := 0
+	for n < len(p) {
+		if off >= c.size {
+			return n, io.EOF
+		}
+		part := c.parts[off/chunkSize]
+		m := copy(p[n:], part[off%chunkSize:])
+		n += m
+		off += int64(m)
+	}
+	return n, nil
+}

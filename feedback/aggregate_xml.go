@@ -1,0 +1,272 @@
+package feedback
+
+import (
+	"bufio"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/domainauth/domainauth/dmarc"
+)
+
+// boundedReader feeds the XML decoder byte by byte (it then does no
+// buffering of its own), counting what it gives: at most MaxReportSize
+// bytes in all, and at most MaxReportToken since the decoder's last token,
+// so that no token the decoder buffers (a text, a comment, a tag) grows
+// past it.
+type boundedReader struct {
+	r    *bufio.Reader
+	n    int64 // bytes given
+	mark int64 // where the current token began
+}
+
+func (b *boundedReader) ReadByte() (byte, error) {
+	if b.n >= MaxReportSize {
+		return 0, fmt.Errorf("%w: over %d bytes once decompressed", ErrReportTooLarge, MaxReportSize)
+	}
+	if b.n-b.mark > MaxReportToken {
+		return 0, fmt.Errorf("%w: an XML token at byte %d is over %d bytes", ErrReportTooLarge, b.mark, MaxReportToken)
+	}
+	c, err := b.r.ReadByte()
+	if err == nil {
+		b.n++
+	}
+	return c, err
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	c, err := b.ReadByte()
+	if err != nil {
+		return 0, err
+	}
+	p[0] = c
+	return 1, nil
+}
+
+// maxReportField bounds a field's text; maxInterned the distinct strings a
+// report shares between its rows.
+const (
+	maxReportField = 1024
+	maxInterned    = 10000
+)
+
+// reportDecoder builds a report from the decoder's tokens, keeping only
+// the fields it knows. Element names carry no namespace, so that RFC 7489
+// reports (none) and RFC 9990 reports (urn:ietf:params:xml:ns:dmarc-2.0)
+// read alike.
+type reportDecoder struct {
+	rep                  AggregateReport
+	path                 []string
+	text                 strings.Builder
+	elements             int
+	row                  *ReportRow
+	rowRaw               struct{ ip, count string }
+	rangeBegin, rangeEnd string
+	domain               string
+	p                    string
+	interned             map[string]string
+}
+
+func (d *reportDecoder) intern(s string) string {
+	if v, ok := d.interned[s]; ok {
+		return v
+	}
+	if len(d.interned) < maxInterned {
+		d.interned[s] = s
+	}
+	return s
+}
+
+func decodeReport(br *boundedReader) (*AggregateReport, error) {
+	dec := xml.NewDecoder(br)
+	d := &reportDecoder{interned: map[string]string{}}
+	sawRoot := false
+	for {
+		br.mark = br.n
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if errors.Is(err, ErrReportTooLarge) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %w", ErrReport, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			d.elements++
+			if d.elements > MaxReportElements {
+				return nil, fmt.Errorf("%w: over %d XML elements", ErrReportTooLarge, MaxReportElements)
+			}
+			if len(d.path) >= MaxReportDepth {
+				return nil, fmt.Errorf("%w: elements nested over %d deep", ErrReportTooLarge, MaxReportDepth)
+			}
+			if len(d.path) == 0 {
+				if sawRoot || t.Name.Local != "feedback" {
+					return nil, fmt.Errorf("%w: expected element <feedback>, found <%s>", ErrReport, shortName(t.Name.Local))
+				}
+				sawRoot = true
+			}
+			d.path = append(d.path, t.Name.Local)
+			d.text.Reset()
+			if err := d.start(); err != nil {
+				return nil, err
+			}
+		case xml.CharData:
+			if d.text.Len()+len(t) <= maxReportField {
+				d.text.Write(t)
+			} else if d.known() {
+				return nil, fmt.Errorf("%w: <%s> is over %d bytes", ErrReport, d.path[len(d.path)-1], maxReportField)
+			}
+		case xml.EndElement:
+			if err := d.end(); err != nil {
+				return nil, err
+			}
+			d.path = d.path[:len(d.path)-1]
+			d.text.Reset()
+		}
+	}
+	if !sawRoot {
+		return nil, fmt.Errorf("%w: no <feedback> element", ErrReport)
+	}
+	return d.finish()
+}
+
+func shortName(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
+}
+
+// at reports whether the path below <feedback> is the one given.
+func (d *reportDecoder) at(names ...string) bool {
+	if len(d.path) != len(names)+1 {
+		return false
+	}
+	for i, n := range names {
+		if d.path[i+1] != n {
+			return false
+		}
+	}
+	return true
+}
+
+// known: the current element is a field the decoder keeps.
+func (d *reportDecoder) known() bool {
+	return len(d.path) >= 3 && (d.path[1] == "report_metadata" || d.path[1] == "policy_published" || d.path[1] == "record")
+}
+
+func (d *reportDecoder) start() error {
+	switch {
+	case d.at("record"):
+		if len(d.rep.Rows) >= MaxReportRecords {
+			return fmt.Errorf("%w: over %d records", ErrReportTooLarge, MaxReportRecords)
+		}
+		d.rep.Rows = append(d.rep.Rows, ReportRow{})
+		d.row = &d.rep.Rows[len(d.rep.Rows)-1]
+		d.rowRaw.ip, d.rowRaw.count = "", ""
+	case d.at("record", "auth_results", "dkim"):
+		if len(d.row.DKIM) >= MaxReportAuthResults {
+			return fmt.Errorf("%w: record %d: over %d DKIM results", ErrReportTooLarge, len(d.rep.Rows), MaxReportAuthResults)
+		}
+		d.row.DKIM = append(d.row.DKIM, AuthResult{})
+	case d.at("record", "auth_results", "spf"):
+		if len(d.row.SPF) >= MaxReportAuthResults {
+			return fmt.Errorf("%w: record %d: over %d SPF results", ErrReportTooLarge, len(d.rep.Rows), MaxReportAuthResults)
+		}
+		d.row.SPF = append(d.row.SPF, AuthResult{})
+	}
+	return nil
+}
+
+func (d *reportDecoder) end() error {
+	v := strings.TrimSpace(d.text.String())
+	lower := func() string { return d.intern(strings.ToLower(v)) }
+	switch {
+	case d.at("report_metadata", "org_name"):
+		d.rep.Org = v
+	case d.at("report_metadata", "email"):
+		d.rep.Email = v
+	case d.at("report_metadata", "report_id"):
+		d.rep.ReportID = v
+	case d.at("report_metadata", "date_range", "begin"):
+		d.rangeBegin = v
+	case d.at("report_metadata", "date_range", "end"):
+		d.rangeEnd = v
+	case d.at("policy_published", "domain"):
+		d.domain = v
+	case d.at("policy_published", "p"):
+		d.p = v
+	case d.at("record"):
+		return d.endRecord()
+	case d.row == nil:
+	case d.at("record", "row", "source_ip"):
+		d.rowRaw.ip = v
+	case d.at("record", "row", "count"):
+		d.rowRaw.count = v
+	case d.at("record", "row", "policy_evaluated", "disposition"):
+		d.row.Disposition = dmarc.Policy(lower())
+	case d.at("record", "row", "policy_evaluated", "dkim"):
+		d.row.DKIMAligned = strings.EqualFold(v, "pass")
+	case d.at("record", "row", "policy_evaluated", "spf"):
+		d.row.SPFAligned = strings.EqualFold(v, "pass")
+	case d.at("record", "identifiers", "header_from"):
+		d.row.HeaderFrom = lower()
+	case d.at("record", "identifiers", "envelope_from"):
+		d.row.EnvelopeFrom = lower()
+	case len(d.row.DKIM) > 0 && d.at("record", "auth_results", "dkim", "domain"):
+		d.row.DKIM[len(d.row.DKIM)-1].Domain = lower()
+	case len(d.row.DKIM) > 0 && d.at("record", "auth_results", "dkim", "selector"):
+		d.row.DKIM[len(d.row.DKIM)-1].Selector = d.intern(v)
+	case len(d.row.DKIM) > 0 && d.at("record", "auth_results", "dkim", "result"):
+		d.row.DKIM[len(d.row.DKIM)-1].Result = lower()
+	case len(d.row.SPF) > 0 && d.at("record", "auth_results", "spf", "domain"):
+		d.row.SPF[len(d.row.SPF)-1].Domain = lower()
+	case len(d.row.SPF) > 0 && d.at("record", "auth_results", "spf", "result"):
+		d.row.SPF[len(d.row.SPF)-1].Result = lower()
+	}
+	return nil
+}
+
+// endRecord checks a record's source address and count.
+func (d *reportDecoder) endRecord() error {
+	n := len(d.rep.Rows)
+	ip, err := netip.ParseAddr(d.rowRaw.ip)
+	if err != nil {
+		return fmt.Errorf("%w: record %d: source_ip %q: %w", ErrReport, n, d.rowRaw.ip, err)
+	}
+	count, err := strconv.Atoi(d.rowRaw.count)
+	if err != nil || count < 0 {
+		return fmt.Errorf("%w: record %d: count %q is not a number", ErrReport, n, d.rowRaw.count)
+	}
+	d.row.SourceIP, d.row.Count = ip.Unmap(), count
+	d.row = nil
+	return nil
+}
+
+func (d *reportDecoder) finish() (*AggregateReport, error) {
+	if d.domain == "" {
+		return nil, fmt.Errorf("%w: no policy_published domain", ErrReport)
+	}
+	rep := &d.rep
+	rep.Domain, rep.Policy = strings.ToLower(d.domain), dmarc.Policy(strings.ToLower(d.p))
+	epoch := func(s string) time.Time {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return time.Time{}
+		}
+		return time.Unix(n, 0).UTC()
+	}
+	rep.Begin, rep.End = epoch(d.rangeBegin), epoch(d.rangeEnd)
+	return rep, nil
+}

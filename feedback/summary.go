@@ -1,0 +1,264 @@
+package feedback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/internal/resolve"
+	"github.com/domainauth/domainauth/spf"
+)
+
+// maxNamedSources bounds the reverse DNS look-ups of a summary: the
+// sources sending the most mail are named, the rest are counted.
+// maxCheckedSources bounds the SPF evaluations (the vendor's term, the
+// domain's record) in the same way: a source past it is judged by what
+// the reports say alone.
+const (
+	maxNamedSources   = 200
+	maxCheckedSources = 1000
+)
+
+// SourceKind says what a sending address is to the domain whose reports
+// name it.
+type SourceKind string
+
+// Kinds of source.
+const (
+	// SourceAligned: some of its mail passed DMARC (SPF or DKIM aligned
+	// with the From domain): the domain's own mail.
+	SourceAligned SourceKind = "aligned"
+	// SourceVendor: the vendor's SPF term authorizes the address.
+	SourceVendor SourceKind = "vendor"
+	// SourceService: the domain's own SPF record authorizes the address:
+	// a service the domain declared, sending with a return address or
+	// DKIM key of its own.
+	SourceService SourceKind = "service"
+	// SourceUnaligned: SPF or DKIM passed, but only for an unrelated
+	// domain of the source's own, and neither the domain nor the vendor
+	// authorizes it: a spoofer with a domain of its own, a forwarder, or a
+	// service the domain has not declared. DMARC exists to stop such mail.
+	SourceUnaligned SourceKind = "unaligned"
+	// SourceUnauthenticated: nothing passed.
+	SourceUnauthenticated SourceKind = "unauthenticated"
+)
+
+// SourceSummary is what the reports say about one sending address.
+type SourceSummary struct {
+	IP       netip.Addr `json:"ip"`
+	Messages int        `json:"messages"`
+	Passed   int        `json:"passed"` // messages that passed DMARC (DKIM or SPF aligned)
+	// Host is the address's reverse DNS name, when it has one (the most
+	// active sources only).
+	Host string `json:"host,omitempty"`
+	// Kind is what the source is to the domain.
+	Kind SourceKind `json:"kind"`
+	// Vendor: the address is authorized by the vendor's SPF term.
+	Vendor bool `json:"vendor"`
+	// Legitimate: some of its mail failed DMARC, and it is a real sender
+	// of the domain's mail: aligned for the rest of its mail, the
+	// vendor's, or a service the domain's SPF record authorizes.
+	Legitimate bool `json:"legitimate"`
+	// Why says why it is legitimate, or for an unaligned source what
+	// passed for which domain.
+	Why string `json:"why,omitempty"`
+}
+
+// ReportSummary sums reports up for one domain.
+type ReportSummary struct {
+	Domain   string          `json:"domain"`
+	Reports  int             `json:"reports"`
+	Messages int             `json:"messages"`
+	Passed   int             `json:"passed"`
+	Sources  []SourceSummary `json:"sources"` // by messages, most first
+	// Hurt are the legitimate sources whose mail fails DMARC: a stricter
+	// policy would quarantine or reject it.
+	Hurt []SourceSummary `json:"hurt"`
+	// Unaligned are the sources that pass SPF or DKIM only for an
+	// unrelated domain of their own ([SourceUnaligned]): reported, as one
+	// may be a service the domain forgot to declare, but they do not make
+	// tightening unsafe by themselves.
+	Unaligned []SourceSummary `json:"unaligned"`
+	// SafeToTighten: there is mail to judge by, and no legitimate source
+	// fails; NotSafeBecause says why not.
+	SafeToTighten  bool   `json:"safe_to_tighten"`
+	NotSafeBecause string `json:"not_safe_because,omitempty"`
+}
+
+// Summarize sums up the aggregate reports of domain (reports for other
+// domains are skipped): per sending address, its reverse DNS name (for the
+// 200 most active), whether vendorTerm (such as
+// "include:spf.vendor.example" or "ip4:192.0.2.0/24") authorizes it,
+// whether it passes, and what it is to the domain ([SourceKind]); and
+// whether it is safe to move the domain to a stricter DMARC policy,
+// naming the legitimate sources that would be hurt. A source is the
+// domain's legitimate mail only when some of its mail is aligned, the
+// vendor's term authorizes it, or the domain's own SPF record does (a
+// declared service, checked with check_host(), RFC 7208): a source that
+// passes SPF or DKIM only for an unrelated domain of its own is reported
+// apart (possible spoofing or forwarding) and does not make tightening
+// unsafe. The SPF evaluations are made for the 1,000 most active sources;
+// the others are judged by what the reports say. DNS failures are errors.
+func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string, reports ...*AggregateReport) (*ReportSummary, error) {
+	name, err := dnsrec.ParseDomain("domain", domain)
+	if err != nil {
+		return nil, fmt.Errorf("feedback: Summarize: %w", err)
+	}
+	r = resolve.Cached(r)
+	sum := &ReportSummary{Domain: dnsrec.TrimDot(name)}
+	by := map[netip.Addr]*SourceSummary{}
+	for _, rep := range reports {
+		if rep == nil || strings.TrimSuffix(rep.Domain, ".") != sum.Domain {
+			continue
+		}
+		sum.Reports++
+		for _, row := range rep.Rows {
+			s := by[row.SourceIP]
+			if s == nil {
+				s = &SourceSummary{IP: row.SourceIP}
+				by[row.SourceIP] = s
+			}
+			s.Messages += row.Count
+			sum.Messages += row.Count
+			if row.Passed() {
+				s.Passed += row.Count
+				sum.Passed += row.Count
+				continue
+			}
+			if s.Why == "" {
+				s.Why = ownAuthentication(row)
+			}
+		}
+	}
+	for _, s := range by {
+		sum.Sources = append(sum.Sources, *s)
+	}
+	sort.Slice(sum.Sources, func(i, j int) bool {
+		a, b := sum.Sources[i], sum.Sources[j]
+		if a.Messages != b.Messages {
+			return a.Messages > b.Messages
+		}
+		return a.IP.Less(b.IP)
+	})
+	for i := range sum.Sources {
+		s := &sum.Sources[i]
+		if i < maxNamedSources {
+			a, err := r.Lookup(ctx, dnsrec.ReverseName(s.IP), dnsrec.TypePTR)
+			if err != nil && errors.Is(err, dnsrec.ErrTemporary) {
+				return nil, fmt.Errorf("feedback: %w", err)
+			}
+			if err == nil && len(a.Targets()) > 0 {
+				s.Host = dnsrec.TrimDot(a.Targets()[0])
+			}
+		}
+		checked := i < maxCheckedSources
+		if checked {
+			vendor, err := authorizedBy(ctx, r, vendorTerm, s.IP)
+			if err != nil {
+				return nil, err
+			}
+			s.Vendor = vendor
+		}
+		if s.Passed >= s.Messages {
+			s.Kind, s.Why = SourceAligned, ""
+			if s.Vendor {
+				s.Kind = SourceVendor
+			}
+			continue
+		}
+		own := s.Why // what passed for the source's own domain, if anything
+		switch {
+		case s.Vendor:
+			s.Kind, s.Legitimate, s.Why = SourceVendor, true, "the vendor's own server, and its mail fails DMARC"
+		case s.Passed > 0:
+			s.Kind, s.Legitimate, s.Why = SourceAligned, true, fmt.Sprintf("its other %d messages pass aligned, so it is the domain's own", s.Passed)
+		default:
+			declared := false
+			if checked {
+				var err error
+				if declared, err = authorizedBy(ctx, r, "include:"+sum.Domain, s.IP); err != nil {
+					return nil, err
+				}
+			}
+			switch {
+			case declared:
+				s.Kind, s.Legitimate = SourceService, true
+				s.Why = sum.Domain + "'s SPF record authorizes it, but its mail is not aligned"
+				if own != "" {
+					s.Why += ": " + own
+				}
+			case own != "":
+				s.Kind = SourceUnaligned
+			default:
+				s.Kind, s.Why = SourceUnauthenticated, ""
+			}
+		}
+		if s.Legitimate {
+			sum.Hurt = append(sum.Hurt, *s)
+		}
+		if s.Kind == SourceUnaligned {
+			sum.Unaligned = append(sum.Unaligned, *s)
+		}
+	}
+	switch {
+	case sum.Messages == 0:
+		sum.NotSafeBecause = "the reports hold no mail from " + sum.Domain + " to judge by"
+	case len(sum.Hurt) > 0:
+		var names []string
+		for _, h := range sum.Hurt {
+			n := h.IP.String()
+			if h.Host != "" {
+				n += " (" + h.Host + ")"
+			}
+			names = append(names, fmt.Sprintf("%s: %d of %d messages fail, %s", n, h.Messages-h.Passed, h.Messages, h.Why))
+		}
+		sum.NotSafeBecause = "legitimate mail fails DMARC and would be quarantined or rejected: " + strings.Join(names, "; ")
+	default:
+		sum.SafeToTighten = true
+	}
+	return sum, nil
+}
+
+// ownAuthentication says what passed for a failing row: SPF or DKIM for
+// a domain of the sender's own, not aligned with From.
+func ownAuthentication(row ReportRow) string {
+	for _, d := range row.DKIM {
+		if d.Result == "pass" {
+			return fmt.Sprintf("DKIM passes for %s, which is not aligned with %s", d.Domain, row.HeaderFrom)
+		}
+	}
+	for _, s := range row.SPF {
+		if s.Result == "pass" {
+			return fmt.Sprintf("SPF passes for %s, which is not aligned with %s", s.Domain, row.HeaderFrom)
+		}
+	}
+	return ""
+}
+
+// authorizedBy reports whether an SPF term authorizes ip: an ip4:/ip6:
+// network that holds it, or an include: whose record passes it.
+func authorizedBy(ctx context.Context, r dnsrec.Resolver, term string, ip netip.Addr) (bool, error) {
+	if term == "" {
+		return false, nil
+	}
+	rec, err := spf.Parse("v=spf1 " + term)
+	if err != nil || len(rec.Terms) != 1 {
+		return false, fmt.Errorf("feedback: Summarize: vendor term %q: %w", term, err)
+	}
+	t := rec.Terms[0]
+	switch t.Mechanism {
+	case spf.MechIP4, spf.MechIP6:
+		return t.Net.Contains(ip), nil
+	case spf.MechInclude:
+		res := (&spf.Checker{Resolver: r}).CheckHost(ctx, ip, t.Domain, "postmaster@"+t.Domain, t.Domain)
+		if res.Status == spf.TempError {
+			return false, fmt.Errorf("feedback: %w", res.Err)
+		}
+		return res.Status == spf.Pass, nil
+	}
+	return false, fmt.Errorf("feedback: Summarize: vendor term %q: give an include:, ip4: or ip6: term", term)
+}
