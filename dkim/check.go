@@ -132,7 +132,7 @@ func setTo(name string, t dnsrec.Type, party plan.Party, want []dnsrec.Record, c
 	return plan.Edit{Name: name, Type: t, Party: party, Stage: plan.StageDKIM,
 		Reason: plan.Reason{Code: code, Params: map[string]string{"name": dnsrec.TrimDot(name)}, Text: text},
 		Apply: func(current []dnsrec.Record) ([]dnsrec.Record, error) {
-			if plan.SameSet(current, want) {
+			if dnsrec.SameSet(current, want) {
 				return current, nil
 			}
 			return append([]dnsrec.Record(nil), want...), nil

@@ -1,9 +1,9 @@
 package dkim
 
-import "strings"
+import "github.com/domainauth/domainauth/dnsrec"
 
 // delegations name the mail services whose customers delegate a selector
-// to them by CNAME, by the suffix of the target: such a selector is in use
+// to them by CNAME, by the domain the target is under: such a selector is in use
 // by that service, and replacing it would break the service's signatures.
 //
 //   - Microsoft 365: Microsoft Learn, "Set up DKIM to sign mail from your
@@ -18,22 +18,18 @@ import "strings"
 //   - Amazon SES: Easy DKIM (the SES Developer Guide and API reference,
 //     VerifyDomainDkim), read 2026-12-01: three <token>._domainkey CNAMEs to
 //     keys SES hosts, <token>.dkim.amazonses.com.
-var delegations = [...]struct{ suffix, service string }{
-	{".onmicrosoft.com.", "Microsoft 365"},
-	{".dkim.mail.microsoft.", "Microsoft 365"},
-	{".sendgrid.net.", "Twilio SendGrid"},
-	{".dkim.amazonses.com.", "Amazon SES"},
+var delegations = [...]struct{ parent, service string }{
+	{"onmicrosoft.com.", "Microsoft 365"},
+	{"dkim.mail.microsoft.", "Microsoft 365"},
+	{"sendgrid.net.", "Twilio SendGrid"},
+	{"dkim.amazonses.com.", "Amazon SES"},
 }
 
 // DelegatedService names the mail service a selector's CNAME target
 // belongs to ("Microsoft 365" for ...onmicrosoft.com), or "".
 func DelegatedService(target string) string {
-	t := strings.ToLower(target)
-	if !strings.HasSuffix(t, ".") {
-		t += "."
-	}
 	for _, d := range delegations {
-		if strings.HasSuffix(t, d.suffix) {
+		if dnsrec.IsSubdomain(target, d.parent) {
 			return d.service
 		}
 	}

@@ -112,7 +112,7 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 	qname := "_dmarc." + name
 	res := &Recommendation{Domain: dnsrec.TrimDot(name)}
 	res.About = rc.About()
-	set, err := plan.ReadSet(ctx, r, qname, dnsrec.TypeTXT)
+	set, err := dnsrec.ReadSet(ctx, r, qname, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, fmt.Errorf("dmarc: %w", err)
 	}
@@ -150,8 +150,8 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 				goal.EffectivePolicy(), why, now.EffectivePolicy()),
 			Fix: fmt.Sprintf("once %s, publish: %s", why, res.Next)})
 	}
-	res.Satisfied = cur != nil && len(current) == 1 && mergeRecords(cur, goal, rc.Rules).Equal(cur) && plan.SameSet(proposed, set)
-	if !plan.SameSet(proposed, set) {
+	res.Satisfied = cur != nil && len(current) == 1 && mergeRecords(cur, goal, rc.Rules).Equal(cur) && dnsrec.SameSet(proposed, set)
+	if !dnsrec.SameSet(proposed, set) {
 		res.Findings = plan.AppendNew(rc.explain(qname, res.Domain, set, cur, current, stage), res.Findings...)
 		edit := plan.Edit{Name: qname, Type: dnsrec.TypeTXT, Party: plan.PartyCustomer, Stage: plan.StageDMARC,
 			Reason: e.reason(res.Domain, cur), Apply: e.apply, Verify: e.verify}

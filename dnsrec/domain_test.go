@@ -95,3 +95,31 @@ func FuzzParseDomain(f *testing.F) {
 		}
 	})
 }
+
+// IsSubdomain is the one "equal to or under" of the module: label by
+// label, without regard to case or the trailing dot, Unicode names by
+// their A-labels; a name that only ends like another is not under it.
+func TestIsSubdomain(t *testing.T) {
+	for _, c := range []struct {
+		child, parent string
+		want          bool
+	}{
+		{"mail.example.com.", "example.com.", true},
+		{"example.com.", "example.com.", true},
+		{"Mail.Example.COM", "example.com", true},
+		{"mail.example.com", "EXAMPLE.COM.", true},
+		{"badexample.com.", "example.com.", false},
+		{"example.com.", "mail.example.com.", false},
+		{"x.bücher.example", "xn--bcher-kva.example.", true},
+		{"x.xn--bcher-kva.example", "BÜCHER.example", true},
+		{"anything.example.", ".", true},
+		{"a..example.", "example.", false},
+		{"mail.example.com.", "", false},
+		{"", "example.com.", false},
+		{"selector1-x._domainkey.tenant.onmicrosoft.com", "onmicrosoft.com.", true},
+	} {
+		if got := dnsrec.IsSubdomain(c.child, c.parent); got != c.want {
+			t.Errorf("IsSubdomain(%q, %q) = %v, want %v", c.child, c.parent, got, c.want)
+		}
+	}
+}

@@ -103,13 +103,50 @@ func TrimDot(name string) string {
 	return strings.TrimSuffix(name, ".")
 }
 
-// IsSubdomain reports whether child is parent or below it. Both must be
-// canonical (see [CanonicalName]).
+// IsSubdomain reports whether child is parent or below it, label by label:
+// without regard to case or a trailing dot, Unicode names compared by
+// their A-labels (IDNA, as [CanonicalName] writes them). "mail.example.com"
+// is under "example.com"; "badexample.com" is not. A name that is not a
+// valid domain name is under nothing, and nothing is under it.
 func IsSubdomain(child, parent string) bool {
+	if !canonical(child) || !canonical(parent) {
+		var err error
+		if child, err = CanonicalName(child); err != nil {
+			return false
+		}
+		if parent, err = CanonicalName(parent); err != nil {
+			return false
+		}
+	}
 	if parent == "." || child == parent {
 		return true
 	}
 	return strings.HasSuffix(child, "."+parent)
+}
+
+// canonical reports, cheaply, whether name is already as [CanonicalName]
+// writes it: lower-case ASCII letters, digits, '-', '_' and dots, ending in
+// a dot, with no empty label.
+func canonical(name string) bool {
+	if name == "." {
+		return true
+	}
+	if name == "" || name[len(name)-1] != '.' || name[0] == '.' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
+		case c == '.':
+			if i > 0 && name[i-1] == '.' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func isASCII(s string) bool {

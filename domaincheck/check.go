@@ -273,7 +273,7 @@ func spfRecordAfter(ctx context.Context, r dnsrec.Resolver, pl *plan.Plan, name 
 		}
 	}
 	if !found {
-		set, err := plan.ReadSet(ctx, r, name, dnsrec.TypeTXT)
+		set, err := dnsrec.ReadSet(ctx, r, name, dnsrec.TypeTXT)
 		if err != nil {
 			return ""
 		}

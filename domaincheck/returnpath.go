@@ -51,7 +51,7 @@ func (rp returnPath) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Repo
 		return nil, fmt.Errorf("domaincheck: return-path target: %w", err)
 	}
 	rep := &plan.Report{About: rp.About()}
-	cnames, err := plan.ReadSet(ctx, r, name, dnsrec.TypeCNAME)
+	cnames, err := dnsrec.ReadSet(ctx, r, name, dnsrec.TypeCNAME)
 	if err != nil {
 		return nil, fmt.Errorf("domaincheck: %w", err)
 	}
@@ -79,7 +79,7 @@ func (rp returnPath) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Repo
 	// Nothing delegated: a CNAME can only be added where no other record
 	// stands (RFC 1034, Section 3.6.2).
 	for _, t := range []dnsrec.Type{dnsrec.TypeTXT, dnsrec.TypeMX, dnsrec.TypeA, dnsrec.TypeAAAA} {
-		set, err := plan.ReadSet(ctx, r, name, t)
+		set, err := dnsrec.ReadSet(ctx, r, name, t)
 		if err != nil {
 			return nil, fmt.Errorf("domaincheck: %w", err)
 		}

@@ -121,10 +121,10 @@ func replacing(remove, add Change) Change {
 }
 
 // Removed returns the records the change deletes.
-func (c Change) Removed() []dnsrec.Record { return Minus(c.Current, c.Proposed) }
+func (c Change) Removed() []dnsrec.Record { return dnsrec.Minus(c.Current, c.Proposed) }
 
 // Added returns the records the change publishes.
-func (c Change) Added() []dnsrec.Record { return Minus(c.Proposed, c.Current) }
+func (c Change) Added() []dnsrec.Record { return dnsrec.Minus(c.Proposed, c.Current) }
 
 // Reason returns the reasons' sentences joined.
 func (c Change) Reason() string {

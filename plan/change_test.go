@@ -34,7 +34,7 @@ func (w wantTXT) About() plan.About {
 }
 
 func (w wantTXT) Require(ctx context.Context, r dnsrec.Resolver) (*plan.Report, error) {
-	set, err := plan.ReadSet(ctx, r, w.Name, dnsrec.TypeTXT)
+	set, err := dnsrec.ReadSet(ctx, r, w.Name, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ func TestCheckAsksOnceAndConverges(t *testing.T) {
 		t.Errorf("asked more than once: %v", rep)
 	}
 	for _, c := range pl.Changes {
-		if err := z.Apply(c); err != nil {
+		if err := z.Apply(c.Removed(), c.Added()); err != nil {
 			t.Fatal(err)
 		}
 	}

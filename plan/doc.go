@@ -36,8 +36,8 @@
 // # Where a change is made
 //
 // A record set is read where it lives: when its name is a CNAME (a DMARC
-// record hosted by a service), at the end of the chain ([ReadSet],
-// [Lives]), and its change is made there by whoever operates it
+// record hosted by a service), at the end of the chain (dnsrec.ReadSet and
+// Answer.Owner), and its change is made there by whoever operates it
 // ([Change.Via], [Change.Operator]), never as a record beside the CNAME
 // (RFC 1034, Section 3.6.2). A change's zone is the one DNS says holds the
 // name: the nearest name with an SOA record of its own, so that a

@@ -28,10 +28,10 @@ const (
 // assigns, with the way its record form wants the name typed.
 type DNSHost struct {
 	Name string // "Cloudflare"
-	// NS lists fragments of the names of the host's name servers, each
-	// starting at a label: one that ends in a dot is the end of the name
-	// (".ns.cloudflare.com."), one that does not is the start of a label
-	// (".awsdns-" in ns-1.awsdns-01.org).
+	// NS lists what the names of the host's name servers have in common:
+	// a domain they are all under, written canonically ("ns.cloudflare.com."),
+	// or, where the host numbers domains too, the start of a label after a
+	// dot (".awsdns-" in ns-1.awsdns-01.org).
 	NS []string
 	// Form is how the host's form wants the name; empty where its
 	// documentation does not say, and the generic text is written.
@@ -60,13 +60,12 @@ func (h DNSHost) FormName(name, zone string) (string, bool) {
 // HostForNS returns the DNS host that name server ns (a host name, with or
 // without its trailing dot) belongs to, or false.
 func HostForNS(ns string) (DNSHost, bool) {
-	h := "." + strings.ToLower(ns)
-	if !strings.HasSuffix(h, ".") {
-		h += "."
-	}
 	for _, d := range dnsHosts {
 		for _, f := range d.NS {
-			if strings.HasSuffix(f, ".") && strings.HasSuffix(h, f) || !strings.HasSuffix(f, ".") && strings.Contains(h, f) {
+			// A name ending in a dot is a domain the servers are under; one
+			// without is a label prefix the host numbers its servers with
+			// (Route 53's awsdns-NN.com, .net, .org, .co.uk).
+			if strings.HasSuffix(f, ".") && dnsrec.IsSubdomain(ns, f) || !strings.HasSuffix(f, ".") && strings.Contains("."+strings.ToLower(ns), f) {
 				return d, true
 			}
 		}
@@ -86,7 +85,7 @@ var dnsHosts = [...]DNSHost{
 	// Cloudflare Docs, "DNS record types" (developers.cloudflare.com/dns/
 	// manage-dns-records/reference/dns-record-types/): Name is a subdomain
 	// or "@" for the zone apex. Name servers <name>.ns.cloudflare.com.
-	{Name: "Cloudflare", NS: []string{".ns.cloudflare.com."}, Form: HostFormRelative},
+	{Name: "Cloudflare", NS: []string{"ns.cloudflare.com."}, Form: HostFormRelative},
 	// Amazon Route 53 Developer Guide, "Values that are common for all
 	// routing policies", Record name (docs.aws.amazon.com/Route53/latest/
 	// DeveloperGuide/resource-record-sets-values-shared.html): the field
@@ -97,77 +96,77 @@ var dnsHosts = [...]DNSHost{
 	// (learn.microsoft.com/azure/dns/dns-operations-recordsets): record
 	// names are relative to the zone, "@" for the apex. Name servers
 	// ns<n>-<nn>.azure-dns.com/.net/.org/.info.
-	{Name: "Azure DNS", NS: []string{".azure-dns.com.", ".azure-dns.net.", ".azure-dns.org.", ".azure-dns.info."}, Form: HostFormRelative},
+	{Name: "Azure DNS", NS: []string{"azure-dns.com.", "azure-dns.net.", "azure-dns.org.", "azure-dns.info."}, Form: HostFormRelative},
 	// Gandi documentation, "TXT record" (wiki.gandi.net/fr/dns/zone/
 	// txt-record): "@" for the apex, the subdomain alone otherwise. Name
 	// servers ns-<n>-<x>.gandi.net.
-	{Name: "Gandi", NS: []string{".gandi.net."}, Form: HostFormRelative},
+	{Name: "Gandi", NS: []string{"gandi.net."}, Form: HostFormRelative},
 	// Hetzner Cloud API reference, Zone RRSets (docs.hetzner.cloud; read
 	// through a copy on glama.ai): a record's name is relative to the zone,
 	// "@" for the apex; the Hetzner Console's form is taken to follow it
 	// (its own help page was not found). Name servers <x>.ns.hetzner.com/.de
 	// (DNS Console) and ns<n>.your-server.de (Robot, konsoleH).
-	{Name: "Hetzner", NS: []string{".ns.hetzner.com.", ".ns.hetzner.de.", ".your-server.de."}, Form: HostFormRelative},
+	{Name: "Hetzner", NS: []string{"ns.hetzner.com.", "ns.hetzner.de.", "your-server.de."}, Form: HostFormRelative},
 	// netcup Help Center, "DNS Records" (netcup.com/en/helpcenter/
 	// documentation/web-hosting/webhosting-dns): the Host column takes "@"
 	// for the root domain, the subdomain otherwise. Name servers
 	// root-dns, second-dns and third-dns.netcup.net (known, not on the page).
-	{Name: "netcup", NS: []string{".netcup.net."}, Form: HostFormRelative},
+	{Name: "netcup", NS: []string{"netcup.net."}, Form: HostFormRelative},
 	// TransIP Knowledge Base, "Setting an SPF record" (transip.eu/
 	// knowledgebase/entry/426-setting-an-spf-record/): "@" in the Name
 	// field for the domain itself, the subdomain alone otherwise, and the
 	// DNS software adds the domain. Name servers ns0.transip.net,
 	// ns1.transip.nl, ns2.transip.eu (known, not on the page).
-	{Name: "TransIP", NS: []string{".transip.net.", ".transip.nl.", ".transip.eu."}, Form: HostFormRelative},
+	{Name: "TransIP", NS: []string{"transip.net.", "transip.nl.", "transip.eu."}, Form: HostFormRelative},
 	// ALL-INKL.COM tutorial, "DNS: How to add an SPF-record" (all-inkl.com/
 	// en/support/tutorials/provider-change/setup/dns/how-to-add-an-spf-
 	// record_482.html): the Name field stays blank for the domain itself;
 	// the form shows the domain after the field. Name servers
 	// ns<n>.kasserver.com (known, not on the page).
-	{Name: "ALL-INKL.COM", NS: []string{".kasserver.com."}, Form: HostFormBlankApex},
+	{Name: "ALL-INKL.COM", NS: []string{"kasserver.com."}, Form: HostFormBlankApex},
 	// Infomaniak FAQ, "How a domain name and a DNS zone work": name
 	// servers ns<nn>.infomaniak.com; the older .infomaniak.ch too. Its
 	// zone editor's guide was not found: form not confirmed.
-	{Name: "Infomaniak", NS: []string{".infomaniak.com.", ".infomaniak.ch."}},
+	{Name: "Infomaniak", NS: []string{"infomaniak.com.", "infomaniak.ch."}},
 	// cyon, "DNS-Zone von einem anderen Dienst übertragen" (cyon.ch/
 	// support/a/dns-zone-von-einem-anderen-dienst-ubertragen): name
 	// servers ns1.cyon.ch and ns2.cyon.ch. Form not confirmed.
-	{Name: "cyon", NS: []string{".cyon.ch."}},
+	{Name: "cyon", NS: []string{"cyon.ch."}},
 	// METANET, "Kundenportal DNS-Verwaltung" (support.metanet.ch/780): its
 	// DNS platforms ns.ch-meta.net and ch.ch-inter.net. Form not confirmed.
-	{Name: "METANET", NS: []string{".ch-meta.net.", ".ch-inter.net."}},
+	{Name: "METANET", NS: []string{"ch-meta.net.", "ch-inter.net."}},
 	// Hostpoint: name servers ns<n>.hostpoint.ch. Form not confirmed.
-	{Name: "Hostpoint", NS: []string{".hostpoint.ch."}},
+	{Name: "Hostpoint", NS: []string{"hostpoint.ch."}},
 	// STRATO FAQ 2328, "Was ist der TXT-Record": the "Präfix" field is
 	// completed with the domain, but what it wants for the domain itself
 	// is not said: form not confirmed. Name servers <name>.rzone.de
 	// (known, not on the page).
-	{Name: "STRATO", NS: []string{".rzone.de."}},
+	{Name: "STRATO", NS: []string{"rzone.de."}},
 	// IONOS: name servers ns<n>.ui-dns.com/.de/.org/.biz. Form not
 	// confirmed.
-	{Name: "IONOS", NS: []string{".ui-dns.com.", ".ui-dns.de.", ".ui-dns.org.", ".ui-dns.biz."}},
+	{Name: "IONOS", NS: []string{"ui-dns.com.", "ui-dns.de.", "ui-dns.org.", "ui-dns.biz."}},
 	// OVHcloud: name servers dns<n>.ovh.net and ns<n>.ovh.net. Form not
 	// confirmed.
-	{Name: "OVHcloud", NS: []string{".ovh.net."}},
+	{Name: "OVHcloud", NS: []string{"ovh.net."}},
 	// Combell: name servers ns<n>.combell.net (known, not from a page).
 	// Form not confirmed.
-	{Name: "Combell", NS: []string{".combell.net."}},
+	{Name: "Combell", NS: []string{"combell.net."}},
 	// Google Cloud DNS: name servers ns-cloud-<x><n>.googledomains.com.
 	// Form not confirmed.
-	{Name: "Google Cloud DNS", NS: []string{".googledomains.com."}},
+	{Name: "Google Cloud DNS", NS: []string{"googledomains.com."}},
 	// GoDaddy Help, "Add a TXT record" (article 19232; read in its Polish
 	// edition, godaddy.com/pl-pl/help/dodawanie-rekordu-txt-19232): Name is
 	// the host name or prefix without the domain, "@" for the root domain.
 	// Name servers ns<nn>.domaincontrol.com.
-	{Name: "GoDaddy", NS: []string{".domaincontrol.com."}, Form: HostFormRelative},
+	{Name: "GoDaddy", NS: []string{"domaincontrol.com."}, Form: HostFormRelative},
 	// Namecheap: name servers dns<n>.registrar-servers.com. Form not
 	// confirmed.
-	{Name: "Namecheap", NS: []string{".registrar-servers.com."}},
+	{Name: "Namecheap", NS: []string{"registrar-servers.com."}},
 	// DigitalOcean: name servers ns<n>.digitalocean.com. Form not confirmed.
-	{Name: "DigitalOcean", NS: []string{".digitalocean.com."}},
-	{Name: "NS1", NS: []string{".nsone.net."}},
-	{Name: "DNSimple", NS: []string{".dnsimple.com."}},
+	{Name: "DigitalOcean", NS: []string{"digitalocean.com."}},
+	{Name: "NS1", NS: []string{"nsone.net."}},
+	{Name: "DNSimple", NS: []string{"dnsimple.com."}},
 	// The demo zone of this module's examples: the vendor hosts its demo
 	// customers' zones on ns1.vendor.example. No form is claimed for it.
-	{Name: "Example CRM, the demo vendor", NS: []string{".vendor.example."}},
+	{Name: "Example CRM, the demo vendor", NS: []string{"vendor.example."}},
 }

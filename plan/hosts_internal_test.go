@@ -3,6 +3,8 @@ package plan
 import (
 	"strings"
 	"testing"
+
+	"github.com/domainauth/domainauth/dnsrec"
 )
 
 // Every fragment of the catalogue starts at a label, is lower case, and
@@ -24,12 +26,16 @@ func TestDNSHostCatalogue(t *testing.T) {
 				t.Error("no name server fragment")
 			}
 			for _, f := range h.NS {
-				if !strings.HasPrefix(f, ".") || f != strings.ToLower(f) || len(f) < 4 {
-					t.Errorf("fragment %q must start with a dot, be lower case and name something", f)
-				}
-				ns := "ns1" + f
-				if !strings.HasSuffix(f, ".") {
-					ns += "01.example."
+				ns := "ns1." + f
+				if strings.HasSuffix(f, ".") {
+					if c, err := dnsrec.CanonicalName(f); err != nil || c != f {
+						t.Errorf("domain %q must be written canonically (lower case, a trailing dot)", f)
+					}
+				} else {
+					if !strings.HasPrefix(f, ".") || f != strings.ToLower(f) || len(f) < 4 {
+						t.Errorf("label prefix %q must start with a dot, be lower case and name something", f)
+					}
+					ns = "ns1" + f + "01.example."
 				}
 				if got, ok := HostForNS(ns); !ok || got.Name != h.Name {
 					t.Errorf("HostForNS(%q) = %q, %v; want %q", ns, got.Name, ok, h.Name)

@@ -183,10 +183,11 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit, follow bool) (*C
 	}
 	// The set lives where the name's CNAME chain ends: the change is made
 	// there, never as a record beside the CNAME (RFC 1034, Section 3.6.2).
-	name, current, err := readSet(ctx, r, asked, first.Type)
+	a, err := r.Lookup(ctx, asked, first.Type)
 	if err != nil {
 		return nil, nil, err
 	}
+	name, current := a.Owner(first.Type), a.Set(first.Type)
 	if !follow && name != asked {
 		name, current = asked, nil
 	}
@@ -200,7 +201,7 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit, follow bool) (*C
 		if err != nil {
 			return nil, nil, err
 		}
-		if !SameSet(next, proposed) {
+		if !dnsrec.SameSet(next, proposed) {
 			reasons = append(reasons, e.Reason)
 		}
 		proposed = next

@@ -112,7 +112,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		return nil, fmt.Errorf("%w: Authorize: All %q is not an all term", ErrSyntax, a.All)
 	}
 	r = resolve.Cached(r)
-	set, err := plan.ReadSet(ctx, r, name, dnsrec.TypeTXT)
+	set, err := dnsrec.ReadSet(ctx, r, name, dnsrec.TypeTXT)
 	if err != nil {
 		return nil, fmt.Errorf("spf: %w", err)
 	}
@@ -185,7 +185,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		return nil, err
 	}
 	res.Proposed = spfValue(proposed)
-	if plan.SameSet(proposed, set) {
+	if dnsrec.SameSet(proposed, set) {
 		if !covered {
 			res.Proposed = "" // nothing safe to propose: the findings say why
 		}

@@ -271,7 +271,7 @@ func TestAuthorizeTwoVendorsOneChange(t *testing.T) {
 		t.Errorf("the change's current set has %d records; the verification TXT must be kept too", n)
 	}
 	for _, c := range pl.Changes {
-		if err := z.Apply(c); err != nil {
+		if err := z.Apply(c.Removed(), c.Added()); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -3,6 +3,8 @@ package spf
 import (
 	"strings"
 	"testing"
+
+	"github.com/domainauth/domainauth/dnsrec"
 )
 
 // Every entry's term is one include mechanism that parses, and every MX
@@ -16,12 +18,15 @@ func TestProviderCatalogue(t *testing.T) {
 			if _, err := Parse("v=spf1 " + p.Term + " -all"); err != nil {
 				t.Errorf("term %q: %v", p.Term, err)
 			}
-			for _, suffix := range p.MX {
-				if !strings.HasPrefix(suffix, ".") || !strings.HasSuffix(suffix, ".") || suffix != strings.ToLower(suffix) {
-					t.Errorf("MX suffix %q must start and end with a dot and be lower case", suffix)
+			for _, parent := range p.MX {
+				if c, err := dnsrec.CanonicalName(parent); err != nil || c != parent {
+					t.Errorf("MX domain %q must be written canonically (lower case, a trailing dot)", parent)
 				}
-				if got, ok := ProviderForMX("mx1" + suffix); !ok || got.Name != p.Name {
-					t.Errorf("ProviderForMX(%q) = %q, %v; want %q", "mx1"+suffix, got.Name, ok, p.Name)
+				if got, ok := ProviderForMX("mx1." + parent); !ok || got.Name != p.Name {
+					t.Errorf("ProviderForMX(%q) = %q, %v; want %q", "mx1."+parent, got.Name, ok, p.Name)
+				}
+				if got, ok := ProviderForMX("mx1" + parent); ok {
+					t.Errorf("ProviderForMX(%q) = %q: a name that only ends like %q is not under it", "mx1"+parent, got.Name, parent)
 				}
 			}
 		})

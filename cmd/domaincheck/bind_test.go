@@ -236,7 +236,7 @@ func TestNSUpdatePrerequisites(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "NXRRSET") {
 		t.Errorf("a stale update applied (err %v):\n%s", err, out)
 	}
-	set, err := plan.ReadSet(ctx, c, "customer.example", dnsrec.TypeTXT)
+	set, err := dnsrec.ReadSet(ctx, c, "customer.example", dnsrec.TypeTXT)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func TestBINDHostedAndDelegated(t *testing.T) {
 		}
 		// The CNAME is still there, alone: no record was added beside it.
 		if domain == "hostedbind.example" {
-			cnames, _ := plan.ReadSet(ctx, b.client(), "_dmarc.hostedbind.example", dnsrec.TypeCNAME)
+			cnames, _ := dnsrec.ReadSet(ctx, b.client(), "_dmarc.hostedbind.example", dnsrec.TypeCNAME)
 			txt, _ := b.client().Lookup(ctx, "_dmarc.hostedbind.example", dnsrec.TypeTXT)
 			if len(cnames) != 1 || len(txt.CNAMEs) != 1 || !strings.Contains(txt.Records[0].Value(), "p=reject") {
 				t.Errorf("the hosted record: CNAME %v, TXT %+v", cnames, txt)

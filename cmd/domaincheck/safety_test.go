@@ -100,7 +100,7 @@ func planFor(t *testing.T, r dnsrec.Resolver, p *domaincheck.Profile, domain str
 func apply(t *testing.T, z *dnstest.Zone, cs plan.Changes) {
 	t.Helper()
 	for _, c := range cs {
-		if err := z.Apply(c); err != nil {
+		if err := z.Apply(c.Removed(), c.Added()); err != nil {
 			t.Fatalf("%s: %v", c.Summary(), err)
 		}
 	}
@@ -226,7 +226,7 @@ func TestPlanConverges(t *testing.T) {
 func assertOneRecordEach(t *testing.T, r dnsrec.Resolver, domain string) {
 	t.Helper()
 	for name, prefix := range map[string]string{domain: "v=spf1", "_dmarc." + domain: "v=DMARC1"} {
-		set, err := plan.ReadSet(context.Background(), r, name, dnsrec.TypeTXT)
+		set, err := dnsrec.ReadSet(context.Background(), r, name, dnsrec.TypeTXT)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -327,7 +327,7 @@ _dmarc.staged.example. IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example
 		t.Fatalf("plan:\n%s", pl.Changes.Text())
 	}
 	before := outcomes(t, z, "staged.example")
-	if err := z.Apply(pl.Changes[0]); err != nil {
+	if err := z.Apply(pl.Changes[0].Removed(), pl.Changes[0].Added()); err != nil {
 		t.Fatal(err)
 	}
 	after := outcomes(t, z, "staged.example")

@@ -8,7 +8,6 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/internal/rrconv"
-	"github.com/domainauth/domainauth/plan"
 	"github.com/miekg/dns"
 )
 
@@ -307,15 +306,16 @@ func (z *Zone) soaFor(name string) dns.RR {
 }
 
 // Apply makes a change in the zone, as its owner would: it deletes the
-// change's removed records and adds its added ones. It is how a test
-// checks that following a plan leaves nothing to do.
-func (z *Zone) Apply(c plan.Change) error {
-	for _, r := range c.Removed() {
+// removed records, then adds the added ones (a plan's change gives both:
+// z.Apply(c.Removed(), c.Added())). It is how a test checks that following
+// a plan leaves nothing to do.
+func (z *Zone) Apply(removed, added []dnsrec.Record) error {
+	for _, r := range removed {
 		if err := z.RemoveRecord(r); err != nil {
 			return err
 		}
 	}
-	return z.AddRecords(c.Added()...)
+	return z.AddRecords(added...)
 }
 
 // RemoveRecord deletes one record (compared as [dnsrec.Record.Equal] does).

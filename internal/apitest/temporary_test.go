@@ -114,7 +114,7 @@ func TestTemporaryFailureIsOneQuestion(t *testing.T) {
 			_, err = feedback.Summarize(ctx, r, "customer.example", "include:spf.vendor.example", report)
 			return err
 		},
-		"plan.ReadSet": func() error { _, err := plan.ReadSet(ctx, r, "customer.example", dnsrec.TypeTXT); return err },
+		"dnsrec.ReadSet": func() error { _, err := dnsrec.ReadSet(ctx, r, "customer.example", dnsrec.TypeTXT); return err },
 		"plan.Check": func() error {
 			pl, err := plan.Check(ctx, r, profile.Requirements("customer.example", domaincheck.Evidence{})...)
 			return first(err, pl.Reports[0].Err)
