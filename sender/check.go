@@ -68,7 +68,9 @@ type DomainReport struct {
 	// domain today and what blocks it, and separately what is advice.
 	Summary string `json:"summary"`
 	// MaySend: the vendor's mail as the domain passes DMARC today, for
-	// every one of its servers (SPF or DKIM passes and aligns).
+	// every one of its servers (SPF or DKIM passes and aligns), and none
+	// of them gets SPF fail with the customer's domain in MAIL FROM
+	// (receivers reject that before DMARC is evaluated).
 	MaySend bool `json:"may_send"`
 	// Ready: MaySend, and the published DMARC policy meets the profile's
 	// minimum. Advice (warnings, the next DMARC stage, the domain's SOA or
@@ -177,7 +179,8 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	dkimArea := planArea(AreaDKIM, pl, plan.StageDKIM)
 	spfArea := planArea(AreaSPF, pl, plan.StageSPF)
 	dmarcArea := planArea(AreaDMARC, pl, plan.StageDMARC)
-	spfArea.Findings = plan.AppendNew(spfArea.Findings, v.spfFindings(p, name, step)...)
+	spfBlocks := v.spfBlocks(p)
+	spfArea.Findings = plan.AppendNew(spfArea.Findings, v.spfFindings(p, name, step, spfWaysOut(ctx, r, p, name, spfArea.Findings))...)
 	if f := checkVoidIPv6(ctx, r, p, name, spfRecordAfter(ctx, r, pl, name)); f != nil {
 		spfArea.Findings = append(spfArea.Findings, *f)
 	}
@@ -201,15 +204,17 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	// What blocks, when the verdict is known; when a question failed, only
 	// the area it touched is in doubt (could not check).
 	known := v.Err == nil
-	spfMatters := p.Envelope.mode() != EnvelopeVendor
 	dkimArea.status(known && !v.Pass && !v.DKIM, hasChange(plan.StageDKIM))
-	spfArea.status(known && !v.Pass && spfMatters && !v.SPFAligned, hasChange(plan.StageSPF))
+	spfArea.status(spfBlocks, hasChange(plan.StageSPF))
 	dmarcArea.status(known && !v.PolicyMet, hasChange(plan.StageDMARC))
+	for _, a := range []*Area{&dkimArea, &spfArea, &dmarcArea} {
+		a.adviceOnly()
+	}
 
 	del, host := delivery(ctx, r, name)
 	rep.DNSHost = host
 	rep.Areas = []Area{dkimArea, spfArea, dmarcArea, del.area(AreaDelivery)}
-	rep.MaySend = v.Err == nil && v.Pass
+	rep.MaySend = v.accepted()
 	rep.Ready = v.ready()
 	rep.Blockers = blockers(p, v)
 	switch {
