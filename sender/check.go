@@ -156,7 +156,9 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 		rep.Status = DomainNotDelegated
 	}
 	if rep.Status != "" {
-		rep.Areas = []Area{found.area(AreaDelivery)}
+		gone := found.area(AreaDelivery)
+		gone.status(true, false) // the domain is not there: that blocks
+		rep.Areas = []Area{gone}
 		rep.Blockers = []string{found.findings[0].Message}
 		rep.Summary = fmt.Sprintf("%s cannot send as %s: %s.", p.Name, rep.Domain, found.findings[0].Message)
 		return rep
@@ -194,6 +196,7 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 			Message: fmt.Sprintf("the DMARC policy of %s is p=%s, below p=%s, the least %s sends under", rep.Domain, v.Discovery.Policy, p.DMARC.minimum(), p.Name),
 			Fix:     fix})
 	}
+	v.noPolicy(p, name, step(plan.StageDMARC), &dmarcArea)
 	if v.Err != nil {
 		for _, a := range []*Area{&dkimArea, &spfArea, &dmarcArea} {
 			if a.Name == v.Failed && a.Failed == "" {
@@ -213,7 +216,9 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 
 	del, host := delivery(ctx, r, name)
 	rep.DNSHost = host
-	rep.Areas = []Area{dkimArea, spfArea, dmarcArea, del.area(AreaDelivery)}
+	delArea := del.area(AreaDelivery)
+	delArea.adviceOnly()
+	rep.Areas = []Area{dkimArea, spfArea, dmarcArea, delArea}
 	rep.MaySend = v.accepted()
 	rep.Ready = v.ready()
 	rep.Blockers = blockers(p, v)

@@ -33,5 +33,6 @@ const (
 
 	// The verdict.
 	CodeDMARCBelowMinimum plan.Code = "dmarc-below-minimum" // the published policy is below the profile's minimum: domain, policy, minimum
+	CodeDMARCNoPolicy     plan.Code = "dmarc-no-policy"     // no DMARC policy applies, and the profile needs one: domain, minimum, fix
 	CodeDKIMAdvice        plan.Code = "dkim-advice"         // SPF aligns but DKIM is not set up: domain
 )

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
@@ -96,4 +97,33 @@ func (a *Area) adviceOnly() {
 	if len(fs) > 0 {
 		a.Findings = fs
 	}
+}
+
+// noPolicy makes what blocks a domain to which no DMARC policy applies an
+// error in its DMARC area a: the profile sends only as a domain that
+// publishes one. The dmarc package's finding that no record applies says
+// it, and becomes the error; when there is none (the only record at
+// _dmarc is not DMARC), a finding of its own says it, with fix, the plan's
+// step that publishes one, if any.
+func (v *verdict) noPolicy(p *Profile, domain, fix string, a *Area) {
+	if v.Err != nil || v.PolicyMet || v.Discovery != nil && v.Discovery.Record != nil {
+		return
+	}
+	fs := append([]plan.Finding(nil), a.Findings...)
+	for i := range fs {
+		if fs[i].Code == dmarc.CodeNoRecord {
+			fs[i].Severity = plan.SeverityError
+			a.Findings = fs
+			return
+		}
+	}
+	shown := dnsrec.TrimDot(domain)
+	least := string(p.DMARC.minimum())
+	if fix == "" {
+		fix = fmt.Sprintf("publish a DMARC record at _dmarc.%s with p=%s at least", shown, least)
+	}
+	a.Findings = plan.AppendNew(a.Findings, plan.Finding{Code: CodeDMARCNoPolicy, Severity: plan.SeverityError, Name: "_dmarc." + domain, Subject: "p=" + least,
+		Params:  map[string]string{"domain": shown, "minimum": least, "fix": fix},
+		Message: fmt.Sprintf("no DMARC policy applies to %s, and %s sends only as a domain that publishes one, of p=%s at least", shown, p.Name, least),
+		Fix:     fix})
 }
