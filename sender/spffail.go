@@ -101,8 +101,8 @@ func (a *Area) adviceOnly() {
 
 // noPolicy makes what blocks a domain to which no DMARC policy applies an
 // error in its DMARC area a: the profile sends only as a domain that
-// publishes one. The dmarc package's finding that no record applies says
-// it, and becomes the error; when there is none (the only record at
+// publishes one. The dmarc package's finding that says why (an SPF record
+// at _dmarc, or no record) becomes the error; when there is none (the only record at
 // _dmarc is not DMARC), a finding of its own says it, with fix, the plan's
 // step that publishes one, if any.
 func (v *verdict) noPolicy(p *Profile, domain, fix string, a *Area) {
@@ -110,11 +110,13 @@ func (v *verdict) noPolicy(p *Profile, domain, fix string, a *Area) {
 		return
 	}
 	fs := append([]plan.Finding(nil), a.Findings...)
-	for i := range fs {
-		if fs[i].Code == dmarc.CodeNoRecord {
-			fs[i].Severity = plan.SeverityError
-			a.Findings = fs
-			return
+	for _, code := range []plan.Code{dmarc.CodeSPFAtDMARC, dmarc.CodeNoRecord} {
+		for i := range fs {
+			if fs[i].Code == code {
+				fs[i].Severity = plan.SeverityError
+				a.Findings = fs
+				return
+			}
 		}
 	}
 	shown := dnsrec.TrimDot(domain)

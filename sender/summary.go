@@ -41,7 +41,7 @@ func blockers(p *Profile, v *verdict) []string {
 		}
 		out = append(out, "DMARC fails for the vendor's mail: "+strings.Join(why, ", and "))
 	}
-	if len(v.HardFail) > 0 && v.Err == nil {
+	if len(v.HardFail) > 0 && v.Err == nil && v.Pass { // when DMARC fails, the SPF result is already named above
 		out = append(out, hardFailBlocker(v))
 	}
 	if !v.PolicyMet && v.Err == nil {

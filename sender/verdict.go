@@ -299,7 +299,7 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 				fix = fmt.Sprintf("%s is the vendor's own bounce domain: the vendor fixes its SPF record", env)
 			case step(plan.StageSPF) != "":
 				fix = step(plan.StageSPF)
-			case out.Fix != "":
+			case out.Fix != "" && res.Status == spf.Fail:
 				fix = out.Fix
 				if out.Includes != "" {
 					params["includes"] = out.Includes
@@ -312,7 +312,7 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 			switch {
 			case hard:
 				sev = plan.SeverityError
-				why = "; receivers that check SPF reject such mail before DMARC is evaluated (policyd-spf by default, Exchange's SPF hard fail rule), so it bounces whatever DKIM says"
+				why = "; receivers that check SPF reject it before DMARC is evaluated (policyd-spf by default, Exchange's SPF hard fail rule), so the mail bounces whatever DKIM says"
 			case blocks:
 				sev = plan.SeverityError
 			case vendorMode:
@@ -322,9 +322,13 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 			default:
 				why = "; advice, not blocking: DMARC passes through DKIM"
 			}
+			summary := res.Summary()
+			if why != "" {
+				summary = strings.TrimSuffix(summary, ".")
+			}
 			params["result"], params["fix"] = string(res.Status), fix
 			fs = append(fs, plan.Finding{Code: CodeVendorSPFFails, Severity: sev, Name: v.Envelope, Subject: ip, Params: params,
-				Message: fmt.Sprintf("mail from %s with %s in MAIL FROM gets SPF %s today: %s%s", ip, env, res.Status, strings.TrimSuffix(res.Summary(), "."), why),
+				Message: fmt.Sprintf("mail from %s with %s in MAIL FROM gets SPF %s today: %s%s", ip, env, res.Status, summary, why),
 				Fix:     fix})
 		}
 	}
