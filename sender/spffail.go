@@ -28,10 +28,19 @@ type wayOut struct {
 // envelope mode there is none: the return-path delegation is the plan's
 // step, and the vendor's own bounce domain is the vendor's to fix.
 func spfWaysOut(ctx context.Context, r dnsrec.Resolver, p *Profile, domain string, findings []plan.Finding) wayOut {
-	if p.Envelope.mode() != EnvelopeCustomer {
-		return wayOut{}
-	}
 	shown := dnsrec.TrimDot(domain)
+	switch p.Envelope.mode() {
+	case EnvelopeVendor:
+		return wayOut{}
+	case EnvelopeReturnPath:
+		for _, f := range findings {
+			switch f.Code {
+			case CodeReturnPathMissing, CodeReturnPathTarget, CodeReturnPathOccupied:
+				return wayOut{} // the customer's to fix: the findings say how
+			}
+		}
+		return wayOut{Fix: fmt.Sprintf("the return path is delegated to %s as it asks: %s fixes the SPF record of its return-path domain %s", p.Name, p.Name, dnsrec.TrimDot(p.Envelope.Target))}
+	}
 	var ways []string
 	var out wayOut
 	overLimit := false

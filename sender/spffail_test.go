@@ -128,3 +128,27 @@ func TestFullZoneIsAtTheLimit(t *testing.T) {
 		t.Fatalf("lookups %v, %v; want %d", an, err, spf.DefaultMaxLookups)
 	}
 }
+
+// A return path delegated to the vendor as it asks, whose record there
+// fails the vendor's server: the envelope is under the customer's domain,
+// so it blocks, and the fix is the vendor's.
+func TestSPFFailOnReturnPath(t *testing.T) {
+	p, err := sender.ParseProfile(withProfile(t, `"envelope": {"mode": "return-path", "name": "bounce", "target": "rp.vendor.example"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zone := checkZone + `
+rp.vendor.example.                 IN TXT "v=spf1 ip4:192.0.2.1 -all"
+rpfail.example.                    IN TXT "v=spf1 -all"
+bounce.rpfail.example.             IN CNAME rp.vendor.example.
+default._domainkey.rpfail.example. IN CNAME default._domainkey.vendor.example.
+_dmarc.rpfail.example.             IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"
+`
+	for rname, r := range dnstest.Resolvers(t, dnstest.MustZone(zone)) {
+		rep := (&sender.Checker{Profile: p, Resolver: r}).Check(context.Background(), "rpfail.example")
+		f := spfFinding(t, rep)
+		if rep.Ready || f.Severity != plan.SeverityError || !rep.Area(sender.AreaSPF).Blocking || !strings.Contains(f.Fix, "Example CRM fixes the SPF record of its return-path domain rp.vendor.example") {
+			t.Errorf("%s: ready %v, finding %s, fix %q\n%s", rname, rep.Ready, f.Severity, f.Fix, rep.Text())
+		}
+	}
+}
