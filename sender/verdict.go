@@ -299,7 +299,7 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 				fix = fmt.Sprintf("%s is the vendor's own bounce domain: the vendor fixes its SPF record", env)
 			case step(plan.StageSPF) != "":
 				fix = step(plan.StageSPF)
-			case out.Fix != "" && res.Status == spf.Fail:
+			case out.Fix != "" && (res.Status == spf.Fail || res.Status == spf.SoftFail):
 				fix = out.Fix
 				if out.Includes != "" {
 					params["includes"] = out.Includes
