@@ -79,6 +79,15 @@ func TestEveryCodeCarriesParams(t *testing.T) {
 		}
 		return p.AllFindings()
 	}
+	// A report address the proposal adds, on a domain that has not
+	// authorized it.
+	unauthorized := func(domain string) []plan.Finding {
+		p, err := plan.Check(ctx, z, dmarc.Recommend{Domain: domain, Settings: dmarc.Settings{Reports: []string{"d@unauthorized.example"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.AllFindings()
+	}
 	situations := [][]plan.Finding{
 		inspect("none.example"), inspect("removed.example"), inspect("norua.example"), inspect("many.example"),
 		inspect("nopolicy.example"), inspect("invalid.example"), inspect("testing.example"), inspect("malformed.example"),
@@ -91,6 +100,7 @@ func TestEveryCodeCarriesParams(t *testing.T) {
 		dmarc.Rules("rfc1234").Lint("v=DMARC1; p=reject"),
 		recommend("new.example"), recommend("own.example"), recommend("keyed.example"),
 		recommend("spf.example"), recommend("two.example"), recommend("broken.example"), recommend("form.example"),
+		unauthorized("own.example"),
 	}
 	findingtest.Declared(t, ".").CheckAll(t, situations, "domain")
 }

@@ -13,7 +13,8 @@ import (
 
 // Verifier allows a sender address on a domain that is not on the policy's
 // list because the domain's DNS really authorizes the vendor: the same
-// verdict as [Checker.Check]'s MaySend, for the same profile. DMARC passes
+// verdict as [Checker.Check]'s MaySend, for the same profile: no server
+// gets SPF fail with the customer's domain in MAIL FROM, and DMARC passes
 // for the mail of every one of the vendor's servers, through SPF (evaluated
 // for the envelope domain the profile says the vendor uses, and not
 // counted when the record passes anyone) or through the vendor's DKIM keys
@@ -40,7 +41,7 @@ type Verifier struct {
 // Verification is what the DNS of a domain says about the vendor.
 type Verification struct {
 	Domain     string
-	Authorized bool // DMARC passes for the vendor's mail, with alignment
+	Authorized bool // DMARC passes for the vendor's mail, with alignment, and SPF does not fail on the customer's envelope
 	SPF        bool // SPF passes, for every server, for the envelope domain, and authorizes no one else
 	DKIM       bool // the vendor's DKIM keys are published or delegated correctly
 	DMARC      bool // DMARC passes
@@ -115,6 +116,9 @@ func (v *Verifier) Verify(ctx context.Context, domain string) *Verification {
 	if len(vd.Servers) > 0 && vd.Servers[0].DMARC != nil {
 		a.DMARCDetail = vd.Servers[0].DMARC.Reason
 	}
-	a.Authorized = a.DMARC
+	a.Authorized = vd.accepted()
+	if len(vd.HardFail) > 0 && vd.Err == nil {
+		a.DMARCDetail += "; but " + hardFailBlocker(vd)
+	}
 	return a
 }
