@@ -71,7 +71,7 @@ func lintIssues(rules Rules, text string, issues []issue, add addFunc, tag tagFu
 		case is.kind == issueReplaced:
 			// said by the finding about the invalid sp= or np=
 		case is.kind == issueEmpty:
-			sep := text[strings.LastIndexByte(text[:is.offset], ';'):is.offset+1]
+			sep := text[strings.LastIndexByte(text[:is.offset], ';') : is.offset+1]
 			add(CodeEmptyEntry, plan.SeverityWarning, sep, is.offset, map[string]string{"separator": sep},
 				fmt.Sprintf("an empty entry (%q): the grammar separates tags with one \";\" (RFC 9989, Section 4.8); receivers skip the empty entry and apply the record, but a checker that follows the grammar may call it broken", sep),
 				"write one \";\" between tags")

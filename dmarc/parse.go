@@ -45,6 +45,7 @@ type issue struct {
 	value  string // as written
 	reason string
 	kind   issueKind
+	at     int // offset of value, when it is not offset (a malformed entry: offset is where it breaks)
 }
 
 type issueKind int
@@ -114,17 +115,20 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 	r := &Record{}
 	var issues []issue
 	for _, te := range tagErrs {
-		entry := s[te.Offset:]
+		// The entry around the error, from the ";" before it to the next.
+		start := strings.LastIndexByte(s[:te.Offset], ';') + 1
+		entry := s[start:]
 		if i := strings.IndexByte(entry, ';'); i >= 0 {
 			entry = entry[:i]
 		}
-		issues = append(issues, issue{te.Offset, "", strings.TrimSpace(entry), te.Reason + "; receivers ignore this entry", issueMalformed})
+		trimmed := strings.TrimLeft(entry, " \t\r\n")
+		issues = append(issues, issue{te.Offset, "", strings.TrimRight(trimmed, " \t\r\n"), te.Reason + "; receivers ignore this entry", issueMalformed, start + len(entry) - len(trimmed)})
 	}
 	for _, off := range emptyEntries(s) {
-		issues = append(issues, issue{off, "", ";", "an empty entry", issueEmpty})
+		issues = append(issues, issue{off, "", ";", "an empty entry", issueEmpty, off})
 	}
 	bad := func(t taglist.Tag, format string, args ...any) {
-		issues = append(issues, issue{t.ValueOffset, strings.ToLower(t.Name), t.Value, fmt.Sprintf(format, args...), issueInvalid})
+		issues = append(issues, issue{t.ValueOffset, strings.ToLower(t.Name), t.Value, fmt.Sprintf(format, args...), issueInvalid, t.ValueOffset})
 	}
 	seen := map[string]bool{"v": true}
 	var policyTags []taglist.Tag // the valid p, sp and np, replaced by none when one is invalid
@@ -145,7 +149,7 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			pSeen = pSeen || name == "p"
 			p := Policy(v)
 			if !p.valid() {
-				is := issue{t.ValueOffset, name, t.Value, fmt.Sprintf("%s=%s: the policy must be none, quarantine or reject", name, t.Value), issuePolicy}
+				is := issue{t.ValueOffset, name, t.Value, fmt.Sprintf("%s=%s: the policy must be none, quarantine or reject", name, t.Value), issuePolicy, t.ValueOffset}
 				if name == "np" && rules.is7489() {
 					is.kind = issueInvalid // an RFC 9989 tag, which RFC 7489 receivers ignore
 					issues = append(issues, is)
@@ -229,7 +233,7 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			for i, part := range parts {
 				u, why := parseURI(part)
 				if why != "" {
-					issues = append(issues, issue{t.ValueOffset + offs[i], name, part, name + ": " + why, issueInvalid})
+					issues = append(issues, issue{t.ValueOffset + offs[i], name, part, name + ": " + why, issueInvalid, t.ValueOffset + offs[i]})
 					continue
 				}
 				uris = append(uris, u)
@@ -256,20 +260,20 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			return fail(ErrSyntax, is.offset, is.tag, fmt.Sprintf("%s=%s is not a policy (none, quarantine or reject), and the record has no valid rua= by which to read it as p=none (%s)", is.tag, is.value, rules.section()))
 		}
 		if !pSeen {
-			issues = append(issues, issue{len(s), "p", "", "no p=", issuePolicy})
+			issues = append(issues, issue{len(s), "p", "", "no p=", issuePolicy, len(s)})
 		}
 		issues = append(issues, invalid...)
 		if len(invalid) > 0 {
 			for _, t := range policyTags {
-				issues = append(issues, issue{t.ValueOffset, strings.ToLower(t.Name), t.Value, fmt.Sprintf("replaced by p=none because %s=%s is not a policy", invalid[0].tag, invalid[0].value), issueReplaced})
+				issues = append(issues, issue{t.ValueOffset, strings.ToLower(t.Name), t.Value, fmt.Sprintf("replaced by p=none because %s=%s is not a policy", invalid[0].tag, invalid[0].value), issueReplaced, t.ValueOffset})
 			}
 			r.Policy, r.SubdomainPolicy, r.NonexistentPolicy = "", "", ""
 		}
 	}
-	sort.SliceStable(issues, func(i, j int) bool { return issues[i].offset < issues[j].offset })
+	sort.SliceStable(issues, func(i, j int) bool { return issues[i].at < issues[j].at })
 	for _, is := range issues {
 		if is.kind != issueEmpty && !(is.kind == issuePolicy && is.value == "") {
-			r.Ignored = append(r.Ignored, Ignored{Tag: is.tag, Value: is.value, Offset: is.offset, Reason: is.reason})
+			r.Ignored = append(r.Ignored, Ignored{Tag: is.tag, Value: is.value, Offset: is.at, Reason: is.reason})
 		}
 	}
 	return r, issues, nil
