@@ -61,8 +61,8 @@ func isKeyword(s string) bool {
 	return true
 }
 
-// registeredFormats are the failure report formats of the rf tag's
-// registry (RFC 7489, Section 6.3): only afrf.
+// unregisteredFormats returns the formats an rf value names other than
+// afrf, the only one registered (RFC 7489, Section 6.3).
 func unregisteredFormats(rf string) []string {
 	var out []string
 	for _, f := range strings.Split(rf, ":") {
