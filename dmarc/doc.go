@@ -8,7 +8,9 @@
 //
 // [Rules] selects the specification: [RFC9989] (the default, and what the
 // package-level functions use) or [RFC7489]. Parsing is the same for both,
-// so a record reads the same whatever the caller picks; what differs is
+// so a record reads the same whatever the caller picks (but for an
+// invalid np=, which reads as p=none under RFC 9989 and is an unknown tag
+// under RFC 7489); what differs is
 // what the tags mean and what [Rules.Lint] says: under RFC 9989 pct, rf and
 // ri are removed (pct becomes t=y) and the "!size" suffix of report URIs is
 // obsolete; under RFC 7489 np, psd and t are unknown and pct samples.
@@ -66,14 +68,33 @@
 // "v=DMARC1" miss, and says when leading whitespace makes the record
 // ignored.
 //
-// Parse is strict: repeated tags (an error: receivers differ on which copy
-// wins), malformed entries and invalid values of known tags are errors.
-// Discovery reads records as receivers must (RFC 9989, Section 4.7): an
-// entry that is not tag=value, or an unknown tag, is ignored, not the
-// record; an invalid value of an optional tag falls back to its default and
-// is reported; an invalid p= (or sp=, or np= under RFC 9989) is applied as
-// none when the record has a valid rua=, and without one the record is not
-// used; repeated tags stay fatal. Tag names and keyword values are matched
-// without regard to case; empty entries (";;", a trailing ";") are skipped.
+// Parse, Lint and discovery read a record the same way, as receivers must
+// (RFC 9989, Sections 4.7 and 4.10.1; RFC 7489, Sections 6.3 and 6.6.3):
+// Parse fails exactly when receivers do not use the record, and Lint is
+// where strictness lives. The leniencies, each reported by Lint with its
+// offset:
+//
+//   - An invalid value of an optional tag (pct=150, pct=50.5, ri=-5,
+//     adkim=x, psd=x, t=x, fo=2, rf=a b) is discarded and the tag's
+//     default applies. Under RFC 9989 pct, rf and ri are not tags at all,
+//     so their values do not matter; under RFC 7489 np, psd and t are not.
+//   - An entry that is not tag=value, and a report URI receivers cannot
+//     use (not a URI, no valid address, a bad "!size"), are discarded.
+//   - No p=, an invalid p=, or an invalid sp= (or np=, under RFC 9989) with
+//     a valid rua= reads as p=none for the domain and its subdomains
+//     alike: the record acts as if it said p=none, and the published p=,
+//     sp= and np= are discarded. Without a valid rua= the record is not
+//     used (a parse error).
+//   - Empty entries (";;", "; ;"), which the grammar's dmarc-sep does not
+//     allow, are skipped; a single trailing ";" is allowed.
+//   - Tag names and keyword values are matched without regard to case.
+//
+// What is discarded is listed in [Record.Ignored], with its offset and
+// reason, and left out of [Record.String], which prints the record
+// receivers apply: Parse(r.String()) is Equal to r and has nothing
+// ignored. An rf= naming formats other than afrf is kept (it is
+// well-formed) and reported: only afrf is registered. Repeated tags stay
+// fatal: receivers differ on which copy wins.
+//
 // [Build] builds for RFC 9989 unless told otherwise, and so refuses pct.
 package dmarc

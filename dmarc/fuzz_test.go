@@ -11,8 +11,9 @@ import (
 )
 
 // FuzzParse compares, not only calls String: whatever parses prints to a
-// record that parses to an equal record under both rule sets, and printing
-// is stable.
+// record that parses to an equal record under both rule sets, with nothing
+// receivers discard, and printing is stable; every discarded entry points
+// at its text.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"v=DMARC1; p=none; rua=mailto:postmaster@your_domain.com",
@@ -21,6 +22,10 @@ func FuzzParse(f *testing.F) {
 		"v=DMARC1; rua=mailto:a@b.example", "v=DMARC1; p=none; p=reject", "v=spf1 -all",
 	} {
 		f.Add(s)
+	}
+	// Every record of the table of what receivers apply (receivers_test.go).
+	for _, tc := range receiverCases {
+		f.Add(tc.record)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, rules := range []dmarc.Rules{dmarc.RFC9989, dmarc.RFC7489} {
@@ -40,6 +45,15 @@ func FuzzParse(f *testing.F) {
 			}
 			if !r2.Equal(r) || r2.String() != out {
 				t.Fatalf("round trip %q -> %q -> %q", s, out, r2.String())
+			}
+			// String prints only what receivers apply.
+			if len(r2.Ignored) != 0 {
+				t.Fatalf("%q prints %q, which receivers apply only in part: %v", s, out, r2.Ignored)
+			}
+			for _, ig := range r.Ignored {
+				if ig.Offset < 0 || ig.Offset+len(ig.Value) > len(s) || s[ig.Offset:ig.Offset+len(ig.Value)] != ig.Value {
+					t.Fatalf("%q: Ignored %+v does not point at its value", s, ig)
+				}
 			}
 		}
 	})

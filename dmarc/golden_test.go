@@ -33,9 +33,16 @@ func TestRenderingsGolden(t *testing.T) {
 		fmt.Fprintln(&b, rec)
 	}
 	for _, rec := range []string{"v=DMARC1; p=none", "v = DMARC1; p = reject; rua=mailto:d@example.com", "v=DMARC1; p=quarantine; pct=50; rua=mailto:d@example.com",
-		"v=DMARC1; rua=mailto:d@example.com", "v=DMARC1; p=rejekt; rua=mailto:d@example.com", "v=spf1 -all"} {
+		"v=DMARC1; rua=mailto:d@example.com", "v=DMARC1; p=rejekt; rua=mailto:d@example.com", "v=spf1 -all",
+		"v=DMARC1; p=reject; pct=abc; rua=mailto:d@example.com", "v=DMARC1;; p=none;;", "v=DMARC1; p=reject; sp=bogus; rua=mailto:d@example.com"} {
 		fmt.Fprintf(&b, "==== lint %q\n", rec)
 		for _, f := range dmarc.Lint(rec) {
+			fmt.Fprintln(&b, f)
+		}
+	}
+	for _, rec := range []string{"v=DMARC1; p=reject; pct=abc; ri=-5; rua=mailto:d@example.com", "v=DMARC1; p=reject; rf=afrf:iodef; np=bogus; rua=mailto:d@example.com"} {
+		fmt.Fprintf(&b, "==== lint under RFC 7489 %q\n", rec)
+		for _, f := range dmarc.RFC7489.Lint(rec) {
 			fmt.Fprintln(&b, f)
 		}
 	}

@@ -21,9 +21,9 @@ const (
 	CodeVersionForm  plan.Code = "dmarc-version-form"     // "v = DMARC1" or "V=DMARC1", valid but ignored by receivers matching the text: version
 	CodeMalformed    plan.Code = "dmarc-malformed-entry"  // an entry that is not tag=value, which receivers ignore: reason
 	CodeInvalidValue plan.Code = "dmarc-invalid-value"    // a tag's value is invalid, and receivers use its default: tag, reason
-	CodeNoPolicy     plan.Code = "dmarc-no-policy"        // no valid p=, so receivers assume p=none because of rua=: tag
+	CodeNoPolicy     plan.Code = "dmarc-no-policy"        // no valid p= (none or an invalid one), so receivers act as p=none because of rua=: tag; value (the invalid one)
 	CodePolicyNone   plan.Code = "dmarc-p-none"           // p=none, monitoring only, no protection: tag, policy
-	CodeRemovedTag   plan.Code = "dmarc-removed-tag"      // pct, rf or ri under RFC 9989: tag, value
+	CodeRemovedTag   plan.Code = "dmarc-removed-tag"      // pct, rf or ri under RFC 9989: tag, value; reason (when the value is invalid under RFC 7489 too)
 	CodeNewTag       plan.Code = "dmarc-rfc9989-tag"      // np, psd or t under RFC 7489: tag, value
 	CodePct          plan.Code = "dmarc-pct"              // pct other than 100 under RFC 7489: tag, value, percent
 	CodeUnknownTag   plan.Code = "dmarc-unknown-tag"      // a tag receivers ignore: tag, value
@@ -90,22 +90,7 @@ func (rules Rules) Lint(text string) []plan.Finding {
 			"the version tag is valid as written, but receivers that look for the text \"v=DMARC1\" (many do) ignore the record",
 			"write it exactly v=DMARC1: lower-case v, no spaces around \"=\"")
 	}
-	noPolicy := false
-	for _, is := range issues {
-		switch {
-		case is.tag == "p" && r.Policy == "":
-			if !noPolicy {
-				add(CodeNoPolicy, plan.SeverityError, "p", -1, tag("p"), "the record has no valid p=; receivers treat it as p=none because it has a valid rua=", "add p=none (or a stricter policy)")
-			}
-			noPolicy = true
-		case is.tag == "":
-			add(CodeMalformed, plan.SeverityWarning, "", is.offset, tag("", "reason", is.reason), is.reason, "correct the entry or remove it")
-		case (is.tag == "sp" || is.tag == "np") && ((is.tag == "sp" && r.SubdomainPolicy == PolicyNone) || (is.tag == "np" && r.NonexistentPolicy == PolicyNone)):
-			add(CodeInvalidValue, plan.SeverityError, is.tag, is.offset, tag(is.tag, "reason", is.reason), is.reason+"; receivers treat it as "+is.tag+"=none (RFC 9989, Section 4.7), not as the p= policy", "correct the value")
-		default:
-			add(CodeInvalidValue, plan.SeverityWarning, is.tag, is.offset, tag(is.tag, "reason", is.reason), is.reason+"; receivers use the default instead", "correct the value or remove the tag")
-		}
-	}
+	lintIssues(rules, text, issues, add, tag)
 	if r.EffectivePolicy() == PolicyNone && r.Policy != "" {
 		add(CodePolicyNone, plan.SeverityWarning, "p=none", -1, tag("p", "policy", string(PolicyNone)),
 			"p=none only asks for reports: mail that fails DMARC is delivered as usual, so the domain is not protected against spoofing",
@@ -125,23 +110,14 @@ func (rules Rules) Lint(text string) []plan.Finding {
 				fmt.Sprintf("pct=%s applies the policy to only %d%% of failing mail; the rest is handled as one step more lenient", r.Pct, r.Percent()),
 				"raise pct to 100 (or remove it) once the reports look clean; RFC 9989 removes pct")
 		}
+		lintReportFormat(text, r, add, tag)
 		for _, tv := range [][2]string{{"np", string(r.NonexistentPolicy)}, {"psd", string(r.PSD)}} {
 			if name, v := tv[0], tv[1]; v != "" {
 				add(CodeNewTag, plan.SeverityInfo, name+"="+v, -1, tag(name, "value", v), name+"= is an RFC 9989 tag; RFC 7489 receivers ignore it", "")
 			}
 		}
 	} else {
-		for _, tv := range [][2]string{{"pct", r.Pct}, {"rf", r.RF}, {"ri", r.RI}} {
-			name, v := tv[0], tv[1]
-			if v == "" {
-				continue
-			}
-			fix := "remove it"
-			if name == "pct" {
-				fix = "remove pct; to test a policy, write t=y (reject is then applied as quarantine, quarantine as none)"
-			}
-			add(CodeRemovedTag, plan.SeverityWarning, name+"="+v, -1, tag(name, "value", v), name+"= was removed by RFC 9989; receivers following it ignore the tag", fix)
-		}
+		lintRemoved(text, r, issues, add, tag)
 		for _, u := range append(append([]URI{}, r.RUA...), r.RUF...) {
 			if u.Size != "" {
 				add(CodeSizeSuffix, plan.SeverityInfo, u.String(), -1, tag("", "size", u.Size, "uri", u.URI), "the \"!"+u.Size+"\" size limit was removed by RFC 9989; receivers ignore it", "write "+u.URI)

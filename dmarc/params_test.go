@@ -79,6 +79,15 @@ func TestEveryCodeCarriesParams(t *testing.T) {
 		}
 		return p.AllFindings()
 	}
+	// A report address the proposal adds, on a domain that has not
+	// authorized it.
+	unauthorized := func(domain string) []plan.Finding {
+		p, err := plan.Check(ctx, z, dmarc.Recommend{Domain: domain, Settings: dmarc.Settings{Reports: []string{"d@unauthorized.example"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.AllFindings()
+	}
 	situations := [][]plan.Finding{
 		inspect("none.example"), inspect("removed.example"), inspect("norua.example"), inspect("many.example"),
 		inspect("nopolicy.example"), inspect("invalid.example"), inspect("testing.example"), inspect("malformed.example"),
@@ -88,9 +97,13 @@ func TestEveryCodeCarriesParams(t *testing.T) {
 		dmarc.Lint(" v=DMARC1; p=reject; rua=mailto:a@x.example"),
 		dmarc.Lint("v=spf1 -all"),
 		dmarc.RFC7489.Lint("v=DMARC1; p=reject; np=reject; psd=n; rua=mailto:a@x.example"),
+		dmarc.Lint("v=DMARC1;; p=reject; pct=abc; ri=-5; np=bogus; rua=mailto:a@x.example, b@x.example;;"),
+		dmarc.RFC7489.Lint("v=DMARC1; p=reject; pct=50.5; rf=afrf:iodef; np=bogus; t=x; rua=mailto:a@x.example"),
+		dmarc.RFC7489.Lint("v=DMARC1; rf=iodef; sp=bogus; rua=mailto:a@x.example"),
 		dmarc.Rules("rfc1234").Lint("v=DMARC1; p=reject"),
 		recommend("new.example"), recommend("own.example"), recommend("keyed.example"),
 		recommend("spf.example"), recommend("two.example"), recommend("broken.example"), recommend("form.example"),
+		unauthorized("own.example"),
 	}
 	findingtest.Declared(t, ".").CheckAll(t, situations, "domain")
 }

@@ -3,6 +3,7 @@ package dmarc
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -35,13 +36,27 @@ func (e *ParseError) Error() string {
 // Unwrap returns ErrNotDMARC or ErrSyntax.
 func (e *ParseError) Unwrap() error { return e.kind }
 
-// issue is a problem a receiver works around (the tag's default is used);
-// Parse reports the first as an error, discovery carries on.
+// issue is something receivers work around: an entry they discard (its
+// default applies), an empty entry, or a record without a valid policy
+// that they read as p=none.
 type issue struct {
 	offset int
-	tag    string
+	tag    string // lower case; "" for an entry that is not tag=value
+	value  string // as written
 	reason string
+	kind   issueKind
+	at     int // offset of value, when it is not offset (a malformed entry: offset is where it breaks)
 }
+
+type issueKind int
+
+const (
+	issueInvalid   issueKind = iota // an invalid value or an unusable URI: ignored, the default applies
+	issueMalformed                  // an entry that is not tag=value: ignored
+	issueEmpty                      // an empty entry (";;"): skipped
+	issuePolicy                     // no valid p=, or an invalid sp= or np=: the record reads as p=none
+	issueReplaced                   // a valid p=, sp= or np= that issuePolicy replaces with none
+)
 
 // Parse parses a DMARC record under RFC 9989. See [Rules.Parse].
 func Parse(s string) (*Record, error) { return RFC9989.Parse(s) }
@@ -55,31 +70,34 @@ func MustParse(s string) *Record {
 	return r
 }
 
-// Parse parses a DMARC record strictly: "v=DMARC1" first, every tag at most
-// once, every known tag with a valid value. Tag names and keyword values are
-// matched without regard to case. Unknown tags are kept in Extra (receivers
-// ignore them; [Lint] reports them). A record with no valid p= but a valid
-// rua= is accepted as p=none, as both RFCs require. Removed or added tags
-// (pct, rf, ri; np, psd, t) parse under either rule set; Lint says which
-// ones the rules ignore.
+// Parse reads a DMARC record as receivers do, and fails exactly when they
+// do not use it: the text does not start with "v=DMARC1" ([ErrNotDMARC]),
+// a tag is repeated, or the record has no usable policy (no valid p=, or
+// an invalid sp= or, under RFC 9989, np=) and no valid rua= ([ErrSyntax]).
+// Everything else that is wrong is discarded as receivers discard it, and
+// listed in the record's Ignored with its offset and reason: an invalid
+// value (the tag's default applies: pct=150 is 100, ri=abc is 86400), an
+// entry that is not tag=value, an unusable report URI. A record with no
+// valid p=, or with an invalid sp= or np=, but with a valid rua= is read
+// as p=none, as both RFCs require (RFC 9989, Section 4.10.1; RFC 7489,
+// Section 6.6.3). Tag names and keyword values are matched without regard
+// to case. Unknown tags are kept in Extra. Removed or added tags (pct, rf,
+// ri; np, psd, t) parse under either rule set; Lint says which ones the
+// rules ignore.
 func (rules Rules) Parse(s string) (*Record, error) {
 	if err := rules.Validate(); err != nil {
 		return nil, err
 	}
-	r, issues, err := rules.parse(s)
+	r, _, err := rules.parse(s)
 	if err != nil {
 		return nil, err
-	}
-	for _, is := range issues {
-		if is.tag != "p" {
-			return nil, &ParseError{Input: s, Offset: is.offset, Tag: is.tag, Reason: is.reason, kind: ErrSyntax}
-		}
 	}
 	return r, nil
 }
 
-// parse reads a record the way a receiver does: fatal errors end it; invalid
-// values of optional tags become issues and their defaults apply.
+// parse reads a record the way a receiver does: fatal errors end it;
+// everything it works around becomes an issue (and, for an entry it
+// discards, one of the record's Ignored).
 func (rules Rules) parse(s string) (*Record, []issue, error) {
 	fail := func(kind error, off int, tag, reason string) (*Record, []issue, error) {
 		return nil, nil, &ParseError{Input: s, Offset: off, Tag: tag, Reason: reason, kind: kind}
@@ -92,20 +110,30 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 		return fail(ErrNotDMARC, off, "v", `a DMARC record starts with the tag "v=DMARC1", with nothing before it`)
 	}
 	// Receivers ignore an entry they cannot read, not the record (RFC
-	// 9989, Section 4.7): malformed entries are issues, as invalid values
-	// are, and Parse turns every issue but p's into an error.
+	// 9989, Section 4.7).
 	tags, tagErrs := taglist.ParseAll(s)
 	r := &Record{}
 	var issues []issue
 	for _, te := range tagErrs {
-		issues = append(issues, issue{te.Offset, "", te.Reason + "; receivers ignore this entry"})
+		// The entry around the error, from the ";" before it to the next.
+		start := strings.LastIndexByte(s[:te.Offset], ';') + 1
+		entry := s[start:]
+		if i := strings.IndexByte(entry, ';'); i >= 0 {
+			entry = entry[:i]
+		}
+		trimmed := strings.TrimLeft(entry, " \t\r\n")
+		issues = append(issues, issue{te.Offset, "", strings.TrimRight(trimmed, " \t\r\n"), te.Reason + "; receivers ignore this entry", issueMalformed, start + len(entry) - len(trimmed)})
+	}
+	for _, off := range emptyEntries(s) {
+		issues = append(issues, issue{off, "", ";", "an empty entry", issueEmpty, off})
 	}
 	bad := func(t taglist.Tag, format string, args ...any) {
-		issues = append(issues, issue{t.ValueOffset, strings.ToLower(t.Name), fmt.Sprintf(format, args...)})
+		issues = append(issues, issue{t.ValueOffset, strings.ToLower(t.Name), t.Value, fmt.Sprintf(format, args...), issueInvalid, t.ValueOffset})
 	}
 	seen := map[string]bool{"v": true}
-	pValid := false
-	var invalidSub []string // sp or np with an invalid value
+	var policyTags []taglist.Tag // the valid p, sp and np, replaced by none when one is invalid
+	var invalid []issue          // the invalid p, sp and np (np only under RFC 9989)
+	pSeen := false
 	for _, t := range tags {
 		name := strings.ToLower(t.Name)
 		if name == "v" && t == tags[0] {
@@ -118,17 +146,22 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 		v := strings.ToLower(t.Value)
 		switch name {
 		case "p", "sp", "np":
+			pSeen = pSeen || name == "p"
 			p := Policy(v)
 			if !p.valid() {
-				bad(t, "%s=%s: the policy must be none, quarantine or reject", name, t.Value)
-				if name == "sp" || name == "np" && !rules.is7489() {
-					invalidSub = append(invalidSub, name)
+				is := issue{t.ValueOffset, name, t.Value, fmt.Sprintf("%s=%s: the policy must be none, quarantine or reject", name, t.Value), issuePolicy, t.ValueOffset}
+				if name == "np" && rules.is7489() {
+					is.kind = issueInvalid // an RFC 9989 tag, which RFC 7489 receivers ignore
+					issues = append(issues, is)
+				} else {
+					invalid = append(invalid, is)
 				}
 				continue
 			}
+			policyTags = append(policyTags, t)
 			switch name {
 			case "p":
-				r.Policy, pValid = p, true
+				r.Policy = p
 			case "sp":
 				r.SubdomainPolicy = p
 			default:
@@ -170,24 +203,40 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			r.FO = opts
 		case "pct":
 			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 || n > 100 || len(v) > 3 {
+			if err != nil || n < 0 || n > 100 || len(v) > 3 || v[0] < '0' || v[0] > '9' {
 				bad(t, "pct=%s: must be a whole number from 0 to 100", t.Value)
 				continue
 			}
 			r.Pct = v
 		case "rf":
-			r.RF = v
+			formats := strings.Split(v, ":")
+			ok := true
+			for i, f := range formats {
+				formats[i] = strings.TrimSpace(f)
+				ok = ok && isKeyword(formats[i])
+			}
+			if !ok {
+				bad(t, "rf=%s: must be report format names separated by colons, such as afrf", t.Value)
+				continue
+			}
+			r.RF = strings.Join(formats, ":")
 		case "ri":
-			if n, err := strconv.ParseUint(v, 10, 32); err != nil {
+			n, err := strconv.ParseUint(v, 10, 32)
+			if err != nil {
 				bad(t, "ri=%s: must be a number of seconds", t.Value)
 				continue
-			} else {
-				r.RI = strconv.FormatUint(n, 10)
 			}
+			r.RI = strconv.FormatUint(n, 10)
 		case "rua", "ruf":
-			uris, errs := parseURIs(t.Value)
-			for _, e := range errs {
-				bad(t, "%s: %s", name, e)
+			var uris []URI
+			parts, offs := uriParts(t.Value)
+			for i, part := range parts {
+				u, why := parseURI(part)
+				if why != "" {
+					issues = append(issues, issue{t.ValueOffset + offs[i], name, part, name + ": " + why, issueInvalid, t.ValueOffset + offs[i]})
+					continue
+				}
+				uris = append(uris, u)
 			}
 			if name == "rua" {
 				r.RUA = uris
@@ -198,61 +247,36 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			r.Extra = append(r.Extra, Tag{Name: t.Name, Value: t.Value})
 		}
 	}
-	if !pValid {
+	// No valid p=, or an invalid sp= or np= (RFC 9989, Section 4.10.1;
+	// RFC 7489, Section 6.6.3, which names p and sp): with a valid rua=,
+	// receivers act as if the record said p=none; without one, they do
+	// not use it.
+	if !pSeen || len(invalid) > 0 {
 		if len(r.RUA) == 0 {
-			return fail(ErrSyntax, len(s), "p", "the record has no valid p= and no valid rua=, so receivers ignore it")
+			if len(invalid) == 0 {
+				return fail(ErrSyntax, len(s), "p", fmt.Sprintf("the record has no p= and no valid rua= by which to read it as p=none (%s)", rules.section()))
+			}
+			is := invalid[0]
+			return fail(ErrSyntax, is.offset, is.tag, fmt.Sprintf("%s=%s is not a policy (none, quarantine or reject), and the record has no valid rua= by which to read it as p=none (%s)", is.tag, is.value, rules.section()))
 		}
-		r.Policy = ""
-		issues = append(issues, issue{len(s), "p", "no valid p=: receivers treat the record as p=none because it has a valid rua="})
+		if !pSeen {
+			issues = append(issues, issue{len(s), "p", "", "no p=", issuePolicy, len(s)})
+		}
+		issues = append(issues, invalid...)
+		if len(invalid) > 0 {
+			for _, t := range policyTags {
+				issues = append(issues, issue{t.ValueOffset, strings.ToLower(t.Name), t.Value, fmt.Sprintf("replaced by p=none because %s=%s is not a policy", invalid[0].tag, invalid[0].value), issueReplaced, t.ValueOffset})
+			}
+			r.Policy, r.SubdomainPolicy, r.NonexistentPolicy = "", "", ""
+		}
 	}
-	// An invalid policy value is treated like an invalid p (RFC 9989,
-	// Section 4.7): with a valid rua the policy is none, without one the
-	// record is not used. RFC 7489 says so for sp (Section 6.3).
-	for _, name := range invalidSub {
-		if len(r.RUA) == 0 {
-			return fail(ErrSyntax, len(s), name, fmt.Sprintf("%s= is invalid and the record has no valid rua=, so receivers do not use the record", name))
-		}
-		if name == "sp" {
-			r.SubdomainPolicy = PolicyNone
-		} else {
-			r.NonexistentPolicy = PolicyNone
+	sort.SliceStable(issues, func(i, j int) bool { return issues[i].at < issues[j].at })
+	for _, is := range issues {
+		if is.kind != issueEmpty && !(is.kind == issuePolicy && is.value == "") {
+			r.Ignored = append(r.Ignored, Ignored{Tag: is.tag, Value: is.value, Offset: is.at, Reason: is.reason})
 		}
 	}
 	return r, issues, nil
-}
-
-// parseURIs reads a comma-separated list of report URIs, each with an
-// optional "!size" suffix (RFC 7489, Section 6.2).
-func parseURIs(v string) ([]URI, []string) {
-	var out []URI
-	var errs []string
-	for _, part := range strings.Split(v, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			errs = append(errs, "an empty entry in the list")
-			continue
-		}
-		u := URI{URI: part}
-		if i := strings.LastIndexByte(part, '!'); i >= 0 {
-			size := part[i+1:]
-			if !validSize(size) {
-				errs = append(errs, fmt.Sprintf("%q: the size after \"!\" must be digits with an optional k, m, g or t", part))
-				continue
-			}
-			u = URI{URI: part[:i], Size: size}
-		}
-		colon := strings.IndexByte(u.URI, ':')
-		if colon <= 0 || !isScheme(u.URI[:colon]) {
-			errs = append(errs, fmt.Sprintf("%q is not a URI; write mailto:%s", part, part))
-			continue
-		}
-		if strings.EqualFold(u.URI[:colon], "mailto") && u.Address() == "" {
-			errs = append(errs, fmt.Sprintf("%q does not hold a valid mail address", part))
-			continue
-		}
-		out = append(out, u)
-	}
-	return out, errs
 }
 
 func validSize(s string) bool {

@@ -166,7 +166,7 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 	if err != nil {
 		return nil, err
 	}
-	res.Findings = append(res.Findings, rep.Findings...)
+	res.Findings = append(res.Findings, proposedOnly(rep.Findings, cur)...)
 	for _, ed := range rep.Edits {
 		for _, u := range goal.RUA {
 			if strings.EqualFold(ed.Reason.Params["destination"], u.Domain()) {

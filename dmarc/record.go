@@ -164,7 +164,12 @@ type Record struct {
 	Pct               string    // pct (RFC 7489; removed in RFC 9989)
 	RF                string    // rf (RFC 7489; removed in RFC 9989)
 	RI                string    // ri (RFC 7489; removed in RFC 9989)
-	Extra             []Tag
+	Extra             []Tag     // tags neither RFC defines, as published (receivers ignore them)
+	// Ignored lists what receivers discard from the published text
+	// (invalid values, malformed entries, unusable report URIs), in the
+	// order written. String leaves it out: it prints the record receivers
+	// apply, so Parse(r.String()) is Equal to r and has no Ignored.
+	Ignored []Ignored
 }
 
 // EffectivePolicy returns p, or none when the record has none (allowed only
@@ -252,7 +257,8 @@ func (r *Record) String() string {
 	return taglist.Format(tags)
 }
 
-// Equal reports whether two records have the same tags.
+// Equal reports whether two records have the same tags (Ignored aside:
+// it compares what String prints).
 func (r *Record) Equal(o *Record) bool { return r.String() == o.String() }
 
 // MarshalText returns [Record.String].

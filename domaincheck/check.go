@@ -68,7 +68,9 @@ type DomainReport struct {
 	// domain today and what blocks it, and separately what is advice.
 	Summary string `json:"summary"`
 	// MaySend: the vendor's mail as the domain passes DMARC today, for
-	// every one of its servers (SPF or DKIM passes and aligns).
+	// every one of its servers (SPF or DKIM passes and aligns), and none
+	// of them gets SPF fail with the customer's domain in MAIL FROM
+	// (receivers reject that before DMARC is evaluated).
 	MaySend bool `json:"may_send"`
 	// Ready: MaySend, and the published DMARC policy meets the profile's
 	// minimum. Advice (warnings, the next DMARC stage, the domain's SOA or
@@ -154,7 +156,9 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 		rep.Status = DomainNotDelegated
 	}
 	if rep.Status != "" {
-		rep.Areas = []Area{found.area(AreaDelivery)}
+		gone := found.area(AreaDelivery)
+		gone.status(true, false) // the domain is not there: that blocks
+		rep.Areas = []Area{gone}
 		rep.Blockers = []string{found.findings[0].Message}
 		rep.Summary = fmt.Sprintf("%s cannot send as %s: %s.", p.Name, rep.Domain, found.findings[0].Message)
 		return rep
@@ -177,7 +181,8 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	dkimArea := planArea(AreaDKIM, pl, plan.StageDKIM)
 	spfArea := planArea(AreaSPF, pl, plan.StageSPF)
 	dmarcArea := planArea(AreaDMARC, pl, plan.StageDMARC)
-	spfArea.Findings = plan.AppendNew(spfArea.Findings, v.spfFindings(p, name, step)...)
+	spfBlocks := v.spfBlocks(p)
+	spfArea.Findings = plan.AppendNew(spfArea.Findings, v.spfFindings(p, name, step, spfWaysOut(ctx, r, p, name, spfArea.Findings))...)
 	if f := checkVoidIPv6(ctx, r, p, name, spfRecordAfter(ctx, r, pl, name)); f != nil {
 		spfArea.Findings = append(spfArea.Findings, *f)
 	}
@@ -191,6 +196,7 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 			Message: fmt.Sprintf("the DMARC policy of %s is p=%s, below p=%s, the least %s sends under", rep.Domain, v.Discovery.Policy, p.DMARC.minimum(), p.Name),
 			Fix:     fix})
 	}
+	v.noPolicy(p, name, step(plan.StageDMARC), &dmarcArea)
 	if v.Err != nil {
 		for _, a := range []*Area{&dkimArea, &spfArea, &dmarcArea} {
 			if a.Name == v.Failed && a.Failed == "" {
@@ -201,15 +207,19 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	// What blocks, when the verdict is known; when a question failed, only
 	// the area it touched is in doubt (could not check).
 	known := v.Err == nil
-	spfMatters := p.Envelope.mode() != EnvelopeVendor
 	dkimArea.status(known && !v.Pass && !v.DKIM, hasChange(plan.StageDKIM))
-	spfArea.status(known && !v.Pass && spfMatters && !v.SPFAligned, hasChange(plan.StageSPF))
+	spfArea.status(spfBlocks, hasChange(plan.StageSPF))
 	dmarcArea.status(known && !v.PolicyMet, hasChange(plan.StageDMARC))
+	for _, a := range []*Area{&dkimArea, &spfArea, &dmarcArea} {
+		a.adviceOnly()
+	}
 
 	del, host := delivery(ctx, r, name)
 	rep.DNSHost = host
-	rep.Areas = []Area{dkimArea, spfArea, dmarcArea, del.area(AreaDelivery)}
-	rep.MaySend = v.Err == nil && v.Pass
+	delArea := del.area(AreaDelivery)
+	delArea.adviceOnly()
+	rep.Areas = []Area{dkimArea, spfArea, dmarcArea, delArea}
+	rep.MaySend = v.accepted()
 	rep.Ready = v.ready()
 	rep.Blockers = blockers(p, v)
 	switch {

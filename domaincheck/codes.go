@@ -26,12 +26,13 @@ const (
 	CodeVendorSPF      plan.Code = "sending-spf"             // the vendor's own SPF record does not pass its servers: domain, address, result
 
 	// SPF evaluated for the vendor's servers at the customer's domain.
-	CodeVendorSPFFails  plan.Code = "spf-vendor-fails"        // check_host() does not pass for a server: domain, address, result, fix
+	CodeVendorSPFFails  plan.Code = "spf-vendor-fails"        // check_host() does not pass for a server: domain, address, result, fix, includes (of a record at the lookup limit)
 	CodeVendorSPFPasses plan.Code = "spf-vendor-passes"       // check_host() passes for a server: domain, address
 	CodeSPFEveryone     plan.Code = "spf-authorizes-everyone" // the record passes addresses no one sends from: domain, probe, term
 	CodeSPFUnaligned    plan.Code = "spf-unaligned-envelope"  // the vendor's own bounce domain is in MAIL FROM: domain, envelope
 
 	// The verdict.
 	CodeDMARCBelowMinimum plan.Code = "dmarc-below-minimum" // the published policy is below the profile's minimum: domain, policy, minimum
+	CodeDMARCNoPolicy     plan.Code = "dmarc-no-policy"     // no DMARC policy applies, and the profile needs one: domain, minimum, fix
 	CodeDKIMAdvice        plan.Code = "dkim-advice"         // SPF aligns but DKIM is not set up: domain
 )

@@ -20,9 +20,13 @@
 // envelope it uses, DMARC passes through aligned SPF (check_host(),
 // RFC 7208, for that server and envelope domain; a record that passes
 // anyone does not count) or aligned DKIM (the vendor's selectors published
-// or delegated as expected), and the published DMARC policy meets the
-// profile's minimum (RFC 9989, Section 4.4 for alignment). Everything else
-// is advice: reported with its severity, never blocking (the SOA timers
+// or delegated as expected), no server gets SPF fail with the envelope on
+// the customer's domain or a return-path name under it (receivers reject
+// on it before DMARC is evaluated, RFC 7208, Section 8.4; softfail is
+// advice), and the published DMARC policy meets the profile's minimum
+// (RFC 9989, Section 4.4 for alignment). In the customer's areas a finding
+// that blocks is an error and every error blocks. Everything else is
+// advice: a warning or info, never blocking (the SOA timers
 // RFC 1912 recommends, a missing MX, the next DMARC stage and its
 // condition). The report's sentence says what blocks and, apart, what is
 // advice; its plan (plan.Check) holds the safe changes, and every

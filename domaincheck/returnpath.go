@@ -11,9 +11,9 @@ import (
 
 // Codes of the return-path requirement.
 const (
-	CodeReturnPathMissing  plan.Code = "sender-return-path-missing"  // the return-path name is not delegated to the vendor
-	CodeReturnPathTarget   plan.Code = "sender-return-path-target"   // it is a CNAME to another name
-	CodeReturnPathOccupied plan.Code = "sender-return-path-occupied" // other records stand at the name, so no CNAME can
+	CodeReturnPathMissing  plan.Code = "sender-return-path-missing"  // the return-path name is not delegated to the vendor: name, target
+	CodeReturnPathTarget   plan.Code = "sender-return-path-target"   // it is a CNAME to another name: name, target, current
+	CodeReturnPathOccupied plan.Code = "sender-return-path-occupied" // other records stand at the name, so no CNAME can: name, target, type
 	ReasonReturnPath       plan.Code = "sender-return-path-delegate" // the change that delegates it
 )
 

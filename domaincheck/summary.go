@@ -41,6 +41,9 @@ func blockers(p *Profile, v *verdict) []string {
 		}
 		out = append(out, "DMARC fails for the vendor's mail: "+strings.Join(why, ", and "))
 	}
+	if len(v.HardFail) > 0 && v.Err == nil && v.Pass { // when DMARC fails, the SPF result is already named above
+		out = append(out, hardFailBlocker(v))
+	}
 	if !v.PolicyMet && v.Err == nil {
 		if v.Discovery == nil || v.Discovery.Record == nil {
 			out = append(out, fmt.Sprintf("no DMARC policy is published (%s needs at least p=%s)", p.Name, p.DMARC.minimum()))

@@ -44,6 +44,11 @@ type verdict struct {
 	Pass, SPFAligned, DKIMAligned bool
 	// PolicyMet: the published policy is at least the profile's minimum.
 	PolicyMet bool
+	// HardFail lists the servers whose mail gets SPF fail with the
+	// customer's domain (or a return-path name under it) in MAIL FROM:
+	// receivers reject such mail before DMARC is evaluated, whatever DKIM
+	// says. Always empty with the vendor's own bounce domain.
+	HardFail []string
 	// Err is the first temporary DNS failure, and Failed the area it
 	// touched; the verdict is then incomplete.
 	Err    error
@@ -125,6 +130,9 @@ func (p *Profile) decide(ctx context.Context, r dnsrec.Resolver, domain string) 
 			fail(res.Err, AreaSPF)
 		}
 		anyPass = anyPass || res.Status == spf.Pass
+		if res.Status == spf.Fail && p.Envelope.mode() != EnvelopeVendor {
+			v.HardFail = append(v.HardFail, s.Address.String())
+		}
 		v.Servers = append(v.Servers, serverVerdict{Server: s, SPF: res})
 	}
 	if anyPass {
@@ -178,9 +186,14 @@ func policyRank(p dmarc.Policy) int {
 	return 0
 }
 
+// accepted reports whether the vendor's mail as the domain gets through
+// today: DMARC passes for every server and none gets SPF fail on the
+// customer's envelope.
+func (v *verdict) accepted() bool { return v.Err == nil && v.Pass && len(v.HardFail) == 0 }
+
 // Ready reports whether the vendor may send as the domain today with the
 // outcome the profile requires.
-func (v *verdict) ready() bool { return v.Err == nil && v.Pass && v.PolicyMet }
+func (v *verdict) ready() bool { return v.accepted() && v.PolicyMet }
 
 // how says through which mechanism DMARC passes: "SPF and DKIM pass and
 // align".
@@ -234,43 +247,92 @@ func describeFailure(err error) string {
 	return strings.TrimPrefix(err.Error(), "spf: ")
 }
 
+// spfBlocks reports whether the verdict needs the SPF area fixed: DMARC
+// fails and SPF does not align where it could (the envelope on the
+// customer's domain or a return-path name under it), or a server gets SPF
+// fail there.
+func (v *verdict) spfBlocks(p *Profile) bool {
+	if v.Err != nil {
+		return false
+	}
+	return len(v.HardFail) > 0 || v.spfUnaligned(p)
+}
+
+// spfUnaligned reports whether DMARC fails and SPF does not align where it
+// could: then every server's SPF result short of pass blocks.
+func (v *verdict) spfUnaligned(p *Profile) bool {
+	return v.Err == nil && !v.Pass && p.Envelope.mode() != EnvelopeVendor && !v.SPFAligned
+}
+
 // spfFindings are what the verdict says about SPF for each server, with
-// fixes that name the plan's step.
-func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) string) []plan.Finding {
+// fixes that name the plan's step, or the ways out when there is none.
+// A server's SPF result is an error when it blocks (fail on the customer's
+// envelope, or anything short of pass while DMARC fails for want of
+// aligned SPF), advice (a warning) when it does not.
+func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) string, out wayOut) []plan.Finding {
 	var fs []plan.Finding
+	blocks := v.spfUnaligned(p)
 	shown := dnsrec.TrimDot(domain)
 	env := dnsrec.TrimDot(v.Envelope)
 	if v.Everyone.IsValid() {
 		params := map[string]string{"domain": env, "probe": v.Everyone.String(), "term": v.EveryoneTerm}
-		fs = append(fs, plan.Finding{Code: CodeSPFEveryone, Severity: plan.SeverityError, Name: v.Envelope, Subject: v.EveryoneTerm, Params: params,
+		sev := plan.SeverityWarning
+		if blocks {
+			sev = plan.SeverityError
+		}
+		fs = append(fs, plan.Finding{Code: CodeSPFEveryone, Severity: sev, Name: v.Envelope, Subject: v.EveryoneTerm, Params: params,
 			Message: fmt.Sprintf("the SPF record of %s passes %s too, an address no one sends from (through %q): it authorizes anyone, so its pass proves nothing about %s and does not count", env, v.Everyone, v.EveryoneTerm, p.Name),
 			Fix:     "list the domain's real senders and end the record in ~all or -all; no change is proposed, since only the customer knows its senders"})
 	}
+	vendorMode := p.Envelope.mode() == EnvelopeVendor
 	for _, sv := range v.Servers {
 		res, ip := sv.SPF, sv.Server.Address.String()
 		params := map[string]string{"domain": env, "address": ip}
 		switch res.Status {
 		case spf.Pass:
-			delete(params, "result") // the code says it
 			fs = append(fs, plan.Finding{Code: CodeVendorSPFPasses, Severity: plan.SeverityInfo, Name: v.Envelope, Subject: ip, Params: params, Message: res.Summary()})
 		case spf.TempError:
 		default:
 			fix := ""
 			switch {
-			case p.Envelope.mode() == EnvelopeVendor:
+			case vendorMode:
 				fix = fmt.Sprintf("%s is the vendor's own bounce domain: the vendor fixes its SPF record", env)
 			case step(plan.StageSPF) != "":
 				fix = step(plan.StageSPF)
+			case out.Fix != "" && (res.Status == spf.Fail || res.Status == spf.SoftFail):
+				fix = out.Fix
+				if out.Includes != "" {
+					params["includes"] = out.Includes
+				}
 			default:
 				fix = "no SPF change is proposed: see the findings above for why"
 			}
+			sev, why := plan.SeverityWarning, ""
+			hard := res.Status == spf.Fail && !vendorMode
+			switch {
+			case hard:
+				sev = plan.SeverityError
+				why = "; receivers that check SPF reject it before DMARC is evaluated (policyd-spf by default, Exchange's SPF hard fail rule), so the mail bounces whatever DKIM says"
+			case blocks:
+				sev = plan.SeverityError
+			case vendorMode:
+				why = "; the vendor's own problem, which does not block the customer's domain"
+			case res.Status == spf.SoftFail:
+				why = "; advice, not blocking: receivers count softfail against the mail in their spam score but do not reject it, and DMARC passes through DKIM"
+			default:
+				why = "; advice, not blocking: DMARC passes through DKIM"
+			}
+			summary := res.Summary()
+			if why != "" {
+				summary = strings.TrimSuffix(summary, ".")
+			}
 			params["result"], params["fix"] = string(res.Status), fix
-			fs = append(fs, plan.Finding{Code: CodeVendorSPFFails, Severity: plan.SeverityError, Name: v.Envelope, Subject: ip, Params: params,
-				Message: fmt.Sprintf("mail from %s with %s in MAIL FROM gets SPF %s today: %s", ip, env, res.Status, res.Summary()),
+			fs = append(fs, plan.Finding{Code: CodeVendorSPFFails, Severity: sev, Name: v.Envelope, Subject: ip, Params: params,
+				Message: fmt.Sprintf("mail from %s with %s in MAIL FROM gets SPF %s today: %s%s", ip, env, res.Status, summary, why),
 				Fix:     fix})
 		}
 	}
-	if p.Envelope.mode() == EnvelopeVendor {
+	if vendorMode {
 		params := map[string]string{"domain": shown, "envelope": env}
 		fs = append(fs, plan.Finding{Code: CodeSPFUnaligned, Severity: plan.SeverityInfo, Name: domain, Subject: env, Params: params,
 			Message: fmt.Sprintf("the vendor's mail carries its own bounce domain %s in MAIL FROM, so SPF never aligns with %s: DMARC passes through DKIM alone, and the SPF record of %s needs no change for the vendor", env, shown, shown)})

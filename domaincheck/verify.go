@@ -14,7 +14,8 @@ import (
 
 // Verifier allows a sender address on a domain that is not on the policy's
 // list because the domain's DNS really authorizes the vendor: the same
-// verdict as [Checker.Check]'s MaySend, for the same profile. DMARC passes
+// verdict as [Checker.Check]'s MaySend, for the same profile: no server
+// gets SPF fail with the customer's domain in MAIL FROM, and DMARC passes
 // for the mail of every one of the vendor's servers, through SPF (evaluated
 // for the envelope domain the profile says the vendor uses, and not
 // counted when the record passes anyone) or through the vendor's DKIM keys
@@ -89,6 +90,9 @@ func (v *Verifier) Verify(ctx context.Context, domain string) *sender.Verificati
 	if len(vd.Servers) > 0 && vd.Servers[0].DMARC != nil {
 		a.DMARCDetail = vd.Servers[0].DMARC.Reason
 	}
-	a.Authorized = a.DMARC
+	a.Authorized = vd.accepted()
+	if len(vd.HardFail) > 0 && vd.Err == nil {
+		a.DMARCDetail += "; but " + hardFailBlocker(vd)
+	}
 	return a
 }

@@ -23,6 +23,8 @@ _dmarc.both.example.                IN TXT "v=DMARC1; p=reject"
 spfonly.example.                    IN TXT "v=spf1 include:spf.vendor.example -all"
 dkimonly.example.                   IN TXT "v=spf1 mx -all"
 default._domainkey.dkimonly.example. IN CNAME default._domainkey.vendor.example.
+dkimsoft.example.                   IN TXT "v=spf1 mx ~all"
+default._domainkey.dkimsoft.example. IN CNAME default._domainkey.vendor.example.
 nothing.example.                    IN TXT "v=spf1 mx -all"
 `
 
@@ -51,7 +53,11 @@ func TestSelectDNSVerified(t *testing.T) {
 	}{
 		{"info@both.example", sender.RuleDNSVerified, true, true, true, "the DNS of both.example authorizes the vendor (SPF passed, DKIM passed, DMARC passed)"},
 		{"info@spfonly.example", sender.RuleDNSVerified, true, false, true, "SPF passed, DKIM failed, DMARC passed"},
-		{"info@dkimonly.example", sender.RuleDNSVerified, false, true, true, "SPF failed, DKIM passed, DMARC passed"},
+		// SPF fail on the customer's envelope: receivers reject the mail
+		// before DMARC is evaluated, however well DKIM aligns.
+		{"info@dkimonly.example", sender.RuleApplication, false, true, true, "the DNS of dkimonly.example does not authorize the vendor"},
+		// softfail: scored, not rejected; DKIM decides.
+		{"info@dkimsoft.example", sender.RuleDNSVerified, false, true, true, "SPF failed, DKIM passed, DMARC passed"},
 		{"info@nothing.example", sender.RuleApplication, false, false, false, "the DNS of nothing.example does not authorize the vendor"},
 		{"info@crm.example", sender.RuleAllowedDomain, false, false, false, "allowed domain crm.example"},
 	}

@@ -12,8 +12,8 @@ import (
 )
 
 // CodeVoidIPv6 is the finding that receivers differ on the domain's record
-// for the vendor's IPv6 servers: parameters domain, terms, empty.
-const CodeVoidIPv6 plan.Code = "spf-void-ipv6"
+// for the vendor's IPv6 servers.
+const CodeVoidIPv6 plan.Code = "spf-void-ipv6" // receivers differ on the record for the vendor's IPv6 servers: domain, terms, empty
 
 // checkVoidIPv6 warns where receivers differ. For mail from an IPv6
 // address, an mx or a term looks up AAAA records; a host with only A

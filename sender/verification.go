@@ -17,7 +17,7 @@ type Verifier interface {
 // Verification is what the DNS of a domain says about the vendor.
 type Verification struct {
 	Domain     string
-	Authorized bool // DMARC passes for the vendor's mail, with alignment
+	Authorized bool // DMARC passes for the vendor's mail, with alignment, and SPF does not fail on the customer's envelope
 	SPF        bool // SPF passes, for every server, for the envelope domain, and authorizes no one else
 	DKIM       bool // the vendor's DKIM keys are published or delegated correctly
 	DMARC      bool // DMARC passes

@@ -205,19 +205,30 @@ func applyUntilDone(t *testing.T, z *dnstest.Zone, c *domaincheck.Checker, domai
 }
 
 // TestWholePlanMakesReady applies each demo domain's whole plan and checks
-// again: every demo domain becomes ready, and the vendor's own problem
-// stays the vendor's, printed once in its own section.
+// again: every demo domain becomes ready but the one whose SPF record has
+// no room for the vendor (its mail gets SPF fail, and only the customer
+// can choose a way out), and the vendor's own problem stays the vendor's,
+// printed once in its own section.
 func TestWholePlanMakesReady(t *testing.T) {
 	p := demoProfile(t)
 	z := demo.Zone()
 	c := &domaincheck.Checker{Profile: p, Resolver: z}
+	var readied []string
 	for _, d := range demoDomains {
-		if rep := applyUntilDone(t, z, c, d); !rep.Ready {
+		rep := applyUntilDone(t, z, c, d)
+		if d == "full.example" {
+			if rep.Ready || !cannotBeMadeReady(rep) || !strings.Contains(strings.Join(rep.Blockers, ";"), "SPF gives fail") {
+				t.Errorf("%s: the record with no room for the vendor: ready %v, %s, %q", d, rep.Ready, rep.Status, rep.Blockers)
+			}
+			continue
+		}
+		readied = append(readied, d)
+		if !rep.Ready {
 			t.Errorf("%s: not ready after its whole plan:\n%s", d, rep.Text())
 		}
 	}
 	var out bytes.Buffer
-	err := run(context.Background(), &out, &bytes.Buffer{}, c, options{format: "text", domains: demoDomains, concurrency: 4})
+	err := run(context.Background(), &out, &bytes.Buffer{}, c, options{format: "text", domains: readied, concurrency: 4})
 	if err != errVendor {
 		t.Errorf("after every plan: err = %v, want the vendor's own problem alone", err)
 	}
