@@ -166,7 +166,9 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 
 	pl, _ := plan.Check(ctx, r, p.Requirements(rep.Domain, c.evidence(rep.Domain))...)
 	rep.Plan = pl
-	v := p.decide(ctx, r, name)
+	// The DKIM key checks come first among the requirements: the verdict
+	// reads their reports rather than checking the keys again.
+	v := p.decide(ctx, r, name, pl.Reports[:min(len(pl.Reports), len(p.DKIM))])
 	customer := pl.Changes.For(plan.PartyCustomer)
 	step := func(stage plan.Stage) string {
 		for i, ch := range customer {

@@ -66,7 +66,8 @@ func (v *Verifier) Verify(ctx context.Context, domain string) *sender.Verificati
 		return a
 	}
 	a.Domain = dnsrec.TrimDot(name)
-	vd := v.Checker.Profile.decide(ctx, v.resolver(), name)
+	r := v.resolver()
+	vd := v.Checker.Profile.decide(ctx, r, name, v.Checker.Profile.keyReports(ctx, r, name))
 	a.Err = vd.Err
 	a.DKIM, a.DKIMDetail = vd.DKIM, vd.DKIMDetail
 	a.SPF = len(vd.Servers) > 0 && !vd.Everyone.IsValid()
