@@ -86,6 +86,7 @@ type options struct {
 	blocklists  []string
 	concurrency int
 	progress    bool
+	summary     bool // only the closing summary, not each domain's report
 }
 
 func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -97,6 +98,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	blocklists := fs.String("blocklists", "", "DNS blocklist zones to look the sending addresses up in, comma-separated (none by default)")
 	concurrency := fs.Int("concurrency", 8, "domains checked at once")
 	httpAddr := fs.String("http", "", "serve the check as a web page and a JSON endpoint on this address (such as localhost:8080)")
+	summaryOnly := fs.Bool("summary", false, "print only the one-screen summary of the domains (domain, status, changes left, what blocks it), not each report")
 	messageFile := fs.String("message", "", "check this message (an .eml file as the vendor sends it, or a delivered copy; - for standard input) against the mailbox providers' message rules, instead of domains")
 	resolver := demo.Flags(fs)
 	live := fs.Lookup("live")
@@ -116,7 +118,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "domaincheck:", err)
 		return demo.ExitUsage
 	}
-	o := options{format: *format, concurrency: *concurrency, domains: fs.Args()}
+	o := options{format: *format, concurrency: *concurrency, domains: fs.Args(), summary: *summaryOnly}
 	if !formats[o.format] {
 		return fail(fmt.Errorf("-format %q: use text, zone, nsupdate or json", o.format))
 	}
@@ -150,6 +152,9 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case o.format != "text" && o.format != "json":
 			return fail(fmt.Errorf("-message: -format %s: use text or json", o.format))
 		}
+	}
+	if o.summary && o.format != "text" {
+		return fail(fmt.Errorf("-summary is text: it cannot go with -format %s", o.format))
 	}
 	if *file != "" {
 		if len(o.domains) > 0 {
@@ -215,8 +220,10 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch err := run(context.Background(), stdout, stderr, c, o); {
 	case errors.Is(err, errChanges):
+		fmt.Fprintln(stderr, "domaincheck: exit status 1: a domain needs changes (the summary says which)")
 		return demo.ExitChanges
 	case errors.Is(err, errVendor):
+		fmt.Fprintln(stderr, "domaincheck: exit status 3: every domain is ready, but the vendor's own set-up needs changes")
 		return exitVendor
 	case err != nil:
 		fmt.Fprintln(stderr, "domaincheck:", err)
@@ -277,6 +284,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 	pending := map[int]*domaincheck.DomainReport{}
 	next, ready, failed := 0, true, 0
 	var vendor *domaincheck.VendorReport
+	var rows []summaryRow
 	first := true
 	if o.format == "json" {
 		fmt.Fprint(w, "{\n  \"domains\": [")
@@ -288,6 +296,10 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 		}
 		if rep.Status == domaincheck.DomainNotChecked || rep.Err != nil {
 			failed++
+		}
+		rows = append(rows, newSummaryRow(rep))
+		if o.summary {
+			return
 		}
 		switch o.format {
 		case "json":
@@ -335,8 +347,11 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 		}
 		fmt.Fprintln(w, "\n}")
 	case "text":
-		if vendor != nil {
+		if vendor != nil && !o.summary {
 			fmt.Fprintf(w, "\n%s", vendor.Text())
+		}
+		if len(rows) > 1 || o.summary {
+			writeSummary(w, rows, vendor)
 		}
 	}
 	switch {

@@ -37,6 +37,15 @@ func TestGolden(t *testing.T) {
 		}
 		golden.Check(t, "demo."+format, out.String())
 	}
+	// -summary: the same run's closing summary alone, one screen.
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, io.Discard, demoChecker(t), options{format: "text", summary: true, domains: demoDomains, concurrency: 4}); err != errChanges {
+		t.Fatalf("-summary: err = %v, want changes needed", err)
+	}
+	golden.Check(t, "demo.summary", out.String())
+	if full, err := os.ReadFile(filepath.Join("testdata", "demo.text")); err != nil || !strings.HasSuffix(string(full), out.String()) {
+		t.Error("the summary alone differs from the summary that ends the full text")
+	}
 }
 
 func TestJSONIsOneDocument(t *testing.T) {
