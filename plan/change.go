@@ -59,7 +59,7 @@ type Change struct {
 	Host string `json:"host,omitempty"`
 	// HostForm is how Host's record form wants the name typed, where its
 	// documentation says; empty otherwise, and then FormName is unused.
-	HostForm NameForm `json:"host_form,omitempty"`
+	HostForm HostForm `json:"host_form,omitempty"`
 	// FormName is what to type into the name field of Host's form:
 	// Relative for most hosts, the full name for those that want it, and
 	// empty at the apex for those that want the field left blank.

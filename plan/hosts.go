@@ -6,21 +6,21 @@ import (
 	"github.com/domainauth/domainauth/dnsrec"
 )
 
-// NameForm is how a DNS host's record form wants the owner name of a
+// HostForm is how a DNS host's record form wants the owner name of a
 // record typed into its name field.
-type NameForm string
+type HostForm string
 
 // Name forms.
 const (
 	// HostFormRelative is the name relative to the zone, "@" for the apex:
 	// the form appends the zone itself ("default._domainkey").
-	HostFormRelative NameForm = "relative"
+	HostFormRelative HostForm = "relative"
 	// HostFormBlankApex is the name relative to the zone, with the field
 	// left empty for the apex.
-	HostFormBlankApex NameForm = "blank-apex"
+	HostFormBlankApex HostForm = "blank-apex"
 	// HostFormFull is the full name, zone included
 	// ("default._domainkey.customer.example").
-	HostFormFull NameForm = "full"
+	HostFormFull HostForm = "full"
 )
 
 // DNSHost is a DNS hosting provider (or a registrar that hosts its
@@ -35,7 +35,7 @@ type DNSHost struct {
 	NS []string
 	// Form is how the host's form wants the name; empty where its
 	// documentation does not say, and the generic text is written.
-	Form NameForm
+	Form HostForm
 }
 
 // FormName returns what to type into the host's name field for the owner

@@ -16,7 +16,7 @@ func TestHostForNS(t *testing.T) {
 	for _, tc := range []struct {
 		ns   string
 		want string // "" for no host
-		form plan.NameForm
+		form plan.HostForm
 	}{
 		{"ada.ns.cloudflare.com.", "Cloudflare", plan.HostFormRelative},
 		{"BOB.NS.CLOUDFLARE.COM", "Cloudflare", plan.HostFormRelative}, // case and the missing root dot do not matter
@@ -61,7 +61,7 @@ func TestHostForNS(t *testing.T) {
 func TestFormName(t *testing.T) {
 	const zone = "customer.example."
 	for _, tc := range []struct {
-		form  plan.NameForm
+		form  plan.HostForm
 		name  string
 		want  string
 		known bool
@@ -117,7 +117,7 @@ func TestHostFormsGolden(t *testing.T) {
 		t.Run(rname, func(t *testing.T) {
 			for _, tc := range []struct {
 				domain, file, host string
-				form               plan.NameForm
+				form               plan.HostForm
 			}{
 				{"cf.example", "hosts.relative.txt", "Cloudflare", plan.HostFormRelative},
 				{"r53.example", "hosts.blank-apex.txt", "Amazon Route 53", plan.HostFormBlankApex},
@@ -246,7 +246,7 @@ func TestNameFieldByHand(t *testing.T) {
 		name     string
 		rec      dnsrec.Record
 		host     string
-		form     plan.NameForm
+		form     plan.HostForm
 		wantLine string
 	}{
 		{"relative", rec, "Cloudflare", plan.HostFormRelative, "Name:   _dmarc  (Cloudflare adds .customer.example itself)"},
