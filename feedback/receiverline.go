@@ -1,0 +1,133 @@
+package feedback
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// receiverLine decides where the receiver's own fields end (RFC 8601,
+// Section 5). A receiving host adds its Authentication-Results field above
+// the Received field it writes for the message's arrival; a field below that
+// Received field was already in the message when it arrived: a relay's, or
+// written by the sender.
+//
+// The receiver's Received fields are the run from the top that a trusted
+// host added ("by" one of its names, or of its domain), after any of the
+// receiver's internal hops that name no public host ("by localhost", "by
+// 2002:a05:..."). The line is the first Received field below that run: a
+// filter run as a milter may add its result just below the receiver's
+// arrival Received field, never below the hop before it. When no Received
+// field names a trusted host, nothing vouches for the topmost result's
+// authserv-id: the line is the topmost Received field (the receiver's own,
+// whatever name it gives), so a field the sender wrote under another
+// host's name never passes for the receiver's. When the caller named its
+// authserv-ids, the caller vouches for them, and the line is the first
+// Received field below the topmost trusted result.
+//
+// Microsoft 365 writes its Authentication-Results field without an
+// authserv-id; the id "" stands for Microsoft's hosts (outlook.com,
+// office365.com), which the second result reports: the run of the
+// receiver's Received fields is Microsoft's, so Microsoft's own spam
+// fields, which Exchange writes below the Received fields and strips from
+// incoming mail, are the receiver's too.
+type receiverLine struct {
+	at        int  // fields at an index below at are the receiver's
+	microsoft bool // the receiver's hops are Microsoft's
+}
+
+func findReceiverLine(fields []field, trusted map[string]bool, callerGiven bool, topTrustedAR int) receiverLine {
+	line := receiverLine{at: len(fields)}
+	msTrusted := trusted[""]
+	for id := range trusted {
+		msTrusted = msTrusted || isMicrosoftHost(id)
+	}
+	run, cut := false, -1
+	for i, f := range fields {
+		if f.name != "received" {
+			continue
+		}
+		by := receivedBy(f.value)
+		ms := msTrusted && isMicrosoftHost(by)
+		if ms || byTrusted(f.value, trusted) {
+			run = true
+			line.microsoft = line.microsoft || ms
+			continue
+		}
+		if !run && !publicName(by) {
+			continue // an internal hop of the receiver, above its arrival
+		}
+		if run {
+			cut = i
+		}
+		break
+	}
+	switch {
+	case run:
+		if cut >= 0 {
+			line.at = cut
+		}
+	case callerGiven:
+		if topTrustedAR < 0 {
+			line.at = -1 // the caller's hosts added nothing: nothing is the verdict
+			break
+		}
+		for i := topTrustedAR + 1; i < len(fields); i++ {
+			if fields[i].name == "received" {
+				line.at = i
+				break
+			}
+		}
+	default:
+		for i, f := range fields {
+			if f.name == "received" {
+				line.at = i
+				break
+			}
+		}
+	}
+	return line
+}
+
+// receivedBy returns the "by" name of a Received field, lower case, "" when
+// it names none.
+func receivedBy(v string) string {
+	if len(v) > 4096 {
+		v = v[:4096]
+	}
+	m := byRe.FindStringSubmatch(v)
+	if m == nil {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSuffix(m[1], "."))
+}
+
+// publicName reports whether a "by" name could be a host on the Internet:
+// a dotted name that is not an address and not under a private suffix.
+func publicName(name string) bool {
+	if !strings.Contains(name, ".") {
+		return false
+	}
+	if _, err := netip.ParseAddr(name); err == nil {
+		return false
+	}
+	for _, s := range []string{".local", ".localdomain", ".internal", ".lan", ".home.arpa", ".localhost"} {
+		if strings.HasSuffix(name, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// isMicrosoftHost reports whether a name is one of Microsoft 365's mail
+// hosts (mail.protection.outlook.com, prod.outlook.com,
+// outlook.office365.com).
+func isMicrosoftHost(name string) bool {
+	return name == "outlook.com" || strings.HasSuffix(name, ".outlook.com") ||
+		name == "office365.com" || strings.HasSuffix(name, ".office365.com")
+}
+
+// microsoftField reports whether a field is one Exchange Online writes for
+// its own verdict below the Received fields.
+func microsoftField(name string) bool {
+	return name == "x-forefront-antispam-report" || name == "x-ms-exchange-organization-scl"
+}
