@@ -98,9 +98,7 @@ func ParseHeaders(r io.Reader) (*Headers, error) { return HeaderParser{}.Parse(r
 // arrives, so the receiver's are the fields of a trusted authserv-id above
 // the lowest Received field of the run, from the top, that a trusted host
 // added ("by" one of its names, or of its domain). When no Received field
-// names one, the line is the topmost Received field; when the caller named
-// its authserv-ids, it is the first Received field below the topmost
-// trusted result. Fields below the line were in the message when the
+// names one, the line is the topmost Received field. Fields below the line were in the message when the
 // receiver got it: a relay's, or forged by the sender. The other fields
 // (Received-SPF, the spam filters') carry no authserv-id and follow the
 // same line, except Microsoft's X-Forefront-Antispam-Report and
@@ -150,11 +148,16 @@ func (p HeaderParser) Parse(r io.Reader) (*Headers, error) {
 		trusted[strings.ToLower(strings.TrimSuffix(strings.TrimSpace(id), "."))] = true
 	}
 	if len(trusted) == 0 {
+		// The receiver's: the topmost result whose authserv-id the
+		// receiver's arrival Received field names, else the topmost.
+		var ids []string
 		for _, a := range ars {
 			if a.arc == 0 {
-				trusted[a.ar.ID] = true
-				break
+				ids = append(ids, a.ar.ID)
 			}
+		}
+		if id, ok := receiverID(fields, ids); ok {
+			trusted[id] = true
 		}
 	}
 	firstTrusted := -1

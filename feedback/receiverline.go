@@ -20,9 +20,9 @@ import (
 // field names a trusted host, nothing vouches for the topmost result's
 // authserv-id: the line is the topmost Received field (the receiver's own,
 // whatever name it gives), so a field the sender wrote under another
-// host's name never passes for the receiver's. When the caller named its
-// authserv-ids, the caller vouches for them, and the line is the first
-// Received field below the topmost trusted result.
+// host's name never passes for the receiver's. The caller's authserv-ids,
+// when given, decide which results can be the receiver's; the line decides
+// the same way for them.
 //
 // Microsoft 365 writes its Authentication-Results field without an
 // authserv-id; the id "" stands for Microsoft's hosts (outlook.com,
@@ -66,17 +66,8 @@ func findReceiverLine(fields []field, trusted map[string]bool, callerGiven bool,
 		if cut >= 0 {
 			line.at = cut
 		}
-	case callerGiven:
-		if topTrustedAR < 0 {
-			line.at = -1 // the caller's hosts added nothing: nothing is the verdict
-			break
-		}
-		for i := topTrustedAR + 1; i < len(fields); i++ {
-			if fields[i].name == "received" {
-				line.at = i
-				break
-			}
-		}
+	case callerGiven && topTrustedAR < 0:
+		line.at = -1 // the caller's hosts added nothing: nothing is the verdict
 	default:
 		for i, f := range fields {
 			if f.name == "received" {
@@ -130,4 +121,31 @@ func isMicrosoftHost(name string) bool {
 // its own verdict below the Received fields.
 func microsoftField(name string) bool {
 	return name == "x-forefront-antispam-report" || name == "x-ms-exchange-organization-scl"
+}
+
+// receiverID picks the authserv-id a zero [HeaderParser] trusts among
+// those of the Authentication-Results fields, in order: the first that the
+// receiver's topmost Received field naming a public host names (a result
+// the sender wrote under another name above the receiver's own never
+// displaces it), else the first.
+func receiverID(fields []field, ids []string) (string, bool) {
+	if len(ids) == 0 {
+		return "", false
+	}
+	for _, f := range fields {
+		if f.name != "received" {
+			continue
+		}
+		by := receivedBy(f.value)
+		if !publicName(by) {
+			continue
+		}
+		for _, id := range ids {
+			if id == "" && isMicrosoftHost(by) || id != "" && byTrusted(f.value, map[string]bool{id: true}) {
+				return id, true
+			}
+		}
+		break
+	}
+	return ids[0], true
 }
