@@ -138,8 +138,8 @@ func TestAggregateReportMemory(t *testing.T) {
 	io.WriteString(zf, "</feedback>")
 	zw.Close()
 	for _, tc := range []struct {
-		name  string
-		data  []byte
+		name     string
+		data     []byte
 		want     error // nil: read
 		rows     int
 		overflow int // records counted, not kept
