@@ -60,11 +60,13 @@
 //
 // [ParseAggregateReport] reads a report as receivers send it (XML, gzip or
 // zip; RFC 9990 and the format of RFC 7489, Appendix C), decoding the XML
-// as it is decompressed. It refuses, with [ErrReportTooLarge], anything
-// that decompresses past [MaxReportSize] or decodes to more than the
-// limits on records, elements, nesting and token size
-// ([MaxReportRecords] and the others), so that a small file holding
-// millions of elements is refused within [MaxReportHeap].
+// as it is decompressed, and sums its records as it reads them: records
+// alike make one row, and the records past [MaxReportRows] distinct rows
+// are counted, not kept, so a report of any number of records is read
+// within [MaxReportHeap]. It refuses, with [ErrReportTooLarge], a zip file
+// past [MaxReportSize], XML past [MaxReportXML], and anything past the
+// limits on elements, nesting and token size, so that a small file
+// holding millions of elements is refused within the same bound.
 //
 // [Summarize] sums reports up per sending address, with its reverse DNS
 // name, whether the vendor's SPF term authorizes it and what it is to the

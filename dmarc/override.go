@@ -63,3 +63,24 @@ func deliveredByOverride(row ReportRow) (OverrideReason, bool) {
 	}
 	return OverrideReason{}, false
 }
+
+// overrideHurt marks a source whose failing mail a receiver delivered only
+// by overriding the policy as hurt: a stricter policy, or a receiver that
+// does not override, loses that mail.
+func overrideHurt(s *SourceSummary) {
+	if s.Overridden == 0 {
+		return
+	}
+	why := fmt.Sprintf("%d of its messages failed DMARC and were delivered only because the receiver overrode the policy (%s)", s.Overridden, s.Override)
+	if s.Legitimate {
+		s.Why += "; " + why
+		return
+	}
+	s.Legitimate = true
+	s.Why = why + ": forwarded or list mail, which a stricter policy loses"
+}
+
+// unreadText says why records past the rows kept make tightening unsafe.
+func unreadText(o ReportOverflow) string {
+	return fmt.Sprintf("%d messages that failed DMARC are in %d records past the %d rows a report keeps, so their sources cannot be judged", o.Failed, o.Records, MaxReportRows)
+}
