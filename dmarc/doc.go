@@ -76,7 +76,10 @@
 // domain's own SPF record declares. A source that passes SPF or DKIM only
 // for an unrelated domain of its own, as a spoofer with its own domain or
 // a forwarder does, is listed apart ([ReportSummary.Unaligned]) and does
-// not make tightening unsafe.
+// not make tightening unsafe, unless a receiver delivered its failing mail
+// only by overriding the policy ([OverrideType]: forwarded, mailing_list,
+// local_policy with an ARC chain that passed): a stricter policy loses
+// that mail, so its source is hurt.
 //
 // # Strictness and leniency
 //
