@@ -98,9 +98,9 @@ type AggregateReport struct {
 // ReportOverflow counts the records of a report that were summed but not
 // kept, past [MaxReportRows] distinct rows.
 type ReportOverflow struct {
-	Records  int // records not kept
-	Messages int // their messages
-	Failed   int // of those, the messages that failed DMARC
+	Records  int `json:"records"`  // records not kept
+	Messages int `json:"messages"` // their messages
+	Failed   int `json:"failed"`   // of those, the messages that failed DMARC
 }
 
 // ReportRow is one row of a report: the messages from one address with

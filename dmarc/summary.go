@@ -97,7 +97,7 @@ type ReportSummary struct {
 	// [MaxReportRows] rows each (in Messages and Passed, but in no
 	// source): their failing mail cannot be judged, so it makes
 	// tightening unsafe.
-	Unread ReportOverflow `json:"unread"`
+	Unread ReportOverflow `json:"unread,omitzero"`
 }
 
 // Summarize sums up the aggregate reports of domain (reports for other
