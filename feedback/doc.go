@@ -29,11 +29,13 @@
 // Each result says whose it is ([Trust]): RFC 8601, Section 5 has a
 // receiver trust only what its own administrative domain added, as a
 // sender can forge the field. The caller names its receiving hosts
-// ([HeaderParser.TrustedIDs]); by default the final receiver's, the
-// authserv-id of the topmost Authentication-Results field. Results below
-// the receiver's own Received fields, or of other hosts, are untrusted (a
-// relay's, or forged); ARC sets are what earlier hops saw. Only the
-// receiver's results are the verdict ([Headers.Failures]).
+// ([HeaderParser.TrustedIDs]); by default the final receiver's: the
+// authserv-id that the receiver's own Received field names, else that of
+// the topmost Authentication-Results field. A receiving host adds its
+// result above the Received field it writes on arrival, so a result below
+// that field was in the message when it arrived: untrusted (a relay's, or
+// forged), as are results of other hosts; ARC sets are what earlier hops
+// saw. Only the receiver's results are the verdict ([Headers.Failures]).
 //
 // DMARC aggregate reports are read by the dmarc package
 // (dmarc.ParseAggregateReport).
@@ -54,5 +56,8 @@
 // between properties is skipped; an unreadable field is reported as a
 // reason of its own ("unreadable"), never dropped. Received-SPF and the
 // spam filters' fields carry no authserv-id: they are the receiver's when
-// they stand above the line its Received fields draw.
+// they stand above the line its Received fields draw, and Microsoft's own
+// (X-Forefront-Antispam-Report, X-MS-Exchange-Organization-SCL), which
+// Exchange Online writes below the Received fields, are the receiver's
+// when Microsoft's hosts received the message.
 package feedback
