@@ -93,6 +93,8 @@ func TestForgedAuthResultsEveryPosition(t *testing.T) {
 				t.Errorf("%s, forged field at %d: %s, want the receiver's\n%s", tc.name, pos, forgedTrust, reasons(h))
 			case !wantTrusted && forgedTrust != feedback.TrustUntrusted:
 				t.Errorf("%s, forged field at %d: %s, want untrusted\n%s", tc.name, pos, forgedTrust, reasons(h))
+			case !wantTrusted && tc.trusted == nil && tc.receiver == "" && len(h.TrustedIDs) > 0:
+				t.Errorf("%s, forged field at %d: the receiver is named %v", tc.name, pos, h.TrustedIDs)
 			case !wantTrusted && strings.Join(fails, ",") != tc.failures:
 				t.Errorf("%s, forged field at %d: failures %v, want %s", tc.name, pos, fails, tc.failures)
 			}

@@ -49,7 +49,8 @@ type Headers struct {
 	From string     `json:"from"` // the From domain, "" when the message has no readable From
 	IP   netip.Addr `json:"ip"`   // the address that delivered the message, when a trusted field names it
 	// TrustedIDs are the authserv-ids whose results were taken as the
-	// receiver's verdict.
+	// receiver's verdict: the caller's, or with a zero [HeaderParser] the
+	// one found above the receiver's Received field (none when none is).
 	TrustedIDs []string `json:"trusted_ids"`
 	Reasons    []Reason `json:"reasons"`
 	// Spam: a filter marked the message as spam; Score and Threshold are
@@ -170,6 +171,11 @@ func (p HeaderParser) Parse(r io.Reader) (*Headers, error) {
 	line := findReceiverLine(fields, trusted, len(p.TrustedIDs) > 0, firstTrusted)
 	boundary := line.at
 	for id := range trusted {
+		// A zero parser names the receiver only when its result stands
+		// above the line: a result the sender wrote below it names no one.
+		if len(p.TrustedIDs) == 0 && (firstTrusted < 0 || firstTrusted >= boundary) {
+			continue
+		}
 		h.TrustedIDs = append(h.TrustedIDs, id)
 	}
 	sort.Strings(h.TrustedIDs)
