@@ -134,6 +134,14 @@ func TestParseHeadersTrust(t *testing.T) {
 		// (or a host before the receiver) wrote them.
 		{"microsoft-fields-elsewhere.eml", nil, nil, "mx.receiver.example",
 			[]other{{"", "SFV:SPM", feedback.TrustUntrusted, ""}, {"", "CAT:PHSH", feedback.TrustUntrusted, ""}, {"", "SCL:9", feedback.TrustUntrusted, ""}}, "customer.example", false},
+		// The receiver's result below its internal hops (from private and
+		// loopback addresses), its authserv-id named by no Received field:
+		// the line is the arrival from outside, and the sender's field
+		// below it is not the verdict.
+		{"internal-hops.eml", nil, []string{"spf", "spf"}, "atlas-production.v2-mail-prod1-gq1.omega.mailbox.example",
+			[]other{{feedback.MechDMARC, "pass", feedback.TrustReceiver, "atlas-production.v2-mail-prod1-gq1.omega.mailbox.example"}, {feedback.MechSPF, "pass", feedback.TrustUntrusted, "mx.google.example"}}, "customer.example", false},
+		{"internal-hops.eml", []string{"atlas-production.v2-mail-prod1-gq1.omega.mailbox.example"}, []string{"spf", "spf"}, "atlas-production.v2-mail-prod1-gq1.omega.mailbox.example",
+			[]other{{feedback.MechDMARC, "pass", feedback.TrustReceiver, "atlas-production.v2-mail-prod1-gq1.omega.mailbox.example"}}, "customer.example", false},
 		{"unreadable.eml", nil, []string{"spf"}, "mx.receiver.example",
 			[]other{{"", "unreadable", feedback.TrustReceiver, "mx.receiver.example"}}, "customer.example", false},
 		{"no-from.eml", nil, []string{"dkim", "dmarc"}, "mx.receiver.example", nil, "", false},
@@ -252,7 +260,7 @@ func FuzzParseHeaders(f *testing.F) {
 	// A forgery directly below the receiver's Received field.
 	f.Add(deliveredBlock[0] + forgedAR + strings.Join(deliveredBlock[1:], "") + "\r\n")
 	f.Add("Received: from a by b.mail.protection.outlook.com\r\nX-MS-Exchange-Organization-SCL: 5\r\nAuthentication-Results: spf=fail smtp.mailfrom=b.example\r\n\r\n")
-	for _, name := range []string{"forged-inside.eml", "arc-beside-receiver.eml", "opendkim-semicolon.eml", "relay.eml", "microsoft-delivered.eml", "microsoft-fields-elsewhere.eml"} {
+	for _, name := range []string{"forged-inside.eml", "arc-beside-receiver.eml", "opendkim-semicolon.eml", "relay.eml", "microsoft-delivered.eml", "microsoft-fields-elsewhere.eml", "internal-hops.eml"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "headers", name))
 		if err != nil {
 			f.Fatal(err)

@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"net/netip"
+	"regexp"
 	"strings"
 )
 
@@ -18,9 +19,11 @@ import (
 // filter run as a milter may add its result just below the receiver's
 // arrival Received field, never below the hop before it. When no Received
 // field names a trusted host, nothing vouches for the topmost result's
-// authserv-id: the line is the topmost Received field (the receiver's own,
-// whatever name it gives), so a field the sender wrote under another
-// host's name never passes for the receiver's. The caller's authserv-ids,
+// authserv-id: the line is the topmost Received field that records an
+// arrival from outside (the receiver's own, whatever name it gives; its
+// internal hops above it come from private addresses or name no host), so
+// a field the sender wrote under another host's name never passes for the
+// receiver's. The caller's authserv-ids,
 // when given, decide which results can be the receiver's; the line decides
 // the same way for them.
 //
@@ -69,14 +72,72 @@ func findReceiverLine(fields []field, trusted map[string]bool, callerGiven bool,
 	case callerGiven && topTrustedAR < 0:
 		line.at = -1 // the caller's hosts added nothing: nothing is the verdict
 	default:
-		for i, f := range fields {
-			if f.name == "received" {
-				line.at = i
-				break
-			}
-		}
+		line.at = arrivalLine(fields, topTrustedAR)
 	}
 	return line
+}
+
+// arrivalLine is the line when no Received field names a trusted host: the
+// topmost Received field that records an arrival from outside (see
+// arrival), below the receiver's internal hops; when every Received field
+// looks internal, the first one below the topmost trusted result.
+func arrivalLine(fields []field, topTrustedAR int) int {
+	for i, f := range fields {
+		if f.name == "received" && arrival(f.value) {
+			return i
+		}
+	}
+	for i := topTrustedAR + 1; topTrustedAR >= 0 && i < len(fields); i++ {
+		if fields[i].name == "received" {
+			return i
+		}
+	}
+	return len(fields)
+}
+
+var (
+	fromPartRe = regexp.MustCompile(`(?is)^\s*from\s+(.*?)\s+by\s`)
+	ipTokenRe  = regexp.MustCompile(`(?i)[0-9a-f:.]*[:.][0-9a-f:.]+`)
+)
+
+// arrival reports whether a Received field records a message coming from
+// outside: its "from" part names a public address, or, naming none, a
+// host outside the domain of its "by" name. A field with no "from" part
+// ("by 2002:a05:...", "by localhost"), one from a private or loopback
+// address ("from 10.217.150.37", "from 127.0.0.1") and one from a host of
+// the same domain are the receiver's internal hops.
+func arrival(v string) bool {
+	if len(v) > 4096 {
+		v = v[:4096]
+	}
+	m := fromPartRe.FindStringSubmatch(v)
+	if m == nil {
+		return false
+	}
+	from := m[1]
+	public, found := false, false
+	for _, tok := range ipTokenRe.FindAllString(from, 16) {
+		ip, err := netip.ParseAddr(strings.Trim(strings.TrimPrefix(strings.ToLower(tok), "ipv6:"), ".:"))
+		if err != nil {
+			continue
+		}
+		found = true
+		ip = ip.Unmap()
+		public = public || !(ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsUnspecified())
+	}
+	if found {
+		return public
+	}
+	words := strings.Fields(from)
+	if len(words) == 0 {
+		return false
+	}
+	name := strings.ToLower(strings.TrimSuffix(words[0], "."))
+	if !publicName(name) {
+		return false
+	}
+	by := receivedBy(v)
+	return !(name == by || parentOf(name) != "" && parentOf(name) == parentOf(by))
 }
 
 // receivedBy returns the "by" name of a Received field, lower case, "" when
