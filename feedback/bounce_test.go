@@ -211,6 +211,8 @@ func FuzzParseBounce(f *testing.F) {
 	f.Add(gmailText("d@gmail.example", "421-4.7.32 not aligned gsmtp"))
 	f.Add(yahooText("e@yahoo.example", "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred"))
 	f.Add("<f@corp.example>: host mx said: 552 5.3.4 Message size exceeds fixed limit\n")
+	f.Add(postfixText("g@contoso-mail.example", "contoso-mail.mail.protection.outlook.example", "550 5.7.606 Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit https://sender.office.com/ and follow the directions."))
+	f.Add(eximText("h@hotmail.example", "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150)."))
 	status := regexp.MustCompile(`^[245]\.[0-7]\.[0-9]{1,3}$`)
 	f.Fuzz(func(t *testing.T, msg string) {
 		b, err := feedback.ParseBounce(strings.NewReader(msg))
