@@ -77,6 +77,9 @@ func overrideHurt(s *SourceSummary) {
 		return
 	}
 	s.Legitimate = true
+	if s.Why != "" { // what passed for the source's own domain
+		why = s.Why + "; " + why
+	}
 	s.Why = why + ": forwarded or list mail, which a stricter policy loses"
 }
 

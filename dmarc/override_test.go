@@ -29,7 +29,7 @@ func TestSummarizeOverride(t *testing.T) {
 		hurt   bool
 		why    string
 	}{
-		{reasonOf, true, "198.51.100.25: 37 of 37 messages fail, 37 of its messages failed DMARC and were delivered only because the receiver overrode the policy (local_policy (arc=pass"},
+		{reasonOf, true, "198.51.100.25: 37 of 37 messages fail, DKIM passes for lists.forwarder.example, which is not aligned with customer.example; 37 of its messages failed DMARC and were delivered only because the receiver overrode the policy (local_policy (arc=pass"},
 		{"<reason><type>forwarded</type></reason>", true, "overrode the policy (forwarded)"},
 		{"<reason><type>mailing_list</type><comment>list</comment></reason>", true, "overrode the policy (mailing_list (list))"},
 		{"<reason><type>trusted_forwarder</type></reason>", true, "overrode the policy (trusted_forwarder)"},

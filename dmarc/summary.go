@@ -61,7 +61,9 @@ type SourceSummary struct {
 	Vendor bool `json:"vendor"`
 	// Legitimate: some of its mail failed DMARC, and it is a real sender
 	// of the domain's mail: aligned for the rest of its mail, the
-	// vendor's, or a service the domain's SPF record authorizes.
+	// vendor's, a service the domain's SPF record authorizes, or a
+	// forwarder or list whose failing mail a receiver delivered only by
+	// overriding the policy (Overridden).
 	Legitimate bool `json:"legitimate"`
 	// Why says why it is legitimate, or for an unaligned source what
 	// passed for which domain.
@@ -87,7 +89,8 @@ type ReportSummary struct {
 	// Unaligned are the sources that pass SPF or DKIM only for an
 	// unrelated domain of their own ([SourceUnaligned]): reported, as one
 	// may be a service the domain forgot to declare, but they do not make
-	// tightening unsafe by themselves.
+	// tightening unsafe by themselves. One whose mail a receiver delivered
+	// by overriding the policy is in Hurt instead.
 	Unaligned []SourceSummary `json:"unaligned"`
 	// SafeToTighten: there is mail to judge by, and no legitimate source
 	// fails; NotSafeBecause says why not.

@@ -214,5 +214,8 @@ func kindText(s dmarc.SourceSummary) string {
 	case dmarc.SourceUnaligned:
 		return "unaligned, " + s.Why
 	}
+	if s.Overridden > 0 {
+		return "unauthenticated, " + s.Why
+	}
 	return "unauthenticated"
 }
