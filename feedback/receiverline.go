@@ -23,16 +23,15 @@ import (
 // arrival from outside (the receiver's own, whatever name it gives; its
 // internal hops above it come from private addresses or name no host), so
 // a field the sender wrote under another host's name never passes for the
-// receiver's. The caller's authserv-ids,
-// when given, decide which results can be the receiver's; the line decides
-// the same way for them.
+// receiver's. The caller's authserv-ids, when given, decide which results
+// can be the receiver's; the line is drawn the same way for them.
 //
 // Microsoft 365 writes its Authentication-Results field without an
 // authserv-id; the id "" stands for Microsoft's hosts (outlook.com,
-// office365.com), which the second result reports: the run of the
-// receiver's Received fields is Microsoft's, so Microsoft's own spam
-// fields, which Exchange writes below the Received fields and strips from
-// incoming mail, are the receiver's too.
+// office365.com). When the run of the receiver's Received fields is
+// Microsoft's (the microsoft field), Microsoft's own spam fields, which
+// Exchange writes below the Received fields and strips from incoming mail,
+// are the receiver's too.
 type receiverLine struct {
 	at        int  // fields at an index below at are the receiver's
 	microsoft bool // the receiver's hops are Microsoft's
@@ -56,7 +55,7 @@ func findReceiverLine(fields []field, trusted map[string]bool, callerGiven bool,
 			line.microsoft = line.microsoft || ms
 			continue
 		}
-		if !run && !publicName(by) {
+		if !run && !publicName(by) && !arrival(f.value) {
 			continue // an internal hop of the receiver, above its arrival
 		}
 		if run {
