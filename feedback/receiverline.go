@@ -30,8 +30,10 @@ import (
 // authserv-id; the id "" stands for Microsoft's hosts (outlook.com,
 // office365.com). When the run of the receiver's Received fields is
 // Microsoft's (the microsoft field), Microsoft's own spam fields, which
-// Exchange writes below the Received fields and strips from incoming mail,
-// are the receiver's too.
+// Exchange Online writes below the Received fields, are the receiver's
+// too: its header firewall removes X-MS-Exchange-Organization-* fields
+// from incoming mail, and another tenant's report arrives renamed
+// X-Forefront-Antispam-Report-Untrusted.
 type receiverLine struct {
 	at        int  // fields at an index below at are the receiver's
 	microsoft bool // the receiver's hops are Microsoft's
