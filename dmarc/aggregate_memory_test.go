@@ -220,3 +220,19 @@ func BenchmarkParseAggregateReport(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseAggregateReportDistinct reads a gzipped report of 10,000
+// records from as many addresses: each a row of its own.
+func BenchmarkParseAggregateReportDistinct(b *testing.B) {
+	data := streamGzip(b, func(w io.Writer) {
+		io.WriteString(w, reportHead)
+		distinct(w, 10000)
+		io.WriteString(w, "</feedback>")
+	})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := dmarc.ParseAggregateReport(bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
