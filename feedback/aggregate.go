@@ -19,25 +19,46 @@ import (
 var (
 	// ErrReport: the input is not a DMARC aggregate report.
 	ErrReport = errors.New("feedback: not an aggregate report")
-	// ErrReportTooLarge: the report, once decompressed, is over
-	// [MaxReportSize]: a zip or gzip bomb, or a report no receiver sends.
+	// ErrReportTooLarge: the report is past one of the limits
+	// ([MaxReportSize], [MaxReportXML] and the limits on what it decodes
+	// to): a zip or gzip bomb, or a report no receiver sends.
 	ErrReportTooLarge = errors.New("feedback: aggregate report too large")
 )
 
-// MaxReportSize bounds a report's XML once decompressed, and a zip
-// attachment as it arrives: 32 MB, far above what a large receiver sends
-// for one domain and day.
+// MaxReportSize bounds a zip attachment as it arrives (a zip file is held
+// whole, as its directory is at its end): 32 MB, far above what a large
+// receiver sends for one domain and day.
 const MaxReportSize = 32 << 20
+
+// MaxReportXML bounds a report's XML once decompressed: 1 GB, two million
+// records or more. The XML is decoded as it is read and its records summed
+// as they are read, so the bound is on the time a parse takes, not on its
+// memory.
+const MaxReportXML = 1 << 30
 
 // Limits on what a report decodes to, whatever its size in bytes: a few
 // kilobytes of gzip can hold millions of elements. [ParseAggregateReport]
-// refuses a report past any of them with [ErrReportTooLarge].
+// refuses a report past any of them with [ErrReportTooLarge], except
+// [MaxReportRows], past which records are counted, not kept.
 const (
-	// MaxReportRecords bounds the records (rows) of a report: a receiver
-	// sends one per source address and outcome.
-	MaxReportRecords = 50000
-	// MaxReportElements bounds the XML elements of a report, known or not.
+	// MaxReportRows bounds the distinct rows a report keeps. A receiver
+	// sends one record per source address and outcome; records that are
+	// alike (same address, outcome, identifiers and results) are summed
+	// into one row as they are read, and a record that would make a row
+	// past MaxReportRows (or past 16 MB of row text) is counted in
+	// [AggregateReport.Overflow] instead: a report may hold any number of
+	// records.
+	MaxReportRows = 50000
+	// MaxReportRecords is the former name of [MaxReportRows].
+	//
+	// Deprecated: a report is no longer refused past it; use [MaxReportRows].
+	MaxReportRecords = MaxReportRows
+	// MaxReportElements bounds the XML elements of a report outside its
+	// records, known or not.
 	MaxReportElements = 2000000
+	// MaxRecordElements bounds the XML elements of one record, known or
+	// not (a record with every result allowed needs under 200).
+	MaxRecordElements = 1024
 	// MaxReportDepth bounds how deep elements nest (a report needs 5).
 	MaxReportDepth = 16
 	// MaxReportAuthResults bounds the DKIM and the SPF results of one
@@ -48,12 +69,13 @@ const (
 	MaxReportToken = 64 << 10
 	// MaxReportHeap bounds what a parse holds on the heap at its peak:
 	// MaxReportSize (a zip file is held whole, as its directory is at its
-	// end) plus 32 MB for the rows of MaxReportRecords records and the
-	// decoder. A gzip or XML report holds no copy of its input, and
-	// refusing a bomb takes a few megabytes. The garbage a parse leaves
-	// is on top, as the collector's pacing (GOGC) allows.
+	// end) plus 48 MB for the rows of MaxReportRows distinct records (at
+	// most 16 MB of their text) and the decoder, however many records
+	// the report holds. A gzip or XML report holds no copy of its input,
+	// and refusing a bomb takes a few megabytes. The garbage a parse
+	// leaves is on top, as the collector's pacing (GOGC) allows.
 	// TestAggregateReportMemory measures it.
-	MaxReportHeap = MaxReportSize + 32<<20
+	MaxReportHeap = MaxReportSize + 48<<20
 )
 
 // AggregateReport is one DMARC aggregate report (RFC 9990; the format of
@@ -69,7 +91,18 @@ type AggregateReport struct {
 	// Domain and Policy are what the receiver found published.
 	Domain string
 	Policy dmarc.Policy
-	Rows   []ReportRow
+	// Rows are the report's records, those alike summed into one.
+	Rows []ReportRow
+	// Overflow counts the records past [MaxReportRows] distinct rows.
+	Overflow ReportOverflow
+}
+
+// ReportOverflow counts the records of a report that were summed but not
+// kept, past [MaxReportRows] distinct rows.
+type ReportOverflow struct {
+	Records  int `json:"records"`  // records not kept
+	Messages int `json:"messages"` // their messages
+	Failed   int `json:"failed"`   // of those, the messages that failed DMARC
 }
 
 // ReportRow is one row of a report: the messages from one address with
@@ -86,6 +119,9 @@ type ReportRow struct {
 	// DKIM and SPF are the raw results, aligned or not (auth_results).
 	DKIM []AuthResult
 	SPF  []AuthResult
+	// Reasons are policy_evaluated/reason: why the receiver applied a
+	// disposition other than the policy (forwarded, local_policy, ...).
+	Reasons []OverrideReason
 }
 
 // AuthResult is one raw DKIM or SPF result of a report row.
@@ -101,9 +137,11 @@ func (r ReportRow) Passed() bool { return r.DKIMAligned || r.SPFAligned }
 // ParseAggregateReport reads a report as it arrives: XML, or a gzip file,
 // or a zip file holding the XML (the first member whose name ends in
 // ".xml", or the only one). XML is decoded as it is decompressed, never
-// held whole. It refuses, with [ErrReportTooLarge], a report that
-// decompresses past [MaxReportSize] or decodes past [MaxReportRecords],
-// [MaxReportElements], [MaxReportDepth], [MaxReportAuthResults] or
+// held whole, and its records are summed as they are read (see
+// [MaxReportRows]): a report may hold any number of records. It refuses,
+// with [ErrReportTooLarge], a zip file past [MaxReportSize], XML past
+// [MaxReportXML], and a report that decodes past [MaxReportElements],
+// [MaxRecordElements], [MaxReportDepth], [MaxReportAuthResults] or
 // [MaxReportToken]; its heap stays below [MaxReportHeap].
 func ParseAggregateReport(r io.Reader) (*AggregateReport, error) {
 	br := bufio.NewReader(r)
@@ -152,7 +190,7 @@ func unzipReport(r io.Reader) (io.ReadCloser, error) {
 	if member == nil {
 		return nil, fmt.Errorf("%w: the zip file holds no .xml member", ErrReport)
 	}
-	if member.UncompressedSize64 > MaxReportSize {
+	if member.UncompressedSize64 > MaxReportXML {
 		return nil, fmt.Errorf("%w: %s is %d bytes once decompressed", ErrReportTooLarge, member.Name, member.UncompressedSize64)
 	}
 	rc, err := member.Open()

@@ -179,9 +179,11 @@ spf.newsletter.example.    IN TXT "v=spf1 ip4:192.0.2.128/25 -all"
 // ErrReport or ErrReportTooLarge, never a panic; a report stays within the
 // documented limits and reads the same gzipped.
 func FuzzParseAggregateReport(f *testing.F) {
-	for _, name := range []string{"clean.xml", "newsletter.xml", "spoofing-only.xml"} {
+	for _, name := range []string{"clean.xml", "newsletter.xml", "spoofing-only.xml", "forwarded-override.xml"} {
 		f.Add(readReport(f, name))
 	}
+	// Records alike, summed into one row.
+	f.Add([]byte(reportHead + recordXML + recordXML + "</feedback>"))
 	f.Add([]byte("<feedback><policy_published><domain>x.example</domain></policy_published><record><row><source_ip>::1</source_ip><count>1</count></row></record></feedback>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep, err := feedback.ParseAggregateReport(bytes.NewReader(data))
@@ -191,11 +193,11 @@ func FuzzParseAggregateReport(f *testing.F) {
 			}
 			return
 		}
-		if len(rep.Rows) > feedback.MaxReportRecords {
-			t.Fatalf("%d rows", len(rep.Rows))
+		if o := rep.Overflow; len(rep.Rows) > feedback.MaxReportRows || o.Records < 0 || o.Failed < 0 || o.Failed > o.Messages || o.Records > 0 && len(rep.Rows) == 0 {
+			t.Fatalf("%d rows, overflow %+v", len(rep.Rows), o)
 		}
 		for _, row := range rep.Rows {
-			if len(row.DKIM) > feedback.MaxReportAuthResults || len(row.SPF) > feedback.MaxReportAuthResults || !row.SourceIP.IsValid() || row.Count < 0 {
+			if len(row.DKIM) > feedback.MaxReportAuthResults || len(row.SPF) > feedback.MaxReportAuthResults || len(row.Reasons) > 16 || !row.SourceIP.IsValid() || row.Count < 0 {
 				t.Fatalf("row %+v", row)
 			}
 		}

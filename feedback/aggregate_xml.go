@@ -15,7 +15,7 @@ import (
 )
 
 // boundedReader feeds the XML decoder byte by byte (it then does no
-// buffering of its own), counting what it gives: at most MaxReportSize
+// buffering of its own), counting what it gives: at most MaxReportXML
 // bytes in all, and at most MaxReportToken since the decoder's last token,
 // so that no token the decoder buffers (a text, a comment, a tag) grows
 // past it.
@@ -26,8 +26,8 @@ type boundedReader struct {
 }
 
 func (b *boundedReader) ReadByte() (byte, error) {
-	if b.n >= MaxReportSize {
-		return 0, fmt.Errorf("%w: over %d bytes once decompressed", ErrReportTooLarge, MaxReportSize)
+	if b.n >= MaxReportXML {
+		return 0, fmt.Errorf("%w: over %d bytes once decompressed", ErrReportTooLarge, MaxReportXML)
 	}
 	if b.n-b.mark > MaxReportToken {
 		return 0, fmt.Errorf("%w: an XML token at byte %d is over %d bytes", ErrReportTooLarge, b.mark, MaxReportToken)
@@ -61,19 +61,30 @@ const (
 // reportDecoder builds a report from the decoder's tokens, keeping only
 // the fields it knows. Element names carry no namespace, so that RFC 7489
 // reports (none) and RFC 9990 reports (urn:ietf:params:xml:ns:dmarc-2.0)
-// read alike.
+// read alike. Each record is read into cur, then summed into the row of
+// the same key (see rowKey), or kept as a new row, or counted in the
+// overflow.
 type reportDecoder struct {
 	rep                  AggregateReport
 	path                 []string
 	text                 strings.Builder
-	elements             int
+	elements             int // outside records
+	recordElements       int // in the current record
+	records              int // records read
 	row                  *ReportRow
+	cur                  ReportRow
 	rowRaw               struct{ ip, count string }
 	rangeBegin, rangeEnd string
 	domain               string
 	p                    string
 	interned             map[string]string
+	index                map[string]int // rowKey -> index in rep.Rows
+	keptBytes            int            // the keys' bytes
 }
+
+// maxKeptBytes bounds the text of the rows a report keeps, measured as
+// their keys.
+const maxKeptBytes = 16 << 20
 
 func (d *reportDecoder) intern(s string) string {
 	if v, ok := d.interned[s]; ok {
@@ -87,7 +98,7 @@ func (d *reportDecoder) intern(s string) string {
 
 func decodeReport(br *boundedReader) (*AggregateReport, error) {
 	dec := xml.NewDecoder(br)
-	d := &reportDecoder{interned: map[string]string{}}
+	d := &reportDecoder{interned: map[string]string{}, index: map[string]int{}}
 	sawRoot := false
 	for {
 		br.mark = br.n
@@ -103,9 +114,16 @@ func decodeReport(br *boundedReader) (*AggregateReport, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			d.elements++
-			if d.elements > MaxReportElements {
-				return nil, fmt.Errorf("%w: over %d XML elements", ErrReportTooLarge, MaxReportElements)
+			if len(d.path) >= 2 && d.path[1] == "record" {
+				d.recordElements++
+				if d.recordElements > MaxRecordElements {
+					return nil, fmt.Errorf("%w: record %d: over %d XML elements", ErrReportTooLarge, d.records, MaxRecordElements)
+				}
+			} else {
+				d.elements++
+				if d.elements > MaxReportElements {
+					return nil, fmt.Errorf("%w: over %d XML elements outside records", ErrReportTooLarge, MaxReportElements)
+				}
 			}
 			if len(d.path) >= MaxReportDepth {
 				return nil, fmt.Errorf("%w: elements nested over %d deep", ErrReportTooLarge, MaxReportDepth)
@@ -169,20 +187,24 @@ func (d *reportDecoder) known() bool {
 func (d *reportDecoder) start() error {
 	switch {
 	case d.at("record"):
-		if len(d.rep.Rows) >= MaxReportRecords {
-			return fmt.Errorf("%w: over %d records", ErrReportTooLarge, MaxReportRecords)
-		}
-		d.rep.Rows = append(d.rep.Rows, ReportRow{})
-		d.row = &d.rep.Rows[len(d.rep.Rows)-1]
+		d.records++
+		d.recordElements = 0
+		d.cur = ReportRow{DKIM: d.cur.DKIM[:0], SPF: d.cur.SPF[:0], Reasons: d.cur.Reasons[:0]}
+		d.row = &d.cur
 		d.rowRaw.ip, d.rowRaw.count = "", ""
-	case d.at("record", "auth_results", "dkim"):
+	case d.row != nil && d.at("record", "row", "policy_evaluated", "reason"):
+		if len(d.row.Reasons) >= maxReportReasons {
+			return fmt.Errorf("%w: record %d: over %d reasons", ErrReportTooLarge, d.records, maxReportReasons)
+		}
+		d.row.Reasons = append(d.row.Reasons, OverrideReason{})
+	case d.row != nil && d.at("record", "auth_results", "dkim"):
 		if len(d.row.DKIM) >= MaxReportAuthResults {
-			return fmt.Errorf("%w: record %d: over %d DKIM results", ErrReportTooLarge, len(d.rep.Rows), MaxReportAuthResults)
+			return fmt.Errorf("%w: record %d: over %d DKIM results", ErrReportTooLarge, d.records, MaxReportAuthResults)
 		}
 		d.row.DKIM = append(d.row.DKIM, AuthResult{})
-	case d.at("record", "auth_results", "spf"):
+	case d.row != nil && d.at("record", "auth_results", "spf"):
 		if len(d.row.SPF) >= MaxReportAuthResults {
-			return fmt.Errorf("%w: record %d: over %d SPF results", ErrReportTooLarge, len(d.rep.Rows), MaxReportAuthResults)
+			return fmt.Errorf("%w: record %d: over %d SPF results", ErrReportTooLarge, d.records, MaxReportAuthResults)
 		}
 		d.row.SPF = append(d.row.SPF, AuthResult{})
 	}
@@ -220,6 +242,10 @@ func (d *reportDecoder) end() error {
 		d.row.DKIMAligned = strings.EqualFold(v, "pass")
 	case d.at("record", "row", "policy_evaluated", "spf"):
 		d.row.SPFAligned = strings.EqualFold(v, "pass")
+	case len(d.row.Reasons) > 0 && d.at("record", "row", "policy_evaluated", "reason", "type"):
+		d.row.Reasons[len(d.row.Reasons)-1].Type = OverrideType(lower())
+	case len(d.row.Reasons) > 0 && d.at("record", "row", "policy_evaluated", "reason", "comment"):
+		d.row.Reasons[len(d.row.Reasons)-1].Comment = d.intern(v)
 	case d.at("record", "identifiers", "header_from"):
 		d.row.HeaderFrom = lower()
 	case d.at("record", "identifiers", "envelope_from"):
@@ -238,9 +264,10 @@ func (d *reportDecoder) end() error {
 	return nil
 }
 
-// endRecord checks a record's source address and count.
+// endRecord checks a record's source address and count, and sums it into
+// the report.
 func (d *reportDecoder) endRecord() error {
-	n := len(d.rep.Rows)
+	n := d.records
 	ip, err := netip.ParseAddr(d.rowRaw.ip)
 	if err != nil {
 		return fmt.Errorf("%w: record %d: source_ip %q: %w", ErrReport, n, d.rowRaw.ip, err)
@@ -249,8 +276,9 @@ func (d *reportDecoder) endRecord() error {
 	if err != nil || count < 0 {
 		return fmt.Errorf("%w: record %d: count %q is not a number", ErrReport, n, d.rowRaw.count)
 	}
-	d.row.SourceIP, d.row.Count = ip.Unmap(), count
+	d.cur.SourceIP, d.cur.Count = ip.Unmap(), count
 	d.row = nil
+	d.add(&d.cur)
 	return nil
 }
 

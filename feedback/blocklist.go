@@ -42,11 +42,16 @@ func (l *Listing) String() string {
 // reputation checker"), barracudacentral.org/lookups (Barracuda Central),
 // spamcop.net/bl.shtml (SpamCop), uceprotect.net/en/rblcheck.php
 // (UCEPROTECT), psbl.org (Passive Spam Block List), mailspike.org
-// (Mailspike), ipcheck.proofpoint.com (Proofpoint), sender.office.com
-// (Microsoft 365's delist portal for its banned sending addresses,
-// 5.7.606 to 5.7.649, Microsoft Learn "Use the delist portal to remove
-// yourself from the blocked senders list") and olcsupport.office.com
-// (Outlook.com's sender support form for its S3150 and related blocks).
+// (Mailspike), ipcheck.proofpoint.com (Proofpoint). Microsoft's two
+// lists go by the words of its own refusals: Microsoft 365 (Exchange
+// Online) refuses with 5.7.606 to 5.7.649, "Access denied, banned sending
+// IP [...]. To request removal from this list please visit
+// https://sender.office.com/" (Microsoft Learn, "Fix email delivery issues
+// for error codes 5.7.606 through 5.7.649 in Exchange Online"; the delist
+// portal is sender.office.com); Outlook.com refuses with 5.7.1 and S3150
+// (or S3140, S3114), "part of their network is on our block list", and
+// takes removal requests through its sender support form,
+// olcsupport.office.com.
 var blocklists = []struct {
 	zone, name, operator, url string
 	words                     []string
@@ -64,8 +69,8 @@ var blocklists = []struct {
 	{"psbl.surriel.com", "Passive Spam Block List", "PSBL", "https://psbl.org/", nil},
 	{"bl.mailspike.net", "Mailspike", "Mailspike", "https://mailspike.org/", nil},
 	{"sorbs.net", "SORBS", "SORBS", "", []string{"sorbs"}},
-	{"", "Microsoft 365 blocked senders list", "Microsoft", "https://sender.office.com/", []string{"banned sending ip", "5.7.60", "5.7.61", "5.7.62", "5.7.63", "5.7.64"}},
-	{"", "Outlook.com block list", "Microsoft", "https://olcsupport.office.com/", []string{"s3150", "s3140", "s3114", "part of their network is on our block list"}},
+	{"", "Microsoft 365's banned sending IP list", "Microsoft", "https://sender.office.com/", []string{"banned sending ip", "sender.office.com", "5.7.60", "5.7.61", "5.7.62", "5.7.63", "5.7.64"}},
+	{"", "Outlook.com's block list", "Microsoft", "https://olcsupport.office.com/", []string{"s3150", "s3140", "s3114", "part of their network is on our block list"}},
 	{"", "Proofpoint Dynamic Reputation", "Proofpoint", "https://ipcheck.proofpoint.com/", []string{"proofpoint"}},
 }
 

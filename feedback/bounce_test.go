@@ -98,8 +98,8 @@ func TestParseBounce(t *testing.T) {
 			want{"fay@corp.example", "5.7.20", feedback.ClassAuthentication, feedback.MechDKIM, "", "No passing DKIM signature"}},
 		{"DSN: Spamhaus listing", dsn("smtp1.vendor.example", [4]string{"gus@isp.example", "failed", "5.7.1", "554 5.7.1 Service unavailable; Client host [5.255.64.53] blocked using zen.spamhaus.org"}),
 			want{"gus@isp.example", "5.7.1", feedback.ClassReputation, "", "Spamhaus ZEN (zen.spamhaus.org)", "blocked using zen.spamhaus.org"}},
-		{"DSN: Microsoft banned sending IP (5.7.606)", dsn("smtp1.vendor.example", [4]string{"hal@outlook.example", "failed", "5.7.606", "550 5.7.606 Access denied, banned sending IP [5.255.64.53]. To request removal from this list please visit the delist portal."}),
-			want{"hal@outlook.example", "5.7.606", feedback.ClassReputation, "", "Microsoft 365 blocked senders list", "banned sending IP"}},
+		{"DSN: Microsoft banned sending IP (5.7.606)", dsn("smtp1.vendor.example", [4]string{"hal@outlook.example", "failed", "5.7.606", "550 5.7.606 Access denied, banned sending IP [5.255.64.53]. To request removal from this list please visit https://sender.office.com/ and follow the directions."}),
+			want{"hal@outlook.example", "5.7.606", feedback.ClassReputation, "", "Microsoft 365's banned sending IP list", "banned sending IP"}},
 		{"DSN: user unknown (5.1.1)", dsn("smtp1.vendor.example", [4]string{"ivy@corp.example", "failed", "5.1.1", "550 5.1.1 <ivy@corp.example>: Recipient address rejected: User unknown in virtual mailbox table"}),
 			want{"ivy@corp.example", "5.1.1", feedback.ClassMailbox, "", "", "User unknown"}},
 		{"DSN: Microsoft recipient not found (5.1.10)", dsn("smtp1.vendor.example", [4]string{"jon@outlook.example", "failed", "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup"}),
@@ -211,6 +211,8 @@ func FuzzParseBounce(f *testing.F) {
 	f.Add(gmailText("d@gmail.example", "421-4.7.32 not aligned gsmtp"))
 	f.Add(yahooText("e@yahoo.example", "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred"))
 	f.Add("<f@corp.example>: host mx said: 552 5.3.4 Message size exceeds fixed limit\n")
+	f.Add(postfixText("g@contoso-mail.example", "contoso-mail.mail.protection.outlook.example", "550 5.7.606 Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit https://sender.office.com/ and follow the directions."))
+	f.Add(eximText("h@hotmail.example", "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150)."))
 	status := regexp.MustCompile(`^[245]\.[0-7]\.[0-9]{1,3}$`)
 	f.Fuzz(func(t *testing.T, msg string) {
 		b, err := feedback.ParseBounce(strings.NewReader(msg))

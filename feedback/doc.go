@@ -29,11 +29,13 @@
 // Each result says whose it is ([Trust]): RFC 8601, Section 5 has a
 // receiver trust only what its own administrative domain added, as a
 // sender can forge the field. The caller names its receiving hosts
-// ([HeaderParser.TrustedIDs]); by default the final receiver's, the
-// authserv-id of the topmost Authentication-Results field. Results below
-// the receiver's own Received fields, or of other hosts, are untrusted (a
-// relay's, or forged); ARC sets are what earlier hops saw. Only the
-// receiver's results are the verdict ([Headers.Failures]).
+// ([HeaderParser.TrustedIDs]); by default the final receiver's: the
+// authserv-id that the receiver's own Received field names, else that of
+// the topmost Authentication-Results field. A receiving host adds its
+// result above the Received field it writes on arrival, so a result below
+// that field was in the message when it arrived: untrusted (a relay's, or
+// forged), as are results of other hosts; ARC sets are what earlier hops
+// saw. Only the receiver's results are the verdict ([Headers.Failures]).
 //
 // DMARC aggregate reports are read by the dmarc package
 // (feedback.ParseAggregateReport).
@@ -54,17 +56,22 @@
 // between properties is skipped; an unreadable field is reported as a
 // reason of its own ("unreadable"), never dropped. Received-SPF and the
 // spam filters' fields carry no authserv-id: they are the receiver's when
-// they stand above the line its Received fields draw.
+// they stand above the line its Received fields draw, and Microsoft's own
+// (X-Forefront-Antispam-Report, X-MS-Exchange-Organization-SCL), which
+// Exchange Online writes below the Received fields, are the receiver's
+// when Microsoft's hosts received the message.
 //
 // # Aggregate reports
 //
 // [ParseAggregateReport] reads a report as receivers send it (XML, gzip or
 // zip; RFC 9990 and the format of RFC 7489, Appendix C), decoding the XML
-// as it is decompressed. It refuses, with [ErrReportTooLarge], anything
-// that decompresses past [MaxReportSize] or decodes to more than the
-// limits on records, elements, nesting and token size
-// ([MaxReportRecords] and the others), so that a small file holding
-// millions of elements is refused within [MaxReportHeap].
+// as it is decompressed, and sums its records as it reads them: records
+// alike make one row, and the records past [MaxReportRows] distinct rows
+// are counted, not kept, so a report of any number of records is read
+// within [MaxReportHeap]. It refuses, with [ErrReportTooLarge], a zip file
+// past [MaxReportSize], XML past [MaxReportXML], and anything past the
+// limits on elements, nesting and token size, so that a small file
+// holding millions of elements is refused within the same bound.
 //
 // [Summarize] sums reports up per sending address, with its reverse DNS
 // name, whether the vendor's SPF term authorizes it and what it is to the
@@ -74,5 +81,8 @@
 // domain's own SPF record declares. A source that passes SPF or DKIM only
 // for an unrelated domain of its own, as a spoofer with its own domain or
 // a forwarder does, is listed apart ([ReportSummary].Unaligned) and does
-// not make tightening unsafe.
+// not make tightening unsafe, unless a receiver delivered its failing mail
+// only by overriding the policy ([OverrideType]: forwarded, mailing_list,
+// local_policy with an ARC chain that passed): a stricter policy loses
+// that mail, so its source is hurt.
 package feedback

@@ -49,7 +49,8 @@ type Headers struct {
 	From string     `json:"from"` // the From domain, "" when the message has no readable From
 	IP   netip.Addr `json:"ip"`   // the address that delivered the message, when a trusted field names it
 	// TrustedIDs are the authserv-ids whose results were taken as the
-	// receiver's verdict.
+	// receiver's verdict: the caller's, or with a zero [HeaderParser] the
+	// one found above the receiver's Received field (none when none is).
 	TrustedIDs []string `json:"trusted_ids"`
 	Reasons    []Reason `json:"reasons"`
 	// Spam: a filter marked the message as spam; Score and Threshold are
@@ -78,8 +79,8 @@ func (h *Headers) Failures() []Reason {
 type HeaderParser struct {
 	// TrustedIDs are the authserv-ids of the caller's own receiving hosts
 	// (RFC 8601, Section 5), compared without case. Empty: the authserv-id
-	// of the topmost Authentication-Results field, which the final
-	// receiver added.
+	// of the topmost Authentication-Results field, whose results count
+	// only above the receiver's own Received field (see [HeaderParser.Parse]).
 	TrustedIDs []string
 }
 
@@ -91,17 +92,22 @@ func ParseHeaders(r io.Reader) (*Headers, error) { return HeaderParser{}.Parse(r
 // Authentication-Results (RFC 8601) and ARC-Authentication-Results (RFC
 // 8617), Received-SPF (RFC 7208, Section 9.1), SpamAssassin's and amavis's
 // X-Spam-Status and X-Spam-Report, rspamd's X-Spamd-Result, and Microsoft's
-// X-Forefront-Antispam-Report.
+// X-Forefront-Antispam-Report and X-MS-Exchange-Organization-SCL.
 //
-// Whose verdict each result is (RFC 8601, Section 5): the receiver's are
-// the fields of a trusted authserv-id above the lowest Received field that
-// a trusted host added ("by" one of its names, or of its domain); when no
-// Received field names one, above the first Received field below the
-// receiver's topmost result. Fields below that line were in the message
-// when the receiver got it: a relay's, or forged by the sender. The other
-// fields (Received-SPF, the spam filters') carry no authserv-id and follow
-// the same line. An Authentication-Results field that cannot be read is
-// reported as a reason of its own, never dropped.
+// Whose verdict each result is (RFC 8601, Section 5): a receiving host
+// adds its result above the Received field it writes when the message
+// arrives, so the receiver's are the fields of a trusted authserv-id above
+// the lowest Received field of the run, from the top, that a trusted host
+// added ("by" one of its names, or of its domain). When no Received field
+// names one, the line is the topmost Received field. Fields below the line were in the message when the
+// receiver got it: a relay's, or forged by the sender. The other fields
+// (Received-SPF, the spam filters') carry no authserv-id and follow the
+// same line, except Microsoft's X-Forefront-Antispam-Report and
+// X-MS-Exchange-Organization-SCL, which Exchange Online writes below the
+// Received fields: they are the receiver's when Microsoft's hosts received
+// the message and Microsoft's result is trusted. An Authentication-Results
+// field that cannot be read is reported as a reason of its own, never
+// dropped.
 func (p HeaderParser) Parse(r io.Reader) (*Headers, error) {
 	fields, err := readHeader(r)
 	if err != nil {
@@ -143,14 +149,18 @@ func (p HeaderParser) Parse(r io.Reader) (*Headers, error) {
 		trusted[strings.ToLower(strings.TrimSuffix(strings.TrimSpace(id), "."))] = true
 	}
 	if len(trusted) == 0 {
+		// The receiver's: the topmost result whose authserv-id the
+		// receiver's arrival Received field names, else the topmost.
+		var ids []string
 		for _, a := range ars {
 			if a.arc == 0 {
-				trusted[a.ar.ID] = true
-				break
+				ids = append(ids, a.ar.ID)
 			}
 		}
+		if id, ok := receiverID(fields, ids); ok {
+			trusted[id] = true
+		}
 	}
-	boundary := len(fields)
 	firstTrusted := -1
 	for _, a := range ars {
 		if a.arc == 0 && trusted[a.ar.ID] {
@@ -158,41 +168,14 @@ func (p HeaderParser) Parse(r io.Reader) (*Headers, error) {
 			break
 		}
 	}
-	if firstTrusted >= 0 {
-		// The receiver's own hops are the Received fields from the top
-		// that a trusted host added; the first one another host added
-		// marks where the message was before the receiver had it.
-		run, cut := false, -1
-		for i, f := range fields {
-			if f.name != "received" {
-				continue
-			}
-			if byTrusted(f.value, trusted) {
-				run = true
-				continue
-			}
-			if run {
-				cut = i
-			}
-			break
-		}
-		if !run {
-			// No Received field names a trusted host: the line is the
-			// first Received field below the receiver's topmost result.
-			for i := firstTrusted + 1; i < len(fields); i++ {
-				if fields[i].name == "received" {
-					cut = i
-					break
-				}
-			}
-		}
-		if cut >= 0 {
-			boundary = cut
-		}
-	} else if len(p.TrustedIDs) > 0 {
-		boundary = -1 // the caller's hosts added nothing: nothing is the verdict
-	}
+	line := findReceiverLine(fields, trusted, len(p.TrustedIDs) > 0, firstTrusted)
+	boundary := line.at
 	for id := range trusted {
+		// A zero parser names the receiver only when its result stands
+		// above the line: a result the sender wrote below it names no one.
+		if len(p.TrustedIDs) == 0 && (firstTrusted < 0 || firstTrusted >= boundary) {
+			continue
+		}
 		h.TrustedIDs = append(h.TrustedIDs, id)
 	}
 	sort.Strings(h.TrustedIDs)
@@ -213,7 +196,7 @@ func (p HeaderParser) Parse(r io.Reader) (*Headers, error) {
 	}
 	for i, f := range fields {
 		trust := TrustUntrusted
-		if i < boundary {
+		if i < boundary || line.microsoft && microsoftField(f.name) {
 			trust = TrustReceiver
 		}
 		switch f.name {
@@ -225,6 +208,8 @@ func (p HeaderParser) Parse(r io.Reader) (*Headers, error) {
 			h.rspamd(f.value, trust)
 		case "x-forefront-antispam-report":
 			h.forefront(f.value, trust)
+		case "x-ms-exchange-organization-scl":
+			h.exchangeSCL(f.value, trust)
 		}
 	}
 	sortReasons(h.Reasons)

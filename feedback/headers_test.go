@@ -125,6 +125,23 @@ func TestParseHeadersTrust(t *testing.T) {
 			[]other{{feedback.MechSPF, "fail", feedback.TrustUntrusted, "in.receiver.example"}}, "customer.example", false},
 		{"microsoft-sfv.eml", nil, nil, "",
 			[]other{{"", "SFV:SPM", feedback.TrustReceiver, ""}, {"", "CAT:BULK", feedback.TrustReceiver, ""}, {feedback.MechDMARC, "pass", feedback.TrustReceiver, ""}}, "customer.example", true},
+		// Microsoft 365 received the message: its result (no authserv-id)
+		// and its own spam fields, which Exchange writes below the Received
+		// fields, are both the receiver's.
+		{"microsoft-delivered.eml", nil, []string{"dkim", "dmarc", "spf", "spf"}, "",
+			[]other{{"", "SFV:SPM", feedback.TrustReceiver, ""}, {"", "CAT:SPOOF", feedback.TrustReceiver, ""}, {"", "SCL:5", feedback.TrustReceiver, ""}, {feedback.MechSPF, "fail", feedback.TrustReceiver, ""}}, "customer.example", true},
+		// Microsoft's fields in a message another receiver got: the sender
+		// (or a host before the receiver) wrote them.
+		{"microsoft-fields-elsewhere.eml", nil, nil, "mx.receiver.example",
+			[]other{{"", "SFV:SPM", feedback.TrustUntrusted, ""}, {"", "CAT:PHSH", feedback.TrustUntrusted, ""}, {"", "SCL:9", feedback.TrustUntrusted, ""}}, "customer.example", false},
+		// The receiver's result below its internal hops (from private and
+		// loopback addresses), its authserv-id named by no Received field:
+		// the line is the arrival from outside, and the sender's field
+		// below it is not the verdict.
+		{"internal-hops.eml", nil, []string{"spf", "spf"}, "atlas-production.v2-mail-prod1-gq1.omega.mailbox.example",
+			[]other{{feedback.MechDMARC, "pass", feedback.TrustReceiver, "atlas-production.v2-mail-prod1-gq1.omega.mailbox.example"}, {feedback.MechSPF, "pass", feedback.TrustUntrusted, "mx.google.example"}}, "customer.example", false},
+		{"internal-hops.eml", []string{"atlas-production.v2-mail-prod1-gq1.omega.mailbox.example"}, []string{"spf", "spf"}, "atlas-production.v2-mail-prod1-gq1.omega.mailbox.example",
+			[]other{{feedback.MechDMARC, "pass", feedback.TrustReceiver, "atlas-production.v2-mail-prod1-gq1.omega.mailbox.example"}}, "customer.example", false},
 		{"unreadable.eml", nil, []string{"spf"}, "mx.receiver.example",
 			[]other{{"", "unreadable", feedback.TrustReceiver, "mx.receiver.example"}}, "customer.example", false},
 		{"no-from.eml", nil, []string{"dkim", "dmarc"}, "mx.receiver.example", nil, "", false},
@@ -240,7 +257,10 @@ func FuzzParseHeaders(f *testing.F) {
 	f.Add("From: a@b.example\r\nX-Spamd-Result: default: True [16.50 / 15.00]; R_SPF_FAIL(1.00)[-all]\r\nX-Forefront-Antispam-Report: CIP:192.0.2.1;SCL:9;CAT:PHSH;SFV:SPM\r\n\r\n")
 	f.Add("From: a@b.example\r\nX-Spam-Status: Yes, score=7.3 required=5.0 tests=SPF_FAIL,BAYES_99 autolearn=no\r\n\r\n")
 	f.Add("From: a@b.example\r\nX-Spam-Status: Yes, score=7.3 tag2=5 tests=[SPF_FAIL=2.9, BAYES_99=3.5]\r\n\r\n")
-	for _, name := range []string{"forged-inside.eml", "arc-beside-receiver.eml", "opendkim-semicolon.eml", "relay.eml"} {
+	// A forgery directly below the receiver's Received field.
+	f.Add(deliveredBlock[0] + forgedAR + strings.Join(deliveredBlock[1:], "") + "\r\n")
+	f.Add("Received: from a by b.mail.protection.outlook.com\r\nX-MS-Exchange-Organization-SCL: 5\r\nAuthentication-Results: spf=fail smtp.mailfrom=b.example\r\n\r\n")
+	for _, name := range []string{"forged-inside.eml", "arc-beside-receiver.eml", "opendkim-semicolon.eml", "relay.eml", "microsoft-delivered.eml", "microsoft-fields-elsewhere.eml", "internal-hops.eml"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "headers", name))
 		if err != nil {
 			f.Fatal(err)

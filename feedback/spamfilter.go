@@ -183,3 +183,17 @@ func sortReasons(rs []Reason) {
 		return rs[i].Score > rs[j].Score
 	})
 }
+
+// exchangeSCL reads X-MS-Exchange-Organization-SCL, the spam confidence
+// level Exchange gave the message: 5 and up is junk, -1 a bypass.
+func (h *Headers) exchangeSCL(v string, trust Trust) {
+	scl, err := strconv.Atoi(strings.TrimSpace(shorten(v, 64)))
+	if err != nil || scl < 5 {
+		return
+	}
+	if trust == TrustReceiver {
+		h.Spam = true
+	}
+	h.Reasons = append(h.Reasons, Reason{Source: "X-MS-Exchange-Organization-SCL", Result: "SCL:" + strconv.Itoa(scl), Failed: true, Trust: trust,
+		Text: fmt.Sprintf("Microsoft gave the message spam confidence level %d (5 and up goes to the junk folder)", scl)})
+}

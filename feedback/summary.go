@@ -61,11 +61,19 @@ type SourceSummary struct {
 	Vendor bool `json:"vendor"`
 	// Legitimate: some of its mail failed DMARC, and it is a real sender
 	// of the domain's mail: aligned for the rest of its mail, the
-	// vendor's, or a service the domain's SPF record authorizes.
+	// vendor's, a service the domain's SPF record authorizes, or a
+	// forwarder or list whose failing mail a receiver delivered only by
+	// overriding the policy (Overridden).
 	Legitimate bool `json:"legitimate"`
 	// Why says why it is legitimate, or for an unaligned source what
 	// passed for which domain.
 	Why string `json:"why,omitempty"`
+	// Overridden: messages that failed DMARC and were delivered only
+	// because the receiver overrode the policy (forwarded, mailing_list,
+	// trusted_forwarder, local_policy, an ARC chain that passed), for the
+	// reason Override gives.
+	Overridden int    `json:"overridden,omitempty"`
+	Override   string `json:"override,omitempty"`
 }
 
 // ReportSummary sums reports up for one domain.
@@ -81,12 +89,18 @@ type ReportSummary struct {
 	// Unaligned are the sources that pass SPF or DKIM only for an
 	// unrelated domain of their own ([SourceUnaligned]): reported, as one
 	// may be a service the domain forgot to declare, but they do not make
-	// tightening unsafe by themselves.
+	// tightening unsafe by themselves. One whose mail a receiver delivered
+	// by overriding the policy is in Hurt instead.
 	Unaligned []SourceSummary `json:"unaligned"`
 	// SafeToTighten: there is mail to judge by, and no legitimate source
 	// fails; NotSafeBecause says why not.
 	SafeToTighten  bool   `json:"safe_to_tighten"`
 	NotSafeBecause string `json:"not_safe_because,omitempty"`
+	// Unread counts the records the reports summed but did not keep, past
+	// [MaxReportRows] rows each (in Messages and Passed, but in no
+	// source): their failing mail cannot be judged, so it makes
+	// tightening unsafe.
+	Unread ReportOverflow `json:"unread,omitzero"`
 }
 
 // Summarize sums up the aggregate reports of domain (reports for other
@@ -101,7 +115,12 @@ type ReportSummary struct {
 // declared service, checked with check_host(), RFC 7208): a source that
 // passes SPF or DKIM only for an unrelated domain of its own is reported
 // apart (possible spoofing or forwarding) and does not make tightening
-// unsafe. The SPF evaluations are made for the 1,000 most active sources;
+// unsafe, unless a receiver delivered its failing mail only by overriding
+// the policy (policy_evaluated/reason forwarded, mailing_list,
+// trusted_forwarder, local_policy, or an "arc=pass" comment): that is
+// mail passed on that a stricter policy loses, and its source is hurt.
+// Failing mail in records a report counted past [MaxReportRows] makes
+// tightening unsafe too, as its sources are not known. The SPF evaluations are made for the 1,000 most active sources;
 // the others are judged by what the reports say. DNS failures are errors.
 func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string, reports ...*AggregateReport) (*ReportSummary, error) {
 	name, err := dnsrec.ParseDomain("domain", domain)
@@ -116,6 +135,12 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 			continue
 		}
 		sum.Reports++
+		o := rep.Overflow
+		sum.Unread.Records = addCount(sum.Unread.Records, o.Records)
+		sum.Unread.Messages = addCount(sum.Unread.Messages, o.Messages)
+		sum.Unread.Failed = addCount(sum.Unread.Failed, o.Failed)
+		sum.Messages = addCount(sum.Messages, o.Messages)
+		sum.Passed = addCount(sum.Passed, max(o.Messages-o.Failed, 0))
 		for _, row := range rep.Rows {
 			s := by[row.SourceIP]
 			if s == nil {
@@ -128,6 +153,12 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 				s.Passed += row.Count
 				sum.Passed += row.Count
 				continue
+			}
+			if o, ok := deliveredByOverride(row); ok {
+				s.Overridden = addCount(s.Overridden, row.Count)
+				if s.Override == "" {
+					s.Override = o.String()
+				}
 			}
 			if s.Why == "" {
 				s.Why = ownAuthentication(row)
@@ -197,10 +228,11 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 				s.Kind, s.Why = SourceUnauthenticated, ""
 			}
 		}
+		overrideHurt(s)
 		if s.Legitimate {
 			sum.Hurt = append(sum.Hurt, *s)
 		}
-		if s.Kind == SourceUnaligned {
+		if s.Kind == SourceUnaligned && !s.Legitimate {
 			sum.Unaligned = append(sum.Unaligned, *s)
 		}
 	}
@@ -217,6 +249,11 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 			names = append(names, fmt.Sprintf("%s: %d of %d messages fail, %s", n, h.Messages-h.Passed, h.Messages, h.Why))
 		}
 		sum.NotSafeBecause = "legitimate mail fails DMARC and would be quarantined or rejected: " + strings.Join(names, "; ")
+		if sum.Unread.Failed > 0 {
+			sum.NotSafeBecause += "; " + unreadText(sum.Unread)
+		}
+	case sum.Unread.Failed > 0:
+		sum.NotSafeBecause = unreadText(sum.Unread)
 	default:
 		sum.SafeToTighten = true
 	}

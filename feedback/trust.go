@@ -33,7 +33,8 @@ func arcInstance(v string) (int, string) {
 var byRe = regexp.MustCompile(`(?i)\bby\s+([a-z0-9][a-z0-9.\-]*)`)
 
 // byTrusted reports whether a Received field was added by a trusted host:
-// its "by" name is a trusted id, or in the same domain (one label off).
+// its "by" name is a trusted id, a name under it, or in the same domain
+// (one label off).
 func byTrusted(v string, trusted map[string]bool) bool {
 	if len(v) > 4096 {
 		v = v[:4096]
@@ -47,7 +48,7 @@ func byTrusted(v string, trusted map[string]bool) bool {
 		if id == "" {
 			continue
 		}
-		if by == id || parentOf(by) != "" && parentOf(by) == parentOf(id) {
+		if by == id || strings.HasSuffix(by, "."+id) || parentOf(by) != "" && parentOf(by) == parentOf(id) {
 			return true
 		}
 	}

@@ -28,6 +28,13 @@ func TestGolden(t *testing.T) {
 		{"inputs.txt", readable, demo.ExitChanges},
 		{"inputs.json", append([]string{"-format", "json"}, readable...), demo.ExitChanges},
 		{"trusted.txt", []string{"-trusted", "lists.forwarder.example", in("arc.eml")}, demo.ExitReady},
+		// Microsoft 365's delivery with its own spam verdict, and a result
+		// the sender wrote below the receiver's Received field, and Microsoft's spam
+		// fields in a message another receiver got.
+		{"receivers.txt", []string{in("microsoft.eml"), in("forged-below.eml"), in("microsoft-elsewhere.eml")}, demo.ExitChanges},
+		// A report whose list mail was delivered only by the receiver's
+		// override (local_policy, arc=pass): not safe to tighten.
+		{"override.txt", []string{in("forwarded-override.xml")}, demo.ExitChanges},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errs bytes.Buffer

@@ -163,15 +163,16 @@ func headersText(w io.Writer, h *feedback.Headers) {
 		fmt.Fprintln(w, "Not the receiver's verdict:")
 	}
 	for _, r := range others {
-		by := r.AuthServID
-		if by == "" {
-			by = "a host that names itself not"
+		by := "by " + r.AuthServID
+		naming := r.Source + " naming " + r.AuthServID
+		if r.AuthServID == "" {
+			by, naming = "by a host that gave no name", r.Source+", which names no host"
 		}
 		switch r.Trust {
 		case feedback.TrustEarlierHop:
-			fmt.Fprintf(w, "  [hop ] %s (ARC set %d, by %s: what an earlier hop saw)\n", r.Text, r.Instance, by)
+			fmt.Fprintf(w, "  [hop ] %s (ARC set %d, %s: what an earlier hop saw)\n", r.Text, r.Instance, by)
 		default:
-			fmt.Fprintf(w, "  [????] %s (%s naming %s: not the receiver's own, so a relay's or forged)\n", r.Text, r.Source, by)
+			fmt.Fprintf(w, "  [????] %s (%s: not the receiver's own, so a relay's or forged)\n", r.Text, naming)
 		}
 	}
 }
@@ -211,6 +212,9 @@ func kindText(s feedback.SourceSummary) string {
 		return "a service the domain declares: " + s.Why
 	case feedback.SourceUnaligned:
 		return "unaligned, " + s.Why
+	}
+	if s.Overridden > 0 {
+		return "unauthenticated, " + s.Why
 	}
 	return "unauthenticated"
 }
