@@ -67,16 +67,16 @@ func (o *Overlay) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dnsr
 			ans.Records, ans.NXDomain = rest.Records, rest.NXDomain
 			return ans, nil
 		}
-		if recs, ok := o.sets[overlayKey{cur, t}]; ok {
-			ans.Records = append([]dnsrec.Record(nil), recs...)
-			return ans, nil
-		}
 		cn, changed := o.sets[overlayKey{cur, dnsrec.TypeCNAME}]
 		if t != dnsrec.TypeCNAME && changed && len(cn) > 0 {
 			target := strings.ToLower(cn[0].Data)
 			ans.CNAMEs = append(ans.CNAMEs, target)
 			cur = target
 			continue
+		}
+		if recs, ok := o.sets[overlayKey{cur, t}]; ok {
+			ans.Records = append([]dnsrec.Record(nil), recs...)
+			return ans, nil
 		}
 		if changed {
 			// The changes removed the name's CNAME: what it held is gone,

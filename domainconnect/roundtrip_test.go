@@ -1,0 +1,182 @@
+package domainconnect_test
+
+import (
+	"context"
+	"crypto/rsa"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/domainauth/domainauth/domainconnect"
+	"github.com/domainauth/domainauth/sender"
+)
+
+// demoDomains are the customer domains of the demo zone.
+var demoDomains = []string{
+	"customer.example", "new.example", "klant.example", "dash.example", "twice.example", "full.example",
+	"loop.example", "spaced.example", "ready.example", "hosted.example", "spaces.example", "misplaced.example",
+	"shop.example", "weakkey.example",
+}
+
+var (
+	testKeyOnce sync.Once
+	testKey     *rsa.PrivateKey
+)
+
+// signingKey is one key for the whole test binary: making one takes a
+// while.
+func signingKey(t testing.TB) *rsa.PrivateKey {
+	t.Helper()
+	testKeyOnce.Do(func() {
+		k, err := domainconnect.GenerateKey(nil)
+		if err != nil {
+			panic(err)
+		}
+		testKey = k
+	})
+	return testKey
+}
+
+// TestRoundTrip: for every demo domain, check, offer, follow the link at
+// the stand-in DNS host, and check again: where a link is offered, the
+// domain ends ready (or as the plan promised), and the link's groups are
+// exactly what was changed; where none is, a reason says why.
+func TestRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	zone := demoZone(t)
+	p := demoProfile(t)
+	tpl, err := domainconnect.FromProfile(p, domainconnect.Service{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := signingKey(t)
+	publishKey(t, zone, tpl, key)
+	host := newStandIn(t, zone, tpl)
+	checker := &sender.Checker{Profile: p, Resolver: zone}
+	o := &domainconnect.Offerer{Checker: checker, Template: tpl, Config: host.config(zone), Key: key,
+		RedirectURI: "https://crm.vendor.example/domains/return"}
+
+	want := map[string]domainconnect.ReasonCode{
+		// offered ("")
+		"klant.example":   "",
+		"full.example":    "",
+		"loop.example":    "",
+		"spaced.example":  "",
+		"weakkey.example": "",
+		// refused, and why
+		"customer.example":  domainconnect.ReasonDMARCMerge,
+		"new.example":       domainconnect.ReasonSPFMerge,
+		"hosted.example":    domainconnect.ReasonSPFMerge,
+		"dash.example":      domainconnect.ReasonBrokenRecord,
+		"twice.example":     domainconnect.ReasonBrokenRecord,
+		"ready.example":     domainconnect.ReasonDMARCMerge,
+		"spaces.example":    domainconnect.ReasonBrokenRecord,
+		"misplaced.example": domainconnect.ReasonBrokenRecord,
+		"shop.example":      domainconnect.ReasonNothingToDo,
+	}
+	for _, d := range demoDomains {
+		host.publish(t, d)
+	}
+	for _, d := range demoDomains {
+		t.Run(d, func(t *testing.T) {
+			before := checker.Check(ctx, d)
+			offer := o.Offer(ctx, before, "state-"+d)
+			if offer.Code != want[d] {
+				t.Fatalf("offer code = %q (%s), want %q", offer.Code, offer.Reason, want[d])
+			}
+			if !offer.Offered {
+				if offer.Reason == "" || len(offer.Reasons) == 0 {
+					t.Errorf("not offered without a reason: %+v", offer)
+				}
+				if offer.ApplyURL != "" {
+					t.Errorf("a link where none is offered: %s", offer.ApplyURL)
+				}
+				if offer.Code != domainconnect.ReasonNothingToDo && len(offer.Manual) == 0 {
+					t.Errorf("not offered, and no manual steps")
+				}
+				return
+			}
+			if offer.DNSHost != "Example DNS Host" {
+				t.Errorf("DNS host = %q", offer.DNSHost)
+			}
+			if !strings.Contains(offer.ApplyURL, "state=state-"+d) || !strings.Contains(offer.ApplyURL, "&sig=") {
+				t.Errorf("link without state or signature: %s", offer.ApplyURL)
+			}
+			status, _ := host.browse(t, ctx, offer.ApplyURL)
+			if status != http.StatusFound {
+				t.Fatalf("apply: status %d", status)
+			}
+			after := checker.Check(ctx, d)
+			if !after.Ready {
+				t.Errorf("after the one-click apply, %s is %s: %v", d, after.Status, after.Blockers)
+			}
+			for _, c := range after.Plan.Changes.For("customer") {
+				if c.Stage != "dmarc" || len(c.Current) == 0 {
+					t.Errorf("after the apply, a change the link should have made is left: %s %s %s", c.Action, c.Type, c.Name)
+				}
+			}
+		})
+	}
+}
+
+// TestTamperedLink: the stand-in refuses a link whose query was changed
+// after signing, and one signed by another key; the zone is left as it was.
+func TestTamperedLink(t *testing.T) {
+	ctx := context.Background()
+	zone := demoZone(t)
+	p := demoProfile(t)
+	tpl, err := domainconnect.FromProfile(p, domainconnect.Service{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := signingKey(t)
+	publishKey(t, zone, tpl, key)
+	host := newStandIn(t, zone, tpl)
+	host.publish(t, "klant.example")
+	checker := &sender.Checker{Profile: p, Resolver: zone}
+	o := &domainconnect.Offerer{Checker: checker, Template: tpl, Config: host.config(zone), Key: key}
+	offer := o.Offer(ctx, checker.Check(ctx, "klant.example"), "")
+	if !offer.Offered {
+		t.Fatalf("not offered: %s", offer.Reason)
+	}
+	tampered := strings.Replace(offer.ApplyURL, "domain=klant.example", "domain=customer.example", 1)
+	if status, _ := host.browse(t, ctx, tampered); status != http.StatusForbidden {
+		t.Errorf("tampered link: status %d, want 403", status)
+	}
+	other, err := domainconnect.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Key = other
+	forged := o.Offer(ctx, checker.Check(ctx, "klant.example"), "")
+	if status, _ := host.browse(t, ctx, forged.ApplyURL); status != http.StatusForbidden {
+		t.Errorf("link signed by another key: status %d, want 403", status)
+	}
+	if rep := checker.Check(ctx, "klant.example"); rep.Ready {
+		t.Errorf("a refused link changed the zone")
+	}
+}
+
+// TestNotOnboarded: a DNS host without the template, and a zone without
+// a _domainconnect record, each get their reason.
+func TestNotOnboarded(t *testing.T) {
+	ctx := context.Background()
+	zone := demoZone(t)
+	p := demoProfile(t)
+	tpl, err := domainconnect.FromProfile(p, domainconnect.Service{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := newStandIn(t, zone, tpl)
+	checker := &sender.Checker{Profile: p, Resolver: zone}
+	o := &domainconnect.Offerer{Checker: checker, Template: tpl, Config: host.config(zone), Key: signingKey(t)}
+	if got := o.Offer(ctx, checker.Check(ctx, "klant.example"), ""); got.Code != domainconnect.ReasonNoDomainConnect {
+		t.Errorf("no _domainconnect record: code %q (%s)", got.Code, got.Reason)
+	}
+	host.publish(t, "klant.example")
+	host.onboarded = false
+	if got := o.Offer(ctx, checker.Check(ctx, "klant.example"), ""); got.Code != domainconnect.ReasonTemplateUnsupported {
+		t.Errorf("template not onboarded: code %q (%s)", got.Code, got.Reason)
+	}
+}
