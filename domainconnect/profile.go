@@ -170,7 +170,7 @@ func FromProfile(p *sender.Profile, s Service) (*Template, error) {
 	t := &Template{
 		ProviderID: s.ProviderID, ProviderName: s.ProviderName,
 		ServiceID: s.ServiceID, ServiceName: s.ServiceName, Version: s.Version,
-		Description:        fmt.Sprintf("Authorizes %s to send e-mail as the domain: DKIM, SPF and DMARC, generated from its vendor profile.", p.Name),
+		Description:        fmt.Sprintf("Authorizes %s to send e-mail as the domain (%s), generated from its vendor profile.", p.Name, parts(p)),
 		SyncPubKeyDomain:   s.SyncPubKeyDomain,
 		SyncRedirectDomain: strings.Join(s.RedirectDomains, ","),
 	}
@@ -206,4 +206,15 @@ func FromProfile(p *sender.Profile, s Service) (*Template, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// parts names what the template sets up, for its description.
+func parts(p *sender.Profile) string {
+	switch p.Envelope.Mode {
+	case sender.EnvelopeReturnPath:
+		return "DKIM, the return path, DMARC"
+	case sender.EnvelopeVendor:
+		return "DKIM, DMARC"
+	}
+	return "DKIM, SPF, DMARC"
 }

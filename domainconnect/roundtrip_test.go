@@ -180,3 +180,32 @@ func TestNotOnboarded(t *testing.T) {
 		t.Errorf("template not onboarded: code %q (%s)", got.Code, got.Reason)
 	}
 }
+
+// TestSimulationCatchesBreakage: a template whose DKIM group would also
+// wipe the domain's TXT records (its SPF record among them) expresses the
+// plan's DKIM change, but applied in memory it leaves the domain worse
+// than the plan does: no link.
+func TestSimulationCatchesBreakage(t *testing.T) {
+	ctx := context.Background()
+	zone := demoZone(t)
+	p := demoProfile(t)
+	tpl, err := domainconnect.FromProfile(p, domainconnect.Service{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl.Records = append(tpl.Records, domainconnect.Record{Type: domainconnect.TypeTXT, GroupID: domainconnect.GroupDKIM,
+		Host: "@", Data: "vendor-verification=1", TTL: 3600, ConflictMode: domainconnect.ConflictAll})
+	key := signingKey(t)
+	publishKey(t, zone, tpl, key)
+	host := newStandIn(t, zone, tpl)
+	checker := &sender.Checker{Profile: p, Resolver: zone}
+	o := &domainconnect.Offerer{Checker: checker, Template: tpl, Config: host.config(zone), Key: key}
+	for _, d := range []string{"spaced.example", "weakkey.example"} {
+		host.publish(t, d)
+		got := o.Offer(ctx, checker.Check(ctx, d), "")
+		t.Logf("%s: %s", d, got.Sentence())
+		if got.Offered || got.Code != domainconnect.ReasonSimulationDiffers {
+			t.Errorf("%s: offered %t, code %q (%s)", d, got.Offered, got.Code, got.Reason)
+		}
+	}
+}
