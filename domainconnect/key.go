@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -162,4 +163,49 @@ func Verify(pub *rsa.PublicKey, query, sig string) error {
 		return fmt.Errorf("%w: the signature does not verify: %w", ErrKey, err)
 	}
 	return nil
+}
+
+// MarshalKey returns key as a PEM block ("PRIVATE KEY", PKCS #8), as a
+// program keeps its signing key in a file.
+func MarshalKey(key *rsa.PrivateKey) ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrKey, err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+// ParseKey reads an RSA private key from PEM: "PRIVATE KEY" (PKCS #8, as
+// [MarshalKey] writes it) or "RSA PRIVATE KEY" (PKCS #1), of at least
+// 2048 bits.
+func ParseKey(data []byte) (*rsa.PrivateKey, error) {
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return nil, fmt.Errorf("%w: no PEM block", ErrKey)
+	}
+	var key *rsa.PrivateKey
+	switch block.Type {
+	case "PRIVATE KEY":
+		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrKey, err)
+		}
+		rk, ok := k.(*rsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("%w: not an RSA key", ErrKey)
+		}
+		key = rk
+	case "RSA PRIVATE KEY":
+		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrKey, err)
+		}
+		key = k
+	default:
+		return nil, fmt.Errorf("%w: a PEM block of type %q, not a private key", ErrKey, block.Type)
+	}
+	if key.N.BitLen() < minKeyBits {
+		return nil, fmt.Errorf("%w: %d-bit key: at least %d bits", ErrKey, key.N.BitLen(), minKeyBits)
+	}
+	return key, nil
 }

@@ -283,7 +283,7 @@ func (o *Offerer) notes(rep *sender.DomainReport) []Reason {
 	for _, f := range rep.Plan.AllFindings() {
 		if f.Code == spf.CodeTooManyLookups {
 			out = append(out, Reason{Code: ReasonSPFLimit, Name: dnsrec.TrimDot(f.Name),
-				Message: fmt.Sprintf("the SPF record of %s is over its limit of 10 DNS lookups; the link leaves it alone, and it needs fixing by hand", dnsrec.TrimDot(f.Name))})
+				Message: fmt.Sprintf("the link leaves the SPF record of %s alone, which needs fixing by hand: %s", dnsrec.TrimDot(f.Name), f.Message)})
 			break
 		}
 	}

@@ -13,6 +13,13 @@
 //	go run ./examples/domaincheck -http :8080
 //	go run ./examples/domaincheck -message newsletter.eml
 //
+// With -domain-connect KEYFILE each report also says "Apply at <DNS host>
+// in one click" with the signed link where the customer's DNS host
+// supports Domain Connect and the link gives what the plan promises, and
+// why not otherwise (see package domainconnect); -domain-connect-template
+// prints the vendor's template and -domain-connect-key KEYFILE the records
+// that publish its signing key.
+//
 // With -message it checks one message as the vendor sends it (or a
 // delivered copy) against the mailbox providers' message rules (see
 // package mailbox): exit status 0 when every rule that applies is met, 1
@@ -42,6 +49,7 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/domainconnect"
 	"github.com/domainauth/domainauth/examples/internal/demo"
 	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
@@ -86,6 +94,7 @@ type options struct {
 	blocklists  []string
 	concurrency int
 	progress    bool
+	dc          *domainconnect.Offerer // -domain-connect: offer the one-click apply
 }
 
 func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -98,6 +107,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	concurrency := fs.Int("concurrency", 8, "domains checked at once")
 	httpAddr := fs.String("http", "", "serve the check as a web page and a JSON endpoint on this address (such as localhost:8080)")
 	messageFile := fs.String("message", "", "check this message (an .eml file as the vendor sends it, or a delivered copy; - for standard input) against the mailbox providers' message rules, instead of domains")
+	dcf := addDomainConnectFlags(fs)
 	resolver := demo.Flags(fs)
 	live := fs.Lookup("live")
 	fs.Usage = func() {
@@ -135,6 +145,12 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	o.profile = p
+	if done, err := dcf.printOnly(stdout, stderr, p); done {
+		if err != nil {
+			return fail(err)
+		}
+		return demo.ExitReady
+	}
 	if *blocklists != "" {
 		for _, b := range strings.Split(*blocklists, ",") {
 			if _, err := dnsrec.CanonicalName(strings.TrimSpace(b)); err != nil {
@@ -207,6 +223,9 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return demo.ExitReady
 	}
 	c := &sender.Checker{Profile: o.profile, Resolver: r, Blocklists: o.blocklists}
+	if o.dc, err = dcf.offerer(c, r); err != nil {
+		return fail(err)
+	}
 	if *httpAddr != "" {
 		if err := serve(*httpAddr, c, stderr); err != nil {
 			return fail(err)
@@ -291,7 +310,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *sender.Checker, o options)
 		}
 		switch o.format {
 		case "json":
-			b, err := json.MarshalIndent(jsonReport(rep), "    ", "  ")
+			b, err := json.MarshalIndent(jsonReportWith(rep, offerFor(ctx, o, rep)), "    ", "  ")
 			if err != nil {
 				b = []byte(`{}`)
 			}
@@ -304,7 +323,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *sender.Checker, o options)
 			if !first {
 				fmt.Fprintln(w)
 			}
-			fmt.Fprint(w, rep.Text())
+			fmt.Fprint(w, rep.Text()+offerText(offerFor(ctx, o, rep)))
 		}
 		first = false
 	}
