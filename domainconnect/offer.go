@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -52,6 +53,10 @@ type Offer struct {
 	// Manual are the customer's changes to make by hand, when the link is
 	// not offered: the plan's own steps.
 	Manual plan.Changes `json:"-"`
+	// ControlPanel is the DNS host's page for editing the zone by hand
+	// (its settings' urlControlPanel, https only), when the link is not
+	// offered but the host was discovered.
+	ControlPanel string `json:"control_panel,omitempty"`
 }
 
 // Sentence says in one line what the customer can do: "Apply at
@@ -129,6 +134,11 @@ func (o *Offerer) Offer(ctx context.Context, rep *sender.DomainReport, state str
 		return out.refuse(Reason{Code: ReasonDiscoveryFailed, Message: fmt.Sprintf("the Domain Connect settings of %s could not be read safely: %v", in.Domain, err)})
 	}
 	out.DNSHost = d.Settings.DisplayName()
+	if cp := strings.ReplaceAll(d.Settings.URLControlPanel, "%domain%", url.QueryEscape(in.Domain)); cp != "" {
+		if _, err := checkURL(cp); err == nil {
+			out.ControlPanel = cp
+		}
+	}
 	if !strings.EqualFold(d.Zone, in.Domain) {
 		return out.refuse(Reason{Code: ReasonElsewhere, Message: fmt.Sprintf("the changes are in the zone %s, but the DNS host serves %s", in.Domain, d.Zone)})
 	}
@@ -153,7 +163,7 @@ func (o *Offerer) Offer(ctx context.Context, rep *sender.DomainReport, state str
 	if err != nil {
 		return out.refuse(Reason{Code: ReasonLink, Message: err.Error()})
 	}
-	out.Offered, out.ApplyURL, out.Groups, out.Manual = true, u, groups, nil
+	out.Offered, out.ApplyURL, out.Groups, out.Manual, out.ControlPanel = true, u, groups, nil, ""
 	return out
 }
 

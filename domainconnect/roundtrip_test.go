@@ -176,8 +176,12 @@ func TestNotOnboarded(t *testing.T) {
 	}
 	host.publish(t, "klant.example")
 	host.onboarded = false
-	if got := o.Offer(ctx, checker.Check(ctx, "klant.example"), ""); got.Code != domainconnect.ReasonTemplateUnsupported {
+	got := o.Offer(ctx, checker.Check(ctx, "klant.example"), "")
+	if got.Code != domainconnect.ReasonTemplateUnsupported {
 		t.Errorf("template not onboarded: code %q (%s)", got.Code, got.Reason)
+	}
+	if got.ControlPanel != "https://panel.dnshost.example/zones?d=klant.example" || len(got.Manual) == 0 {
+		t.Errorf("no way to make the changes by hand: control panel %q, %d manual steps", got.ControlPanel, len(got.Manual))
 	}
 }
 
@@ -207,5 +211,43 @@ func TestSimulationCatchesBreakage(t *testing.T) {
 		if got.Offered || got.Code != domainconnect.ReasonSimulationDiffers {
 			t.Errorf("%s: offered %t, code %q (%s)", d, got.Offered, got.Code, got.Reason)
 		}
+	}
+}
+
+// TestRoundTripSubdomain: a customer domain below its zone's apex
+// (mail.klant.example in the zone klant.example) gets a link with host=,
+// and the records land under it.
+func TestRoundTripSubdomain(t *testing.T) {
+	ctx := context.Background()
+	zone := demoZone(t)
+	if err := zone.Add(`mail.klant.example. TXT "site-verification=1"`); err != nil {
+		t.Fatal(err)
+	}
+	p := demoProfile(t)
+	tpl, err := domainconnect.FromProfile(p, domainconnect.Service{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := signingKey(t)
+	publishKey(t, zone, tpl, key)
+	host := newStandIn(t, zone, tpl)
+	host.publish(t, "klant.example")
+	checker := &sender.Checker{Profile: p, Resolver: zone}
+	o := &domainconnect.Offerer{Checker: checker, Template: tpl, Config: host.config(zone), Key: key}
+	offer := o.Offer(ctx, checker.Check(ctx, "mail.klant.example"), "")
+	if !offer.Offered {
+		t.Fatalf("not offered: %s", offer.Reason)
+	}
+	if !strings.Contains(offer.ApplyURL, "?domain=klant.example&host=mail&") {
+		t.Errorf("link: %s", offer.ApplyURL)
+	}
+	if status, body := host.browse(t, ctx, offer.ApplyURL); status != http.StatusOK {
+		t.Fatalf("apply: %d %s", status, body)
+	}
+	if after := checker.Check(ctx, "mail.klant.example"); !after.Ready {
+		t.Errorf("after the apply: %s %v", after.Status, after.Blockers)
+	}
+	if a, _ := zone.Lookup(ctx, "default._domainkey.mail.klant.example", "CNAME"); len(a.Records) != 1 {
+		t.Errorf("the DKIM delegation is not under the host: %+v", a)
 	}
 }

@@ -75,7 +75,7 @@ func (s *standIn) settings(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(domainconnect.Settings{
 		ProviderID: "dnshost.example", ProviderName: "Example DNS", ProviderDisplayName: "Example DNS Host",
-		URLSyncUX: s.srv.URL, URLAPI: s.srv.URL + "/api",
+		URLSyncUX: s.srv.URL, URLAPI: s.srv.URL + "/api", URLControlPanel: "https://panel.dnshost.example/zones?d=%domain%",
 	})
 }
 

@@ -143,7 +143,11 @@ func offerText(off *domainconnect.Offer) string {
 	}
 	s := "\n" + off.Sentence() + "\n"
 	if len(off.Manual) > 0 {
-		s += "  Make the customer's changes above by hand.\n"
+		s += "  Make the customer's changes above by hand"
+		if off.ControlPanel != "" {
+			s += " at " + off.ControlPanel
+		}
+		s += ".\n"
 	}
 	return s
 }
