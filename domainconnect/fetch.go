@@ -242,6 +242,11 @@ func (c *Config) get(ctx context.Context, raw string) (int, []byte, error) {
 		return resp.StatusCode, nil, fmt.Errorf("%w: %d bytes from %s, at most %d", ErrTooLarge, resp.ContentLength, raw, c.maxBody())
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody()+1))
+	if err == nil && ctx.Err() != nil {
+		// The deadline passed while the body was read: what was read is
+		// cut short, whatever the reader said.
+		err = ctx.Err()
+	}
 	if err != nil {
 		return resp.StatusCode, nil, c.wrap(ctx, raw, err)
 	}

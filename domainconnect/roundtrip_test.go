@@ -8,7 +8,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/domainconnect"
+	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
 )
 
@@ -103,9 +105,27 @@ func TestRoundTrip(t *testing.T) {
 			if !strings.Contains(offer.ApplyURL, "state=state-"+d) || !strings.Contains(offer.ApplyURL, "&sig=") {
 				t.Errorf("link without state or signature: %s", offer.ApplyURL)
 			}
+			predicted, err := tpl.Apply(ctx, zone, domainconnect.Instance{Domain: d, Groups: offer.Groups})
+			if err != nil {
+				t.Fatal(err)
+			}
 			status, _ := host.browse(t, ctx, offer.ApplyURL)
 			if status != http.StatusFound {
 				t.Fatalf("apply: status %d", status)
+			}
+			// What the host did is what the vendor predicted, set by set.
+			for _, c := range predicted {
+				a, err := zone.Lookup(ctx, c.Name, c.Type)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := a.Records
+				if c.Type != dnsrec.TypeCNAME && len(a.CNAMEs) > 0 {
+					got = nil
+				}
+				if !plan.SameSet(got, c.Proposed) {
+					t.Errorf("%s %s: the host published %v, the prediction was %v", c.Name, c.Type, got, c.Proposed)
+				}
 			}
 			after := checker.Check(ctx, d)
 			if !after.Ready {

@@ -130,12 +130,7 @@ func (s *standIn) apply(w http.ResponseWriter, r *http.Request) {
 			in.Vars[k] = q.Get(k)
 		}
 	}
-	changes, err := s.template.Apply(ctx, s.zone, in)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	if err := applyChanges(s.zone, changes); err != nil {
+	if err := hostApply(ctx, s.zone, s.template, in.Domain, in.Host, in.Groups, in.Vars); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
