@@ -129,14 +129,12 @@ func SPFRules(p *sender.Profile) string {
 }
 
 // DMARCRecord returns the DMARC record the template publishes for a domain
-// that has none: the profile's minimum policy with its report addresses,
-// the first stage of its plan.
+// that has none: p=none with the profile's report addresses, the first
+// stage of every plan (a stricter policy comes once the reports show the
+// domain's legitimate mail passing, and is the owner's edit, never the
+// template's).
 func DMARCRecord(p *sender.Profile) (string, error) {
-	pol := p.DMARC.Minimum
-	if pol == "" {
-		pol = dmarc.PolicyNone
-	}
-	rec, err := dmarc.Build(dmarc.Settings{Policy: pol, Reports: p.DMARC.Reports})
+	rec, err := dmarc.Build(dmarc.Settings{Policy: dmarc.PolicyNone, Reports: p.DMARC.Reports})
 	if err != nil {
 		return "", err
 	}

@@ -271,3 +271,50 @@ func TestRoundTripSubdomain(t *testing.T) {
 		t.Errorf("the DKIM delegation is not under the host: %+v", a)
 	}
 }
+
+// TestRoundTripReturnPath: a vendor that publishes its key as a record and
+// bounces to a return-path subdomain gets the key record, the CNAME and
+// DMARC in one click.
+func TestRoundTripReturnPath(t *testing.T) {
+	ctx := context.Background()
+	zone := demoZone(t)
+	if err := zone.Add(`
+rp.mailer.example.     TXT "v=spf1 ip4:5.255.64.53 -all"
+out.mailer.example.    A   5.255.64.53
+fresh.example.         MX  10 mx.fresh.example.
+mx.fresh.example.      A   203.0.113.77
+`); err != nil {
+		t.Fatal(err)
+	}
+	tpls := profileTemplates(t)
+	tpl := tpls["return-path"]
+	p, err := sender.ParseProfile([]byte(returnPathProfile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := signingKey(t)
+	publishKey(t, zone, tpl, key)
+	host := newStandIn(t, zone, tpl)
+	host.publish(t, "fresh.example")
+	checker := &sender.Checker{Profile: p, Resolver: zone}
+	o := &domainconnect.Offerer{Checker: checker, Template: tpl, Config: host.config(zone), Key: key}
+	before := checker.Check(ctx, "fresh.example")
+	offer := o.Offer(ctx, before, "")
+	if !offer.Offered {
+		t.Fatalf("not offered: %s (%v)", offer.Reason, before.Plan.Changes)
+	}
+	if strings.Join(offer.Groups, ",") != "dkim,return-path,dmarc" {
+		t.Errorf("groups %v", offer.Groups)
+	}
+	if status, body := host.browse(t, ctx, offer.ApplyURL); status != http.StatusOK {
+		t.Fatalf("apply: %d %s", status, body)
+	}
+	// The plan's first stage is p=none with reports, below this vendor's
+	// minimum until the reports show the mail passing: after the click the
+	// vendor's mail passes DMARC and nothing is left for the customer to
+	// change, as the plan promised.
+	after := checker.Check(ctx, "fresh.example")
+	if !after.MaySend || len(after.Plan.Changes.For("customer")) != 0 {
+		t.Errorf("after the apply: may send %t, %s %v, changes %v", after.MaySend, after.Status, after.Blockers, after.Plan.Changes)
+	}
+}

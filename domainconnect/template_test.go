@@ -11,6 +11,13 @@ import (
 	"github.com/domainauth/domainauth/sender"
 )
 
+// returnPathProfile is a vendor that gives its key as a record and uses a
+// return-path subdomain.
+const returnPathProfile = `{"name":"Mailer","servers":[{"address":"5.255.64.53","helo":"out.mailer.example"}],
+			"envelope":{"mode":"return-path","name":"bounce","target":"rp.mailer.example"},
+			"dkim":[{"selector":"m1","key":"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtcJL5NHfaftQTFV9BemWPckwBj3Npls3ghFeh8e9RUFSpztQSMYeYVxYVJA7Km8QRX3zt3u3QgbIzp1rEjouHh03K0OsoKtQdmlBneg798peHI/MMwMrOVa8HFMyHW9JhhHiLdYNar9H77Ob1ourB6cAmTWFlaFQcFMF+o05Fhy5NCSVnsy/EWBHhLEII0d3iCMQJe/O19375xYVoDF494B1r323x4fNrHuTQcnxORaSSppXsYmCJ+SNoG+fIuVHYpxq2RCk/p9kuB0pNZl+wW7p2sdeknaDo5CYiQt/Wy4nHDiobq6SLuZ9pOpC652OodFuvIYI10npE/jbRpTZaQIDAQAB"}],
+			"dmarc":{"minimum":"quarantine"}}`
+
 // profileTemplates returns the templates of profiles of each kind: the
 // demo vendor (DKIM delegated by CNAME, the customer's envelope), a vendor
 // that gives its key as a record and uses a return-path subdomain, and one
@@ -19,10 +26,7 @@ func profileTemplates(t testing.TB) map[string]*domainconnect.Template {
 	t.Helper()
 	profiles := map[string]*sender.Profile{"demo": demoProfile(t)}
 	for name, js := range map[string]string{
-		"return-path": `{"name":"Mailer","servers":[{"address":"5.255.64.53","helo":"out.mailer.example"}],
-			"envelope":{"mode":"return-path","name":"bounce","target":"rp.mailer.example"},
-			"dkim":[{"selector":"m1","key":"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtcJL5NHfaftQTFV9BemWPckwBj3Npls3ghFeh8e9RUFSpztQSMYeYVxYVJA7Km8QRX3zt3u3QgbIzp1rEjouHh03K0OsoKtQdmlBneg798peHI/MMwMrOVa8HFMyHW9JhhHiLdYNar9H77Ob1ourB6cAmTWFlaFQcFMF+o05Fhy5NCSVnsy/EWBHhLEII0d3iCMQJe/O19375xYVoDF494B1r323x4fNrHuTQcnxORaSSppXsYmCJ+SNoG+fIuVHYpxq2RCk/p9kuB0pNZl+wW7p2sdeknaDo5CYiQt/Wy4nHDiobq6SLuZ9pOpC652OodFuvIYI10npE/jbRpTZaQIDAQAB"}],
-			"dmarc":{"minimum":"quarantine"}}`,
+		"return-path": returnPathProfile,
 		"vendor-envelope": `{"name":"Bulk Sender","addresses":["5.255.64.0/24","2001:67c:2e8::/48"],
 			"servers":[{"address":"5.255.64.53","helo":"out.bulk.example"}],
 			"envelope":{"mode":"vendor","domain":"bounces.bulk.example"},
