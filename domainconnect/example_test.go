@@ -66,3 +66,28 @@ func ExampleTemplate_Apply() {
 	// update TXT @
 	//    v=spf1 include:spf.mailhost.example include:spf.vendor.example -all
 }
+
+// Whether a customer may be offered the one-click apply, and why not: a
+// zone whose DNS host publishes no _domainconnect record, and one whose
+// DMARC record the plan must edit (which the template never does).
+func ExampleOfferer_Offer() {
+	p, _ := sender.ParseProfile([]byte(exampleProfile))
+	tpl, _ := domainconnect.FromProfile(p, domainconnect.Service{})
+	zone := dnstest.MustZone(`
+spf.vendor.example.        TXT "v=spf1 ip4:5.255.64.53 -all"
+smtp1.vendor.example.      A   5.255.64.53
+plain.example.             TXT "v=spf1 -all"
+tight.example.             TXT "v=spf1 include:spf.vendor.example -all"
+_dmarc.tight.example.      TXT "v=DMARC1; p=reject; rua=mailto:postmaster@tight.example"
+`)
+	checker := &sender.Checker{Profile: p, Resolver: zone}
+	o := &domainconnect.Offerer{Checker: checker, Template: tpl, Config: domainconnect.Config{Resolver: zone}}
+	ctx := context.Background()
+	for _, d := range []string{"plain.example", "tight.example"} {
+		offer := o.Offer(ctx, checker.Check(ctx, d), "")
+		fmt.Printf("%s: offered %t, %s\n", d, offer.Offered, offer.Code)
+	}
+	// Output:
+	// plain.example: offered false, no-domain-connect
+	// tight.example: offered false, dmarc-merge
+}
