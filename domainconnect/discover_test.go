@@ -99,9 +99,23 @@ none.example.                      TXT "v=spf1 -all"
 	cfg := hostileConfig(srv, z)
 	ctx := context.Background()
 
+	z.ResetQueries()
 	d, err := cfg.Discover(ctx, "good.example")
 	if err != nil {
 		t.Fatalf("good.example: %v", err)
+	}
+	// The host's name was resolved once, through the resolver, and the
+	// address checked was the address dialled: the system's resolver
+	// knows no dc.example.com, so a second resolution (where a rebinding
+	// attacker would swap in another address) would have failed.
+	asked := 0
+	for _, q := range z.Queries() {
+		if q.Name == "dc.example.com." && q.Type == dnsrec.TypeA {
+			asked++
+		}
+	}
+	if asked != 1 {
+		t.Errorf("the settings host's address was asked %d times, want once", asked)
 	}
 	if d.Zone != "good.example" || d.Settings.ProviderName != "Example DNS" || d.Settings.URLSyncUX != "https://connect.dnshost.example" {
 		t.Errorf("good.example: %+v %+v", d, d.Settings)

@@ -101,6 +101,8 @@ func (o *Offerer) Offer(ctx context.Context, rep *sender.DomainReport, state str
 	switch {
 	case o.Checker == nil || o.Template == nil:
 		return out.refuse(Reason{Code: ReasonNotChecked, Message: "the Offerer has no Checker or no Template"})
+	case o.Template.SyncBlock:
+		return out.refuse(Reason{Code: ReasonNoSyncFlow, Message: "the template blocks the one-click flow (syncBlock)"})
 	case rep.Plan == nil || rep.Err != nil || rep.Status == sender.DomainNotChecked ||
 		rep.Status == sender.DomainNotFound || rep.Status == sender.DomainNotDelegated || rep.Status == sender.DomainInvalid:
 		return out.refuse(Reason{Code: ReasonNotChecked, Message: fmt.Sprintf("%s could not be checked (%s), so no change is proposed", rep.Domain, rep.Status)})
@@ -114,7 +116,7 @@ func (o *Offerer) Offer(ctx context.Context, rep *sender.DomainReport, state str
 	if err != nil {
 		return out.refuse(Reason{Code: ReasonNotChecked, Message: err.Error()})
 	}
-	zone := customer[0].Zone
+	zone := mostCommonZone(customer)
 	in := Instance{Domain: dnsrec.TrimDot(zone), Host: hostIn(name, zone)}
 	groups, reasons, err := o.classify(ctx, in, name, customer)
 	if err != nil {
@@ -404,4 +406,20 @@ type emptyZone struct{}
 
 func (emptyZone) Lookup(_ context.Context, name string, t dnsrec.Type) (*dnsrec.Answer, error) {
 	return &dnsrec.Answer{Name: name, Type: t, NXDomain: true}, nil
+}
+
+// mostCommonZone returns the zone most of the changes are in (the first
+// of those tied): the zone the link is for; a change in another zone is
+// made there.
+func mostCommonZone(cs plan.Changes) string {
+	count := map[string]int{}
+	best := ""
+	for _, c := range cs {
+		z := strings.ToLower(c.Zone)
+		count[z]++
+		if count[z] > count[best] {
+			best = z
+		}
+	}
+	return best
 }

@@ -167,6 +167,9 @@ func (t *Template) FileName() string {
 	return strings.ToLower(t.ProviderID + "." + t.ServiceID + ".json")
 }
 
+// maxTTL is the largest TTL a record may have (RFC 2181, Section 8).
+const maxTTL = 1<<31 - 1
+
 var (
 	variable   = regexp.MustCompile(`%[^%]+%`)
 	urlFriendy = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
@@ -233,6 +236,9 @@ func (t *Template) Validate() error {
 		}
 		if r.Type != TypeSPFM && r.TTL <= 0 {
 			return bad(field+".ttl", "required for %s", r.Type)
+		}
+		if r.TTL > maxTTL {
+			return bad(field+".ttl", "%d is over %d, the largest TTL (RFC 2181, Section 8)", r.TTL, maxTTL)
 		}
 		if r.Type != TypeTXT && (r.ConflictMode != "" || r.ConflictPrefix != "") {
 			return bad(field+".txtConflictMatchingMode", "only for TXT records")
