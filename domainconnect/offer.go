@@ -97,6 +97,9 @@ func (o *Offer) refuse(rs ...Reason) *Offer {
 //     give the same outcome: the same status and readiness, the same
 //     findings, the same changes left.
 func (o *Offerer) Offer(ctx context.Context, rep *sender.DomainReport, state string) *Offer {
+	if rep == nil {
+		return (&Offer{}).refuse(Reason{Code: ReasonNotChecked, Message: "no report"})
+	}
 	out := &Offer{Domain: rep.Domain}
 	switch {
 	case o.Checker == nil || o.Template == nil:
@@ -110,13 +113,20 @@ func (o *Offerer) Offer(ctx context.Context, rep *sender.DomainReport, state str
 	customer := rep.Plan.Changes.For(plan.PartyCustomer)
 	out.Manual = customer
 	if len(customer) == 0 {
-		return out.refuse(Reason{Code: ReasonNothingToDo, Message: fmt.Sprintf("%s needs no change", rep.Domain)})
+		msg := fmt.Sprintf("%s needs no change", rep.Domain)
+		if !rep.Ready {
+			msg = fmt.Sprintf("the plan proposes no change the customer can make for %s (see the findings)", rep.Domain)
+		}
+		return out.refuse(Reason{Code: ReasonNothingToDo, Message: msg})
 	}
 	name, err := dnsrec.CanonicalName(rep.Domain)
 	if err != nil {
 		return out.refuse(Reason{Code: ReasonNotChecked, Message: err.Error()})
 	}
 	zone := mostCommonZone(customer)
+	if !dnsrec.IsSubdomain(name, zone) {
+		return out.refuse(Reason{Code: ReasonElsewhere, Message: fmt.Sprintf("the changes for %s are in the zone %s, which does not hold it", rep.Domain, dnsrec.TrimDot(zone))})
+	}
 	in := Instance{Domain: dnsrec.TrimDot(zone), Host: hostIn(name, zone)}
 	groups, reasons, err := o.classify(ctx, in, name, customer)
 	if err != nil {
