@@ -108,11 +108,20 @@ func defaultProviderID(p *sender.Profile) string {
 }
 
 // SPFRules returns the SPF terms that authorize the vendor, as the SPFM
-// record holds them: the profile's mechanism, then its addresses.
+// record holds them: the profile's mechanism, then its addresses, each
+// once.
 func SPFRules(p *sender.Profile) string {
 	var out []string
+	add := func(term string) {
+		for _, t := range out {
+			if strings.EqualFold(t, term) {
+				return
+			}
+		}
+		out = append(out, term)
+	}
 	if p.SPF != "" {
-		out = append(out, p.SPF)
+		add(p.SPF)
 	}
 	for _, a := range p.Addresses {
 		mech := "ip4:"
@@ -120,9 +129,9 @@ func SPFRules(p *sender.Profile) string {
 			mech = "ip6:"
 		}
 		if a.IsSingleIP() {
-			out = append(out, mech+a.Addr().String())
+			add(mech + a.Addr().String())
 		} else {
-			out = append(out, mech+a.Masked().String())
+			add(mech + a.Masked().String())
 		}
 	}
 	return strings.Join(out, " ")

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/domainauth/domainauth/spf"
 )
 
 // RecordType is the type of a template record: a DNS record type, or the
@@ -228,6 +230,9 @@ func (t *Template) Validate() error {
 			if r.TTL != 0 || r.Data != "" || r.PointsTo != "" {
 				return bad(field, "an SPFM record has only host and spfRules")
 			}
+			if reason := checkRules(r.SPFRules); reason != "" {
+				return bad(field+".spfRules", "%s", reason)
+			}
 		default:
 			return bad(field+".type", "%q is not a record type a template generated here uses", r.Type)
 		}
@@ -269,8 +274,41 @@ func (t *Template) Validate() error {
 		if strings.Count(r.Host+r.PointsTo+r.Data+r.SPFRules, "%")%2 != 0 {
 			return bad(field, "a variable is not closed with %%")
 		}
+		for j := 0; j < i; j++ {
+			if t.Records[j] == r {
+				return bad(field, "the same record as records[%d]", j)
+			}
+		}
 	}
 	return nil
+}
+
+// checkRules says what is wrong with an SPFM record's rules, or "": they
+// are SPF terms without "v=spf1" and "all" (the host adds both), each
+// once (RFC 7208, Section 4.6.1), and no modifier but exp.
+func checkRules(rules string) string {
+	if variable.MatchString(rules) {
+		return "" // checked once the variables have values
+	}
+	seen := map[string]bool{}
+	for _, term := range strings.Fields(rules) {
+		lower := strings.ToLower(term)
+		switch {
+		case lower == "v=spf1":
+			return "holds v=spf1, which the DNS host writes itself"
+		case strings.TrimLeft(lower, "+-~?") == "all":
+			return "holds an all term, which the DNS host writes itself"
+		case strings.HasPrefix(lower, "redirect="):
+			return "holds redirect=, which cannot be merged with other rules"
+		case seen[lower]:
+			return fmt.Sprintf("holds %q twice", term)
+		}
+		seen[lower] = true
+	}
+	if _, err := spf.Parse("v=spf1 " + rules); err != nil {
+		return strings.TrimPrefix(err.Error(), "spf: ")
+	}
+	return ""
 }
 
 // Variables returns the names of the variables the template's records use,

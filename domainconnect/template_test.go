@@ -112,6 +112,16 @@ func TestTemplateValidate(t *testing.T) {
 		"unknown essential":     {func(t *domainconnect.Template) { t.Records[0].Essential = "Never" }, "records[0].essential"},
 		"unclosed variable":     {func(t *domainconnect.Template) { t.Records[0].Data = "v=%x" }, "records[0]"},
 		"no service name":       {func(t *domainconnect.Template) { t.ServiceName = " " }, "serviceName"},
+		"SPFM rules with all": {func(t *domainconnect.Template) {
+			t.Records[0] = domainconnect.Record{Type: domainconnect.TypeSPFM, Host: "@", SPFRules: "include:a.example ~all"}
+		}, "records[0].spfRules"},
+		"SPFM rules twice": {func(t *domainconnect.Template) {
+			t.Records[0] = domainconnect.Record{Type: domainconnect.TypeSPFM, Host: "@", SPFRules: "mx include:a.example mx"}
+		}, "records[0].spfRules"},
+		"SPFM rules that do not parse": {func(t *domainconnect.Template) {
+			t.Records[0] = domainconnect.Record{Type: domainconnect.TypeSPFM, Host: "@", SPFRules: "inclde:a.example"}
+		}, "records[0].spfRules"},
+		"a record twice": {func(t *domainconnect.Template) { t.Records = append(t.Records, t.Records[0]) }, "records[1]"},
 		"SPFM with a TTL": {func(t *domainconnect.Template) {
 			t.Records[0] = domainconnect.Record{Type: domainconnect.TypeSPFM, Host: "@", SPFRules: "a", TTL: 60}
 		}, "records[0]"},
