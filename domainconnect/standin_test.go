@@ -34,7 +34,7 @@ type standIn struct {
 	applied []string // the apply links' raw queries, in order
 }
 
-func newStandIn(t *testing.T, zone *dnstest.Zone, tpl *domainconnect.Template) *standIn {
+func newStandIn(t testing.TB, zone *dnstest.Zone, tpl *domainconnect.Template) *standIn {
 	t.Helper()
 	s := &standIn{zone: zone, template: tpl, onboarded: true}
 	mux := http.NewServeMux()
