@@ -298,10 +298,23 @@ func spfReason(c plan.Change, rules string) *Reason {
 	return nil
 }
 
-// notes are what an offered link leaves alone: an SPF record at its
-// lookup limit.
+// notes are what an offered link leaves alone: the changes other parties
+// make (a record hosted elsewhere, reached through a CNAME or in a zone
+// delegated to another operator), and an SPF record at its lookup limit.
 func (o *Offerer) notes(rep *sender.DomainReport) []Reason {
 	var out []Reason
+	for _, c := range rep.Plan.Changes.For(plan.PartyOther) {
+		where := dnsrec.TrimDot(c.Name)
+		if c.Via != "" {
+			where += " (reached through " + dnsrec.TrimDot(c.Via) + ")"
+		}
+		by := "its operator"
+		if c.Operator != "" {
+			by += ", " + c.Operator
+		}
+		out = append(out, Reason{Code: ReasonElsewhere, Name: dnsrec.TrimDot(c.Name),
+			Message: fmt.Sprintf("the link does not make the change of the %s record at %s: %s makes it", c.Type, where, by)})
+	}
 	for _, f := range rep.Plan.AllFindings() {
 		if f.Code == spf.CodeTooManyLookups {
 			out = append(out, Reason{Code: ReasonSPFLimit, Name: dnsrec.TrimDot(f.Name),

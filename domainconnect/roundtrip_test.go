@@ -318,3 +318,47 @@ mx.fresh.example.      A   203.0.113.77
 		t.Errorf("after the apply: may send %t, %s %v, changes %v", after.MaySend, after.Status, after.Blockers, after.Plan.Changes)
 	}
 }
+
+// TestRoundTripHostedElsewhere: a domain whose DMARC record is hosted by
+// a DMARC service through a CNAME gets the link for its own change (the
+// DKIM delegation), with a note that the DMARC change is the service's.
+func TestRoundTripHostedElsewhere(t *testing.T) {
+	ctx := context.Background()
+	zone := demoZone(t)
+	if err := zone.Add(`
+viacname.example.                TXT   "v=spf1 include:spf.vendor.example -all"
+_dmarc.viacname.example.         CNAME viacname.dmarc.service.example.
+viacname.dmarc.service.example.  TXT   "v=DMARC1; p=none; rua=mailto:x@service.example"
+`); err != nil {
+		t.Fatal(err)
+	}
+	p := demoProfile(t)
+	tpl, err := domainconnect.FromProfile(p, domainconnect.Service{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := signingKey(t)
+	publishKey(t, zone, tpl, key)
+	host := newStandIn(t, zone, tpl)
+	host.publish(t, "viacname.example")
+	checker := &sender.Checker{Profile: p, Resolver: zone}
+	o := &domainconnect.Offerer{Checker: checker, Template: tpl, Config: host.config(zone), Key: key}
+	offer := o.Offer(ctx, checker.Check(ctx, "viacname.example"), "")
+	if !offer.Offered || strings.Join(offer.Groups, ",") != "dkim" {
+		t.Fatalf("offered %t, groups %v: %s", offer.Offered, offer.Groups, offer.Reason)
+	}
+	noted := false
+	for _, n := range offer.Notes {
+		noted = noted || n.Code == domainconnect.ReasonElsewhere && strings.Contains(n.Message, "reached through _dmarc.viacname.example")
+	}
+	if !noted {
+		t.Errorf("no note about the DMARC record hosted elsewhere: %+v", offer.Notes)
+	}
+	if status, body := host.browse(t, ctx, offer.ApplyURL); status != http.StatusOK {
+		t.Fatalf("apply: %d %s", status, body)
+	}
+	a, err := zone.Lookup(ctx, "_dmarc.viacname.example", "CNAME")
+	if err != nil || len(a.Records) != 1 {
+		t.Errorf("the CNAME to the DMARC service was touched: %+v %v", a, err)
+	}
+}
