@@ -80,4 +80,10 @@
 //     domain has no TXT record at _dmarc at all.
 //   - A _domainconnect record that starts with https:// is read as the
 //     URL prefix; any other scheme is refused.
+//   - A signed link does not expire (the specification gives it no
+//     time), and the DMARC group's Prefix mode replaces any record
+//     starting with "v=DMARC1": a link made for a domain without a DMARC
+//     record, kept and followed after the owner published a stricter one,
+//     would replace it. Make links when they are shown, never store them,
+//     and put a time in state so that the return can tell an old one.
 package domainconnect
