@@ -25,7 +25,6 @@ const (
 	TypeCNAME RecordType = "CNAME" // alias: the DKIM and return-path delegations
 	TypeMX    RecordType = "MX"    // mail exchange
 	TypeTXT   RecordType = "TXT"   // text: a DKIM key, the DMARC record
-	TypeSRV   RecordType = "SRV"   // service
 	TypeNS    RecordType = "NS"    // delegation
 	TypeSPFM  RecordType = "SPFM"  // SPF rules the host merges into the SPF record
 )
