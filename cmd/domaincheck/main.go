@@ -13,6 +13,13 @@
 //	go run ./cmd/domaincheck -http :8080
 //	go run ./cmd/domaincheck -message newsletter.eml
 //
+// With -domain-connect KEYFILE each report also says "Apply at <DNS host>
+// in one click" with the signed link where the customer's DNS host
+// supports Domain Connect and the link gives what the plan promises, and
+// why not otherwise (see package domainconnect); -domain-connect-template
+// prints the vendor's template and -domain-connect-key KEYFILE the records
+// that publish its signing key.
+//
 // With -message it checks one message as the vendor sends it (or a
 // delivered copy) against the mailbox providers' message rules (see
 // package mailbox): exit status 0 when every rule that applies is met, 1
@@ -43,6 +50,7 @@ import (
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/domaincheck"
+	"github.com/domainauth/domainauth/domainconnect"
 	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
@@ -86,7 +94,8 @@ type options struct {
 	blocklists  []string
 	concurrency int
 	progress    bool
-	summary     bool // only the closing summary, not each domain's report
+	summary     bool                   // only the closing summary, not each domain's report
+	dc          *domainconnect.Offerer // -domain-connect: offer the one-click apply
 }
 
 func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -100,6 +109,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	httpAddr := fs.String("http", "", "serve the check as a web page and a JSON endpoint on this address (such as localhost:8080)")
 	summaryOnly := fs.Bool("summary", false, "print only the one-screen summary of the domains (domain, status, changes left, what blocks it), not each report")
 	messageFile := fs.String("message", "", "check this message (an .eml file as the vendor sends it, or a delivered copy; - for standard input) against the mailbox providers' message rules, instead of domains")
+	dcf := addDomainConnectFlags(fs)
 	resolver := demo.Flags(fs)
 	live := fs.Lookup("live")
 	fs.Usage = func() {
@@ -137,6 +147,12 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	o.profile = p
+	if done, err := dcf.printOnly(stdout, stderr, p); done {
+		if err != nil {
+			return fail(err)
+		}
+		return demo.ExitReady
+	}
 	if *blocklists != "" {
 		for _, b := range strings.Split(*blocklists, ",") {
 			if _, err := dnsrec.CanonicalName(strings.TrimSpace(b)); err != nil {
@@ -212,6 +228,9 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return demo.ExitReady
 	}
 	c := &domaincheck.Checker{Profile: o.profile, Resolver: r, Blocklists: o.blocklists}
+	if o.dc, err = dcf.offerer(c, r); err != nil {
+		return fail(err)
+	}
 	if *httpAddr != "" {
 		if err := serve(*httpAddr, c, stderr); err != nil {
 			return fail(err)
@@ -303,7 +322,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 		}
 		switch o.format {
 		case "json":
-			b, err := json.MarshalIndent(jsonReport(rep), "    ", "  ")
+			b, err := json.MarshalIndent(jsonReportWith(rep, offerFor(ctx, o, rep)), "    ", "  ")
 			if err != nil {
 				b = []byte(`{}`)
 			}
@@ -316,7 +335,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 			if !first {
 				fmt.Fprintln(w)
 			}
-			fmt.Fprint(w, rep.Text())
+			fmt.Fprint(w, rep.Text()+offerText(offerFor(ctx, o, rep)))
 		}
 		first = false
 	}
