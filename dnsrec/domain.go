@@ -21,7 +21,7 @@ type DomainError struct {
 }
 
 func (e *DomainError) Error() string {
-	s := fmt.Sprintf("dnsrec: %s %q is not a domain: %s", e.Arg, e.Input, e.Reason)
+	s := fmt.Sprintf("%s %q is not a domain: %s", e.Arg, e.Input, e.Reason)
 	if e.Suggestion != "" {
 		s += fmt.Sprintf("; did you mean %q?", e.Suggestion)
 	}

@@ -3,6 +3,7 @@ package dnsrec
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors. A failed lookup returns an [*Error] that wraps one of
@@ -43,7 +44,9 @@ func (e *Error) Error() string {
 	if e.Server != "" {
 		s += " on " + e.Server
 	}
-	return s + ": " + e.Err.Error()
+	// The cause's own "dnsrec: " is left out: the question already says
+	// where it failed, and callers put their package's name in front.
+	return s + ": " + strings.TrimPrefix(e.Err.Error(), "dnsrec: ")
 }
 
 // Unwrap returns the cause.

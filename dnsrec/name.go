@@ -167,7 +167,7 @@ type NameError struct {
 }
 
 func (e *NameError) Error() string {
-	return fmt.Sprintf("dnsrec: invalid name %q: %s", e.Name, e.Reason)
+	return fmt.Sprintf("invalid name %q: %s", e.Name, e.Reason)
 }
 
 // Unwrap returns [ErrInvalidName].

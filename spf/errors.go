@@ -70,3 +70,12 @@ func (e *ParseError) Error() string {
 
 // Unwrap returns ErrNotSPF or ErrSyntax.
 func (e *ParseError) Unwrap() error { return e.kind }
+
+// domainSpecError is a domain that is not a valid domain name: its text
+// says what is wrong with it, once ("spf: invalid name "a..b": empty
+// label"), and errors.Is finds [ErrDomainSpec] and errors.As the name's
+// own error.
+type domainSpecError struct{ err error }
+
+func (e *domainSpecError) Error() string   { return "spf: " + e.err.Error() }
+func (e *domainSpecError) Unwrap() []error { return []error{ErrDomainSpec, e.err} }

@@ -135,7 +135,7 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	}
 	if err != nil {
 		r.Status = None
-		r.Err = fmt.Errorf("%w: %w", ErrDomainSpec, err)
+		r.Err = &domainSpecError{err}
 		e.step(0, domain, "", "not a valid domain name: nothing to check", false)
 		r.Trace = e.trace
 		return r
