@@ -72,7 +72,8 @@ type cacheKey struct {
 	typ  Type
 }
 
-// cacheEntry is an answer (or a failure) held.
+// cacheEntry is an answer (or a failure) held. Only used changes once it
+// is in the map (under c.mu); the rest is read without the lock.
 type cacheEntry struct {
 	ans     *Answer
 	err     error
@@ -149,11 +150,11 @@ func (c *Cache) putLocked(key cacheKey, ans *Answer, err error, expires time.Tim
 	if c.entries == nil {
 		c.entries = make(map[cacheKey]*cacheEntry)
 	}
-	if e, ok := c.entries[key]; ok {
-		e.ans, e.err, e.expires, e.used = ans, err, expires, c.clock
-		return
+	if _, ok := c.entries[key]; !ok {
+		c.evictLocked()
 	}
-	c.evictLocked()
+	// A new entry, never a changed one: callers read entries they found
+	// after letting go of the lock.
 	c.entries[key] = &cacheEntry{ans: ans, err: err, expires: expires, used: c.clock}
 }
 

@@ -50,29 +50,31 @@ func containsName(names []string, name string) bool {
 // follow answers the question by following its CNAME chain: from the
 // RRsets the cache holds while it can, and otherwise by asking the
 // resolver for the first name it does not hold (each such question once
-// for all concurrent callers, see [Cache.ask]). With memOnly it asks
+// for all concurrent callers, see [Cache.joinLocked]). With memOnly it asks
 // nothing, and fails with ErrNotInMemory where it would have to.
 func (c *Cache) follow(ctx context.Context, qname string, t Type, memOnly bool) (*Answer, error) {
 	ch := chain{qname: qname, t: t}
 	cur := qname
 	for {
 		c.mu.Lock()
-		if cur != qname {
-			if e := c.currentLocked(cacheKey{cur, t}); e != nil {
-				left := c.leftLocked(e)
+		if e := c.currentLocked(cacheKey{cur, t}); e != nil {
+			if cur == qname { // kept meanwhile by another caller
 				c.mu.Unlock()
-				if e.err != nil {
-					return nil, chainErr(e.err, qname, cur)
-				}
-				// The answer held for cur may have a chain of its own.
-				for i, target := range e.ans.CNAMEs {
-					if err := ch.add(target, min(left, e.ans.linkTTL(i)), e.expires); err != nil {
-						return nil, err
-					}
-				}
-				ch.until(e.expires)
-				return c.finish(&ch, e.ans, min(left, e.ans.finalTTL()))
+				return e.ans, e.err
 			}
+			left := c.leftLocked(e)
+			c.mu.Unlock()
+			if e.err != nil {
+				return nil, chainErr(e.err, qname, cur)
+			}
+			// The answer held for cur may have a chain of its own.
+			for i, target := range e.ans.CNAMEs {
+				if err := ch.add(target, min(left, e.ans.linkTTL(i)), e.expires); err != nil {
+					return nil, err
+				}
+			}
+			ch.until(e.expires)
+			return c.finish(&ch, e.ans, min(left, e.ans.finalTTL()))
 		}
 		if t != TypeCNAME {
 			if e := c.currentLocked(cacheKey{cur, TypeCNAME}); e != nil && e.err == nil {
@@ -87,11 +89,20 @@ func (c *Cache) follow(ctx context.Context, qname string, t Type, memOnly bool) 
 				}
 			}
 		}
-		c.mu.Unlock()
 		if memOnly {
+			c.mu.Unlock()
 			return nil, ErrNotInMemory
 		}
-		a, err := c.ask(ctx, cur, t)
+		// Not held: ask (or join the question in flight) before letting go
+		// of the lock, so that an answer that came meanwhile is not asked
+		// for again.
+		key := cacheKey{cur, t}
+		f, err := c.joinLocked(ctx, key)
+		c.mu.Unlock()
+		var a *Answer
+		if err == nil {
+			a, err = c.wait(ctx, key, f)
+		}
 		if err != nil {
 			if cur != qname {
 				return nil, chainErr(err, qname, cur)

@@ -17,18 +17,14 @@ type flight struct {
 	cancel  context.CancelFunc // cancels the question
 }
 
-// ask puts one question (name and t) to the resolver, or joins the same
-// question in flight: one question per name and type, whoever waits for
-// it. The question runs on its own context, bounded by fetchTimeout; a
-// caller whose ctx ends stops waiting at once, and the question is
-// cancelled when nobody waits for it any more. A caller whose ctx is done
-// starts and joins nothing.
-func (c *Cache) ask(ctx context.Context, name string, t Type) (*Answer, error) {
-	key := cacheKey{name, t}
-	c.mu.Lock()
-	if err := ctx.Err(); err != nil {
-		c.mu.Unlock() // start nothing, join nothing: nobody would wait
-		return nil, &Error{Name: name, Type: t, Err: timeoutErr(err)}
+// joinLocked puts one question (name and t) to the resolver, or joins the
+// same question in flight: one question per name and type, whoever waits
+// for it. The question runs on its own context, bounded by fetchTimeout. A
+// caller whose ctx is done starts and joins nothing. The caller holds c.mu
+// and then waits with [Cache.wait].
+func (c *Cache) joinLocked(ctx context.Context, key cacheKey) (*flight, error) {
+	if err := ctx.Err(); err != nil { // nobody would wait
+		return nil, &Error{Name: key.name, Type: key.typ, Err: timeoutErr(err)}
 	}
 	f, ok := c.flights[key]
 	if !ok {
@@ -41,7 +37,13 @@ func (c *Cache) ask(ctx context.Context, name string, t Type) (*Answer, error) {
 		go c.fetch(fctx, key, f)
 	}
 	f.waiters++
-	c.mu.Unlock()
+	return f, nil
+}
+
+// wait waits for the answer to a question joined. A caller whose ctx ends
+// stops waiting at once, and the question is cancelled when nobody waits
+// for it any more.
+func (c *Cache) wait(ctx context.Context, key cacheKey, f *flight) (*Answer, error) {
 	select {
 	case <-f.done:
 		return f.ans, f.err
@@ -62,7 +64,7 @@ func (c *Cache) ask(ctx context.Context, name string, t Type) (*Answer, error) {
 			delete(c.flights, key)
 		}
 	}
-	return nil, &Error{Name: name, Type: t, Err: timeoutErr(ctx.Err())}
+	return nil, &Error{Name: key.name, Type: key.typ, Err: timeoutErr(ctx.Err())}
 }
 
 // fetch asks the underlying resolver (one server's answer, from a
