@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -282,5 +283,82 @@ func TestCacheChainBounds(t *testing.T) {
 			}
 			z.ResetQueries()
 		})
+	}
+}
+
+// heldTarget is a Stepper over authoritative answers that holds every
+// question for one name until release is closed or the question's ctx
+// ends.
+type heldTarget struct {
+	dnstest.Authoritative
+	name      string
+	release   chan struct{}
+	asked     atomic.Int32
+	cancelled atomic.Int32
+}
+
+func (h *heldTarget) LookupStep(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.Answer, error) {
+	if name == h.name {
+		h.asked.Add(1)
+		select {
+		case <-h.release:
+		case <-ctx.Done():
+			h.cancelled.Add(1)
+			return nil, &dnsrec.Error{Name: name, Type: t, Err: ctx.Err()}
+		}
+	}
+	return h.Authoritative.LookupStep(ctx, name, t)
+}
+
+// TestCacheChainCallersLeave: two customers' selectors lead to the same
+// key, asked once for both; the first caller giving up while the key is
+// in flight fails only itself, and the key is not asked again.
+func TestCacheChainCallersLeave(t *testing.T) {
+	z := dnstest.MustZone(delegatedZones(2))
+	h := &heldTarget{Authoritative: dnstest.Authoritative{Zone: z}, name: "crm._domainkey.vendor.example.", release: make(chan struct{})}
+	c := &dnsrec.Cache{Resolver: h}
+	ctx1, cancel1 := context.WithCancel(context.Background())
+	defer cancel1()
+	ctx2, cancel2 := context.WithTimeout(context.Background(), generous)
+	defer cancel2()
+	errs := make(chan error, 2)
+	go func() {
+		_, err := c.Lookup(ctx1, "crm._domainkey.c000.example", dnsrec.TypeTXT)
+		errs <- err
+	}()
+	waitFor(t, "the first caller to wait for the key", func() bool {
+		return dnsrec.CacheWaiters(c, h.name, dnsrec.TypeTXT) == 1
+	})
+	second := make(chan *dnsrec.Answer, 1)
+	go func() {
+		a, err := c.Lookup(ctx2, "crm._domainkey.c001.example", dnsrec.TypeTXT)
+		if err != nil {
+			t.Error(err)
+		}
+		second <- a
+	}()
+	waitFor(t, "the second caller to join", func() bool {
+		return dnsrec.CacheWaiters(c, h.name, dnsrec.TypeTXT) == 2
+	})
+	cancel1()
+	err := <-errs
+	var de *dnsrec.Error
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, dnsrec.ErrTemporary) || !errors.As(err, &de) || de.Name != "crm._domainkey.c000.example." {
+		t.Errorf("the caller who left: %v, want a temporary failure of the question asked", err)
+	}
+	close(h.release)
+	if a := <-second; a == nil || len(a.Records) != 1 {
+		t.Fatalf("the caller who stayed: %+v", a)
+	}
+	if h.asked.Load() != 1 || h.cancelled.Load() != 0 {
+		t.Errorf("the key asked %d times, %d cancelled; want once, none", h.asked.Load(), h.cancelled.Load())
+	}
+	// The first customer's chain goes on from what the second brought.
+	z.ResetQueries()
+	if a, err := c.Lookup(context.Background(), "crm._domainkey.c000.example", dnsrec.TypeTXT); err != nil || len(a.Records) != 1 {
+		t.Fatalf("again: %+v, %v", a, err)
+	}
+	if h.asked.Load() != 1 || z.Asked() != 0 {
+		t.Errorf("asked again: the key %d times, the zone %d", h.asked.Load(), z.Asked())
 	}
 }
