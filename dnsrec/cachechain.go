@@ -130,10 +130,11 @@ func (c *Cache) follow(ctx context.Context, qname string, t Type, memOnly bool) 
 	}
 }
 
-// leftLocked returns the whole seconds left of e's life, at most its TTL;
-// the caller holds c.mu.
+// leftLocked returns the seconds left of e's life, rounded up (an answer
+// kept a moment ago has its whole TTL left), at most its TTL; the caller
+// holds c.mu.
 func (c *Cache) leftLocked(e *cacheEntry) uint32 {
-	left := e.expires.Sub(c.now()) / time.Second
+	left := (e.expires.Sub(c.now()) + time.Second - 1) / time.Second
 	if e.ans != nil {
 		left = min(left, time.Duration(e.ans.TTL))
 	}
