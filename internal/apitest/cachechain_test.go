@@ -1,4 +1,4 @@
-package dnsrec_test
+package apitest
 
 import (
 	"context"
