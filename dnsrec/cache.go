@@ -192,7 +192,8 @@ func (c *Cache) storeLocked(key cacheKey, a *Answer, err error) {
 // fetchTimeout bounds one question asked for the cache's callers.
 const fetchTimeout = 30 * time.Second
 
-// Len returns the number of answers held, expired ones included.
+// Len returns the number of entries held (answers, and the RRsets of their
+// chains), expired ones included.
 func (c *Cache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()

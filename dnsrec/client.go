@@ -33,6 +33,9 @@ const maxChain = 12
 // holds records of a name that is neither the question nor on its CNAME
 // chain, is a temporary failure ([ErrBadResponse]), never "no records".
 // Internationalized names are converted to punycode (see [CanonicalName]).
+// An authoritative server answers a CNAME into another zone alone: Lookup
+// asks again for the target, while [Client.LookupStep] returns the answer
+// as it came, for a [Cache] that follows chains itself.
 //
 // Every question carries a random ID from crypto/rand and, by default,
 // leaves from a new socket with a new random source port (RFC 5452,
