@@ -183,7 +183,7 @@ func (c *Cache) storeLocked(key cacheKey, a *Answer, err error) {
 	}
 	if len(a.CNAMEs) > 0 {
 		ttl := a.finalTTL()
-		end := &Answer{Name: owner, Type: key.typ, Records: a.Records, NXDomain: a.NXDomain, TTL: ttl, TTLs: []uint32{ttl}}
+		end := &Answer{Name: owner, Type: key.typ, Records: a.Records, NXDomain: a.NXDomain, TTL: ttl}
 		c.putLocked(cacheKey{owner, key.typ}, end, nil, until(ttl))
 	}
 	c.putLocked(key, a, nil, until(a.TTL))

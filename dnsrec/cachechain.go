@@ -170,7 +170,6 @@ func linkAnswer(owner, target string, ttl uint32) *Answer {
 		Type:    TypeCNAME,
 		Records: []Record{{Name: owner, Type: TypeCNAME, TTL: ttl, Data: target}},
 		TTL:     ttl,
-		TTLs:    []uint32{ttl},
 	}
 }
 
@@ -191,7 +190,8 @@ func (a *Answer) cnameOf(owner string) (string, bool) {
 	return "", false
 }
 
-// ttlsReported reports whether the answer gives one TTL per RRset.
+// ttlsReported reports whether the answer gives one TTL per RRset (nil
+// TTLs, or a number that does not fit, leave TTL for each).
 func (a *Answer) ttlsReported() bool {
 	n := len(a.CNAMEs)
 	if !a.Partial {

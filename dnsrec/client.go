@@ -163,7 +163,11 @@ func (c *Client) Lookup(ctx context.Context, name string, t Type) (*Answer, erro
 			return nil, &Error{Name: a.Name, Type: t, Err: fmt.Errorf("%w: CNAME chain longer than %d", ErrBadResponse, maxChain)}
 		}
 		a.CNAMEs = append(a.CNAMEs, next.CNAMEs...)
-		a.TTLs = append(a.TTLs, next.TTLs...)
+		if next.TTLs == nil {
+			a.TTLs = append(a.TTLs, next.TTL)
+		} else {
+			a.TTLs = append(a.TTLs, next.TTLs...)
+		}
 		a.Records, a.NXDomain, a.TTL, a.Partial = next.Records, next.NXDomain, min(a.TTL, next.TTL), next.Partial
 	}
 	return a, nil
@@ -368,7 +372,9 @@ func answerFromMsg(qname string, t Type, m *dns.Msg) (*Answer, error) {
 		final = negativeTTL(m)
 		a.TTL = min(a.TTL, final)
 	}
-	a.TTLs = append(a.TTLs, final)
+	if len(a.CNAMEs) > 0 { // without a chain, TTL says it all
+		a.TTLs = append(a.TTLs, final)
+	}
 	return a, nil
 }
 

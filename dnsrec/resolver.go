@@ -40,8 +40,8 @@ type Answer struct {
 	// reports them: TTLs[i] that of the CNAME record whose target is
 	// CNAMEs[i], then (unless Partial) that of Records or, for a negative
 	// answer, the SOA's (RFC 2308, Section 5). TTL is their minimum. A
-	// [Cache] keeps each RRset for its own TTL; nil means TTL stands for
-	// each.
+	// [Cache] keeps each RRset for its own TTL. Nil means TTL stands for
+	// each, as it does without a chain.
 	TTLs []uint32
 	// Partial reports an answer that ends in a CNAME whose target the
 	// server said nothing about (an authoritative server answers a CNAME

@@ -193,7 +193,9 @@ func (z *Zone) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.
 // toAnswer puts a result into an Answer, with the TTL of each RRset.
 func (r *result) toAnswer(qname string, t dnsrec.Type) *dnsrec.Answer {
 	a := &dnsrec.Answer{Name: qname, Type: t, NXDomain: r.nx, TTL: r.ttl(), Partial: r.partial}
-	a.TTLs = make([]uint32, 0, len(r.chain)+1)
+	if len(r.chain) > 0 { // without a chain, TTL says it all
+		a.TTLs = make([]uint32, 0, len(r.chain)+1)
+	}
 	for _, rr := range r.chain {
 		a.CNAMEs = append(a.CNAMEs, strings.ToLower(rrconv.UnescapeName(rr.(*dns.CNAME).Target)))
 		a.TTLs = append(a.TTLs, rr.Header().Ttl)
@@ -201,7 +203,7 @@ func (r *result) toAnswer(qname string, t dnsrec.Type) *dnsrec.Answer {
 	for _, rr := range r.answer {
 		a.Records = append(a.Records, record(rr))
 	}
-	if !r.partial {
+	if !r.partial && len(r.chain) > 0 {
 		a.TTLs = append(a.TTLs, r.finalTTL())
 	}
 	return a
