@@ -30,6 +30,12 @@ func (a Authoritative) Lookup(ctx context.Context, name string, t dnsrec.Type) (
 	return a.Zone.Lookup(ctx, name, t)
 }
 
+// LookupInMemory is Lookup: the zone answers every question from memory
+// (see [Zone.LookupInMemory]).
+func (a Authoritative) LookupInMemory(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.Answer, error) {
+	return a.Zone.Lookup(ctx, name, t)
+}
+
 // LookupStep answers a question as the authoritative server of the name's
 // zone would: an answer whose chain leaves the zone ends in that CNAME,
 // with [dnsrec.Answer.Partial] set. See [dnsrec.Stepper].

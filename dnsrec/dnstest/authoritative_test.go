@@ -9,6 +9,12 @@ import (
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 )
 
+var (
+	_ dnsrec.Stepper  = dnstest.Authoritative{}
+	_ dnsrec.InMemory = dnstest.Authoritative{}
+	_ dnsrec.Stepper  = (*dnsrec.Client)(nil)
+)
+
 // An authoritative answer stops at a CNAME into another zone, follows one
 // inside the zone, and gives each RRset's TTL; in memory and over the
 // loopback server alike. Lookup still follows the whole chain.
