@@ -20,14 +20,35 @@ import (
 // The zero value is not usable: set Resolver. Safe for concurrent use; must
 // not be copied after first use.
 //
+// # CNAME chains
+//
+// The cache keeps each RRset of an answer under its own name, for its own
+// TTL (RFC 2181, Section 5.2 and Section 10.1; [Answer.TTLs]): each CNAME
+// record under its alias, as the answer to a CNAME question, and the
+// records at the end of the chain (or the negative answer, for the smaller
+// of the SOA's TTL and MINIMUM, RFC 2308, Section 5) under the last name.
+// A lookup that meets a CNAME it holds continues at the target from the
+// cache (RFC 1034, Section 3.6.2) and asks only for what it does not hold,
+// so that the key a thousand customers' selectors point to is asked once
+// per TTL. Over a [Stepper] (such as [Client]) it follows chains itself,
+// one server's answer at a time; over another Resolver it asks for the
+// rest of a chain from the first name it does not hold. The answer to the
+// question asked is kept as well, for as long as the shortest TTL along
+// its chain, and its TTL says what remains of that. Chains are bounded as
+// the client bounds them (at most 12 CNAMEs; a loop is an
+// [ErrBadResponse]). Data is trusted as the resolver gives it: the records
+// of a chain's target, learned from an answer about an alias, answer
+// questions about the target.
+//
 // Answers returned by a Cache are shared between callers and must not be
 // modified.
 type Cache struct {
 	// Resolver answers the questions the cache cannot; with none, every
 	// lookup fails with [ErrNoResolver].
 	Resolver Resolver
-	// MaxEntries bounds the number of answers kept; 0 means 10,000. When
-	// full, expired answers go first, then the least recently used tenth.
+	// MaxEntries bounds the number of RRsets and answers kept; 0 means
+	// 10,000. When full, expired ones go first, then the least recently
+	// used tenth.
 	MaxEntries int
 	// MaxTTL caps how long any answer is kept; 0 means one hour.
 	MaxTTL time.Duration
@@ -42,7 +63,8 @@ type Cache struct {
 	mu      sync.Mutex
 	base    time.Time // the monotonic clock's origin, when Now is nil
 	entries map[cacheKey]*cacheEntry
-	clock   uint64 // counts lookups, to find the least recently used
+	flights map[cacheKey]*flight // questions in flight
+	clock   uint64               // counts lookups, to find the least recently used
 }
 
 type cacheKey struct {
@@ -50,16 +72,13 @@ type cacheKey struct {
 	typ  Type
 }
 
+// cacheEntry is an answer (or a failure) held. Only used changes once it
+// is in the map (under c.mu); the rest is read without the lock.
 type cacheEntry struct {
-	done    chan struct{} // closed when ans/err are set
 	ans     *Answer
 	err     error
 	expires time.Time
 	used    uint64 // the cache's clock when last asked for
-
-	// While in flight (c.mu guards them):
-	waiters int                // callers waiting for the answer
-	cancel  context.CancelFunc // cancels the question
 }
 
 // now is the cache's clock; the caller holds c.mu. Without Now it reads
@@ -79,11 +98,12 @@ func (c *Cache) now() time.Time {
 // underlying Resolver once for all concurrent callers.
 //
 // A caller whose ctx is already done gets a current answer if the cache
-// holds one, and otherwise fails at once with [ErrTimeout], asking nothing.
-// A question in flight runs on a context of its own (keeping the first
-// caller's values, bounded by 30 seconds), so that one caller giving up does
-// not fail the others; when the last caller waiting for it gives up, it is
-// cancelled, and the next caller asks afresh.
+// holds one (or holds every link of its chain), and otherwise fails at
+// once with [ErrTimeout], asking nothing. A question in flight runs on a
+// context of its own (keeping the first caller's values, bounded by 30
+// seconds), so that one caller giving up does not fail the others; when
+// the last caller waiting for it gives up, it is cancelled, and the next
+// caller asks afresh.
 func (c *Cache) Lookup(ctx context.Context, name string, t Type) (*Answer, error) {
 	qname, err := CanonicalName(name)
 	if err != nil {
@@ -92,114 +112,88 @@ func (c *Cache) Lookup(ctx context.Context, name string, t Type) (*Answer, error
 	if c.Resolver == nil {
 		return nil, &Error{Name: qname, Type: t, Err: ErrNoResolver}
 	}
-	key := cacheKey{qname, t}
 	c.mu.Lock()
+	c.clock++
+	if e := c.currentLocked(cacheKey{qname, t}); e != nil {
+		c.mu.Unlock()
+		return e.ans, e.err
+	}
+	c.mu.Unlock()
+	return c.follow(ctx, qname, t, false)
+}
+
+// currentLocked returns the entry held for key if it has not expired, and
+// marks it used; the caller holds c.mu.
+func (c *Cache) currentLocked(key cacheKey) *cacheEntry {
+	e := c.entries[key]
+	if e == nil || !c.now().Before(e.expires) {
+		return nil
+	}
+	e.used = c.clock
+	return e
+}
+
+// maxTTL is MaxTTL or its default.
+func (c *Cache) maxTTL() time.Duration {
+	if c.MaxTTL > 0 {
+		return c.MaxTTL
+	}
+	return time.Hour
+}
+
+// putLocked keeps an answer or failure until expires, making room for it;
+// one that has already expired is not kept. The caller holds c.mu.
+func (c *Cache) putLocked(key cacheKey, ans *Answer, err error, expires time.Time) {
+	if !c.now().Before(expires) {
+		return
+	}
 	if c.entries == nil {
 		c.entries = make(map[cacheKey]*cacheEntry)
 	}
-	c.clock++
-	e, ok := c.entries[key]
-	if ok {
-		e.used = c.clock
-		if c.currentLocked(e) {
-			c.mu.Unlock()
-			return e.ans, e.err
-		}
-		select {
-		case <-e.done:
-			ok = false // expired or failed: ask again
-		default: // in flight: wait for it below
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		c.mu.Unlock() // start nothing, join nothing: nobody would wait
-		return nil, &Error{Name: qname, Type: t, Err: timeoutErr(err)}
-	}
-	if !ok {
+	if _, ok := c.entries[key]; !ok {
 		c.evictLocked()
-		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		e = &cacheEntry{done: make(chan struct{}), used: c.clock, cancel: cancel}
-		c.entries[key] = e
-		go c.fetch(fctx, key, e)
 	}
-	e.waiters++
-	c.mu.Unlock()
-	select {
-	case <-e.done:
-		return e.ans, e.err
-	case <-ctx.Done():
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	select {
-	case <-e.done: // the answer came as the caller gave up: take it
-		return e.ans, e.err
-	default:
-	}
-	if e.waiters--; e.waiters == 0 {
-		// Nobody waits for the question any more: stop it, and let the
-		// next caller ask afresh rather than join a cancelled question.
-		e.cancel()
-		if c.entries[key] == e {
-			delete(c.entries, key)
-		}
-	}
-	return nil, &Error{Name: qname, Type: t, Err: timeoutErr(ctx.Err())}
+	// A new entry, never a changed one: callers read entries they found
+	// after letting go of the lock.
+	c.entries[key] = &cacheEntry{ans: ans, err: err, expires: expires, used: c.clock}
 }
 
-// currentLocked reports whether e holds an answer (or a failure) that has
-// not expired; the caller holds c.mu.
-func (c *Cache) currentLocked(e *cacheEntry) bool {
-	select {
-	case <-e.done:
-		return c.now().Before(e.expires)
-	default: // in flight
-		return false
+// storeLocked keeps what one question for key brought: each CNAME record
+// under its alias, the records (or the negative answer) at the end of the
+// chain under the last name, and the whole answer under the question, each
+// for its own TTL (capped by MaxTTL). A failure is kept for FailureTTL. The
+// caller holds c.mu.
+func (c *Cache) storeLocked(key cacheKey, a *Answer, err error) {
+	now := c.now()
+	if err != nil {
+		if c.FailureTTL > 0 && !errors.Is(err, ErrNoResolver) {
+			c.putLocked(key, nil, err, now.Add(min(c.FailureTTL, 5*time.Minute)))
+		}
+		return
 	}
+	until := func(ttl uint32) time.Time { return now.Add(min(time.Duration(ttl)*time.Second, c.maxTTL())) }
+	owner := key.name
+	for i, target := range a.CNAMEs {
+		ttl := a.linkTTL(i)
+		c.putLocked(cacheKey{owner, TypeCNAME}, linkAnswer(owner, target, ttl), nil, until(ttl))
+		owner = target
+	}
+	if a.Partial {
+		return
+	}
+	if len(a.CNAMEs) > 0 {
+		ttl := a.finalTTL()
+		end := &Answer{Name: owner, Type: key.typ, Records: a.Records, NXDomain: a.NXDomain, TTL: ttl}
+		c.putLocked(cacheKey{owner, key.typ}, end, nil, until(ttl))
+	}
+	c.putLocked(key, a, nil, until(a.TTL))
 }
 
 // fetchTimeout bounds one question asked for the cache's callers.
 const fetchTimeout = 30 * time.Second
 
-// fetch asks the underlying resolver and publishes the outcome in e. A
-// resolver that panics fails the question instead of leaving it in flight
-// for ever.
-func (c *Cache) fetch(ctx context.Context, key cacheKey, e *cacheEntry) {
-	defer e.cancel()
-	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
-	defer cancel()
-	var ans *Answer
-	var err error
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				err = &Error{Name: key.name, Type: key.typ, Err: fmt.Errorf("%w: the resolver panicked: %v", ErrBadResponse, p)}
-			}
-		}()
-		ans, err = c.Resolver.Lookup(ctx, key.name, key.typ)
-	}()
-	if err == nil && ans == nil {
-		err = &Error{Name: key.name, Type: key.typ, Err: fmt.Errorf("%w: the resolver returned no answer and no error", ErrBadResponse)}
-	}
-	c.mu.Lock()
-	e.ans, e.err = ans, err
-	if err == nil {
-		ttl := time.Duration(ans.TTL) * time.Second
-		maxTTL := c.MaxTTL
-		if maxTTL <= 0 {
-			maxTTL = time.Hour
-		}
-		e.expires = c.now().Add(min(ttl, maxTTL))
-	} else if c.FailureTTL > 0 && !errors.Is(err, ErrNoResolver) {
-		e.expires = c.now().Add(min(c.FailureTTL, 5*time.Minute))
-	} else if c.entries[key] == e {
-		delete(c.entries, key)
-	}
-	close(e.done)
-	c.mu.Unlock()
-}
-
-// Len returns the number of answers held, expired ones included.
+// Len returns the number of entries held (answers, and the RRsets of their
+// chains), expired ones included.
 func (c *Cache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -225,15 +219,11 @@ func (c *Cache) evictLocked() {
 	}
 	done := make([]candidate, 0, len(c.entries))
 	for k, e := range c.entries {
-		select {
-		case <-e.done:
-			if !now.Before(e.expires) {
-				delete(c.entries, k)
-				continue
-			}
-			done = append(done, candidate{k, e.used})
-		default:
+		if !now.Before(e.expires) {
+			delete(c.entries, k)
+			continue
 		}
+		done = append(done, candidate{k, e.used})
 	}
 	if len(c.entries) < limit {
 		return

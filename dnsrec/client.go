@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,9 @@ const maxChain = 12
 // holds records of a name that is neither the question nor on its CNAME
 // chain, is a temporary failure ([ErrBadResponse]), never "no records".
 // Internationalized names are converted to punycode (see [CanonicalName]).
+// An authoritative server answers a CNAME into another zone alone: Lookup
+// asks again for the target, while [Client.LookupStep] returns the answer
+// as it came, for a [Cache] that follows chains itself.
 //
 // Every question carries a random ID from crypto/rand and, by default,
 // leaves from a new socket with a new random source port (RFC 5452,
@@ -132,6 +136,47 @@ func (c *Client) init() {
 
 // Lookup asks the servers for name and type t. See [Resolver].
 func (c *Client) Lookup(ctx context.Context, name string, t Type) (*Answer, error) {
+	a, err := c.LookupStep(ctx, name, t)
+	if err != nil {
+		return nil, err
+	}
+	// An authoritative server (one without recursion) answers a name that
+	// is a CNAME into another zone with the CNAME alone: ask again for
+	// the target, as a recursive resolver would, within the chain bound.
+	// (A Cache over the Client follows chains itself, through LookupStep.)
+	qtype, _ := t.code()
+	for a.Partial {
+		target := a.Canonical()
+		if len(a.CNAMEs) >= maxChain {
+			return nil, &Error{Name: a.Name, Type: t, Err: fmt.Errorf("%w: CNAME chain longer than %d", ErrBadResponse, maxChain)}
+		}
+		for _, seen := range append([]string{a.Name}, a.CNAMEs[:len(a.CNAMEs)-1]...) {
+			if seen == target {
+				return nil, &Error{Name: a.Name, Type: t, Err: fmt.Errorf("%w: CNAME loop at %s", ErrBadResponse, target)}
+			}
+		}
+		next, err := c.ask(ctx, target, t, qtype, c.attempts())
+		if err != nil {
+			return nil, chainErr(err, a.Name, target)
+		}
+		if len(a.CNAMEs)+len(next.CNAMEs) > maxChain {
+			return nil, &Error{Name: a.Name, Type: t, Err: fmt.Errorf("%w: CNAME chain longer than %d", ErrBadResponse, maxChain)}
+		}
+		a.CNAMEs = append(a.CNAMEs, next.CNAMEs...)
+		if next.TTLs == nil {
+			a.TTLs = append(a.TTLs, next.TTL)
+		} else {
+			a.TTLs = append(a.TTLs, next.TTLs...)
+		}
+		a.Records, a.NXDomain, a.TTL, a.Partial = next.Records, next.NXDomain, min(a.TTL, next.TTL), next.Partial
+	}
+	return a, nil
+}
+
+// LookupStep asks the servers for name and type t, and returns the answer
+// as the server gave it: one that ends in a CNAME the server did not
+// follow has [Answer.Partial] set. It makes Client a [Stepper].
+func (c *Client) LookupStep(ctx context.Context, name string, t Type) (*Answer, error) {
 	qname, err := CanonicalName(name)
 	if err != nil {
 		return nil, err
@@ -147,46 +192,33 @@ func (c *Client) Lookup(ctx context.Context, name string, t Type) (*Answer, erro
 	if c.confErr != nil {
 		return nil, &Error{Name: qname, Type: t, Err: fmt.Errorf("%w: %w", ErrBadResponse, c.confErr)}
 	}
-	attempts := c.Attempts
-	if attempts <= 0 {
-		attempts = 2 * len(c.servers)
-	}
-	a, chase, err := c.ask(ctx, qname, t, qtype, attempts)
-	if err != nil {
-		return nil, err
-	}
-	// An authoritative server (one without recursion) answers a name that
-	// is a CNAME into another zone with the CNAME alone: ask again for
-	// the target, as a recursive resolver would, within the chain bound.
-	for chase && t != TypeCNAME {
-		target := a.Canonical()
-		if len(a.CNAMEs) >= maxChain {
-			return nil, &Error{Name: qname, Type: t, Err: fmt.Errorf("%w: CNAME chain longer than %d", ErrBadResponse, maxChain)}
-		}
-		for _, seen := range append([]string{qname}, a.CNAMEs[:len(a.CNAMEs)-1]...) {
-			if seen == target {
-				return nil, &Error{Name: qname, Type: t, Err: fmt.Errorf("%w: CNAME loop at %s", ErrBadResponse, target)}
-			}
-		}
-		var next *Answer
-		next, chase, err = c.ask(ctx, target, t, qtype, attempts)
-		if err != nil {
-			var de *Error
-			if errors.As(err, &de) {
-				de.Name = qname // the question the caller asked; the target is in the message
-				de.Err = fmt.Errorf("following the CNAME to %s: %w", target, de.Err)
-			}
-			return nil, err
-		}
-		a.CNAMEs = append(a.CNAMEs, next.CNAMEs...)
-		a.Records, a.NXDomain, a.TTL = next.Records, next.NXDomain, min(a.TTL, next.TTL)
-	}
-	return a, nil
+	return c.ask(ctx, qname, t, qtype, c.attempts())
 }
 
-// ask puts one question to the servers in turn, up to attempts times. chase
-// reports an answer that ends in a CNAME the server did not follow.
-func (c *Client) ask(ctx context.Context, qname string, t Type, qtype uint16, attempts int) (*Answer, bool, error) {
+// attempts is the number of exchanges tried for one question.
+func (c *Client) attempts() int {
+	if c.Attempts > 0 {
+		return c.Attempts
+	}
+	return 2 * len(c.servers)
+}
+
+// chainErr names the question asked in the failure of a question for a
+// CNAME target; the target is in the message.
+func chainErr(err error, qname, target string) error {
+	var de *Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	e := *de
+	e.Name = qname
+	e.Err = fmt.Errorf("following the CNAME to %s: %w", target, de.Err)
+	return &e
+}
+
+// ask puts one question to the servers in turn, up to attempts times. An
+// answer that ends in a CNAME the server did not follow is Partial.
+func (c *Client) ask(ctx context.Context, qname string, t Type, qtype uint16, attempts int) (*Answer, error) {
 	var lastErr error
 	for i := 0; i < attempts; i++ {
 		server := &c.servers[i%len(c.servers)]
@@ -197,7 +229,12 @@ func (c *Client) ask(ctx context.Context, qname string, t Type, qtype uint16, at
 		if err == nil {
 			var a *Answer
 			if a, err = answerFromMsg(qname, t, m); err == nil {
-				return a, unchased(a, m), nil
+				if t != TypeCNAME && unchased(a, m) {
+					a.Partial = true
+					a.TTLs = a.TTLs[:len(a.CNAMEs)]
+					a.TTL = slices.Min(a.TTLs)
+				}
+				return a, nil
 			}
 		}
 		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
@@ -208,7 +245,7 @@ func (c *Client) ask(ctx context.Context, qname string, t Type, qtype uint16, at
 			break
 		}
 	}
-	return nil, false, lastErr
+	return nil, lastErr
 }
 
 // unchased reports whether an answer ends in a CNAME whose target the
@@ -296,9 +333,11 @@ func rcodeErr(rcode int) error {
 func answerFromMsg(qname string, t Type, m *dns.Msg) (*Answer, error) {
 	qtype, _ := t.code()
 	a := &Answer{Name: qname, Type: t, TTL: ^uint32(0)}
+	final := ^uint32(0) // the TTL of the records at the end of the chain
 	cur := qname
 	for hops := 0; ; hops++ {
 		var cname string
+		var link uint32
 		for _, rr := range m.Answer {
 			h := rr.Header()
 			if !strings.EqualFold(rrconv.UnescapeName(h.Name), cur) {
@@ -308,8 +347,10 @@ func answerFromMsg(qname string, t Type, m *dns.Msg) (*Answer, error) {
 			case h.Rrtype == qtype:
 				a.Records = append(a.Records, fromRR(rr))
 				a.TTL = min(a.TTL, h.Ttl)
+				final = min(final, h.Ttl)
 			case h.Rrtype == dns.TypeCNAME && cname == "":
 				cname = strings.ToLower(rrconv.UnescapeName(rr.(*dns.CNAME).Target))
+				link = h.Ttl
 				a.TTL = min(a.TTL, h.Ttl)
 			}
 		}
@@ -320,6 +361,7 @@ func answerFromMsg(qname string, t Type, m *dns.Msg) (*Answer, error) {
 			return nil, fmt.Errorf("%w: CNAME chain longer than %d", ErrBadResponse, maxChain)
 		}
 		a.CNAMEs = append(a.CNAMEs, cname)
+		a.TTLs = append(a.TTLs, link)
 		cur = cname
 	}
 	if err := strayOwner(qname, a.CNAMEs, m.Answer); err != nil {
@@ -327,7 +369,11 @@ func answerFromMsg(qname string, t Type, m *dns.Msg) (*Answer, error) {
 	}
 	if len(a.Records) == 0 {
 		a.NXDomain = m.Rcode == dns.RcodeNameError
-		a.TTL = min(a.TTL, negativeTTL(m))
+		final = negativeTTL(m)
+		a.TTL = min(a.TTL, final)
+	}
+	if len(a.CNAMEs) > 0 { // without a chain, TTL says it all
+		a.TTLs = append(a.TTLs, final)
 	}
 	return a, nil
 }

@@ -43,6 +43,24 @@
 // concurrent identical questions into one. A caller whose ctx is done
 // starts nothing, and a question nobody waits for any more is cancelled.
 //
+// # CNAME chains in the cache
+//
+// The cache keeps each RRset of an answer under its own owner name, for
+// its own TTL ([Answer.TTLs]), as a recursive resolver does (RFC 2181,
+// Section 5.2; Unbound's RRset cache): each CNAME under its alias, the
+// records at the end of the chain under the target, and a negative answer
+// there for the smaller of the SOA's TTL and MINIMUM (RFC 2308, Section
+// 5). A lookup that meets a CNAME it holds goes on from the target without
+// asking again (RFC 1034, Section 3.6.2; RFC 2181, Section 10.1), and
+// asks only for the links it lacks, so a batch of customers whose DKIM
+// selectors all point to the vendor's key asks for that key once per TTL.
+// Over a [Stepper] (the [Client]; an authoritative server answers a CNAME
+// into another zone alone) the cache follows chains itself, a server's
+// answer at a time. The answer to the question asked is kept too, no
+// longer than the shortest TTL along its chain. A caller that counts its
+// questions (the spf package's Result.Queries) counts one per Lookup: the
+// links the cache follows for it are not questions the caller asked.
+//
 // The dnstest package holds an in-memory zone implementing Resolver and a
 // loopback DNS server serving it, for the tests of this module and of the
 // services that import it.

@@ -10,16 +10,11 @@ func CacheWaiters(c *Cache, name string, t Type) int {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[cacheKey{qname, t}]
+	f, ok := c.flights[cacheKey{qname, t}]
 	if !ok {
 		return 0
 	}
-	select {
-	case <-e.done:
-		return 0
-	default:
-		return e.waiters
-	}
+	return f.waiters
 }
 
 // AsIfRemote makes c treat its servers as if they were not on loopback,

@@ -32,22 +32,23 @@ type InMemory interface {
 var ErrNotInMemory = errors.New("dnsrec: not in memory")
 
 // LookupInMemory returns the answer (or the remembered failure) the cache
-// holds for the question, without asking the underlying Resolver and
-// without waiting for a question in flight: it fails with [ErrNotInMemory]
-// when it holds nothing current. It makes Cache an [InMemory] resolver.
-// Like Lookup, it answers from the cache whatever the state of ctx.
+// holds for the question, or builds it from the CNAME records and the
+// answer at the end of the chain that it holds, without asking the
+// underlying Resolver and without waiting for a question in flight: it
+// fails with [ErrNotInMemory] when it holds nothing current. It makes
+// Cache an [InMemory] resolver. Like Lookup, it answers from the cache
+// whatever the state of ctx.
 func (c *Cache) LookupInMemory(ctx context.Context, name string, t Type) (*Answer, error) {
 	qname, err := CanonicalName(name)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[cacheKey{qname, t}]
-	if !ok || !c.currentLocked(e) {
-		return nil, ErrNotInMemory
-	}
 	c.clock++
-	e.used = c.clock
-	return e.ans, e.err
+	if e := c.currentLocked(cacheKey{qname, t}); e != nil {
+		c.mu.Unlock()
+		return e.ans, e.err
+	}
+	c.mu.Unlock()
+	return c.follow(ctx, qname, t, true)
 }

@@ -36,6 +36,19 @@ type Answer struct {
 	NXDomain bool     // the final name does not exist
 	TTL      uint32   // how long the whole answer may be cached, negative answers included
 
+	// TTLs holds the TTL of each RRset along the chain, when the resolver
+	// reports them: TTLs[i] that of the CNAME record whose target is
+	// CNAMEs[i], then (unless Partial) that of Records or, for a negative
+	// answer, the SOA's (RFC 2308, Section 5). TTL is their minimum. A
+	// [Cache] keeps each RRset for its own TTL. Nil means TTL stands for
+	// each, as it does without a chain.
+	TTLs []uint32
+	// Partial reports an answer that ends in a CNAME whose target the
+	// server said nothing about (an authoritative server answers a CNAME
+	// into another zone alone). Only [Stepper.LookupStep] returns such
+	// answers; Lookup follows the chain to its end.
+	Partial bool
+
 	derived atomic.Pointer[derived] // what readers derived from the answer; see Derive
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -29,7 +28,7 @@ const requireBIND = "DOMAINAUTH_REQUIRE_BIND"
 type bind struct {
 	addr string // 127.0.0.1:port
 	cmd  *exec.Cmd
-	log  *bytes.Buffer
+	log  *syncBuffer // named's log, each question it is asked included
 }
 
 func startBIND(t *testing.T) *bind {
@@ -65,6 +64,7 @@ func startBINDWith(t *testing.T, extra map[string]string) *bind {
 	dnssec-validation no;
 	allow-query { any; };
 	notify no;
+	querylog yes;
 };
 controls { };
 `, dir, port)
@@ -84,7 +84,7 @@ controls { };
 	if err := os.WriteFile(confPath, []byte(conf.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b := &bind{addr: fmt.Sprintf("127.0.0.1:%d", port), log: &bytes.Buffer{}}
+	b := &bind{addr: fmt.Sprintf("127.0.0.1:%d", port), log: &syncBuffer{}}
 	b.cmd = exec.Command(named, "-g", "-c", confPath)
 	b.cmd.Stdout, b.cmd.Stderr = b.log, b.log
 	if err := b.cmd.Start(); err != nil {

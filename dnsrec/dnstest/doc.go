@@ -12,8 +12,11 @@
 // over a warm cache.
 //
 // [Serve] starts a [Server] on 127.0.0.1 (UDP and TCP, one free port) that
-// answers from the same zone, so that a test can run dnsrec.Client, or any
-// other DNS client, against it. [Resolvers] gives both, for a table test to
+// answers from the same zone as a recursive resolver would, so that a test
+// can run dnsrec.Client, or any other DNS client, against it.
+// [ServeAuthoritative] answers as the authoritative servers of the zone's
+// zones would (a CNAME into another zone answered alone, as BIND does), and
+// [Authoritative] gives the same answers in memory, as a dnsrec.Stepper. [Resolvers] gives both, for a table test to
 // run against each; [Zone.Repeated] lists questions asked more than once,
 // for tests of code that promises to ask each question once.
 package dnstest

@@ -40,6 +40,10 @@ func Serve(z *Zone) (*Server, error) { return ServeDelayed(z, 0) }
 // own timer, so that questions asked at once are answered at once: a
 // network whose round trip is delay, for measuring latency.
 func ServeDelayed(z *Zone, delay time.Duration) (*Server, error) {
+	return serve(z, delay, false)
+}
+
+func serve(z *Zone, delay time.Duration, auth bool) (*Server, error) {
 	var lastErr error
 	for try := 0; try < 10; try++ {
 		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -63,7 +67,7 @@ func ServeDelayed(z *Zone, delay time.Duration) (*Server, error) {
 			if delay > 0 {
 				time.Sleep(delay) // the server answers each UDP question in its own goroutine
 			}
-			z.serveDNS(w, req)
+			z.serveDNS(w, req, auth)
 		})
 		s.udp = &dns.Server{PacketConn: pc, Handler: h}
 		s.tcp = &dns.Server{Listener: ln, Handler: h}
@@ -106,10 +110,11 @@ func (s *Server) Client() *dnsrec.Client {
 	return &dnsrec.Client{Servers: []string{s.Addr}, Timeout: 500 * time.Millisecond, Attempts: 1}
 }
 
-func (z *Zone) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
+func (z *Zone) serveDNS(w dns.ResponseWriter, req *dns.Msg, auth bool) {
 	m := new(dns.Msg)
 	m.SetReply(req)
-	m.RecursionAvailable = true
+	m.RecursionAvailable = !auth
+	m.Authoritative = auth
 	if len(req.Question) != 1 {
 		m.Rcode = dns.RcodeFormatError
 		w.WriteMsg(m)
@@ -117,7 +122,7 @@ func (z *Zone) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 	}
 	q := req.Question[0]
 	qname := strings.ToLower(rrconv.UnescapeName(q.Name))
-	res, err := z.resolve(qname, q.Qtype)
+	res, err := z.resolve(qname, q.Qtype, auth)
 	switch {
 	case errors.Is(err, dnsrec.ErrTimeout):
 		return // say nothing: the client times out
@@ -127,7 +132,7 @@ func (z *Zone) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 		m.Rcode = dns.RcodeServerFailure
 	default:
 		m.Answer = append(append(m.Answer, res.chain...), res.answer...)
-		if len(res.answer) == 0 {
+		if len(res.answer) == 0 && !res.partial {
 			if res.nx {
 				m.Rcode = dns.RcodeNameError
 			}

@@ -182,46 +182,75 @@ func (z *Zone) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.
 	if !ok {
 		return nil, fmt.Errorf("dnstest: unknown record type %q", t)
 	}
-	res, err := z.resolve(qname, qtype)
+	res, err := z.resolve(qname, qtype, false)
 	if err != nil {
 		return nil, &dnsrec.Error{Name: qname, Type: t, Err: err}
 	}
-	a := &dnsrec.Answer{Name: qname, Type: t, NXDomain: res.nx, TTL: res.ttl()}
-	for _, rr := range res.chain {
-		a.CNAMEs = append(a.CNAMEs, strings.ToLower(rrconv.UnescapeName(rr.(*dns.CNAME).Target)))
+	return res.toAnswer(qname, t), nil
+}
+
+// toAnswer puts a result into an Answer, with the TTL of each RRset.
+func (r *result) toAnswer(qname string, t dnsrec.Type) *dnsrec.Answer {
+	a := &dnsrec.Answer{Name: qname, Type: t, NXDomain: r.nx, TTL: r.ttl(), Partial: r.partial}
+	if len(r.chain) > 0 { // without a chain, TTL says it all
+		a.TTLs = make([]uint32, 0, len(r.chain)+1)
 	}
-	for _, rr := range res.answer {
+	for _, rr := range r.chain {
+		a.CNAMEs = append(a.CNAMEs, strings.ToLower(rrconv.UnescapeName(rr.(*dns.CNAME).Target)))
+		a.TTLs = append(a.TTLs, rr.Header().Ttl)
+	}
+	for _, rr := range r.answer {
 		a.Records = append(a.Records, record(rr))
 	}
-	return a, nil
+	if !r.partial && len(r.chain) > 0 {
+		a.TTLs = append(a.TTLs, r.finalTTL())
+	}
+	return a
 }
 
 // result is the zone's answer to one question, before it is put into an
 // Answer or a DNS message.
 type result struct {
-	chain  []dns.RR // CNAME records followed
-	answer []dns.RR // records of the type asked for, owned by the last name
-	nx     bool     // the last name does not exist
-	soa    dns.RR   // for negative answers: the SOA of the closest enclosing zone, if any
+	chain   []dns.RR // CNAME records followed
+	answer  []dns.RR // records of the type asked for, owned by the last name
+	nx      bool     // the last name does not exist
+	soa     dns.RR   // for negative answers: the SOA of the closest enclosing zone, if any
+	partial bool     // the chain ends in a CNAME into another zone, not followed
 }
 
+// ttl is how long the whole result may be cached.
 func (r *result) ttl() uint32 {
 	ttl := ^uint32(0)
-	for _, rr := range append(r.chain[:len(r.chain):len(r.chain)], r.answer...) {
+	for _, rr := range r.chain {
 		ttl = min(ttl, rr.Header().Ttl)
 	}
-	if len(r.answer) == 0 {
-		neg := uint32(300)
-		if soa, ok := r.soa.(*dns.SOA); ok {
-			neg = min(soa.Hdr.Ttl, soa.Minttl)
-		}
-		ttl = min(ttl, neg)
+	if r.partial {
+		return ttl
 	}
-	return ttl
+	return min(ttl, r.finalTTL())
+}
+
+// finalTTL is that of the records at the end of the chain or, for a
+// negative answer, the smaller of the SOA's TTL and MINIMUM (RFC 2308,
+// Section 5), five minutes without an SOA.
+func (r *result) finalTTL() uint32 {
+	if len(r.answer) > 0 {
+		ttl := ^uint32(0)
+		for _, rr := range r.answer {
+			ttl = min(ttl, rr.Header().Ttl)
+		}
+		return ttl
+	}
+	if soa, ok := r.soa.(*dns.SOA); ok {
+		return min(soa.Hdr.Ttl, soa.Minttl)
+	}
+	return 300
 }
 
 // resolve logs the question, applies injected failures, and answers it.
-func (z *Zone) resolve(qname string, qtype uint16) (*result, error) {
+// With auth, it answers as the authoritative server of the name's zone
+// would: a CNAME whose target lies in another zone ends the answer.
+func (z *Zone) resolve(qname string, qtype uint16, auth bool) (*result, error) {
 	z.mu.Lock()
 	defer z.mu.Unlock()
 	z.log.add(Query{Name: qname, Type: dnsrec.Type(dns.TypeToString[qtype])})
@@ -242,7 +271,12 @@ func (z *Zone) resolve(qname string, qtype uint16) (*result, error) {
 					return nil, fmt.Errorf("%w: CNAME chain longer than %d at %s", dnsrec.ErrServFail, maxChain, qname)
 				}
 				res.chain = append(res.chain, cn[0])
-				cur = strings.ToLower(rrconv.UnescapeName(cn[0].(*dns.CNAME).Target))
+				next := strings.ToLower(rrconv.UnescapeName(cn[0].(*dns.CNAME).Target))
+				if auth && z.apex(next) != z.apex(cur) {
+					res.partial = true
+					return res, nil
+				}
+				cur = next
 				continue
 			}
 		}
