@@ -10,7 +10,7 @@ import (
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
-	"github.com/domainauth/domainauth/internal/findingtest"
+	"github.com/domainauth/domainauth/plan/findingtest"
 	"github.com/domainauth/domainauth/plan"
 )
 

@@ -6,7 +6,7 @@ import (
 
 	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/internal/demo"
-	"github.com/domainauth/domainauth/internal/findingtest"
+	"github.com/domainauth/domainauth/plan/findingtest"
 	"github.com/domainauth/domainauth/plan"
 )
 

@@ -1,5 +1,6 @@
-// Package findingtest holds the assertions the tests of spf, dkim and dmarc
-// share about findings: that each carries its parameters (so that a
+// Package findingtest holds assertions about the findings of a package
+// that defines plan.Code constants (as spf, dkim, dmarc and domaincheck
+// do), for its tests: that each carries its parameters (so that a
 // program can word it in another language from its code and parameters
 // alone), that each parameter is a value its sentences use, and that the
 // names are the ones documented beside the code.
