@@ -143,6 +143,31 @@ func (t *evalTerm) queriesDNS() bool {
 	return false
 }
 
+// staticMatch returns the index of the first term that matches ip without
+// DNS (all, or an ip4 or ip6 holding it), or len(p.terms): the evaluation
+// reads no term after it. passes says the record passes for ip with
+// certainty: that term's qualifier is + and every mechanism before it is
+// an ip4 or ip6 (which did not match).
+func (p *parsedRecord) staticMatch(ip netip.Addr) (stop int, passes bool) {
+	passes = true
+	for i := range p.terms {
+		t := &p.terms[i]
+		switch t.kind {
+		case kindAll:
+			return i, passes && t.status() == Pass
+		case kindIP4, kindIP6:
+			if (t.kind == kindIP4) == ip.Is4() && t.network().Contains(ip) {
+				return i, passes && t.status() == Pass
+			}
+		default:
+			if !t.isModifier() {
+				passes = false
+			}
+		}
+	}
+	return len(p.terms), false
+}
+
 // termText is term i as written, in canonical form.
 func (p *parsedRecord) termText(i int) string {
 	return p.text[p.terms[i].off:p.terms[i].end]

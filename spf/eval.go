@@ -317,7 +317,7 @@ func (e *evaluation) startPrefetch(k memoKey, a *dnsrec.Answer, err error) {
 		family = dnsrec.TypeAAAA
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
-	e.pre = newPrefetcher(ctx, cancel, e.r, family, e.limit)
+	e.pre = newPrefetcher(ctx, cancel, e.r, e.ip, family, e.limit)
 	for _, m := range e.memo {
 		e.pre.known(m.key, m.ans, m.err)
 	}
@@ -641,19 +641,25 @@ func (e *evaluation) addrs(name string, countVoid bool) ([]netip.Addr, error) {
 }
 
 func (e *evaluation) containsIP(ips []netip.Addr, t *evalTerm) bool {
+	return termContains(ips, t, e.ip)
+}
+
+// termContains reports whether the network of one of ips, with the prefix
+// lengths of a or mx term t, holds sender.
+func termContains(ips []netip.Addr, t *evalTerm, sender netip.Addr) bool {
 	bits := int(t.cidr4)
-	if !e.ip.Is4() {
+	if !sender.Is4() {
 		bits = int(t.cidr6)
 	}
 	if bits < 0 {
-		bits = e.ip.BitLen()
+		bits = sender.BitLen()
 	}
 	for _, ip := range ips {
-		if ip.Is4() != e.ip.Is4() {
+		if ip.Is4() != sender.Is4() {
 			continue
 		}
 		p, err := ip.Prefix(bits)
-		if err == nil && p.Contains(e.ip) {
+		if err == nil && p.Contains(sender) {
 			return true
 		}
 	}
