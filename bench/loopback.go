@@ -30,10 +30,15 @@ func loopbackImpls(addr string) []struct {
 } {
 	// The server is on loopback, so the client's default reuses sockets
 	// (RFC 5452's threat, forged datagrams from off the path, cannot reach
-	// it); the "new port per question" rows measure what the default costs
-	// towards a remote server, a new socket for every question.
+	// it); the "port pool" rows measure the default towards a remote
+	// server (each question from a random socket of a pool, each socket
+	// replaced after a few questions), and the "new port per question"
+	// rows a new socket for every question.
 	client := func() *dnsrec.Client {
 		return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 2}
+	}
+	pooled := func() *dnsrec.Client {
+		return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 2, SocketReuse: dnsrec.SocketReusePool}
 	}
 	perQuestion := func() *dnsrec.Client {
 		return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 2, SocketReuse: dnsrec.SocketReuseNever}
@@ -48,6 +53,10 @@ func loopbackImpls(addr string) []struct {
 	}{
 		{"domainauth, sequential", func() checker { return domainauthCheck(&spf.Checker{Resolver: client(), Sequential: true}) }},
 		{"domainauth, concurrent", func() checker { return domainauthCheck(&spf.Checker{Resolver: client()}) }},
+		{"sequential, port pool", func() checker {
+			return domainauthCheck(&spf.Checker{Resolver: pooled(), Sequential: true})
+		}},
+		{"concurrent, port pool", func() checker { return domainauthCheck(&spf.Checker{Resolver: pooled()}) }},
 		{"sequential, new port per question", func() checker {
 			return domainauthCheck(&spf.Checker{Resolver: perQuestion(), Sequential: true})
 		}},
@@ -112,6 +121,13 @@ func loopback(cfg config, w io.Writer) error {
 			ofFloor = fmt.Sprintf("%.0f%%", 100*f.rate/(floor/f.queries))
 		}
 		fmt.Fprintf(w, "%-34s %10.0f %14.2f %14.1f %16s\n", im.name, f.rate, f.queries, float64(f.cpu)/1e3, ofFloor)
+	}
+	if cfg.libspf2 != "" {
+		f, err := libspf2Figure(cfg, cfg.libspf2, srv)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%-34s %10.0f %14.2f %14.1f %16s\n", "libspf2 (C), its own process", f.rate, f.queries, float64(f.cpu)/1e3, fmt.Sprintf("%.0f%%", 100*f.rate/(floor/f.queries)))
 	}
 	return nil
 }
@@ -192,7 +208,8 @@ func clientCost(cfg config, srv *server, floor float64, w io.Writer) error {
 		name  string
 		reuse dnsrec.SocketReuse
 	}{
-		{"reused (loopback default)", dnsrec.SocketReuseLoopback},
+		{"reused (loopback default)", dnsrec.SocketReuseDefault},
+		{"port pool (remote default)", dnsrec.SocketReusePool},
 		{"new port per question", dnsrec.SocketReuseNever},
 	} {
 		c := &dnsrec.Client{Servers: []string{srv.addr}, Timeout: time.Second, Attempts: 2, SocketReuse: p.reuse}
