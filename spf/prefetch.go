@@ -55,7 +55,6 @@ type prefetcher struct {
 	r      dnsrec.Resolver
 	ip     netip.Addr  // the sender
 	family dnsrec.Type // A or AAAA: the sender's address family
-	sem    chan struct{}
 	wg     sync.WaitGroup // the goroutines prefetching
 
 	mu       sync.Mutex
@@ -67,6 +66,9 @@ type prefetcher struct {
 	terms    int             // terms prefetched
 	maxTerms int
 	asked    int           // questions handed to r
+	queue    []task        // questions waiting for a worker
+	workers  int           // goroutines asking questions, at most maxInFlight
+	idle     int           // of those, the ones about to take a question from the queue
 	stopped  bool          // the check is over: ask nothing more
 	answered chan struct{} // closed: the done of the questions asked before the prefetcher started
 }
@@ -78,7 +80,6 @@ func newPrefetcher(ctx context.Context, cancel context.CancelFunc, r dnsrec.Reso
 		r:        r,
 		ip:       ip,
 		family:   family,
-		sem:      make(chan struct{}, maxInFlight),
 		futures:  make(map[memoKey]*future),
 		recorded: make(map[string]bool),
 		parents:  make(map[string]termRef),
@@ -151,8 +152,18 @@ func (p *prefetcher) cancelled(k memoKey) error {
 	return &dnsrec.Error{Name: k.name, Type: k.typ, Err: fmt.Errorf("%w: %w", dnsrec.ErrTimeout, p.ctx.Err())}
 }
 
+// task is a question waiting for a worker, and what to do with its answer.
+type task struct {
+	k    memoKey
+	f    *future
+	next func(*dnsrec.Answer)
+}
+
 // prefetch asks k in the background unless it was asked already; then, when
-// the answer is there, runs next (in the background goroutine).
+// the answer is there, runs next (in the background goroutine). Questions
+// are asked by at most maxInFlight worker goroutines, each asking one
+// question after another from a queue, so that a check starts a goroutine
+// per question in flight at once rather than per question.
 func (p *prefetcher) prefetch(k memoKey, next func(*dnsrec.Answer)) {
 	p.mu.Lock()
 	if _, ok := p.futures[k]; ok || p.stopped {
@@ -161,34 +172,56 @@ func (p *prefetcher) prefetch(k memoKey, next func(*dnsrec.Answer)) {
 	}
 	f := &future{done: make(chan struct{})}
 	p.futures[k] = f
-	p.wg.Add(1)
+	p.queue = append(p.queue, task{k, f, next})
+	spawn := len(p.queue) > p.idle && p.workers < maxInFlight
+	if spawn {
+		p.workers++
+		p.idle++
+		p.wg.Add(1)
+	}
 	p.mu.Unlock()
-	go func() {
-		defer p.wg.Done()
-		defer close(f.done)
-		select {
-		case p.sem <- struct{}{}:
-		case <-p.ctx.Done():
-			f.err = p.cancelled(k)
-			return
-		}
+	if spawn {
+		go p.work()
+	}
+}
+
+// work asks the queued questions until there are none, or the check is
+// over; then the questions left are answered as cancelled.
+func (p *prefetcher) work() {
+	defer p.wg.Done()
+	for {
 		p.mu.Lock()
-		stopped := p.stopped
-		if !stopped {
-			p.asked++
-		}
-		p.mu.Unlock()
-		if stopped {
-			<-p.sem
-			f.err = p.cancelled(k)
+		if len(p.queue) == 0 || p.stopped {
+			left := p.queue
+			if p.stopped {
+				p.queue = nil
+			} else {
+				left = nil
+			}
+			p.workers--
+			p.idle--
+			p.mu.Unlock()
+			for _, t := range left {
+				t.f.err = p.cancelled(t.k)
+				close(t.f.done)
+			}
 			return
 		}
-		f.ans, f.err = p.r.Lookup(p.ctx, k.name, k.typ)
-		<-p.sem
-		if f.err == nil && f.ans != nil && next != nil {
-			next(f.ans)
+		t := p.queue[0]
+		p.queue[0] = task{}
+		p.queue = p.queue[1:]
+		p.idle--
+		p.asked++
+		p.mu.Unlock()
+		t.f.ans, t.f.err = p.r.Lookup(p.ctx, t.k.name, t.k.typ)
+		p.mu.Lock()
+		p.idle++ // the questions next queues are this worker's first
+		p.mu.Unlock()
+		if t.f.err == nil && t.f.ans != nil && t.next != nil {
+			t.next(t.f.ans)
 		}
-	}()
+		close(t.f.done)
+	}
 }
 
 // takeTerm reserves one term of the budget.
