@@ -53,17 +53,17 @@ type prefetcher struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	r      dnsrec.Resolver
-	ip     netip.Addr  // the sender
-	family dnsrec.Type // A or AAAA: the sender's address family
+	ip     netip.Addr     // the sender
+	family dnsrec.Type    // A or AAAA: the sender's address family
 	wg     sync.WaitGroup // the goroutines prefetching
 
 	mu       sync.Mutex
 	futures  map[memoKey]*future
-	recorded map[string]bool // records whose terms were prefetched
+	recorded map[string]bool    // records whose terms were prefetched
 	parents  map[string]termRef // the include or redirect= that a record was prefetched for
 	decided  map[string]int     // records whose evaluation is known to stop at or before a term: its index
 	records  map[string]*parsedRecord
-	terms    int             // terms prefetched
+	terms    int // terms prefetched
 	maxTerms int
 	asked    int           // questions handed to r
 	queue    []task        // questions waiting for a worker
