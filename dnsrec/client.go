@@ -34,9 +34,9 @@ const maxChain = 12
 // Internationalized names are converted to punycode (see [CanonicalName]).
 //
 // Every question carries a random ID from crypto/rand and, by default,
-// leaves from a socket drawn at random from a pool of sockets on random
-// source ports, each replaced after a few questions (RFC 5452, Sections
-// 4.5 and 9.2); see SocketReuse.
+// towards a server not on loopback, leaves from a socket drawn at random
+// from a pool of sockets on random source ports, each replaced after a few
+// questions (RFC 5452, Sections 4.5 and 9.2); see SocketReuse.
 // [Client.Close] closes the sockets kept for reuse.
 //
 // A ctx already done sends nothing; a ctx that ends while a question is in
