@@ -1,6 +1,7 @@
 package spf
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -14,14 +15,33 @@ import (
 // steps are read, so that a check that keeps its trace costs little more
 // than one that does not ([Checker.NoTrace]). The zero value holds no
 // steps. A Trace is read-only and safe to read from several goroutines.
+// In JSON it is the array of its steps, as [Trace.Steps] gives them.
 type Trace struct {
 	ip     netip.Addr // the sender's address, which notes mention
 	events []event
 	errs   []error // the errors of evFail events
+	steps  []Step  // the steps of a Trace read from JSON, which has no events
+}
+
+// MarshalJSON writes the steps as a JSON array.
+func (t Trace) MarshalJSON() ([]byte, error) { return json.Marshal(t.Steps()) }
+
+// UnmarshalJSON reads the steps from a JSON array, as MarshalJSON writes
+// them.
+func (t *Trace) UnmarshalJSON(b []byte) error {
+	var steps []Step
+	if err := json.Unmarshal(b, &steps); err != nil {
+		return err
+	}
+	*t = Trace{steps: steps}
+	return nil
 }
 
 // Len is the number of steps.
 func (t Trace) Len() int {
+	if t.events == nil {
+		return len(t.steps)
+	}
 	n := 0
 	for i := range t.events {
 		n += t.events[i].steps()
@@ -31,6 +51,12 @@ func (t Trace) Len() int {
 
 // Steps returns the steps, their words made now.
 func (t Trace) Steps() []Step {
+	if t.events == nil {
+		if t.steps == nil {
+			return nil
+		}
+		return append([]Step{}, t.steps...)
+	}
 	n := t.Len()
 	if n == 0 {
 		return nil
