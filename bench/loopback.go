@@ -30,10 +30,15 @@ func loopbackImpls(addr string) []struct {
 } {
 	// The server is on loopback, so the client's default reuses sockets
 	// (RFC 5452's threat, forged datagrams from off the path, cannot reach
-	// it); the "new port per question" rows measure what the default costs
-	// towards a remote server, a new socket for every question.
+	// it); the "port pool" rows measure the default towards a remote
+	// server (each question from a random socket of a pool, each socket
+	// replaced after a few questions), and the "new port per question"
+	// rows a new socket for every question.
 	client := func() *dnsrec.Client {
 		return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 2}
+	}
+	pooled := func() *dnsrec.Client {
+		return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 2, SocketReuse: dnsrec.SocketReusePool}
 	}
 	perQuestion := func() *dnsrec.Client {
 		return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 2, SocketReuse: dnsrec.SocketReuseNever}
@@ -48,6 +53,10 @@ func loopbackImpls(addr string) []struct {
 	}{
 		{"domainauth, sequential", func() checker { return domainauthCheck(&spf.Checker{Resolver: client(), Sequential: true}) }},
 		{"domainauth, concurrent", func() checker { return domainauthCheck(&spf.Checker{Resolver: client()}) }},
+		{"sequential, port pool", func() checker {
+			return domainauthCheck(&spf.Checker{Resolver: pooled(), Sequential: true})
+		}},
+		{"concurrent, port pool", func() checker { return domainauthCheck(&spf.Checker{Resolver: pooled()}) }},
 		{"sequential, new port per question", func() checker {
 			return domainauthCheck(&spf.Checker{Resolver: perQuestion(), Sequential: true})
 		}},
@@ -67,53 +76,82 @@ func loopback(cfg config, w io.Writer) error {
 		return err
 	}
 	defer srv.close()
-	ip := netip.MustParseAddr("192.0.2.1") // soft-fails after the whole tree
 
 	floor, err := measureFloor(cfg, srv)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nOver loopback DNS: %d soft-failing checks one after another (median of %d runs), DNS server in another process\n", cfg.n, cfg.runs)
+	fmt.Fprintf(w, "\nOver loopback DNS: %d soft-failing checks one after another (median of %d runs, interleaved), DNS server in another process\n", cfg.n, cfg.runs)
 	fmt.Fprintf(w, "DNS floor: the server answers %.0f questions/s to a minimal client (one socket, one question at a time)\n", floor)
 	if err := clientCost(cfg, srv, floor, w); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "%-34s %10s %14s %14s %16s\n", "implementation", "checks/s", "queries/check", "CPU µs/check", "of the DNS floor")
-	ctx := context.Background()
-	for _, im := range loopbackImpls(srv.addr) {
-		var figs []figure
-		for run := 0; run < cfg.runs; run++ {
-			check := im.fresh()
-			if got := check(ctx, ip, customer); got != string(spf.SoftFail) { // also warms a shared cache
-				return fmt.Errorf("%s over loopback: %s, want softfail", im.name, got)
-			}
-			before, err := srv.served()
+	// The runs are interleaved, one of every implementation per round, so
+	// that a change in the machine's load touches all of them alike.
+	impls := loopbackImpls(srv.addr)
+	figs := make([][]figure, len(impls)+1)
+	for run := 0; run < cfg.runs; run++ {
+		for k, im := range impls {
+			f, err := loopbackRun(cfg, srv, im.name, im.fresh())
 			if err != nil {
 				return err
 			}
-			cpu0, t0 := cpuTime(), time.Now()
-			for i := 0; i < cfg.n; i++ {
-				check(ctx, ip, customer)
-			}
-			elapsed, cpu := time.Since(t0), cpuTime()-cpu0
-			after, err := srv.served()
-			if err != nil {
-				return err
-			}
-			figs = append(figs, figure{
-				rate:    float64(cfg.n) / elapsed.Seconds(),
-				queries: float64(after-before) / float64(cfg.n),
-				cpu:     cpu / time.Duration(cfg.n),
-			})
+			figs[k] = append(figs[k], f)
 		}
-		f := median(figs)
+		if cfg.libspf2 != "" {
+			one := cfg
+			one.runs = 1
+			f, err := libspf2Figure(one, cfg.libspf2, srv)
+			if err != nil {
+				return err
+			}
+			figs[len(impls)] = append(figs[len(impls)], f)
+		}
+	}
+	for k := range figs {
+		if len(figs[k]) == 0 {
+			continue
+		}
+		name := "libspf2 (C), its own process"
+		if k < len(impls) {
+			name = impls[k].name
+		}
+		f := median(figs[k])
 		ofFloor := "-"
 		if f.queries > 0.5 {
 			ofFloor = fmt.Sprintf("%.0f%%", 100*f.rate/(floor/f.queries))
 		}
-		fmt.Fprintf(w, "%-34s %10.0f %14.2f %14.1f %16s\n", im.name, f.rate, f.queries, float64(f.cpu)/1e3, ofFloor)
+		fmt.Fprintf(w, "%-34s %10.0f %14.2f %14.1f %16s\n", name, f.rate, f.queries, float64(f.cpu)/1e3, ofFloor)
 	}
 	return nil
+}
+
+// loopbackRun is one run of cfg.n soft-failing checks.
+func loopbackRun(cfg config, srv *server, name string, check checker) (figure, error) {
+	ctx := context.Background()
+	ip := netip.MustParseAddr("192.0.2.1")                            // soft-fails after the whole tree
+	if got := check(ctx, ip, customer); got != string(spf.SoftFail) { // also warms a shared cache
+		return figure{}, fmt.Errorf("%s over loopback: %s, want softfail", name, got)
+	}
+	before, err := srv.served()
+	if err != nil {
+		return figure{}, err
+	}
+	cpu0, t0 := cpuTime(), time.Now()
+	for i := 0; i < cfg.n; i++ {
+		check(ctx, ip, customer)
+	}
+	elapsed, cpu := time.Since(t0), cpuTime()-cpu0
+	after, err := srv.served()
+	if err != nil {
+		return figure{}, err
+	}
+	return figure{
+		rate:    float64(cfg.n) / elapsed.Seconds(),
+		queries: float64(after-before) / float64(cfg.n),
+		cpu:     cpu / time.Duration(cfg.n),
+	}, nil
 }
 
 // median returns the run with the median rate.
@@ -192,7 +230,8 @@ func clientCost(cfg config, srv *server, floor float64, w io.Writer) error {
 		name  string
 		reuse dnsrec.SocketReuse
 	}{
-		{"reused (loopback default)", dnsrec.SocketReuseLoopback},
+		{"reused (loopback default)", dnsrec.SocketReuseDefault},
+		{"port pool (remote default)", dnsrec.SocketReusePool},
 		{"new port per question", dnsrec.SocketReuseNever},
 	} {
 		c := &dnsrec.Client{Servers: []string{srv.addr}, Timeout: time.Second, Attempts: 2, SocketReuse: p.reuse}

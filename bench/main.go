@@ -3,15 +3,17 @@
 // loopback (in a child process, so each side's CPU is its own), and with 5 ms
 // added to every DNS answer. It prints one table; the README quotes it.
 // Over loopback it also measures dnsrec.Client alone, and each domainauth
-// check both with sockets reused (the client's default towards a loopback
-// server) and with a new random source port per question (its default
-// towards any other server, RFC 5452), so that the table states what the
-// per-question ports cost.
+// check with sockets reused (the client's default towards a loopback
+// server), through the port pool (its default towards any other server:
+// each question from a random socket of a pool, RFC 5452) and with a new
+// socket per question, so that the table states what the ports cost.
 //
 //	cd bench && go run .
 //
 // Flags: -n checks per loopback run (default 2000), -runs (median of, default
-// 5), -quick (a few checks of each, to see that everything works).
+// 5), -quick (a few checks of each, to see that everything works), -libspf2
+// PATH (the libspf2 driver of the peers harness, built with its Makefile
+// from Debian's libspf2-dev: adds libspf2, in C, to the loopback table).
 package main
 
 import (
@@ -29,6 +31,7 @@ type config struct {
 	n, runs, samples int
 	delay            time.Duration
 	only             string // "" for every part
+	libspf2          string // the peers harness's libspf2 driver, or ""
 }
 
 func realMain(args []string, stdout, stderr io.Writer) int {
@@ -41,6 +44,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	delay := fs.Duration("delay", 0, "internal: with -serve, hold every reply back this long")
 	only := fs.String("only", "", "run one part: inprocess, loopback or delay")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of this process to `file`")
+	libspf2 := fs.String("libspf2", "", "the peers harness's libspf2 driver (`spf2driver`, built from ../shared/spfpeers/drivers/libspf2): adds libspf2 to the loopback table")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -60,7 +64,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	if *quick {
 		cfg = config{n: 50, runs: 1, samples: 3, delay: 5 * time.Millisecond}
 	}
-	cfg.only = *only
+	cfg.only, cfg.libspf2 = *only, *libspf2
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {

@@ -7,8 +7,8 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
-	"github.com/domainauth/domainauth/plan/findingtest"
 	"github.com/domainauth/domainauth/plan"
+	"github.com/domainauth/domainauth/plan/findingtest"
 )
 
 // checkParams asserts what every finding the tests see must hold: the

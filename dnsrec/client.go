@@ -38,8 +38,9 @@ const maxChain = 12
 // as it came, for a [Cache] that follows chains itself.
 //
 // Every question carries a random ID from crypto/rand and, by default,
-// leaves from a new socket with a new random source port (RFC 5452,
-// Sections 4.5 and 9.2); see SocketReuse for when sockets are reused.
+// towards a server not on loopback, leaves from a socket drawn at random
+// from a pool of sockets on random source ports, each replaced after a few
+// questions (RFC 5452, Sections 4.5 and 9.2); see SocketReuse.
 // [Client.Close] closes the sockets kept for reuse.
 //
 // A ctx already done sends nothing; a ctx that ends while a question is in
@@ -61,10 +62,11 @@ type Client struct {
 	// less than 512 means 512. A longer reply is asked for again over TCP.
 	UDPSize uint16
 	// SocketReuse says when one UDP socket (one source port) may carry
-	// more than one question. The zero value, [SocketReuseLoopback], opens
-	// a new socket per question except to servers on loopback addresses;
-	// [SocketReuseAlways] trades part of the protection against forged
-	// answers for fewer system calls (see its documentation).
+	// more than one question. The zero value, [SocketReuseDefault], sends
+	// each question from a random socket of a pool of sockets on random
+	// ports, each replaced after a few questions, and reuses sockets
+	// towards servers on loopback addresses; [SocketReuseNever] opens a
+	// new socket per question (see their documentation).
 	SocketReuse SocketReuse
 	// MaxInFlight bounds the exchanges in flight at once through this
 	// Client (each holding a socket or a TCP connection), so that questions

@@ -34,8 +34,8 @@
 // golang.org/x/net/idna ([CanonicalName]). It takes an answer only for the
 // question asked: records of a name off the question's CNAME chain make a
 // temporary failure, not "no records". Every question carries a random ID
-// and, unless the server is on loopback, leaves from a new random source
-// port (RFC 5452, Sections 4.5 and 9.2; see [SocketReuse]). At most
+// and leaves from a random source port (RFC 5452, Sections 4.5 and 9.2; see
+// [SocketReuse] and "Forged answers" below). At most
 // [Client.MaxInFlight] exchanges are in flight at once, so that questions
 // nobody answers cannot take every socket of a server.
 //
@@ -64,6 +64,33 @@
 // The dnstest package holds an in-memory zone implementing Resolver and a
 // loopback DNS server serving it, for the tests of this module and of the
 // services that import it.
+//
+// # Forged answers
+//
+// A [Client] takes a UDP reply only from the server's address and port,
+// arriving at the question's source port, with the question's ID and the
+// question itself in it. An attacker off the path who wants a forged answer
+// taken must therefore guess, for one question, its 16-bit ID (from
+// crypto/rand, never repeated on one socket: 16 bits) and its source port.
+// By default ([SocketReuseDefault]) a question to a server not on loopback
+// leaves from one of 64 sockets of the server's port pool, drawn at random,
+// each bound by the kernel to a random port of its ephemeral range and
+// replaced after 8 to 24 questions or 10 seconds. The bits per question:
+//
+//   - an attacker who has not seen the pool's ports: 16 bits of ID and
+//     log2 of the ephemeral range for the port, 14.8 bits with Linux's
+//     default 28,232 ports: 30.8 bits, one chance in about 1.9 billion per
+//     forged datagram, the same as a new socket per question;
+//   - an attacker who has seen every port of the pool (who made the client
+//     ask his own server, for instance): 16 bits of ID and 6 bits of
+//     the choice of socket: 22 bits, one chance in about 4 million, for
+//     at most the 24 questions or 10 seconds before each socket he saw is
+//     replaced by one on a port he has not seen.
+//
+// [SocketReuseNever] keeps 30.8 bits in both cases, at the cost of a socket
+// per question; [SocketReuseAlways], the socket used last, gives the second
+// attacker 16 bits. Towards a server on loopback no one off the host can
+// send the client a datagram, and the default reuses sockets.
 //
 // # Answers shared between packages
 //

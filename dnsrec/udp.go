@@ -15,23 +15,20 @@ import (
 )
 
 // Source ports. An answer over UDP is accepted when it comes from the
-// server's address to the question's source port, carries the question's
-// 16-bit ID, and answers the same question. Someone off the path who wants
-// a forged answer accepted must guess the ID and the port; RFC 5452,
-// Sections 4.5 and 9.2, asks for both to be random and unpredictable for
-// every question, so that a guess succeeds with odds of about one in 2^31
-// (65,536 IDs times Linux's default 28,232 ephemeral ports) rather than one
-// in 2^16.
+// server's address (the socket is connected: the kernel drops datagrams
+// from any other address or port), to the question's source port, carries
+// the question's 16-bit ID, and answers the same question. Someone off the
+// path who wants a forged answer accepted must guess the ID and the port;
+// RFC 5452, Sections 4.5 and 9.2, asks for both to be random and
+// unpredictable for every question.
 //
-// By default a Client therefore opens a new UDP socket for every question,
-// whose source port the kernel picks at random from its ephemeral range,
-// and gives each question a random ID from crypto/rand. It reuses sockets
-// only where no one off the host can send it datagrams (a server on a
-// loopback address) or when the caller asks for it ([SocketReuseAlways]).
-// A socket being reused carries between 1 and maxSocketUses questions,
-// drawn at random, each with an ID never used on it before; a socket that
-// saw anything unexpected (a timeout, a cancelled question, a reply with a
-// wrong ID) is closed rather than reused.
+// Every question gets a random ID from crypto/rand, never one used before
+// on its socket. Its socket is chosen as [SocketReuse] says: by default a
+// random one of the server's port pool (portpool.go) for a server not on
+// loopback, the socket used last for a server on loopback, where no one off
+// the host can send the client datagrams. A socket that saw anything
+// unexpected (a timeout, a cancelled question, a reply with a wrong ID) is
+// closed rather than reused.
 
 const (
 	maxSocketUses  = 32 // questions one reused socket carries at most
@@ -46,6 +43,8 @@ type udpSocket struct {
 	raw  syscall.RawConn // conn's, once used
 	left int             // questions it may still carry
 	ids  []uint16        // IDs already sent on it; nil for a socket used once
+	slot int             // its slot in the server's port pool, or -1
+	born time.Time       // when a pooled socket was opened
 	buf  []byte          // reads; one byte longer than the size advertised
 	wbuf [512]byte       // the question: at most 12+255+4+11 bytes
 
@@ -57,18 +56,32 @@ type udpSocket struct {
 	step  func(fd uintptr) bool
 }
 
-// socketPool holds the idle sockets of a Client, per server, and the
-// structures of sockets used once, for the next question.
+// socketPool holds the sockets of a Client kept for more questions, per
+// server (the port pool of [SocketReusePool], the idle sockets of
+// [SocketReuseAlways]), and the structures of sockets used once, for the
+// next question.
 type socketPool struct {
 	mu    sync.Mutex
+	pools map[string]*portPool
 	idle  map[string][]*udpSocket
 	spare sync.Pool // *udpSocket without a conn
 }
 
-// take returns an idle socket to server, or a new one; reuse says whether
-// the socket may carry more than one question. size is the read buffer's.
-func (p *socketPool) take(s *server, reuse bool, size int) (*udpSocket, error) {
-	if reuse {
+// reuseMode is how a question's socket is chosen (see [SocketReuse]).
+type reuseMode uint8
+
+const (
+	reuseNever  reuseMode = iota // a new socket for every question
+	reusePool                    // a random socket of the server's pool
+	reuseAlways                  // the socket used last, while it lasts
+)
+
+// take returns a socket to server s chosen as mode says, or a new one.
+// size is the read buffer's.
+func (p *socketPool) take(s *server, mode reuseMode, size int) (*udpSocket, error) {
+	slot := -1
+	switch mode {
+	case reuseAlways:
 		p.mu.Lock()
 		if idle := p.idle[s.addr]; len(idle) > 0 {
 			u := idle[len(idle)-1]
@@ -81,6 +94,18 @@ func (p *socketPool) take(s *server, reuse bool, size int) (*udpSocket, error) {
 		} else {
 			p.mu.Unlock()
 		}
+	case reusePool:
+		now := time.Now()
+		p.mu.Lock()
+		u, sl, stale := p.takePooled(s, size, now)
+		p.mu.Unlock()
+		if stale != nil {
+			stale.conn.Close()
+		}
+		if u != nil {
+			return u, nil
+		}
+		slot = sl
 	}
 	raddr := s.udp
 	if raddr == nil {
@@ -94,13 +119,18 @@ func (p *socketPool) take(s *server, reuse bool, size int) (*udpSocket, error) {
 		return nil, err
 	}
 	var u *udpSocket
-	if reuse {
-		u = &udpSocket{left: 1 + int(randomUint16()%maxSocketUses), ids: make([]uint16, 0, maxSocketUses)}
-	} else if spare, ok := p.spare.Get().(*udpSocket); ok {
-		u = spare
-		u.left = 1
-	} else {
-		u = &udpSocket{left: 1}
+	switch mode {
+	case reuseAlways:
+		u = &udpSocket{left: 1 + int(randomUint16()%maxSocketUses), ids: make([]uint16, 0, maxSocketUses), slot: -1}
+	case reusePool:
+		u = &udpSocket{left: poolUses(), ids: make([]uint16, 0, poolMaxUses), slot: slot, born: time.Now()}
+	default:
+		if spare, ok := p.spare.Get().(*udpSocket); ok {
+			u = spare
+		} else {
+			u = &udpSocket{}
+		}
+		u.left, u.slot = 1, -1
 	}
 	u.conn = conn
 	if len(u.buf) != size {
@@ -114,13 +144,20 @@ func (p *socketPool) take(s *server, reuse bool, size int) (*udpSocket, error) {
 func (p *socketPool) done(server string, u *udpSocket, healthy bool) {
 	if healthy && u.left > 0 {
 		p.mu.Lock()
-		if p.idle == nil {
-			p.idle = make(map[string][]*udpSocket)
-		}
-		if len(p.idle[server]) < maxIdleSockets {
-			p.idle[server] = append(p.idle[server], u)
-			p.mu.Unlock()
-			return
+		if u.slot >= 0 {
+			if p.givePooled(server, u, time.Now()) {
+				p.mu.Unlock()
+				return
+			}
+		} else {
+			if p.idle == nil {
+				p.idle = make(map[string][]*udpSocket)
+			}
+			if len(p.idle[server]) < maxIdleSockets {
+				p.idle[server] = append(p.idle[server], u)
+				p.mu.Unlock()
+				return
+			}
 		}
 		p.mu.Unlock()
 	}
@@ -131,7 +168,7 @@ func (p *socketPool) done(server string, u *udpSocket, healthy bool) {
 	}
 }
 
-// close closes every idle socket.
+// close closes every idle socket, pooled ones included.
 func (p *socketPool) close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -141,6 +178,15 @@ func (p *socketPool) close() error {
 			errs = append(errs, u.conn.Close())
 		}
 		delete(p.idle, server)
+	}
+	for server, pp := range p.pools {
+		for i, u := range pp.slots {
+			if u != nil {
+				errs = append(errs, u.conn.Close())
+				pp.slots[i] = nil
+			}
+		}
+		delete(p.pools, server)
 	}
 	return errors.Join(errs...)
 }
@@ -212,8 +258,8 @@ var errTooLarge = errors.New("reply larger than the advertised UDP size")
 // read into a buffer one byte longer than size. Replies with another ID
 // are ignored (and the socket is then not reused); a reply that does not
 // fit is errTooLarge.
-func (p *socketPool) exchangeUDP(ctx context.Context, s *server, reuse bool, qname string, qtype, size uint16, timeout time.Duration) (*dns.Msg, error) {
-	u, err := p.take(s, reuse, int(size)+1)
+func (p *socketPool) exchangeUDP(ctx context.Context, s *server, mode reuseMode, qname string, qtype, size uint16, timeout time.Duration) (*dns.Msg, error) {
+	u, err := p.take(s, mode, int(size)+1)
 	if err != nil {
 		return nil, err
 	}

@@ -76,6 +76,8 @@ type portStats struct {
 	longest     int          // most questions in a row from one port
 	runLengths  map[int]bool // the numbers of questions in a row from one port
 	sharedPairs int          // questions on one socket sharing (port, ID) with an earlier one
+	anyPairs    int          // questions sharing (port, ID) with any earlier one
+	maxPerPort  int          // most questions from one port
 }
 
 func statsOf(log []seen) portStats {
@@ -83,11 +85,18 @@ func statsOf(log []seen) portStats {
 	pairs := map[seen]int{}
 	ids := map[uint16]bool{}
 	ports := map[int]bool{}
+	perPort := map[int]int{}
 	run := 0
 	for i, s := range log {
-		if j, dup := pairs[s]; dup && portRun(log, j, i) {
+		j, dup := pairs[s]
+		if dup && portRun(log, j, i) {
 			st.sharedPairs++
 		}
+		if dup {
+			st.anyPairs++
+		}
+		perPort[s.port]++
+		st.maxPerPort = max(st.maxPerPort, perPort[s.port])
 		pairs[s] = i
 		ids[s.id] = true
 		ports[s.port] = true
@@ -115,37 +124,49 @@ func statsOf(log []seen) portStats {
 
 // TestSourcePortAndIDUnpredictable sends 2,000 questions one after another
 // through one Client under each socket policy and checks what an attacker
-// off the path would have to guess (RFC 5452, Sections 4.5 and 9.2). Under
-// the default policy towards a remote server (watched here on loopback,
-// the client told to treat it as remote), and under SocketReuseNever,
-// every question leaves from a new socket: the kernel picks each source
-// port at random from its ephemeral range (28,000 ports here), so 2,000
-// questions use about 1,930 distinct ports by chance alone and one port
-// follows itself about 0.07 times; the old policy of reusing sockets used
-// 120 ports and repeated the previous port for 94% of questions. Towards a
-// loopback server, and with SocketReuseAlways, sockets are reused for 1 to
-// 32 questions each, a random number. Under every policy the IDs come from
+// off the path would have to guess (RFC 5452, Sections 4.5 and 9.2).
+// Under SocketReuseNever every question leaves from a new socket: the
+// kernel picks each source port at random from its ephemeral range (28,000
+// ports here), so 2,000 questions use about 1,930 distinct ports by chance
+// alone and one port follows itself about 0.07 times. Under the default
+// policy towards a remote server (watched here on loopback, the client told
+// to treat it as remote), and under SocketReusePool, each question leaves
+// from a random one of 64 sockets, each carrying 8 to 24 questions: a
+// question leaves from the previous question's port about once in 64
+// (about 31 times in 2,000), where reusing the last socket does so 94% of
+// the time, and no port carries more than 24 questions. Towards a loopback
+// server, and with SocketReuseAlways, the last socket is reused for 1 to 32
+// questions, a random number. Under every policy the IDs come from
 // crypto/rand: no (port, ID) pair repeats on one socket, and IDs follow no
 // sequence.
 func TestSourcePortAndIDUnpredictable(t *testing.T) {
 	const n = 2000
+	type policy int
+	const (
+		fresh policy = iota // a new socket per question
+		pool                // a random socket of a pool
+		reuse               // the last socket, for a while
+	)
 	for _, tc := range []struct {
 		name   string
 		client func(addr string) *dnsrec.Client
-		reuse  bool
+		policy policy
 	}{
 		{"default, remote server", func(addr string) *dnsrec.Client {
 			return dnsrec.AsIfRemote(&dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 1})
-		}, false},
+		}, pool},
+		{"pool, loopback server", func(addr string) *dnsrec.Client {
+			return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 1, SocketReuse: dnsrec.SocketReusePool}
+		}, pool},
 		{"never, loopback server", func(addr string) *dnsrec.Client {
 			return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 1, SocketReuse: dnsrec.SocketReuseNever}
-		}, false},
+		}, fresh},
 		{"default, loopback server", func(addr string) *dnsrec.Client {
 			return &dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 1}
-		}, true},
+		}, reuse},
 		{"always, remote server", func(addr string) *dnsrec.Client {
 			return dnsrec.AsIfRemote(&dnsrec.Client{Servers: []string{addr}, Timeout: time.Second, Attempts: 1, SocketReuse: dnsrec.SocketReuseAlways})
-		}, true},
+		}, reuse},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			addr, got := rawServer(t, 0)
@@ -176,7 +197,25 @@ func TestSourcePortAndIDUnpredictable(t *testing.T) {
 			if st.sequential > 5 {
 				t.Errorf("%d consecutive IDs differ by one: IDs look sequential", st.sequential)
 			}
-			if !tc.reuse {
+			switch tc.policy {
+			case pool:
+				// One chance in 64 to draw the previous question's socket.
+				if st.samePort > n/16 {
+					t.Errorf("%d of %d questions left from the previous question's port: not spread over a pool", st.samePort, n)
+				}
+				if st.maxPerPort > 2*24 { // the kernel may give a port again: two sockets
+					t.Errorf("one port carried %d questions, more than two sockets' 24 each", st.maxPerPort)
+				}
+				if st.ports < n/24 {
+					t.Errorf("only %d distinct source ports in %d questions: sockets are not replaced", st.ports, n)
+				}
+				// A socket never repeats an ID; two sockets that got the same
+				// port from the kernel may, by chance, about once in 200 runs.
+				if st.anyPairs > 1 {
+					t.Errorf("%d questions share (port, ID) with an earlier question", st.anyPairs)
+				}
+				return
+			case fresh:
 				if st.samePort > 5 {
 					t.Errorf("%d of %d questions left from the previous question's port: sockets are reused", st.samePort, n)
 				}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/domaincheck"
-	"github.com/domainauth/domainauth/plan/findingtest"
 	"github.com/domainauth/domainauth/plan"
+	"github.com/domainauth/domainauth/plan/findingtest"
 	"github.com/domainauth/domainauth/spf"
 )
 

@@ -143,6 +143,31 @@ func (t *evalTerm) queriesDNS() bool {
 	return false
 }
 
+// staticMatch returns the index of the first term that matches ip without
+// DNS (all, or an ip4 or ip6 holding it), or len(p.terms): the evaluation
+// reads no term after it. passes says the record passes for ip with
+// certainty: that term's qualifier is + and every mechanism before it is
+// an ip4 or ip6 (which did not match).
+func (p *parsedRecord) staticMatch(ip netip.Addr) (stop int, passes bool) {
+	passes = true
+	for i := range p.terms {
+		t := &p.terms[i]
+		switch t.kind {
+		case kindAll:
+			return i, passes && t.status() == Pass
+		case kindIP4, kindIP6:
+			if (t.kind == kindIP4) == ip.Is4() && t.network().Contains(ip) {
+				return i, passes && t.status() == Pass
+			}
+		default:
+			if !t.isModifier() {
+				passes = false
+			}
+		}
+	}
+	return len(p.terms), false
+}
+
 // termText is term i as written, in canonical form.
 func (p *parsedRecord) termText(i int) string {
 	return p.text[p.terms[i].off:p.terms[i].end]
@@ -246,20 +271,29 @@ func parseAnswer(a *dnsrec.Answer) any {
 	return p
 }
 
-// stepsPerInclude is what traceSteps expects of an include: a provider's
-// record of a few includes and some dozens of ranges.
-const stepsPerInclude = 32
+// eventsPerInclude is what traceEvents expects of an include: a
+// provider's record of a few includes and some dozens of ranges, its run
+// of ranges one event.
+const eventsPerInclude = 8
 
-// traceSteps estimates the steps of a trace that starts at this record:
-// one per term and two more, and stepsPerInclude for each include and
-// redirect=. It sizes the trace once, so that a provider's tree is not
-// copied as the trace grows, and a record of a few ranges takes a few
-// steps' room, not a provider's.
-func (p *parsedRecord) traceSteps() int {
-	n := len(p.terms) + 2
+// traceEvents estimates the events of a trace that starts at this record
+// (see Trace): one per term, a run of ip4 and ip6 terms counting as one,
+// two more, and eventsPerInclude for each include and redirect=. It sizes
+// the trace once, so that a provider's tree is not copied as the trace
+// grows, and a record of a few ranges takes a few events' room, not a
+// provider's.
+func (p *parsedRecord) traceEvents() int {
+	n := 2
 	for i := range p.terms {
-		if k := p.terms[i].kind; k == kindInclude || k == kindRedirect {
-			n += stepsPerInclude
+		switch k := p.terms[i].kind; {
+		case k == kindInclude || k == kindRedirect:
+			n += 1 + eventsPerInclude
+		case k == kindIP4 || k == kindIP6:
+			if i == 0 || (p.terms[i-1].kind != kindIP4 && p.terms[i-1].kind != kindIP6) {
+				n++
+			}
+		default:
+			n++
 		}
 	}
 	return n

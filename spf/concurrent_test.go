@@ -30,7 +30,7 @@ type outcome struct {
 
 func outcomeOf(r *spf.Result) outcome {
 	o := outcome{Status: r.Status, Explanation: r.Explanation, Record: r.Record, Term: r.Term, TermDomain: r.TermDomain,
-		Via: r.Via, Lookups: r.Lookups, VoidLookups: r.VoidLookups, QueriesNeeded: r.QueriesNeeded, Trace: r.Trace}
+		Via: r.Via, Lookups: r.Lookups, VoidLookups: r.VoidLookups, QueriesNeeded: r.QueriesNeeded, Trace: r.Trace.Steps()}
 	if r.Err != nil {
 		o.Err = r.Err.Error()
 	}

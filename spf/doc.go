@@ -54,7 +54,9 @@
 // Section 4.5.3.1: 64 octets of local part, 255 of domain) is malformed and
 // gives none before any lookup, which also bounds every macro expansion.
 // No DNS question is asked twice in one check.
-// The [Result] carries a trace; [Result.Explain] renders it, and
+// The [Result] carries a [Trace], recorded as small events (which record,
+// which term, what happened) whose words are made only when it is read
+// ([Trace.Steps]); [Result.Explain] renders it, and
 // [Result.ReceivedSPF] and [Result.AuthenticationResults] give header
 // fields.
 //
@@ -86,8 +88,8 @@
 //
 // A check parses every record it reads, unless the answer is shared by a
 // [dnsrec.Cache], which keeps the parsed record with the answer
-// ([dnsrec.Answer.Derive]). [Checker.NoTrace] keeps no trace and builds no
-// text for one.
+// ([dnsrec.Answer.Derive]). A check that keeps its trace allocates about a
+// sixth more memory than one that does not ([Checker.NoTrace]).
 //
 // The implementation passes all 203 cases of the RFC 7208 test suite
 // (testdata/rfc7208-tests.yml), against the in-memory zone and against a

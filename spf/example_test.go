@@ -108,3 +108,24 @@ spf.protection.outlook.example. IN TXT "v=spf1 ip4:198.51.100.0/24 -all"
 	// example.com: -all: matches: fail
 	// 1 of 10 DNS-querying terms used, 0 void lookups, 2 DNS queries.
 }
+
+// A program that shows the steps its own way reads them from the trace;
+// their words are made when Steps is called, not during the check.
+func ExampleTrace_Steps() {
+	zone := dnstest.MustZone(`
+example.com. IN TXT "v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.0/24 include:_spf.vendor.example ~all"
+_spf.vendor.example. IN TXT "v=spf1 ip6:2001:db8::/32 ip4:203.0.113.0/24 -all"
+`)
+	c := &spf.Checker{Resolver: zone}
+	res := c.CheckMailFrom(context.Background(), netip.MustParseAddr("203.0.113.7"), "info@example.com", "mail.example.com")
+	fmt.Println(res.Status, res.Trace.Len(), "steps")
+	for _, s := range res.Trace.Steps() {
+		if s.Match {
+			fmt.Printf("%d %s: %s\n", s.Depth, s.Domain, s.Term)
+		}
+	}
+	// Output:
+	// pass 7 steps
+	// 1 _spf.vendor.example: ip4:203.0.113.0/24
+	// 0 example.com: include:_spf.vendor.example
+}

@@ -71,7 +71,7 @@ func (r *Result) Explain() string {
 	var b strings.Builder
 	b.WriteString(r.Summary())
 	b.WriteByte('\n')
-	for _, s := range r.Trace {
+	for _, s := range r.Trace.Steps() {
 		b.WriteString(strings.Repeat("  ", s.Depth))
 		b.WriteString(s.Domain)
 		b.WriteString(": ")

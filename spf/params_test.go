@@ -7,8 +7,8 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
-	"github.com/domainauth/domainauth/plan/findingtest"
 	"github.com/domainauth/domainauth/plan"
+	"github.com/domainauth/domainauth/plan/findingtest"
 	"github.com/domainauth/domainauth/spf"
 )
 

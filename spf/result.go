@@ -65,8 +65,9 @@ type Result struct {
 	// evaluation used: the same in both modes, and Queries in sequential
 	// mode. Queries minus QueriesNeeded were fetched ahead in vain.
 	QueriesNeeded int
-	// Trace holds every step of the evaluation; see [Result.Explain].
-	Trace []Step
+	// Trace holds every step of the evaluation (read them with
+	// [Trace.Steps]); see [Result.Explain].
+	Trace Trace
 }
 
 // Step is one step of an evaluation, for the trace.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/internal/demo"
-	"github.com/domainauth/domainauth/plan/findingtest"
 	"github.com/domainauth/domainauth/plan"
+	"github.com/domainauth/domainauth/plan/findingtest"
 )
 
 // TestFindingsCarryParams: every finding of every demo domain's report

@@ -119,7 +119,7 @@ func run(w io.Writer, r dnsrec.Resolver, ip netip.Addr, sender, helo string, hea
 		if res.Err != nil {
 			out.Error = res.Err.Error()
 		}
-		for _, s := range res.Trace {
+		for _, s := range res.Trace.Steps() {
 			out.Steps = append(out.Steps, step{s.Depth, s.Domain, s.Term, s.Note, s.Match})
 		}
 		if headers {

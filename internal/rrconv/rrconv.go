@@ -5,6 +5,7 @@ package rrconv
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,20 @@ func FromRR(rr dns.RR) Fields {
 		f.Txt = unescapeAll(v.Txt)
 	case *dns.SPF:
 		f.Txt = unescapeAll(v.Txt)
+	case *dns.A:
+		// As miekg/dns presents it, without formatting the header first:
+		// answers to an SPF check are mostly addresses.
+		if ip, ok := netip.AddrFromSlice(v.A); ok && ip.Unmap().Is4() {
+			f.Data = ip.Unmap().String()
+			break
+		}
+		f.Data = strings.TrimPrefix(rr.String(), h.String())
+	case *dns.AAAA:
+		if ip, ok := netip.AddrFromSlice(v.AAAA); ok && len(v.AAAA) == 16 && !ip.Is4In6() {
+			f.Data = ip.String()
+			break
+		}
+		f.Data = strings.TrimPrefix(rr.String(), h.String())
 	default:
 		f.Data = strings.TrimPrefix(rr.String(), h.String())
 	}
