@@ -58,8 +58,11 @@
 //     and left out of what the DKIM signature is verified over.
 //   - A field's value is unfolded with one space where each continuation
 //     line begins, and its surrounding white space is trimmed; a form feed
-//     is taken as text. A line holding any other control character, or
-//     bytes that are not UTF-8 (RFC 6532), makes the input binary.
+//     is taken as text; any other control character makes the input
+//     binary.
+//   - Header fields in another charset than UTF-8 (RFC 6532 allows only
+//     UTF-8), as old mail software writes them, are read, bytes as they
+//     are.
 //   - A message is taken as delivered when it carries a Received header
 //     field; the topmost one is the receiver's (RFC 5321, Section 4.4).
 //   - TLS evidence is recognized by the words receivers write: "with

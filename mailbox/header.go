@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // Bounds of what is read of a message, the same for every reader in this
@@ -74,9 +73,10 @@ func (e *HeaderError) Unwrap() error { return e.Err }
 //
 // A first line starting "From " (an mbox file's separator) is skipped;
 // lines may end in CRLF or in a bare LF. Input that is empty or only
-// white space gives [ErrEmpty]; a line holding control characters (other
-// than tab and form feed) or bytes that are not UTF-8 (RFC 6532) gives
-// [ErrBinary]; input that does not start with a field gives [ErrNoHeader];
+// white space gives [ErrEmpty]; a header line holding control characters
+// (other than tab and form feed), or input that does not start with a
+// field and holds one in its first 4 KB, gives [ErrBinary]; other input
+// that does not start with a field gives [ErrNoHeader];
 // a later line that is neither a field nor a continuation gives
 // [ErrMalformed]; the limits give [ErrTooLarge] and [ErrTooManyHeaders].
 // Every error but ErrEmpty is a [*HeaderError] naming the line and the
@@ -129,9 +129,6 @@ func (hr *headerReader) readLine() ([]byte, error) {
 	if i := controlAt(line); i >= 0 {
 		return nil, hr.fail(ErrBinary, hr.offset+int64(i), "a control character")
 	}
-	if !utf8.Valid(line) {
-		return nil, hr.fail(ErrBinary, hr.offset, "bytes that are not UTF-8")
-	}
 	return line, nil
 }
 
@@ -174,6 +171,9 @@ func (hr *headerReader) read() (Header, error) {
 			colon := bytes.IndexByte(trimmed, ':')
 			if colon <= 0 || !isFieldName(trimmed[:colon]) {
 				if len(h) == 0 {
+					if err := hr.binaryAhead(); err != nil {
+						return nil, err
+					}
 					return nil, hr.fail(ErrNoHeader, hr.offset, "the first line is not a header field")
 				}
 				return nil, hr.fail(ErrMalformed, hr.offset, "the line is not a header field")
@@ -194,6 +194,9 @@ func (hr *headerReader) read() (Header, error) {
 // continuation: ErrEmpty when the rest is only white space too (read
 // within MaxHeaderSize), ErrNoHeader otherwise.
 func (hr *headerReader) noHeader(first []byte) error {
+	if err := hr.binaryAhead(); err != nil {
+		return err
+	}
 	line, at := hr.line, hr.offset
 	notSpace := func(b []byte) bool { return len(bytes.TrimSpace(b)) > 0 }
 	if !notSpace(first) {
@@ -208,6 +211,19 @@ func (hr *headerReader) noHeader(first []byte) error {
 		}
 	}
 	return &HeaderError{Line: line, Offset: at, Reason: "the input does not start with a header field", Err: ErrNoHeader}
+}
+
+// binaryAhead returns ErrBinary when the input, which does not start with
+// a header field, holds a control character in the next 4 KB (an image's
+// first line may hold none).
+func (hr *headerReader) binaryAhead() error {
+	ahead, _ := hr.br.Peek(min(4096, hr.br.Size()))
+	i := controlAt(ahead)
+	if i < 0 {
+		return nil
+	}
+	line := hr.line + 1 + bytes.Count(ahead[:i], []byte("\n"))
+	return &HeaderError{Line: line, Offset: hr.next + int64(i), Reason: "a control character", Err: ErrBinary}
 }
 
 // isFieldName: printable US-ASCII but ":" (RFC 5322, Section 2.2).

@@ -43,6 +43,15 @@ func TestReadHeader(t *testing.T) {
 	}
 }
 
+// A header in another charset than UTF-8 (a Latin-1 Subject, as old mail
+// software writes it) is read, bytes as they are.
+func TestReadHeader8Bit(t *testing.T) {
+	h, err := mailbox.ReadHeader(strings.NewReader("From: a@b.example\r\nSubject: Gr\xfc\xdfe\r\n\r\n"))
+	if err != nil || len(h) != 2 || h[1].Value != "Gr\xfc\xdfe" {
+		t.Errorf("%q, %v", h, err)
+	}
+}
+
 // The body stays in a *bufio.Reader for the caller to read.
 func TestReadHeaderLeavesBody(t *testing.T) {
 	br := bufio.NewReader(strings.NewReader("From: a@b.example\r\n\r\nthe body\r\nFrom: not a field of the header\r\n"))
@@ -76,8 +85,8 @@ func TestReadHeaderErrors(t *testing.T) {
 		{"a broken line", "From: a@b.example\r\n" + secret + " no field\r\n\r\n", mailbox.ErrMalformed, 2, 19},
 		{"a name with a space", "From: a@b.example\r\n" + secret + " x: y\r\n\r\n", mailbox.ErrMalformed, 2, 19},
 		{"a NUL", "From: a@b.example\r\nSubject: " + secret + "\x00\r\n\r\n", mailbox.ErrBinary, 2, 19 + 9 + int64(len(secret))},
-		{"not UTF-8", "From: a@b.example\r\nSubject: " + secret + "\xff\r\n\r\n", mailbox.ErrBinary, 2, 19},
-		{"a PNG image", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", mailbox.ErrBinary, 1, 0},
+		{"a PNG image", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", mailbox.ErrBinary, 2, 6},
+		{"text, then binary", secret + "\n\n\x00", mailbox.ErrBinary, 3, int64(len(secret)) + 2},
 		{"too many fields", strings.Repeat("X-A: "+secret+"\r\n", mailbox.MaxHeaderFields+1), mailbox.ErrTooManyHeaders, mailbox.MaxHeaderFields + 1, int64(mailbox.MaxHeaderFields * (7 + len(secret)))},
 		{"too large", "Subject: " + strings.Repeat(secret, mailbox.MaxHeaderSize/len(secret)+1) + "\r\n\r\n", mailbox.ErrTooLarge, 1, 0},
 		{"too large in many lines", strings.Repeat("X-A: "+strings.Repeat("x", 2000)+"\r\n", mailbox.MaxHeaderSize/2007) + "X-B: " + strings.Repeat(secret, 300) + "\r\n", mailbox.ErrTooLarge, mailbox.MaxHeaderSize/2007 + 1, int64(mailbox.MaxHeaderSize / 2007 * 2007)},
