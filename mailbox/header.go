@@ -67,19 +67,18 @@ func (e *HeaderError) Unwrap() error { return e.Err }
 
 // ReadHeader reads the header block of a message: its fields up to the
 // first empty line (or the end of the input), at most [MaxHeaderSize]
-// bytes and [MaxHeaderFields] fields. It streams: the body is not read,
-// and when r is a *bufio.Reader, nothing past the empty line is consumed,
-// so the body can be read from r after it.
+// bytes and [MaxHeaderFields] fields. It streams: of the body, at most a
+// 4 KB read-ahead is read, and when r is a *bufio.Reader nothing past the
+// empty line is consumed, so the body can be read from r after it.
 //
 // A first line starting "From " (an mbox file's separator) is skipped;
 // lines may end in CRLF or in a bare LF. Input that is empty or only
 // white space gives [ErrEmpty]; a header line holding control characters
 // (other than tab and form feed), or input that does not start with a
 // field and holds one in its first 4 KB, gives [ErrBinary]; other input
-// that does not start with a field gives [ErrNoHeader];
-// a later line that is neither a field nor a continuation gives
-// [ErrMalformed]; the limits give [ErrTooLarge] and [ErrTooManyHeaders].
-// Every error but ErrEmpty is a [*HeaderError] naming the line and the
+// that does not start with a field gives [ErrNoHeader]; a later line that
+// is neither a field nor a continuation gives [ErrMalformed]; the limits
+// give [ErrTooLarge] and [ErrTooManyHeaders]. Every error but ErrEmpty is a [*HeaderError] naming the line and the
 // byte offset; no error quotes the input.
 func ReadHeader(r io.Reader) (Header, error) {
 	br, ok := r.(*bufio.Reader)
