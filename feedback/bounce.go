@@ -8,22 +8,15 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"net/mail"
 	"net/textproto"
 	"strings"
+
+	"github.com/domainauth/domainauth/mailbox"
 )
 
-// Errors of [ParseBounce].
-var (
-	// ErrNotBounce: the message does not say that delivery failed.
-	ErrNotBounce = errors.New("feedback: not a bounce")
-	// ErrTooLarge: the message is over [MaxMessageSize].
-	ErrTooLarge = errors.New("feedback: message too large")
-)
-
-// MaxMessageSize bounds what ParseBounce reads: a bounce with the original
-// message attached is rarely above a few megabytes.
-const MaxMessageSize = 16 << 20
+// ErrNotBounce: the message does not say that delivery failed (the error
+// of [ParseBounce]).
+var ErrNotBounce = errors.New("feedback: not a bounce")
 
 // Limits on what a bounce decodes to, so that [ParseBounce] takes time
 // and memory linear in its input whatever the input holds.
@@ -122,51 +115,48 @@ func advice(r Recipient) string {
 // notification (multipart/report with a message/delivery-status part), or
 // the plain-text bounces of MTAs and providers that send none (the lines
 // holding the SMTP reply are found and read). Each failed or delayed
-// recipient is classified. It reads at most [MaxMessageSize] bytes and
-// [maxParts] MIME parts per level, nested one level at most.
+// recipient is classified. It reads at most [mailbox.MaxMessageSize] bytes
+// (more is [mailbox.ErrTooLarge]), the header with [mailbox.ReadHeader],
+// and [maxParts] MIME parts per level, nested one level at most.
 func ParseBounce(r io.Reader) (*Bounce, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxMessageSize+1))
+	data, err := io.ReadAll(io.LimitReader(r, mailbox.MaxMessageSize+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > MaxMessageSize {
-		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, MaxMessageSize)
+	if len(data) > mailbox.MaxMessageSize {
+		return nil, fmt.Errorf("%w: over %d bytes", mailbox.ErrTooLarge, mailbox.MaxMessageSize)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fmt.Errorf("%w: %w", ErrNotBounce, ErrEmpty)
+		return nil, fmt.Errorf("%w: %w", ErrNotBounce, mailbox.ErrEmpty)
 	}
-	if IsBinary(data) {
-		return nil, fmt.Errorf("%w: %w", ErrNotBounce, ErrBinary)
+	if mailbox.IsBinary(data) {
+		return nil, fmt.Errorf("%w: %w", ErrNotBounce, mailbox.ErrBinary)
 	}
 	b := &Bounce{}
 	var text strings.Builder
-	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	br := bufio.NewReader(bytes.NewReader(data))
+	h, err := mailbox.ReadHeader(br)
 	if err != nil {
 		// No header block: a bounce's text pasted alone. Its replies are
-		// read all the same. (The reader's error quotes the input; it is
-		// not passed on.)
-		msg = nil
+		// read all the same.
+		h = nil
 		text.Write(data)
 	}
-	var mediaType string
-	var params map[string]string
-	if msg != nil {
-		mediaType, params, _ = mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	}
+	mediaType, params, _ := mime.ParseMediaType(first(h, "Content-Type"))
 	switch {
-	case msg == nil:
+	case h == nil:
 	case strings.HasPrefix(mediaType, "multipart/"):
-		readParts(b, &text, msg.Body, params["boundary"], 1)
+		readParts(b, &text, br, params["boundary"], 1)
 	default:
-		body, _ := io.ReadAll(msg.Body)
-		text.Write(decodeBody(body, msg.Header.Get("Content-Transfer-Encoding")))
+		body, _ := io.ReadAll(br)
+		text.Write(decodeBody(body, first(h, "Content-Transfer-Encoding")))
 	}
 	if len(b.Recipients) == 0 {
 		b.Recipients = fromText(strings.ReplaceAll(text.String(), "\r\n", "\n"))
 	}
 	if len(b.Recipients) == 0 {
-		if msg == nil {
-			return nil, fmt.Errorf("%w: %w, and no failed recipient is found in its text", ErrNotBounce, ErrNoHeaders)
+		if h == nil {
+			return nil, fmt.Errorf("%w: %w, and no failed recipient is found in its text", ErrNotBounce, mailbox.ErrNoHeader)
 		}
 		return nil, fmt.Errorf("%w: no failed recipient found", ErrNotBounce)
 	}
@@ -196,6 +186,14 @@ func ParseBounce(r io.Reader) (*Bounce, error) {
 	return b, nil
 }
 
+// first returns the value of the first field named name, or "".
+func first(h mailbox.Header, name string) string {
+	if v := h.Get(name); len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // readParts reads the parts of a multipart body: the delivery-status part,
 // the original message's headers, and the text parts (for text bounces).
 func readParts(b *Bounce, text *strings.Builder, body io.Reader, boundary string, depth int) {
@@ -215,8 +213,8 @@ func readParts(b *Bounce, text *strings.Builder, body io.Reader, boundary string
 		case ct == "message/delivery-status" || ct == "message/global-delivery-status":
 			readDeliveryStatus(b, raw)
 		case ct == "text/rfc822-headers" || ct == "message/rfc822" || ct == "message/global" || ct == "message/global-headers":
-			if m, err := mail.ReadMessage(bytes.NewReader(append(raw, '\n', '\n'))); err == nil {
-				b.OriginalFrom, b.OriginalSubject = m.Header.Get("From"), m.Header.Get("Subject")
+			if h, err := mailbox.ReadHeader(bytes.NewReader(raw)); err == nil {
+				b.OriginalFrom, b.OriginalSubject = first(h, "From"), first(h, "Subject")
 			}
 		case strings.HasPrefix(ct, "multipart/") && depth < 2:
 			readParts(b, text, bytes.NewReader(raw), params["boundary"], depth+1)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/feedback"
+	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -186,8 +187,8 @@ func TestParseBounceRefuses(t *testing.T) {
 	if _, err := feedback.ParseBounce(strings.NewReader("From: a@b.example\r\nSubject: hello\r\n\r\nJust a note.\r\n")); !errors.Is(err, feedback.ErrNotBounce) {
 		t.Errorf("an ordinary message: err = %v", err)
 	}
-	big := "From: a@b.example\r\n\r\n" + strings.Repeat("x", feedback.MaxMessageSize)
-	if _, err := feedback.ParseBounce(strings.NewReader(big)); !errors.Is(err, feedback.ErrTooLarge) {
+	big := "From: a@b.example\r\n\r\n" + strings.Repeat("x", mailbox.MaxMessageSize)
+	if _, err := feedback.ParseBounce(strings.NewReader(big)); !errors.Is(err, mailbox.ErrTooLarge) {
 		t.Errorf("an over-large message: err = %v", err)
 	}
 	// Deeply nested MIME: read to the bound, no panic, no recursion.
@@ -217,7 +218,7 @@ func FuzzParseBounce(f *testing.F) {
 	f.Fuzz(func(t *testing.T, msg string) {
 		b, err := feedback.ParseBounce(strings.NewReader(msg))
 		if err != nil {
-			if !errors.Is(err, feedback.ErrNotBounce) && !errors.Is(err, feedback.ErrTooLarge) {
+			if !errors.Is(err, feedback.ErrNotBounce) && !errors.Is(err, mailbox.ErrTooLarge) {
 				t.Fatalf("error %v is neither ErrNotBounce nor ErrTooLarge", err)
 			}
 			return

@@ -43,13 +43,18 @@
 // # Limits and leniency
 //
 // Everything here reads untrusted input, never panics, and takes time and
-// memory linear in its input: ParseBounce reads at most [MaxMessageSize]
-// bytes and a bounded number of MIME parts, nested one level at most,
-// keeps [MaxRecipients] recipients and [MaxDiagnosticLength] bytes of each
-// diagnostic, and searches [MaxLineLength] bytes of each line; header
-// blocks are read up to [MaxHeaderSize] bytes and [MaxHeaderFields]
-// fields. Errors never quote the input (it may be binary): [ErrEmpty],
-// [ErrBinary] and [ErrNoHeaders] say what it was.
+// memory linear in its input: ParseBounce reads at most
+// [mailbox.MaxMessageSize] bytes and a bounded number of MIME parts,
+// nested one level at most, keeps [MaxRecipients] recipients and
+// [MaxDiagnosticLength] bytes of each diagnostic, and searches
+// [MaxLineLength] bytes of each line. Header blocks are read by
+// [mailbox.ReadHeader], the one reader of a message's header in this
+// module, within [mailbox.MaxHeaderSize] bytes and
+// [mailbox.MaxHeaderFields] fields. Errors never quote the input (it may
+// be binary); they wrap mailbox's sentinels, which say what it was:
+// [mailbox.ErrEmpty], [mailbox.ErrBinary], [mailbox.ErrNoHeader],
+// [mailbox.ErrMalformed], [mailbox.ErrTooLarge],
+// [mailbox.ErrTooManyHeaders].
 //
 // Leniencies: an Authentication-Results field without an authserv-id
 // (Microsoft 365 writes none) is read, its id taken as ""; free text

@@ -15,6 +15,7 @@ import (
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/feedback"
+	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -191,11 +192,11 @@ func TestParseHeadersInput(t *testing.T) {
 		name, in string
 		want     error
 	}{
-		{"empty", "", feedback.ErrEmpty},
-		{"a bounce's text without headers", "The mail system\r\n\r\n<anna@receiver.example>: host mx said: 550 5.7.26 DMARC\r\n", feedback.ErrNoHeaders},
-		{"blank first line", "\r\nFrom: a@b.example\r\n", feedback.ErrNoHeaders},
-		{"binary", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", feedback.ErrBinary},
-		{"continuation first", "  folded: x\r\n", feedback.ErrNoHeaders},
+		{"empty", "", mailbox.ErrEmpty},
+		{"a bounce's text without headers", "The mail system\r\n\r\n<anna@receiver.example>: host mx said: 550 5.7.26 DMARC\r\n", mailbox.ErrNoHeader},
+		{"blank first line", "\r\nFrom: a@b.example\r\n", mailbox.ErrNoHeader},
+		{"binary", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", mailbox.ErrBinary},
+		{"continuation first", "  folded: x\r\n", mailbox.ErrNoHeader},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := feedback.ParseHeaders(strings.NewReader(tc.in))

@@ -90,8 +90,8 @@ func (c *MessageChecker) rules() dmarc.Rules {
 	return c.Rules
 }
 
-// Check reads one message from msg (at most [MaxMessageSize] bytes, at
-// most [MaxHeaderFields] header fields) and evaluates the message-side
+// Check reads one message from msg (at most [MaxMessageSize] bytes; its
+// header with [ReadHeader]) and evaluates the message-side
 // rules. It returns an error wrapping [ErrEmpty], [ErrBinary],
 // [ErrNoHeader], [ErrMalformed], [ErrTooLarge], [ErrTooManyHeaders] or
 // [ErrUnknownProvider] when there is no message to check; DNS failures are

@@ -35,10 +35,34 @@
 // for a delivered copy, TLS evidence in the receiver's Received header
 // (RFC 5321, Section 4.4; RFC 3848 for the "with ESMTPS" keywords).
 //
+// # Reading a message's header
+//
+// [ReadHeader] is the one reader of a message's header fields in this
+// module: the message check uses it, and so do package feedback's readers
+// of bounces and of the header fields receivers add. It streams, keeps the
+// fields in the order of the message ([Header], [Field]; the order tells
+// the receiver's fields from the ones added before it, RFC 5321, Section
+// 4.4), unfolds them (RFC 5322, Section 2.2.3), and reads at most
+// [MaxHeaderSize] bytes and [MaxHeaderFields] fields; whole messages are
+// read up to [MaxMessageSize] bytes. Its errors wrap one sentinel each
+// ([ErrEmpty], [ErrBinary], [ErrNoHeader], [ErrMalformed], [ErrTooLarge],
+// [ErrTooManyHeaders]) and name the line and byte offset ([HeaderError]),
+// never what the line holds: the input may be binary, or a customer's
+// mail. [IsBinary] tells binary data from text as the reader does.
+//
 // # Leniencies
 //
 //   - Bare LF line endings are read as CRLF, as a file saved on Unix holds
 //     them; the DKIM signature is verified over the CRLF form.
+//   - A first line starting "From " (an mbox file's separator) is skipped,
+//     and left out of what the DKIM signature is verified over.
+//   - A field's value is unfolded with one space where each continuation
+//     line begins, and its surrounding white space is trimmed; a form feed
+//     is taken as text; any other control character makes the input
+//     binary.
+//   - Header fields in another charset than UTF-8 (RFC 6532 allows only
+//     UTF-8), as old mail software writes them, are read, bytes as they
+//     are.
 //   - A message is taken as delivered when it carries a Received header
 //     field; the topmost one is the receiver's (RFC 5321, Section 4.4).
 //   - TLS evidence is recognized by the words receivers write: "with

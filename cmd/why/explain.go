@@ -75,7 +75,7 @@ func (e *explainer) explain(in input) (*result, error) {
 			return nil, err
 		}
 		return res, e.report(res, rep)
-	case feedback.IsBinary(data):
+	case mailbox.IsBinary(data):
 		return nil, errBinary
 	}
 	b, err := feedback.ParseBounce(bytes.NewReader(data))
@@ -87,9 +87,9 @@ func (e *explainer) explain(in input) (*result, error) {
 	}
 	h, err := feedback.HeaderParser{TrustedIDs: e.trusted}.Parse(bytes.NewReader(data))
 	switch {
-	case errors.Is(err, feedback.ErrBinary):
+	case errors.Is(err, mailbox.ErrBinary):
 		return nil, errBinary
-	case errors.Is(err, feedback.ErrNoHeaders):
+	case errors.Is(err, mailbox.ErrNoHeader):
 		return nil, errors.New("the input has no header fields, and no bounce is found in its text: give the whole message, header fields first")
 	case err != nil:
 		return nil, err

@@ -24,8 +24,8 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/domaincheck"
-	"github.com/domainauth/domainauth/feedback"
 	"github.com/domainauth/domainauth/internal/demo"
+	"github.com/domainauth/domainauth/mailbox"
 )
 
 func main() { os.Exit(realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
@@ -65,7 +65,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		var b []byte
 		var err error
 		if f == "-" {
-			b, err = io.ReadAll(io.LimitReader(stdin, feedback.MaxMessageSize+1))
+			b, err = io.ReadAll(io.LimitReader(stdin, mailbox.MaxMessageSize+1))
 			f = "standard input"
 		} else {
 			b, err = os.ReadFile(f)
