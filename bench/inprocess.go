@@ -24,10 +24,10 @@ type sender struct {
 }
 
 var senders = []sender{
-	{"pass, IPv4", "5.255.64.53", spf.Pass},
-	{"softfail, IPv4", "192.0.2.1", spf.SoftFail},
-	{"pass, IPv6", "2001:db8:5::53", spf.Pass},
-	{"softfail, IPv6", "2001:db8:ffff::1", spf.SoftFail},
+	{"pass, IPv4", "5.255.64.53", spf.StatusPass},
+	{"softfail, IPv4", "192.0.2.1", spf.StatusSoftFail},
+	{"pass, IPv6", "2001:db8:5::53", spf.StatusPass},
+	{"softfail, IPv6", "2001:db8:ffff::1", spf.StatusSoftFail},
 }
 
 // checker is one implementation's check of billing@domain from ip.

@@ -130,8 +130,8 @@ func loopback(cfg config, w io.Writer) error {
 // loopbackRun is one run of cfg.n soft-failing checks.
 func loopbackRun(cfg config, srv *server, name string, check checker) (figure, error) {
 	ctx := context.Background()
-	ip := netip.MustParseAddr("192.0.2.1")                            // soft-fails after the whole tree
-	if got := check(ctx, ip, customer); got != string(spf.SoftFail) { // also warms a shared cache
+	ip := netip.MustParseAddr("192.0.2.1")                                  // soft-fails after the whole tree
+	if got := check(ctx, ip, customer); got != string(spf.StatusSoftFail) { // also warms a shared cache
 		return figure{}, fmt.Errorf("%s over loopback: %s, want softfail", name, got)
 	}
 	before, err := srv.served()

@@ -27,7 +27,7 @@ func benchCached(b *testing.B, c *spf.Checker) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if r := c.CheckMailFrom(ctx, ip, "billing@customer.example", "h.example"); r.Status != spf.SoftFail {
+		if r := c.CheckMailFrom(ctx, ip, "billing@customer.example", "h.example"); r.Status != spf.StatusSoftFail {
 			b.Fatal(r.Status)
 		}
 	}
@@ -58,7 +58,7 @@ func BenchmarkBlitiri(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if got := check(ctx, ip, customer); got != string(spf.SoftFail) {
+		if got := check(ctx, ip, customer); got != string(spf.StatusSoftFail) {
 			b.Fatal(got)
 		}
 	}

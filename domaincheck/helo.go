@@ -38,9 +38,9 @@ func checkHELO(ctx context.Context, r dnsrec.Resolver, a *areaCheck, s Server) {
 	}
 	res := (&spf.Checker{Resolver: r}).CheckHELO(ctx, ip, shown)
 	switch res.Status {
-	case spf.TempError:
+	case spf.StatusTempError:
 		a.fail(res.Err)
-	case spf.Pass, spf.None:
+	case spf.StatusPass, spf.StatusNone:
 	default:
 		params := map[string]string{"helo": shown, "address": ip.String(), "result": string(res.Status)}
 		a.add(CodeHELOSPF, plan.SeverityWarning, helo, ip.String(), params, "SPF for the HELO name: "+res.Summary(),

@@ -174,7 +174,7 @@ func (pc *providerCheck) failed(areas ...AreaName) (mailbox.RuleResult, bool) {
 func (pc *providerCheck) spfPasses() (bool, []string) {
 	var fails []string
 	for _, sv := range pc.v.Servers {
-		if sv.SPF.Status != spf.Pass || pc.v.Everyone.IsValid() {
+		if sv.SPF.Status != spf.StatusPass || pc.v.Everyone.IsValid() {
 			fails = append(fails, fmt.Sprintf("%s (%s)", sv.Server.Address, sv.SPF.Status))
 		}
 	}

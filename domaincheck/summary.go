@@ -26,7 +26,7 @@ func blockers(p *Profile, v *verdict) []string {
 			var failing, unaligned []string
 			for _, sv := range v.Servers {
 				switch {
-				case sv.SPF.Status != spf.Pass:
+				case sv.SPF.Status != spf.StatusPass:
 					failing = append(failing, sv.Server.Address.String())
 				case sv.DMARC != nil && !sv.DMARC.SPFAligned:
 					unaligned = append(unaligned, sv.Server.Address.String())

@@ -86,8 +86,8 @@ func checkVendorSPF(ctx context.Context, r dnsrec.Resolver, a *areaCheck, p *Pro
 	for _, s := range p.Servers {
 		res := checker.CheckHost(ctx, s.Address, name, "postmaster@"+dnsrec.TrimDot(name), s.HELO)
 		switch res.Status {
-		case spf.Pass:
-		case spf.TempError:
+		case spf.StatusPass:
+		case spf.StatusTempError:
 			a.fail(res.Err)
 		default:
 			params := map[string]string{"domain": dnsrec.TrimDot(name), "address": s.Address.String(), "result": string(res.Status)}

@@ -129,11 +129,11 @@ func (p *Profile) decide(ctx context.Context, r dnsrec.Resolver, domain string, 
 	anyPass := false
 	for _, s := range p.Servers {
 		res := checker.CheckHost(ctx, s.Address, v.Envelope, sender, s.HELO)
-		if res.Status == spf.TempError {
+		if res.Status == spf.StatusTempError {
 			fail(res.Err, AreaSPF)
 		}
-		anyPass = anyPass || res.Status == spf.Pass
-		if res.Status == spf.Fail && p.Envelope.mode() != EnvelopeVendor {
+		anyPass = anyPass || res.Status == spf.StatusPass
+		if res.Status == spf.StatusFail && p.Envelope.mode() != EnvelopeVendor {
 			v.HardFail = append(v.HardFail, s.Address.String())
 		}
 		v.Servers = append(v.Servers, serverVerdict{Server: s, SPF: res})
@@ -144,7 +144,7 @@ func (p *Profile) decide(ctx context.Context, r dnsrec.Resolver, domain string, 
 			if p.vendorOwns(ip) {
 				continue
 			}
-			if res := quick.CheckHost(ctx, ip, v.Envelope, sender, "probe.invalid"); res.Status == spf.Pass {
+			if res := quick.CheckHost(ctx, ip, v.Envelope, sender, "probe.invalid"); res.Status == spf.StatusPass {
 				v.Everyone, v.EveryoneTerm = ip, res.Term
 				break
 			}
@@ -152,7 +152,7 @@ func (p *Profile) decide(ctx context.Context, r dnsrec.Resolver, domain string, 
 	}
 	for i := range v.Servers {
 		sv := &v.Servers[i]
-		spfPass := sv.SPF.Status == spf.Pass && !v.Everyone.IsValid()
+		spfPass := sv.SPF.Status == spf.StatusPass && !v.Everyone.IsValid()
 		d, err := dmarc.Evaluate(ctx, r, dmarc.Input{From: domain,
 			SPF:  dmarc.Identifier{Domain: v.Envelope, Pass: spfPass},
 			DKIM: []dmarc.Identifier{{Domain: domain, Pass: v.DKIM}}})
@@ -315,9 +315,9 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 		res, ip := sv.SPF, sv.Server.Address.String()
 		params := map[string]string{"domain": env, "address": ip}
 		switch res.Status {
-		case spf.Pass:
+		case spf.StatusPass:
 			fs = append(fs, plan.Finding{Code: CodeVendorSPFPasses, Severity: plan.SeverityInfo, Name: v.Envelope, Subject: ip, Params: params, Message: res.Summary()})
-		case spf.TempError:
+		case spf.StatusTempError:
 		default:
 			fix := ""
 			switch {
@@ -325,7 +325,7 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 				fix = fmt.Sprintf("%s is the vendor's own bounce domain: the vendor fixes its SPF record", env)
 			case step(plan.StageSPF) != "":
 				fix = step(plan.StageSPF)
-			case out.Fix != "" && (res.Status == spf.Fail || res.Status == spf.SoftFail):
+			case out.Fix != "" && (res.Status == spf.StatusFail || res.Status == spf.StatusSoftFail):
 				fix = out.Fix
 				if out.Includes != "" {
 					params["includes"] = out.Includes
@@ -334,7 +334,7 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 				fix = "no SPF change is proposed: see the findings above for why"
 			}
 			sev, why := plan.SeverityWarning, ""
-			hard := res.Status == spf.Fail && !vendorMode
+			hard := res.Status == spf.StatusFail && !vendorMode
 			switch {
 			case hard:
 				sev = plan.SeverityError
@@ -343,7 +343,7 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 				sev = plan.SeverityError
 			case vendorMode:
 				why = "; the vendor's own problem, which does not block the customer's domain"
-			case res.Status == spf.SoftFail:
+			case res.Status == spf.StatusSoftFail:
 				why = "; advice, not blocking: receivers count softfail against the mail in their spam score but do not reject it, and DMARC passes through DKIM"
 			default:
 				why = "; advice, not blocking: DMARC passes through DKIM"

@@ -73,7 +73,7 @@ func (v *Verifier) Verify(ctx context.Context, domain string) *sender.Verificati
 	a.SPF = len(vd.Servers) > 0 && !vd.Everyone.IsValid()
 	var notes []string
 	for _, sv := range vd.Servers {
-		if sv.SPF.Status != spf.Pass {
+		if sv.SPF.Status != spf.StatusPass {
 			a.SPF = false
 			notes = append(notes, sv.SPF.Summary())
 		}

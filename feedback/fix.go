@@ -47,7 +47,7 @@ func Diagnose(ctx context.Context, r dnsrec.Resolver, mech Mechanism, domain str
 	if ip.IsValid() {
 		reported = fmt.Sprintf("%s failed for %s sending as %s", strings.ToUpper(string(mech)), ip, f.Domain)
 		f.SPF = (&spf.Checker{Resolver: r}).CheckHost(ctx, ip, name, "postmaster@"+f.Domain, f.Domain)
-		if f.SPF.Status == spf.TempError {
+		if f.SPF.Status == spf.StatusTempError {
 			return nil, fmt.Errorf("feedback: Diagnose: %w", f.SPF.Err)
 		}
 	}

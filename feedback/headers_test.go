@@ -234,7 +234,7 @@ spf.vendor.example. IN TXT "v=spf1 ip4:5.255.64.53 -all"
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fix.SPF == nil || fix.SPF.Status != spf.Fail || len(fix.Plan.Changes) != 1 ||
+	if fix.SPF == nil || fix.SPF.Status != spf.StatusFail || len(fix.Plan.Changes) != 1 ||
 		!strings.Contains(fix.Text, "SPF failed for 5.255.64.53 sending as customer.example") || !strings.Contains(fix.Text, "1 DNS change for the customer") {
 		t.Errorf("fix: %s\n%s", fix.Text, fix.Plan.Changes.Text())
 	}

@@ -292,10 +292,10 @@ func authorizedBy(ctx context.Context, r dnsrec.Resolver, term string, ip netip.
 		return t.Net.Contains(ip), nil
 	case spf.MechInclude:
 		res := (&spf.Checker{Resolver: r}).CheckHost(ctx, ip, t.Domain, "postmaster@"+t.Domain, t.Domain)
-		if res.Status == spf.TempError {
+		if res.Status == spf.StatusTempError {
 			return false, fmt.Errorf("feedback: %w", res.Err)
 		}
-		return res.Status == spf.Pass, nil
+		return res.Status == spf.StatusPass, nil
 	}
 	return false, fmt.Errorf("feedback: Summarize: vendor term %q: give an include:, ip4: or ip6: term", term)
 }

@@ -114,13 +114,13 @@ func (t *evalTerm) network() netip.Prefix {
 func (t *evalTerm) status() Status {
 	switch t.qual {
 	case '-':
-		return Fail
+		return StatusFail
 	case '~':
-		return SoftFail
+		return StatusSoftFail
 	case '?':
-		return Neutral
+		return StatusNeutral
 	}
-	return Pass
+	return StatusPass
 }
 
 // domainTerm is the domain-spec of a term, as written, and the name it
@@ -154,10 +154,10 @@ func (p *parsedRecord) staticMatch(ip netip.Addr) (stop int, passes bool) {
 		t := &p.terms[i]
 		switch t.kind {
 		case kindAll:
-			return i, passes && t.status() == Pass
+			return i, passes && t.status() == StatusPass
 		case kindIP4, kindIP6:
 			if (t.kind == kindIP4) == ip.Is4() && t.network().Contains(ip) {
-				return i, passes && t.status() == Pass
+				return i, passes && t.status() == StatusPass
 			}
 		default:
 			if !t.isModifier() {
@@ -448,11 +448,11 @@ func (n *recordNotes) gave(i int, target string, st Status) string {
 			continue
 		}
 		switch st {
-		case Fail:
+		case StatusFail:
 			return in.gave[0]
-		case SoftFail:
+		case StatusSoftFail:
 			return in.gave[1]
-		case Neutral:
+		case StatusNeutral:
 			return in.gave[2]
 		}
 	}

@@ -311,10 +311,10 @@ func (a Authorize) covered(ctx context.Context, r dnsrec.Resolver, domain string
 	c := &Checker{Resolver: r}
 	for _, ip := range addrs {
 		res := c.CheckHost(ctx, ip, domain, "postmaster@"+dnsrec.TrimDot(domain), dnsrec.TrimDot(domain))
-		if res.Status == TempError {
+		if res.Status == StatusTempError {
 			return false, fmt.Errorf("spf: %w", res.Err)
 		}
-		if res.Status != Pass {
+		if res.Status != StatusPass {
 			return false, nil
 		}
 	}

@@ -65,7 +65,7 @@ func BenchmarkCheckHost(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
-				if r := c.CheckMailFrom(ctx, ip, "info@customer.example", "smtp1.vendor.example"); r.Status != spf.Pass {
+				if r := c.CheckMailFrom(ctx, ip, "info@customer.example", "smtp1.vendor.example"); r.Status != spf.StatusPass {
 					b.Fatal(r.Status, r.Err)
 				}
 				z.ResetQueries()
@@ -97,8 +97,8 @@ func BenchmarkCheckHostCached(b *testing.B) {
 		ip   string
 		want spf.Status
 	}{
-		{"pass", "5.255.64.53", spf.Pass},
-		{"fail", "203.0.113.9", spf.Fail},
+		{"pass", "5.255.64.53", spf.StatusPass},
+		{"fail", "203.0.113.9", spf.StatusFail},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			ip := netip.MustParseAddr(bc.ip)
@@ -135,7 +135,7 @@ func TestCachedCheckAllocations(t *testing.T) {
 	} {
 		tc.c.CheckMailFrom(ctx, ip, "info@customer.example", "h.example") // fills the cache
 		n := testing.AllocsPerRun(100, func() {
-			if r := tc.c.CheckMailFrom(ctx, ip, "info@customer.example", "h.example"); r.Status != spf.Fail {
+			if r := tc.c.CheckMailFrom(ctx, ip, "info@customer.example", "h.example"); r.Status != spf.StatusFail {
 				t.Fatal(r.Status, r.Err)
 			}
 		})
@@ -212,7 +212,7 @@ func BenchmarkCheckHostFresh(b *testing.B) {
 			c.CheckMailFrom(ctx, ip, "info@customer.example", "smtp1.vendor.example") // reads the zone
 			b.ReportAllocs()
 			for b.Loop() {
-				if r := c.CheckMailFrom(ctx, ip, "info@customer.example", "smtp1.vendor.example"); r.Status != spf.Pass {
+				if r := c.CheckMailFrom(ctx, ip, "info@customer.example", "smtp1.vendor.example"); r.Status != spf.StatusPass {
 					b.Fatal(r.Status, r.Err)
 				}
 			}
@@ -245,7 +245,7 @@ func TestNoTraceAllocations(t *testing.T) {
 	count := func(c *spf.Checker) float64 {
 		c.CheckMailFrom(ctx, ip, "info@customer.example", "h.example") // reads the zone
 		return testing.AllocsPerRun(200, func() {
-			if r := c.CheckMailFrom(ctx, ip, "info@customer.example", "h.example"); r.Status != spf.Fail {
+			if r := c.CheckMailFrom(ctx, ip, "info@customer.example", "h.example"); r.Status != spf.StatusFail {
 				t.Fatal(r.Status, r.Err)
 			}
 		})
@@ -291,7 +291,7 @@ func TestTraceBytes(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		for range n {
-			if r := c.CheckMailFrom(ctx, ip, "info@customer.example", "smtp1.vendor.example"); r.Status != spf.Pass {
+			if r := c.CheckMailFrom(ctx, ip, "info@customer.example", "smtp1.vendor.example"); r.Status != spf.StatusPass {
 				t.Fatal(r.Status, r.Err)
 			}
 		}

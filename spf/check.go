@@ -132,7 +132,7 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 		err = fmt.Errorf("the sender %.40q... is longer than SMTP allows (%d octets of local part, %d of domain; RFC 5321, Section 4.5.3.1)", sender, maxLocalPart, maxSenderDomain)
 	}
 	if err != nil {
-		r.Status = None
+		r.Status = StatusNone
 		r.Err = &domainSpecError{err}
 		e.record(evInvalid, 0, domain, nil, -1, "")
 		r.Trace = e.traceOf()
@@ -141,7 +141,7 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, 
 	o := e.checkHost(name, 0)
 	r.Status, r.Err = o.status, o.err
 	r.Term, r.TermDomain, r.Via = o.term, o.termDomain, o.via
-	if o.status == Fail {
+	if o.status == StatusFail {
 		r.Explanation = o.explanation
 		if r.Explanation == "" {
 			r.Explanation = DefaultExplanation(dnsrec.TrimDot(name), e.ip)

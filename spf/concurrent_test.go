@@ -287,7 +287,7 @@ func TestPrefetchBoundedOnHostileZone(t *testing.T) {
 	if !reflect.DeepEqual(outcomeOf(con), outcomeOf(seq)) {
 		t.Errorf("results differ:\nconcurrent %+v\nsequential %+v", outcomeOf(con), outcomeOf(seq))
 	}
-	if seq.Status != spf.PermError {
+	if seq.Status != spf.StatusPermError {
 		t.Errorf("status %s, want permerror (too many lookups)", seq.Status)
 	}
 	// The check waited for the prefetches it abandoned: the count is final.

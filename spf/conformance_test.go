@@ -244,7 +244,7 @@ func runSuiteCase(t *testing.T, c *spf.Checker, tc suiteTest, full string) {
 		t.Errorf("result %s, want %v (err: %v)\n%s", res.Status, want, res.Err, res.Explain())
 		return
 	}
-	if tc.Explanation != nil && res.Status == spf.Fail {
+	if tc.Explanation != nil && res.Status == spf.StatusFail {
 		want := *tc.Explanation
 		if want == "DEFAULT" {
 			want = spf.DefaultExplanation(strings.ToLower(res.Domain), res.IP)

@@ -66,13 +66,13 @@ func (e *evaluation) traceOf() Trace {
 // matchNote is the trace note of a term that matched.
 func matchNote(st Status) string {
 	switch st {
-	case Pass:
+	case StatusPass:
 		return "matches: pass"
-	case Fail:
+	case StatusFail:
 		return "matches: fail"
-	case SoftFail:
+	case StatusSoftFail:
 		return "matches: softfail"
-	case Neutral:
+	case StatusNeutral:
 		return "matches: neutral"
 	}
 	return "matches: " + string(st)
@@ -81,17 +81,17 @@ func matchNote(st Status) string {
 // checkHost evaluates the record of domain (canonical) at a nesting depth.
 func (e *evaluation) checkHost(domain string, depth int) outcome {
 	if depth > maxDepth {
-		return e.fail(depth, domain, PermError, fmt.Errorf("%w: includes nested more than %d deep", ErrTooManyLookups, maxDepth))
+		return e.fail(depth, domain, StatusPermError, fmt.Errorf("%w: includes nested more than %d deep", ErrTooManyLookups, maxDepth))
 	}
 	p, err := e.fetchRecord(domain, depth)
 	switch {
 	case errors.Is(err, dnsrec.ErrTemporary):
-		return e.fail(depth, domain, TempError, err)
+		return e.fail(depth, domain, StatusTempError, err)
 	case err != nil:
-		return e.fail(depth, domain, PermError, err)
+		return e.fail(depth, domain, StatusPermError, err)
 	case !p.ok:
 		e.record(evNoRecord, depth, domain, nil, -1, "")
-		return outcome{status: None, err: fmt.Errorf("%w at %s", ErrNoRecord, dnsrec.TrimDot(domain))}
+		return outcome{status: StatusNone, err: fmt.Errorf("%w at %s", ErrNoRecord, dnsrec.TrimDot(domain))}
 	}
 	if depth == 0 {
 		e.res.Record = p.recordText()
@@ -110,7 +110,7 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		if t.queriesDNS() {
 			e.lookups++
 			if e.lookups > e.limit {
-				return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.termText(i), e.lookups, e.limit))
+				return e.fail(depth, domain, StatusPermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.termText(i), e.lookups, e.limit))
 			}
 		}
 		match, inner, o := e.mechanism(p, i, domain, depth)
@@ -127,7 +127,7 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		if inner != nil { // an include passed: the term inside it decided
 			out.term, out.termDomain, out.via = inner.term, inner.termDomain, inner.via
 		}
-		if st == Fail {
+		if st == StatusFail {
 			out.explanation = e.explain(p)
 		}
 		return out
@@ -136,21 +136,21 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 	if i := p.redirect; p.all < 0 && i >= 0 {
 		e.lookups++
 		if e.lookups > e.limit {
-			return e.fail(depth, domain, PermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.termText(i), e.lookups, e.limit))
+			return e.fail(depth, domain, StatusPermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.termText(i), e.lookups, e.limit))
 		}
 		target, err := e.expandDomain(p.spec(i))
 		if err != nil {
-			return e.fail(depth, domain, PermError, err)
+			return e.fail(depth, domain, StatusPermError, err)
 		}
 		e.record(evRedirect, depth, domain, p, i, target)
 		o := e.checkHost(target, depth+1)
-		if o.status == None {
-			return e.fail(depth, domain, PermError, fmt.Errorf("%w: redirect=%s", ErrIncludeNone, dnsrec.TrimDot(target)))
+		if o.status == StatusNone {
+			return e.fail(depth, domain, StatusPermError, fmt.Errorf("%w: redirect=%s", ErrIncludeNone, dnsrec.TrimDot(target)))
 		}
 		return o
 	}
 	e.record(evNeutral, depth, domain, nil, -1, "")
-	return outcome{status: Neutral}
+	return outcome{status: StatusNeutral}
 }
 
 func (e *evaluation) fail(depth int, domain string, st Status, err error) outcome {
@@ -168,9 +168,9 @@ func (e *evaluation) fail(depth int, domain string, st Status, err error) outcom
 func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int) (match bool, inner, stop *outcome) {
 	t, text := &p.terms[i], p.termText(i)
 	errOut := func(err error) (bool, *outcome, *outcome) {
-		st := PermError
+		st := StatusPermError
 		if errors.Is(err, dnsrec.ErrTemporary) {
-			st = TempError
+			st = StatusTempError
 		}
 		o := e.fail(depth, domain, st, fmt.Errorf("%s: %w", text, err))
 		return false, nil, &o
@@ -199,14 +199,14 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 		}
 		o := e.checkHost(target, depth+1)
 		switch o.status {
-		case Pass:
+		case StatusPass:
 			in := o
 			in.via = append([]string{dnsrec.TrimDot(target)}, o.via...)
 			return true, &in, nil
-		case Fail, SoftFail, Neutral:
+		case StatusFail, StatusSoftFail, StatusNeutral:
 			e.record(evGave, depth, domain, p, i, target).st = codeOf(o.status)
 			return false, nil, nil
-		case None:
+		case StatusNone:
 			return errOut(fmt.Errorf("%w: %s", ErrIncludeNone, dnsrec.TrimDot(target)))
 		default:
 			stop := o

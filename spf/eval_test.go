@@ -47,11 +47,11 @@ func TestCheckHostSeed003(t *testing.T) {
 		term    string
 		via     []string
 	}{
-		{"info@klant.example", spf.None, "klant.example has not published an SPF policy, so SPF neither allows nor forbids 5.255.64.53.", "", nil},
-		{"info@example.com", spf.Fail, `example.com has declared that 5.255.64.53 may not send mail for it: no term matched, and the record ends in "-all". Receivers may reject the message.`, "-all", nil},
-		{"fm@eneco.example", spf.Pass, `eneco.example has authorized 5.255.64.53 to send mail for it: it matches "ip4:5.255.64.53" in the record of spf.blueinkt.example, included by eneco.example.`, "ip4:5.255.64.53", []string{"spf.blueinkt.example"}},
-		{"x@soft.example", spf.SoftFail, "soft.example has said that 5.255.64.53 is probably not allowed to send mail for it (~all)", "~all", nil},
-		{"x@noall.example", spf.Neutral, `noall.example makes no statement about 5.255.64.53: no term matched and its record has no "all"`, "", nil},
+		{"info@klant.example", spf.StatusNone, "klant.example has not published an SPF policy, so SPF neither allows nor forbids 5.255.64.53.", "", nil},
+		{"info@example.com", spf.StatusFail, `example.com has declared that 5.255.64.53 may not send mail for it: no term matched, and the record ends in "-all". Receivers may reject the message.`, "-all", nil},
+		{"fm@eneco.example", spf.StatusPass, `eneco.example has authorized 5.255.64.53 to send mail for it: it matches "ip4:5.255.64.53" in the record of spf.blueinkt.example, included by eneco.example.`, "ip4:5.255.64.53", []string{"spf.blueinkt.example"}},
+		{"x@soft.example", spf.StatusSoftFail, "soft.example has said that 5.255.64.53 is probably not allowed to send mail for it (~all)", "~all", nil},
+		{"x@noall.example", spf.StatusNeutral, `noall.example makes no statement about 5.255.64.53: no term matched and its record has no "all"`, "", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sender, func(t *testing.T) {
@@ -75,13 +75,13 @@ func TestCheckHostBounded(t *testing.T) {
 	ctx := context.Background()
 	for _, domain := range []string{"self.example", "loop-a.example"} {
 		r := c.CheckHost(ctx, vendorIP, domain, "x@"+domain, "h.example")
-		if r.Status != spf.PermError || !errors.Is(r.Err, spf.ErrTooManyLookups) {
+		if r.Status != spf.StatusPermError || !errors.Is(r.Err, spf.ErrTooManyLookups) {
 			t.Errorf("%s: %s, %v; want permerror for too many lookups", domain, r.Status, r.Err)
 		}
 	}
 	// A caller who lifts the limit still gets a bounded recursion.
 	big := &spf.Checker{Resolver: z, MaxLookups: 1_000_000}
-	if r := big.CheckHost(ctx, vendorIP, "self.example", "x@self.example", "h.example"); r.Status != spf.PermError {
+	if r := big.CheckHost(ctx, vendorIP, "self.example", "x@self.example", "h.example"); r.Status != spf.StatusPermError {
 		t.Errorf("self redirect with no lookup limit: %s", r.Status)
 	}
 }
@@ -89,7 +89,7 @@ func TestCheckHostBounded(t *testing.T) {
 func TestCheckHostAsksOnce(t *testing.T) {
 	z := dnstest.MustZone(seed003Zone)
 	r := (&spf.Checker{Resolver: z}).CheckHost(context.Background(), vendorIP, "dup.example", "x@dup.example", "h.example")
-	if r.Status != spf.Fail || r.Lookups != 6 {
+	if r.Status != spf.StatusFail || r.Lookups != 6 {
 		t.Fatalf("%s with %d lookups\n%s", r.Status, r.Lookups, r.Explain())
 	}
 	if rep := z.Repeated(); len(rep) > 0 {
@@ -104,7 +104,7 @@ func TestCheckHostTempError(t *testing.T) {
 	z := dnstest.MustZone(seed003Zone)
 	z.Fail("down.example", "", dnsrec.ErrServFail)
 	r := (&spf.Checker{Resolver: z}).CheckHost(context.Background(), vendorIP, "slow.example", "x@slow.example", "h.example")
-	if r.Status != spf.TempError {
+	if r.Status != spf.StatusTempError {
 		t.Fatalf("status %s", r.Status)
 	}
 	var de *dnsrec.Error
@@ -120,11 +120,11 @@ func TestCheckHostMappedAndHELO(t *testing.T) {
 	z := dnstest.MustZone(seed003Zone)
 	c := &spf.Checker{Resolver: z}
 	ctx := context.Background()
-	if r := c.CheckHost(ctx, netip.MustParseAddr("::ffff:192.0.2.9"), "mapped.example", "x@mapped.example", "h"); r.Status != spf.Pass {
+	if r := c.CheckHost(ctx, netip.MustParseAddr("::ffff:192.0.2.9"), "mapped.example", "x@mapped.example", "h"); r.Status != spf.StatusPass {
 		t.Errorf("IPv4-mapped IPv6 sender: %s", r.Status)
 	}
 	r := c.CheckHELO(ctx, vendorIP, "mail.helo.example")
-	if r.Status != spf.Pass {
+	if r.Status != spf.StatusPass {
 		t.Fatalf("HELO check: %s", r.Status)
 	}
 	if got, want := r.ReceivedSPF("mx.receiver.example"),
@@ -135,7 +135,7 @@ func TestCheckHostMappedAndHELO(t *testing.T) {
 		t.Errorf("AuthenticationResults = %q, want %q", got, want)
 	}
 	r = c.CheckMailFrom(ctx, vendorIP, "", "example.com")
-	if r.Sender != "postmaster@example.com" || r.Status != spf.Fail {
+	if r.Sender != "postmaster@example.com" || r.Status != spf.StatusFail {
 		t.Errorf("bounce: sender %q status %s", r.Sender, r.Status)
 	}
 	if got := r.ReceivedSPF("mx.receiver.example"); !strings.HasPrefix(got, "fail (mx.receiver.example: domain of postmaster@example.com does not designate 5.255.64.53 as permitted sender)") ||
@@ -145,7 +145,7 @@ func TestCheckHostMappedAndHELO(t *testing.T) {
 	if r.Explanation != spf.DefaultExplanation("example.com", vendorIP) {
 		t.Errorf("Explanation = %q", r.Explanation)
 	}
-	if r := c.CheckMailFrom(ctx, vendorIP, "user@localhost", "h"); r.Status != spf.None || !errors.Is(r.Err, spf.ErrDomainSpec) {
+	if r := c.CheckMailFrom(ctx, vendorIP, "user@localhost", "h"); r.Status != spf.StatusNone || !errors.Is(r.Err, spf.ErrDomainSpec) {
 		t.Errorf("single-label domain: %s %v", r.Status, r.Err)
 	}
 }
@@ -157,7 +157,7 @@ a.example.   IN TXT "v=spf1 include:b.example -all"
 b.example.   IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
 `)
 	r := (&spf.Checker{Resolver: z}).CheckHost(context.Background(), netip.MustParseAddr("192.0.2.5"), "top.example", "x@top.example", "h")
-	if r.Status != spf.Pass || r.Term != "ip4:192.0.2.0/24" || r.TermDomain != "b.example" || strings.Join(r.Via, ",") != "a.example,b.example" {
+	if r.Status != spf.StatusPass || r.Term != "ip4:192.0.2.0/24" || r.TermDomain != "b.example" || strings.Join(r.Via, ",") != "a.example,b.example" {
 		t.Fatalf("%s term %q in %q via %v", r.Status, r.Term, r.TermDomain, r.Via)
 	}
 	want := `top.example has authorized 192.0.2.5 to send mail for it: it matches "ip4:192.0.2.0/24" in the record of b.example, included by top.example through a.example.`
@@ -178,7 +178,7 @@ func TestCheckHostBoundsTheSender(t *testing.T) {
 	runtime.ReadMemStats(&m0)
 	res := c.CheckHost(context.Background(), ip, "macro.example", strings.Repeat("a", 1<<20)+"@macro.example", "h.example")
 	runtime.ReadMemStats(&m1)
-	if res.Status != spf.None || !strings.Contains(fmt.Sprint(res.Err), "RFC 5321") {
+	if res.Status != spf.StatusNone || !strings.Contains(fmt.Sprint(res.Err), "RFC 5321") {
 		t.Errorf("1 MB local part: %s, %v", res.Status, res.Err)
 	}
 	if grown := m1.TotalAlloc - m0.TotalAlloc; grown > 8<<20 {
@@ -189,7 +189,7 @@ func TestCheckHostBoundsTheSender(t *testing.T) {
 	}
 	// 64 octets is allowed, and evaluated.
 	res = c.CheckHost(context.Background(), ip, "macro.example", strings.Repeat("a", 64)+"@macro.example", "h.example")
-	if res.Status == spf.None || res.Err != nil && strings.Contains(res.Err.Error(), "RFC 5321") {
+	if res.Status == spf.StatusNone || res.Err != nil && strings.Contains(res.Err.Error(), "RFC 5321") {
 		t.Errorf("a 64-octet local part: %s, %v", res.Status, res.Err)
 	}
 }

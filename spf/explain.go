@@ -25,28 +25,28 @@ func (r *Result) Summary() string {
 		}
 	}
 	switch r.Status {
-	case Pass:
+	case StatusPass:
 		return fmt.Sprintf("%s has authorized %s to send mail for it: %s.", d, ip, via)
-	case Fail:
+	case StatusFail:
 		if r.Term == "" || strings.HasSuffix(r.Term, "all") {
 			return fmt.Sprintf("%s has declared that %s may not send mail for it: no term matched, and the record ends in %q. Receivers may reject the message.", d, ip, r.termOr("-all"))
 		}
 		return fmt.Sprintf("%s has declared that %s may not send mail for it: %s. Receivers may reject the message.", d, ip, via)
-	case SoftFail:
+	case StatusSoftFail:
 		return fmt.Sprintf("%s has said that %s is probably not allowed to send mail for it (%s): receivers usually accept the message but mark it as suspicious.", d, ip, r.termOr("~all"))
-	case Neutral:
+	case StatusNeutral:
 		if r.Term != "" {
 			return fmt.Sprintf("%s makes no statement about %s (%s): receivers treat the message as if there were no SPF record.", d, ip, r.Term)
 		}
 		return fmt.Sprintf("%s makes no statement about %s: no term matched and its record has no \"all\", so receivers treat the message as if there were no SPF record.", d, ip)
-	case None:
+	case StatusNone:
 		if r.Err != nil && strings.Contains(r.Err.Error(), "invalid domain") {
 			return fmt.Sprintf("%q is not a domain that can have an SPF record, so SPF says nothing about %s.", r.Domain, ip)
 		}
 		return fmt.Sprintf("%s has not published an SPF policy, so SPF neither allows nor forbids %s.", d, ip)
-	case TempError:
+	case StatusTempError:
 		return fmt.Sprintf("The SPF check of %s could not be completed because of a DNS failure (%v); receivers will usually try again later.", d, r.Err)
-	case PermError:
+	case StatusPermError:
 		return fmt.Sprintf("The SPF records of %s are broken (%v), so receivers cannot check %s and may treat the message as failing.", d, r.Err, ip)
 	}
 	return string(r.Status)

@@ -89,7 +89,7 @@ exp.fz.example.  IN TXT "%{i} is not %{d}"
 		c := &spf.Checker{Resolver: z}
 		res := c.CheckMailFrom(context.Background(), addr, "user@root.fz.example", "helo.fz.example")
 		switch res.Status {
-		case spf.Pass, spf.Fail, spf.SoftFail, spf.Neutral, spf.None, spf.TempError, spf.PermError:
+		case spf.StatusPass, spf.StatusFail, spf.StatusSoftFail, spf.StatusNeutral, spf.StatusNone, spf.StatusTempError, spf.StatusPermError:
 		default:
 			t.Fatalf("status %q", res.Status)
 		}
@@ -108,7 +108,7 @@ exp.fz.example.  IN TXT "%{i} is not %{d}"
 		if n := len(z.Queries()); n > 150 {
 			t.Fatalf("%d questions", n)
 		}
-		if !strings.Contains(res.Summary(), res.IP.String()) && res.Status != spf.TempError && res.Status != spf.PermError {
+		if !strings.Contains(res.Summary(), res.IP.String()) && res.Status != spf.StatusTempError && res.Status != spf.StatusPermError {
 			t.Fatalf("summary %q does not name the sender", res.Summary())
 		}
 		_ = res.Explain()
@@ -143,7 +143,7 @@ user.i.fz.example.   IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
 		if memory.Status != wire.Status {
 			t.Fatalf("sender %q: %s in memory, %s over the wire (%v / %v)", sender, memory.Status, wire.Status, memory.Err, wire.Err)
 		}
-		if wire.Status == spf.TempError {
+		if wire.Status == spf.StatusTempError {
 			t.Fatalf("sender %q: temperror: %v", sender, wire.Err)
 		}
 	})

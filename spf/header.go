@@ -19,7 +19,7 @@ func (r *Result) AuthResult() *authres.SPFResult {
 	} else {
 		ar.From = r.Sender
 	}
-	if r.Status == PermError || r.Status == TempError || r.Status == None {
+	if r.Status == StatusPermError || r.Status == StatusTempError || r.Status == StatusNone {
 		if r.Err != nil {
 			ar.Reason = r.Err.Error()
 		}
@@ -46,15 +46,15 @@ func (r *Result) ReceivedSPF(receiver string) string {
 	}
 	var comment string
 	switch r.Status {
-	case Pass:
+	case StatusPass:
 		comment = fmt.Sprintf("%s designates %s as permitted sender", who, r.IP)
-	case Fail:
+	case StatusFail:
 		comment = fmt.Sprintf("%s does not designate %s as permitted sender", who, r.IP)
-	case SoftFail:
+	case StatusSoftFail:
 		comment = fmt.Sprintf("%s discourages use of %s as permitted sender", who, r.IP)
-	case Neutral:
+	case StatusNeutral:
 		comment = fmt.Sprintf("%s is neither permitted nor denied by %s", r.IP, who)
-	case None:
+	case StatusNone:
 		comment = fmt.Sprintf("%s does not publish an SPF record", strings.TrimPrefix(who, "domain of "))
 	default:
 		comment = fmt.Sprintf("error in processing during lookup of %s", strings.TrimPrefix(who, "domain of "))
@@ -71,7 +71,7 @@ func (r *Result) ReceivedSPF(receiver string) string {
 	if r.Term != "" {
 		fmt.Fprintf(&b, " mechanism=%s;", quoteValue(r.Term))
 	}
-	if (r.Status == PermError || r.Status == TempError) && r.Err != nil {
+	if (r.Status == StatusPermError || r.Status == StatusTempError) && r.Err != nil {
 		fmt.Fprintf(&b, " problem=%s;", quoteValue(r.Err.Error()))
 	}
 	fmt.Fprintf(&b, " identity=%s", identity)

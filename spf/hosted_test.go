@@ -50,10 +50,10 @@ func TestHostedSPF(t *testing.T) {
 				t.Errorf("finding %+v", f)
 			}
 			c := &spf.Checker{Resolver: r}
-			if res := c.CheckHost(context.Background(), netip.MustParseAddr("5.255.64.53"), "hosted.example", "a@hosted.example", "smtp1.vendor.example"); res.Status != spf.Pass {
+			if res := c.CheckHost(context.Background(), netip.MustParseAddr("5.255.64.53"), "hosted.example", "a@hosted.example", "smtp1.vendor.example"); res.Status != spf.StatusPass {
 				t.Errorf("the switched-on address: %s (%v)", res.Status, res.Err)
 			}
-			if res := c.CheckHost(context.Background(), netip.MustParseAddr("192.0.2.99"), "hosted.example", "a@hosted.example", "smtp1.vendor.example"); res.Status == spf.Pass {
+			if res := c.CheckHost(context.Background(), netip.MustParseAddr("192.0.2.99"), "hosted.example", "a@hosted.example", "smtp1.vendor.example"); res.Status == spf.StatusPass {
 				t.Errorf("another address: %s", res.Status)
 			}
 		})

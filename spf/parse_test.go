@@ -61,7 +61,7 @@ func TestParseTerms(t *testing.T) {
 	if mx.Qualifier != spf.QualifierFail || mx.Mechanism != spf.MechMX || mx.Domain != "example.com" || mx.CIDR4 != 24 || mx.CIDR6 != 64 {
 		t.Errorf("mx term = %+v", mx)
 	}
-	if ip := r.Terms[1]; ip.Net.String() != "192.0.2.1/24" || ip.CIDR4 != 24 || ip.Qualifier.Status() != spf.Pass {
+	if ip := r.Terms[1]; ip.Net.String() != "192.0.2.1/24" || ip.CIDR4 != 24 || ip.Qualifier.Status() != spf.StatusPass {
 		t.Errorf("ip4 term = %+v", ip)
 	}
 	if exp, i := r.Modifier("EXP"); i != 3 || exp.Domain != "e.%{d}" {

@@ -335,7 +335,7 @@ func (p *prefetcher) passes(domain string) {
 		}
 		p.decide(ref.domain, ref.i)
 		parent := p.records[ref.domain]
-		if parent == nil || parent.terms[ref.i].kind != kindInclude || parent.terms[ref.i].status() != Pass {
+		if parent == nil || parent.terms[ref.i].kind != kindInclude || parent.terms[ref.i].status() != StatusPass {
 			return
 		}
 		for j := range parent.terms[:ref.i] {

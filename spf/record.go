@@ -23,13 +23,13 @@ const (
 func (q Qualifier) Status() Status {
 	switch q {
 	case QualifierFail:
-		return Fail
+		return StatusFail
 	case QualifierSoftFail:
-		return SoftFail
+		return StatusSoftFail
 	case QualifierNeutral:
-		return Neutral
+		return StatusNeutral
 	}
-	return Pass
+	return StatusPass
 }
 
 // Mechanism is the name of a mechanism (RFC 7208, Section 5).

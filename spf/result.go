@@ -7,13 +7,13 @@ type Status string
 
 // Results.
 const (
-	None      Status = "none"      // no SPF record, or no valid domain to check
-	Neutral   Status = "neutral"   // the domain makes no assertion about the address
-	Pass      Status = "pass"      // the address is authorized
-	Fail      Status = "fail"      // the address is not authorized
-	SoftFail  Status = "softfail"  // the address is probably not authorized
-	TempError Status = "temperror" // a transient (DNS) error; try again later
-	PermError Status = "permerror" // the records are broken and need a person to fix them
+	StatusNone      Status = "none"      // no SPF record, or no valid domain to check
+	StatusNeutral   Status = "neutral"   // the domain makes no assertion about the address
+	StatusPass      Status = "pass"      // the address is authorized
+	StatusFail      Status = "fail"      // the address is not authorized
+	StatusSoftFail  Status = "softfail"  // the address is probably not authorized
+	StatusTempError Status = "temperror" // a transient (DNS) error; try again later
+	StatusPermError Status = "permerror" // the records are broken and need a person to fix them
 )
 
 // Identity is which identity a check authorizes (RFC 7208, Section 2).

@@ -113,7 +113,7 @@ type event struct {
 // statusCode is a Status in one byte.
 type statusCode uint8
 
-var statuses = [...]Status{None, Neutral, Pass, Fail, SoftFail, TempError, PermError}
+var statuses = [...]Status{StatusNone, StatusNeutral, StatusPass, StatusFail, StatusSoftFail, StatusTempError, StatusPermError}
 
 func codeOf(st Status) statusCode {
 	for i, s := range statuses {

@@ -65,16 +65,16 @@ func TestNoQuestionWasted(t *testing.T) {
 		status   spf.Status
 		maxExtra int
 	}{
-		{"203.0.113.9", spf.Fail, 0}, // the whole tree read: nothing to waste
-		{"10.4.3.1", spf.Pass, 0},    // in the last include
-		{"10.3.3.1", spf.Pass, 1},    // in _spf3: _spf4's record
-		{"10.21.5.1", spf.Pass, 2},   // in _spf2's nested block: _spf3, _spf4
-		{"10.2.5.1", spf.Pass, 2},    // in _spf2's ranges: _spf3, _spf4 (not _nb2a)
-		{"10.12.0.9", spf.Pass, 4},   // in _spf1's second nested block: _spf2 to _spf4, and maybe _nb2a
-		{"10.1.0.9", spf.Pass, 4},    // in _spf1's ranges: not _nb1a nor _nb1b
-		{"192.0.2.10", spf.Pass, 8},  // the a term: asked with the MX and the four includes, and what arrived before it
-		{"192.0.2.21", spf.Pass, 7},  // the second MX host: asked with the three nested includes
-		{"2001:db8::1", spf.Fail, 0}, // IPv6: the whole tree
+		{"203.0.113.9", spf.StatusFail, 0}, // the whole tree read: nothing to waste
+		{"10.4.3.1", spf.StatusPass, 0},    // in the last include
+		{"10.3.3.1", spf.StatusPass, 1},    // in _spf3: _spf4's record
+		{"10.21.5.1", spf.StatusPass, 2},   // in _spf2's nested block: _spf3, _spf4
+		{"10.2.5.1", spf.StatusPass, 2},    // in _spf2's ranges: _spf3, _spf4 (not _nb2a)
+		{"10.12.0.9", spf.StatusPass, 4},   // in _spf1's second nested block: _spf2 to _spf4, and maybe _nb2a
+		{"10.1.0.9", spf.StatusPass, 4},    // in _spf1's ranges: not _nb1a nor _nb1b
+		{"192.0.2.10", spf.StatusPass, 8},  // the a term: asked with the MX and the four includes, and what arrived before it
+		{"192.0.2.21", spf.StatusPass, 7},  // the second MX host: asked with the three nested includes
+		{"2001:db8::1", spf.StatusFail, 0}, // IPv6: the whole tree
 	} {
 		t.Run(tc.ip, func(t *testing.T) {
 			ip := netip.MustParseAddr(tc.ip)

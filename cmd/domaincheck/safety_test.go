@@ -63,17 +63,17 @@ func known(domain string, s host, before outcome) bool {
 			return true
 		}
 	}
-	return s.dkim || before.spf == spf.Pass
+	return s.dkim || before.spf == spf.StatusPass
 }
 
 // spfRank orders SPF results by how receivers treat the mail.
 func spfRank(s spf.Status) int {
 	switch s {
-	case spf.Pass:
+	case spf.StatusPass:
 		return 3
-	case spf.None, spf.Neutral:
+	case spf.StatusNone, spf.StatusNeutral:
 		return 2
-	case spf.SoftFail:
+	case spf.StatusSoftFail:
 		return 1
 	}
 	return 0
@@ -129,7 +129,7 @@ func evaluate(t *testing.T, r dnsrec.Resolver, domain string, s host) outcome {
 		signed = d.Satisfied
 	}
 	v, err := dmarc.Evaluate(ctx, r, dmarc.Input{From: domain,
-		SPF:  dmarc.Identifier{Domain: domain, Pass: res.Status == spf.Pass},
+		SPF:  dmarc.Identifier{Domain: domain, Pass: res.Status == spf.StatusPass},
 		DKIM: []dmarc.Identifier{{Domain: domain, Pass: signed}}})
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func evaluate(t *testing.T, r dnsrec.Resolver, domain string, s host) outcome {
 // (~all) only marks mail, and is what a new record ends with until the
 // customer has confirmed their other senders.
 func failing(s spf.Status) bool {
-	return s == spf.Fail || s == spf.PermError || s == spf.TempError
+	return s == spf.StatusFail || s == spf.StatusPermError || s == spf.StatusTempError
 }
 
 func strictness(p dmarc.Policy) int {

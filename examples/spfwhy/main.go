@@ -67,9 +67,9 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	switch run(stdout, resolver(), ip, sender, *helo, *headers, *format) {
-	case spf.Pass:
+	case spf.StatusPass:
 		return demo.ExitReady
-	case spf.TempError:
+	case spf.StatusTempError:
 		return demo.ExitUsage
 	}
 	return demo.ExitChanges
@@ -113,7 +113,7 @@ func run(w io.Writer, r dnsrec.Resolver, ip netip.Addr, sender, helo string, hea
 	if format == "json" {
 		out := output{Status: res.Status, Domain: res.Domain, IP: res.IP.String(), Sender: res.Sender, HELO: res.HELO, Record: res.Record,
 			Term: res.Term, TermDomain: res.TermDomain, Via: append([]string{}, res.Via...), Summary: res.Summary(), Steps: []step{}}
-		if res.Status == spf.Fail {
+		if res.Status == spf.StatusFail {
 			out.Explanation = res.Explanation
 		}
 		if res.Err != nil {
@@ -131,7 +131,7 @@ func run(w io.Writer, r dnsrec.Resolver, ip netip.Addr, sender, helo string, hea
 		return res.Status
 	}
 	fmt.Fprintf(w, "SPF result: %s\n\n%s", res.Status, res.Explain())
-	if res.Status == spf.Fail {
+	if res.Status == spf.StatusFail {
 		fmt.Fprintf(w, "\nExplanation given to the sender: %s\n", res.Explanation)
 	}
 	if headers {

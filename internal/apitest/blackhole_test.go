@@ -50,7 +50,7 @@ func TestBlackHoleDeadline(t *testing.T) {
 	checks := map[string]func(ctx context.Context) error{
 		"spf.CheckHost": func(ctx context.Context) error {
 			res := (&spf.Checker{Resolver: r}).CheckHost(ctx, ip, "customer.example", "a@customer.example", "h.example")
-			if res.Status != spf.TempError {
+			if res.Status != spf.StatusTempError {
 				return errors.New("status " + string(res.Status))
 			}
 			return res.Err

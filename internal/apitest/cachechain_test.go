@@ -35,7 +35,7 @@ _spf.b.example.       3600 IN CNAME spf.vendor.example.
 		want := uncached.CheckHost(ctx, ip, domain, "x@"+domain, domain)
 		z.ResetQueries()
 		got := cached.CheckHost(ctx, ip, domain, "x@"+domain, domain)
-		if got.Status != spf.Pass || got.Status != want.Status || got.Queries != want.Queries || got.Lookups != want.Lookups {
+		if got.Status != spf.StatusPass || got.Status != want.Status || got.Queries != want.Queries || got.Lookups != want.Lookups {
 			t.Errorf("%s: cached %s, %d questions, %d lookups; uncached %s, %d, %d",
 				domain, got.Status, got.Queries, got.Lookups, want.Status, want.Queries, want.Lookups)
 		}
