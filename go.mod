@@ -10,6 +10,7 @@ require (
 )
 
 require (
+	github.com/nicksnyder/go-i18n/v2 v2.6.0 // indirect
 	golang.org/x/crypto v0.54.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.40.0 // indirect

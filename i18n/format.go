@@ -1,0 +1,57 @@
+package i18n
+
+import (
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
+)
+
+// numberTag is the locale numbers are written in for a catalogue
+// language: German as in Switzerland (1’000), like its spelling.
+func numberTag(lang language.Tag) language.Tag {
+	if lang == language.German {
+		return language.MustParse("de-CH")
+	}
+	return lang
+}
+
+// Number writes an integer given as text the way readers of tag write
+// numbers: 10,000 in English, 10’000 in Swiss German, 10 000 in French.
+// Text that is not an integer is returned as it is.
+func (c *Catalog) Number(tag language.Tag, s string) string {
+	return formatNumber(c.Match(tag), s)
+}
+
+func formatNumber(lang language.Tag, s string) string {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil {
+		return s
+	}
+	return message.NewPrinter(numberTag(lang)).Sprint(number.Decimal(n))
+}
+
+// Date writes the day of t as readers of tag write dates, with the layout
+// of the catalogue's message format.date (a Go time layout).
+func (c *Catalog) Date(tag language.Tag, t time.Time) string {
+	layout, err := c.Render(tag, "format.date", nil)
+	if err != nil || layout == "" {
+		layout = "2006-01-02"
+	}
+	return t.Format(layout)
+}
+
+// funcs are the functions a message of lang may call:
+//
+//	q    the value in double quotes, Go-escaped, as English writes %q
+//	num  the integer written as lang writes numbers
+func funcs(lang language.Tag) template.FuncMap {
+	return template.FuncMap{
+		"q":   strconv.Quote,
+		"num": func(s string) string { return formatNumber(lang, s) },
+	}
+}
