@@ -39,7 +39,9 @@ func (c *Catalog) Variants(code, part string) []string {
 // producer wrote: the variant whose English, filled from params, is
 // english. Without english, or when no variant gives it, it is the variant
 // that uses the most parameters, all of which params holds (the first on a
-// tie). It returns "" when the catalogue has no message for the part.
+// tie). It returns "" when the catalogue has no message for the part, and
+// when english is given, no variant gives it and none has all its
+// parameters in params (a sentence written by hand).
 func (c *Catalog) Choose(code, part string, params Params, english string) string {
 	ids := c.Variants(code, part)
 	if english != "" {
@@ -63,7 +65,7 @@ func (c *Catalog) Choose(code, part string, params Params, english string) strin
 			best, bestN = id, n
 		}
 	}
-	if best == "" && len(ids) > 0 {
+	if best == "" && len(ids) > 0 && english == "" {
 		best = ids[0]
 	}
 	return best
