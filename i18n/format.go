@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
@@ -47,11 +48,25 @@ func (c *Catalog) Date(tag language.Tag, t time.Time) string {
 
 // funcs are the functions a message of lang may call:
 //
-//	q    the value in double quotes, Go-escaped, as English writes %q
-//	num  the integer written as lang writes numbers
+//	q       the value in double quotes, Go-escaped, as English writes %q
+//	num     the integer written as lang writes numbers
+//	stepOf  the step number N of an English "make step N of the
+//	        customer's changes …" (a fix some findings carry as a
+//	        parameter), or "" when the value is another sentence
 func funcs(lang language.Tag) template.FuncMap {
 	return template.FuncMap{
-		"q":   strconv.Quote,
-		"num": func(s string) string { return formatNumber(lang, s) },
+		"q":      strconv.Quote,
+		"num":    func(s string) string { return formatNumber(lang, s) },
+		"stepOf": stepOf,
 	}
+}
+
+// stepRef is how the vendor check words a fix that is a step of the plan.
+var stepRef = regexp.MustCompile(`^make step ([0-9]+) of the customer's changes\b`)
+
+func stepOf(s string) string {
+	if m := stepRef.FindStringSubmatch(s); m != nil {
+		return m[1]
+	}
+	return ""
 }

@@ -40,6 +40,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/examples/internal/demo"
@@ -86,6 +88,7 @@ type options struct {
 	blocklists  []string
 	concurrency int
 	progress    bool
+	lang        language.Tag // the language of the text and JSON (lang.go)
 }
 
 func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -97,6 +100,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	blocklists := fs.String("blocklists", "", "DNS blocklist zones to look the sending addresses up in, comma-separated (none by default)")
 	concurrency := fs.Int("concurrency", 8, "domains checked at once")
 	httpAddr := fs.String("http", "", "serve the check as a web page and a JSON endpoint on this address (such as localhost:8080)")
+	langFlag := fs.String("lang", "", "the language of the report: en, de, fr, it or nl (de-CH, fr-CH, nl-BE… read their language)")
 	messageFile := fs.String("message", "", "check this message (an .eml file as the vendor sends it, or a delivered copy; - for standard input) against the mailbox providers' message rules, instead of domains")
 	resolver := demo.Flags(fs)
 	live := fs.Lookup("live")
@@ -135,6 +139,9 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	o.profile = p
+	if o.lang, err = parseLang(*langFlag); err != nil {
+		return fail(err)
+	}
 	if *blocklists != "" {
 		for _, b := range strings.Split(*blocklists, ",") {
 			if _, err := dnsrec.CanonicalName(strings.TrimSpace(b)); err != nil {
@@ -291,7 +298,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *sender.Checker, o options)
 		}
 		switch o.format {
 		case "json":
-			b, err := json.MarshalIndent(jsonReport(rep), "    ", "  ")
+			b, err := json.MarshalIndent(jsonReport(newReporter(o.lang).localized(rep)), "    ", "  ")
 			if err != nil {
 				b = []byte(`{}`)
 			}
@@ -304,7 +311,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *sender.Checker, o options)
 			if !first {
 				fmt.Fprintln(w)
 			}
-			fmt.Fprint(w, rep.Text())
+			fmt.Fprint(w, newReporter(o.lang).report(rep))
 		}
 		first = false
 	}
@@ -336,7 +343,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *sender.Checker, o options)
 		fmt.Fprintln(w, "\n}")
 	case "text":
 		if vendor != nil {
-			fmt.Fprintf(w, "\n%s", vendor.Text())
+			fmt.Fprintf(w, "\n%s", newReporter(o.lang).vendor(vendor))
 		}
 	}
 	switch {
