@@ -27,6 +27,10 @@ func CheckEnglish(t testing.TB, fs []plan.Finding) {
 				continue
 			}
 			id := c.Choose(string(f.Code), part.key, f.Params, part.want)
+			if id == "" {
+				t.Errorf("%s.%s: no message of the catalogue gives the producer's %q (params %v)", f.Code, part.key, part.want, f.Params)
+				continue
+			}
 			got, err := c.Render(i18n.English, id, f.Params)
 			if err != nil {
 				t.Errorf("%s: %v", id, err)
@@ -61,6 +65,10 @@ func CheckReasonsEnglish(t testing.TB, cs []plan.Change) {
 		for _, r := range ch.Reasons {
 			dumpReason(r)
 			id := c.Choose(string(r.Code), i18n.PartReason, r.Params, r.Text)
+			if id == "" {
+				t.Errorf("%s.reason: no message of the catalogue gives the producer's %q (params %v)", r.Code, r.Text, r.Params)
+				continue
+			}
 			got, err := c.Render(i18n.English, id, r.Params)
 			if err != nil {
 				t.Errorf("%s: %v", id, err)
