@@ -144,8 +144,8 @@ func setTo(name string, t dnsrec.Type, party plan.Party, want []dnsrec.Record, c
 }
 
 type diagnoser struct {
-	d    *Diagnosis
-	c    KeyCheck
+	d       *Diagnosis
+	c       KeyCheck
 	name    string
 	txts    []dnsrec.Record
 	pending []pending
@@ -517,13 +517,6 @@ func hasCode(fs []plan.Finding, code plan.Code) bool {
 		}
 	}
 	return false
-}
-
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // selectorTaken reports a selector delegated to another mail service (its
