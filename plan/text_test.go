@@ -29,7 +29,7 @@ func catalogued(t *testing.T, cs plan.Changes) plan.Changes {
 		ch.Reasons = nil
 		for _, r := range cs[i].Reasons {
 			p := params[r.Code]
-			id := c.Variants(string(r.Code), i18n.PartReason)[len(c.Variants(string(r.Code), i18n.PartReason))-1]
+			id := c.Variants(string(r.Code), i18n.PartReason)[0]
 			text, err := c.Render(i18n.English, id, p)
 			if err != nil {
 				t.Fatal(err)
