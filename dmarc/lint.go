@@ -2,7 +2,6 @@ package dmarc
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -46,12 +45,13 @@ const (
 // records at the wrong name) are in [Inspect].
 func (rules Rules) Lint(text string) []plan.Finding {
 	if err := rules.Validate(); err != nil {
-		return []plan.Finding{{Code: CodeRules, Severity: plan.SeverityError, Subject: string(rules), Params: map[string]string{"rules": string(rules)},
-			Message: fmt.Sprintf("the record cannot be checked: %q names no DMARC specification", string(rules)), Fix: "use rfc9989 (the default) or rfc7489"}}
+		return []plan.Finding{worded(plan.Finding{Code: CodeRules, Severity: plan.SeverityError, Subject: string(rules), Params: map[string]string{"rules": string(rules)}}, 1, 1)}
 	}
 	var fs []plan.Finding
-	add := func(code plan.Code, sev plan.Severity, subject string, off int, params map[string]string, msg, fix string) {
-		fs = append(fs, plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Params: params, Message: msg, Fix: fix})
+	// add records a finding worded by variants msg and fix of its code's
+	// sentences in the catalogue (0: none).
+	add := func(code plan.Code, sev plan.Severity, subject string, off int, params map[string]string, msg, fix int) {
+		fs = append(fs, worded(plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Params: params}, msg, fix))
 	}
 	// tag is the params of a finding about a tag, with its value when it
 	// has one, or the reason it is wrong.
@@ -72,62 +72,53 @@ func (rules Rules) Lint(text string) []plan.Finding {
 		var pe *ParseError
 		errors.As(err, &pe)
 		if trimmed := strings.TrimLeft(text, " \t\r\n"); trimmed != text && isDMARC(trimmed) {
-			add(CodeNotDMARC, plan.SeverityError, "v", 0, tag("v"), "the record starts with whitespace before v=DMARC1; a DMARC record must start with its version tag (RFC 9989, Section 4.7), so receivers ignore it",
-				"remove the whitespace before v=DMARC1")
+			add(CodeNotDMARC, plan.SeverityError, "v", 0, tag("v"), 1, 1)
 			return fs
 		}
 		if errors.Is(err, ErrNotDMARC) {
-			add(CodeNotDMARC, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, "reason", pe.Reason), "this is not a DMARC record: "+pe.Reason+"; receivers ignore it",
-				"publish a record that starts with v=DMARC1;")
+			add(CodeNotDMARC, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, "reason", pe.Reason), 2, 2)
 		} else {
-			add(CodeSyntax, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, "reason", pe.Reason), pe.Reason+"; receivers ignore the whole record", "correct the record")
+			add(CodeSyntax, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, "reason", pe.Reason), 1, 1)
 		}
 		return fs
 	}
 	if !strings.HasPrefix(text, "v=DMARC1") {
 		version := text[:strings.Index(text, "DMARC1")+len("DMARC1")]
-		add(CodeVersionForm, plan.SeverityWarning, version, 0, map[string]string{"version": version},
-			"the version tag is valid as written, but receivers that look for the text \"v=DMARC1\" (many do) ignore the record",
-			"write it exactly v=DMARC1: lower-case v, no spaces around \"=\"")
+		add(CodeVersionForm, plan.SeverityWarning, version, 0, map[string]string{"version": version}, 1, 1)
 	}
 	noPolicy := false
 	for _, is := range issues {
 		switch {
 		case is.tag == "p" && r.Policy == "":
 			if !noPolicy {
-				add(CodeNoPolicy, plan.SeverityError, "p", -1, tag("p"), "the record has no valid p=; receivers treat it as p=none because it has a valid rua=", "add p=none (or a stricter policy)")
+				add(CodeNoPolicy, plan.SeverityError, "p", -1, tag("p"), 1, 1)
 			}
 			noPolicy = true
 		case is.tag == "":
-			add(CodeMalformed, plan.SeverityWarning, "", is.offset, tag("", "reason", is.reason), is.reason, "correct the entry or remove it")
+			add(CodeMalformed, plan.SeverityWarning, "", is.offset, tag("", "reason", is.reason), 1, 1)
 		case (is.tag == "sp" || is.tag == "np") && ((is.tag == "sp" && r.SubdomainPolicy == PolicyNone) || (is.tag == "np" && r.NonexistentPolicy == PolicyNone)):
-			add(CodeInvalidValue, plan.SeverityError, is.tag, is.offset, tag(is.tag, "reason", is.reason), is.reason+"; receivers treat it as "+is.tag+"=none (RFC 9989, Section 4.7), not as the p= policy", "correct the value")
+			add(CodeInvalidValue, plan.SeverityError, is.tag, is.offset, tag(is.tag, "reason", is.reason), 2, 2)
 		default:
-			add(CodeInvalidValue, plan.SeverityWarning, is.tag, is.offset, tag(is.tag, "reason", is.reason), is.reason+"; receivers use the default instead", "correct the value or remove the tag")
+			add(CodeInvalidValue, plan.SeverityWarning, is.tag, is.offset, tag(is.tag, "reason", is.reason), 1, 1)
 		}
 	}
 	if r.EffectivePolicy() == PolicyNone && r.Policy != "" {
-		add(CodePolicyNone, plan.SeverityWarning, "p=none", -1, tag("p", "policy", string(PolicyNone)),
-			"p=none only asks for reports: mail that fails DMARC is delivered as usual, so the domain is not protected against spoofing",
-			"once the reports show that all legitimate mail passes, move to p=quarantine and then p=reject")
+		add(CodePolicyNone, plan.SeverityWarning, "p=none", -1, tag("p", "policy", string(PolicyNone)), 1, 1)
 	}
 	if r.Testing() {
 		if rules.is7489() {
-			add(CodeNewTag, plan.SeverityInfo, "t=y", -1, tag("t", "value", "y"), "t= is an RFC 9989 tag; RFC 7489 receivers ignore it", "")
+			add(CodeNewTag, plan.SeverityInfo, "t=y", -1, tag("t", "value", "y"), 1, 0)
 		} else {
-			add(CodeTestingMode, plan.SeverityInfo, "t=y", -1, tag("t", "value", "y"),
-				"t=y: receivers apply the policy one step more leniently (reject as quarantine, quarantine as none) while the domain tests it", "remove t=y when the policy should apply in full")
+			add(CodeTestingMode, plan.SeverityInfo, "t=y", -1, tag("t", "value", "y"), 1, 1)
 		}
 	}
 	if rules.is7489() {
 		if r.Pct != "" && r.Percent() != 100 {
-			add(CodePct, plan.SeverityWarning, "pct="+r.Pct, -1, tag("pct", "value", r.Pct, "percent", strconv.Itoa(r.Percent())),
-				fmt.Sprintf("pct=%s applies the policy to only %d%% of failing mail; the rest is handled as one step more lenient", r.Pct, r.Percent()),
-				"raise pct to 100 (or remove it) once the reports look clean; RFC 9989 removes pct")
+			add(CodePct, plan.SeverityWarning, "pct="+r.Pct, -1, tag("pct", "value", r.Pct, "percent", strconv.Itoa(r.Percent())), 1, 1)
 		}
 		for _, tv := range [][2]string{{"np", string(r.NonexistentPolicy)}, {"psd", string(r.PSD)}} {
 			if name, v := tv[0], tv[1]; v != "" {
-				add(CodeNewTag, plan.SeverityInfo, name+"="+v, -1, tag(name, "value", v), name+"= is an RFC 9989 tag; RFC 7489 receivers ignore it", "")
+				add(CodeNewTag, plan.SeverityInfo, name+"="+v, -1, tag(name, "value", v), 1, 0)
 			}
 		}
 	} else {
@@ -136,30 +127,26 @@ func (rules Rules) Lint(text string) []plan.Finding {
 			if v == "" {
 				continue
 			}
-			fix := "remove it"
+			fix := 2 // remove it
 			if name == "pct" {
-				fix = "remove pct; to test a policy, write t=y (reject is then applied as quarantine, quarantine as none)"
+				fix = 1 // remove it, and write t=y to test a policy
 			}
-			add(CodeRemovedTag, plan.SeverityWarning, name+"="+v, -1, tag(name, "value", v), name+"= was removed by RFC 9989; receivers following it ignore the tag", fix)
+			add(CodeRemovedTag, plan.SeverityWarning, name+"="+v, -1, tag(name, "value", v), 1, fix)
 		}
 		for _, u := range append(append([]URI{}, r.RUA...), r.RUF...) {
 			if u.Size != "" {
-				add(CodeSizeSuffix, plan.SeverityInfo, u.String(), -1, tag("", "size", u.Size, "uri", u.URI), "the \"!"+u.Size+"\" size limit was removed by RFC 9989; receivers ignore it", "write "+u.URI)
+				add(CodeSizeSuffix, plan.SeverityInfo, u.String(), -1, tag("", "size", u.Size, "uri", u.URI), 1, 1)
 			}
 		}
 	}
 	for _, t := range r.Extra {
-		add(CodeUnknownTag, plan.SeverityInfo, t.Name+"="+t.Value, -1, tag(t.Name, "value", t.Value), fmt.Sprintf("%q is not a DMARC tag; receivers ignore it", t.Name), "remove it, or check its spelling")
+		add(CodeUnknownTag, plan.SeverityInfo, t.Name+"="+t.Value, -1, tag(t.Name, "value", t.Value), 1, 1)
 	}
 	if len(r.RUA) == 0 {
-		add(CodeNoRUA, plan.SeverityWarning, "", -1, nil,
-			"no rua=: nobody receives aggregate reports, so there is no way to see who sends mail as the domain before tightening the policy",
-			"add rua=mailto:<an address that collects reports>")
+		add(CodeNoRUA, plan.SeverityWarning, "", -1, nil, 1, 1)
 	}
 	if n := len(r.RUA) + len(r.RUF); n > 2 {
-		add(CodeTooManyRUA, plan.SeverityWarning, "", -1, tag("", "count", strconv.Itoa(n)),
-			fmt.Sprintf("%d report addresses: receivers are asked to send each report to every one, and some send to the first two only", n),
-			"keep at most two, or forward reports from one address")
+		add(CodeTooManyRUA, plan.SeverityWarning, "", -1, tag("", "count", strconv.Itoa(n)), 1, 1)
 	}
 	has := func(o string) bool {
 		for _, x := range r.FO {
@@ -170,8 +157,7 @@ func (rules Rules) Lint(text string) []plan.Finding {
 		return false
 	}
 	if has("0") && has("1") {
-		add(CodeFOConflict, plan.SeverityWarning, "fo="+strings.Join(r.FO, ":"), -1, tag("fo", "value", strings.Join(r.FO, ":")),
-			"fo=0 (report when everything fails) and fo=1 (report when anything fails) together mean fo=1; fo=0 adds nothing", "write fo=1")
+		add(CodeFOConflict, plan.SeverityWarning, "fo="+strings.Join(r.FO, ":"), -1, tag("fo", "value", strings.Join(r.FO, ":")), 1, 1)
 	}
 	return fs
 }

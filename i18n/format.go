@@ -50,6 +50,8 @@ func (c *Catalog) Date(tag language.Tag, t time.Time) string {
 //
 //	q       the value in double quotes, Go-escaped, as English writes %q
 //	num     the integer written as lang writes numbers
+//	list    a list written "a, b, c" (as parameters hold lists) joined
+//	        as lang writes one in a sentence: "a, b and c"
 //	stepOf  the step number N of an English "make step N of the
 //	        customer's changes …" (a fix some findings carry as a
 //	        parameter), or "" when the value is another sentence
@@ -58,7 +60,28 @@ func funcs(lang language.Tag) template.FuncMap {
 		"q":      strconv.Quote,
 		"num":    func(s string) string { return formatNumber(lang, s) },
 		"stepOf": stepOf,
+		"list":   func(s string) string { return joinList(lang, s) },
 	}
+}
+
+// conjunctions are the words that join the last two items of a list.
+var conjunctions = map[language.Tag]string{
+	language.English: " and ", language.German: " und ", language.French: " et ",
+	language.Italian: " e ", language.Dutch: " en ",
+}
+
+// joinList writes the items of a parameter list ("a, b, c") as lang joins
+// them in a sentence ("a, b and c").
+func joinList(lang language.Tag, s string) string {
+	items := strings.Split(s, ", ")
+	if len(items) < 2 {
+		return s
+	}
+	and, ok := conjunctions[lang]
+	if !ok {
+		and = " and "
+	}
+	return strings.Join(items[:len(items)-1], ", ") + and + items[len(items)-1]
 }
 
 // stepRef is how the vendor check words a fix that is a step of the plan.
