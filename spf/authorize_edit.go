@@ -240,7 +240,11 @@ func (e *spfEdit) verify(ctx context.Context, r dnsrec.Resolver, proposed []dnsr
 	}
 	for _, f := range an.Findings {
 		if f.Severity == plan.SeverityError && f.Code != CodeTooManyLookups {
-			f.Message = "the proposed record: " + f.Message
+			if n, ok := proposedMessage[f.Code]; ok {
+				f.Message = part(f, "message", n) // "the proposed record: …"
+			} else {
+				f.Message = "the proposed record: " + f.Message
+			}
 			fs = append(fs, f)
 		}
 	}
@@ -270,3 +274,7 @@ func mxOnly(hosts []string) []string {
 	}
 	return out
 }
+
+// proposedMessage is, for the codes of [Analyze]'s errors, the variant of
+// the message that says it of the proposed record.
+var proposedMessage = map[plan.Code]int{CodeIncludeLoop: 2, CodeIncludeNone: 2, CodeTooManyMX: 2, CodeSyntax: 2, CodeMultiple: 4, CodeVoidLookups: 3}

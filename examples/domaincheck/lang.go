@@ -96,8 +96,10 @@ func (r reporter) verdict(rep *sender.DomainReport) string {
 		s = r.t("text.report.verdict.ready", p)
 	case rep.Status == sender.DomainNotChecked:
 		s = r.t("text.report.verdict.not-checked", p)
-	case rep.Status == sender.DomainNotFound:
+	case rep.Status == sender.DomainNotFound, rep.Status == sender.DomainNotDelegated:
 		s = r.t("text.report.verdict.no-domain", p)
+	case rep.Status == sender.DomainInvalid:
+		s = r.t("text.report.verdict.invalid", p)
 	case rep.Status == sender.DomainBroken:
 		s = r.t("text.report.verdict.broken", p)
 	case rep.MaySend:
