@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
@@ -102,11 +104,15 @@ func limitedHandler(c *sender.Checker, lim *limiter, client func(*http.Request) 
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		render(w, http.StatusOK, page{Vendor: c.Profile.Name})
+		render(w, http.StatusOK, page{Vendor: c.Profile.Name, Lang: pageLang(r)})
 	})
 	mux.HandleFunc("GET /check", func(w http.ResponseWriter, r *http.Request) {
 		rep, status, err := check(r)
-		p := page{Vendor: c.Profile.Name, Domain: r.URL.Query().Get("domain"), Report: rep}
+		lang := pageLang(r) // webtext.go
+		if rep != nil {
+			rep = newReporter(lang).localized(rep)
+		}
+		p := page{Vendor: c.Profile.Name, Domain: r.URL.Query().Get("domain"), Report: rep, Lang: lang}
 		if err != nil {
 			p.Error = err.Error()
 		}
@@ -161,6 +167,7 @@ func clientOf(r *http.Request) string {
 type page struct {
 	Vendor, Domain, Error string
 	Report                *sender.DomainReport
+	Lang                  language.Tag // the reader's, from ?lang= or Accept-Language (webtext.go)
 }
 
 func render(w http.ResponseWriter, status int, p page) {
@@ -174,7 +181,7 @@ func render(w http.ResponseWriter, status int, p page) {
 
 // copyScript puts a record's value on the clipboard; its hash is allowed by
 // the page's Content-Security-Policy, and nothing else runs.
-const copyScript = `document.querySelectorAll("button[data-copy]").forEach(function(b){b.addEventListener("click",function(){navigator.clipboard.writeText(b.getAttribute("data-copy"));b.textContent="copied";});});`
+const copyScript = `document.querySelectorAll("button[data-copy]").forEach(function(b){b.addEventListener("click",function(){navigator.clipboard.writeText(b.getAttribute("data-copy"));b.textContent=b.getAttribute("data-copied")||"copied";});});`
 
 // The page shows the customer what the text report shows (the same
 // findings, info findings that say something to act on included), the DNS
@@ -211,22 +218,23 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 	"isUpdate": func(c plan.Change) bool { return len(c.Removed()) == 1 && len(c.Added()) == 1 },
 	"first":    func(rs []dnsrec.Record) dnsrec.Record { return rs[0] },
 }).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Vendor}}: domain check</title>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.T "text.web.title" "vendor" .Vendor}}</title>
 <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}code{background:#eee;padding:0 .2em;word-break:break-all}
 .fine{color:green}.advice{color:#06c}.change-needed{color:#a60}.broken{color:#b00}.could-not-check{color:#555}li{margin:.3em 0}</style></head>
-<body><h1>May {{.Vendor}} send as your domain?</h1>
-<form action="/check" method="get"><label>Domain <input name="domain" value="{{.Domain}}" required maxlength="300"></label> <button>Check</button></form>
+<body><nav>{{range .Languages}}{{if .Current}}<strong>{{.Name}}</strong>{{else}}<a href="{{.URL}}" hreflang="{{.Tag}}" lang="{{.Tag}}">{{.Name}}</a>{{end}} {{end}}</nav>
+<h1>{{.T "text.web.heading" "vendor" .Vendor}}</h1>
+<form action="/check" method="get"><label>{{.T "text.web.domain"}} <input name="domain" value="{{.Domain}}" required maxlength="300"></label>{{if .LangParam}}<input type="hidden" name="lang" value="{{.Lang}}">{{end}} <button>{{.T "text.web.check"}}</button></form>
 {{with .Error}}<p class="broken">{{.}}</p>{{end}}
 {{with .Report}}
 <h2>{{.Domain}}</h2><p><strong>{{.Summary}}</strong></p>
-{{with .DNSHost}}<p>Your DNS is hosted at {{.}}: make the changes there.</p>{{end}}
-<ul>{{range .Areas}}<li><span class="{{.Status}}">{{.Status}}</span> {{.Name}}{{with .Failed}}: {{.}}{{end}}
-<ul>{{range shown .Findings}}<li>{{.Severity}} <code>{{.Code}}</code>: {{.Message}}{{with .Fix}}<br>Fix: {{.}}{{end}}</li>{{end}}</ul></li>{{end}}</ul>
-{{with .Mailbox}}<h3>Gmail, Yahoo and Outlook.com: their rules in your DNS</h3><ul>{{range .}}<li>{{.Provider.Name}}: {{if .CustomerCompliant}}your DNS meets them{{else}}your DNS does not meet them all yet{{end}}
-<ul>{{range customerRules .Rules}}<li><span class="{{.Outcome}}">{{.Outcome}}</span> <code>{{.Rule}}</code>: {{.Sentence}}{{with .Fix}}<br>Fix: {{.}}{{end}}</li>{{end}}</ul></li>{{end}}</ul>{{end}}
-{{with customer .}}<h3>Your DNS changes, in this order</h3><ol>{{range .}}<li>{{if isUpdate .}}Edit the {{.Type}} record{{else}}{{.Action}} {{.Type}}{{end}} at <code>{{.Relative}}</code> <button type="button" data-copy="{{.Relative}}">copy</button> in the zone {{trim .Zone}} ({{trim .Name}})
-<ul>{{if isUpdate .}}<li>from <code>{{value (first .Removed)}}</code></li><li>to <code>{{value (first .Added)}}</code> <button type="button" data-copy="{{value (first .Added)}}">copy</button></li>
-{{else}}{{range .Removed}}<li>delete <code>{{value .}}</code></li>{{end}}{{range .Added}}<li>add <code>{{value .}}</code> <button type="button" data-copy="{{value .}}">copy</button></li>{{end}}{{end}}</ul>
+{{with .DNSHost}}<p>{{$.T "text.web.dns-host" "host" .}}</p>{{end}}
+<ul>{{range .Areas}}<li><span class="{{.Status}}">{{$.T (print "text.report.status." .Status)}}</span> {{$.T (print "text.report.area." .Name)}}{{with .Failed}}: {{.}}{{end}}
+<ul>{{range shown .Findings}}<li>{{$.T (print "text.report.severity." .Severity)}} <code>{{.Code}}</code>: {{.Message}}{{with .Fix}}<br>{{$.T "text.web.fix"}}: {{.}}{{end}}</li>{{end}}</ul></li>{{end}}</ul>
+{{with .Mailbox}}<h3>{{$.T "text.web.mailbox"}}</h3><ul>{{range .}}<li>{{.Provider.Name}}: {{if .CustomerCompliant}}{{$.T "text.web.rules-met"}}{{else}}{{$.T "text.web.rules-not-met"}}{{end}}
+<ul>{{range customerRules .Rules}}<li><span class="{{.Outcome}}">{{$.T (print "text.report.outcome." .Outcome)}}</span> <code>{{.Rule}}</code>: {{.Sentence}}{{with .Fix}}<br>{{$.T "text.web.fix"}}: {{$.StepFix .}}{{end}}</li>{{end}}</ul></li>{{end}}</ul>{{end}}
+{{with customer .}}<h3>{{$.T "text.web.changes"}}</h3><ol>{{range .}}<li>{{if isUpdate .}}{{$.T "text.web.edit" "type" (print .Type)}}{{else}}{{$.T (print "text.web.action." .Action) "type" (print .Type)}}{{end}} {{$.T "text.web.at"}} <code>{{.Relative}}</code> <button type="button" data-copy="{{.Relative}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button> {{$.T "text.web.in-zone" "zone" (trim .Zone)}} ({{trim .Name}})
+<ul>{{if isUpdate .}}<li>{{$.T "text.web.from"}} <code>{{value (first .Removed)}}</code></li><li>{{$.T "text.web.to"}} <code>{{value (first .Added)}}</code> <button type="button" data-copy="{{value (first .Added)}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></li>
+{{else}}{{range .Removed}}<li>{{$.T "text.web.delete"}} <code>{{value .}}</code></li>{{end}}{{range .Added}}<li>{{$.T "text.web.add"}} <code>{{value .}}</code> <button type="button" data-copy="{{value .}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></li>{{end}}{{end}}</ul>
 <small>{{.Reason}}</small></li>{{end}}</ol>{{end}}
 {{end}}
 <script>` + copyScript + `</script></body></html>`))

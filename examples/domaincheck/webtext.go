@@ -1,0 +1,87 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"golang.org/x/text/language"
+
+	"github.com/domainauth/domainauth/i18n"
+)
+
+// pageLang is the language of a page: ?lang= when the reader chose one
+// with the language switch, else the browser's Accept-Language, else
+// English; matched to the catalogue's languages (de-CH reads de).
+func pageLang(r *http.Request) language.Tag {
+	if l := r.URL.Query().Get("lang"); l != "" {
+		if tag, err := parseLang(l); err == nil {
+			return tag
+		}
+	}
+	return i18n.Default().MatchString(r.Header.Get("Accept-Language"))
+}
+
+// T renders the catalogue's message id in the page's language, filled from
+// name, value pairs; html/template escapes what it returns.
+func (p page) T(id string, kv ...string) string {
+	params := i18n.Params{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		params[kv[i]] = kv[i+1]
+	}
+	return i18n.Default().Text(p.Lang, id, params)
+}
+
+// StepFix words a rule's fix in the page's language when it is a step of
+// the plan ("make step 2 of the customer's changes …"); other fixes are
+// the mailbox catalogue's, in English.
+func (p page) StepFix(fix string) string {
+	if p.Lang == i18n.English {
+		return fix
+	}
+	if n := stepNumber(fix); n != "" {
+		return p.T("text.report.step", "step", n)
+	}
+	return fix
+}
+
+// stepNumber is the N of "make step N of the customer's changes".
+func stepNumber(s string) string {
+	rest, ok := strings.CutPrefix(s, "make step ")
+	if !ok {
+		return ""
+	}
+	n, _, ok := strings.Cut(rest, " ")
+	if !ok || strings.Trim(n, "0123456789") != "" {
+		return ""
+	}
+	return n
+}
+
+// LangParam says whether the page carries its language in the form, so
+// that a check keeps the language the reader chose.
+func (p page) LangParam() bool { return p.Lang != i18n.English }
+
+// pageLanguage is one entry of the language switch.
+type pageLanguage struct {
+	Tag, Name, URL string
+	Current        bool
+}
+
+// languageNames are the languages as their readers name them.
+var languageNames = map[string]string{"en": "English", "de": "Deutsch", "fr": "Français", "it": "Italiano", "nl": "Nederlands"}
+
+// Languages is the language switch: a link to this page in each language.
+func (p page) Languages() []pageLanguage {
+	var out []pageLanguage
+	for _, tag := range i18n.Languages() {
+		q := url.Values{"lang": {tag.String()}}
+		path := "/"
+		if p.Domain != "" {
+			q.Set("domain", p.Domain)
+			path = "/check"
+		}
+		out = append(out, pageLanguage{Tag: tag.String(), Name: languageNames[tag.String()], URL: path + "?" + q.Encode(), Current: tag == p.Lang})
+	}
+	return out
+}
