@@ -8,6 +8,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/domainauth/domainauth/i18n"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // pageLang is the language of a page: ?lang= when the reader chose one
@@ -56,6 +57,18 @@ func stepNumber(s string) string {
 		return ""
 	}
 	return n
+}
+
+// English says whether the page is in English, whose steps keep their
+// short form ("Edit the TXT record at @ in the zone …").
+func (p page) English() bool { return p.Lang == i18n.English }
+
+// Step is a change's step sentence in the page's language, as the text
+// report words it ("Fügen Sie einen CNAME-Eintrag bei default._domainkey
+// in der Zone example.ch hinzu"), without its closing colon.
+func (p page) Step(c plan.Change) string {
+	line, _, _ := strings.Cut(c.In(p.Lang).Text, "\n")
+	return strings.TrimSuffix(line, ":")
 }
 
 // LangParam says whether the page carries its language in the form, so
