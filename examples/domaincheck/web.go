@@ -216,27 +216,47 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 		return r.Value()
 	},
 	"isUpdate": func(c plan.Change) bool { return len(c.Removed()) == 1 && len(c.Added()) == 1 },
+	"inc":      func(i int) int { return i + 1 },
+	"ttl":      stepTTL,      // webtext.go
+	"matrix":   ruleMatrix,   // webtext.go
 	"first":    func(rs []dnsrec.Record) dnsrec.Record { return rs[0] },
 }).Parse(`<!doctype html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.T "text.web.title" "vendor" .Vendor}}</title>
-<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}code{background:#eee;padding:0 .2em;word-break:break-all}
-.fine{color:green}.advice{color:#06c}.change-needed{color:#a60}.broken{color:#b00}.could-not-check{color:#555}li{margin:.3em 0}</style></head>
-<body><nav>{{range .Languages}}{{if .Current}}<strong>{{.Name}}</strong>{{else}}<a href="{{.URL}}" hreflang="{{.Tag}}" lang="{{.Tag}}">{{.Name}}</a>{{end}} {{end}}</nav>
-<h1>{{.T "text.web.heading" "vendor" .Vendor}}</h1>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.T "text.web.title" "vendor" .Vendor}}</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em;line-height:1.4}code{background:#eee;padding:0 .2em;word-break:break-all}
+nav{font-size:.9em}nav a,nav strong{margin-right:.6em}
+.status{border-left:.5em solid #555;padding:.5em 1em;margin:1em 0;background:#f4f4f4}.status h2{margin:.2em 0}
+.st-ready{border-color:#1a7f37}.st-changes-needed,.st-broken{border-color:#b35900}.st-could-not-check,.st-no-domain,.st-not-delegated,.st-invalid{border-color:#555}
+.steps>li{margin:1em 0}.steps h3{font-size:1em;margin:.3em 0}table{border-collapse:collapse;margin:.3em 0}th,td{text-align:left;vertical-align:top;padding:.2em .6em .2em 0}
+.fine,.met{color:#1a7f37}.advice{color:#0550ae}.change-needed,.not-met{color:#9a4a00}.broken{color:#b00}.could-not-check,.not-applicable,.check-elsewhere{color:#444}
+small code{font-size:.85em}details{margin:1.5em 0}summary{cursor:pointer;font-weight:bold}.vendor{color:#444}</style></head>
+<body><nav aria-label="{{.T "text.web.languages"}}">{{range .Languages}}{{if .Current}}<strong>{{.Name}}</strong>{{else}}<a href="{{.URL}}" hreflang="{{.Tag}}" lang="{{.Tag}}">{{.Name}}</a>{{end}} {{end}}</nav>
+<main><h1>{{.T "text.web.heading" "vendor" .Vendor}}</h1>
 <form action="/check" method="get"><label>{{.T "text.web.domain"}} <input name="domain" value="{{.Domain}}" required maxlength="300"></label>{{if .LangParam}}<input type="hidden" name="lang" value="{{.Lang}}">{{end}} <button>{{.T "text.web.check"}}</button></form>
-{{with .Error}}<p class="broken">{{.}}</p>{{end}}
+{{with .Error}}<p class="broken" role="alert">{{.}}</p>{{end}}
 {{with .Report}}
-<h2>{{.Domain}}</h2><p><strong>{{.Summary}}</strong></p>
-{{with .DNSHost}}<p>{{$.T "text.web.dns-host" "host" .}}</p>{{end}}
-<ul>{{range .Areas}}<li><span class="{{.Status}}">{{$.T (print "text.report.status." .Status)}}</span> {{$.T (print "text.report.area." .Name)}}{{with .Failed}}: {{.}}{{end}}
-<ul>{{range shown .Findings}}<li>{{$.T (print "text.report.severity." .Severity)}} <code>{{.Code}}</code>: {{.Message}}{{with .Fix}}<br>{{$.T "text.web.fix"}}: {{.}}{{end}}</li>{{end}}</ul></li>{{end}}</ul>
-{{with .Mailbox}}<h3>{{$.T "text.web.mailbox"}}</h3><ul>{{range .}}<li>{{.Provider.Name}}: {{if .CustomerCompliant}}{{$.T "text.web.rules-met"}}{{else}}{{$.T "text.web.rules-not-met"}}{{end}}
-<ul>{{range customerRules .Rules}}<li><span class="{{.Outcome}}">{{$.T (print "text.report.outcome." .Outcome)}}</span> <code>{{.Rule}}</code>: {{.Sentence}}{{with .Fix}}<br>{{$.T "text.web.fix"}}: {{$.StepFix .}}{{end}}</li>{{end}}</ul></li>{{end}}</ul>{{end}}
-{{with customer .}}<h3>{{$.T "text.web.changes"}}</h3><ol>{{range .}}<li>{{if $.English}}{{if isUpdate .}}Edit the {{.Type}} record{{else}}{{.Action}} {{.Type}}{{end}} at <code>{{.Relative}}</code> <button type="button" data-copy="{{.Relative}}" data-copied="copied">copy</button> in the zone {{trim .Zone}} ({{trim .Name}}){{else}}{{$.Step .}} <button type="button" data-copy="{{.Relative}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}} <code>{{.Relative}}</code></button>{{end}}
-<ul>{{if isUpdate .}}<li>{{$.T "text.web.from"}} <code>{{value (first .Removed)}}</code></li><li>{{$.T "text.web.to"}} <code>{{value (first .Added)}}</code> <button type="button" data-copy="{{value (first .Added)}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></li>
-{{else}}{{range .Removed}}<li>{{$.T "text.web.delete"}} <code>{{value .}}</code></li>{{end}}{{range .Added}}<li>{{$.T "text.web.add"}} <code>{{value .}}</code> <button type="button" data-copy="{{value .}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></li>{{end}}{{end}}</ul>
-<small>{{.Reason}}</small></li>{{end}}</ol>{{end}}
+<section class="status st-{{.Status}}" role="status" aria-labelledby="status"><h2 id="status">{{.Domain}}: {{$.T (print "text.web.status." .Status)}}</h2><p><strong>{{.Summary}}</strong></p>{{with customer .}}<p>{{$.T "text.web.next-changes"}}</p>{{end}}</section>
+{{with customer .}}<section aria-labelledby="todo"><h2 id="todo">{{$.T "text.web.changes"}}</h2>
+{{with $.Report.DNSHost}}<p>{{$.T "text.web.dns-host" "host" .}}</p>{{end}}
+<ol class="steps">{{range $i, $c := .}}<li id="step-{{inc $i}}"><h3>{{if $.English}}{{if isUpdate .}}Edit the {{.Type}} record{{else}}{{.Action}} {{.Type}}{{end}} at <code>{{.Relative}}</code> in the zone {{trim .Zone}} ({{trim .Name}}){{else}}{{$.Step .}}{{end}}</h3>
+<table><tbody><tr><th scope="row">{{$.T "text.plan.label.name"}}</th><td><code>{{.Relative}}</code> <button type="button" data-copy="{{.Relative}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></td></tr>
+<tr><th scope="row">{{$.T "text.plan.label.type"}}</th><td><code>{{.Type}}</code></td></tr>
+{{if isUpdate .}}<tr><th scope="row">{{$.T "text.plan.label.from"}}</th><td><code>{{value (first .Removed)}}</code></td></tr>
+<tr><th scope="row">{{$.T "text.plan.label.to"}}</th><td><code>{{value (first .Added)}}</code> <button type="button" data-copy="{{value (first .Added)}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></td></tr>
+{{else}}{{range .Removed}}<tr><th scope="row">{{$.T "text.plan.label.delete"}}</th><td><code>{{value .}}</code></td></tr>{{end}}{{range .Added}}<tr><th scope="row">{{$.T "text.plan.label.value"}}</th><td><code>{{value .}}</code> <button type="button" data-copy="{{value .}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></td></tr>{{end}}{{end}}
+{{with ttl .}}<tr><th scope="row">{{$.T "text.plan.label.ttl"}}</th><td>{{$.T "text.plan.ttl" "ttl" .}}</td></tr>{{end}}</tbody></table>
+<p>{{.Reason}}</p></li>{{end}}</ol>
+<p><a href="{{$.Again}}">{{$.T "text.web.check-again"}}</a></p></section>{{end}}
+<details><summary>{{$.T "text.web.why"}}</summary>
+{{range .Areas}}<h3><span class="{{.Status}}">{{$.T (print "text.report.status." .Status)}}</span>: {{$.T (print "text.report.area." .Name)}}{{with .Failed}}: {{.}}{{end}}</h3>
+<ul>{{range shown .Findings}}<li>{{.Message}}{{with .Fix}}<br>{{$.T "text.web.fix"}}: {{.}}{{end}} <small>({{$.T (print "text.report.severity." .Severity)}} <code>{{.Code}}</code>)</small></li>{{end}}</ul>{{end}}
+{{with .Mailbox}}<h3>{{$.T "text.web.mailbox"}}</h3><ul>{{range .}}<li>{{.Provider.Name}}: {{if .CustomerCompliant}}{{$.T "text.web.rules-met"}}{{else}}{{$.T "text.web.rules-not-met"}}{{end}}</li>{{end}}</ul>
+<table><thead><tr><th scope="col">{{$.T "text.web.rule"}}</th>{{range .}}<th scope="col">{{.Provider.Name}}</th>{{end}}</tr></thead><tbody>
+{{range matrix .}}<tr><th scope="row">{{.Rule}}</th>{{range .Cells}}<td>{{with .}}<span class="{{.Outcome}}">{{$.T (print "text.report.outcome." .Outcome)}}</span> <small><code>{{.Rule}}</code></small>{{if .Step}}<br><a href="#step-{{.Step}}">{{$.StepFix .Fix}}</a>{{end}}{{else}}–{{end}}</td>{{end}}</tr>
+{{end}}</tbody></table>{{end}}
+</details>
+{{if .VendorBlocks}}<p class="vendor">{{$.T "text.report.vendor-note" "vendor" $.Vendor}}</p>{{end}}
 {{end}}
+</main>
 <script>` + copyScript + `</script></body></html>`))
 
 // copyScriptHash is the base64 SHA-256 of copyScript, for the

@@ -3,12 +3,15 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/language"
 
 	"github.com/domainauth/domainauth/i18n"
+	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
+	"github.com/domainauth/domainauth/sender"
 )
 
 // pageLang is the language of a page: ?lang= when the reader chose one
@@ -97,4 +100,59 @@ func (p page) Languages() []pageLanguage {
 		out = append(out, pageLanguage{Tag: tag.String(), Name: languageNames[tag.String()], URL: path + "?" + q.Encode(), Current: tag == p.Lang})
 	}
 	return out
+}
+
+// Again is the link that checks the domain again, in the page's language.
+func (p page) Again() string {
+	q := url.Values{"domain": {p.Domain}}
+	if p.LangParam() {
+		q.Set("lang", p.Lang.String())
+	}
+	return "/check?" + q.Encode()
+}
+
+// stepTTL is the TTL a step's records are published with, "" when it
+// publishes none.
+func stepTTL(c plan.Change) string {
+	if add := c.Added(); len(add) > 0 {
+		return strconv.FormatUint(uint64(add[0].TTL), 10)
+	}
+	return ""
+}
+
+// matrixRow is one rule of the providers' matrix: the rule as the
+// providers share it ("dmarc-policy") and each provider's result, nil
+// where the provider has no such rule.
+type matrixRow struct {
+	Rule  string
+	Cells []*mailbox.RuleResult
+}
+
+// ruleMatrix lays the providers' rules about the customer's DNS out as
+// rows (a rule, by its ID without the provider's prefix) and columns (the
+// providers, in the order of the sections). The vendor's own rules are
+// the vendor's and not shown.
+func ruleMatrix(secs []sender.ProviderSection) []matrixRow {
+	var rows []matrixRow
+	index := map[string]int{}
+	for col, sec := range secs {
+		for i := range sec.Rules {
+			r := &sec.Rules[i]
+			if r.Party != plan.PartyCustomer {
+				continue
+			}
+			_, key, ok := strings.Cut(string(r.Rule), "-")
+			if !ok {
+				key = string(r.Rule)
+			}
+			j, seen := index[key]
+			if !seen {
+				j = len(rows)
+				index[key] = j
+				rows = append(rows, matrixRow{Rule: key, Cells: make([]*mailbox.RuleResult, len(secs))})
+			}
+			rows[j].Cells[col] = r
+		}
+	}
+	return rows
 }
