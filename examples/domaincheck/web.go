@@ -128,7 +128,7 @@ func limitedHandler(c *sender.Checker, lim *limiter, client func(*http.Request) 
 			enc.Encode(map[string]string{"error": err.Error()})
 			return
 		}
-		enc.Encode(jsonReport(rep))
+		enc.Encode(jsonReport(newReporter(pageLang(r)).localized(rep))) // in the reader's language, codes and params kept
 	})
 	return mux
 }

@@ -65,6 +65,9 @@ func TestWebInTheReadersLanguage(t *testing.T) {
 	if status != 400 || strings.Contains(body, "<script>alert") {
 		t.Errorf("hostile domain in Italian: %d", status)
 	}
+	if _, js := get("/api/check?domain=new.example&lang=it", ""); !strings.Contains(js, `"code": "spf-confirm-senders"`) || !strings.Contains(js, "non ha ancora un record SPF") {
+		t.Error("the JSON endpoint does not answer in Italian with the codes kept")
+	}
 	if _, body := get("/?lang="+url.QueryEscape(`"><script>`), ""); strings.Contains(body, `"><script>`) {
 		t.Error("a hostile lang is echoed")
 	}
