@@ -118,16 +118,20 @@ func (c KeyCheck) Check(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, err
 		params["name"], params["selector"], params["domain"] = dnsrec.TrimDot(name), selector, domain
 		d.Findings[i].Params = params
 	}
+	for _, p := range dg.pending {
+		d.Findings[p.i] = worded(d.Findings[p.i], p.msg, p.fix)
+	}
 	d.Satisfied = plan.Worst(d.Findings) != plan.SeverityError && (len(txts) > 0)
 	return d, nil
 }
 
 // setTo is the edit "the records of type t at name are exactly want" (none,
 // when want is nil).
-func setTo(name string, t dnsrec.Type, party plan.Party, want []dnsrec.Record, code plan.Code, text string) plan.Edit {
+func setTo(name string, t dnsrec.Type, party plan.Party, want []dnsrec.Record, code plan.Code, variant int) plan.Edit {
 	want = append([]dnsrec.Record(nil), want...)
+	params := map[string]string{"name": dnsrec.TrimDot(name)}
 	return plan.Edit{Name: name, Type: t, Party: party, Stage: plan.StageDKIM,
-		Reason: plan.Reason{Code: code, Params: map[string]string{"name": dnsrec.TrimDot(name)}, Text: text},
+		Reason: plan.Reason{Code: code, Params: params, Text: part(string(code), "reason", variant, params)},
 		Apply: func(current []dnsrec.Record) ([]dnsrec.Record, error) {
 			if dnsrec.SameSet(current, want) {
 				return current, nil
@@ -137,23 +141,30 @@ func setTo(name string, t dnsrec.Type, party plan.Party, want []dnsrec.Record, c
 }
 
 type diagnoser struct {
-	d    *Diagnosis
-	c    KeyCheck
-	name string
-	txts []dnsrec.Record
+	d       *Diagnosis
+	c       KeyCheck
+	name    string
+	txts    []dnsrec.Record
+	pending []pending
 }
 
-// add records a finding; Check adds name, selector and domain to params.
-func (g *diagnoser) add(code plan.Code, sev plan.Severity, params map[string]string, msg, fix string) {
-	g.d.Findings = append(g.d.Findings, plan.Finding{Code: code, Severity: sev, Params: params, Message: msg, Fix: fix})
+// add records a finding; Check adds name, selector and domain to params,
+// then words it with variants msg and fix of its code's sentences in the
+// catalogue.
+func (g *diagnoser) add(code plan.Code, sev plan.Severity, params map[string]string, msg, fix int) {
+	g.pending = append(g.pending, pending{len(g.d.Findings), msg, fix})
+	g.d.Findings = append(g.d.Findings, plan.Finding{Code: code, Severity: sev, Params: params})
 }
+
+// pending is a finding of add's, to be worded once its params are whole.
+type pending struct{ i, msg, fix int }
 
 func (g *diagnoser) notPublished(what string) {
-	msg := fmt.Sprintf("nothing is published at %s", dnsrec.TrimDot(g.name))
+	msg := 1
 	if g.c.JustChanged {
-		msg = fmt.Sprintf("%s is not visible yet at %s; DNS changes may take up to the record's TTL (often an hour, sometimes a day) to propagate", what, dnsrec.TrimDot(g.name))
+		msg = 3
 	}
-	g.add(CodeNotPublished, plan.SeverityError, map[string]string{"kind": what}, msg+": verifiers find no key, and every signature with this selector fails", "publish the "+what+" below")
+	g.add(CodeNotPublished, plan.SeverityError, map[string]string{"kind": what}, msg, 1)
 }
 
 // delegation checks for the CNAME to c.Target.
@@ -166,8 +177,7 @@ func (g *diagnoser) delegation(ctx context.Context, r dnsrec.Resolver) error {
 	if err != nil {
 		return err
 	}
-	delegate := setTo(g.name, dnsrec.TypeCNAME, plan.PartyCustomer, []dnsrec.Record{want}, ReasonDelegate,
-		"delegate the selector to the vendor, who publishes and rotates the key")
+	delegate := setTo(g.name, dnsrec.TypeCNAME, plan.PartyCustomer, []dnsrec.Record{want}, ReasonDelegate, 1)
 	switch {
 	case len(g.d.CNAMEs) == 0 && len(g.txts) == 0:
 		g.notPublished("CNAME record")
@@ -175,33 +185,29 @@ func (g *diagnoser) delegation(ctx context.Context, r dnsrec.Resolver) error {
 	case len(g.d.CNAMEs) == 0:
 		// A TXT record where the CNAME belongs: does it hold the vendor's current key?
 		shown := map[string]string{"target": dnsrec.TrimDot(target)}
-		sev, msg := plan.SeverityError, "a TXT record is published where the CNAME to "+dnsrec.TrimDot(target)+" was expected, and its key is not the vendor's"
+		sev, msg := plan.SeverityError, 2 // a TXT record that is not the vendor's key
 		va, err := r.Lookup(ctx, target, dnsrec.TypeTXT)
 		if err != nil && errors.Is(err, dnsrec.ErrTemporary) {
 			return err // never "not the vendor's key" when the vendor's key could not be read
 		}
 		if err == nil && len(va.Records) == 1 && len(g.txts) == 1 {
 			if same, _ := sameKey(va.Records[0].Value(), g.txts[0].Value()); same {
-				sev, msg = plan.SeverityWarning, "a copy of the vendor's key is published as TXT where the CNAME to "+dnsrec.TrimDot(target)+" was expected: it works today, but breaks when the vendor rotates its key"
+				sev, msg = plan.SeverityWarning, 1 // a copy of the vendor's key
 			}
 		}
-		g.add(CodeCNAMEExpected, sev, shown, msg, "delete the TXT record and publish the CNAME instead")
+		g.add(CodeCNAMEExpected, sev, shown, msg, 1)
 		g.d.Edits = []plan.Edit{
-			setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, nil, ReasonClear, "a name with a CNAME can hold no other record"),
+			setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, nil, ReasonClear, 1),
 			delegate,
 		}
 	case g.d.CNAMEs[0] != target && DelegatedService(g.d.CNAMEs[0]) != "":
 		g.selectorTaken(target)
 	case g.d.CNAMEs[0] != target:
-		g.add(CodeWrongTarget, plan.SeverityError, map[string]string{"current": dnsrec.TrimDot(g.d.CNAMEs[0]), "target": dnsrec.TrimDot(target)},
-			fmt.Sprintf("the CNAME points to %s, not to %s", dnsrec.TrimDot(g.d.CNAMEs[0]), dnsrec.TrimDot(target)),
-			"change the CNAME's target to "+dnsrec.TrimDot(target))
-		delegate.Reason.Text = "point the selector at the vendor's key"
+		g.add(CodeWrongTarget, plan.SeverityError, map[string]string{"current": dnsrec.TrimDot(g.d.CNAMEs[0]), "target": dnsrec.TrimDot(target)}, 1, 1)
+		delegate.Reason.Text = part(string(ReasonDelegate), "reason", 2, delegate.Reason.Params)
 		g.d.Edits = []plan.Edit{delegate}
 	case len(g.txts) == 0:
-		g.add(CodeTargetMissing, plan.SeverityError, map[string]string{"target": dnsrec.TrimDot(target)},
-			fmt.Sprintf("the CNAME to %s is right, but the vendor publishes no key there", dnsrec.TrimDot(target)),
-			"nothing to change on the customer's side: the vendor must publish its key at "+dnsrec.TrimDot(target))
+		g.add(CodeTargetMissing, plan.SeverityError, map[string]string{"target": dnsrec.TrimDot(target)}, 1, 1)
 		if g.c.Key != nil {
 			rec, err := NewRecord(g.c.Key)
 			if err != nil {
@@ -211,8 +217,7 @@ func (g *diagnoser) delegation(ctx context.Context, r dnsrec.Resolver) error {
 			if err != nil {
 				return err
 			}
-			g.d.Edits = []plan.Edit{setTo(target, dnsrec.TypeTXT, plan.PartyVendor, []dnsrec.Record{key}, ReasonPublishKey,
-				"publish the key the customer's selector is delegated to")}
+			g.d.Edits = []plan.Edit{setTo(target, dnsrec.TypeTXT, plan.PartyVendor, []dnsrec.Record{key}, ReasonPublishKey, 5)}
 		}
 	default:
 		g.lintPublished()
@@ -241,19 +246,17 @@ func (g *diagnoser) key() error {
 		return nil
 	}
 	if len(g.d.CNAMEs) > 0 && expect() {
-		msg := fmt.Sprintf("a CNAME to %s is published where the TXT record with the key was expected", dnsrec.TrimDot(g.d.CNAMEs[0]))
-		sev := plan.SeverityError
+		msg, sev := 1, plan.SeverityError
 		if len(g.txts) == 1 {
 			if ok, _ := matchesKey(g.txts[0].Value(), wantB64); ok {
-				sev = plan.SeverityInfo
-				msg += "; it leads to the right key, so signatures verify"
+				msg, sev = 2, plan.SeverityInfo // it leads to the right key
 			}
 		}
-		g.add(CodeTXTExpected, sev, map[string]string{"current": dnsrec.TrimDot(g.d.CNAMEs[0])}, msg, "delete the CNAME and publish the TXT record below")
+		g.add(CodeTXTExpected, sev, map[string]string{"current": dnsrec.TrimDot(g.d.CNAMEs[0])}, msg, 1)
 		if sev == plan.SeverityError {
 			g.d.Edits = []plan.Edit{
-				setTo(g.name, dnsrec.TypeCNAME, plan.PartyCustomer, nil, ReasonClear, "a name with a CNAME can hold no other record"),
-				setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the key"),
+				setTo(g.name, dnsrec.TypeCNAME, plan.PartyCustomer, nil, ReasonClear, 1),
+				setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, 4),
 			}
 			return nil
 		}
@@ -264,10 +267,10 @@ func (g *diagnoser) key() error {
 			g.notPublished("key record")
 		} else {
 			end := dnsrec.TrimDot(g.d.CNAMEs[len(g.d.CNAMEs)-1])
-			g.add(CodeNotPublished, plan.SeverityError, map[string]string{"current": end}, fmt.Sprintf("%s leads to %s, which has no TXT record", dnsrec.TrimDot(g.name), dnsrec.TrimDot(g.d.CNAMEs[len(g.d.CNAMEs)-1])), "publish the key record")
+			g.add(CodeNotPublished, plan.SeverityError, map[string]string{"current": end}, 2, 2)
 		}
 		if expect() && len(g.d.CNAMEs) == 0 {
-			g.d.Edits = []plan.Edit{setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the public key that signatures are verified with")}
+			g.d.Edits = []plan.Edit{setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, 1)}
 		}
 		return nil
 	case len(g.txts) > 1:
@@ -283,7 +286,7 @@ func (g *diagnoser) key() error {
 	if plan.Worst(g.d.Findings) == plan.SeverityError || hasCode(g.d.Findings, CodeWhitespace) {
 		if len(g.d.CNAMEs) == 0 {
 			want.TTL = g.txts[0].TTL
-			g.d.Edits = []plan.Edit{setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish exactly the key the signer uses")}
+			g.d.Edits = []plan.Edit{setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, 2)}
 		}
 	}
 	return nil
@@ -311,13 +314,6 @@ func hasCode(fs []plan.Finding, code plan.Code) bool {
 	return false
 }
 
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // selectorTaken reports a selector delegated to another mail service (its
 // own keys, which it rotates): the vendor's key cannot go there without
 // breaking that service's signatures, so no change is proposed.
@@ -325,12 +321,8 @@ func (g *diagnoser) selectorTaken(target string) {
 	current := dnsrec.TrimDot(g.d.CNAMEs[0])
 	service := DelegatedService(current)
 	params := map[string]string{"selector": g.c.Selector, "current": current, "service": service}
-	fix := fmt.Sprintf("the vendor signs with another selector than %s; nothing is changed here", g.c.Selector)
 	if target != "" {
 		params["target"] = dnsrec.TrimDot(target)
-		fix = fmt.Sprintf("the vendor signs with another selector than %s (its key at %s moves to that selector's name); nothing is changed here", g.c.Selector, params["target"])
 	}
-	g.add(CodeSelectorTaken, plan.SeverityError, params,
-		fmt.Sprintf("the selector %s is delegated to %s (%s), which signs mail with it: replacing it would break %s's signatures", g.c.Selector, service, current, service),
-		fix)
+	g.add(CodeSelectorTaken, plan.SeverityError, params, 1, 1)
 }

@@ -24,18 +24,14 @@ func (g *diagnoser) several(want dnsrec.Record, wantB64 string) {
 		values[i] = t.Value()
 	}
 	if _, ok := joinSplit(values, wantB64); ok {
-		g.add(CodeSplitRecords, plan.SeverityError, map[string]string{"records": strconv.Itoa(len(values))},
-			fmt.Sprintf("the key is split into %d separate TXT records; it must be one record (a long value is split into strings of one record, which your DNS provider may do for you)", len(values)),
-			"delete these records and publish one TXT record with the whole value")
+		g.add(CodeSplitRecords, plan.SeverityError, map[string]string{"records": strconv.Itoa(len(values))}, 1, 1)
 	} else {
-		g.add(CodeMultiple, plan.SeverityError, map[string]string{"records": strconv.Itoa(len(values))},
-			fmt.Sprintf("%d TXT records are published at %s; a verifier needs exactly one key record there", len(values), dnsrec.TrimDot(g.name)),
-			"keep only the current key record")
+		g.add(CodeMultiple, plan.SeverityError, map[string]string{"records": strconv.Itoa(len(values))}, 1, 1)
 	}
 	if wantB64 == "" {
 		return
 	}
-	g.d.Edits = []plan.Edit{setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, "publish the key as one record, in place of these")}
+	g.d.Edits = []plan.Edit{setTo(g.name, dnsrec.TypeTXT, plan.PartyCustomer, []dnsrec.Record{want}, ReasonPublishKey, 3)}
 }
 
 // joinSplit reports whether the values, joined in some order, form a key
@@ -71,9 +67,7 @@ func joinSplit(values []string, wantB64 string) (string, bool) {
 func (g *diagnoser) compare(value, wantB64 string) {
 	inner, quoted := unquote(value)
 	if quoted {
-		g.add(CodeQuoted, plan.SeverityError, nil,
-			"the value starts and ends with a double quote: the quotes were entered as part of the record, so verifiers cannot read it",
-			"enter the value without the surrounding quotes")
+		g.add(CodeQuoted, plan.SeverityError, nil, 1, 2)
 	}
 	raw, pOff, ok := pValue(inner)
 	if !ok {
@@ -97,19 +91,13 @@ func (g *diagnoser) compare(value, wantB64 string) {
 	case strings.HasPrefix(wantB64, got):
 		after, rest := tail(got, 12), head(wantB64[len(got):], 12)
 		params := map[string]string{"have": strconv.Itoa(len(got)), "want": strconv.Itoa(len(wantB64)), "after": after, "missing": strconv.Itoa(len(wantB64) - len(got)), "rest": rest}
-		g.add(CodeKeyTruncated, plan.SeverityError, params,
-			fmt.Sprintf("the key is cut short: it has %d of the %d characters and stops after %q; the rest (%d characters, starting %q) is missing", len(got), len(wantB64), after, len(wantB64)-len(got), rest),
-			"copy the whole key again, on one line")
+		g.add(CodeKeyTruncated, plan.SeverityError, params, 1, 1)
 	case strings.HasPrefix(got, wantB64):
 		added, last := head(got[len(wantB64):], 40), tail(wantB64, 8)
-		g.add(CodeKeyExtra, plan.SeverityError, map[string]string{"extra": strconv.Itoa(len(got) - len(wantB64)), "added": added, "last": last},
-			fmt.Sprintf("the key is followed by %d extra characters: %q", len(got)-len(wantB64), added),
-			"remove everything after the key's last character ("+last+")")
+		g.add(CodeKeyExtra, plan.SeverityError, map[string]string{"extra": strconv.Itoa(len(got) - len(wantB64)), "added": added, "last": last}, 2, 2)
 	case strings.HasSuffix(got, wantB64):
 		added, first := head(got[:len(got)-len(wantB64)], 40), head(wantB64, 8)
-		g.add(CodeKeyExtra, plan.SeverityError, map[string]string{"extra": strconv.Itoa(len(got) - len(wantB64)), "added": added, "first": first},
-			fmt.Sprintf("the key is preceded by %d extra characters: %q", len(got)-len(wantB64), added),
-			"remove everything before the key's first characters ("+first+")")
+		g.add(CodeKeyExtra, plan.SeverityError, map[string]string{"extra": strconv.Itoa(len(got) - len(wantB64)), "added": added, "first": first}, 1, 1)
 	default:
 		if same, pkcs1 := sameKey("p="+got, "p="+wantB64); same && pkcs1 {
 			g.d.Findings = append(g.d.Findings, Lint(inner)...)
@@ -122,12 +110,6 @@ func (g *diagnoser) compare(value, wantB64 string) {
 		switch {
 		case pre+suf >= len(wantB64)-16 && diffGot <= 16:
 			n := max(diffGot, diffWant)
-			what := count(n, "character differs", "characters differ")
-			if diffGot == 0 {
-				what = count(diffWant, "character is missing", "characters are missing")
-			} else if diffWant == 0 {
-				what = count(diffGot, "extra character was added", "extra characters were added")
-			}
 			after, published, expected := tail(got[:pre], 12), got[pre:pre+diffGot], wantB64[pre:pre+diffWant]
 			params := map[string]string{"position": strconv.Itoa(pre + 1), "offset": strconv.Itoa(at), "after": after, "count": strconv.Itoa(n)}
 			if published != "" {
@@ -136,23 +118,18 @@ func (g *diagnoser) compare(value, wantB64 string) {
 			if expected != "" {
 				params["expected"] = expected
 			}
-			g.d.Findings = append(g.d.Findings, plan.Finding{Code: CodeKeyChanged, Severity: plan.SeverityError, Subject: "p=", Offset: plan.At(at), Params: params,
-				Message: fmt.Sprintf("the key stops matching at character %d of p= (offset %d of the record), after %q: %s (published %q, expected %q)",
-					pre+1, at, after, what, published, expected),
-				Fix: "copy the key again exactly; do not retype it"})
+			// The catalogue's sentence says whether characters differ, are
+			// missing (no published) or were added (no expected).
+			g.d.Findings = append(g.d.Findings, worded(plan.Finding{Code: CodeKeyChanged, Severity: plan.SeverityError, Subject: "p=", Offset: plan.At(at), Params: params}, 1, 1))
 			return
 		default:
-			desc := "a different key"
 			params := map[string]string{"position": strconv.Itoa(pre + 1)}
 			if k, err := Parse(inner); err == nil {
 				if pub, err := k.PublicKey(); err == nil {
-					desc = fmt.Sprintf("a different key (%s, %d bits)", keyName(TypeOf(pub)), KeyBits(pub))
 					params["type"], params["bits"] = keyName(TypeOf(pub)), strconv.Itoa(KeyBits(pub))
 				}
 			}
-			g.add(CodeDifferentKey, plan.SeverityError, params,
-				fmt.Sprintf("the record holds %s than the one the signer uses (they differ from character %d of p=)", desc, pre+1),
-				"replace the record with the one below (an old key, or one from another provider, was published)")
+			g.add(CodeDifferentKey, plan.SeverityError, params, 1, 1)
 		}
 	}
 }

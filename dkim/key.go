@@ -106,17 +106,11 @@ func KeyFindings(pub crypto.PublicKey) []plan.Finding {
 	params := map[string]string{"bits": strconv.Itoa(bits)}
 	switch {
 	case bits < MinRSABits:
-		return []plan.Finding{{Code: CodeKeyTooShort, Severity: plan.SeverityError, Params: params,
-			Message: fmt.Sprintf("the RSA key has %d bits; RFC 8301, Section 3.2 says verifiers must not accept keys under 1024 bits, so every signature fails", bits),
-			Fix:     "generate a 2048-bit key and publish it under a new selector"}}
+		return []plan.Finding{worded(plan.Finding{Code: CodeKeyTooShort, Severity: plan.SeverityError, Params: params}, 1, 1)}
 	case bits < DefaultRSABits:
-		return []plan.Finding{{Code: CodeKeyWeak, Severity: plan.SeverityWarning, Params: params,
-			Message: fmt.Sprintf("the RSA key has %d bits; RFC 8301, Section 3.2 asks signers to use at least 2048, and some receivers already distrust shorter keys", bits),
-			Fix:     "generate a 2048-bit key and publish it under a new selector"}}
+		return []plan.Finding{worded(plan.Finding{Code: CodeKeyWeak, Severity: plan.SeverityWarning, Params: params}, 1, 1)}
 	case bits > DefaultRSABits+1024:
-		return []plan.Finding{{Code: CodeKeyLong, Severity: plan.SeverityInfo, Params: params,
-			Message: fmt.Sprintf("the RSA key has %d bits: its record needs several TXT strings, which some DNS provider forms do not accept, and some verifiers cap key sizes", bits),
-			Fix:     "2048 bits is enough; use a longer key only if every provider involved accepts it"}}
+		return []plan.Finding{worded(plan.Finding{Code: CodeKeyLong, Severity: plan.SeverityInfo, Params: params}, 1, 1)}
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package dkim
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -51,8 +50,10 @@ const (
 // Lint checks the text of one key record and says what is wrong or weak.
 func Lint(text string) []plan.Finding {
 	var fs []plan.Finding
-	add := func(code plan.Code, sev plan.Severity, subject string, off int, params map[string]string, msg, fix string) {
-		fs = append(fs, plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Params: params, Message: msg, Fix: fix})
+	// add records a finding worded by variants msg and fix of its code's
+	// sentences in the catalogue.
+	add := func(code plan.Code, sev plan.Severity, subject string, off int, params map[string]string, msg, fix int) {
+		fs = append(fs, worded(plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Params: params}, msg, fix))
 	}
 	tag := func(name, value string) map[string]string {
 		if value == "" {
@@ -62,9 +63,7 @@ func Lint(text string) []plan.Finding {
 	}
 	inner := text
 	if q, ok := unquote(text); ok {
-		add(CodeQuoted, plan.SeverityError, "", 0, nil,
-			"the value starts and ends with a double quote: the quotes were entered as part of the record, so verifiers cannot read it",
-			"enter the value without the surrounding quotes (the DNS provider adds its own)")
+		add(CodeQuoted, plan.SeverityError, "", 0, nil, 1, 1)
 		inner = q
 	}
 	r, err := Parse(inner)
@@ -73,18 +72,15 @@ func Lint(text string) []plan.Finding {
 		errors.As(err, &pe)
 		switch {
 		case errors.Is(err, ErrNotDKIM):
-			add(CodeNotDKIM, plan.SeverityError, "", -1, map[string]string{"reason": pe.Reason},
-				fmt.Sprintf("this is not a DKIM key record (%s)", pe.Reason),
-				"publish the key record the signer gave you: it starts with v=DKIM1 and holds p=")
+			add(CodeNotDKIM, plan.SeverityError, "", -1, map[string]string{"reason": pe.Reason}, 1, 1)
 		case pe.Tag == "k":
-			add(CodeKeyTypeMismatch, plan.SeverityError, "k=", pe.Offset, map[string]string{"tag": "k", "reason": pe.Reason}, pe.Reason, "correct k= to match the key")
+			add(CodeKeyTypeMismatch, plan.SeverityError, "k=", pe.Offset, map[string]string{"tag": "k", "reason": pe.Reason}, 1, 1)
 		default:
 			params := map[string]string{"reason": pe.Reason}
 			if pe.Tag != "" {
 				params["tag"] = pe.Tag
 			}
-			add(CodeSyntax, plan.SeverityError, pe.Tag, pe.Offset, params, pe.Reason+": verifiers fail every signature made with this selector",
-				"publish the record exactly as the signer gave it")
+			add(CodeSyntax, plan.SeverityError, pe.Tag, pe.Offset, params, 1, 1)
 		}
 		return fs
 	}
@@ -93,9 +89,7 @@ func Lint(text string) []plan.Finding {
 		switch strings.ToLower(t.Name) {
 		case "v":
 			if i != 0 {
-				add(CodeVersionNotFirst, plan.SeverityWarning, "v="+t.Value, t.Offset, tag("v", t.Value),
-					"v=DKIM1 must be the first tag (RFC 6376, Section 3.6.1); strict verifiers ignore the record",
-					"move v=DKIM1 to the start of the record")
+				add(CodeVersionNotFirst, plan.SeverityWarning, "v="+t.Value, t.Offset, tag("v", t.Value), 1, 1)
 			}
 		case "p":
 			if i := strings.IndexAny(t.Value, " \t\r\n"); i >= 0 {
@@ -104,34 +98,26 @@ func Lint(text string) []plan.Finding {
 					what = "line break"
 				}
 				params := map[string]string{"tag": "p", "whitespace": what, "offset": strconv.Itoa(t.ValueOffset + i)}
-				add(CodeWhitespace, plan.SeverityWarning, "p=", t.ValueOffset+i, params,
-					fmt.Sprintf("the key contains a %s at offset %d (pasted from a PEM file or a wrapped web page?); RFC 6376 allows whitespace there, but some verifiers and DNS provider forms do not", what, t.ValueOffset+i),
-					"remove all spaces and line breaks from the key: p= must be one unbroken line")
+				add(CodeWhitespace, plan.SeverityWarning, "p=", t.ValueOffset+i, params, 1, 1)
 			}
 		}
 	}
 	if r.Version == "" {
-		add(CodeNoVersion, plan.SeverityInfo, "", -1, nil, "the record has no v=DKIM1; that is allowed, but recommended", "start the record with v=DKIM1;")
+		add(CodeNoVersion, plan.SeverityInfo, "", -1, nil, 1, 1)
 	}
 	if r.Revoked() {
-		add(CodeRevoked, plan.SeverityError, "p=", -1, tag("p", ""),
-			"p= is empty: the key is revoked, and every signature made with this selector fails",
-			"publish the current key, or stop signing with this selector")
+		add(CodeRevoked, plan.SeverityError, "p=", -1, tag("p", ""), 1, 1)
 		return fs
 	}
 	if r.Testing() {
-		add(CodeTesting, plan.SeverityWarning, "t=y", -1, tag("t", "y"),
-			"t=y marks the domain as testing DKIM: verifiers may treat failures as if there were no signature",
-			"remove t=y once signatures verify")
+		add(CodeTesting, plan.SeverityWarning, "t=y", -1, tag("t", "y"), 1, 1)
 	}
 	// Tag values are case-sensitive (RFC 6376, Section 3.2): "RSA",
 	// "SHA256" and "Email" are not the values verifiers look for.
 	caseErr := func(name, got, want string) {
 		params := tag(name, got)
 		params["expected"] = want
-		add(CodeValueCase, plan.SeverityError, name+"="+got, -1, params,
-			fmt.Sprintf("%s=%s: tag values are case-sensitive (RFC 6376, Section 3.2), so verifiers do not recognize %q and every signature with this selector fails", name, got, got),
-			fmt.Sprintf("write %s=%s", name, want))
+		add(CodeValueCase, plan.SeverityError, name+"="+got, -1, params, 1, 1)
 	}
 	kt := r.EffectiveKeyType()
 	for _, known := range []KeyType{KeyRSA, KeyEd25519} {
@@ -151,23 +137,17 @@ func Lint(text string) []plan.Finding {
 		}
 	}
 	if r.Hashes != nil && !hasFold(r.Hashes, "sha256") {
-		add(CodeHashExcluded, plan.SeverityError, "h="+strings.Join(r.Hashes, ":"), -1, tag("h", strings.Join(r.Hashes, ":")),
-			"h= does not allow sha256, the only hash RFC 8301 lets signers use, so signatures fail",
-			"remove h= or write h=sha256")
+		add(CodeHashExcluded, plan.SeverityError, "h="+strings.Join(r.Hashes, ":"), -1, tag("h", strings.Join(r.Hashes, ":")), 1, 1)
 	}
 	if kt != KeyRSA && kt != KeyEd25519 {
-		add(CodeUnknownKeyType, plan.SeverityError, "k="+string(kt), -1, tag("k", string(kt)),
-			fmt.Sprintf("k=%s is not a key type verifiers know (rsa, ed25519)", kt), "write k=rsa or k=ed25519, matching the key")
+		add(CodeUnknownKeyType, plan.SeverityError, "k="+string(kt), -1, tag("k", string(kt)), 1, 1)
 	}
 	if r.Services != nil && !hasFold(r.Services, "email") && !hasFold(r.Services, "*") {
-		add(CodeServiceExcluded, plan.SeverityError, "s="+strings.Join(r.Services, ":"), -1, tag("s", strings.Join(r.Services, ":")),
-			"s= does not include email, so verifiers must not use this key for mail", "remove s= or write s=email")
+		add(CodeServiceExcluded, plan.SeverityError, "s="+strings.Join(r.Services, ":"), -1, tag("s", strings.Join(r.Services, ":")), 1, 1)
 	}
 	if k, pkcs1, err := decodePublicKey(r.EffectiveKeyType(), r.Key); err == nil {
 		if pkcs1 {
-			add(CodePKCS1, plan.SeverityWarning, "p=", -1, tag("p", ""),
-				"the RSA key is a bare PKCS#1 RSAPublicKey; most verifiers accept it (RFC 6376 erratum 3017), but the record should hold a SubjectPublicKeyInfo",
-				"publish the key in SPKI form (the \"PUBLIC KEY\" PEM block, base64 without its header lines)")
+			add(CodePKCS1, plan.SeverityWarning, "p=", -1, tag("p", ""), 1, 1)
 		}
 		fs = append(fs, KeyFindings(k)...)
 	}

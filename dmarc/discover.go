@@ -109,10 +109,8 @@ func (w *walker) discover(author string) (*Discovery, error) {
 	}
 	d.Queries, d.Findings = w.queries, w.findings
 	if f == nil || f.rec == nil {
-		d.Findings = append(d.Findings, plan.Finding{Code: CodeNoRecord, Severity: plan.SeverityWarning, Name: "_dmarc." + d.Author,
-			Params:  map[string]string{"domain": d.Author, "org": d.OrgDomain},
-			Message: fmt.Sprintf("no DMARC policy applies to %s: receivers apply their own judgement to mail that fails authentication", d.Author),
-			Fix:     "publish a DMARC record at _dmarc." + d.OrgDomain})
+		d.Findings = append(d.Findings, worded(plan.Finding{Code: CodeNoRecord, Severity: plan.SeverityWarning, Name: "_dmarc." + d.Author,
+			Params: map[string]string{"domain": d.Author, "org": d.OrgDomain}}, 1, 1))
 		return d, nil
 	}
 	d.Record, d.RecordText, d.PolicyDomain = f.rec, f.text, dnsrec.TrimDot(f.domain)
@@ -241,10 +239,8 @@ func (w *walker) fetch(domain string) (*found, error) {
 		w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), "no DMARC record"})
 	case len(texts) > 1:
 		w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), fmt.Sprintf("%d DMARC records: all ignored", len(texts))})
-		w.findings = append(w.findings, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: qname,
-			Params:  map[string]string{"name": dnsrec.TrimDot(qname), "records": strconv.Itoa(len(texts))},
-			Message: fmt.Sprintf("%d DMARC records are published at %s; receivers ignore them all", len(texts), dnsrec.TrimDot(qname)),
-			Fix:     "keep exactly one"})
+		w.findings = append(w.findings, worded(plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: qname,
+			Params: map[string]string{"name": dnsrec.TrimDot(qname), "records": strconv.Itoa(len(texts))}}, 1, 1))
 	default:
 		rec, _, err := w.rules.parse(texts[0])
 		if err != nil {

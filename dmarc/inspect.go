@@ -88,10 +88,8 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 		dmarcAtDMARC = dmarcAtDMARC || meantAsDMARC(v)
 		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "v=spf1") {
 			spfAtDMARC = true
-			res.Findings = append(res.Findings, plan.Finding{Code: CodeSPFAtDMARC, Severity: plan.SeverityError, Name: rec.Name, Subject: v,
-				Params:  map[string]string{"domain": res.Domain, "record": v},
-				Message: "an SPF record is published at _dmarc, where receivers look only for DMARC; it protects nothing there",
-				Fix:     "delete it; the SPF record belongs at " + dnsrec.TrimDot(name)})
+			res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeSPFAtDMARC, Severity: plan.SeverityError, Name: rec.Name, Subject: v,
+				Params: map[string]string{"domain": res.Domain, "record": v}}, 1, 1))
 		}
 	}
 	var moved *dnsrec.Record
@@ -104,12 +102,10 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 		if !isDMARC(v) {
 			continue
 		}
-		res.Findings = append(res.Findings, plan.Finding{Code: CodeAtApex, Severity: plan.SeverityError, Name: rec.Name, Subject: v,
-			Params:  map[string]string{"domain": res.Domain, "record": v},
-			Message: fmt.Sprintf("a DMARC record is published at %s itself; receivers only look at _dmarc.%s", res.Domain, res.Domain),
-			Fix:     "move it to _dmarc." + res.Domain})
+		res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeAtApex, Severity: plan.SeverityError, Name: rec.Name, Subject: v,
+			Params: map[string]string{"domain": res.Domain, "record": v}}, 1, 1))
 		res.Edits = append(res.Edits, plan.Edit{Name: name, Type: dnsrec.TypeTXT, Party: plan.PartyCustomer, Stage: plan.StageDMARC,
-			Reason: plan.Reason{Code: ReasonMisplaced, Params: map[string]string{"domain": res.Domain}, Text: "a DMARC record at the domain itself is never read"},
+			Reason: misplaced(res.Domain, 1),
 			Apply:  func(cur []dnsrec.Record) ([]dnsrec.Record, error) { return dropWhere(cur, isDMARC), nil }})
 		if !dmarcAtDMARC && moved == nil {
 			if m, err := dnsrec.NewTXT("_dmarc."+name, v); err == nil {
@@ -119,7 +115,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 	}
 	if spfAtDMARC || moved != nil {
 		res.Edits = append(res.Edits, plan.Edit{Name: "_dmarc." + name, Type: dnsrec.TypeTXT, Party: plan.PartyCustomer, Stage: plan.StageDMARC,
-			Reason: plan.Reason{Code: ReasonMisplaced, Params: map[string]string{"domain": res.Domain}, Text: "only the DMARC record belongs at _dmarc, where receivers look for it"},
+			Reason: misplaced(res.Domain, 2),
 			Apply: func(cur []dnsrec.Record) ([]dnsrec.Record, error) {
 				out := dropWhere(cur, func(v string) bool { return strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "v=spf1") })
 				if moved != nil && len(dropWhere(out, meantAsDMARC)) == len(out) {
@@ -141,9 +137,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 			}
 			if !ok {
 				params := map[string]string{"domain": res.Domain, "tag": d.PolicyTag, "policy": string(PolicyReject), "selectors": strings.Join(in.DKIMSelectors, ", ")}
-				res.Findings = append(res.Findings, plan.Finding{Code: CodeRejectNoDKIM, Severity: plan.SeverityWarning, Name: "_dmarc." + name, Subject: d.PolicyTag + "=reject", Params: params,
-					Message: fmt.Sprintf("the policy is reject, but no DKIM key is published for %s (selectors %s): forwarded mail, whose SPF breaks on the way, will be rejected (RFC 9989, Section 7.4)", res.Domain, strings.Join(in.DKIMSelectors, ", ")),
-					Fix:     "publish the DKIM key first, or use p=quarantine until DKIM signs all mail"})
+				res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeRejectNoDKIM, Severity: plan.SeverityWarning, Name: "_dmarc." + name, Subject: d.PolicyTag + "=reject", Params: params}, 1, 1))
 			}
 		}
 	}
@@ -177,4 +171,11 @@ func anyDKIMKey(ctx context.Context, r dnsrec.Resolver, domain string, selectors
 		}
 	}
 	return false, nil
+}
+
+// misplaced is the reason of an edit that moves or removes a record at the
+// wrong name: variant 1 at the domain itself, 2 at _dmarc.
+func misplaced(domain string, variant int) plan.Reason {
+	params := map[string]string{"domain": domain}
+	return plan.Reason{Code: ReasonMisplaced, Params: params, Text: part(string(ReasonMisplaced), "reason", variant, params)}
 }

@@ -2,7 +2,6 @@ package dmarc
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -20,10 +19,10 @@ const (
 	CodeNotDMARC     plan.Code = "dmarc-not-dmarc"        // the TXT record at _dmarc is not a DMARC record: tag, reason
 	CodeVersionForm  plan.Code = "dmarc-version-form"     // "v = DMARC1" or "V=DMARC1", valid but ignored by receivers matching the text: version
 	CodeMalformed    plan.Code = "dmarc-malformed-entry"  // an entry that is not tag=value, which receivers ignore: reason
-	CodeInvalidValue plan.Code = "dmarc-invalid-value"    // a tag's value is invalid, and receivers use its default: tag, reason
-	CodeNoPolicy     plan.Code = "dmarc-no-policy"        // no valid p= (none or an invalid one), so receivers act as p=none because of rua=: tag; value (the invalid one)
+	CodeInvalidValue plan.Code = "dmarc-invalid-value"    // a tag's value is invalid, and receivers use its default: tag, reason; default
+	CodeNoPolicy     plan.Code = "dmarc-no-policy"        // no valid p= (none or an invalid one), so receivers act as p=none because of rua=: tag, section; value (the invalid one)
 	CodePolicyNone   plan.Code = "dmarc-p-none"           // p=none, monitoring only, no protection: tag, policy
-	CodeRemovedTag   plan.Code = "dmarc-removed-tag"      // pct, rf or ri under RFC 9989: tag, value; reason (when the value is invalid under RFC 7489 too)
+	CodeRemovedTag   plan.Code = "dmarc-removed-tag"      // pct, rf or ri under RFC 9989: tag, value; reason, default (when the value is invalid under RFC 7489 too)
 	CodeNewTag       plan.Code = "dmarc-rfc9989-tag"      // np, psd or t under RFC 7489: tag, value
 	CodePct          plan.Code = "dmarc-pct"              // pct other than 100 under RFC 7489: tag, value, percent
 	CodeUnknownTag   plan.Code = "dmarc-unknown-tag"      // a tag receivers ignore: tag, value
@@ -46,12 +45,13 @@ const (
 // records at the wrong name) are in [Inspect].
 func (rules Rules) Lint(text string) []plan.Finding {
 	if err := rules.Validate(); err != nil {
-		return []plan.Finding{{Code: CodeRules, Severity: plan.SeverityError, Subject: string(rules), Params: map[string]string{"rules": string(rules)},
-			Message: fmt.Sprintf("the record cannot be checked: %q names no DMARC specification", string(rules)), Fix: "use rfc9989 (the default) or rfc7489"}}
+		return []plan.Finding{worded(plan.Finding{Code: CodeRules, Severity: plan.SeverityError, Subject: string(rules), Params: map[string]string{"rules": string(rules)}}, 1, 1)}
 	}
 	var fs []plan.Finding
-	add := func(code plan.Code, sev plan.Severity, subject string, off int, params map[string]string, msg, fix string) {
-		fs = append(fs, plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Params: params, Message: msg, Fix: fix})
+	// add records a finding worded by variants msg and fix of its code's
+	// sentences in the catalogue (0: none).
+	add := func(code plan.Code, sev plan.Severity, subject string, off int, params map[string]string, msg, fix int) {
+		fs = append(fs, worded(plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Params: params}, msg, fix))
 	}
 	// tag is the params of a finding about a tag, with its value when it
 	// has one, or the reason it is wrong.
@@ -72,70 +72,57 @@ func (rules Rules) Lint(text string) []plan.Finding {
 		var pe *ParseError
 		errors.As(err, &pe)
 		if trimmed := strings.TrimLeft(text, " \t\r\n"); trimmed != text && isDMARC(trimmed) {
-			add(CodeNotDMARC, plan.SeverityError, "v", 0, tag("v"), "the record starts with whitespace before v=DMARC1; a DMARC record must start with its version tag (RFC 9989, Section 4.7), so receivers ignore it",
-				"remove the whitespace before v=DMARC1")
+			add(CodeNotDMARC, plan.SeverityError, "v", 0, tag("v"), 1, 1)
 			return fs
 		}
 		if errors.Is(err, ErrNotDMARC) {
-			add(CodeNotDMARC, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, "reason", pe.Reason), "this is not a DMARC record: "+pe.Reason+"; receivers ignore it",
-				"publish a record that starts with v=DMARC1;")
+			add(CodeNotDMARC, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, "reason", pe.Reason), 2, 2)
 		} else {
-			add(CodeSyntax, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, "reason", pe.Reason), pe.Reason+"; receivers ignore the whole record", "correct the record")
+			add(CodeSyntax, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, "reason", pe.Reason), 1, 1)
 		}
 		return fs
 	}
 	if !strings.HasPrefix(text, "v=DMARC1") {
 		version := text[:strings.Index(text, "DMARC1")+len("DMARC1")]
-		add(CodeVersionForm, plan.SeverityWarning, version, 0, map[string]string{"version": version},
-			"the version tag is valid as written, but receivers that look for the text \"v=DMARC1\" (many do) ignore the record",
-			"write it exactly v=DMARC1: lower-case v, no spaces around \"=\"")
+		add(CodeVersionForm, plan.SeverityWarning, version, 0, map[string]string{"version": version}, 1, 1)
 	}
 	lintIssues(rules, text, issues, add, tag)
 	if r.EffectivePolicy() == PolicyNone && r.Policy != "" {
-		add(CodePolicyNone, plan.SeverityWarning, "p=none", -1, tag("p", "policy", string(PolicyNone)),
-			"p=none only asks for reports: mail that fails DMARC is delivered as usual, so the domain is not protected against spoofing",
-			"once the reports show that all legitimate mail passes, move to p=quarantine and then p=reject")
+		add(CodePolicyNone, plan.SeverityWarning, "p=none", -1, tag("p", "policy", string(PolicyNone)), 1, 1)
 	}
 	if r.Testing() {
 		if rules.is7489() {
-			add(CodeNewTag, plan.SeverityInfo, "t=y", -1, tag("t", "value", "y"), "t= is an RFC 9989 tag; RFC 7489 receivers ignore it", "")
+			add(CodeNewTag, plan.SeverityInfo, "t=y", -1, tag("t", "value", "y"), 1, 0)
 		} else {
-			add(CodeTestingMode, plan.SeverityInfo, "t=y", -1, tag("t", "value", "y"),
-				"t=y: receivers apply the policy one step more leniently (reject as quarantine, quarantine as none) while the domain tests it", "remove t=y when the policy should apply in full")
+			add(CodeTestingMode, plan.SeverityInfo, "t=y", -1, tag("t", "value", "y"), 1, 1)
 		}
 	}
 	if rules.is7489() {
 		if r.Pct != "" && r.Percent() != 100 {
-			add(CodePct, plan.SeverityWarning, "pct="+r.Pct, -1, tag("pct", "value", r.Pct, "percent", strconv.Itoa(r.Percent())),
-				fmt.Sprintf("pct=%s applies the policy to only %d%% of failing mail; the rest is handled as one step more lenient", r.Pct, r.Percent()),
-				"raise pct to 100 (or remove it) once the reports look clean; RFC 9989 removes pct")
+			add(CodePct, plan.SeverityWarning, "pct="+r.Pct, -1, tag("pct", "value", r.Pct, "percent", strconv.Itoa(r.Percent())), 1, 1)
 		}
 		lintReportFormat(text, r, add, tag)
 		for _, tv := range [][2]string{{"np", string(r.NonexistentPolicy)}, {"psd", string(r.PSD)}} {
 			if name, v := tv[0], tv[1]; v != "" {
-				add(CodeNewTag, plan.SeverityInfo, name+"="+v, -1, tag(name, "value", v), name+"= is an RFC 9989 tag; RFC 7489 receivers ignore it", "")
+				add(CodeNewTag, plan.SeverityInfo, name+"="+v, -1, tag(name, "value", v), 1, 0)
 			}
 		}
 	} else {
 		lintRemoved(text, r, issues, add, tag)
 		for _, u := range append(append([]URI{}, r.RUA...), r.RUF...) {
 			if u.Size != "" {
-				add(CodeSizeSuffix, plan.SeverityInfo, u.String(), -1, tag("", "size", u.Size, "uri", u.URI), "the \"!"+u.Size+"\" size limit was removed by RFC 9989; receivers ignore it", "write "+u.URI)
+				add(CodeSizeSuffix, plan.SeverityInfo, u.String(), -1, tag("", "size", u.Size, "uri", u.URI), 1, 1)
 			}
 		}
 	}
 	for _, t := range r.Extra {
-		add(CodeUnknownTag, plan.SeverityInfo, t.Name+"="+t.Value, -1, tag(t.Name, "value", t.Value), fmt.Sprintf("%q is not a DMARC tag; receivers ignore it", t.Name), "remove it, or check its spelling")
+		add(CodeUnknownTag, plan.SeverityInfo, t.Name+"="+t.Value, -1, tag(t.Name, "value", t.Value), 1, 1)
 	}
 	if len(r.RUA) == 0 {
-		add(CodeNoRUA, plan.SeverityWarning, "", -1, nil,
-			"no rua=: nobody receives aggregate reports, so there is no way to see who sends mail as the domain before tightening the policy",
-			"add rua=mailto:<an address that collects reports>")
+		add(CodeNoRUA, plan.SeverityWarning, "", -1, nil, 1, 1)
 	}
 	if n := len(r.RUA) + len(r.RUF); n > 2 {
-		add(CodeTooManyRUA, plan.SeverityWarning, "", -1, tag("", "count", strconv.Itoa(n)),
-			fmt.Sprintf("%d report addresses: receivers are asked to send each report to every one, and some send to the first two only", n),
-			"keep at most two, or forward reports from one address")
+		add(CodeTooManyRUA, plan.SeverityWarning, "", -1, tag("", "count", strconv.Itoa(n)), 1, 1)
 	}
 	has := func(o string) bool {
 		for _, x := range r.FO {
@@ -146,8 +133,7 @@ func (rules Rules) Lint(text string) []plan.Finding {
 		return false
 	}
 	if has("0") && has("1") {
-		add(CodeFOConflict, plan.SeverityWarning, "fo="+strings.Join(r.FO, ":"), -1, tag("fo", "value", strings.Join(r.FO, ":")),
-			"fo=0 (report when everything fails) and fo=1 (report when anything fails) together mean fo=1; fo=0 adds nothing", "write fo=1")
+		add(CodeFOConflict, plan.SeverityWarning, "fo="+strings.Join(r.FO, ":"), -1, tag("fo", "value", strings.Join(r.FO, ":")), 1, 1)
 	}
 	return fs
 }

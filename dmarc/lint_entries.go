@@ -1,7 +1,6 @@
 package dmarc
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/domainauth/domainauth/internal/taglist"
@@ -12,14 +11,14 @@ import (
 // lint.go for the others).
 const (
 	CodeEmptyEntry    plan.Code = "dmarc-empty-entry"    // ";;": an empty entry, which the grammar does not allow (receivers skip it): separator
-	CodeInvalidPolicy plan.Code = "dmarc-invalid-policy" // sp= or np= is not a policy, so receivers act as if the record said p=none (it has a valid rua=): tag, value; policy (the p= no longer applied)
+	CodeInvalidPolicy plan.Code = "dmarc-invalid-policy" // sp= or np= is not a policy, so receivers act as if the record said p=none (it has a valid rua=): tag, value, section; policy (the p= no longer applied)
 	CodeReportFormat  plan.Code = "dmarc-report-format"  // rf= names a format other than afrf, the only one registered (RFC 7489): tag, value, formats
 )
 
 // addFunc and tagFunc are Lint's helpers: add a finding; make the params
 // of a finding about a tag.
 type (
-	addFunc func(code plan.Code, sev plan.Severity, subject string, off int, params map[string]string, msg, fix string)
+	addFunc func(code plan.Code, sev plan.Severity, subject string, off int, params map[string]string, msg, fix int)
 	tagFunc func(name string, kv ...string) map[string]string
 )
 
@@ -72,37 +71,31 @@ func lintIssues(rules Rules, text string, issues []issue, add addFunc, tag tagFu
 			// said by the finding about the invalid sp= or np=
 		case is.kind == issueEmpty:
 			sep := text[strings.LastIndexByte(text[:is.offset], ';') : is.offset+1]
-			add(CodeEmptyEntry, plan.SeverityWarning, sep, is.offset, map[string]string{"separator": sep},
-				fmt.Sprintf("an empty entry (%q): the grammar separates tags with one \";\" (RFC 9989, Section 4.8); receivers skip the empty entry and apply the record, but a checker that follows the grammar may call it broken", sep),
-				"write one \";\" between tags")
+			add(CodeEmptyEntry, plan.SeverityWarning, sep, is.offset, map[string]string{"separator": sep}, 1, 1)
 		case is.kind == issueMalformed:
-			add(CodeMalformed, plan.SeverityWarning, "", is.offset, tag("", "reason", is.reason), is.reason, "correct the entry or remove it")
+			add(CodeMalformed, plan.SeverityWarning, "", is.offset, tag("", "reason", is.reason), 1, 1)
 		case is.kind == issuePolicy && is.tag == "p" && is.value == "":
-			add(CodeNoPolicy, plan.SeverityWarning, "p", -1, tag("p"),
-				fmt.Sprintf("the record has no p=; receivers act as if it said p=none because it has a valid rua= (%s)", rules.section()),
-				"add p=none to say so, or a stricter policy once the reports show that the domain's mail passes")
+			add(CodeNoPolicy, plan.SeverityWarning, "p", -1, tag("p", "section", rules.section()), 1, 1)
 		case is.kind == issuePolicy && is.tag == "p":
-			add(CodeNoPolicy, plan.SeverityWarning, "p="+is.value, is.offset, tag("p", "value", is.value),
-				fmt.Sprintf("p=%s is not a policy (none, quarantine or reject); receivers act as if the record said p=none because it has a valid rua= (%s)", is.value, rules.section()),
-				"correct the value: p=none, p=quarantine or p=reject")
+			add(CodeNoPolicy, plan.SeverityWarning, "p="+is.value, is.offset, tag("p", "value", is.value, "section", rules.section()), 2, 2)
 		case is.kind == issuePolicy:
-			msg := fmt.Sprintf("%s=%s is not a policy (none, quarantine or reject); receivers act as if the record said p=none because it has a valid rua= (%s)", is.tag, is.value, rules.section())
+			variant := 1
 			if replaced != "" {
-				msg += fmt.Sprintf(", so p=%s applies to nothing, not even the domain itself", replaced)
+				variant = 2 // p= applies to nothing
 			}
-			add(CodeInvalidPolicy, plan.SeverityWarning, is.tag+"="+is.value, is.offset, tag(is.tag, "value", is.value, "policy", replaced), msg,
-				fmt.Sprintf("correct %s= (none, quarantine or reject), or remove it", is.tag))
+			add(CodeInvalidPolicy, plan.SeverityWarning, is.tag+"="+is.value, is.offset, tag(is.tag, "value", is.value, "policy", replaced, "section", rules.section()), variant, 1)
 		case !rules.is7489() && (is.tag == "pct" || is.tag == "rf" || is.tag == "ri"):
 			// said by the removed-tag finding
 		default:
-			consequence := "receivers ignore it and use the default"
-			if d := defaultOf(is.tag); d != "" {
-				consequence += " (" + d + ")"
+			d := defaultOf(is.tag)
+			variant := 3 // receivers ignore it and use the default
+			switch {
+			case is.tag == "rua" || is.tag == "ruf":
+				variant, d = 5, "" // receivers send no reports there
+			case d != "":
+				variant = 4 // ..., naming the default
 			}
-			if is.tag == "rua" || is.tag == "ruf" {
-				consequence = "receivers send no reports there"
-			}
-			add(CodeInvalidValue, plan.SeverityWarning, is.tag+"="+is.value, is.offset, tag(is.tag, "reason", is.reason), is.reason+"; "+consequence, "correct the value or remove it")
+			add(CodeInvalidValue, plan.SeverityWarning, is.tag+"="+is.value, is.offset, tag(is.tag, "reason", is.reason, "default", d), variant, 2)
 		}
 	}
 }
@@ -123,15 +116,15 @@ func lintRemoved(text string, r *Record, issues []issue, add addFunc, tag tagFun
 		if v == "" {
 			continue
 		}
-		fix := "remove it"
+		fix := 2 // remove it
 		if name == "pct" {
-			fix = "remove pct; to test a policy, write t=y (reject is then applied as quarantine, quarantine as none)"
+			fix = 1 // remove it, and write t=y to test a policy
 		}
-		msg := name + "= was removed by RFC 9989; receivers following it ignore the tag"
+		msg, d := 1, ""
 		if reason != "" {
-			msg += fmt.Sprintf(", and receivers still following RFC 7489 ignore the value (%s) and use the default (%s)", reason, defaultOf(name))
+			msg, d = 2, defaultOf(name) // receivers of RFC 7489 ignore the value too
 		}
-		add(CodeRemovedTag, plan.SeverityWarning, name+"="+v, offsets[name], tag(name, "value", v, "reason", reason), msg, fix)
+		add(CodeRemovedTag, plan.SeverityWarning, name+"="+v, offsets[name], tag(name, "value", v, "reason", reason, "default", d), msg, fix)
 	}
 }
 
@@ -143,13 +136,11 @@ func lintReportFormat(text string, r *Record, add addFunc, tag tagFunc) {
 		return
 	}
 	formats := strings.Join(other, ", ")
-	msg := fmt.Sprintf("rf=%s: only afrf is registered as a failure report format (RFC 7489, Section 6.3), so receivers do not send %s", r.RF, formats)
-	if len(other) < len(strings.Split(r.RF, ":")) {
-		msg += "; they send afrf"
-	} else {
-		msg += "; those that send failure reports send afrf, the default"
+	msg := 1 // receivers send afrf instead
+	if len(other) == len(strings.Split(r.RF, ":")) {
+		msg = 2 // afrf is the default
 	}
-	add(CodeReportFormat, plan.SeverityWarning, "rf="+r.RF, tagOffsets(text)["rf"], tag("rf", "value", r.RF, "formats", formats), msg, "write rf=afrf, or remove rf (afrf is the default)")
+	add(CodeReportFormat, plan.SeverityWarning, "rf="+r.RF, tagOffsets(text)["rf"], tag("rf", "value", r.RF, "formats", formats), msg, 1)
 }
 
 // tagOffsets returns the offset of each tag's name in text, by its name in

@@ -7,7 +7,6 @@ package dmarc
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,13 +67,14 @@ func (e *policyEdit) apply(set []dnsrec.Record) ([]dnsrec.Record, error) {
 
 func (e *policyEdit) reason(domain string, cur *Record) plan.Reason {
 	params := map[string]string{"domain": domain, "policy": string(e.want.EffectivePolicy())}
+	variant := 2 // add the recommended settings
 	switch {
 	case cur == nil:
-		return plan.Reason{Code: ReasonPolicy, Params: params, Text: fmt.Sprintf("publish a DMARC policy for %s (p=%s with aggregate reports)", domain, e.want.EffectivePolicy())}
+		variant = 1 // publish a policy
 	case e.want.EffectivePolicy().strictness() > cur.EffectivePolicy().strictness():
-		return plan.Reason{Code: ReasonPolicy, Params: params, Text: "tighten the DMARC policy and add the vendor's report address, keeping the domain's own report addresses"}
+		variant = 3 // tighten it
 	}
-	return plan.Reason{Code: ReasonPolicy, Params: params, Text: "add the recommended settings, keeping the domain's own policy and report addresses"}
+	return plan.Reason{Code: ReasonPolicy, Params: params, Text: part(string(ReasonPolicy), "reason", variant, params)}
 }
 
 // verify refuses a proposed set whose DMARC record is not exactly one
@@ -95,9 +95,8 @@ func (e *policyEdit) verify(_ context.Context, _ dnsrec.Resolver, proposed []dns
 		}
 	}
 	if n != 1 {
-		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: e.name,
-			Params:  map[string]string{"name": dnsrec.TrimDot(e.name), "records": strconv.Itoa(n)},
-			Message: fmt.Sprintf("the proposed change leaves %d DMARC records at %s; receivers ignore them all", n, dnsrec.TrimDot(e.name))})
+		fs = append(fs, worded(plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: e.name,
+			Params: map[string]string{"name": dnsrec.TrimDot(e.name), "records": strconv.Itoa(n)}}, 3, 0))
 	}
 	return fs, nil
 }

@@ -77,6 +77,7 @@ func TestEveryCodeCarriesParams(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		findingtest.CheckReasonsEnglish(t, p.Changes)
 		return p.AllFindings()
 	}
 	// A report address the proposal adds, on a domain that has not

@@ -1,7 +1,6 @@
 package dmarc
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/domainauth/domainauth/plan"
@@ -35,11 +34,8 @@ func proposedOnly(fs []plan.Finding, published *Record) []plan.Finding {
 			continue
 		}
 		p := f.Params
-		out = append(out, plan.Finding{Code: CodeRUAToAuthorize, Severity: plan.SeverityWarning, Name: f.Name, Subject: f.Subject, Stage: f.Stage,
-			Params: map[string]string{"domain": p["domain"], "destination": dest, "name": p["name"], "org": p["org"]},
-			Message: fmt.Sprintf("the proposed record adds reports to %s, another organization's domain, which has not yet authorized reports for %s: until it publishes TXT \"v=DMARC1\" at %s, receivers send it none",
-				dest, p["domain"], p["name"]),
-			Fix: fmt.Sprintf("the operator of %s publishes TXT \"v=DMARC1\" at %s (the plan holds that change; or use an address under %s)", dest, p["name"], p["org"])})
+		out = append(out, worded(plan.Finding{Code: CodeRUAToAuthorize, Severity: plan.SeverityWarning, Name: f.Name, Subject: f.Subject, Stage: f.Stage,
+			Params: map[string]string{"domain": p["domain"], "destination": dest, "name": p["name"], "org": p["org"]}}, 1, 1))
 	}
 	return out
 }

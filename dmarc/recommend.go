@@ -144,11 +144,8 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 		}
 		res.Next = mergeRecords(now, goal, rc.Rules).String()
 		res.NextWhen = why
-		res.Findings = append(res.Findings, plan.Finding{Code: CodeStaged, Severity: plan.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()),
-			Params: map[string]string{"domain": res.Domain, "policy": string(goal.EffectivePolicy()), "now": string(now.EffectivePolicy()), "when": why, "next": res.Next},
-			Message: fmt.Sprintf("the recommended policy is p=%s, but it is safe to publish only once %s; until then the record stays at p=%s with aggregate reports, which tells receivers to change nothing and shows which mail would fail",
-				goal.EffectivePolicy(), why, now.EffectivePolicy()),
-			Fix: fmt.Sprintf("once %s, publish: %s", why, res.Next)})
+		res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeStaged, Severity: plan.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()),
+			Params: map[string]string{"domain": res.Domain, "policy": string(goal.EffectivePolicy()), "now": string(now.EffectivePolicy()), "when": why, "next": res.Next}}, 1, 1))
 	}
 	res.Satisfied = cur != nil && len(current) == 1 && mergeRecords(cur, goal, rc.Rules).Equal(cur) && dnsrec.SameSet(proposed, set)
 	if !dnsrec.SameSet(proposed, set) {
@@ -294,36 +291,30 @@ func meantAsDMARC(v string) bool {
 // a word.
 func (rc Recommend) explain(qname, domain string, set []dnsrec.Record, cur *Record, current []dnsrec.Record, stage *Record) []plan.Finding {
 	var fs []plan.Finding
-	add := func(code plan.Code, sev plan.Severity, subject string, params map[string]string, msg, fix string) {
+	// add records a finding worded by variants msg and fix of its code's
+	// sentences in the catalogue.
+	add := func(code plan.Code, sev plan.Severity, subject string, params map[string]string, msg, fix int) {
 		params["domain"] = domain
-		fs = append(fs, plan.Finding{Code: code, Severity: sev, Name: qname, Subject: subject, Params: params, Message: msg, Fix: fix})
+		fs = append(fs, worded(plan.Finding{Code: code, Severity: sev, Name: qname, Subject: subject, Params: params}, msg, fix))
 	}
 	at := dnsrec.TrimDot(qname)
 	for _, rec := range set {
 		if v := rec.Value(); !meantAsDMARC(v) && strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "v=spf1") {
-			add(CodeSPFAtDMARC, plan.SeverityWarning, v, map[string]string{"record": v},
-				fmt.Sprintf("an SPF record stands at %s, where receivers look for DMARC and SPF is never read: it does nothing there", at),
-				"the proposed change replaces it with the DMARC record")
+			add(CodeSPFAtDMARC, plan.SeverityWarning, v, map[string]string{"record": v}, 2, 2)
 		}
 	}
 	switch {
 	case len(current) == 0:
-		add(CodeNoRecord, plan.SeverityWarning, "", map[string]string{},
-			fmt.Sprintf("%s publishes no DMARC record: receivers apply no policy to mail that fails, and nobody receives aggregate reports about who sends as it", domain),
-			"publish the proposed record")
+		add(CodeNoRecord, plan.SeverityWarning, "", map[string]string{}, 2, 2)
 	case len(current) > 1:
-		add(CodeMultiple, plan.SeverityError, at, map[string]string{"records": strconv.Itoa(len(current))},
-			fmt.Sprintf("%s holds %d DMARC records: receivers ignore them all (RFC 9989, Section 4.7)", at, len(current)),
-			"the proposed change leaves one record")
+		add(CodeMultiple, plan.SeverityError, at, map[string]string{"records": strconv.Itoa(len(current))}, 2, 2)
 	case cur == nil:
-		add(CodeSyntax, plan.SeverityError, current[0].Value(), map[string]string{"record": current[0].Value()},
-			fmt.Sprintf("the DMARC record at %s does not parse, so receivers ignore it", at),
-			"the proposed change replaces it")
+		add(CodeSyntax, plan.SeverityError, current[0].Value(), map[string]string{"record": current[0].Value()}, 2, 2)
 	default:
 		for _, f := range rc.Rules.Lint(current[0].Value()) {
 			if f.Code == CodeVersionForm {
 				f.Name = qname
-				f.Fix = "the proposed change writes it v=DMARC1"
+				f.Fix = part(string(f.Code), "fix", 2, f.Params)
 				fs = append(fs, f)
 			}
 		}
@@ -338,14 +329,10 @@ func (rc Recommend) explain(qname, domain string, set []dnsrec.Record, cur *Reco
 			}
 		}
 		if len(missing) > 0 {
-			add(CodeReportsMissing, plan.SeverityInfo, "rua=", map[string]string{"addresses": strings.Join(missing, ", ")},
-				fmt.Sprintf("the DMARC record of %s sends no aggregate reports to %s, which the vendor reads to see whether its mail and the domain's pass and when tightening the policy is safe", domain, strings.Join(missing, " and ")),
-				"the proposed change adds the address beside the domain's own")
+			add(CodeReportsMissing, plan.SeverityInfo, "rua=", map[string]string{"addresses": strings.Join(missing, ", ")}, 1, 1)
 		}
 		if stage.EffectivePolicy().strictness() > cur.EffectivePolicy().strictness() {
-			add(CodeTighten, plan.SeverityInfo, "p="+string(cur.EffectivePolicy()), map[string]string{"policy": string(cur.EffectivePolicy()), "stage": string(stage.EffectivePolicy())},
-				fmt.Sprintf("the policy of %s is p=%s, and it is safe to tighten it to p=%s now: the DKIM keys are published and the reports show the domain's legitimate mail passing", domain, cur.EffectivePolicy(), stage.EffectivePolicy()),
-				"the proposed change tightens it")
+			add(CodeTighten, plan.SeverityInfo, "p="+string(cur.EffectivePolicy()), map[string]string{"policy": string(cur.EffectivePolicy()), "stage": string(stage.EffectivePolicy())}, 1, 1)
 		}
 	}
 	return fs

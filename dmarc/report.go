@@ -85,9 +85,7 @@ func (w *walker) authorizeReports(policyDomain string, rec *Record) (*ReportsChe
 			}
 			if !ra.Authorized {
 				params := map[string]string{"domain": dnsrec.TrimDot(pd), "destination": dest, "name": ra.Name, "org": pOrg}
-				res.Findings = append(res.Findings, plan.Finding{Code: CodeExternalRUA, Severity: plan.SeverityError, Name: "_dmarc." + pd, Subject: u.String(), Params: params,
-					Message: fmt.Sprintf("reports go to %s, another organization's domain, which has not authorized them: receivers send it no reports", dest),
-					Fix:     fmt.Sprintf("the operator of %s must publish TXT \"v=DMARC1\" at %s (or use an address under %s)", dest, ra.Name, pOrg)})
+				res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeExternalRUA, Severity: plan.SeverityError, Name: "_dmarc." + pd, Subject: u.String(), Params: params}, 1, 1))
 				if add, err := dnsrec.NewTXT(ra.Name, "v=DMARC1"); err == nil {
 					res.Edits = append(res.Edits, authorizeEdit(add, dest, dnsrec.TrimDot(pd)))
 				}
@@ -102,8 +100,7 @@ func (w *walker) authorizeReports(policyDomain string, rec *Record) (*ReportsChe
 // policy domain": the record add, unless a record meant as DMARC is there.
 func authorizeEdit(add dnsrec.Record, dest, policyDomain string) plan.Edit {
 	return plan.Edit{Name: add.Name, Type: dnsrec.TypeTXT, Party: plan.PartyOther, Stage: plan.StageDMARC,
-		Reason: plan.Reason{Code: ReasonAuthorizeReports, Params: map[string]string{"destination": dest, "domain": policyDomain},
-			Text: fmt.Sprintf("accept DMARC reports for %s at %s", policyDomain, dest)},
+		Reason: authorizeReason(dest, policyDomain),
 		Apply: func(current []dnsrec.Record) ([]dnsrec.Record, error) {
 			for _, rec := range current {
 				if isDMARC(rec.Value()) {
@@ -112,4 +109,11 @@ func authorizeEdit(add dnsrec.Record, dest, policyDomain string) plan.Edit {
 			}
 			return append(current, add), nil
 		}}
+}
+
+// authorizeReason is the reason of the edit that has dest accept reports
+// for the policy domain.
+func authorizeReason(dest, policyDomain string) plan.Reason {
+	params := map[string]string{"destination": dest, "domain": policyDomain}
+	return plan.Reason{Code: ReasonAuthorizeReports, Params: params, Text: part(string(ReasonAuthorizeReports), "reason", 1, params)}
 }

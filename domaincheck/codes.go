@@ -32,7 +32,7 @@ const (
 	CodeSPFUnaligned    plan.Code = "spf-unaligned-envelope"  // the vendor's own bounce domain is in MAIL FROM: domain, envelope
 
 	// The verdict.
-	CodeDMARCBelowMinimum plan.Code = "dmarc-below-minimum" // the published policy is below the profile's minimum: domain, policy, minimum
-	CodeDMARCNoPolicy     plan.Code = "dmarc-no-policy"     // no DMARC policy applies, and the profile needs one: domain, minimum, fix
-	CodeDKIMAdvice        plan.Code = "dkim-advice"         // SPF aligns but DKIM is not set up: domain
+	CodeDMARCBelowMinimum plan.Code = "dmarc-below-minimum"  // the published policy is below the profile's minimum: domain, policy, minimum
+	CodeDMARCNoPolicy     plan.Code = "dmarc-policy-missing" // no DMARC policy applies, and the profile needs one: domain, minimum, fix, vendor
+	CodeDKIMAdvice        plan.Code = "dkim-advice"          // SPF aligns but DKIM is not set up: domain
 )

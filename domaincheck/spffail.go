@@ -134,7 +134,7 @@ func (v *verdict) noPolicy(p *Profile, domain, fix string, a *Area) {
 		fix = fmt.Sprintf("publish a DMARC record at _dmarc.%s with p=%s at least", shown, least)
 	}
 	a.Findings = plan.AppendNew(a.Findings, plan.Finding{Code: CodeDMARCNoPolicy, Severity: plan.SeverityError, Name: "_dmarc." + domain, Subject: "p=" + least,
-		Params:  map[string]string{"domain": shown, "minimum": least, "fix": fix},
+		Params:  map[string]string{"domain": shown, "minimum": least, "fix": fix, "vendor": p.Name},
 		Message: fmt.Sprintf("no DMARC policy applies to %s, and %s sends only as a domain that publishes one, of p=%s at least", shown, p.Name, least),
 		Fix:     fix})
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/i18n"
 )
 
 // Action is what a [Change] asks the owner of a zone to do.
@@ -68,6 +69,9 @@ type Change struct {
 	Current  []dnsrec.Record `json:"current"`  // the whole set as read
 	Proposed []dnsrec.Record `json:"proposed"` // the whole set as it should be
 	Reasons  []Reason        `json:"reasons"`  // why, one per requirement that changed the set
+	// Text is the step in words, set by [Change.In] for a reader of one
+	// language; empty otherwise (see [Change.String] for the English).
+	Text string `json:"text,omitempty"`
 }
 
 // NewChange returns the change that turns the record set current (the
@@ -143,7 +147,7 @@ func (c Change) Summary() string {
 // String renders the single instruction as [Changes.Text] does, unnumbered.
 func (c Change) String() string {
 	var b strings.Builder
-	c.writeText(&b, "")
+	c.writeText(&b, "", wordsFor(i18n.English))
 	return b.String()
 }
 

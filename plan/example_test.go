@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"golang.org/x/text/language"
+
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/plan"
@@ -91,4 +93,20 @@ func ExampleHostForNS() {
 	// ada.ns.cloudflare.com.: Cloudflare, apex "@", _dmarc "_dmarc"
 	// ns-1536.awsdns-00.co.uk.: Amazon Route 53, apex "", _dmarc "_dmarc"
 	// ns1.host.example.: unknown host, generic text
+}
+
+// A finding as a producer wrote it, shown to a reader in French: the code
+// and the parameters stay, the sentences are the catalogue's.
+func ExampleFinding_In() {
+	f := plan.Finding{Code: "spf-no-all", Severity: plan.SeverityWarning, Params: map[string]string{"domain": "example.ch"},
+		Message: "the record has no \"all\" term and no redirect=, so mail from hosts it does not list gets neutral, the same as no SPF at all",
+		Fix:     "end the record with -all (or ~all while you are still testing)"}
+	fr := f.In(language.French)
+	fmt.Println(fr.Code)
+	fmt.Println(fr.Message)
+	fmt.Println(fr.Fix)
+	// Output:
+	// spf-no-all
+	// l'enregistrement n'a ni terme "all" ni redirect=: le courrier des hôtes non listés obtient neutral, comme sans SPF
+	// Terminez l'enregistrement par -all (ou ~all tant que vous testez)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/internal/resolve"
 )
 
@@ -258,10 +259,10 @@ func planSet(ctx context.Context, r dnsrec.Resolver, es []Edit, follow bool) (*C
 				codes = append(codes, string(f.Code))
 			}
 		}
+		params := map[string]string{"name": dnsrec.TrimDot(name), "type": string(first.Type), "codes": strings.Join(codes, ", ")}
+		w := wordsFor(i18n.English)
 		fs = append(fs, Finding{Code: CodeWithheld, Severity: SeverityError, Name: name, Subject: string(first.Type), Stage: first.Stage,
-			Params:  map[string]string{"name": dnsrec.TrimDot(name), "type": string(first.Type), "codes": strings.Join(codes, ", ")},
-			Message: fmt.Sprintf("no change is proposed for the %s records at %s: the record it would publish fails its own checks (%s), and publishing it would make things worse", first.Type, dnsrec.TrimDot(name), strings.Join(codes, ", ")),
-			Fix:     "follow the fix of the findings above, then check again"})
+			Params: params, Message: w.t("plan-withheld.message", params), Fix: w.t("plan-withheld.fix", params)})
 		return nil, fs, nil
 	}
 	return c, fs, nil

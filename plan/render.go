@@ -4,89 +4,109 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/internal/rrconv"
 )
 
 // Text renders the instructions as numbered steps a person can follow in a
 // DNS provider's form. Render one party's changes (see [Changes.For]): the
-// numbers are the order to make them in.
-func (cs Changes) Text() string {
+// numbers are the order to make them in. The words are English; see
+// [Changes.TextIn] for another language.
+func (cs Changes) Text() string { return cs.TextIn(i18n.English) }
+
+// TextIn is [Changes.Text] in the language tag matches (see
+// [i18n.Catalog.Match]): the sentences, the field labels and the reasons
+// are translated; names, types and values are shown as they are.
+func (cs Changes) TextIn(tag language.Tag) string {
+	w := wordsFor(tag)
 	if len(cs) == 0 {
-		return "Nothing to do.\n"
+		return w.t("text.plan.nothing", nil) + "\n"
 	}
 	var b strings.Builder
 	for i, c := range cs {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		c.writeText(&b, strconv.Itoa(i+1)+". ")
+		c.writeText(&b, strconv.Itoa(i+1)+". ", w)
 	}
 	return b.String()
 }
 
-func (c Change) writeText(b *strings.Builder, prefix string) {
+func (c Change) writeText(b *strings.Builder, prefix string, w words) {
 	indent := strings.Repeat(" ", len(prefix))
 	rm, add := c.Removed(), c.Added()
 	zone := dnsrec.TrimDot(c.Zone)
-	where := fmt.Sprintf("%s in the zone %s", c.Relative, zone)
+	p := i18n.Params{"relative": c.Relative, "zone": zone, "type": string(c.Type),
+		"operator": c.Operator, "via": dnsrec.TrimDot(c.Via)}
+	where := w.t("text.plan.where", p)
 	switch {
 	case c.Via != "" && c.Operator != "":
-		where += fmt.Sprintf(" (hosted by %s: %s is a CNAME to it, so change the record in %s's console, or ask them to; do not add a record at %s)", c.Operator, dnsrec.TrimDot(c.Via), c.Operator, dnsrec.TrimDot(c.Via))
+		where += w.t("text.plan.where-hosted", p)
 	case c.Via != "":
-		where += fmt.Sprintf(" (%s is a CNAME to it: change the record here, not there)", dnsrec.TrimDot(c.Via))
+		where += w.t("text.plan.where-via", p)
 	case c.Operator != "":
-		where += fmt.Sprintf(" (delegated: its name servers are %s, and whoever operates them makes this change)", c.Operator)
+		where += w.t("text.plan.where-delegated", p)
 	}
+	p["where"] = where
+	p["removed"], p["added"] = strconv.Itoa(len(rm)), strconv.Itoa(len(add))
 	switch {
 	case c.Action == ActionNone:
-		fmt.Fprintf(b, "%sNothing to do for the %s records at %s.\n", prefix, c.Type, where)
+		fmt.Fprintf(b, "%s%s\n", prefix, w.t("text.plan.step-none", p))
 		return
 	case c.Action == ActionReplace:
-		fmt.Fprintf(b, "%sReplace the %s at %s with a %s record, in one step (delete and add together, so that the name is never empty):\n", prefix, describeTypes(rm), where, c.Type)
+		p["old"] = w.describeTypes(rm)
+		fmt.Fprintf(b, "%s%s\n", prefix, w.t("text.plan.step-replace-type", p))
 	case len(rm) == 0:
-		fmt.Fprintf(b, "%sAdd a %s record at %s:\n", prefix, c.Type, where)
+		fmt.Fprintf(b, "%s%s\n", prefix, w.t("text.plan.step-add", p))
 	case len(add) == 0:
-		fmt.Fprintf(b, "%sRemove %s at %s:\n", prefix, count(len(rm), "this "+string(c.Type)+" record", "these "+string(c.Type)+" records"), where)
+		fmt.Fprintf(b, "%s%s\n", prefix, w.t("text.plan.step-remove", p))
 	case len(rm) == 1 && len(add) == 1:
-		fmt.Fprintf(b, "%sUpdate the existing %s record at %s (edit it; do not add a second one):\n", prefix, c.Type, where)
+		fmt.Fprintf(b, "%s%s\n", prefix, w.t("text.plan.step-update", p))
 	default:
-		fmt.Fprintf(b, "%sReplace %d %s records at %s with %s (delete the old ones):\n", prefix, len(rm), c.Type, where, count(len(add), "one", "these"))
+		fmt.Fprintf(b, "%s%s\n", prefix, w.t("text.plan.step-replace", p))
 	}
-	field := func(k, v string) { fmt.Fprintf(b, "%s  %-7s %s\n", indent, k+":", v) }
-	field("Name", c.nameField())
-	field("Type", string(c.Type))
+	width := w.labelWidth()
+	field := func(k, v string) {
+		label := w.t("text.plan.label."+k, nil) + ":"
+		fmt.Fprintf(b, "%s  %s%s %s\n", indent, label, strings.Repeat(" ", max(0, width-utf8.RuneCountInString(label))), v)
+	}
+	field("name", c.nameField(w))
+	field("type", string(c.Type))
 	switch {
 	case c.Action == ActionReplace:
 		for _, r := range rm {
-			field("Delete", string(r.Type)+" "+formValue(r))
+			field("delete", string(r.Type)+" "+formValue(r))
 		}
 		for _, r := range add {
-			field("Add", string(r.Type)+" "+formValue(r))
+			field("add", string(r.Type)+" "+formValue(r))
 		}
 	case len(rm) == 1 && len(add) == 1:
-		field("From", formValue(rm[0]))
-		field("To", formValue(add[0]))
+		field("from", formValue(rm[0]))
+		field("to", formValue(add[0]))
 	default:
 		for _, r := range rm {
-			field(map[bool]string{true: "Value", false: "Delete"}[len(add) == 0], formValue(r))
+			field(map[bool]string{true: "value", false: "delete"}[len(add) == 0], formValue(r))
 		}
 		for _, r := range add {
-			field(map[bool]string{true: "Value", false: "Add"}[len(rm) == 0], formValue(r))
+			field(map[bool]string{true: "value", false: "add"}[len(rm) == 0], formValue(r))
 		}
 	}
 	if len(add) > 0 {
-		field("TTL", strconv.FormatUint(uint64(add[0].TTL), 10)+" (or your provider's default)")
+		field("ttl", w.t("text.plan.ttl", i18n.Params{"ttl": strconv.FormatUint(uint64(add[0].TTL), 10)}))
 	}
 	for _, r := range add {
 		if r.IsText() && len(r.Txt) > 1 {
-			fmt.Fprintf(b, "%s  The value is longer than 255 characters. If your provider asks for quoted strings, enter:\n", indent)
+			fmt.Fprintf(b, "%s  %s\n", indent, w.t("text.plan.long-value", nil))
 			fmt.Fprintf(b, "%s  %s\n", indent, dnsrec.QuoteTXT(r.Txt))
 		}
 	}
-	if why := c.Reason(); why != "" {
-		field("Why", why)
+	if why := c.reasonIn(w); why != "" {
+		field("why", why)
 	}
 }
 
@@ -94,13 +114,14 @@ func (c Change) writeText(b *strings.Builder, prefix string) {
 // zone's DNS host's form when the host and its form are known (FormName;
 // when a change made by hand leaves it empty, the name in that form), else
 // the relative name with the full one beside it.
-func (c Change) nameField() string {
+func (c Change) nameField(w words) string {
 	full := dnsrec.TrimDot(c.Name)
 	zone := dnsrec.TrimDot(c.Zone)
 	name, known := c.FormName, c.HostForm != ""
 	if name == "" {
 		name, known = DNSHost{Form: c.HostForm}.FormName(c.Name, c.Zone)
 	}
+	p := i18n.Params{"name": name, "host": c.Host, "zone": zone}
 	switch {
 	case c.Host == "" || !known:
 		if c.Relative != full {
@@ -108,20 +129,13 @@ func (c Change) nameField() string {
 		}
 		return c.Relative
 	case c.HostForm == HostFormFull:
-		return name + "  (" + c.Host + " wants the full name)"
+		return w.t("text.plan.form-full", p)
 	case name == "":
-		return "(leave empty)  (" + c.Host + " takes an empty name for " + zone + " itself)"
+		return w.t("text.plan.form-blank", p)
 	case name == "@":
-		return "@  (" + c.Host + " takes @ for " + zone + " itself)"
+		return w.t("text.plan.form-apex", p)
 	}
-	return name + "  (" + c.Host + " adds ." + zone + " itself)"
-}
-
-func count(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return w.t("text.plan.form-relative", p)
 }
 
 // Zone renders the instructions as zone-file lines, grouped by zone under a
@@ -228,7 +242,7 @@ func hasType(rs []dnsrec.Record, t dnsrec.Type) bool {
 }
 
 // describeTypes names the records rs holds: "TXT record", "2 TXT records".
-func describeTypes(rs []dnsrec.Record) string {
+func (w words) describeTypes(rs []dnsrec.Record) string {
 	n := map[dnsrec.Type]int{}
 	var order []dnsrec.Type
 	for _, r := range rs {
@@ -239,11 +253,7 @@ func describeTypes(rs []dnsrec.Record) string {
 	}
 	var parts []string
 	for _, t := range order {
-		if n[t] == 1 {
-			parts = append(parts, string(t)+" record")
-		} else {
-			parts = append(parts, fmt.Sprintf("%d %s records", n[t], t))
-		}
+		parts = append(parts, w.t("text.plan.records", i18n.Params{"type": string(t), "count": strconv.Itoa(n[t])}))
 	}
-	return strings.Join(parts, " and ")
+	return strings.Join(parts, w.t("text.plan.and", nil))
 }

@@ -86,17 +86,12 @@ func analyze(ctx context.Context, r dnsrec.Resolver, domain string, record *stri
 	a.Findings = w.findings
 	if a.Lookups > DefaultMaxLookups {
 		costliest := a.costliest(3)
-		a.Findings = append(a.Findings, plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: name,
-			Params: map[string]string{"domain": a.Domain, "lookups": strconv.Itoa(a.Lookups), "limit": strconv.Itoa(DefaultMaxLookups), "costliest": costliest},
-			Message: fmt.Sprintf("evaluating the record takes %d DNS-querying terms, over the limit of %d: receivers give permerror for mail that does not match early. Most expensive: %s",
-				a.Lookups, DefaultMaxLookups, costliest),
-			Fix: "remove includes of services you no longer use, replace a and mx terms with ip4:/ip6:, or ask the costliest provider for a flatter include"})
+		a.Findings = append(a.Findings, worded(plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: name,
+			Params: map[string]string{"domain": a.Domain, "lookups": strconv.Itoa(a.Lookups), "limit": strconv.Itoa(DefaultMaxLookups), "costliest": costliest}}, 1, 1))
 	}
 	if a.VoidLookups > DefaultMaxVoidLookups {
-		a.Findings = append(a.Findings, plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityError, Name: name,
-			Params:  map[string]string{"domain": a.Domain, "voids": strconv.Itoa(a.VoidLookups), "limit": strconv.Itoa(DefaultMaxVoidLookups)},
-			Message: fmt.Sprintf("%d terms name domains that return nothing, over the limit of %d: receivers give permerror", a.VoidLookups, DefaultMaxVoidLookups),
-			Fix:     "remove the terms whose domains no longer exist"})
+		a.Findings = append(a.Findings, worded(plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityError, Name: name,
+			Params: map[string]string{"domain": a.Domain, "voids": strconv.Itoa(a.VoidLookups), "limit": strconv.Itoa(DefaultMaxVoidLookups)}}, 2, 2))
 	}
 	return a, nil
 }
@@ -213,10 +208,8 @@ func (w *walker) walk(name, via string, path []string) *Node {
 	case len(texts) == 0:
 		nd.Err = fmt.Errorf("%w at %s", ErrNoRecord, nd.Domain)
 		if via != "" {
-			w.add(plan.Finding{Code: CodeIncludeNone, Severity: plan.SeverityError, Name: path[len(path)-1], Subject: via,
-				Params:  map[string]string{"term": via, "target": nd.Domain},
-				Message: fmt.Sprintf("%s names %s, which has no SPF record: receivers give permerror when they reach it", via, nd.Domain),
-				Fix:     "remove the term, or correct the domain name"})
+			w.add(worded(plan.Finding{Code: CodeIncludeNone, Severity: plan.SeverityError, Name: path[len(path)-1], Subject: via,
+				Params: map[string]string{"term": via, "target": nd.Domain}}, 1, 1))
 			if a.Void() {
 				w.voids++
 			}
@@ -224,27 +217,23 @@ func (w *walker) walk(name, via string, path []string) *Node {
 		return nd
 	case len(texts) > 1:
 		nd.Err = fmt.Errorf("%w: %s publishes %d", ErrMultipleRecords, nd.Domain, len(texts))
-		w.add(plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: name,
-			Params:  map[string]string{"domain": nd.Domain, "records": strconv.Itoa(len(texts))},
-			Message: fmt.Sprintf("%s publishes %d SPF records: receivers give permerror", nd.Domain, len(texts)),
-			Fix:     "merge them into one record"})
+		w.add(worded(plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: name,
+			Params: map[string]string{"domain": nd.Domain, "records": strconv.Itoa(len(texts))}}, 2, 2))
 		return nd
 	}
 	nd.Record = texts[0]
 	rec, err := Parse(texts[0])
 	if err != nil {
 		nd.Err = err
-		w.add(plan.Finding{Code: CodeSyntax, Severity: plan.SeverityError, Name: name, Message: err.Error(),
-			Params: map[string]string{"domain": nd.Domain, "reason": err.Error()},
-			Fix:    "correct the record at " + nd.Domain})
+		w.add(worded(plan.Finding{Code: CodeSyntax, Severity: plan.SeverityError, Name: name,
+			Params: map[string]string{"domain": nd.Domain, "reason": err.Error()}}, 1, 2))
 		return nd
 	}
 	path = append(path, name)
 	follow := func(t Term) int {
 		if strings.Contains(t.Domain, "%") {
-			w.add(plan.Finding{Code: CodeMacroNotFollowed, Severity: plan.SeverityInfo, Name: name, Subject: t.String(),
-				Params:  map[string]string{"term": t.String()},
-				Message: "the domain depends on the sender (macros), so its cost is counted as one lookup but its record is not followed"})
+			w.add(worded(plan.Finding{Code: CodeMacroNotFollowed, Severity: plan.SeverityInfo, Name: name, Subject: t.String(),
+				Params: map[string]string{"term": t.String()}}, 1, 0))
 			return 0
 		}
 		target, err := dnsrec.CanonicalName(t.Domain)
@@ -253,10 +242,8 @@ func (w *walker) walk(name, via string, path []string) *Node {
 		}
 		for _, p := range path {
 			if p == target {
-				w.add(plan.Finding{Code: CodeIncludeLoop, Severity: plan.SeverityError, Name: name, Subject: t.String(),
-					Params:  map[string]string{"term": t.String(), "target": dnsrec.TrimDot(target)},
-					Message: fmt.Sprintf("%s leads back to %s, which is already being evaluated: receivers run out of lookups and give permerror", t, dnsrec.TrimDot(target)),
-					Fix:     "remove the term that closes the loop"})
+				w.add(worded(plan.Finding{Code: CodeIncludeLoop, Severity: plan.SeverityError, Name: name, Subject: t.String(),
+					Params: map[string]string{"term": t.String(), "target": dnsrec.TrimDot(target)}}, 1, 1))
 				return 0
 			}
 		}
@@ -317,19 +304,15 @@ func (w *walker) countVoid(t Term, current string) (void bool, mxHosts int) {
 	}
 	if a.Void() {
 		w.voids++
-		w.add(plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityWarning, Name: current, Subject: t.String(),
-			Params:  map[string]string{"term": t.String(), "target": dnsrec.TrimDot(name), "limit": strconv.Itoa(DefaultMaxVoidLookups)},
-			Message: fmt.Sprintf("%s returns nothing: it matches no host and counts as a void lookup (receivers allow 2)", dnsrec.TrimDot(name)),
-			Fix:     "remove the term if the name is no longer used"})
+		w.add(worded(plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityWarning, Name: current, Subject: t.String(),
+			Params: map[string]string{"term": t.String(), "target": dnsrec.TrimDot(name), "limit": strconv.Itoa(DefaultMaxVoidLookups)}}, 1, 1))
 		return true, 0
 	}
 	if t.Mechanism == MechMX {
 		mxHosts = len(a.MX())
 		if n := mxHosts; n > maxMXHosts {
-			w.add(plan.Finding{Code: CodeTooManyMX, Severity: plan.SeverityError, Name: current, Subject: t.String(),
-				Params:  map[string]string{"term": t.String(), "target": dnsrec.TrimDot(name), "records": strconv.Itoa(n), "limit": strconv.Itoa(maxMXHosts)},
-				Message: fmt.Sprintf("%s has %d MX records; an mx term may look at most 10, so receivers give permerror", dnsrec.TrimDot(name), n),
-				Fix:     "list the sending hosts with ip4:/ip6: instead of mx"})
+			w.add(worded(plan.Finding{Code: CodeTooManyMX, Severity: plan.SeverityError, Name: current, Subject: t.String(),
+				Params: map[string]string{"term": t.String(), "target": dnsrec.TrimDot(name), "records": strconv.Itoa(n), "limit": strconv.Itoa(maxMXHosts)}}, 1, 1))
 		}
 	}
 	return false, mxHosts

@@ -131,10 +131,8 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		fixed, dropped := repairSPF(rec.Value())
 		texts = append(texts, fixed)
 		for _, d := range dropped {
-			res.Findings = append(res.Findings, plan.Finding{Code: CodeDroppedTerm, Severity: plan.SeverityWarning, Name: name, Subject: d, Offset: plan.At(strings.Index(rec.Value(), d)),
-				Params:  map[string]string{"domain": res.Domain, "term": d},
-				Message: fmt.Sprintf("the term %q does not parse, so the record gives permerror at every receiver today; the proposed record leaves it out", d),
-				Fix:     "if it was meant to authorize a sender, add the corrected term to the proposed record"})
+			res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeDroppedTerm, Severity: plan.SeverityWarning, Name: name, Subject: d, Offset: plan.At(strings.Index(rec.Value(), d)),
+				Params: map[string]string{"domain": res.Domain, "term": d}}, 1, 1))
 		}
 	}
 	if len(spfs) > 1 {
@@ -168,9 +166,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 			// address: senders are switched on in its console, and an
 			// include beside the macro would at best be redundant.
 			params := map[string]string{"domain": res.Domain, "term": h.term, "service": h.service, "vendor": a.Term}
-			res.Findings = append(res.Findings, plan.Finding{Code: CodeHostedSPF, Severity: plan.SeverityInfo, Name: name, Subject: h.term, Params: params,
-				Message: fmt.Sprintf("the SPF record of %s is hosted by %s (%s): the service decides for each sending address, and its customers switch senders on in its console", res.Domain, h.service, h.term),
-				Fix:     fmt.Sprintf("if mail from the vendor does not pass, switch on %s (%s) in the console of %s; no change is proposed to the record", "the vendor", a.Term, h.service)})
+			res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeHostedSPF, Severity: plan.SeverityInfo, Name: name, Subject: h.term, Params: params}, 1, 1))
 			return res, nil
 		}
 	}
@@ -198,11 +194,10 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 	res.LookupsAfter = after.Lookups
 	// The findings the edit repairs say exactly what it publishes.
 	for i, f := range res.Findings {
-		switch f.Code {
-		case CodeNoAll, CodeLookalike, CodeQuoted, CodeMultiple, CodeSyntax, CodeNotSPF:
-			res.Findings[i].Fix = fmt.Sprintf("publish exactly this record instead: %s", res.Proposed)
+		if n, ok := proposedFix[f.Code]; ok {
 			res.Findings[i].Params = withParam(res.Findings[i].Params, "proposed", res.Proposed)
 			delete(res.Findings[i].Params, "suggestion") // the old fix's, replaced by the proposed record
+			res.Findings[i].Fix = part(res.Findings[i], "fix", n)
 		}
 	}
 	res.Edits = []plan.Edit{{
@@ -352,3 +347,7 @@ func hostedInclude(record string) (hosted, bool) {
 	}
 	return hosted{}, false
 }
+
+// proposedFix is, for the codes whose findings the proposed record
+// repairs, the variant of the fix that says to publish it.
+var proposedFix = map[plan.Code]int{CodeNoAll: 2, CodeLookalike: 2, CodeQuoted: 2, CodeMultiple: 3, CodeSyntax: 3, CodeNotSPF: 2}

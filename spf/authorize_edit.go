@@ -66,13 +66,22 @@ func (e *spfEdit) otherSenders(ctx context.Context, r dnsrec.Resolver, res *Auth
 		params["mx"] = own
 		parts = append(parts, fmt.Sprintf("the domain receives mail at %s, and the new record authorizes those hosts too (mx), in case they also send", own))
 	}
-	msg := fmt.Sprintf("%s has no SPF record yet; the new record ends in %s until you confirm that nothing but the services it lists sends mail as %s", res.Domain, e.all, res.Domain)
-	if len(parts) > 0 {
-		msg = fmt.Sprintf("%s has no SPF record yet: %s; it ends in %s until you confirm that nothing else sends mail as %s", res.Domain, strings.Join(parts, "; "), e.all, res.Domain)
+	f := plan.Finding{Code: CodeConfirmSenders, Severity: plan.SeverityWarning, Name: e.name, Params: params}
+	switch {
+	case len(parts) == 0:
+		f = worded(f, 1, 1)
+	case len(e.providers) == 0:
+		f = worded(f, 2, 1) // the domain's own MX hosts
+	case len(e.providers) == 1 && !needMX:
+		f = worded(f, 3, 1) // one mail provider
+	default:
+		// Several providers, or providers and MX hosts: the sentence
+		// lists each; the catalogue words it from the parameters in
+		// other languages (see plan.Finding.In).
+		f = worded(f, 0, 1)
+		f.Message = fmt.Sprintf("%s has no SPF record yet: %s; it ends in %s until you confirm that nothing else sends mail as %s", res.Domain, strings.Join(parts, "; "), e.all, res.Domain)
 	}
-	res.Findings = append(res.Findings, plan.Finding{Code: CodeConfirmSenders, Severity: plan.SeverityWarning, Name: e.name, Params: params,
-		Message: msg,
-		Fix:     "list every other service that sends mail as the domain (a newsletter tool, a web shop, a ticket system) and add its include; then end the record with -all"})
+	res.Findings = append(res.Findings, f)
 	return nil
 }
 
@@ -189,20 +198,18 @@ func (e *spfEdit) reason(domain string, current int) plan.Reason {
 	}
 	switch {
 	case current == 0:
-		text := fmt.Sprintf("publish an SPF record for %s that authorizes %s", domain, e.term)
 		if len(e.extra) > 0 {
 			params["also"] = strings.Join(e.extra, " ")
-			text += " and the domain's own mail (" + strings.Join(e.extra, " ") + ")"
+			return plan.Reason{Code: ReasonCreate, Params: params, Text: sentence("spf-create.reason_2", params)}
 		}
-		return plan.Reason{Code: ReasonCreate, Params: params, Text: text}
+		return plan.Reason{Code: ReasonCreate, Params: params, Text: sentence("spf-create.reason", params)}
 	case e.term == "":
-		return plan.Reason{Code: ReasonRepair, Params: params, Text: fmt.Sprintf("repair the SPF record of %s", domain)}
+		return plan.Reason{Code: ReasonRepair, Params: params, Text: sentence("spf-repair.reason", params)}
 	case current > 1:
 		params["records"] = fmt.Sprint(current)
-		return plan.Reason{Code: ReasonAuthorize, Params: params,
-			Text: fmt.Sprintf("authorize %s to send mail as %s; the %d SPF records are merged into one, since more than one makes SPF fail", e.term, domain, current)}
+		return plan.Reason{Code: ReasonAuthorize, Params: params, Text: sentence("spf-authorize.reason_2", params)}
 	}
-	return plan.Reason{Code: ReasonAuthorize, Params: params, Text: fmt.Sprintf("authorize %s to send mail as %s", e.term, domain)}
+	return plan.Reason{Code: ReasonAuthorize, Params: params, Text: sentence("spf-authorize.reason", params)}
 }
 
 // verify checks the SPF record of the final proposed set: it must be the
@@ -233,17 +240,18 @@ func (e *spfEdit) verify(ctx context.Context, r dnsrec.Resolver, proposed []dnsr
 	}
 	for _, f := range an.Findings {
 		if f.Severity == plan.SeverityError && f.Code != CodeTooManyLookups {
-			f.Message = "the proposed record: " + f.Message
+			if n, ok := proposedMessage[f.Code]; ok {
+				f.Message = part(f, "message", n) // "the proposed record: …"
+			} else {
+				f.Message = "the proposed record: " + f.Message
+			}
 			fs = append(fs, f)
 		}
 	}
 	if an.Lookups > DefaultMaxLookups {
 		domain, costliest := dnsrec.TrimDot(e.name), an.costliest(3)
 		params := nonEmpty(map[string]string{"domain": domain, "term": e.term, "proposed": texts[0], "lookups": strconv.Itoa(an.Lookups), "limit": strconv.Itoa(DefaultMaxLookups), "costliest": costliest})
-		fs = append(fs, plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: e.name, Subject: e.term, Params: params,
-			Message: fmt.Sprintf("the proposed record %q needs %d DNS-querying terms, over the limit of 10: every receiver would give permerror, and mail from every sender of %s would fail SPF. The costliest includes: %s",
-				texts[0], an.Lookups, domain, costliest),
-			Fix: fmt.Sprintf("options that work: remove the include of a service %s no longer uses; authorize the vendor's addresses with ip4:/ip6: terms instead of %s; or send from a subdomain (such as mail.%s) with an SPF record of its own", domain, e.term, domain)})
+		fs = append(fs, worded(plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: e.name, Subject: e.term, Params: params}, 2, 2))
 	}
 	return fs, nil
 }
@@ -266,3 +274,7 @@ func mxOnly(hosts []string) []string {
 	}
 	return out
 }
+
+// proposedMessage is, for the codes of [Analyze]'s errors, the variant of
+// the message that says it of the proposed record.
+var proposedMessage = map[plan.Code]int{CodeIncludeLoop: 2, CodeIncludeNone: 2, CodeTooManyMX: 2, CodeSyntax: 2, CodeMultiple: 4, CodeVoidLookups: 3}

@@ -176,20 +176,16 @@ func merge(texts []string) (string, []plan.Finding, error) {
 	for _, name := range []string{ModRedirect, ModExp} {
 		if vs := mods[name]; len(vs) > 1 {
 			conflict = true
-			findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError,
+			findings = append(findings, worded(plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError,
 				Subject: strings.Join(vs, " "),
-				Params:  map[string]string{"modifier": name, "values": strings.Join(vs, ", ")},
-				Message: fmt.Sprintf("the records have different %s= values (%s); a merged record can keep only one", name, strings.Join(vs, ", ")),
-				Fix:     "decide which one the domain should use, then merge"})
+				Params:  map[string]string{"modifier": name, "values": strings.Join(vs, ", ")}}, 1, 1))
 		}
 	}
 	if vs := mods[ModRedirect]; len(vs) == 1 && all != nil {
 		conflict = true
 		target := strings.TrimPrefix(strings.ToLower(vs[0]), "redirect=")
-		findings = append(findings, plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError, Subject: vs[0],
-			Params:  map[string]string{"all": allText, "term": vs[0], "target": target},
-			Message: fmt.Sprintf("one record ends in %s and another in %s; merged, the all would cancel the redirect", allText, vs[0]),
-			Fix:     "replace the redirect with include:" + target + ", or drop it"})
+		findings = append(findings, worded(plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError, Subject: vs[0],
+			Params: map[string]string{"all": allText, "term": vs[0], "target": target}}, 2, 2))
 	}
 	if conflict {
 		return "", findings, ErrMergeConflict
@@ -202,10 +198,8 @@ func merge(texts []string) (string, []plan.Finding, error) {
 		}
 	}
 	if len(dropped) > 0 {
-		findings = append(findings, plan.Finding{Code: CodeMergeAll, Severity: plan.SeverityInfo, Subject: allText,
-			Params:  map[string]string{"all": allText, "dropped": strings.Join(dropped, ", ")},
-			Message: fmt.Sprintf("the records end in different all terms; the merged record keeps %s, the strictest, and drops %s: the domain's owner asked for the stricter treatment in one of them, and with two records every receiver gave permerror anyway", allText, strings.Join(dropped, ", ")),
-			Fix:     "if unlisted senders should only be marked, not rejected, change the merged record's " + allText + " to ~all"})
+		findings = append(findings, worded(plan.Finding{Code: CodeMergeAll, Severity: plan.SeverityInfo, Subject: allText,
+			Params: map[string]string{"all": allText, "dropped": strings.Join(dropped, ", ")}}, 1, 1))
 	}
 	out := append([]string{"v=spf1"}, terms...)
 	if all != nil {

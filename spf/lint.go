@@ -2,7 +2,6 @@ package spf
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"net/netip"
 	"strconv"
@@ -63,12 +62,13 @@ func Lint(text string) []plan.Finding {
 	}
 	var fs []plan.Finding
 	// add records a finding about term i (or the whole record, i < 0);
-	// params gains the term as written.
-	add := func(code plan.Code, sev plan.Severity, i int, params map[string]string, msg, fix string) {
+	// params gains the term as written, and the sentences are the
+	// catalogue's message and fix of the code (variant suffix: "", "_2"…).
+	add := func(code plan.Code, sev plan.Severity, i int, params map[string]string) {
 		if params == nil {
 			params = map[string]string{}
 		}
-		f := plan.Finding{Code: code, Severity: sev, Params: params, Message: msg, Fix: fix}
+		f := plan.Finding{Code: code, Severity: sev, Params: params}
 		if i >= 0 {
 			f.Subject, f.Offset = r.Terms[i].String(), plan.At(r.Offset(i))
 			if f.Offset != nil {
@@ -81,6 +81,7 @@ func Lint(text string) []plan.Finding {
 			}
 			params["term"] = f.Subject
 		}
+		f.Message, f.Fix = sentence(string(code)+".message", params), sentence(string(code)+".fix", params)
 		fs = append(fs, f)
 	}
 
@@ -90,34 +91,22 @@ func Lint(text string) []plan.Finding {
 		t := r.Terms[all]
 		switch t.Qualifier {
 		case QualifierNone, QualifierPass:
-			add(CodePlusAll, plan.SeverityError, all, nil,
-				"\""+t.String()+"\" authorizes every host on the internet to send mail as this domain: SPF protects nothing, and spammers can pass it",
-				"replace it with -all (or ~all while you are still testing)")
+			add(CodePlusAll, plan.SeverityError, all, nil)
 		case QualifierNeutral:
-			add(CodeNeutralAll, plan.SeverityWarning, all, nil,
-				"?all says nothing about hosts that are not listed, so mail forged from anywhere is treated as if there were no SPF record",
-				"replace it with -all (or ~all while you are still testing)")
+			add(CodeNeutralAll, plan.SeverityWarning, all, nil)
 		case QualifierSoftFail:
-			add(CodeSoftFailAll, plan.SeverityInfo, all, nil,
-				"~all asks receivers to accept but mark mail from unlisted hosts; that is right while testing, and many domains keep it",
-				"change it to -all once every sending service is listed")
+			add(CodeSoftFailAll, plan.SeverityInfo, all, nil)
 		}
 		for i := all + 1; i < len(r.Terms); i++ {
 			if !r.Terms[i].IsModifier() {
-				add(CodeAfterAll, plan.SeverityWarning, i, map[string]string{"all": r.Terms[all].String()},
-					"this term comes after \"all\", which always matches, so receivers never evaluate it",
-					"move it before "+r.Terms[all].String())
+				add(CodeAfterAll, plan.SeverityWarning, i, map[string]string{"all": r.Terms[all].String()})
 			}
 		}
 		if redirect >= 0 {
-			add(CodeRedirectIgnored, plan.SeverityWarning, redirect, nil,
-				"redirect= is ignored when the record has an \"all\" term (RFC 7208, Section 6.1)",
-				"remove either the redirect= or the all term")
+			add(CodeRedirectIgnored, plan.SeverityWarning, redirect, nil)
 		}
 	} else if redirect < 0 {
-		add(CodeNoAll, plan.SeverityWarning, -1, nil,
-			"the record has no \"all\" term and no redirect=, so mail from hosts it does not list gets neutral, the same as no SPF at all",
-			"end the record with -all (or ~all while you are still testing)")
+		add(CodeNoAll, plan.SeverityWarning, -1, nil)
 	}
 
 	seen := map[string]int{}
@@ -128,33 +117,23 @@ func Lint(text string) []plan.Finding {
 			key = key[1:]
 		}
 		if j, dup := seen[key]; dup {
-			add(CodeDuplicate, plan.SeverityWarning, i, map[string]string{"earlier": strconv.Itoa(r.Offset(j))},
-				fmt.Sprintf("the same term already appears at offset %d; a second copy never decides anything and may cost a DNS lookup", r.Offset(j)),
-				"remove this copy")
+			add(CodeDuplicate, plan.SeverityWarning, i, map[string]string{"earlier": strconv.Itoa(r.Offset(j))})
 			continue
 		}
 		seen[key] = i
 		switch {
 		case t.Mechanism == MechPTR:
-			add(CodePTR, plan.SeverityWarning, i, nil,
-				"ptr is slow, depends on reverse DNS the domain does not control, and RFC 7208, Section 5.5 says it should not be used; some receivers ignore it",
-				"list the sending hosts with ip4:/ip6: or a: instead")
+			add(CodePTR, plan.SeverityWarning, i, nil)
 		case t.IsModifier() && t.Modifier != ModRedirect && t.Modifier != ModExp:
-			add(CodeUnknownModifier, plan.SeverityWarning, i, map[string]string{"modifier": t.Modifier + "="},
-				fmt.Sprintf("%q is not a modifier receivers know; they ignore it", t.Modifier+"="),
-				"remove it (a \"default=\" from old drafts has no effect)")
+			add(CodeUnknownModifier, plan.SeverityWarning, i, map[string]string{"modifier": t.Modifier + "="})
 		case t.Mechanism == MechIP4 || t.Mechanism == MechIP6:
 			if t.Net.Bits() == 0 {
-				add(CodeAllNetwork, plan.SeverityError, i, nil,
-					"a /0 network contains every address: this authorizes every host, like +all",
-					"list the sending networks instead")
+				add(CodeAllNetwork, plan.SeverityError, i, nil)
 				continue
 			}
 			if t.Net.Masked().Addr() != t.Net.Addr() {
 				params := map[string]string{"prefix": strconv.Itoa(t.Net.Bits()), "network": t.Net.Masked().String(), "mechanism": string(t.Mechanism)}
-				add(CodeHostBits, plan.SeverityWarning, i, params,
-					fmt.Sprintf("the address has bits set outside the /%d prefix; it means the network %s", t.Net.Bits(), t.Net.Masked()),
-					"write "+string(t.Mechanism)+":"+t.Net.Masked().String()+" if the whole network is meant, or drop the prefix length for one address")
+				add(CodeHostBits, plan.SeverityWarning, i, params)
 			}
 			// An earlier network that contains this one: look up each
 			// wider prefix (at most 33 or 129 probes), not every earlier
@@ -168,9 +147,7 @@ func Lint(text string) []plan.Finding {
 			}
 			if j >= 0 {
 				params := map[string]string{"network": t.Net.Masked().String(), "wider": r.Terms[j].String(), "earlier": strconv.Itoa(r.Offset(j))}
-				add(CodeShadowed, plan.SeverityWarning, i, params,
-					fmt.Sprintf("%s lies inside %s at offset %d, which comes first, so this term never decides anything", t.Net.Masked(), r.Terms[j].String(), r.Offset(j)),
-					"remove it, or move it before the wider network if its qualifier should win")
+				add(CodeShadowed, plan.SeverityWarning, i, params)
 			}
 			if _, ok := networks[t.Net.Masked()]; !ok {
 				networks[t.Net.Masked()] = i
@@ -178,9 +155,7 @@ func Lint(text string) []plan.Finding {
 		}
 	}
 	if n := len(r.Text()); n > maxRecordLen {
-		add(CodeTooLong, plan.SeverityWarning, -1, map[string]string{"bytes": strconv.Itoa(n), "limit": strconv.Itoa(maxRecordLen)},
-			fmt.Sprintf("the record is %d bytes; RFC 7208, Section 3.4 advises staying under %d so that the answer fits a UDP response", n, maxRecordLen),
-			"move hosts into an include: record of your own, or use wider networks")
+		add(CodeTooLong, plan.SeverityWarning, -1, map[string]string{"bytes": strconv.Itoa(n), "limit": strconv.Itoa(maxRecordLen)})
 	}
 	return fs
 }
@@ -191,15 +166,10 @@ func parseFindings(err error) []plan.Finding {
 	if !errors.As(err, &pe) {
 		return nil
 	}
-	f := plan.Finding{Severity: plan.SeverityError, Subject: pe.Term, Offset: plan.At(pe.Offset), Message: pe.Reason,
+	f := plan.Finding{Severity: plan.SeverityError, Subject: pe.Term, Offset: plan.At(pe.Offset),
 		Params: nonEmpty(map[string]string{"term": pe.Term, "reason": pe.Reason, "hint": pe.Hint, "suggestion": pe.Suggestion})}
-	if pe.Hint != "" {
-		f.Message += "; " + pe.Hint
-	}
-	if pe.Suggestion != "" {
-		f.Fix = "publish exactly: " + pe.Suggestion
-	}
 	lower := strings.ToLower(pe.Input)
+	message := ".message"
 	switch {
 	case errors.Is(err, ErrNotSPF):
 		if pe.Hint == "" {
@@ -210,9 +180,8 @@ func parseFindings(err error) []plan.Finding {
 			f.Code = CodeQuoted
 		}
 		if strings.Contains(pe.Hint, "U+") {
-			f.Code = CodeLookalike
+			f.Code, message = CodeLookalike, ".message_2"
 		}
-		f.Message = "receivers do not see this as an SPF record: " + pe.Hint
 		delete(f.Params, "reason") // the hint says it
 		if !strings.Contains(lower, "v=spf1") {
 			f.Severity = plan.SeverityWarning
@@ -221,10 +190,8 @@ func parseFindings(err error) []plan.Finding {
 		f.Code = CodeLookalike
 	default:
 		f.Code = CodeSyntax
-		if f.Fix == "" {
-			f.Fix = "correct the term; until then every receiver gives permerror for this domain"
-		}
 	}
+	f.Message, f.Fix = sentence(string(f.Code)+message, f.Params), sentence(string(f.Code)+".fix", f.Params)
 	return []plan.Finding{f}
 }
 
@@ -240,10 +207,9 @@ func LintTXT(name string, records [][]string) []plan.Finding {
 		for i, s := range strs {
 			if len(s) > dnsrec.MaxStringLen {
 				split := dnsrec.QuoteTXT(dnsrec.SplitTXT(v))
-				fs = append(fs, plan.Finding{Code: CodeStringTooLong, Severity: plan.SeverityError,
-					Params:  map[string]string{"string": strconv.Itoa(i + 1), "bytes": strconv.Itoa(len(s)), "strings": split},
-					Message: fmt.Sprintf("string %d of the record is %d bytes; a TXT string holds at most 255", i+1, len(s)),
-					Fix:     "split the value into strings of at most 255 bytes: " + split})
+				params := map[string]string{"string": strconv.Itoa(i + 1), "bytes": strconv.Itoa(len(s)), "strings": split}
+				fs = append(fs, plan.Finding{Code: CodeStringTooLong, Severity: plan.SeverityError, Params: params,
+					Message: sentence("spf-string-too-long.message", params), Fix: sentence("spf-string-too-long.fix", params)})
 			}
 		}
 		if IsSPF(v) {
@@ -252,10 +218,9 @@ func LintTXT(name string, records [][]string) []plan.Finding {
 		fs = append(fs, Lint(v)...)
 	}
 	if len(spf) > 1 {
-		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError,
-			Params:  map[string]string{"records": strconv.Itoa(len(spf))},
-			Message: fmt.Sprintf("%d SPF records are published here; receivers then give permerror for every message (RFC 7208, Section 4.5)", len(spf)),
-			Fix:     "merge them into one record and delete the others"})
+		params := map[string]string{"records": strconv.Itoa(len(spf))}
+		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Params: params,
+			Message: sentence("spf-multiple-records.message", params), Fix: sentence("spf-multiple-records.fix", params)})
 	}
 	for i := range fs {
 		fs[i].Name = name

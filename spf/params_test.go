@@ -61,6 +61,7 @@ func TestEveryCodeCarriesParams(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		findingtest.CheckReasonsEnglish(t, p.Changes)
 		return p.AllFindings()
 	}
 	merge := func(texts ...string) []plan.Finding {

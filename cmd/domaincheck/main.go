@@ -47,6 +47,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/domaincheck"
@@ -96,6 +98,7 @@ type options struct {
 	progress    bool
 	summary     bool                   // only the closing summary, not each domain's report
 	dc          *domainconnect.Offerer // -domain-connect: offer the one-click apply
+	lang        language.Tag           // the language of the text and JSON (lang.go)
 }
 
 func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -108,6 +111,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	concurrency := fs.Int("concurrency", 8, "domains checked at once")
 	httpAddr := fs.String("http", "", "serve the check as a web page and a JSON endpoint on this address (such as localhost:8080)")
 	summaryOnly := fs.Bool("summary", false, "print only the one-screen summary of the domains (domain, status, changes left, what blocks it), not each report")
+	langFlag := fs.String("lang", "", "the language of the report: en, de, fr, it or nl (de-CH, fr-CH, nl-BE… read their language)")
 	messageFile := fs.String("message", "", "check this message (an .eml file as the vendor sends it, or a delivered copy; - for standard input) against the mailbox providers' message rules, instead of domains")
 	dcf := addDomainConnectFlags(fs)
 	resolver := demo.Flags(fs)
@@ -147,6 +151,9 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	o.profile = p
+	if o.lang, err = parseLang(*langFlag); err != nil {
+		return fail(err)
+	}
 	if done, err := dcf.printOnly(stdout, stderr, p); done {
 		if err != nil {
 			return fail(err)
@@ -322,7 +329,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 		}
 		switch o.format {
 		case "json":
-			b, err := json.MarshalIndent(jsonReportWith(rep, offerFor(ctx, o, rep)), "    ", "  ")
+			b, err := json.MarshalIndent(jsonReportWith(newReporter(o.lang).localized(rep), offerFor(ctx, o, rep)), "    ", "  ")
 			if err != nil {
 				b = []byte(`{}`)
 			}
@@ -335,7 +342,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 			if !first {
 				fmt.Fprintln(w)
 			}
-			fmt.Fprint(w, rep.Text()+offerText(offerFor(ctx, o, rep)))
+			fmt.Fprint(w, newReporter(o.lang).report(rep)+offerText(offerFor(ctx, o, rep)))
 		}
 		first = false
 	}
@@ -367,7 +374,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 		fmt.Fprintln(w, "\n}")
 	case "text":
 		if vendor != nil && !o.summary {
-			fmt.Fprintf(w, "\n%s", vendor.Text())
+			fmt.Fprintf(w, "\n%s", newReporter(o.lang).vendor(vendor))
 		}
 		if len(rows) > 1 || o.summary {
 			writeSummary(w, rows, vendor)

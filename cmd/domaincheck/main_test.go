@@ -166,10 +166,11 @@ func TestWeb(t *testing.T) {
 			t.Errorf("report page shows %q", never)
 		}
 	}
-	// An update reads as "edit from / to", and the DNS host is named.
+	// An update reads as "edit from / to" (a row of the step's table
+	// each), and the DNS host is named.
 	_, body, _ = get("/check?domain=customer.example")
-	for _, want := range []string{"Edit the TXT record at <code>@</code>", "from <code>v=spf1 include:spf.protection.outlook.example -all</code>",
-		"to <code>v=spf1 include:spf.protection.outlook.example include:spf.vendor.example -all</code>", "Your DNS is hosted at Example CRM"} {
+	for _, want := range []string{"Edit the TXT record at <code>@</code>", `<th scope="row">From</th><td><code>v=spf1 include:spf.protection.outlook.example -all</code>`,
+		`<th scope="row">To</th><td><code>v=spf1 include:spf.protection.outlook.example include:spf.vendor.example -all</code>`, "Your DNS is hosted at Example CRM"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("customer.example page lacks %q", want)
 		}

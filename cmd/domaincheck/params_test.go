@@ -24,6 +24,7 @@ func TestFindingsCarryParams(t *testing.T) {
 			all = append(all, a.Findings...)
 		}
 		all = append(all, rep.Plan.Findings...)
+		findingtest.CheckReasonsEnglish(t, rep.Plan.Changes)
 	}
 	all = append(all, c.CheckVendor(context.Background()).Findings...)
 	codes := map[plan.Code]bool{}

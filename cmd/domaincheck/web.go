@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/mailbox"
@@ -102,11 +104,15 @@ func limitedHandler(c *domaincheck.Checker, lim *limiter, client func(*http.Requ
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		render(w, http.StatusOK, page{Vendor: c.Profile.Name})
+		render(w, http.StatusOK, page{Vendor: c.Profile.Name, Lang: pageLang(r)})
 	})
 	mux.HandleFunc("GET /check", func(w http.ResponseWriter, r *http.Request) {
 		rep, status, err := check(r)
-		p := page{Vendor: c.Profile.Name, Domain: r.URL.Query().Get("domain"), Report: rep}
+		lang := pageLang(r) // webtext.go
+		if rep != nil {
+			rep = newReporter(lang).localized(rep)
+		}
+		p := page{Vendor: c.Profile.Name, Domain: r.URL.Query().Get("domain"), Report: rep, Lang: lang}
 		if err != nil {
 			p.Error = err.Error()
 		}
@@ -122,7 +128,7 @@ func limitedHandler(c *domaincheck.Checker, lim *limiter, client func(*http.Requ
 			enc.Encode(map[string]string{"error": err.Error()})
 			return
 		}
-		enc.Encode(jsonReport(rep))
+		enc.Encode(jsonReport(newReporter(pageLang(r)).localized(rep))) // in the reader's language, codes and params kept
 	})
 	return mux
 }
@@ -161,6 +167,7 @@ func clientOf(r *http.Request) string {
 type page struct {
 	Vendor, Domain, Error string
 	Report                *domaincheck.DomainReport
+	Lang                  language.Tag // the reader's, from ?lang= or Accept-Language (webtext.go)
 }
 
 func render(w http.ResponseWriter, status int, p page) {
@@ -174,7 +181,7 @@ func render(w http.ResponseWriter, status int, p page) {
 
 // copyScript puts a record's value on the clipboard; its hash is allowed by
 // the page's Content-Security-Policy, and nothing else runs.
-const copyScript = `document.querySelectorAll("button[data-copy]").forEach(function(b){b.addEventListener("click",function(){navigator.clipboard.writeText(b.getAttribute("data-copy"));b.textContent="copied";});});`
+const copyScript = `document.querySelectorAll("button[data-copy]").forEach(function(b){b.addEventListener("click",function(){navigator.clipboard.writeText(b.getAttribute("data-copy"));b.textContent=b.getAttribute("data-copied")||"copied";});});`
 
 // The page shows the customer what the text report shows (the same
 // findings, info findings that say something to act on included), the DNS
@@ -209,26 +216,47 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 		return r.Value()
 	},
 	"isUpdate": func(c plan.Change) bool { return len(c.Removed()) == 1 && len(c.Added()) == 1 },
+	"inc":      func(i int) int { return i + 1 },
+	"ttl":      stepTTL,    // webtext.go
+	"matrix":   ruleMatrix, // webtext.go
 	"first":    func(rs []dnsrec.Record) dnsrec.Record { return rs[0] },
 }).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Vendor}}: domain check</title>
-<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}code{background:#eee;padding:0 .2em;word-break:break-all}
-.fine{color:green}.advice{color:#06c}.change-needed{color:#a60}.broken{color:#b00}.could-not-check{color:#555}li{margin:.3em 0}</style></head>
-<body><h1>May {{.Vendor}} send as your domain?</h1>
-<form action="/check" method="get"><label>Domain <input name="domain" value="{{.Domain}}" required maxlength="300"></label> <button>Check</button></form>
-{{with .Error}}<p class="broken">{{.}}</p>{{end}}
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.T "text.web.title" "vendor" .Vendor}}</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em;line-height:1.4}code{background:#eee;padding:0 .2em;word-break:break-all}
+nav{font-size:.9em}nav a,nav strong{margin-right:.6em}
+.status{border-left:.5em solid #555;padding:.5em 1em;margin:1em 0;background:#f4f4f4}.status h2{margin:.2em 0}
+.st-ready{border-color:#1a7f37}.st-changes-needed,.st-broken{border-color:#b35900}.st-could-not-check,.st-no-domain,.st-not-delegated,.st-invalid{border-color:#555}
+.steps>li{margin:1em 0}.steps h3{font-size:1em;margin:.3em 0}table{border-collapse:collapse;margin:.3em 0}th,td{text-align:left;vertical-align:top;padding:.2em .6em .2em 0}
+.fine,.met{color:#1a7f37}.advice{color:#0550ae}.change-needed,.not-met{color:#9a4a00}.broken{color:#b00}.could-not-check,.not-applicable,.check-elsewhere{color:#444}
+small code{font-size:.85em}details{margin:1.5em 0}summary{cursor:pointer;font-weight:bold}.vendor{color:#444}</style></head>
+<body><nav aria-label="{{.T "text.web.languages"}}">{{range .Languages}}{{if .Current}}<strong>{{.Name}}</strong>{{else}}<a href="{{.URL}}" hreflang="{{.Tag}}" lang="{{.Tag}}">{{.Name}}</a>{{end}} {{end}}</nav>
+<main><h1>{{.T "text.web.heading" "vendor" .Vendor}}</h1>
+<form action="/check" method="get"><label>{{.T "text.web.domain"}} <input name="domain" value="{{.Domain}}" required maxlength="300"></label>{{if .LangParam}}<input type="hidden" name="lang" value="{{.Lang}}">{{end}} <button>{{.T "text.web.check"}}</button></form>
+{{with .Error}}<p class="broken" role="alert">{{.}}</p>{{end}}
 {{with .Report}}
-<h2>{{.Domain}}</h2><p><strong>{{.Summary}}</strong></p>
-{{with .DNSHost}}<p>Your DNS is hosted at {{.}}: make the changes there.</p>{{end}}
-<ul>{{range .Areas}}<li><span class="{{.Status}}">{{.Status}}</span> {{.Name}}{{with .Failed}}: {{.}}{{end}}
-<ul>{{range shown .Findings}}<li>{{.Severity}} <code>{{.Code}}</code>: {{.Message}}{{with .Fix}}<br>Fix: {{.}}{{end}}</li>{{end}}</ul></li>{{end}}</ul>
-{{with .Mailbox}}<h3>Gmail, Yahoo and Outlook.com: their rules in your DNS</h3><ul>{{range .}}<li>{{.Provider.Name}}: {{if .CustomerCompliant}}your DNS meets them{{else}}your DNS does not meet them all yet{{end}}
-<ul>{{range customerRules .Rules}}<li><span class="{{.Outcome}}">{{.Outcome}}</span> <code>{{.Rule}}</code>: {{.Sentence}}{{with .Fix}}<br>Fix: {{.}}{{end}}</li>{{end}}</ul></li>{{end}}</ul>{{end}}
-{{with customer .}}<h3>Your DNS changes, in this order</h3><ol>{{range .}}<li>{{if isUpdate .}}Edit the {{.Type}} record{{else}}{{.Action}} {{.Type}}{{end}} at <code>{{.Relative}}</code> <button type="button" data-copy="{{.Relative}}">copy</button> in the zone {{trim .Zone}} ({{trim .Name}})
-<ul>{{if isUpdate .}}<li>from <code>{{value (first .Removed)}}</code></li><li>to <code>{{value (first .Added)}}</code> <button type="button" data-copy="{{value (first .Added)}}">copy</button></li>
-{{else}}{{range .Removed}}<li>delete <code>{{value .}}</code></li>{{end}}{{range .Added}}<li>add <code>{{value .}}</code> <button type="button" data-copy="{{value .}}">copy</button></li>{{end}}{{end}}</ul>
-<small>{{.Reason}}</small></li>{{end}}</ol>{{end}}
+<section class="status st-{{.Status}}" role="status" aria-labelledby="status"><h2 id="status">{{.Domain}}: {{$.T (print "text.web.status." .Status)}}</h2><p><strong>{{.Summary}}</strong></p>{{with customer .}}<p>{{$.T "text.web.next-changes"}}</p>{{end}}</section>
+{{with customer .}}<section aria-labelledby="todo"><h2 id="todo">{{$.T "text.web.changes"}}</h2>
+{{with $.Report.DNSHost}}<p>{{$.T "text.web.dns-host" "host" .}}</p>{{end}}
+<ol class="steps">{{range $i, $c := .}}<li id="step-{{inc $i}}"><h3>{{if $.English}}{{if isUpdate .}}Edit the {{.Type}} record{{else}}{{.Action}} {{.Type}}{{end}} at <code>{{.Relative}}</code> in the zone {{trim .Zone}} ({{trim .Name}}){{else}}{{$.Step .}}{{end}}</h3>
+<table><tbody><tr><th scope="row">{{$.T "text.plan.label.name"}}</th><td><code>{{.Relative}}</code> <button type="button" data-copy="{{.Relative}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></td></tr>
+<tr><th scope="row">{{$.T "text.plan.label.type"}}</th><td><code>{{.Type}}</code></td></tr>
+{{if isUpdate .}}<tr><th scope="row">{{$.T "text.plan.label.from"}}</th><td><code>{{value (first .Removed)}}</code></td></tr>
+<tr><th scope="row">{{$.T "text.plan.label.to"}}</th><td><code>{{value (first .Added)}}</code> <button type="button" data-copy="{{value (first .Added)}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></td></tr>
+{{else}}{{range .Removed}}<tr><th scope="row">{{$.T "text.plan.label.delete"}}</th><td><code>{{value .}}</code></td></tr>{{end}}{{range .Added}}<tr><th scope="row">{{$.T "text.plan.label.value"}}</th><td><code>{{value .}}</code> <button type="button" data-copy="{{value .}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></td></tr>{{end}}{{end}}
+{{with ttl .}}<tr><th scope="row">{{$.T "text.plan.label.ttl"}}</th><td>{{$.T "text.plan.ttl" "ttl" .}}</td></tr>{{end}}</tbody></table>
+<p>{{.Reason}}</p></li>{{end}}</ol>
+<p><a href="{{$.Again}}">{{$.T "text.web.check-again"}}</a></p></section>{{end}}
+<details><summary>{{$.T "text.web.why"}}</summary>
+{{range .Areas}}<h3><span class="{{.Status}}">{{$.T (print "text.report.status." .Status)}}</span>: {{$.T (print "text.report.area." .Name)}}{{with .Failed}}: {{.}}{{end}}</h3>
+<ul>{{range shown .Findings}}<li>{{.Message}}{{with .Fix}}<br>{{$.T "text.web.fix"}}: {{.}}{{end}} <small>({{$.T (print "text.report.severity." .Severity)}} <code>{{.Code}}</code>)</small></li>{{end}}</ul>{{end}}
+{{with .Mailbox}}<h3>{{$.T "text.web.mailbox"}}</h3><ul>{{range .}}<li>{{.Provider.Name}}: {{if .CustomerCompliant}}{{$.T "text.web.rules-met"}}{{else}}{{$.T "text.web.rules-not-met"}}{{end}}</li>{{end}}</ul>
+<table><thead><tr><th scope="col">{{$.T "text.web.rule"}}</th>{{range .}}<th scope="col">{{.Provider.Name}}</th>{{end}}</tr></thead><tbody>
+{{range matrix .}}<tr><th scope="row">{{.Rule}}</th>{{range .Cells}}<td>{{with .}}<span class="{{.Outcome}}">{{$.T (print "text.report.outcome." .Outcome)}}</span> <small><code>{{.Rule}}</code></small>{{if .Step}}<br><a href="#step-{{.Step}}">{{$.StepFix .Fix}}</a>{{end}}{{else}}–{{end}}</td>{{end}}</tr>
+{{end}}</tbody></table>{{end}}
+</details>
+{{if .VendorBlocks}}<p class="vendor">{{$.T "text.report.vendor-note" "vendor" $.Vendor}}</p>{{end}}
 {{end}}
+</main>
 <script>` + copyScript + `</script></body></html>`))
 
 // copyScriptHash is the base64 SHA-256 of copyScript, for the

@@ -35,6 +35,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	profileFile := fs.String("profile", "", "the vendor profile, JSON (default: the embedded demo vendor)")
 	format := fs.String("format", "text", "output: text or json")
+	langFlag := fs.String("lang", "", "the language of the explanations: en, de, fr, it or nl (de-CH, fr-CH, nl-BE… read their language)")
 	trusted := fs.String("trusted", "", "the authserv-ids of the receiving hosts to trust, comma-separated (default: the final receiver's)")
 	resolver := demo.Flags(fs)
 	if help, err := demo.ParseHelp(fs, args, stdout); help {
@@ -60,6 +61,11 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	lang, err := parseLang(*langFlag)
+	if err != nil {
+		return fail(err)
+	}
+	tell := newTeller(lang) // lang.go
 	var inputs []input
 	for _, f := range fs.Args() {
 		var b []byte
@@ -97,6 +103,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		failed = failed || r.Failed
 	}
 	if *format == "json" {
+		tell.localize(results)
 		if err := writeJSON(stdout, results, failed); err != nil {
 			return fail(err)
 		}
@@ -105,7 +112,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if i > 0 {
 				fmt.Fprintln(stdout)
 			}
-			writeText(stdout, r)
+			tell.write(stdout, r)
 		}
 	}
 	if failed {

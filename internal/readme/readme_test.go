@@ -30,12 +30,15 @@ import (
 	"net/netip"
 	"testing"
 
+	"golang.org/x/text/language"
+
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/feedback"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/sender"
@@ -51,8 +54,11 @@ var (
 
 func block(ctx context.Context, ip netip.Addr, vendorJSON, policyJSON []byte, reportsPass map[string]bool,
 	domains []string, store func(*domaincheck.DomainReport), c *domaincheck.Checker, resolver dnsrec.Resolver,
-	file io.Reader, t *testing.T, change plan.Change) {
+	file io.Reader, t *testing.T, change plan.Change, f plan.Finding, pl *plan.Plan, cs plan.Changes, tag language.Tag,
+	params map[string]string) {
 	_, _, _, _, _, _, _, _, _, _, _, _ = ctx, ip, vendorJSON, policyJSON, reportsPass, domains, store, c, resolver, file, t, change
+	_, _, _, _, _ = f, pl, cs, tag, params
+	_ = i18n.Default
 	var _ dkim.KeyCheck
 	var _ dmarc.Policy
 	var _ sender.Request

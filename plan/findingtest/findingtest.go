@@ -72,6 +72,7 @@ func Problems(f plan.Finding) []string {
 // name.
 func Check(t testing.TB, fs []plan.Finding, fixed ...plan.Code) {
 	t.Helper()
+	CheckEnglish(t, fs)
 	for _, f := range fs {
 		if len(f.Params) == 0 && slices.Contains(fixed, f.Code) {
 			continue

@@ -1,0 +1,61 @@
+// Package i18n is the message catalogue: every sentence a customer reads
+// (the message and fix of each finding, the reason of each change, the
+// steps of a plan, a report's verdict and status words, the DNS host's
+// form guidance), in English, German, French, Italian and Dutch, keyed by
+// the finding and change codes of packages plan, spf, dkim, dmarc and
+// sender, and filled from their parameters ([plan.Finding.Params]).
+//
+// The English lives here too: the producers render their sentences from
+// this catalogue, so that a program which renders a finding itself, in
+// its reader's language, from the code and parameters it stored, gets the
+// sentences the producer wrote. [Catalog.Finding] is that call;
+// plan.Finding.In wraps it.
+//
+// # Files and format
+//
+// One YAML file per language, messages/<lang>.yaml, embedded with embed,
+// in the format of github.com/nicksnyder/go-i18n/v2: nested keys make the
+// message id ("spf-no-all" › "message" is "spf-no-all.message"), a message
+// is a text/template over the parameters ({{.domain}}), and a message with
+// a count has its CLDR plural forms (one, few, many, other…) and says in
+// its description which parameter counts ("count: records"). go-i18n was
+// chosen over golang.org/x/text/message catalogues because its files are
+// one per language, readable and editable by a translator without Go, with
+// named placeholders rather than positional verbs, CLDR plural forms in
+// the file, and a loader from an fs.FS; x/text provides the language
+// matching, the CLDR plural rules' companion number formatting and nothing
+// a translator edits.
+//
+// Variants: a code whose sentence depends on the situation has one message
+// per situation, "code.message", "code.message_2"… [Catalog.Choose] finds
+// the variant a producer wrote from its English; without it, the variant
+// whose parameters are all there.
+//
+// Functions a message may call: q (the value quoted as Go's %q), num (an
+// integer written as the language writes numbers: 10’000 in Swiss German,
+// 10 000 in French), list ("a, b and c" in the language) and stepOf (the
+// step number of an English "make step N of the customer's changes" that
+// some findings carry as their fix).
+//
+// # Languages
+//
+// A call names its reader's language as a golang.org/x/text/language tag
+// (or an Accept-Language value, [Catalog.MatchString]); [Catalog.Match]
+// picks the catalogue language: regional variants fall back (de-CH and
+// de-AT read de, fr-CH fr, it-CH it, nl-BE nl) and anything else reads
+// English. German is written as in Switzerland throughout ("ss" for "ß",
+// numbers as 10’000), which German and Austrian readers read without
+// trouble, so there is one German file, not de and de-CH. Readers are
+// addressed formally: Sie, vous, Lei, u. Record terminology is the DNS
+// hosts' own: TXT-Eintrag, enregistrement TXT, record TXT, TXT-record.
+//
+// # Values
+//
+// Parameter values (DNS names, record values, codes, addresses) are never
+// translated and are inserted verbatim: a value is data to text/template,
+// never template text, so a name holding "{{", "%" or HTML comes out as
+// it went in (escaping for HTML is the page's). A parameter that is
+// itself an English clause (a parse error's reason, a condition) stays
+// English inside a translation, or the translation words the situation
+// without it; the tests name those parameters.
+package i18n
