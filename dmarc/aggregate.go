@@ -38,8 +38,8 @@ const (
 	MaxReportElements = 2000000
 	// MaxReportDepth bounds how deep elements nest (a report needs 5).
 	MaxReportDepth = 16
-	// MaxReportAuthResults bounds the DKIM and the SPF results of one
-	// record, each.
+	// MaxReportAuthResults bounds the DKIM results, the SPF results and
+	// the policy override reasons of one record, each.
 	MaxReportAuthResults = 16
 	// MaxReportToken bounds one XML token (an element's text, a tag, a
 	// comment): no field of a report is near it.
@@ -84,6 +84,17 @@ type ReportRow struct {
 	// DKIM and SPF are the raw results, aligned or not (auth_results).
 	DKIM []AuthResult
 	SPF  []AuthResult
+	// Overrides are policy_evaluated/reason: why the receiver applied
+	// another disposition than the policy's (forwarded, local_policy,
+	// mailing_list, sampled_out, trusted_forwarder, other).
+	Overrides []PolicyOverride
+}
+
+// PolicyOverride is one policy_evaluated/reason of a report row: the
+// type (lower case) and the receiver's comment ("arc=pass").
+type PolicyOverride struct {
+	Type    string
+	Comment string
 }
 
 // AuthResult is one raw DKIM or SPF result of a report row.

@@ -183,6 +183,11 @@ func (d *reportDecoder) start() error {
 			return fmt.Errorf("%w: record %d: over %d SPF results", ErrReportTooLarge, len(d.rep.Rows), MaxReportAuthResults)
 		}
 		d.row.SPF = append(d.row.SPF, AuthResult{})
+	case d.at("record", "row", "policy_evaluated", "reason"):
+		if len(d.row.Overrides) >= MaxReportAuthResults {
+			return fmt.Errorf("%w: record %d: over %d policy override reasons", ErrReportTooLarge, len(d.rep.Rows), MaxReportAuthResults)
+		}
+		d.row.Overrides = append(d.row.Overrides, PolicyOverride{})
 	}
 	return nil
 }
@@ -218,6 +223,10 @@ func (d *reportDecoder) end() error {
 		d.row.DKIMAligned = strings.EqualFold(v, "pass")
 	case d.at("record", "row", "policy_evaluated", "spf"):
 		d.row.SPFAligned = strings.EqualFold(v, "pass")
+	case len(d.row.Overrides) > 0 && d.at("record", "row", "policy_evaluated", "reason", "type"):
+		d.row.Overrides[len(d.row.Overrides)-1].Type = lower()
+	case len(d.row.Overrides) > 0 && d.at("record", "row", "policy_evaluated", "reason", "comment"):
+		d.row.Overrides[len(d.row.Overrides)-1].Comment = d.intern(v)
 	case d.at("record", "identifiers", "header_from"):
 		d.row.HeaderFrom = lower()
 	case d.at("record", "identifiers", "envelope_from"):
