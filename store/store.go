@@ -123,7 +123,7 @@ type StoredReport struct {
 	Source   string
 	Status   Status
 	Reason   string
-	Size     int   // the raw bytes' size as received
+	Size     int    // the raw bytes' size as received
 	Raw      []byte // as received (Report only)
 }
 
