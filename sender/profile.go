@@ -151,6 +151,10 @@ type DMARCNeed struct {
 	// Reports are the addresses that receive the aggregate reports the
 	// vendor asks for (rua=).
 	Reports []string `json:"reports,omitempty"`
+	// Staging are the conditions, on the domain's aggregate reports, for
+	// each stage from p=none to Goal (see [Staging]); zero is the
+	// defaults.
+	Staging Staging `json:"staging,omitzero"`
 }
 
 // minimum returns Minimum, the default filled in.
