@@ -241,7 +241,10 @@ func (rc Recommend) stage(ctx context.Context, r dnsrec.Resolver, goal, cur *Rec
 	if goal.EffectivePolicy() == PolicyNone && goal.SubdomainPolicy == "" && goal.NonexistentPolicy == "" {
 		return goal, "", nil
 	}
-	if cur != nil && cur.EffectivePolicy().strictness() >= goal.EffectivePolicy().strictness() {
+	// t=y is a step below its policy: p=quarantine; t=y has yet to reach
+	// p=quarantine.
+	partial := cur != nil && cur.Testing() && !goal.Testing() && cur.EffectivePolicy() == goal.EffectivePolicy()
+	if cur != nil && cur.EffectivePolicy().strictness() >= goal.EffectivePolicy().strictness() && !partial {
 		return goal, "", nil // already there: never loosened, nothing to wait for
 	}
 	var missing []string
@@ -405,8 +408,11 @@ func mergeRecords(cur, want *Record, rules Rules) *Record {
 	if want.NonexistentPolicy != "" {
 		out.NonexistentPolicy = stricter(cur.NonexistentPolicy, want.NonexistentPolicy)
 	}
-	if want.Test != "" {
+	switch {
+	case want.Test != "":
 		out.Test = want.Test
+	case cur.Testing() && want.Policy != "" && want.Policy.strictness() >= out.Policy.strictness():
+		out.Test = "" // the policy in full: the partial stage is over
 	}
 	if want.ADKIM != "" {
 		out.ADKIM = want.ADKIM

@@ -1,0 +1,48 @@
+package sender_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/sender"
+)
+
+// With evidence from a store of reports, the plan proposes the next DMARC
+// stage when its condition holds, and otherwise says what is missing.
+func TestEvidenceStaged(t *testing.T) {
+	z := dnstest.MustZone(checkZone + `
+a.example.                     IN TXT "v=spf1 include:spf.vendor.example -all"
+default._domainkey.a.example.  IN CNAME default._domainkey.vendor.example.
+_dmarc.a.example.              IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"
+b.example.                     IN TXT "v=spf1 include:spf.vendor.example -all"
+default._domainkey.b.example.  IN CNAME default._domainkey.vendor.example.
+_dmarc.b.example.              IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@vendor.example"
+c.example.                     IN TXT "v=spf1 include:spf.vendor.example -all"
+default._domainkey.c.example.  IN CNAME default._domainkey.vendor.example.
+_dmarc.c.example.              IN TXT "v=DMARC1; p=quarantine; t=y; rua=mailto:dmarc@vendor.example"
+`)
+	c := newChecker(t, z)
+	c.Profile.DMARC.Goal = "reject"
+	stages := map[string]*sender.Staged{
+		"a.example": {Current: sender.StageNone, Next: sender.StageQuarantinePartial},
+		"b.example": {Current: sender.StageNone, Missing: []string{"9 of 14 days of reports", "1 legitimate source fails: 198.51.100.7, newsletter.example, DKIM not aligned"}},
+		"c.example": {Current: sender.StageQuarantinePartial, Next: sender.StageQuarantine},
+	}
+	c.Evidence = func(domain string) sender.Evidence { return sender.Evidence{Stage: stages[domain]} }
+	ctx := context.Background()
+
+	a := c.Check(ctx, "a.example")
+	if len(a.Plan.Changes) != 1 || a.Plan.Changes[0].Added()[0].Value() != "v=DMARC1; p=quarantine; t=y; rua=mailto:dmarc@vendor.example" {
+		t.Errorf("a.example (partial quarantine allowed): not proposed:\n%s", a.Text())
+	}
+	b := c.Check(ctx, "b.example")
+	if len(b.Plan.Changes) != 0 || !strings.Contains(b.Text(), "9 of 14 days of reports; 1 legitimate source fails: 198.51.100.7, newsletter.example, DKIM not aligned") {
+		t.Errorf("b.example (evidence missing): a change, or the missing evidence not said:\n%s", b.Text())
+	}
+	cr := c.Check(ctx, "c.example")
+	if len(cr.Plan.Changes) != 1 || cr.Plan.Changes[0].Added()[0].Value() != "v=DMARC1; p=quarantine; rua=mailto:dmarc@vendor.example" {
+		t.Errorf("c.example (full quarantine allowed): not proposed:\n%s", cr.Text())
+	}
+}
