@@ -86,6 +86,7 @@ type options struct {
 	blocklists  []string
 	concurrency int
 	progress    bool
+	keep        func(*sender.DomainReport) // keeps each check (-store)
 }
 
 func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -99,6 +100,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	httpAddr := fs.String("http", "", "serve the check as a web page and a JSON endpoint on this address (such as localhost:8080)")
 	messageFile := fs.String("message", "", "check this message (an .eml file as the vendor sends it, or a delivered copy; - for standard input) against the mailbox providers' message rules, instead of domains")
 	resolver := demo.Flags(fs)
+	sf := addStoreFlags(fs)
 	live := fs.Lookup("live")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: domaincheck [flags] [domain ...]")
@@ -135,6 +137,9 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	o.profile = p
+	if sf.active() {
+		return sf.run(context.Background(), time.Now(), stdin, stdout, stderr, o.format, o.profile, o.domains)
+	}
 	if *blocklists != "" {
 		for _, b := range strings.Split(*blocklists, ",") {
 			if _, err := dnsrec.CanonicalName(strings.TrimSpace(b)); err != nil {
@@ -207,6 +212,12 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return demo.ExitReady
 	}
 	c := &sender.Checker{Profile: o.profile, Resolver: r, Blocklists: o.blocklists}
+	keep, closeStore, err := sf.attach(context.Background(), c, stderr)
+	if err != nil {
+		return fail(err)
+	}
+	defer closeStore()
+	o.keep = keep
 	if *httpAddr != "" {
 		if err := serve(*httpAddr, c, stderr); err != nil {
 			return fail(err)
@@ -317,6 +328,9 @@ func run(ctx context.Context, w, stderr io.Writer, c *sender.Checker, o options)
 			}
 		}
 	}}, func(rep *sender.DomainReport) {
+		if o.keep != nil {
+			o.keep(rep)
+		}
 		i := index[rep.Domain][0]
 		index[rep.Domain] = index[rep.Domain][1:]
 		pending[i] = rep
