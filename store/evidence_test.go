@@ -134,5 +134,3 @@ func TestEvidenceFuncForChecker(t *testing.T) {
 		}
 	})
 }
-
-

@@ -221,7 +221,6 @@ func writeIngest(w io.Writer, r store.IngestResult, format string) error {
 	return nil
 }
 
-
 func writeEvidence(w io.Writer, e *store.Evidence, format string) error {
 	if format == "json" {
 		enc := json.NewEncoder(w)
