@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/domainauth/domainauth/dmarc"
@@ -31,6 +32,41 @@ type sqlStore struct {
 	db      *sql.DB
 	dialect string
 	now     func() time.Time
+	// gzips are gzip writers to reuse: a new one costs most of a
+	// report's allocations.
+	gzips sync.Pool
+	// stmts are the statements of AddReport, prepared once per query
+	// text (database/sql then prepares each once per connection).
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+// maxStmts bounds the prepared statements kept.
+const maxStmts = 256
+
+// exec runs a query of AddReport in tx, through a prepared statement.
+func (s *sqlStore) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	query = s.q(query)
+	s.mu.Lock()
+	st := s.stmts[query]
+	if st == nil && len(s.stmts) < maxStmts {
+		var err error
+		if st, err = s.db.PrepareContext(ctx, query); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+		if s.stmts == nil {
+			s.stmts = map[string]*sql.Stmt{}
+		}
+		s.stmts[query] = st
+	}
+	s.mu.Unlock()
+	if st == nil {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	}
+	_, err := tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	return err
 }
 
 // q rewrites a query's ? placeholders as PostgreSQL's $1, $2, ...
@@ -52,7 +88,15 @@ func (s *sqlStore) q(query string) string {
 	return b.String()
 }
 
-func (s *sqlStore) Close() error { return s.db.Close() }
+func (s *sqlStore) Close() error {
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.mu.Unlock()
+	return s.db.Close()
+}
 
 func (s *sqlStore) Version(ctx context.Context) (int, error) {
 	var v sql.NullInt64
@@ -61,9 +105,15 @@ func (s *sqlStore) Version(ctx context.Context) (int, error) {
 }
 
 // compress returns raw gzip-compressed, and its SHA-256.
-func compress(raw []byte) ([]byte, [32]byte, error) {
+func (s *sqlStore) compress(raw []byte) ([]byte, [32]byte, error) {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	zw, _ := s.gzips.Get().(*gzip.Writer)
+	if zw == nil {
+		zw, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	} else {
+		zw.Reset(&buf)
+	}
+	defer s.gzips.Put(zw)
 	if _, err := zw.Write(raw); err != nil {
 		return nil, [32]byte{}, err
 	}
@@ -221,7 +271,7 @@ func hasPass(rs []dmarc.AuthResult) bool {
 }
 
 func (s *sqlStore) AddReport(ctx context.Context, r *Received) (Outcome, error) {
-	gz, sum, err := compress(r.Raw)
+	gz, sum, err := s.compress(r.Raw)
 	if err != nil {
 		return "", err
 	}
@@ -301,35 +351,15 @@ func (s *sqlStore) addRows(ctx context.Context, tx *sql.Tx, rid int64, r *Receiv
 			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			args = append(args, rid, i, row.SourceIP.String(), row.Count, string(row.Disposition), b2i(row.DKIMAligned), b2i(row.SPFAligned), row.HeaderFrom, row.EnvelopeFrom, string(auth))
 		}
-		if _, err := tx.ExecContext(ctx, s.q(b.String()), args...); err != nil {
+		if err := s.exec(ctx, tx, b.String(), args...); err != nil {
 			return fmt.Errorf("store: rows: %w", err)
 		}
 	}
-	for _, src := range sums(r) {
-		o := src.Overrides
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO daily (domain, day, source_ip, messages, dmarc_pass, spf_aligned, dkim_aligned, spf_pass, dkim_pass,
-			disp_none, disp_quarantine, disp_reject, ovr_forwarded, ovr_local, ovr_list, ovr_sampled, ovr_trusted, ovr_other, ovr_arc, kind, host)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (domain, day, source_ip) DO UPDATE SET
-			messages = daily.messages + excluded.messages, dmarc_pass = daily.dmarc_pass + excluded.dmarc_pass,
-			spf_aligned = daily.spf_aligned + excluded.spf_aligned, dkim_aligned = daily.dkim_aligned + excluded.dkim_aligned,
-			spf_pass = daily.spf_pass + excluded.spf_pass, dkim_pass = daily.dkim_pass + excluded.dkim_pass,
-			disp_none = daily.disp_none + excluded.disp_none, disp_quarantine = daily.disp_quarantine + excluded.disp_quarantine,
-			disp_reject = daily.disp_reject + excluded.disp_reject, ovr_forwarded = daily.ovr_forwarded + excluded.ovr_forwarded,
-			ovr_local = daily.ovr_local + excluded.ovr_local, ovr_list = daily.ovr_list + excluded.ovr_list,
-			ovr_sampled = daily.ovr_sampled + excluded.ovr_sampled, ovr_trusted = daily.ovr_trusted + excluded.ovr_trusted,
-			ovr_other = daily.ovr_other + excluded.ovr_other, ovr_arc = daily.ovr_arc + excluded.ovr_arc,
-			kind = CASE WHEN excluded.kind <> '' THEN excluded.kind ELSE daily.kind END,
-			host = CASE WHEN excluded.host <> '' THEN excluded.host ELSE daily.host END`),
-			domain, d, src.IP.String(), src.Messages, src.Passed, src.SPFAligned, src.DKIMAligned, src.SPFPass, src.DKIMPass,
-			src.None, src.Quarantine, src.Reject, o.Forwarded, o.LocalPolicy, o.MailingList, o.SampledOut, o.TrustedForwarder, o.Other, o.ARC,
-			string(src.Kind), src.Host)
-		if err != nil {
-			return fmt.Errorf("store: daily sums: %w", err)
-		}
+	if err := s.addSums(ctx, tx, domain, d, sums(r)); err != nil {
+		return err
 	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO daily_receivers (domain, day, org, reports) VALUES (?, ?, ?, 1)
-		ON CONFLICT (domain, day, org) DO UPDATE SET reports = daily_receivers.reports + 1`), domain, d, rep.Org)
+	err := s.exec(ctx, tx, `INSERT INTO daily_receivers (domain, day, org, reports) VALUES (?, ?, ?, 1)
+		ON CONFLICT (domain, day, org) DO UPDATE SET reports = daily_receivers.reports + 1`, domain, d, rep.Org)
 	if err != nil {
 		return fmt.Errorf("store: receivers: %w", err)
 	}
@@ -558,4 +588,42 @@ func (s *sqlStore) Prune(ctx context.Context, now time.Time, r Retention) (Prune
 		}
 	}
 	return p, nil
+}
+
+// addSums adds a report's sums to the daily table, many sources to a
+// statement.
+func (s *sqlStore) addSums(ctx context.Context, tx *sql.Tx, domain string, d int64, srcs []DaySource) error {
+	const per = 40
+	for start := 0; start < len(srcs); start += per {
+		end := min(start+per, len(srcs))
+		var b strings.Builder
+		b.WriteString(`INSERT INTO daily (domain, day, source_ip, messages, dmarc_pass, spf_aligned, dkim_aligned, spf_pass, dkim_pass,
+			disp_none, disp_quarantine, disp_reject, ovr_forwarded, ovr_local, ovr_list, ovr_sampled, ovr_trusted, ovr_other, ovr_arc, kind, host) VALUES `)
+		args := make([]any, 0, 21*(end-start))
+		for i, src := range srcs[start:end] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			o := src.Overrides
+			args = append(args, domain, d, src.IP.String(), src.Messages, src.Passed, src.SPFAligned, src.DKIMAligned, src.SPFPass, src.DKIMPass,
+				src.None, src.Quarantine, src.Reject, o.Forwarded, o.LocalPolicy, o.MailingList, o.SampledOut, o.TrustedForwarder, o.Other, o.ARC,
+				string(src.Kind), src.Host)
+		}
+		b.WriteString(` ON CONFLICT (domain, day, source_ip) DO UPDATE SET
+			messages = daily.messages + excluded.messages, dmarc_pass = daily.dmarc_pass + excluded.dmarc_pass,
+			spf_aligned = daily.spf_aligned + excluded.spf_aligned, dkim_aligned = daily.dkim_aligned + excluded.dkim_aligned,
+			spf_pass = daily.spf_pass + excluded.spf_pass, dkim_pass = daily.dkim_pass + excluded.dkim_pass,
+			disp_none = daily.disp_none + excluded.disp_none, disp_quarantine = daily.disp_quarantine + excluded.disp_quarantine,
+			disp_reject = daily.disp_reject + excluded.disp_reject, ovr_forwarded = daily.ovr_forwarded + excluded.ovr_forwarded,
+			ovr_local = daily.ovr_local + excluded.ovr_local, ovr_list = daily.ovr_list + excluded.ovr_list,
+			ovr_sampled = daily.ovr_sampled + excluded.ovr_sampled, ovr_trusted = daily.ovr_trusted + excluded.ovr_trusted,
+			ovr_other = daily.ovr_other + excluded.ovr_other, ovr_arc = daily.ovr_arc + excluded.ovr_arc,
+			kind = CASE WHEN excluded.kind <> '' THEN excluded.kind ELSE daily.kind END,
+			host = CASE WHEN excluded.host <> '' THEN excluded.host ELSE daily.host END`)
+		if err := s.exec(ctx, tx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: daily sums: %w", err)
+		}
+	}
+	return nil
 }
