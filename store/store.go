@@ -55,6 +55,21 @@ type Store interface {
 	SetDomains(ctx context.Context, domains []string) error
 	// Domains returns the list of customer domains, sorted.
 	Domains(ctx context.Context) ([]string, error)
+	// Schedule adds domains to the monitor's schedule, due at now;
+	// domains already scheduled keep their time.
+	Schedule(ctx context.Context, domains []string, now time.Time) error
+	// Claim takes up to n domains due at now and not leased to a live
+	// process, and leases them to owner until now+lease: several
+	// monitors on one store share the domains without checking one
+	// twice, and the domains of a monitor that dies go to the others
+	// when its lease ends. PostgreSQL claims rows with FOR UPDATE SKIP
+	// LOCKED, so claimers never wait for each other; SQLite's immediate
+	// transactions take turns.
+	Claim(ctx context.Context, owner string, n int, now time.Time, lease time.Duration) ([]string, error)
+	// Done records that owner checked domain: the lease ends and the
+	// domain is due again at next. A lease that ended and went to
+	// another process is left alone, and Done reports false.
+	Done(ctx context.Context, owner, domain string, next time.Time) (bool, error)
 	// Prune deletes what is older than the retention allows, as of now.
 	Prune(ctx context.Context, now time.Time, r Retention) (Pruned, error)
 	// Version returns the store's schema version.
