@@ -172,10 +172,13 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(fmt.Errorf("-f %s: the list holds no domain", *file))
 	}
 	if len(o.domains) == 0 && *httpAddr == "" && *messageFile == "" {
-		if isLive {
+		switch {
+		case isLive && sf.monitoring(): // the store's list of customer domains
+		case isLive:
 			return fail(errors.New("-live needs the domains to check (the demo domains exist only in the embedded zone)"))
+		default:
+			o.domains = demoDomains
 		}
-		o.domains = demoDomains
 	}
 	for _, d := range o.domains {
 		if _, err := dnsrec.ParseDomain("domain", d); err != nil {
@@ -218,6 +221,9 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer closeStore()
 	o.keep = keep
+	if sf.monitoring() {
+		return sf.runMonitor(context.Background(), c, o.domains, stdout, stderr)
+	}
 	if *httpAddr != "" {
 		if err := serve(*httpAddr, c, stderr); err != nil {
 			return fail(err)

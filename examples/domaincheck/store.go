@@ -32,6 +32,10 @@ type storeFlags struct {
 	ingest   []string
 	evidence *string
 	window   *string
+	monitor  *bool
+	interval *time.Duration
+	once     *bool
+	webhook  *string
 }
 
 // defaultStore is the store's file in the user's cache directory.
@@ -52,6 +56,10 @@ func addStoreFlags(fs *flag.FlagSet) *storeFlags {
 	})
 	sf.evidence = fs.String("evidence", "", "show the evidence the stored reports give for this domain, and the DMARC stage it allows")
 	sf.window = fs.String("window", "30d", "the days of reports -evidence judges: Nd, or all")
+	sf.monitor = fs.Bool("monitor", false, "recheck the domains given (or the store's list of customer domains) on a schedule, keeping each check in the store, and write each change of status or records as a JSON line")
+	sf.interval = fs.Duration("interval", 24*time.Hour, "-monitor: how often each domain is checked, spread over the interval")
+	sf.once = fs.Bool("once", false, "-monitor: check every domain once and exit (for cron)")
+	sf.webhook = fs.String("webhook", "", "-monitor: also POST each change to this URL, signed with HMAC-SHA256 under $DOMAINAUTH_WEBHOOK_SECRET (header X-Domainauth-Signature: sha256=<hex>), retried with backoff")
 	return sf
 }
 
@@ -65,6 +73,28 @@ func (sf *storeFlags) set(name string) bool {
 // active: the command line asks for a store action (-ingest, -evidence)
 // instead of checking domains.
 func (sf *storeFlags) active() bool { return len(sf.ingest) > 0 || *sf.evidence != "" }
+
+// monitoring: -monitor was given.
+func (sf *storeFlags) monitoring() bool { return *sf.monitor }
+
+// runMonitor runs -monitor with the checker, and returns the exit status.
+func (sf *storeFlags) runMonitor(ctx context.Context, c *sender.Checker, domains []string, stdout, stderr io.Writer) int {
+	if *sf.interval < time.Minute {
+		fmt.Fprintf(stderr, "domaincheck: -interval %s: use at least 1m\n", *sf.interval)
+		return 2
+	}
+	s, err := sf.open(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "domaincheck:", err)
+		return 2
+	}
+	defer s.Close()
+	if err := runMonitor(ctx, c, s, domains, *sf.interval, *sf.once, *sf.webhook, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "domaincheck:", err)
+		return 2
+	}
+	return 0
+}
 
 // parseWindow reads -window: "30d", "7d", "all" (-1).
 func parseWindow(s string) (int, error) {
