@@ -132,7 +132,7 @@ func ComputeEvidence(ctx context.Context, s Store, domain string, o EvidenceOpti
 		e.ReceiverNames = append(e.ReceiverNames, org)
 	}
 	sort.Strings(e.ReceiverNames)
-	rows, err := s.Days(ctx, domain, from, to)
+	rows, err := s.Totals(ctx, domain, from, to)
 	if err != nil {
 		return nil, err
 	}

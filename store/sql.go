@@ -437,6 +437,42 @@ func (s *sqlStore) Days(ctx context.Context, domain string, from, to time.Time) 
 	return out, rows.Err()
 }
 
+func (s *sqlStore) Totals(ctx context.Context, domain string, from, to time.Time) ([]DaySource, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT source_ip, SUM(messages), SUM(dmarc_pass), SUM(spf_aligned), SUM(dkim_aligned), SUM(spf_pass), SUM(dkim_pass),
+		SUM(disp_none), SUM(disp_quarantine), SUM(disp_reject), SUM(ovr_forwarded), SUM(ovr_local), SUM(ovr_list), SUM(ovr_sampled), SUM(ovr_trusted), SUM(ovr_other), SUM(ovr_arc),
+		MAX(CASE kind WHEN 'vendor' THEN 5 WHEN 'service' THEN 4 WHEN 'aligned' THEN 3 WHEN 'unaligned' THEN 2 WHEN 'unauthenticated' THEN 1 ELSE 0 END), MAX(host)
+		FROM daily WHERE domain = ? AND day BETWEEN ? AND ? GROUP BY source_ip ORDER BY source_ip`), strings.ToLower(domain), day(from), day(to))
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer rows.Close()
+	var out []DaySource
+	for rows.Next() {
+		var d DaySource
+		var ip string
+		var rank int
+		o := &d.Overrides
+		if err := rows.Scan(&ip, &d.Messages, &d.Passed, &d.SPFAligned, &d.DKIMAligned, &d.SPFPass, &d.DKIMPass,
+			&d.None, &d.Quarantine, &d.Reject, &o.Forwarded, &o.LocalPolicy, &o.MailingList, &o.SampledOut, &o.TrustedForwarder, &o.Other, &o.ARC, &rank, &d.Host); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		d.Domain, d.Kind = strings.ToLower(domain), kindOfRank(rank)
+		d.IP, _ = netip.ParseAddr(ip)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// kindOfRank is the source kind of a kindRank.
+func kindOfRank(rank int) dmarc.SourceKind {
+	for _, k := range []dmarc.SourceKind{dmarc.SourceUnauthenticated, dmarc.SourceUnaligned, dmarc.SourceAligned, dmarc.SourceService, dmarc.SourceVendor} {
+		if kindRank(k) == rank {
+			return k
+		}
+	}
+	return ""
+}
+
 func (s *sqlStore) Receivers(ctx context.Context, domain string, from, to time.Time) ([]DayReceiver, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT day, org, reports FROM daily_receivers WHERE domain = ? AND day BETWEEN ? AND ? ORDER BY day, org`), strings.ToLower(domain), day(from), day(to))
 	if err != nil {

@@ -41,6 +41,10 @@ type Store interface {
 	// Days returns the daily sums of domain's sources for the days
 	// [from, to] (UTC days), ordered by day and address.
 	Days(ctx context.Context, domain string, from, to time.Time) ([]DaySource, error)
+	// Totals returns the sums of domain's sources over the days [from,
+	// to], one per address (Day is zero), ordered by address: Days added
+	// up in the database.
+	Totals(ctx context.Context, domain string, from, to time.Time) ([]DaySource, error)
 	// Receivers returns, per UTC day of [from, to], the organizations
 	// whose reports for domain cover it.
 	Receivers(ctx context.Context, domain string, from, to time.Time) ([]DayReceiver, error)
