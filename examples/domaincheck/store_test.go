@@ -174,3 +174,18 @@ func TestCheckKeepsChecks(t *testing.T) {
 		t.Errorf("exit %d: %s", code, out.String())
 	}
 }
+
+// A long ingest says how far it is on standard error.
+func TestIngestProgress(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 501 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.xml", i)), []byte("<feedback>not a report</feedback>"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := storeRun(t, reportsNow, "", "-store", filepath.Join(t.TempDir(), "r.db"), "-ingest", dir)
+	want := "domaincheck: ingest: 500 files and messages, 0 reports stored, 0 present, 0 skipped, 500 unreadable\n"
+	if code != 0 || errOut != want || !strings.HasPrefix(out, "ingested 501 files and messages") {
+		t.Errorf("exit %d, stderr %q, want %q", code, errOut, want)
+	}
+}
