@@ -134,3 +134,32 @@ func TestEvidenceFuncForChecker(t *testing.T) {
 		}
 	})
 }
+
+func TestVendorSources(t *testing.T) {
+	p, err := sender.ParseProfile([]byte(`{"name": "Example CRM", "spf": "include:spf.vendor.example",
+		"servers": [{"address": "192.0.2.10", "helo": "mta1.vendor.example"}], "addresses": ["198.51.100.0/24"],
+		"dkim": [{"selector": "s1", "target": "s1._domainkey.vendor.example"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	each(t, func(t *testing.T, dsn string, s Store) {
+		ctx := context.Background()
+		r := received(t, reportXML("G", "1", "customer.example", day0,
+			row{ip: "192.0.2.10", count: 5, dkim: true}, row{ip: "198.51.100.7", count: 2}, row{ip: "203.0.113.1", count: 1}))
+		r.Sources = VendorSources(p)
+		if _, err := s.AddReport(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		e, err := ComputeEvidence(ctx, s, "customer.example", EvidenceOptions{Now: day0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := fmt.Sprint(e.Hurt)
+		if len(e.Hurt) != 1 || e.Hurt[0].IP.String() != "198.51.100.7" || !strings.Contains(got, "the vendor's server, neither SPF nor DKIM aligned") {
+			t.Errorf("Hurt = %s", got)
+		}
+		if e.Sources[0].Kind != dmarc.SourceVendor || e.Sources[0].Host != "mta1.vendor.example" || e.Sources[2].Kind != dmarc.SourceUnauthenticated {
+			t.Errorf("Sources = %+v", e.Sources)
+		}
+	})
+}

@@ -160,7 +160,7 @@ func (sf *storeFlags) run(ctx context.Context, now time.Time, stdin io.Reader, s
 	}
 	defer s.Close()
 	if len(sf.ingest) > 0 {
-		res, err := ingest(ctx, s, sf.ingest, stdin, stderr)
+		res, err := ingest(ctx, s, p, sf.ingest, stdin, stderr)
 		if err != nil {
 			return fail(tempFail, err)
 		}
@@ -193,11 +193,11 @@ func goalOf(d sender.DMARCNeed) dmarc.Policy {
 }
 
 // ingest ingests each path in order, with a progress line on stderr every
-// 500 files or messages.
-func ingest(ctx context.Context, s store.Store, paths []string, stdin io.Reader, stderr io.Writer) (store.IngestResult, error) {
+// 500 files or messages; the vendor's servers are named as such.
+func ingest(ctx context.Context, s store.Store, p *sender.Profile, paths []string, stdin io.Reader, stderr io.Writer) (store.IngestResult, error) {
 	var total store.IngestResult
 	base := 0
-	in := &store.Ingester{Store: s, Progress: func(r store.IngestResult) {
+	in := &store.Ingester{Store: s, Sources: store.VendorSources(p), Progress: func(r store.IngestResult) {
 		if n := base + r.Items; n%500 == 0 && n > 0 && r.Items > 0 {
 			fmt.Fprintf(stderr, "domaincheck: ingest: %d files and messages, %d reports stored, %d present, %d skipped, %d unreadable\n",
 				n, total.Stored+r.Stored, total.Present+r.Present, total.Skipped+r.Skipped, len(total.Unreadable)+len(r.Unreadable))
