@@ -525,7 +525,19 @@ func orEmpty(s []string) []string {
 }
 
 func (s *sqlStore) Checks(ctx context.Context, domain string, since time.Time) ([]Check, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT checked_unix, status, policy, records, plan FROM checks WHERE domain = ? AND checked_unix >= ? ORDER BY checked_unix, id`), strings.ToLower(domain), since.Unix())
+	return s.checks(ctx, domain, `SELECT checked_unix, status, policy, records, plan FROM checks WHERE domain = ? AND checked_unix >= ? ORDER BY checked_unix, id`, strings.ToLower(domain), since.Unix())
+}
+
+func (s *sqlStore) LastCheck(ctx context.Context, domain string) (*Check, error) {
+	cs, err := s.checks(ctx, domain, `SELECT checked_unix, status, policy, records, plan FROM checks WHERE domain = ? ORDER BY checked_unix DESC, id DESC LIMIT 1`, strings.ToLower(domain))
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	return &cs[0], nil
+}
+
+func (s *sqlStore) checks(ctx context.Context, domain, query string, args ...any) ([]Check, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}

@@ -53,6 +53,8 @@ type Store interface {
 	// Checks returns the checks of domain since the time given, oldest
 	// first.
 	Checks(ctx context.Context, domain string, since time.Time) ([]Check, error)
+	// LastCheck returns the latest check of domain, nil when none.
+	LastCheck(ctx context.Context, domain string) (*Check, error)
 	// SetDomains replaces the list of the vendor's customer domains.
 	// With a list, reports for other domains are counted and skipped by
 	// the ingester; with none, every report is kept.

@@ -265,6 +265,12 @@ func TestChecks(t *testing.T) {
 		if g := got[1]; g.Policy != dmarc.PolicyQuarantine || !g.Partial || g.Status != "ready" || len(g.Records) != 0 || g.Plan != nil {
 			t.Errorf("Checks[1] = %+v", g)
 		}
+		if last, err := s.LastCheck(ctx, "customer.example"); err != nil || last == nil || last.Status != "ready" {
+			t.Errorf("LastCheck = %+v, %v", last, err)
+		}
+		if last, err := s.LastCheck(ctx, "unknown.example"); err != nil || last != nil {
+			t.Errorf("LastCheck of an unknown domain = %+v, %v", last, err)
+		}
 		if got, _ := s.Checks(ctx, "customer.example", t1.Add(time.Hour)); len(got) != 1 {
 			t.Errorf("Checks since a later time = %d, want 1", len(got))
 		}

@@ -114,7 +114,7 @@ func (m *monitor) observe(ctx context.Context, rep *sender.DomainReport, now tim
 	if rep.Err != nil {
 		return nil
 	}
-	prev, err := m.s.Checks(ctx, rep.Domain, now.Add(-400*24*time.Hour))
+	last, err := m.s.LastCheck(ctx, rep.Domain)
 	if err != nil {
 		return err
 	}
@@ -128,10 +128,9 @@ func (m *monitor) observe(ctx context.Context, rep *sender.DomainReport, now tim
 	if err := m.s.AddCheck(ctx, chk); err != nil {
 		return err
 	}
-	if len(prev) == 0 {
+	if last == nil {
 		return nil
 	}
-	last := prev[len(prev)-1]
 	added, removed := diff(last.Records, chk.Records)
 	if last.Status == chk.Status && len(added) == 0 && len(removed) == 0 {
 		return nil
