@@ -287,6 +287,9 @@ func (p *Profile) Validate() error {
 	if rank[p.DMARC.goal()] < rank[p.DMARC.minimum()] {
 		return bad("dmarc.goal", "%s is below the minimum, %s", p.DMARC.goal(), p.DMARC.minimum())
 	}
+	if field, reason := p.DMARC.Staging.check(); field != "" {
+		return bad("dmarc.staging."+field, "%s", reason)
+	}
 	if _, err := dmarc.Build(dmarc.Settings{Policy: p.DMARC.goal(), Reports: p.DMARC.Reports}); err != nil {
 		return bad("dmarc.reports", "%v", dmarcReason(err))
 	}

@@ -1,6 +1,7 @@
 package sender
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/domainauth/domainauth/dmarc"
@@ -118,6 +119,30 @@ func (s Staging) Defaults() Staging {
 		s.HurtShare = 1
 	}
 	return s
+}
+
+// check returns the field that is out of range, and why; "" when none.
+func (s Staging) check() (field, reason string) {
+	ints := []struct {
+		name string
+		v    int
+	}{{"window_days", s.Window}, {"days", s.Days}, {"receivers", s.Receivers}, {"messages", s.Messages}, {"hold_days", s.Hold}}
+	for _, f := range ints {
+		if f.v < 0 {
+			return f.name, fmt.Sprintf("%d: use 0 (the default) or more", f.v)
+		}
+	}
+	if s.PassRate < 0 || s.PassRate > 100 {
+		return "pass_rate", fmt.Sprintf("%v: a percentage, 0 (the default, 98) to 100", s.PassRate)
+	}
+	if s.HurtShare < 0 || s.HurtShare > 100 {
+		return "hurt_share", fmt.Sprintf("%v: a percentage, 0 (the default, 1) to 100", s.HurtShare)
+	}
+	d := s.Defaults()
+	if d.Days > d.Window {
+		return "days", fmt.Sprintf("%d days of reports cannot be found in a window of %d days", d.Days, d.Window)
+	}
+	return "", ""
 }
 
 // Staged is what a store of reports says of a domain's DMARC stage: the

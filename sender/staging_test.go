@@ -46,3 +46,21 @@ _dmarc.c.example.              IN TXT "v=DMARC1; p=quarantine; t=y; rua=mailto:d
 		t.Errorf("c.example (full quarantine allowed): not proposed:\n%s", cr.Text())
 	}
 }
+
+func TestStagingInProfile(t *testing.T) {
+	base := `{"name": "Example CRM", "spf": "include:spf.vendor.example",
+		"servers": [{"address": "192.0.2.10", "helo": "mta1.vendor.example"}],
+		"dkim": [{"selector": "s1", "target": "s1._domainkey.vendor.example"}], "dmarc": {"goal": "reject", "staging": %s}}`
+	p, err := sender.ParseProfile([]byte(strings.Replace(base, "%s", `{"days": 21, "receivers": 3, "pass_rate": 99.5}`, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := p.DMARC.Staging.Defaults(); st.Days != 21 || st.Receivers != 3 || st.PassRate != 99.5 || st.Window != 30 || st.Messages != 100 || st.Hold != 14 {
+		t.Errorf("staging = %+v", st)
+	}
+	for _, bad := range []string{`{"days": -1}`, `{"pass_rate": 101}`, `{"days": 40}`, `{"dayz": 1}`} {
+		if _, err := sender.ParseProfile([]byte(strings.Replace(base, "%s", bad, 1))); err == nil {
+			t.Errorf("%s: accepted", bad)
+		}
+	}
+}
