@@ -44,29 +44,49 @@ type sqlStore struct {
 // maxStmts bounds the prepared statements kept.
 const maxStmts = 256
 
-// exec runs a query of AddReport in tx, through a prepared statement.
-func (s *sqlStore) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
-	query = s.q(query)
+// stmt returns query (with ? placeholders) as a statement of tx,
+// prepared once per store and connection; past maxStmts queries, nil.
+func (s *sqlStore) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	st := s.stmts[query]
-	if st == nil && len(s.stmts) < maxStmts {
+	if st == nil {
+		if len(s.stmts) >= maxStmts {
+			return nil, nil
+		}
 		var err error
-		if st, err = s.db.PrepareContext(ctx, query); err != nil {
-			s.mu.Unlock()
-			return err
+		if st, err = s.db.PrepareContext(ctx, s.q(query)); err != nil {
+			return nil, err
 		}
 		if s.stmts == nil {
 			s.stmts = map[string]*sql.Stmt{}
 		}
 		s.stmts[query] = st
 	}
-	s.mu.Unlock()
-	if st == nil {
-		_, err := tx.ExecContext(ctx, query, args...)
+	return tx.StmtContext(ctx, st), nil
+}
+
+// exec runs a query of AddReport in tx, through a prepared statement.
+func (s *sqlStore) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil {
 		return err
 	}
-	_, err := tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	if st == nil {
+		_, err = tx.ExecContext(ctx, s.q(query), args...)
+		return err
+	}
+	_, err = st.ExecContext(ctx, args...)
 	return err
+}
+
+// queryRow runs a query of AddReport in tx, through a prepared statement.
+func (s *sqlStore) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil || st == nil {
+		return tx.QueryRowContext(ctx, s.q(query), args...)
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 // q rewrites a query's ? placeholders as PostgreSQL's $1, $2, ...
@@ -297,7 +317,7 @@ func (s *sqlStore) AddReport(ctx context.Context, r *Received) (Outcome, error) 
 		org, id, domain, policy, email = rep.Org, rep.ReportID, strings.ToLower(rep.Domain), string(rep.Policy), rep.Email
 		begin, end = rep.Begin, rep.End
 		var any, listed bool
-		err := tx.QueryRowContext(ctx, s.q(`SELECT EXISTS (SELECT 1 FROM domains), EXISTS (SELECT 1 FROM domains WHERE domain = ?)`), domain).Scan(&any, &listed)
+		err := s.queryRow(ctx, tx, `SELECT EXISTS (SELECT 1 FROM domains), EXISTS (SELECT 1 FROM domains WHERE domain = ?)`, domain).Scan(&any, &listed)
 		if err != nil {
 			return "", fmt.Errorf("store: %w", err)
 		}
@@ -306,8 +326,8 @@ func (s *sqlStore) AddReport(ctx context.Context, r *Received) (Outcome, error) 
 		}
 	}
 	var rid int64
-	err = tx.QueryRowContext(ctx, s.q(`INSERT INTO reports (org, report_id, sha256, domain, day, begin_unix, end_unix, policy, email, received_unix, source, status, reason, raw_size, raw)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`),
+	err = s.queryRow(ctx, tx, `INSERT INTO reports (org, report_id, sha256, domain, day, begin_unix, end_unix, policy, email, received_unix, source, status, reason, raw_size, raw)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
 		nullable(org), nullable(id), sum[:], domain, day(begin), begin.Unix(), end.Unix(), policy, email, at.Unix(), r.Source, string(status), r.Reason, len(r.Raw), gz).Scan(&rid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Present, nil
