@@ -85,4 +85,11 @@
 // profile's sender.Staging holds, and otherwise Missing says what is
 // lacking ("9 of 14 days of reports"). [EvidenceFunc] backs
 // sender.Checker.Evidence with it.
+//
+// # The monitor's schedule
+//
+// [Store.Schedule], [Store.Claim] and [Store.Done] let several monitoring
+// processes share the domains of one store: each domain is leased to one
+// process at a time, checked at most once per interval, and the domains of
+// a process that dies go to the others when its lease ends.
 package store

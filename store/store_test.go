@@ -34,6 +34,37 @@ func TestOpenMigrates(t *testing.T) {
 	})
 }
 
+// A store of an older program (schema version 1, without the monitor's
+// table) is brought to the present schema when opened, its data kept.
+func TestOpenUpgrades(t *testing.T) {
+	each(t, func(t *testing.T, dsn string, s Store) {
+		ctx := context.Background()
+		if _, err := s.AddReport(ctx, received(t, reportXML("G", "1", "customer.example", day0, row{ip: "192.0.2.1", count: 4}))); err != nil {
+			t.Fatal(err)
+		}
+		db := s.(*sqlStore)
+		for _, q := range []string{`DROP TABLE monitor`, `DELETE FROM schema_version WHERE version = 2`} {
+			if _, err := db.db.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s2, err := Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s2.Close()
+		if v, err := s2.Version(ctx); err != nil || v != 2 {
+			t.Fatalf("Version = %d, %v", v, err)
+		}
+		if err := s2.Schedule(ctx, []string{"customer.example"}, day0); err != nil {
+			t.Fatal(err)
+		}
+		if m, _ := messages(t, s2, "customer.example"); m != 4 {
+			t.Errorf("messages after the upgrade = %d, want 4", m)
+		}
+	})
+}
+
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	each(t, func(t *testing.T, dsn string, s Store) {
 		ctx := context.Background()
