@@ -291,7 +291,11 @@ func runMonitor(ctx context.Context, c *sender.Checker, s store.Store, domains [
 	var hookMu sync.Mutex
 	var wh *webhook
 	if hook != "" {
-		wh = newWebhook(hook, os.Getenv("DOMAINAUTH_WEBHOOK_SECRET"), stderr)
+		secret := os.Getenv("DOMAINAUTH_WEBHOOK_SECRET")
+		if secret == "" {
+			fmt.Fprintln(stderr, "domaincheck: -webhook: DOMAINAUTH_WEBHOOK_SECRET is empty: the posts are signed with an empty key, which proves nothing")
+		}
+		wh = newWebhook(hook, secret, stderr)
 		defer wh.close()
 	}
 	m := &monitor{c: c, s: s, owner: fmt.Sprintf("%s/%d", host, os.Getpid()), interval: interval, lease: 10 * time.Minute, batch: 100, stderr: stderr,
