@@ -225,7 +225,12 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return sf.runMonitor(context.Background(), c, o.domains, stdout, stderr)
 	}
 	if *httpAddr != "" {
-		if err := serve(*httpAddr, c, stderr); err != nil {
+		routes, closeRoutes, err := sf.routes(context.Background(), o.profile)
+		if err != nil {
+			return fail(err)
+		}
+		defer closeRoutes()
+		if err := serve(*httpAddr, c, stderr, routes...); err != nil {
 			return fail(err)
 		}
 		return demo.ExitReady
