@@ -266,7 +266,7 @@ func (w *webhook) close() {
 // runMonitor is -monitor: it schedules the domains (spread over the
 // interval, or all due at once with -once), then checks each when due,
 // writing events as JSON lines to stdout and to the webhook.
-func runMonitor(ctx context.Context, c *sender.Checker, s store.Store, domains []string, interval time.Duration, once bool, hook string, stdout, stderr io.Writer) error {
+func runMonitor(ctx context.Context, c *sender.Checker, s store.Store, domains []string, interval time.Duration, once bool, hook string, retain store.Retention, stdout, stderr io.Writer) error {
 	now := time.Now()
 	if len(domains) == 0 {
 		var err error
@@ -309,6 +309,9 @@ func runMonitor(ctx context.Context, c *sender.Checker, s store.Store, domains [
 		}}
 	for {
 		n, err := m.pass(ctx, time.Now())
+		if err == nil {
+			err = prune(ctx, s, time.Now(), retain, stderr)
+		}
 		if err != nil {
 			// A store that is down: say so, and try again.
 			fmt.Fprintf(stderr, "domaincheck: monitor: %v\n", err)

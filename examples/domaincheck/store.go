@@ -36,6 +36,7 @@ type storeFlags struct {
 	interval *time.Duration
 	once     *bool
 	webhook  *string
+	retain   store.Retention
 }
 
 // defaultStore is the store's file in the user's cache directory.
@@ -56,6 +57,11 @@ func addStoreFlags(fs *flag.FlagSet) *storeFlags {
 	})
 	sf.evidence = fs.String("evidence", "", "show the evidence the stored reports give for this domain, and the DMARC stage it allows")
 	sf.window = fs.String("window", "30d", "the days of reports -evidence judges: Nd, or all")
+	fs.Func("retain", "with -ingest and -monitor, delete what is older than this, per kind: reports=400d,days=800d,checks=400d (default: keep everything)", func(s string) error {
+		r, err := store.ParseRetention(s)
+		sf.retain = r
+		return err
+	})
 	sf.monitor = fs.Bool("monitor", false, "recheck the domains given (or the store's list of customer domains) on a schedule, keeping each check in the store, and write each change of status or records as a JSON line")
 	sf.interval = fs.Duration("interval", 24*time.Hour, "-monitor: how often each domain is checked, spread over the interval")
 	sf.once = fs.Bool("once", false, "-monitor: check every domain once and exit (for cron)")
@@ -89,7 +95,7 @@ func (sf *storeFlags) runMonitor(ctx context.Context, c *sender.Checker, domains
 		return 2
 	}
 	defer s.Close()
-	if err := runMonitor(ctx, c, s, domains, *sf.interval, *sf.once, *sf.webhook, stdout, stderr); err != nil {
+	if err := runMonitor(ctx, c, s, domains, *sf.interval, *sf.once, *sf.webhook, sf.retain, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "domaincheck:", err)
 		return 2
 	}
@@ -167,6 +173,9 @@ func (sf *storeFlags) run(ctx context.Context, now time.Time, stdin io.Reader, s
 		if err := writeIngest(stdout, res, format); err != nil {
 			return fail(2, err)
 		}
+		if err := prune(ctx, s, now, sf.retain, stderr); err != nil {
+			return fail(tempFail, err)
+		}
 	}
 	if *sf.evidence != "" {
 		e, err := store.ComputeEvidence(ctx, s, *sf.evidence, store.EvidenceOptions{
@@ -179,6 +188,21 @@ func (sf *storeFlags) run(ctx context.Context, now time.Time, stdin io.Reader, s
 		}
 	}
 	return 0
+}
+
+// prune deletes what the retention no longer keeps, and says so on stderr.
+func prune(ctx context.Context, s store.Store, now time.Time, r store.Retention, stderr io.Writer) error {
+	if r == (store.Retention{}) {
+		return nil
+	}
+	p, err := s.Prune(ctx, now, r)
+	if err != nil {
+		return err
+	}
+	if p != (store.Pruned{}) {
+		fmt.Fprintf(stderr, "domaincheck: retention %s: deleted %d reports, %d daily sums, %d checks\n", r, p.Reports, p.Days, p.Checks)
+	}
+	return nil
 }
 
 // goalOf is the profile's DMARC goal, its default filled in.

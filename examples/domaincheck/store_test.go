@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -187,5 +188,23 @@ func TestIngestProgress(t *testing.T) {
 	want := "domaincheck: ingest: 500 files and messages, 0 reports stored, 0 present, 0 skipped, 500 unreadable\n"
 	if code != 0 || errOut != want || !strings.HasPrefix(out, "ingested 501 files and messages") {
 		t.Errorf("exit %d, stderr %q, want %q", code, errOut, want)
+	}
+}
+
+// -retain deletes, after the ingest, what is older than it keeps.
+func TestIngestRetain(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "reports.db")
+	// The reports cover 1 to 9 November; at noon on 10 November, 5 days
+	// of daily sums keep 5 to 9 November.
+	code, _, errOut := storeRun(t, reportsNow, "", "-store", db, "-ingest", "testdata/reports", "-retain", "days=5d")
+	if code != 0 || !strings.Contains(errOut, "retention days=5d: deleted 0 reports, 17 daily sums, 0 checks") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	code, out, _ := storeRun(t, reportsNow, "", "-store", db, "-evidence", "customer.example", "-window", "all")
+	if code != 0 || !strings.Contains(out, "covering 5 days") {
+		t.Errorf("after the retention:\n%s", out)
+	}
+	if code := realMain([]string{"-store", db, "-evidence", "customer.example", "-retain", "rows=1d"}, strings.NewReader(""), io.Discard, io.Discard); code != demo.ExitUsage {
+		t.Errorf("-retain rows=1d: exit %d", code)
 	}
 }
