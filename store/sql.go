@@ -295,6 +295,11 @@ func (s *sqlStore) AddReport(ctx context.Context, r *Received) (Outcome, error) 
 	if err != nil {
 		return "", err
 	}
+	if len(r.Raw) == 0 {
+		// Nothing kept of it (too large): it is one by where it came
+		// from and why, not by its (absent) bytes.
+		sum = sha256.Sum256([]byte("no bytes\x00" + r.Source + "\x00" + r.Reason))
+	}
 	at := r.At
 	if at.IsZero() {
 		at = s.now()

@@ -188,6 +188,18 @@ func TestAddReportUnreadableKept(t *testing.T) {
 		if err != nil || string(got.Raw) != string(raw) || got.Status != StatusUnreadable {
 			t.Fatalf("Report = %+v, %v; want the raw bytes back", got, err)
 		}
+		// Two reports too large to keep, from two files, are two entries;
+		// the same file again is the same entry.
+		for i, src := range []string{"a.xml", "b.xml", "a.xml"} {
+			want := Stored
+			if i == 2 {
+				want = Present
+			}
+			big := &Received{Raw: nil, Reason: "dmarc: aggregate report too large", Source: src}
+			if got, err := s.AddReport(ctx, big); err != nil || got != want {
+				t.Fatalf("too large, %s: %q, %v; want %q", src, got, err, want)
+			}
+		}
 		if _, err := s.Report(ctx, 999999); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Report(999999) = %v, want ErrNotFound", err)
 		}
