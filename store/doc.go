@@ -74,8 +74,9 @@
 //
 // [ComputeEvidence] sums a domain's days over a window: days covered,
 // receivers, reports, messages, DMARC passes, the pass rate of the
-// legitimate sources (those with aligned mail, the vendor's and the
-// services the domain's SPF record declares), unaligned and
+// legitimate sources (those with aligned mail, the vendor's and, with a
+// [Classifier] such as [SPFClassifier], the services the domain's SPF
+// record declares), unaligned and
 // unauthenticated volume, the sources a stricter policy would hurt (a
 // legitimate source whose mail fails, or mail delivered only because the
 // receiver overrode the policy: forwarded, local_policy, mailing_list,

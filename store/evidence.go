@@ -98,6 +98,13 @@ type EvidenceOptions struct {
 	// vendor proposes (the profile's DMARC goal; "" is reject).
 	Staging sender.Staging
 	Goal    dmarc.Policy
+	// Classify, when set, is asked about the sources whose mail fails
+	// DMARC and that the reports do not show to be legitimate (at most
+	// MaxClassified, most mail first): one the domain's SPF record
+	// authorizes is a service of the domain, whose failing mail a
+	// stricter policy would hurt. Without it, only what the reports and
+	// the ingester's classification say counts.
+	Classify Classifier
 }
 
 // ComputeEvidence computes a domain's evidence from the store.
@@ -137,6 +144,11 @@ func ComputeEvidence(ctx context.Context, s Store, domain string, o EvidenceOpti
 		return nil, err
 	}
 	e.sources(rows)
+	if o.Classify != nil {
+		if err := e.classify(ctx, o.Classify); err != nil {
+			return nil, err
+		}
+	}
 	e.hurt(th)
 	checks, err := s.Checks(ctx, domain, time.Time{})
 	if err != nil {
@@ -207,6 +219,42 @@ func (e *Evidence) sources(rows []DaySource) {
 	if e.Legitimate > 0 {
 		e.PassRate = 100 * float64(e.LegitimatePassed) / float64(e.Legitimate)
 	}
+}
+
+// classify asks about the failing sources not known to be legitimate,
+// and recounts the legitimate mail.
+func (e *Evidence) classify(ctx context.Context, c Classifier) error {
+	asked := 0
+	for i := range e.Sources {
+		src := &e.Sources[i]
+		if src.Legitimate || src.Messages == src.Passed || asked >= MaxClassified {
+			continue
+		}
+		asked++
+		kind, host, err := c(ctx, e.Domain, src.IP)
+		if err != nil {
+			return err
+		}
+		if host != "" && src.Host == "" {
+			src.Host = host
+		}
+		if kind == dmarc.SourceService || kind == dmarc.SourceVendor {
+			failed := src.Messages - src.Passed
+			if src.sums.SPFPass > 0 || src.sums.DKIMPass > 0 {
+				e.Unaligned -= failed
+			} else {
+				e.Unauthenticated -= failed
+			}
+			src.Kind, src.Legitimate = kind, true
+			e.Legitimate += src.Messages
+			e.LegitimatePassed += src.Passed
+		}
+	}
+	e.PassRate = 100
+	if e.Legitimate > 0 {
+		e.PassRate = 100 * float64(e.LegitimatePassed) / float64(e.Legitimate)
+	}
+	return nil
 }
 
 // hurt lists the sources a stricter policy would hurt: legitimate ones
@@ -350,9 +398,9 @@ func strictness(p dmarc.Policy) int {
 
 // EvidenceFunc returns a function for sender.Checker.Evidence that
 // computes each domain's evidence from the store with the profile's
-// staging and goal. A store that fails gives the zero evidence (no
+// staging and goal, classifying sources with classify when set. A store that fails gives the zero evidence (no
 // policy tightened) and reports the error to onError, when set.
-func EvidenceFunc(ctx context.Context, s Store, need sender.DMARCNeed, onError func(domain string, err error)) func(domain string) sender.Evidence {
+func EvidenceFunc(ctx context.Context, s Store, need sender.DMARCNeed, classify Classifier, onError func(domain string, err error)) func(domain string) sender.Evidence {
 	return func(domain string) sender.Evidence {
 		goal := need.Goal
 		if goal == "" {
@@ -361,7 +409,7 @@ func EvidenceFunc(ctx context.Context, s Store, need sender.DMARCNeed, onError f
 		if goal == "" {
 			goal = dmarc.PolicyNone
 		}
-		e, err := ComputeEvidence(ctx, s, domain, EvidenceOptions{Staging: need.Staging, Goal: goal})
+		e, err := ComputeEvidence(ctx, s, domain, EvidenceOptions{Staging: need.Staging, Goal: goal, Classify: classify})
 		if err != nil {
 			if onError != nil {
 				onError(domain, err)

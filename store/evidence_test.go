@@ -121,14 +121,14 @@ func TestEvidenceFuncForChecker(t *testing.T) {
 	each(t, func(t *testing.T, dsn string, s Store) {
 		ctx := context.Background()
 		fill(t, s, 3, []string{"Google"}, row{ip: "192.0.2.1", count: 10, dkim: true})
-		f := EvidenceFunc(ctx, s, sender.DMARCNeed{Goal: dmarc.PolicyReject}, nil)
+		f := EvidenceFunc(ctx, s, sender.DMARCNeed{Goal: dmarc.PolicyReject}, nil, nil)
 		ev := f("customer.example")
 		if ev.ReportsPass || ev.Stage == nil || ev.Stage.Next != "" || len(ev.Stage.Missing) == 0 {
 			t.Fatalf("Evidence = %+v", ev)
 		}
 		var failed error
 		s.Close()
-		ev = EvidenceFunc(ctx, s, sender.DMARCNeed{Goal: dmarc.PolicyReject}, func(_ string, err error) { failed = err })("customer.example")
+		ev = EvidenceFunc(ctx, s, sender.DMARCNeed{Goal: dmarc.PolicyReject}, nil, func(_ string, err error) { failed = err })("customer.example")
 		if failed == nil || ev.Stage != nil || ev.ReportsPass {
 			t.Errorf("closed store: %+v, %v", ev, failed)
 		}

@@ -138,7 +138,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	o.profile = p
 	if sf.active() {
-		return sf.run(context.Background(), time.Now(), stdin, stdout, stderr, o.format, o.profile, o.domains)
+		return sf.run(context.Background(), time.Now(), stdin, stdout, stderr, o.format, o.profile, o.domains, newResolver(live.Value.String() == "true", resolver))
 	}
 	if *blocklists != "" {
 		for _, b := range strings.Split(*blocklists, ",") {

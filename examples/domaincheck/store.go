@@ -15,6 +15,8 @@ import (
 
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/examples/internal/demo"
 	"github.com/domainauth/domainauth/sender"
 	"github.com/domainauth/domainauth/store"
 )
@@ -127,7 +129,7 @@ func (sf *storeFlags) open(ctx context.Context) (store.Store, error) {
 
 // run does the store actions: the ingests in order, then the evidence.
 // It returns the exit status.
-func (sf *storeFlags) run(ctx context.Context, now time.Time, stdin io.Reader, stdout, stderr io.Writer, format string, p *sender.Profile, domains []string) int {
+func (sf *storeFlags) run(ctx context.Context, now time.Time, stdin io.Reader, stdout, stderr io.Writer, format string, p *sender.Profile, domains []string, dns func() (dnsrec.Resolver, func(), error)) int {
 	fail := func(code int, err error) int {
 		fmt.Fprintln(stderr, "domaincheck:", err)
 		return code
@@ -178,8 +180,13 @@ func (sf *storeFlags) run(ctx context.Context, now time.Time, stdin io.Reader, s
 		}
 	}
 	if *sf.evidence != "" {
+		r, done, err := dns()
+		if err != nil {
+			return fail(2, err)
+		}
+		defer done()
 		e, err := store.ComputeEvidence(ctx, s, *sf.evidence, store.EvidenceOptions{
-			Window: window, Now: now, Staging: p.DMARC.Staging, Goal: goalOf(p.DMARC)})
+			Window: window, Now: now, Staging: p.DMARC.Staging, Goal: goalOf(p.DMARC), Classify: store.SPFClassifier(r)})
 		if err != nil {
 			return fail(2, err)
 		}
@@ -203,6 +210,22 @@ func prune(ctx context.Context, s store.Store, now time.Time, r store.Retention,
 		fmt.Fprintf(stderr, "domaincheck: retention %s: deleted %d reports, %d daily sums, %d checks\n", r, p.Reports, p.Days, p.Checks)
 	}
 	return nil
+}
+
+// newResolver returns how -evidence asks DNS (the sources the domain's SPF
+// record declares): real DNS with -live, else the embedded demo zone on a
+// loopback server, as the checks do.
+func newResolver(live bool, real func() dnsrec.Resolver) func() (dnsrec.Resolver, func(), error) {
+	return func() (dnsrec.Resolver, func(), error) {
+		if live {
+			return real(), func() {}, nil
+		}
+		srv, err := dnstest.Serve(demo.Zone())
+		if err != nil {
+			return nil, nil, err
+		}
+		return srv.Client(), func() { srv.Close() }, nil
+	}
 }
 
 // goalOf is the profile's DMARC goal, its default filled in.
@@ -350,7 +373,7 @@ func (sf *storeFlags) attach(ctx context.Context, c *sender.Checker, stderr io.W
 	if err != nil {
 		return nil, nil, err
 	}
-	c.Evidence = store.EvidenceFunc(ctx, s, c.Profile.DMARC, func(domain string, err error) {
+	c.Evidence = store.EvidenceFunc(ctx, s, c.Profile.DMARC, store.SPFClassifier(c.Resolver), func(domain string, err error) {
 		fmt.Fprintf(stderr, "domaincheck: evidence of %s: %v\n", domain, err)
 	})
 	keep = func(rep *sender.DomainReport) {

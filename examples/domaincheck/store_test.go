@@ -33,7 +33,7 @@ func storeRun(t *testing.T, now time.Time, stdin string, args ...string) (code i
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	code = sf.run(context.Background(), now, strings.NewReader(stdin), &out, &errOut, *format, p, fs.Args())
+	code = sf.run(context.Background(), now, strings.NewReader(stdin), &out, &errOut, *format, p, fs.Args(), newResolver(false, nil))
 	return code, out.String(), errOut.String()
 }
 
