@@ -12,7 +12,7 @@ require (
 	github.com/emersion/go-msgauth v0.7.0 // indirect
 	golang.org/x/net v0.57.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
-	golang.org/x/text v0.40.0 // indirect
+	golang.org/x/text v0.41.0 // indirect
 )
 
 replace github.com/domainauth/domainauth => ../

@@ -125,8 +125,11 @@ func mergeRecords(cur, want *Record, rules Rules) *Record {
 	if want.NonexistentPolicy != "" {
 		out.NonexistentPolicy = stricter(cur.NonexistentPolicy, want.NonexistentPolicy)
 	}
-	if want.Test != "" {
+	switch {
+	case want.Test != "":
 		out.Test = want.Test
+	case cur.Testing() && want.Policy != "" && want.Policy.strictness() >= out.Policy.strictness():
+		out.Test = "" // the policy in full: the partial stage is over
 	}
 	if want.ADKIM != "" {
 		out.ADKIM = want.ADKIM

@@ -38,6 +38,10 @@ type Recommend struct {
 	// ReportSummary.SafeToTighten). Only the reports can tell, so the zero
 	// value never tightens a policy past p=none.
 	ReportsPass bool
+	// ReportsMissing, when ReportsPass is false, says what the reports
+	// still lack ("9 of 14 days of reports"), in place of the general
+	// condition.
+	ReportsMissing string
 }
 
 // Recommendation is what [Recommend.Check] found.
@@ -234,7 +238,10 @@ func (rc Recommend) stage(ctx context.Context, r dnsrec.Resolver, goal, cur *Rec
 	if goal.EffectivePolicy() == PolicyNone && goal.SubdomainPolicy == "" && goal.NonexistentPolicy == "" {
 		return goal, "", nil
 	}
-	if cur != nil && cur.EffectivePolicy().strictness() >= goal.EffectivePolicy().strictness() {
+	// t=y is a step below its policy: p=quarantine; t=y has yet to reach
+	// p=quarantine.
+	partial := cur != nil && cur.Testing() && !goal.Testing() && cur.EffectivePolicy() == goal.EffectivePolicy()
+	if cur != nil && cur.EffectivePolicy().strictness() >= goal.EffectivePolicy().strictness() && !partial {
 		return goal, "", nil // already there: never loosened, nothing to wait for
 	}
 	var missing []string
@@ -267,6 +274,8 @@ func (rc Recommend) stage(ctx context.Context, r dnsrec.Resolver, goal, cur *Rec
 	switch {
 	case !hasReports:
 		conds = append(conds, "the domain has published aggregate reports to "+describeRUA(goal)+" for a while, and they show that all of its legitimate mail passes DMARC")
+	case !rc.ReportsPass && rc.ReportsMissing != "":
+		conds = append(conds, "the aggregate reports show enough to take the next stage: "+rc.ReportsMissing)
 	case !rc.ReportsPass:
 		conds = append(conds, "the aggregate reports show that all of the domain's legitimate mail passes DMARC")
 	}

@@ -151,6 +151,10 @@ type DMARCNeed struct {
 	// Reports are the addresses that receive the aggregate reports the
 	// vendor asks for (rua=).
 	Reports []string `json:"reports,omitempty"`
+	// Staging are the conditions, on the domain's aggregate reports, for
+	// each stage from p=none to Goal (see [Staging]); zero is the
+	// defaults.
+	Staging Staging `json:"staging,omitzero"`
 }
 
 // minimum returns Minimum, the default filled in.
@@ -282,6 +286,9 @@ func (p *Profile) Validate() error {
 	}
 	if rank[p.DMARC.goal()] < rank[p.DMARC.minimum()] {
 		return bad("dmarc.goal", "%s is below the minimum, %s", p.DMARC.goal(), p.DMARC.minimum())
+	}
+	if field, reason := p.DMARC.Staging.check(); field != "" {
+		return bad("dmarc.staging."+field, "%s", reason)
 	}
 	if _, err := dmarc.Build(dmarc.Settings{Policy: p.DMARC.goal(), Reports: p.DMARC.Reports}); err != nil {
 		return bad("dmarc.reports", "%v", dmarcReason(err))

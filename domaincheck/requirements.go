@@ -16,6 +16,10 @@ type Evidence struct {
 	// domain's own reports: ReportSummary.SafeToTighten). Only then does
 	// the plan tighten the policy past p=none towards the profile's goal.
 	ReportsPass bool `json:"reports_pass,omitempty"`
+	// Stage, when set (from a store of the domain's reports), is the
+	// DMARC stage in force and the next one the reports allow; it
+	// supersedes ReportsPass (see [Staged]).
+	Stage *Staged `json:"stage,omitempty"`
 }
 
 // terms returns the SPF mechanisms that authorize the vendor.
@@ -73,7 +77,8 @@ func (p *Profile) Requirements(domain string, ev Evidence) []plan.Requirement {
 	case EnvelopeReturnPath:
 		reqs = append(reqs, returnPath{Domain: domain, Name: p.Envelope.Name, Target: p.Envelope.Target})
 	}
-	reqs = append(reqs, dmarc.Recommend{Domain: domain, DKIM: keys, ReportsPass: ev.ReportsPass,
-		Settings: dmarc.Settings{Policy: p.DMARC.goal(), Reports: p.DMARC.Reports}})
-	return reqs
+	rec := dmarc.Recommend{Domain: domain, DKIM: keys, ReportsPass: ev.ReportsPass,
+		Settings: dmarc.Settings{Policy: p.DMARC.goal(), Reports: p.DMARC.Reports}}
+	ev.Stage.apply(&rec, p.DMARC.goal())
+	return append(reqs, rec)
 }

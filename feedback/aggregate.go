@@ -61,8 +61,8 @@ const (
 	MaxRecordElements = 1024
 	// MaxReportDepth bounds how deep elements nest (a report needs 5).
 	MaxReportDepth = 16
-	// MaxReportAuthResults bounds the DKIM and the SPF results of one
-	// record, each.
+	// MaxReportAuthResults bounds the DKIM results, the SPF results and
+	// the policy override reasons of one record, each.
 	MaxReportAuthResults = 16
 	// MaxReportToken bounds one XML token (an element's text, a tag, a
 	// comment): no field of a report is near it.

@@ -96,9 +96,10 @@ type options struct {
 	blocklists  []string
 	concurrency int
 	progress    bool
-	summary     bool                   // only the closing summary, not each domain's report
-	dc          *domainconnect.Offerer // -domain-connect: offer the one-click apply
-	lang        language.Tag           // the language of the text and JSON (lang.go)
+	summary     bool                            // only the closing summary, not each domain's report
+	dc          *domainconnect.Offerer          // -domain-connect: offer the one-click apply
+	lang        language.Tag                    // the language of the text and JSON (lang.go)
+	keep        func(*domaincheck.DomainReport) // keeps each check (-store)
 }
 
 func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -115,6 +116,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	messageFile := fs.String("message", "", "check this message (an .eml file as the vendor sends it, or a delivered copy; - for standard input) against the mailbox providers' message rules, instead of domains")
 	dcf := addDomainConnectFlags(fs)
 	resolver := demo.Flags(fs)
+	sf := addStoreFlags(fs)
 	live := fs.Lookup("live")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: domaincheck [flags] [domain ...]")
@@ -160,6 +162,9 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return demo.ExitReady
 	}
+	if sf.active() {
+		return sf.run(context.Background(), time.Now(), stdin, stdout, stderr, o.format, o.profile, o.domains, newResolver(live.Value.String() == "true", resolver))
+	}
 	if *blocklists != "" {
 		for _, b := range strings.Split(*blocklists, ",") {
 			if _, err := dnsrec.CanonicalName(strings.TrimSpace(b)); err != nil {
@@ -195,10 +200,13 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(fmt.Errorf("-f %s: the list holds no domain", *file))
 	}
 	if len(o.domains) == 0 && *httpAddr == "" && *messageFile == "" {
-		if isLive {
+		switch {
+		case isLive && sf.monitoring(): // the store's list of customer domains
+		case isLive:
 			return fail(errors.New("-live needs the domains to check (the demo domains exist only in the embedded zone)"))
+		default:
+			o.domains = demoDomains
 		}
-		o.domains = demoDomains
 	}
 	for _, d := range o.domains {
 		if _, err := dnsrec.ParseDomain("domain", d); err != nil {
@@ -238,8 +246,22 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.dc, err = dcf.offerer(c, r); err != nil {
 		return fail(err)
 	}
+	keep, closeStore, err := sf.attach(context.Background(), c, stderr)
+	if err != nil {
+		return fail(err)
+	}
+	defer closeStore()
+	o.keep = keep
+	if sf.monitoring() {
+		return sf.runMonitor(context.Background(), c, o.domains, stdout, stderr)
+	}
 	if *httpAddr != "" {
-		if err := serve(*httpAddr, c, stderr); err != nil {
+		routes, closeRoutes, err := sf.routes(context.Background(), o.profile)
+		if err != nil {
+			return fail(err)
+		}
+		defer closeRoutes()
+		if err := serve(*httpAddr, c, stderr, routes...); err != nil {
 			return fail(err)
 		}
 		return demo.ExitReady
@@ -355,6 +377,9 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 			}
 		}
 	}}, func(rep *domaincheck.DomainReport) {
+		if o.keep != nil {
+			o.keep(rep)
+		}
 		i := index[rep.Domain][0]
 		index[rep.Domain] = index[rep.Domain][1:]
 		pending[i] = rep

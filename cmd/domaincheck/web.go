@@ -77,12 +77,12 @@ func (l *limiter) acquire(ctx context.Context, client string) (func(), error) {
 
 // serve runs the web page until the server fails. It says "serving" only
 // once it listens, so that a port already taken is an error, not a lie.
-func serve(addr string, c *domaincheck.Checker, log io.Writer) error {
+func serve(addr string, c *domaincheck.Checker, log io.Writer, routes ...route) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: handler(c), ReadHeaderTimeout: 5 * time.Second,
+	srv := &http.Server{Handler: withRoutes(handler(c), routes), ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 10 * time.Second, WriteTimeout: requestTimeout + 5*time.Second}
 	fmt.Fprintf(log, "domaincheck: serving on http://%s/ (the form) and /api/check?domain= (JSON)\n", ln.Addr())
 	return srv.Serve(ln)

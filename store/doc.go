@@ -1,0 +1,96 @@
+// Package store keeps what a vendor learns about its customers' domains
+// over time: every DMARC aggregate report received (RFC 9990; RFC 7489,
+// Appendix C), and every check of a domain; and computes from them the
+// evidence that stages a domain's DMARC policy from p=none to p=reject.
+//
+// # Backends
+//
+// [Open] takes a data source name: a file path opens (or creates) a
+// SQLite database, embedded and pure Go (modernc.org/sqlite), the default
+// for one machine; a postgres:// URL opens PostgreSQL (pgx), for several
+// machines sharing one store. Both run the same SQL, the same tests, and
+// the same schema, versioned: its migrations are embedded in the program
+// and applied when the store is opened, one transaction each, and a store
+// written by a newer program is refused with [ErrSchemaNewer].
+//
+// # What is kept
+//
+//   - Each report as received, gzip-compressed, so it can be read again
+//     when the parser improves; its rows; and per domain, UTC day (of the
+//     report's begin) and source address the sums: messages, DMARC pass,
+//     SPF and DKIM aligned, SPF and DKIM passing at all, the receivers'
+//     dispositions and override reasons (RFC 7489, Section 7.2; an
+//     "arc=pass" comment counted apart), and the source's kind and reverse
+//     name.
+//   - The organizations reporting per domain and day.
+//   - Each check of a domain: its status, the records read, the plan as
+//     JSON, and when.
+//   - The list of the vendor's customer domains: with one, reports for
+//     other domains are counted as skipped and not kept.
+//
+// [Retention] deletes by age per kind of data; a report's raw bytes go with
+// its rows.
+//
+// # Idempotence and crashes
+//
+// A report is stored in one transaction with its rows and sums. The same
+// report again (the same reporting organization and report ID, or the same
+// bytes, by SHA-256) is refused by the database's UNIQUE constraints inside
+// that transaction, not by a look-up before it: two ingesters on one store
+// never count a report twice, and a process killed mid-ingest leaves no
+// report half written and loses none it acknowledged.
+//
+// # Ingestion and leniency
+//
+// An [Ingester] reads report files (XML, gzip, zip), messages, mbox files
+// (mboxrd ">From " unquoted), Maildirs (cur/ and new/; tmp/ is not
+// delivered yet) and directories of them, and one message from a reader
+// (an MTA piping the vendor's report address to the program). In a message
+// it finds reports the way receivers send them: attached or inline, as
+// text/xml, application/xml, application/zip, application/gzip,
+// application/x-zip-compressed, application/octet-stream, or any part
+// whose name ends in .xml, .zip or .gz or whose bytes start like XML, zip
+// or gzip; in base64 or quoted-printable.
+//
+// Reports are read strictly first (feedback.ParseAggregateReport, with its
+// bounds). One that fails is read again leniently, mending what real
+// receivers get wrong, and stored as [StatusRecovered] with what was
+// mended:
+//
+//   - an element wrapped around <feedback>;
+//   - an address in angle brackets inside <email>;
+//   - invalid UTF-8 (replaced by U+FFFD), a byte-order mark, a Latin-1
+//     declared encoding (converted);
+//   - a bare "&" (escaped).
+//
+// What no reader can read is kept raw with the reason ([StatusUnreadable])
+// and listed in the result: never dropped. Messages are read as streams;
+// one report is held at most at feedback.MaxReportSize bytes (the lenient
+// reader holds the decompressed XML, bounded the same way), a message at
+// most [MaxMessageSize], its parts at most [MaxMessageParts] nested
+// [MaxMessageDepth] deep.
+//
+// # Evidence and stages
+//
+// [ComputeEvidence] sums a domain's days over a window: days covered,
+// receivers, reports, messages, DMARC passes, the pass rate of the
+// legitimate sources (those with aligned mail, the vendor's and, with a
+// [Classifier] such as [SPFClassifier], the services the domain's SPF
+// record declares), unaligned and
+// unauthenticated volume, the sources a stricter policy would hurt (a
+// legitimate source whose mail fails, or mail delivered only because the
+// receiver overrode the policy: forwarded, local_policy, mailing_list,
+// arc=pass), and the stage in force and since when, from the stored
+// checks. The next stage (domaincheck.Stage: none, quarantine with t=y,
+// quarantine, reject) is proposed only when every condition of the
+// profile's domaincheck.Staging holds, and otherwise Missing says what is
+// lacking ("9 of 14 days of reports"). [EvidenceFunc] backs
+// domaincheck.Checker.Evidence with it.
+//
+// # The monitor's schedule
+//
+// [Store.Schedule], [Store.Claim] and [Store.Done] let several monitoring
+// processes share the domains of one store: each domain is leased to one
+// process at a time, checked at most once per interval, and the domains of
+// a process that dies go to the others when its lease ends.
+package store

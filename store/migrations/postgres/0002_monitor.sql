@@ -1,0 +1,9 @@
+-- The monitor's schedule: each domain's next check, and the lease of the
+-- process checking it.
+CREATE TABLE monitor (
+	domain      TEXT PRIMARY KEY,
+	due_unix    BIGINT NOT NULL,
+	owner       TEXT NOT NULL DEFAULT '',
+	lease_unix  BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX monitor_due ON monitor (due_unix);
