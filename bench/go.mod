@@ -10,6 +10,8 @@ require (
 
 require (
 	github.com/emersion/go-msgauth v0.7.0 // indirect
+	github.com/nicksnyder/go-i18n/v2 v2.6.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.4 // indirect
 	golang.org/x/net v0.57.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
