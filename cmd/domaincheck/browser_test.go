@@ -65,7 +65,7 @@ var textEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\u
 func TestPageInChromium(t *testing.T) {
 	bin := chromiumPath(t)
 	c := demoChecker(t)
-	srv := httptest.NewServer(handler(c))
+	srv := httptest.NewServer(handler(c, nil))
 	defer srv.Close()
 	shots := os.Getenv(screenshotDir)
 	if shots == "" {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -92,6 +93,29 @@ func TestDomainConnectGolden(t *testing.T) {
 	pool.AddCert(srv.Certificate())
 	off := &domainconnect.Offerer{Checker: c, Template: tpl, Key: key, Config: domainconnect.Config{Resolver: zone, RootCAs: pool,
 		AllowAddress: func(a netip.Addr) bool { return a.IsLoopback() }}}
+	// The page: the link above the steps where it is offered, with the
+	// page itself (which checks the domain again) as the way back; why
+	// not where it is not.
+	page := httptest.NewServer(handler(c, off))
+	defer page.Close()
+	for d, want := range map[string]string{
+		"klant.example": `<p class="oneclick"><a href="https://dnshost.example:PORT/v2/domainTemplates/providers/vendor.example/services/email/apply?domain=klant.example&amp;groupId=dkim%2Cspf%2Cdmarc&amp;redirect_uri=`,
+		"full.example":  "No one-click apply: the SPF record of full.example is at its lookup limit",
+	} {
+		resp, err := http.Get(page.URL + "/check?domain=" + d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got := strings.ReplaceAll(string(body), host, "dnshost.example:PORT")
+		if !strings.Contains(got, want) {
+			t.Errorf("the page for %s lacks %q", d, want)
+		}
+		if d == "klant.example" && !strings.Contains(got, url.QueryEscape(page.URL+"/check?domain=klant.example")) {
+			t.Errorf("the link for %s does not return to the page that checks it again", d)
+		}
+	}
 	domains := []string{"klant.example", "full.example", "customer.example", "new.example", "spaced.example", "twice.example", "shop.example"}
 	for _, format := range []string{"text", "json"} {
 		var out bytes.Buffer

@@ -261,7 +261,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(err)
 		}
 		defer closeRoutes()
-		if err := serve(*httpAddr, c, stderr, routes...); err != nil {
+		if err := serve(*httpAddr, c, o.dc, stderr, routes...); err != nil {
 			return fail(err)
 		}
 		return demo.ExitReady

@@ -137,7 +137,7 @@ func TestExitStatus(t *testing.T) {
 }
 
 func TestWeb(t *testing.T) {
-	srv := httptest.NewServer(handler(demoChecker(t)))
+	srv := httptest.NewServer(handler(demoChecker(t), nil))
 	defer srv.Close()
 	get := func(path string) (int, string, http.Header) {
 		resp, err := http.Get(srv.URL + path)

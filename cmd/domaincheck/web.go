@@ -18,6 +18,7 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/domaincheck"
+	"github.com/domainauth/domainauth/domainconnect"
 	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
 )
@@ -77,12 +78,12 @@ func (l *limiter) acquire(ctx context.Context, client string) (func(), error) {
 
 // serve runs the web page until the server fails. It says "serving" only
 // once it listens, so that a port already taken is an error, not a lie.
-func serve(addr string, c *domaincheck.Checker, log io.Writer, routes ...route) error {
+func serve(addr string, c *domaincheck.Checker, dc *domainconnect.Offerer, log io.Writer, routes ...route) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: withRoutes(handler(c), routes), ReadHeaderTimeout: 5 * time.Second,
+	srv := &http.Server{Handler: withRoutes(handler(c, dc), routes), ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 10 * time.Second, WriteTimeout: requestTimeout + 5*time.Second}
 	fmt.Fprintf(log, "domaincheck: serving on http://%s/ (the form) and /api/check?domain= (JSON)\n", ln.Addr())
 	return srv.Serve(ln)
@@ -92,13 +93,16 @@ func serve(addr string, c *domaincheck.Checker, log io.Writer, routes ...route) 
 // JSON endpoint (/api/check?domain=): what a CRM embeds in its admin
 // screen. The domain is validated before any DNS question is asked, and
 // every value is escaped by html/template.
-func handler(c *domaincheck.Checker) http.Handler {
-	return limitedHandler(c, newLimiter(maxChecks), clientOf)
+func handler(c *domaincheck.Checker, dc *domainconnect.Offerer) http.Handler {
+	return limitedHandler(c, dc, newLimiter(maxChecks), clientOf)
 }
 
 // limitedHandler is handler with its limiter and the function that names a
 // request's client (its address; tests name clients otherwise).
-func limitedHandler(c *domaincheck.Checker, lim *limiter, client func(*http.Request) string) http.Handler {
+// With dc (-domain-connect), the page offers the one-click apply where the
+// customer's DNS host supports it, returning to the page, which checks the
+// domain again.
+func limitedHandler(c *domaincheck.Checker, dc *domainconnect.Offerer, lim *limiter, client func(*http.Request) string) http.Handler {
 	check := func(r *http.Request) (*domaincheck.DomainReport, int, error) {
 		return check(r.Context(), c, lim, client(r), r.URL.Query().Get("domain"))
 	}
@@ -115,6 +119,9 @@ func limitedHandler(c *domaincheck.Checker, lim *limiter, client func(*http.Requ
 		p := page{Vendor: c.Profile.Name, Domain: r.URL.Query().Get("domain"), Report: rep, Lang: lang}
 		if err != nil {
 			p.Error = err.Error()
+		}
+		if dc != nil && rep != nil && err == nil {
+			p.OneClick = oneClick(r, dc, p)
 		}
 		render(w, status, p)
 	})
@@ -168,6 +175,22 @@ type page struct {
 	Vendor, Domain, Error string
 	Report                *domaincheck.DomainReport
 	Lang                  language.Tag // the reader's, from ?lang= or Accept-Language (webtext.go)
+	// OneClick is the Domain Connect offer for the domain (-domain-connect):
+	// the link to apply the customer's steps at their DNS host, or why not.
+	OneClick *domainconnect.Offer
+}
+
+// oneClick asks dc whether the domain's steps can be applied in one click
+// at its DNS host; the host sends the customer back to this page, which
+// checks the domain again.
+func oneClick(r *http.Request, dc *domainconnect.Offerer, p page) *domainconnect.Offer {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	o := *dc
+	o.RedirectURI = scheme + "://" + r.Host + p.Again()
+	return o.Offer(r.Context(), p.Report, "")
 }
 
 func render(w http.ResponseWriter, status int, p page) {
@@ -237,6 +260,7 @@ small code{font-size:.85em}details{margin:1.5em 0}summary{cursor:pointer;font-we
 <section class="status st-{{.Status}}" role="status" aria-labelledby="status"><h2 id="status">{{.Domain}}: {{$.T (print "text.web.status." .Status)}}</h2><p><strong>{{.Summary}}</strong></p>{{with customer .}}<p>{{$.T "text.web.next-changes"}}</p>{{end}}</section>
 {{with customer .}}<section aria-labelledby="todo"><h2 id="todo">{{$.T "text.web.changes"}}</h2>
 {{with $.Report.DNSHost}}<p>{{$.T "text.web.dns-host" "host" .}}</p>{{end}}
+{{with $.OneClick}}{{if .Offered}}<p class="oneclick"><a href="{{.ApplyURL}}">{{$.T "text.web.one-click" "host" .DNSHost}}</a></p>{{else if .Reason}}<p><small>{{$.T "text.web.no-one-click" "reason" .Reason}}</small></p>{{end}}{{end}}
 <ol class="steps">{{range $i, $c := .}}<li id="step-{{inc $i}}"><h3>{{if $.English}}{{if isUpdate .}}Edit the {{.Type}} record{{else}}{{.Action}} {{.Type}}{{end}} at <code>{{.Relative}}</code> in the zone {{trim .Zone}} ({{trim .Name}}){{else}}{{$.Step .}}{{end}}</h3>
 <table><tbody><tr><th scope="row">{{$.T "text.plan.label.name"}}</th><td><code>{{.Relative}}</code> <button type="button" data-copy="{{.Relative}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></td></tr>
 <tr><th scope="row">{{$.T "text.plan.label.type"}}</th><td><code>{{.Type}}</code></td></tr>

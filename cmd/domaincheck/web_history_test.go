@@ -44,7 +44,7 @@ func TestHistoryPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &domaincheck.Checker{Profile: p, Resolver: demo.Zone()}
-	h := withRoutes(handler(c), []route{{"GET /history", &history{s: s, p: p, now: func() time.Time { return reportsNow }}}})
+	h := withRoutes(handler(c, nil), []route{{"GET /history", &history{s: s, p: p, now: func() time.Time { return reportsNow }}}})
 	get := func(url string) *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url, nil))

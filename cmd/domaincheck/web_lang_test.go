@@ -16,7 +16,7 @@ import (
 // overrides it and the form keeps it; values stay verbatim and copy-able,
 // hostile input stays escaped, and the English page is today's.
 func TestWebInTheReadersLanguage(t *testing.T) {
-	srv := httptest.NewServer(handler(demoChecker(t)))
+	srv := httptest.NewServer(handler(demoChecker(t), nil))
 	defer srv.Close()
 	get := func(path, accept string) (int, string) {
 		req, _ := http.NewRequest("GET", srv.URL+path, nil)

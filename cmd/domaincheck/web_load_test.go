@@ -48,7 +48,7 @@ func TestWebAbandonedRequests(t *testing.T) {
 	bh := &blackHoleFor{zone: demo.Zone()}
 	c := &domaincheck.Checker{Profile: demoProfile(t), Resolver: bh}
 	lim := newLimiter(8)
-	srv := httptest.NewServer(limitedHandler(c, lim, func(r *http.Request) string { return r.Header.Get("X-Client") }))
+	srv := httptest.NewServer(limitedHandler(c, nil, lim, func(r *http.Request) string { return r.Header.Get("X-Client") }))
 	defer srv.Close()
 	get := func(ctx context.Context, client, domain string) (int, error) {
 		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/check?domain="+domain, nil)
