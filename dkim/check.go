@@ -119,7 +119,7 @@ func (c KeyCheck) Check(ctx context.Context, r dnsrec.Resolver) (*Diagnosis, err
 		d.Findings[i].Params = params
 	}
 	for _, p := range dg.pending {
-		d.Findings[p.i] = worded(d.Findings[p.i], p.msg, p.fix)
+		d.Findings[p.i] = plan.Worded(d.Findings[p.i], p.msg, p.fix)
 	}
 	d.Satisfied = plan.Worst(d.Findings) != plan.SeverityError && (len(txts) > 0)
 	return d, nil
@@ -131,7 +131,7 @@ func setTo(name string, t dnsrec.Type, party plan.Party, want []dnsrec.Record, c
 	want = append([]dnsrec.Record(nil), want...)
 	params := map[string]string{"name": dnsrec.TrimDot(name)}
 	return plan.Edit{Name: name, Type: t, Party: party, Stage: plan.StageDKIM,
-		Reason: plan.Reason{Code: code, Params: params, Text: part(string(code), "reason", variant, params)},
+		Reason: plan.Reason{Code: code, Params: params, Text: plan.SentenceOf(string(code), "reason", variant, params)},
 		Apply: func(current []dnsrec.Record) ([]dnsrec.Record, error) {
 			if dnsrec.SameSet(current, want) {
 				return current, nil
@@ -204,7 +204,7 @@ func (g *diagnoser) delegation(ctx context.Context, r dnsrec.Resolver) error {
 		g.selectorTaken(target)
 	case g.d.CNAMEs[0] != target:
 		g.add(CodeWrongTarget, plan.SeverityError, map[string]string{"current": dnsrec.TrimDot(g.d.CNAMEs[0]), "target": dnsrec.TrimDot(target)}, 1, 1)
-		delegate.Reason.Text = part(string(ReasonDelegate), "reason", 2, delegate.Reason.Params)
+		delegate.Reason.Text = plan.SentenceOf(string(ReasonDelegate), "reason", 2, delegate.Reason.Params)
 		g.d.Edits = []plan.Edit{delegate}
 	case len(g.txts) == 0:
 		g.add(CodeTargetMissing, plan.SeverityError, map[string]string{"target": dnsrec.TrimDot(target)}, 1, 1)

@@ -120,7 +120,7 @@ func (g *diagnoser) compare(value, wantB64 string) {
 			}
 			// The catalogue's sentence says whether characters differ, are
 			// missing (no published) or were added (no expected).
-			g.d.Findings = append(g.d.Findings, worded(plan.Finding{Code: CodeKeyChanged, Severity: plan.SeverityError, Subject: "p=", Offset: plan.At(at), Params: params}, 1, 1))
+			g.d.Findings = append(g.d.Findings, plan.Worded(plan.Finding{Code: CodeKeyChanged, Severity: plan.SeverityError, Subject: "p=", Offset: plan.At(at), Params: params}, 1, 1))
 			return
 		default:
 			params := map[string]string{"position": strconv.Itoa(pre + 1)}

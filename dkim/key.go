@@ -106,11 +106,11 @@ func KeyFindings(pub crypto.PublicKey) []plan.Finding {
 	params := map[string]string{"bits": strconv.Itoa(bits)}
 	switch {
 	case bits < MinRSABits:
-		return []plan.Finding{worded(plan.Finding{Code: CodeKeyTooShort, Severity: plan.SeverityError, Params: params}, 1, 1)}
+		return []plan.Finding{plan.Worded(plan.Finding{Code: CodeKeyTooShort, Severity: plan.SeverityError, Params: params}, 1, 1)}
 	case bits < DefaultRSABits:
-		return []plan.Finding{worded(plan.Finding{Code: CodeKeyWeak, Severity: plan.SeverityWarning, Params: params}, 1, 1)}
+		return []plan.Finding{plan.Worded(plan.Finding{Code: CodeKeyWeak, Severity: plan.SeverityWarning, Params: params}, 1, 1)}
 	case bits > DefaultRSABits+1024:
-		return []plan.Finding{worded(plan.Finding{Code: CodeKeyLong, Severity: plan.SeverityInfo, Params: params}, 1, 1)}
+		return []plan.Finding{plan.Worded(plan.Finding{Code: CodeKeyLong, Severity: plan.SeverityInfo, Params: params}, 1, 1)}
 	}
 	return nil
 }

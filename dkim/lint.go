@@ -53,7 +53,7 @@ func Lint(text string) []plan.Finding {
 	// add records a finding worded by variants msg and fix of its code's
 	// sentences in the catalogue.
 	add := func(code plan.Code, sev plan.Severity, subject string, off int, params map[string]string, msg, fix int) {
-		fs = append(fs, worded(plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Params: params}, msg, fix))
+		fs = append(fs, plan.Worded(plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Params: params}, msg, fix))
 	}
 	tag := func(name, value string) map[string]string {
 		if value == "" {

@@ -109,7 +109,7 @@ func (w *walker) discover(author string) (*Discovery, error) {
 	}
 	d.Queries, d.Findings = w.queries, w.findings
 	if f == nil || f.rec == nil {
-		d.Findings = append(d.Findings, worded(plan.Finding{Code: CodeNoRecord, Severity: plan.SeverityWarning, Name: "_dmarc." + d.Author,
+		d.Findings = append(d.Findings, plan.Worded(plan.Finding{Code: CodeNoRecord, Severity: plan.SeverityWarning, Name: "_dmarc." + d.Author,
 			Params: map[string]string{"domain": d.Author, "org": d.OrgDomain}}, 1, 1))
 		return d, nil
 	}
@@ -239,7 +239,7 @@ func (w *walker) fetch(domain string) (*found, error) {
 		w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), "no DMARC record"})
 	case len(texts) > 1:
 		w.queries = append(w.queries, Query{dnsrec.TrimDot(qname), fmt.Sprintf("%d DMARC records: all ignored", len(texts))})
-		w.findings = append(w.findings, worded(plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: qname,
+		w.findings = append(w.findings, plan.Worded(plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: qname,
 			Params: map[string]string{"name": dnsrec.TrimDot(qname), "records": strconv.Itoa(len(texts))}}, 1, 1))
 	default:
 		rec, _, err := w.rules.parse(texts[0])

@@ -88,7 +88,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 		dmarcAtDMARC = dmarcAtDMARC || meantAsDMARC(v)
 		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "v=spf1") {
 			spfAtDMARC = true
-			res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeSPFAtDMARC, Severity: plan.SeverityError, Name: rec.Name, Subject: v,
+			res.Findings = append(res.Findings, plan.Worded(plan.Finding{Code: CodeSPFAtDMARC, Severity: plan.SeverityError, Name: rec.Name, Subject: v,
 				Params: map[string]string{"domain": res.Domain, "record": v}}, 1, 1))
 		}
 	}
@@ -102,7 +102,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 		if !isDMARC(v) {
 			continue
 		}
-		res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeAtApex, Severity: plan.SeverityError, Name: rec.Name, Subject: v,
+		res.Findings = append(res.Findings, plan.Worded(plan.Finding{Code: CodeAtApex, Severity: plan.SeverityError, Name: rec.Name, Subject: v,
 			Params: map[string]string{"domain": res.Domain, "record": v}}, 1, 1))
 		res.Edits = append(res.Edits, plan.Edit{Name: name, Type: dnsrec.TypeTXT, Party: plan.PartyCustomer, Stage: plan.StageDMARC,
 			Reason: misplaced(res.Domain, 1),
@@ -137,7 +137,7 @@ func (in Inspect) Check(ctx context.Context, r dnsrec.Resolver) (*Inspection, er
 			}
 			if !ok {
 				params := map[string]string{"domain": res.Domain, "tag": d.PolicyTag, "policy": string(PolicyReject), "selectors": strings.Join(in.DKIMSelectors, ", ")}
-				res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeRejectNoDKIM, Severity: plan.SeverityWarning, Name: "_dmarc." + name, Subject: d.PolicyTag + "=reject", Params: params}, 1, 1))
+				res.Findings = append(res.Findings, plan.Worded(plan.Finding{Code: CodeRejectNoDKIM, Severity: plan.SeverityWarning, Name: "_dmarc." + name, Subject: d.PolicyTag + "=reject", Params: params}, 1, 1))
 			}
 		}
 	}
@@ -177,5 +177,5 @@ func anyDKIMKey(ctx context.Context, r dnsrec.Resolver, domain string, selectors
 // wrong name: variant 1 at the domain itself, 2 at _dmarc.
 func misplaced(domain string, variant int) plan.Reason {
 	params := map[string]string{"domain": domain}
-	return plan.Reason{Code: ReasonMisplaced, Params: params, Text: part(string(ReasonMisplaced), "reason", variant, params)}
+	return plan.Reason{Code: ReasonMisplaced, Params: params, Text: plan.SentenceOf(string(ReasonMisplaced), "reason", variant, params)}
 }

@@ -45,13 +45,13 @@ const (
 // records at the wrong name) are in [Inspect].
 func (rules Rules) Lint(text string) []plan.Finding {
 	if err := rules.Validate(); err != nil {
-		return []plan.Finding{worded(plan.Finding{Code: CodeRules, Severity: plan.SeverityError, Subject: string(rules), Params: map[string]string{"rules": string(rules)}}, 1, 1)}
+		return []plan.Finding{plan.Worded(plan.Finding{Code: CodeRules, Severity: plan.SeverityError, Subject: string(rules), Params: map[string]string{"rules": string(rules)}}, 1, 1)}
 	}
 	var fs []plan.Finding
 	// add records a finding worded by variants msg and fix of its code's
 	// sentences in the catalogue (0: none).
 	add := func(code plan.Code, sev plan.Severity, subject string, off int, params map[string]string, msg, fix int) {
-		fs = append(fs, worded(plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Params: params}, msg, fix))
+		fs = append(fs, plan.Worded(plan.Finding{Code: code, Severity: sev, Subject: subject, Offset: plan.At(off), Params: params}, msg, fix))
 	}
 	// tag is the params of a finding about a tag, with its value when it
 	// has one, or the reason it is wrong.

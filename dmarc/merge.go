@@ -74,7 +74,7 @@ func (e *policyEdit) reason(domain string, cur *Record) plan.Reason {
 	case e.want.EffectivePolicy().strictness() > cur.EffectivePolicy().strictness():
 		variant = 3 // tighten it
 	}
-	return plan.Reason{Code: ReasonPolicy, Params: params, Text: part(string(ReasonPolicy), "reason", variant, params)}
+	return plan.Reason{Code: ReasonPolicy, Params: params, Text: plan.SentenceOf(string(ReasonPolicy), "reason", variant, params)}
 }
 
 // verify refuses a proposed set whose DMARC record is not exactly one
@@ -95,7 +95,7 @@ func (e *policyEdit) verify(_ context.Context, _ dnsrec.Resolver, proposed []dns
 		}
 	}
 	if n != 1 {
-		fs = append(fs, worded(plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: e.name,
+		fs = append(fs, plan.Worded(plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: e.name,
 			Params: map[string]string{"name": dnsrec.TrimDot(e.name), "records": strconv.Itoa(n)}}, 3, 0))
 	}
 	return fs, nil

@@ -34,7 +34,7 @@ func proposedOnly(fs []plan.Finding, published *Record) []plan.Finding {
 			continue
 		}
 		p := f.Params
-		out = append(out, worded(plan.Finding{Code: CodeRUAToAuthorize, Severity: plan.SeverityWarning, Name: f.Name, Subject: f.Subject, Stage: f.Stage,
+		out = append(out, plan.Worded(plan.Finding{Code: CodeRUAToAuthorize, Severity: plan.SeverityWarning, Name: f.Name, Subject: f.Subject, Stage: f.Stage,
 			Params: map[string]string{"domain": p["domain"], "destination": dest, "name": p["name"], "org": p["org"]}}, 1, 1))
 	}
 	return out

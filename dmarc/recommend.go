@@ -148,7 +148,7 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 		}
 		res.Next = mergeRecords(now, goal, rc.Rules).String()
 		res.NextWhen = why
-		res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeStaged, Severity: plan.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()),
+		res.Findings = append(res.Findings, plan.Worded(plan.Finding{Code: CodeStaged, Severity: plan.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()),
 			Params: map[string]string{"domain": res.Domain, "policy": string(goal.EffectivePolicy()), "now": string(now.EffectivePolicy()), "when": why, "next": res.Next}}, 1, 1))
 	}
 	res.Satisfied = cur != nil && len(current) == 1 && mergeRecords(cur, goal, rc.Rules).Equal(cur) && dnsrec.SameSet(proposed, set)
@@ -304,7 +304,7 @@ func (rc Recommend) explain(qname, domain string, set []dnsrec.Record, cur *Reco
 	// sentences in the catalogue.
 	add := func(code plan.Code, sev plan.Severity, subject string, params map[string]string, msg, fix int) {
 		params["domain"] = domain
-		fs = append(fs, worded(plan.Finding{Code: code, Severity: sev, Name: qname, Subject: subject, Params: params}, msg, fix))
+		fs = append(fs, plan.Worded(plan.Finding{Code: code, Severity: sev, Name: qname, Subject: subject, Params: params}, msg, fix))
 	}
 	at := dnsrec.TrimDot(qname)
 	for _, rec := range set {
@@ -323,7 +323,7 @@ func (rc Recommend) explain(qname, domain string, set []dnsrec.Record, cur *Reco
 		for _, f := range rc.Rules.Lint(current[0].Value()) {
 			if f.Code == CodeVersionForm {
 				f.Name = qname
-				f.Fix = part(string(f.Code), "fix", 2, f.Params)
+				f.Fix = plan.SentenceOf(string(f.Code), "fix", 2, f.Params)
 				fs = append(fs, f)
 			}
 		}

@@ -85,7 +85,7 @@ func (w *walker) authorizeReports(policyDomain string, rec *Record) (*ReportsChe
 			}
 			if !ra.Authorized {
 				params := map[string]string{"domain": dnsrec.TrimDot(pd), "destination": dest, "name": ra.Name, "org": pOrg}
-				res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeExternalRUA, Severity: plan.SeverityError, Name: "_dmarc." + pd, Subject: u.String(), Params: params}, 1, 1))
+				res.Findings = append(res.Findings, plan.Worded(plan.Finding{Code: CodeExternalRUA, Severity: plan.SeverityError, Name: "_dmarc." + pd, Subject: u.String(), Params: params}, 1, 1))
 				if add, err := dnsrec.NewTXT(ra.Name, "v=DMARC1"); err == nil {
 					res.Edits = append(res.Edits, authorizeEdit(add, dest, dnsrec.TrimDot(pd)))
 				}
@@ -115,5 +115,5 @@ func authorizeEdit(add dnsrec.Record, dest, policyDomain string) plan.Edit {
 // for the policy domain.
 func authorizeReason(dest, policyDomain string) plan.Reason {
 	params := map[string]string{"destination": dest, "domain": policyDomain}
-	return plan.Reason{Code: ReasonAuthorizeReports, Params: params, Text: part(string(ReasonAuthorizeReports), "reason", 1, params)}
+	return plan.Reason{Code: ReasonAuthorizeReports, Params: params, Text: plan.SentenceOf(string(ReasonAuthorizeReports), "reason", 1, params)}
 }

@@ -86,11 +86,11 @@ func analyze(ctx context.Context, r dnsrec.Resolver, domain string, record *stri
 	a.Findings = w.findings
 	if a.Lookups > DefaultMaxLookups {
 		costliest := a.costliest(3)
-		a.Findings = append(a.Findings, worded(plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: name,
+		a.Findings = append(a.Findings, plan.Worded(plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: name,
 			Params: map[string]string{"domain": a.Domain, "lookups": strconv.Itoa(a.Lookups), "limit": strconv.Itoa(DefaultMaxLookups), "costliest": costliest}}, 1, 1))
 	}
 	if a.VoidLookups > DefaultMaxVoidLookups {
-		a.Findings = append(a.Findings, worded(plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityError, Name: name,
+		a.Findings = append(a.Findings, plan.Worded(plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityError, Name: name,
 			Params: map[string]string{"domain": a.Domain, "voids": strconv.Itoa(a.VoidLookups), "limit": strconv.Itoa(DefaultMaxVoidLookups)}}, 2, 2))
 	}
 	return a, nil
@@ -208,7 +208,7 @@ func (w *walker) walk(name, via string, path []string) *Node {
 	case len(texts) == 0:
 		nd.Err = fmt.Errorf("%w at %s", ErrNoRecord, nd.Domain)
 		if via != "" {
-			w.add(worded(plan.Finding{Code: CodeIncludeNone, Severity: plan.SeverityError, Name: path[len(path)-1], Subject: via,
+			w.add(plan.Worded(plan.Finding{Code: CodeIncludeNone, Severity: plan.SeverityError, Name: path[len(path)-1], Subject: via,
 				Params: map[string]string{"term": via, "target": nd.Domain}}, 1, 1))
 			if a.Void() {
 				w.voids++
@@ -217,7 +217,7 @@ func (w *walker) walk(name, via string, path []string) *Node {
 		return nd
 	case len(texts) > 1:
 		nd.Err = fmt.Errorf("%w: %s publishes %d", ErrMultipleRecords, nd.Domain, len(texts))
-		w.add(worded(plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: name,
+		w.add(plan.Worded(plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Name: name,
 			Params: map[string]string{"domain": nd.Domain, "records": strconv.Itoa(len(texts))}}, 2, 2))
 		return nd
 	}
@@ -225,14 +225,14 @@ func (w *walker) walk(name, via string, path []string) *Node {
 	rec, err := Parse(texts[0])
 	if err != nil {
 		nd.Err = err
-		w.add(worded(plan.Finding{Code: CodeSyntax, Severity: plan.SeverityError, Name: name,
+		w.add(plan.Worded(plan.Finding{Code: CodeSyntax, Severity: plan.SeverityError, Name: name,
 			Params: map[string]string{"domain": nd.Domain, "reason": err.Error()}}, 1, 2))
 		return nd
 	}
 	path = append(path, name)
 	follow := func(t Term) int {
 		if strings.Contains(t.Domain, "%") {
-			w.add(worded(plan.Finding{Code: CodeMacroNotFollowed, Severity: plan.SeverityInfo, Name: name, Subject: t.String(),
+			w.add(plan.Worded(plan.Finding{Code: CodeMacroNotFollowed, Severity: plan.SeverityInfo, Name: name, Subject: t.String(),
 				Params: map[string]string{"term": t.String()}}, 1, 0))
 			return 0
 		}
@@ -242,7 +242,7 @@ func (w *walker) walk(name, via string, path []string) *Node {
 		}
 		for _, p := range path {
 			if p == target {
-				w.add(worded(plan.Finding{Code: CodeIncludeLoop, Severity: plan.SeverityError, Name: name, Subject: t.String(),
+				w.add(plan.Worded(plan.Finding{Code: CodeIncludeLoop, Severity: plan.SeverityError, Name: name, Subject: t.String(),
 					Params: map[string]string{"term": t.String(), "target": dnsrec.TrimDot(target)}}, 1, 1))
 				return 0
 			}
@@ -304,14 +304,14 @@ func (w *walker) countVoid(t Term, current string) (void bool, mxHosts int) {
 	}
 	if a.Void() {
 		w.voids++
-		w.add(worded(plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityWarning, Name: current, Subject: t.String(),
+		w.add(plan.Worded(plan.Finding{Code: CodeVoidLookups, Severity: plan.SeverityWarning, Name: current, Subject: t.String(),
 			Params: map[string]string{"term": t.String(), "target": dnsrec.TrimDot(name), "limit": strconv.Itoa(DefaultMaxVoidLookups)}}, 1, 1))
 		return true, 0
 	}
 	if t.Mechanism == MechMX {
 		mxHosts = len(a.MX())
 		if n := mxHosts; n > maxMXHosts {
-			w.add(worded(plan.Finding{Code: CodeTooManyMX, Severity: plan.SeverityError, Name: current, Subject: t.String(),
+			w.add(plan.Worded(plan.Finding{Code: CodeTooManyMX, Severity: plan.SeverityError, Name: current, Subject: t.String(),
 				Params: map[string]string{"term": t.String(), "target": dnsrec.TrimDot(name), "records": strconv.Itoa(n), "limit": strconv.Itoa(maxMXHosts)}}, 1, 1))
 		}
 	}

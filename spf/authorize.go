@@ -131,7 +131,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		fixed, dropped := repairSPF(rec.Value())
 		texts = append(texts, fixed)
 		for _, d := range dropped {
-			res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeDroppedTerm, Severity: plan.SeverityWarning, Name: name, Subject: d, Offset: plan.At(strings.Index(rec.Value(), d)),
+			res.Findings = append(res.Findings, plan.Worded(plan.Finding{Code: CodeDroppedTerm, Severity: plan.SeverityWarning, Name: name, Subject: d, Offset: plan.At(strings.Index(rec.Value(), d)),
 				Params: map[string]string{"domain": res.Domain, "term": d}}, 1, 1))
 		}
 	}
@@ -166,7 +166,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 			// address: senders are switched on in its console, and an
 			// include beside the macro would at best be redundant.
 			params := map[string]string{"domain": res.Domain, "term": h.term, "service": h.service, "vendor": a.Term}
-			res.Findings = append(res.Findings, worded(plan.Finding{Code: CodeHostedSPF, Severity: plan.SeverityInfo, Name: name, Subject: h.term, Params: params}, 1, 1))
+			res.Findings = append(res.Findings, plan.Worded(plan.Finding{Code: CodeHostedSPF, Severity: plan.SeverityInfo, Name: name, Subject: h.term, Params: params}, 1, 1))
 			return res, nil
 		}
 	}
@@ -197,7 +197,7 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 		if n, ok := proposedFix[f.Code]; ok {
 			res.Findings[i].Params = withParam(res.Findings[i].Params, "proposed", res.Proposed)
 			delete(res.Findings[i].Params, "suggestion") // the old fix's, replaced by the proposed record
-			res.Findings[i].Fix = part(res.Findings[i], "fix", n)
+			res.Findings[i].Fix = plan.SentenceOf(string(res.Findings[i].Code), "fix", n, res.Findings[i].Params)
 		}
 	}
 	res.Edits = []plan.Edit{{

@@ -69,16 +69,16 @@ func (e *spfEdit) otherSenders(ctx context.Context, r dnsrec.Resolver, res *Auth
 	f := plan.Finding{Code: CodeConfirmSenders, Severity: plan.SeverityWarning, Name: e.name, Params: params}
 	switch {
 	case len(parts) == 0:
-		f = worded(f, 1, 1)
+		f = plan.Worded(f, 1, 1)
 	case len(e.providers) == 0:
-		f = worded(f, 2, 1) // the domain's own MX hosts
+		f = plan.Worded(f, 2, 1) // the domain's own MX hosts
 	case len(e.providers) == 1 && !needMX:
-		f = worded(f, 3, 1) // one mail provider
+		f = plan.Worded(f, 3, 1) // one mail provider
 	default:
 		// Several providers, or providers and MX hosts: the sentence
 		// lists each; the catalogue words it from the parameters in
 		// other languages (see plan.Finding.In).
-		f = worded(f, 0, 1)
+		f = plan.Worded(f, 0, 1)
 		f.Message = fmt.Sprintf("%s has no SPF record yet: %s; it ends in %s until you confirm that nothing else sends mail as %s", res.Domain, strings.Join(parts, "; "), e.all, res.Domain)
 	}
 	res.Findings = append(res.Findings, f)
@@ -200,16 +200,16 @@ func (e *spfEdit) reason(domain string, current int) plan.Reason {
 	case current == 0:
 		if len(e.extra) > 0 {
 			params["also"] = strings.Join(e.extra, " ")
-			return plan.Reason{Code: ReasonCreate, Params: params, Text: sentence("spf-create.reason_2", params)}
+			return plan.Reason{Code: ReasonCreate, Params: params, Text: plan.Sentence("spf-create.reason_2", params)}
 		}
-		return plan.Reason{Code: ReasonCreate, Params: params, Text: sentence("spf-create.reason", params)}
+		return plan.Reason{Code: ReasonCreate, Params: params, Text: plan.Sentence("spf-create.reason", params)}
 	case e.term == "":
-		return plan.Reason{Code: ReasonRepair, Params: params, Text: sentence("spf-repair.reason", params)}
+		return plan.Reason{Code: ReasonRepair, Params: params, Text: plan.Sentence("spf-repair.reason", params)}
 	case current > 1:
 		params["records"] = fmt.Sprint(current)
-		return plan.Reason{Code: ReasonAuthorize, Params: params, Text: sentence("spf-authorize.reason_2", params)}
+		return plan.Reason{Code: ReasonAuthorize, Params: params, Text: plan.Sentence("spf-authorize.reason_2", params)}
 	}
-	return plan.Reason{Code: ReasonAuthorize, Params: params, Text: sentence("spf-authorize.reason", params)}
+	return plan.Reason{Code: ReasonAuthorize, Params: params, Text: plan.Sentence("spf-authorize.reason", params)}
 }
 
 // verify checks the SPF record of the final proposed set: it must be the
@@ -241,7 +241,7 @@ func (e *spfEdit) verify(ctx context.Context, r dnsrec.Resolver, proposed []dnsr
 	for _, f := range an.Findings {
 		if f.Severity == plan.SeverityError && f.Code != CodeTooManyLookups {
 			if n, ok := proposedMessage[f.Code]; ok {
-				f.Message = part(f, "message", n) // "the proposed record: …"
+				f.Message = plan.SentenceOf(string(f.Code), "message", n, f.Params) // "the proposed record: …"
 			} else {
 				f.Message = "the proposed record: " + f.Message
 			}
@@ -251,7 +251,7 @@ func (e *spfEdit) verify(ctx context.Context, r dnsrec.Resolver, proposed []dnsr
 	if an.Lookups > DefaultMaxLookups {
 		domain, costliest := dnsrec.TrimDot(e.name), an.costliest(3)
 		params := nonEmpty(map[string]string{"domain": domain, "term": e.term, "proposed": texts[0], "lookups": strconv.Itoa(an.Lookups), "limit": strconv.Itoa(DefaultMaxLookups), "costliest": costliest})
-		fs = append(fs, worded(plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: e.name, Subject: e.term, Params: params}, 2, 2))
+		fs = append(fs, plan.Worded(plan.Finding{Code: CodeTooManyLookups, Severity: plan.SeverityError, Name: e.name, Subject: e.term, Params: params}, 2, 2))
 	}
 	return fs, nil
 }

@@ -176,7 +176,7 @@ func merge(texts []string) (string, []plan.Finding, error) {
 	for _, name := range []string{ModRedirect, ModExp} {
 		if vs := mods[name]; len(vs) > 1 {
 			conflict = true
-			findings = append(findings, worded(plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError,
+			findings = append(findings, plan.Worded(plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError,
 				Subject: strings.Join(vs, " "),
 				Params:  map[string]string{"modifier": name, "values": strings.Join(vs, ", ")}}, 1, 1))
 		}
@@ -184,7 +184,7 @@ func merge(texts []string) (string, []plan.Finding, error) {
 	if vs := mods[ModRedirect]; len(vs) == 1 && all != nil {
 		conflict = true
 		target := strings.TrimPrefix(strings.ToLower(vs[0]), "redirect=")
-		findings = append(findings, worded(plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError, Subject: vs[0],
+		findings = append(findings, plan.Worded(plan.Finding{Code: CodeMergeConflict, Severity: plan.SeverityError, Subject: vs[0],
 			Params: map[string]string{"all": allText, "term": vs[0], "target": target}}, 2, 2))
 	}
 	if conflict {
@@ -198,7 +198,7 @@ func merge(texts []string) (string, []plan.Finding, error) {
 		}
 	}
 	if len(dropped) > 0 {
-		findings = append(findings, worded(plan.Finding{Code: CodeMergeAll, Severity: plan.SeverityInfo, Subject: allText,
+		findings = append(findings, plan.Worded(plan.Finding{Code: CodeMergeAll, Severity: plan.SeverityInfo, Subject: allText,
 			Params: map[string]string{"all": allText, "dropped": strings.Join(dropped, ", ")}}, 1, 1))
 	}
 	out := append([]string{"v=spf1"}, terms...)

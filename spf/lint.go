@@ -81,7 +81,7 @@ func Lint(text string) []plan.Finding {
 			}
 			params["term"] = f.Subject
 		}
-		f.Message, f.Fix = sentence(string(code)+".message", params), sentence(string(code)+".fix", params)
+		f.Message, f.Fix = plan.Sentence(string(code)+".message", params), plan.Sentence(string(code)+".fix", params)
 		fs = append(fs, f)
 	}
 
@@ -191,7 +191,7 @@ func parseFindings(err error) []plan.Finding {
 	default:
 		f.Code = CodeSyntax
 	}
-	f.Message, f.Fix = sentence(string(f.Code)+message, f.Params), sentence(string(f.Code)+".fix", f.Params)
+	f.Message, f.Fix = plan.Sentence(string(f.Code)+message, f.Params), plan.Sentence(string(f.Code)+".fix", f.Params)
 	return []plan.Finding{f}
 }
 
@@ -209,7 +209,7 @@ func LintTXT(name string, records [][]string) []plan.Finding {
 				split := dnsrec.QuoteTXT(dnsrec.SplitTXT(v))
 				params := map[string]string{"string": strconv.Itoa(i + 1), "bytes": strconv.Itoa(len(s)), "strings": split}
 				fs = append(fs, plan.Finding{Code: CodeStringTooLong, Severity: plan.SeverityError, Params: params,
-					Message: sentence("spf-string-too-long.message", params), Fix: sentence("spf-string-too-long.fix", params)})
+					Message: plan.Sentence("spf-string-too-long.message", params), Fix: plan.Sentence("spf-string-too-long.fix", params)})
 			}
 		}
 		if IsSPF(v) {
@@ -220,7 +220,7 @@ func LintTXT(name string, records [][]string) []plan.Finding {
 	if len(spf) > 1 {
 		params := map[string]string{"records": strconv.Itoa(len(spf))}
 		fs = append(fs, plan.Finding{Code: CodeMultiple, Severity: plan.SeverityError, Params: params,
-			Message: sentence("spf-multiple-records.message", params), Fix: sentence("spf-multiple-records.fix", params)})
+			Message: plan.Sentence("spf-multiple-records.message", params), Fix: plan.Sentence("spf-multiple-records.fix", params)})
 	}
 	for i := range fs {
 		fs[i].Name = name
