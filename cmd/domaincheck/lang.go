@@ -14,20 +14,6 @@ import (
 	"github.com/domainauth/domainauth/plan"
 )
 
-// parseLang reads -lang: a language tag ("de", "fr-CH") or an
-// Accept-Language value, matched to the catalogue's languages (regional
-// variants fall back: de-CH reads de, nl-BE nl; others read English).
-// Empty is English.
-func parseLang(s string) (language.Tag, error) {
-	if strings.TrimSpace(s) == "" {
-		return i18n.English, nil
-	}
-	if _, _, err := language.ParseAcceptLanguage(s); err != nil {
-		return language.Und, fmt.Errorf("-lang %q: not a language tag (en, de, fr, it, nl, de-CH…)", s)
-	}
-	return i18n.Default().MatchString(s), nil
-}
-
 // reporter renders reports in one language from the message catalogue.
 // English is the sender package's own rendering, unchanged.
 type reporter struct {

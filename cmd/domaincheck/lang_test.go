@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/domainauth/domainauth/i18n"
+	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/internal/golden"
 )
 
@@ -98,12 +99,12 @@ func TestJSONInGerman(t *testing.T) {
 
 func TestParseLang(t *testing.T) {
 	for in, want := range map[string]string{"": "en", "de": "de", "de-CH": "de", "fr-CH": "fr", "nl-BE": "nl", "it": "it", "ja": "en"} {
-		got, err := parseLang(in)
+		got, err := demo.ParseLang(in)
 		if err != nil || got.String() != want {
-			t.Errorf("parseLang(%q) = %v, %v; want %s", in, got, err, want)
+			t.Errorf("demo.ParseLang(%q) = %v, %v; want %s", in, got, err, want)
 		}
 	}
-	if _, err := parseLang("not a tag!"); err == nil {
+	if _, err := demo.ParseLang("not a tag!"); err == nil {
 		t.Error("a bad -lang was accepted")
 	}
 }

@@ -153,7 +153,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	o.profile = p
-	if o.lang, err = parseLang(*langFlag); err != nil {
+	if o.lang, err = demo.ParseLang(*langFlag); err != nil {
 		return fail(err)
 	}
 	if done, err := dcf.printOnly(stdout, stderr, p); done {

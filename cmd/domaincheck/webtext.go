@@ -10,6 +10,7 @@ import (
 
 	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/i18n"
+	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
 )
@@ -19,7 +20,7 @@ import (
 // English; matched to the catalogue's languages (de-CH reads de).
 func pageLang(r *http.Request) language.Tag {
 	if l := r.URL.Query().Get("lang"); l != "" {
-		if tag, err := parseLang(l); err == nil {
+		if tag, err := demo.ParseLang(l); err == nil {
 			return tag
 		}
 	}

@@ -14,19 +14,6 @@ import (
 	"github.com/domainauth/domainauth/spf"
 )
 
-// parseLang reads -lang: a language tag ("de", "fr-CH") or an
-// Accept-Language value, matched to the catalogue's languages (de-CH reads
-// de, nl-BE nl; others read English). Empty is English.
-func parseLang(s string) (language.Tag, error) {
-	if strings.TrimSpace(s) == "" {
-		return i18n.English, nil
-	}
-	if _, _, err := language.ParseAcceptLanguage(s); err != nil {
-		return language.Und, fmt.Errorf("-lang %q: not a language tag (en, de, fr, it, nl, de-CH…)", s)
-	}
-	return i18n.Default().MatchString(s), nil
-}
-
 // teller words why's explanations in one language from the message
 // catalogue. English is render.go's, unchanged. What the feedback package
 // words itself (a status code in words, a provider's rule, the header

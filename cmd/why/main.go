@@ -61,7 +61,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	lang, err := parseLang(*langFlag)
+	lang, err := demo.ParseLang(*langFlag)
 	if err != nil {
 		return fail(err)
 	}
