@@ -259,8 +259,7 @@ small code{font-size:.85em}details{margin:1.5em 0}summary{cursor:pointer;font-we
 {{with .Report}}
 <section class="status st-{{.Status}}" role="status" aria-labelledby="status"><h2 id="status">{{.Domain}}: {{$.T (print "text.web.status." .Status)}}</h2><p><strong>{{.Summary}}</strong></p>{{with customer .}}<p>{{$.T "text.web.next-changes"}}</p>{{end}}</section>
 {{with customer .}}<section aria-labelledby="todo"><h2 id="todo">{{$.T "text.web.changes"}}</h2>
-{{with $.Report.DNSHost}}<p>{{$.T "text.web.dns-host" "host" .}}</p>{{end}}
-{{with $.OneClick}}{{if .Offered}}<p class="oneclick"><a href="{{.ApplyURL}}">{{$.T "text.web.one-click" "host" .DNSHost}}</a></p>{{else if .Reason}}<p><small>{{$.T "text.web.no-one-click" "reason" .Reason}}</small></p>{{end}}{{end}}
+{{with $.Report.DNSHost}}<p>{{$.T "text.web.dns-host" "host" .}}</p>{{end}}{{with $.OneClick}}{{if .Offered}}<p class="oneclick"><a href="{{.ApplyURL}}">{{$.T "text.web.one-click" "host" .DNSHost}}</a></p>{{else if .Reason}}<p><small>{{$.T "text.web.no-one-click" "reason" .Reason}}</small></p>{{end}}{{end}}
 <ol class="steps">{{range $i, $c := .}}<li id="step-{{inc $i}}"><h3>{{if $.English}}{{if isUpdate .}}Edit the {{.Type}} record{{else}}{{.Action}} {{.Type}}{{end}} at <code>{{.Relative}}</code> in the zone {{trim .Zone}} ({{trim .Name}}){{else}}{{$.Step .}}{{end}}</h3>
 <table><tbody><tr><th scope="row">{{$.T "text.plan.label.name"}}</th><td><code>{{.Relative}}</code> <button type="button" data-copy="{{.Relative}}" data-copied="{{$.T "text.web.copied"}}">{{$.T "text.web.copy"}}</button></td></tr>
 <tr><th scope="row">{{$.T "text.plan.label.type"}}</th><td><code>{{.Type}}</code></td></tr>
