@@ -345,7 +345,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 		if rep.Status == domaincheck.DomainNotChecked || rep.Err != nil {
 			failed++
 		}
-		rows = append(rows, newSummaryRow(rep))
+		rows = append(rows, newSummaryRow(rep, o.lang))
 		if o.summary {
 			return
 		}
@@ -402,7 +402,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 			fmt.Fprintf(w, "\n%s", newReporter(o.lang).vendor(vendor))
 		}
 		if len(rows) > 1 || o.summary {
-			writeSummary(w, rows, vendor)
+			writeSummary(w, rows, vendor, o.lang)
 		}
 	}
 	switch {

@@ -3,10 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/domainauth/domainauth/domaincheck"
+	"github.com/domainauth/domainauth/i18n"
+	"golang.org/x/text/language"
 )
 
 // summaryWidth is how much of a domain's first blocker the summary shows:
@@ -21,13 +24,13 @@ type summaryRow struct {
 	verdict string // what blocks it, or that it is ready
 }
 
-func newSummaryRow(rep *domaincheck.DomainReport) summaryRow {
+func newSummaryRow(rep *domaincheck.DomainReport, lang language.Tag) summaryRow {
 	row := summaryRow{domain: rep.Domain, status: rep.Status, changes: len(customerChanges(rep))}
 	switch {
 	case rep.Ready:
-		row.verdict = "ready"
-	case len(blockingAreas(rep)) > 0:
-		row.verdict = strings.Join(blockingAreas(rep), ", ")
+		row.verdict = summaryWord(lang, "ready")
+	case len(blockingAreas(rep, lang)) > 0:
+		row.verdict = strings.Join(blockingAreas(rep, lang), ", ")
 	case rep.Err != nil:
 		row.verdict = rep.Err.Error()
 	default:
@@ -38,40 +41,55 @@ func newSummaryRow(rep *domaincheck.DomainReport) summaryRow {
 
 // blockingAreas names the areas that stand between the domain and ready,
 // with what each needs: "dkim (change), dmarc (broken)".
-func blockingAreas(rep *domaincheck.DomainReport) []string {
+func blockingAreas(rep *domaincheck.DomainReport, lang language.Tag) []string {
 	var out []string
 	for _, a := range rep.Areas {
 		switch a.Status {
 		case domaincheck.StatusChange:
 			out = append(out, string(a.Name))
 		case domaincheck.StatusBroken:
-			out = append(out, string(a.Name)+" (no safe change)")
+			out = append(out, string(a.Name)+" ("+summaryWord(lang, "no-safe-change")+")")
 		case domaincheck.StatusNotChecked:
-			out = append(out, string(a.Name)+" (could not check)")
+			out = append(out, string(a.Name)+" ("+summaryWord(lang, "not-checked")+")")
 		}
 	}
 	return out
 }
 
+// summaryWord is the summary's word id (text.summary.<id>) in lang.
+func summaryWord(lang language.Tag, id string, kv ...string) string {
+	params := i18n.Params{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		params[kv[i]] = kv[i+1]
+	}
+	return i18n.Default().Text(lang, "text.summary."+id, params)
+}
+
 // writeSummary writes the closing summary of a run of several domains:
 // one line a domain (its status, the customer's changes left and what
 // blocks it), the counts, and what the exit status will say.
-func writeSummary(w io.Writer, rows []summaryRow, vendor *domaincheck.VendorReport) {
+func writeSummary(w io.Writer, rows []summaryRow, vendor *domaincheck.VendorReport, lang language.Tag) {
 	counts := map[domaincheck.DomainStatus]int{}
-	width := len("domain")
+	domain, status, changes := summaryWord(lang, "domain"), summaryWord(lang, "status"), summaryWord(lang, "changes")
+	width, statusWidth := utf8.RuneCountInString(domain), max(15, utf8.RuneCountInString(status))
 	for _, r := range rows {
 		counts[r.status]++
 		width = max(width, len(r.domain))
 	}
-	fmt.Fprintf(w, "\n==== summary: %d domains, %d ready\n", len(rows), counts[domaincheck.DomainReady])
-	fmt.Fprintf(w, "%-*s  %-15s  %7s  %s\n", width, "domain", "status", "changes", "areas to fix")
+	fmt.Fprintf(w, "\n%s\n", summaryWord(lang, "heading", "count", strconv.Itoa(len(rows)), "ready", strconv.Itoa(counts[domaincheck.DomainReady])))
+	fmt.Fprintf(w, "%s  %s  %s  %s\n", pad(domain, width), pad(status, statusWidth), changes, summaryWord(lang, "areas"))
 	for _, r := range rows {
-		fmt.Fprintf(w, "%-*s  %-15s  %7d  %s\n", width, r.domain, r.status, r.changes, shorten(r.verdict, summaryWidth))
+		fmt.Fprintf(w, "%s  %s  %*d  %s\n", pad(r.domain, width), pad(string(r.status), statusWidth), utf8.RuneCountInString(changes), r.changes, shorten(r.verdict, summaryWidth))
 	}
 	if vendor != nil && vendor.Blocks {
-		fmt.Fprintln(w, "The vendor's own set-up has problems that affect every customer's mail (see the vendor's section).")
+		fmt.Fprintln(w, summaryWord(lang, "vendor"))
 	}
-	fmt.Fprintln(w, "Exit status: 0 every domain ready; 1 a domain needs changes; 2 usage or DNS failure; 3 only the vendor's set-up needs changes.")
+	fmt.Fprintln(w, summaryWord(lang, "exit"))
+}
+
+// pad fills s with spaces to n characters.
+func pad(s string, n int) string {
+	return s + strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s)))
 }
 
 // shorten cuts s to at most n characters at a word, marking the cut.
