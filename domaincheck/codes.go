@@ -26,7 +26,7 @@ const (
 	CodeVendorSPF      plan.Code = "sending-spf"             // the vendor's own SPF record does not pass its servers: domain, address, result
 
 	// SPF evaluated for the vendor's servers at the customer's domain.
-	CodeVendorSPFFails  plan.Code = "spf-vendor-fails"        // check_host() does not pass for a server: domain, address, result, fix, includes (of a record at the lookup limit)
+	CodeVendorSPFFails  plan.Code = "spf-vendor-fails"        // check_host() does not pass for a server: domain, address, result, fix; ways, vendor, target, includes (of a record at the lookup limit)
 	CodeVendorSPFPasses plan.Code = "spf-vendor-passes"       // check_host() passes for a server: domain, address
 	CodeSPFEveryone     plan.Code = "spf-authorizes-everyone" // the record passes addresses no one sends from: domain, probe, term
 	CodeSPFUnaligned    plan.Code = "spf-unaligned-envelope"  // the vendor's own bounce domain is in MAIL FROM: domain, envelope

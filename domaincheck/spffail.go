@@ -18,6 +18,10 @@ import (
 // includes of the record with the lookups each takes (Includes: "include:a
 // (4), include:b (3)"), when the record is at the lookup limit.
 type wayOut struct {
+	// Ways names the kind of ways out, for the sentence in other languages:
+	// "limit" (the record is at the lookup limit), "other", or "vendor"
+	// (the vendor fixes its return-path record); "" when there are none.
+	Ways string
 	Fix, Includes string
 }
 
@@ -39,16 +43,17 @@ func spfWaysOut(ctx context.Context, r dnsrec.Resolver, p *Profile, domain strin
 				return wayOut{} // the customer's to fix: the findings say how
 			}
 		}
-		return wayOut{Fix: fmt.Sprintf("the return path is delegated to %s as it asks: %s fixes the SPF record of its return-path domain %s", p.Name, p.Name, dnsrec.TrimDot(p.Envelope.Target))}
+		return wayOut{Ways: "vendor", Fix: fmt.Sprintf("the return path is delegated to %s as it asks: %s fixes the SPF record of its return-path domain %s", p.Name, p.Name, dnsrec.TrimDot(p.Envelope.Target))}
 	}
 	var ways []string
-	var out wayOut
+	out := wayOut{Ways: "other"}
 	overLimit := false
 	for _, f := range findings {
 		overLimit = overLimit || f.Code == spf.CodeTooManyLookups
 	}
 	if overLimit {
 		if an, err := spf.Analyze(ctx, r, domain); err == nil && an.Root != nil {
+			out.Ways = "limit"
 			out.Includes = includeCosts(an.Root)
 			which := ""
 			if out.Includes != "" {

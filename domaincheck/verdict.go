@@ -327,6 +327,10 @@ func (v *verdict) spfFindings(p *Profile, domain string, step func(plan.Stage) s
 				fix = step(plan.StageSPF)
 			case out.Fix != "" && (res.Status == spf.StatusFail || res.Status == spf.StatusSoftFail):
 				fix = out.Fix
+				params["ways"], params["vendor"] = out.Ways, p.Name
+				if out.Ways == "vendor" {
+					params["target"] = dnsrec.TrimDot(p.Envelope.Target)
+				}
 				if out.Includes != "" {
 					params["includes"] = out.Includes
 				}
