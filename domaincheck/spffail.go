@@ -21,7 +21,7 @@ type wayOut struct {
 	// Ways names the kind of ways out, for the sentence in other languages:
 	// "limit" (the record is at the lookup limit), "other", or "vendor"
 	// (the vendor fixes its return-path record); "" when there are none.
-	Ways string
+	Ways          string
 	Fix, Includes string
 }
 
