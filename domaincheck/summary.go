@@ -106,28 +106,42 @@ func (c *Checker) summary(rep *DomainReport, v *verdict) string {
 	return s
 }
 
-// adviceClause counts what the report advises beside its verdict:
-// warnings and errors in areas that do not block, and recommended changes
-// for them.
-func adviceClause(rep *DomainReport) string {
-	findings, changes := 0, 0
-	for _, a := range rep.Areas {
+// Advice is what a report advises beside its verdict.
+type Advice struct {
+	Findings int // warnings and errors in areas that do not block
+	Changes  int // the customer's changes recommended for those areas
+}
+
+// Advice counts what the report advises beside its verdict: the warnings
+// and errors of areas that do not block, and the customer's changes for
+// them.
+func (r *DomainReport) Advice() Advice {
+	var out Advice
+	for _, a := range r.Areas {
 		if a.Blocking {
 			continue
 		}
 		for _, f := range a.Findings {
 			if f.Severity != plan.SeverityInfo {
-				findings++
+				out.Findings++
 			}
 		}
 	}
-	if rep.Plan != nil {
-		for _, ch := range rep.Plan.Changes.For(plan.PartyCustomer) {
-			if a := rep.Area(areaOfStage(ch.Stage)); a != nil && !a.Blocking {
-				changes++
+	if r.Plan != nil {
+		for _, ch := range r.Plan.Changes.For(plan.PartyCustomer) {
+			if a := r.Area(areaOfStage(ch.Stage)); a != nil && !a.Blocking {
+				out.Changes++
 			}
 		}
 	}
+	return out
+}
+
+// adviceClause words the report's Advice: "2 findings and 1 recommended
+// change".
+func adviceClause(rep *DomainReport) string {
+	adv := rep.Advice()
+	findings, changes := adv.Findings, adv.Changes
 	var parts []string
 	if findings > 0 {
 		parts = append(parts, plural(findings, "finding", "findings"))

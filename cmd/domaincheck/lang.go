@@ -93,7 +93,8 @@ func (r reporter) verdict(rep *domaincheck.DomainReport) string {
 	default:
 		s = r.t("text.report.verdict.changes", p)
 	}
-	findings, changes := adviceCounts(rep)
+	adv := rep.Advice()
+	findings, changes := adv.Findings, adv.Changes
 	var advice []string
 	if findings > 0 {
 		advice = append(advice, r.t("text.report.findings", i18n.Params{"count": strconv.Itoa(findings)}))
@@ -120,30 +121,6 @@ func customerBlockingChanges(rep *domaincheck.DomainReport) int {
 		}
 	}
 	return n
-}
-
-// adviceCounts counts what the report advises beside its verdict: the
-// warnings and errors of areas that do not block, and the customer's
-// changes for them.
-func adviceCounts(rep *domaincheck.DomainReport) (findings, changes int) {
-	for _, a := range rep.Areas {
-		if a.Blocking {
-			continue
-		}
-		for _, f := range a.Findings {
-			if f.Severity != plan.SeverityInfo {
-				findings++
-			}
-		}
-	}
-	if rep.Plan != nil {
-		for _, ch := range rep.Plan.Changes.For(plan.PartyCustomer) {
-			if a := rep.Area(areaOf(ch.Stage)); a != nil && !a.Blocking {
-				changes++
-			}
-		}
-	}
-	return findings, changes
 }
 
 func areaOf(s plan.Stage) domaincheck.AreaName {
