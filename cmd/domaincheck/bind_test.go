@@ -128,12 +128,21 @@ func (b *bind) client() *dnsrec.Client {
 // nsupdate applies a script with the real nsupdate.
 func (b *bind) nsupdate(t *testing.T, script string) {
 	t.Helper()
-	host, port, _ := net.SplitHostPort(b.addr)
-	cmd := exec.Command("nsupdate")
-	cmd.Stdin = strings.NewReader(fmt.Sprintf("server %s %s\n%s", host, port, script))
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := b.nsupdateCmd(script).CombinedOutput(); err != nil {
 		t.Fatalf("nsupdate: %v\n%s\nscript:\n%s", err, out, script)
 	}
+}
+
+// nsupdateCmd is the real nsupdate sending script to this named over TCP
+// with a minute to answer. Over UDP its 3-second timeout fired once in CI
+// while named, starved of CPU by the race-detector tests beside it, was
+// still applying the update; a retransmission would then meet its own
+// applied change and fail the prerequisite.
+func (b *bind) nsupdateCmd(script string) *exec.Cmd {
+	host, port, _ := net.SplitHostPort(b.addr)
+	cmd := exec.Command("nsupdate", "-v", "-t", "60")
+	cmd.Stdin = strings.NewReader(fmt.Sprintf("server %s %s\n%s", host, port, script))
+	return cmd
 }
 
 func freePort(t *testing.T) int {
@@ -238,10 +247,7 @@ func TestNSUpdatePrerequisites(t *testing.T) {
 	// Someone adds a verification record to the apex TXT set meanwhile.
 	b.nsupdate(t, "zone customer.example.\nupdate add customer.example. 300 IN TXT \"google-site-verification=xyz\"\nsend\n")
 	script := pl.Changes.For(plan.PartyCustomer).NSUpdate()
-	host, port, _ := net.SplitHostPort(b.addr)
-	cmd := exec.Command("nsupdate")
-	cmd.Stdin = strings.NewReader(fmt.Sprintf("server %s %s\n%s", host, port, script))
-	out, err := cmd.CombinedOutput()
+	out, err := b.nsupdateCmd(script).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "NXRRSET") {
 		t.Errorf("a stale update applied (err %v):\n%s", err, out)
 	}
