@@ -219,3 +219,42 @@ default._domainkey.noreports.example. IN CNAME default._domainkey.vendor.example
 		}
 	}
 }
+
+// A record that states p=reject beside an invalid sp is applied as p=none
+// (RFC 7489, Section 6.6.3): the proposal keeps what receivers apply and
+// stages from there, and its reason says that the stated policy was not
+// in force rather than claiming to keep the domain's own policy.
+func TestRecommendRepairsIgnoredPolicy(t *testing.T) {
+	z := dnstest.MustZone(`
+_dmarc.badsp.example. IN TXT "v=DMARC1; p=reject; sp=bogus; rua=mailto:d@badsp.example"
+_dmarc.badp.example.  IN TXT "v=DMARC1; p=rejekt; rua=mailto:d@badp.example"
+_dmarc.good.example.  IN TXT "v=DMARC1; p=none; rua=mailto:d@good.example"
+`)
+	settings := dmarc.Settings{Policy: dmarc.PolicyQuarantine, Reports: []string{"dmarc@vendor.example"}}
+	for _, tc := range []struct{ domain, written, reason string }{
+		{"badsp.example", "reject", "repair the DMARC record: receivers ignore its p=reject and apply p=none, because a part of it is invalid; the repaired record has p=none for now and keeps the domain's report addresses"},
+		{"badp.example", "rejekt", "repair the DMARC record: receivers ignore its p=rejekt and apply p=none, because a part of it is invalid; the repaired record has p=none for now and keeps the domain's report addresses"},
+		{"good.example", "", "add the recommended settings, keeping the domain's own policy and report addresses"},
+	} {
+		pl, err := plan.Check(context.Background(), z, dmarc.Recommend{Domain: tc.domain, Settings: settings})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found bool
+		for _, c := range pl.Changes {
+			if c.Name != "_dmarc."+tc.domain+"." {
+				continue
+			}
+			found = true
+			if len(c.Reasons) != 1 || c.Reasons[0].Text != tc.reason || c.Reasons[0].Params["written"] != tc.written {
+				t.Errorf("%s: reasons %+v, want %q", tc.domain, c.Reasons, tc.reason)
+			}
+			if got := c.Added()[0].Value(); got != "v=DMARC1; p=none; rua=mailto:d@"+tc.domain+",mailto:dmarc@vendor.example" {
+				t.Errorf("%s: proposed %q", tc.domain, got)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no change to its DMARC record:\n%s", tc.domain, pl.Changes.Text())
+		}
+	}
+}

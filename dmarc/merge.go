@@ -71,10 +71,28 @@ func (e *policyEdit) reason(domain string, cur *Record) plan.Reason {
 	switch {
 	case cur == nil:
 		variant = 1 // publish a policy
+	case writtenPolicy(cur) != "":
+		// The record states a policy receivers do not apply: the
+		// proposal keeps what they apply, and says so, rather than
+		// claiming to keep "the domain's own policy".
+		variant = 4
+		params["written"] = writtenPolicy(cur)
 	case e.want.EffectivePolicy().strictness() > cur.EffectivePolicy().strictness():
 		variant = 3 // tighten it
 	}
 	return plan.Reason{Code: ReasonPolicy, Params: params, Text: plan.SentenceOf(string(ReasonPolicy), "reason", variant, params)}
+}
+
+// writtenPolicy returns the p= value a record states but receivers
+// ignore (an invalid sp beside it, or a misspelt policy, makes them apply
+// p=none), or "".
+func writtenPolicy(r *Record) string {
+	for _, ig := range r.Ignored {
+		if ig.Tag == "p" {
+			return ig.Value
+		}
+	}
+	return ""
 }
 
 // verify refuses a proposed set whose DMARC record is not exactly one

@@ -117,7 +117,7 @@ var common = []string{"domain", "proposed", "name", "selector"}
 var reasonCodes = map[string][]string{
 	"spf-create": {"domain", "term", "also"}, "spf-authorize": {"domain", "term", "records"}, "spf-repair": {"domain"},
 	"dkim-delegate": {"name"}, "dkim-publish-key": {"name"}, "dkim-clear": {"name"},
-	"dmarc-policy": {"domain", "policy"}, "dmarc-authorize-reports": {"domain", "destination"}, "dmarc-misplaced": {"domain"},
+	"dmarc-policy": {"domain", "policy", "written"}, "dmarc-authorize-reports": {"domain", "destination"}, "dmarc-misplaced": {"domain"},
 	"sender-return-path-delegate": {"name", "target"},
 }
 
