@@ -28,11 +28,6 @@ func (s sentence) In(tag language.Tag) string {
 	return i18n.Default().Text(tag, string(s.Code)+".message", s.Params)
 }
 
-// say is the English of a code's message.
-func say(code plan.Code, params map[string]string) string {
-	return sentence{code, params}.In(i18n.English)
-}
-
 // statusDetails are the enhanced status codes (subject.detail) worded by
 // the catalogue, as RFC 3463, and RFC 7372 for the authentication codes,
 // define them; Microsoft's as Microsoft Learn, "Email non-delivery reports
