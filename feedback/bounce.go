@@ -93,18 +93,19 @@ func (r Recipient) AdviceIn(tag language.Tag) string {
 		}
 		return fix
 	}
-	return r.adviceSentence().In(tag)
+	return r.adviceSentence(tag).In(tag)
 }
 
-// adviceSentence is the advice for a recipient's class.
-func (r Recipient) adviceSentence() sentence {
+// adviceSentence is the advice for a recipient's class, naming its list
+// in the language tag matches.
+func (r Recipient) adviceSentence(tag language.Tag) sentence {
 	switch r.Class {
 	case ClassAuthentication:
 		return sentence{"feedback-advice-authentication", map[string]string{"mechanism": strings.ToUpper(string(r.Mechanism))}}
 	case ClassReputation:
 		p := map[string]string{}
 		if r.List != nil {
-			p["list"], p["url"] = r.List.String(), r.List.LookupURL
+			p["list"], p["url"] = r.List.StringIn(tag), r.List.LookupURL
 			if r.List.Address.IsValid() {
 				p["address"] = r.List.Address.String()
 			}
@@ -120,7 +121,7 @@ func (r Recipient) adviceSentence() sentence {
 		return sentence{Code: "feedback-advice-policy"}
 	case ClassTemporary:
 		if r.List != nil {
-			return sentence{"feedback-advice-temporary-listed", map[string]string{"list": r.List.String(), "url": r.List.LookupURL}}
+			return sentence{"feedback-advice-temporary-listed", map[string]string{"list": r.List.StringIn(tag), "url": r.List.LookupURL}}
 		}
 		return sentence{Code: "feedback-advice-temporary"}
 	}

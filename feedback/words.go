@@ -80,6 +80,9 @@ var fixedCodes = map[plan.Code][]string{
 	"feedback-advice-temporary":        nil,
 	"feedback-advice-temporary-listed": {"list", "url"},
 	"feedback-advice-unknown":          nil,
+	// A blocklist named by a description (Microsoft's own).
+	"feedback-list-microsoft-banned": nil,
+	"feedback-list-outlook-blocked":  nil,
 	// A provider's temporary code: fix is the rule's fix, in the same
 	// language.
 	"feedback-advice-retrying": {"fix"},

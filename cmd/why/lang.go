@@ -78,7 +78,7 @@ func (t teller) bounce(w io.Writer, b *feedback.Bounce) {
 			fmt.Fprintf(w, "  %s\n", t.t("text.why.rule", i18n.Params{"provider": r.Rule.Provider, "rule": r.Rule.RuleIn(t.tag), "id": string(r.Rule.RuleID)}))
 		}
 		if l := r.List; l != nil {
-			p := i18n.Params{"list": l.String(), "operator": l.Operator, "url": l.LookupURL}
+			p := i18n.Params{"list": l.StringIn(t.tag), "operator": l.Operator, "url": l.LookupURL}
 			if l.Address.IsValid() {
 				p["address"] = l.Address.String()
 			}
