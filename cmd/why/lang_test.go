@@ -141,3 +141,31 @@ func verbatim(line string) bool {
 	label, _, ok := strings.Cut(line, ":")
 	return ok && slices.Contains([]string{"Name", "Type", "TTL"}, label)
 }
+
+// TestJSONFeedbackInFrench: in JSON, the bounce's status words, advice and
+// provider rule, the header fields' results and the inputs' names are in
+// French, and the English JSON (TestGolden's inputs.json) keeps its words.
+func TestJSONFeedbackInFrench(t *testing.T) {
+	var out, errs bytes.Buffer
+	args := []string{"-lang", "fr", "-format", "json", in("listed.eml"), in("microsoft.eml")}
+	if got := realMain(args, nil, &out, &errs); got != demo.ExitChanges {
+		t.Fatalf("status %d\n%s", got, errs.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		`"status_text": "échec définitif: plusieurs vérifications`,
+		`"rule": "le message doit s'authentifier`,
+		`"advice": "Cherchez pourquoi 5.255.64.53 figure sur Spamhaus ZEN`,
+		`"text": "le message ne porte aucune signature DKIM"`,
+		`"text": "Microsoft a jugé l'expéditeur usurpé`,
+		`"status": "5.7.26"`, `"class": "authentication"`,
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the French JSON lacks %s", want)
+		}
+	}
+	out.Reset()
+	if got := realMain([]string{"-lang", "de", "-format", "json"}, nil, &out, &errs); got != demo.ExitChanges || !strings.Contains(out.String(), `"input": "das Beispiel bounce.eml"`) {
+		t.Errorf("status %d; the German JSON does not name the sample in German", got)
+	}
+}
