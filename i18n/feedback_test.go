@@ -59,3 +59,25 @@ func TestFeedbackSentences(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedbackPlurals: a report's counts choose their language's form.
+func TestFeedbackPlurals(t *testing.T) {
+	c := catalog(t)
+	for _, tc := range []struct {
+		lang   string
+		id     string
+		params i18n.Params
+		want   string
+	}{
+		{"de", "feedback-why-aligned.message", i18n.Params{"passed": "1"}, "ihre übrige Nachricht besteht ausgerichtet"},
+		{"de", "feedback-why-aligned.message", i18n.Params{"passed": "12000"}, "ihre übrigen 12’000 Nachrichten bestehen"},
+		{"fr", "feedback-hurt-source.message", i18n.Params{"source": "192.0.2.1", "failed": "0", "messages": "0", "why": "x"}, "192.0.2.1: sur 0 message, 0 en échec, x"},
+		{"nl", "feedback-hurt-source.message", i18n.Params{"source": "192.0.2.1", "failed": "1", "messages": "1", "why": "x"}, "192.0.2.1: 1 van 1 bericht mislukt, x"},
+		{"it", "feedback-why-override.message", i18n.Params{"overridden": "1", "override": "forwarded"}, "1 dei suoi messaggi non ha superato DMARC"},
+	} {
+		got, err := c.Render(c.MatchString(tc.lang), tc.id, tc.params)
+		if err != nil || !strings.Contains(got, tc.want) {
+			t.Errorf("%s %s %v: %q, %v; want it to hold %q", tc.lang, tc.id, tc.params, got, err, tc.want)
+		}
+	}
+}
