@@ -106,9 +106,9 @@ func (s SourceSummary) WhyIn(tag language.Tag) string {
 	return b.String()
 }
 
-// setWhy sets the sentences of Why, and Why in English.
+// setWhy sets the sentences of Why, and Why in English ("" for none).
 func (s *SourceSummary) setWhy(parts ...whyPart) {
-	s.why = parts
+	s.why, s.Why = parts, ""
 	s.Why = s.WhyIn(i18n.English)
 }
 
