@@ -3,6 +3,11 @@ package feedback
 import (
 	"net/netip"
 	"strings"
+
+	"golang.org/x/text/language"
+
+	"github.com/domainauth/domainauth/i18n"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // Listing is a blocklist a receiver named in its refusal.
@@ -22,11 +27,26 @@ type Listing struct {
 }
 
 // String names the list: its name, and its zone when the receiver gave it.
-func (l *Listing) String() string {
+func (l *Listing) String() string { return l.StringIn(i18n.English) }
+
+// describedLists are the lists whose name is a description, not a name
+// (Microsoft's own lists), with the catalogue code that words it.
+var describedLists = map[string]plan.Code{
+	"Microsoft 365's banned sending IP list": "feedback-list-microsoft-banned",
+	"Outlook.com's block list":               "feedback-list-outlook-blocked",
+}
+
+// StringIn is String in the catalogue language tag matches (package
+// i18n): a list's own name stays as its operator writes it, a list named
+// by a description (Microsoft's) is worded in the language.
+func (l *Listing) StringIn(tag language.Tag) string {
 	if l == nil {
 		return ""
 	}
 	name := l.Name
+	if code, ok := describedLists[name]; ok {
+		name = sentence{Code: code}.In(tag)
+	}
 	if name == "" {
 		name = l.Operator
 	}

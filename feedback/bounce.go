@@ -11,6 +11,9 @@ import (
 	"net/textproto"
 	"strings"
 
+	"golang.org/x/text/language"
+
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/mailbox"
 )
 
@@ -76,39 +79,62 @@ type Recipient struct {
 	Advice string `json:"advice"`
 }
 
-// advice says what to do about a class of failure.
-func advice(r Recipient) string {
+// advice says what to do about a failed recipient, in English.
+func advice(r Recipient) string { return r.AdviceIn(i18n.English) }
+
+// AdviceIn is the recipient's Advice in the catalogue language tag
+// matches (package i18n), worded from its class, mechanism, listing and
+// provider rule as [ParseBounce] words the English.
+func (r Recipient) AdviceIn(tag language.Tag) string {
+	if r.Rule != nil {
+		fix := r.Rule.FixIn(tag)
+		if r.Rule.Class == ClassTemporary {
+			return sentence{"feedback-advice-retrying", map[string]string{"fix": fix}}.In(tag)
+		}
+		return fix
+	}
+	return r.adviceSentence(tag).In(tag)
+}
+
+// adviceSentence is the advice for a recipient's class, naming its list
+// in the language tag matches.
+func (r Recipient) adviceSentence(tag language.Tag) sentence {
 	switch r.Class {
 	case ClassAuthentication:
-		return "check the sender's domain (" + strings.ToUpper(string(r.Mechanism)) + " failed) and make the DNS changes of its plan"
+		return sentence{"feedback-advice-authentication", map[string]string{"mechanism": strings.ToUpper(string(r.Mechanism))}}
 	case ClassReputation:
-		list, where := "a blocklist", ""
+		p := map[string]string{}
 		if r.List != nil {
-			list = r.List.String()
-			if r.List.LookupURL != "" {
-				where = " at " + r.List.LookupURL
+			p["list"], p["url"] = r.List.StringIn(tag), r.List.LookupURL
+			if r.List.Address.IsValid() {
+				p["address"] = r.List.Address.String()
 			}
 		}
-		addr := "the sending address"
-		if r.List != nil && r.List.Address.IsValid() {
-			addr = r.List.Address.String()
-		}
-		return "find out why " + addr + " is on " + list + ", fix the cause, and request removal" + where + "; nothing to change in the customer's DNS"
+		return sentence{"feedback-advice-reputation", p}
 	case ClassSize:
-		return "the message is larger than the receiver accepts: send it smaller (large attachments as links); nothing to change in DNS"
+		return sentence{Code: "feedback-advice-size"}
 	case ClassContent:
-		return "the receiver cannot take the message's format or content: read its words above; nothing to change in DNS"
+		return sentence{Code: "feedback-advice-content"}
 	case ClassMailbox:
-		return "the recipient address is wrong, full or disabled: correct it or remove it from the list; nothing to change in DNS"
+		return sentence{Code: "feedback-advice-mailbox"}
 	case ClassPolicy:
-		return "the receiver refused the message by its own rules: read its words above; nothing to change in DNS unless they name SPF, DKIM or DMARC"
+		return sentence{Code: "feedback-advice-policy"}
 	case ClassTemporary:
 		if r.List != nil {
-			return "the sending server tries again, but while the address is on " + r.List.String() + " it keeps failing: look it up and request removal" + map[bool]string{true: " at " + r.List.LookupURL, false: ""}[r.List.LookupURL != ""]
+			return sentence{"feedback-advice-temporary-listed", map[string]string{"list": r.List.StringIn(tag), "url": r.List.LookupURL}}
 		}
-		return "nothing to do yet: the sending server tries again"
+		return sentence{Code: "feedback-advice-temporary"}
 	}
-	return "read the receiver's words above"
+	return sentence{Code: "feedback-advice-unknown"}
+}
+
+// StatusTextIn is the recipient's StatusText in the catalogue language
+// tag matches: see [StatusTextIn].
+func (r Recipient) StatusTextIn(tag language.Tag) string {
+	if r.Status == "" {
+		return ""
+	}
+	return StatusTextIn(tag, r.Status)
 }
 
 // ParseBounce reads a returned message: an RFC 3464 delivery status
@@ -177,10 +203,7 @@ func ParseBounce(r io.Reader) (*Bounce, error) {
 		if rule := providerRule(rc.Provider, rc.Status, rc.Diagnostic); rule != nil && rc.Class != ClassReputation {
 			rc.Rule = rule
 			rc.Class, rc.Mechanism = rule.Class, rule.Mechanism
-			rc.Advice = rule.Fix
-			if rule.Class == ClassTemporary {
-				rc.Advice = "the sending server retries, but it keeps failing until this is fixed: " + rule.Fix
-			}
+			rc.Advice = advice(*rc)
 		}
 	}
 	return b, nil

@@ -81,6 +81,7 @@ func TestParseBounceCases(t *testing.T) {
 			if r.StatusText == "" && r.Status != "" || r.Advice == "" {
 				t.Errorf("no words: %+v", r)
 			}
+			checkRecipientWords(t, r)
 		})
 	}
 	if n < 30 {

@@ -40,6 +40,20 @@
 // DMARC aggregate reports are read by the dmarc package
 // (feedback.ParseAggregateReport).
 //
+// # Languages
+//
+// The sentences this package words (a status code in words, a provider's
+// rule and its fix, what to do about a failed recipient, a header field's
+// result, why a report's source is what it is and why a stricter policy
+// is not yet safe) come from the message catalogue (package i18n), each
+// by a code and the values it is filled from ([Codes]). The fields hold
+// the English; [StatusTextIn], [Recipient.AdviceIn],
+// [ProviderRule.RuleIn], [Reason.TextIn], [SourceSummary.WhyIn],
+// [ReportSummary.NotSafeBecauseIn] and [Listing.StringIn] render the same
+// sentence for a reader of German, French, Italian or Dutch. Values (codes
+// such as 5.7.26, addresses, domain names, the receiver's own words) are
+// never translated.
+//
 // # Limits and leniency
 //
 // Everything here reads untrusted input, never panics, and takes time and

@@ -1,13 +1,17 @@
 package feedback
 
 import (
-	"fmt"
 	"io"
 	"net/mail"
 	"net/netip"
 	"regexp"
 	"sort"
 	"strings"
+
+	"golang.org/x/text/language"
+
+	"github.com/domainauth/domainauth/i18n"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // Trust says whose verdict a reason is (RFC 8601, Section 5): only the
@@ -42,6 +46,32 @@ type Reason struct {
 	Trust      Trust  `json:"trust"`
 	AuthServID string `json:"authserv_id"`
 	Instance   int    `json:"instance,omitempty"`
+	// Code and Params are Text's sentence in the message catalogue
+	// (package i18n; the codes are [Codes]'), which [Reason.TextIn]
+	// renders in another language; Params["said"] is the reason= the
+	// receiver wrote, which follows the sentence in parentheses, as
+	// written. The JSON carries Text alone.
+	Code   plan.Code         `json:"-"`
+	Params map[string]string `json:"-"`
+}
+
+// TextIn is Text in the catalogue language tag matches: Text itself
+// when the reason carries no code.
+func (r Reason) TextIn(tag language.Tag) string {
+	if r.Code == "" {
+		return r.Text
+	}
+	s := sentence{r.Code, r.Params}.In(tag)
+	if said := r.Params["said"]; said != "" {
+		s += " (" + said + ")"
+	}
+	return s
+}
+
+// word sets the reason's Code, Params and English Text.
+func (r *Reason) word(code plan.Code, params map[string]string) {
+	r.Code, r.Params = code, params
+	r.Text = r.TextIn(i18n.English)
 }
 
 // Headers is what the header fields of a delivered or flagged message say.
@@ -188,8 +218,9 @@ func (p HeaderParser) Parse(r io.Reader) (*Headers, error) {
 			trust = TrustReceiver
 		}
 		if a.err != nil {
-			h.Reasons = append(h.Reasons, Reason{Source: a.name, Result: "unreadable", Trust: trust, Instance: a.arc, AuthServID: a.ar.ID,
-				Text: "the field could not be read (" + a.err.Error() + "), so its results are not known"})
+			r := Reason{Source: a.name, Result: "unreadable", Trust: trust, Instance: a.arc, AuthServID: a.ar.ID}
+			r.word("feedback-result-unreadable", map[string]string{"problem": a.err.Error()})
+			h.Reasons = append(h.Reasons, r)
 			continue
 		}
 		h.authResults(a.name, a.ar, trust, a.arc)
@@ -290,10 +321,11 @@ func (h *Headers) authResults(source string, ar *authResults, trust Trust, inst 
 		r.Result, r.Source, r.Trust, r.AuthServID, r.Instance = res.Result, source, trust, ar.ID, inst
 		r.Domain = strings.ToLower(r.Domain)
 		r.Failed = failed(r.Result) || r.Mechanism == MechDKIM && r.Result == "none" || r.Mechanism == MechDMARC && r.Result == "none"
-		r.Text = authText(r)
+		code, params := authSentence(r)
 		if res.Reason != "" {
-			r.Text += " (" + shorten(res.Reason, 200) + ")"
+			params["said"] = shorten(res.Reason, 200)
 		}
+		r.word(code, params)
 		h.Reasons = append(h.Reasons, r)
 	}
 }
@@ -313,26 +345,26 @@ func shorten(s string, n int) string {
 	return s
 }
 
-// authText words an authentication result.
-func authText(r Reason) string {
-	what := map[Mechanism]string{MechSPF: "SPF", MechDKIM: "DKIM", MechDMARC: "DMARC", MechARC: "ARC"}[r.Mechanism]
-	dom := ""
+// authSentence words an authentication result: its code and parameters.
+func authSentence(r Reason) (plan.Code, map[string]string) {
+	p := map[string]string{"method": map[Mechanism]string{MechSPF: "SPF", MechDKIM: "DKIM", MechDMARC: "DMARC", MechARC: "ARC"}[r.Mechanism]}
 	if r.Domain != "" {
-		dom = " for " + r.Domain
+		p["domain"] = r.Domain
 	}
 	switch {
 	case r.Mechanism == MechARC && r.Result == "fail":
-		return "the ARC chain is broken: the results earlier hops recorded cannot be relied on"
+		return "feedback-result-arc-broken", map[string]string{}
 	case r.Result == "pass":
-		return what + " passed" + dom
+		return "feedback-result-pass", p
 	case r.Result == "none" && r.Mechanism == MechDKIM:
-		return "the message carries no DKIM signature"
+		return "feedback-result-no-dkim", map[string]string{}
 	case r.Result == "none" && r.Mechanism == MechARC:
-		return "the message carries no ARC set"
+		return "feedback-result-no-arc", map[string]string{}
 	case r.Result == "none":
-		return "no " + what + " record was found" + dom
+		return "feedback-result-none", p
 	}
-	return fmt.Sprintf("%s gave %s%s", what, r.Result, dom)
+	p["result"] = r.Result
+	return "feedback-result", p
 }
 
 func (h *Headers) receivedSPF(v string, trust Trust) {
@@ -344,7 +376,8 @@ func (h *Headers) receivedSPF(v string, trust Trust) {
 	if m := envelopeRe.FindStringSubmatch(shorten(v, 4096)); m != nil {
 		r.Domain = strings.ToLower(m[1])
 	}
-	r.Failed, r.Text = failed(r.Result), authText(r)
+	r.Failed = failed(r.Result)
+	r.word(authSentence(r))
 	h.Reasons = append(h.Reasons, r)
 	h.setIP(v, trust)
 }

@@ -2,7 +2,11 @@ package feedback
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
 // OverrideType is why a receiver applied a disposition other than the
@@ -71,19 +75,18 @@ func overrideHurt(s *SourceSummary) {
 	if s.Overridden == 0 {
 		return
 	}
-	why := fmt.Sprintf("%d of its messages failed DMARC and were delivered only because the receiver overrode the policy (%s)", s.Overridden, s.Override)
+	why := whyPart{"; ", sentence{"feedback-why-override", map[string]string{"overridden": strconv.Itoa(s.Overridden), "override": s.Override}}}
 	if s.Legitimate {
-		s.Why += "; " + why
+		s.setWhy(slices.Concat(s.why, []whyPart{why})...)
 		return
 	}
 	s.Legitimate = true
-	if s.Why != "" { // what passed for the source's own domain
-		why = s.Why + "; " + why
-	}
-	s.Why = why + ": forwarded or list mail, which a stricter policy loses"
+	// After what passed for the source's own domain, if anything.
+	s.setWhy(slices.Concat(s.why, []whyPart{why, {": ", sentence{Code: "feedback-why-forwarded"}}})...)
 }
 
-// unreadText says why records past the rows kept make tightening unsafe.
-func unreadText(o ReportOverflow) string {
-	return fmt.Sprintf("%d messages that failed DMARC are in %d records past the %d rows a report keeps, so their sources cannot be judged", o.Failed, o.Records, MaxReportRows)
+// unreadText says why records past the rows kept make tightening unsafe,
+// in the catalogue language tag matches.
+func unreadText(tag language.Tag, o ReportOverflow) string {
+	return sentence{"feedback-not-safe-unread", map[string]string{"failed": strconv.Itoa(o.Failed), "records": strconv.Itoa(o.Records), "rows": strconv.Itoa(MaxReportRows)}}.In(tag)
 }

@@ -4,7 +4,11 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/text/language"
+
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/mailbox"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // ProviderRule is a mailbox provider's own meaning of a status code: the
@@ -25,6 +29,8 @@ type ProviderRule struct {
 	// code enforces, "" when it enforces none of its rules (a deferral for
 	// volume): the domain check says whether the domain meets it now.
 	RuleID mailbox.RuleID `json:"rule_id,omitempty"`
+	// id is the catalogue code of Rule and Fix (see [Codes]).
+	id plan.Code
 }
 
 // providerRules are the providers' codes, as their pages describe them:
@@ -44,48 +50,63 @@ type ProviderRule struct {
 //     read 2026-12-02 through the copy archived on 2025-04-11 in the
 //     feb-2024-no-auth-no-entry repository and smtpfieldmanual.com.
 var providerRules = slices.Concat(
-	gmailPair("4.7.23", "5.7.25", ClassPolicy, "", mailbox.ID(mailbox.Gmail, mailbox.ReqFCrDNS),
-		"the sending address must have a PTR record whose name resolves back to it (forward-confirmed reverse DNS)",
-		"the vendor gives each sending address a PTR record naming a host whose A or AAAA record is that address; nothing to change in the customer's DNS"),
-	gmailPair("4.7.27", "5.7.27", ClassAuthentication, MechSPF, mailbox.ID(mailbox.Gmail, mailbox.ReqSPFAndDKIM),
-		"SPF must pass for the envelope sender's domain",
-		"authorize the sending address in the SPF record of the envelope sender's domain (the SPF change of the plan)"),
-	gmailPair("4.7.29", "5.7.29", ClassPolicy, "", mailbox.ID(mailbox.Gmail, mailbox.ReqTLS),
-		"mail must arrive over TLS",
-		"the vendor's sending servers must use STARTTLS when Gmail offers it; nothing to change in the customer's DNS"),
-	gmailPair("4.7.30", "5.7.30", ClassAuthentication, MechDKIM, mailbox.ID(mailbox.Gmail, mailbox.ReqSPFAndDKIM),
-		"the message must carry a DKIM signature that verifies",
-		"sign with a key whose public half is published at the selector (the DKIM change of the plan)"),
+	gmailPair("4.7.23", "5.7.25", ClassPolicy, "", mailbox.ID(mailbox.Gmail, mailbox.ReqFCrDNS), "feedback-rule-gmail-fcrdns"),
+	gmailPair("4.7.27", "5.7.27", ClassAuthentication, MechSPF, mailbox.ID(mailbox.Gmail, mailbox.ReqSPFAndDKIM), "feedback-rule-gmail-spf"),
+	gmailPair("4.7.29", "5.7.29", ClassPolicy, "", mailbox.ID(mailbox.Gmail, mailbox.ReqTLS), "feedback-rule-gmail-tls"),
+	gmailPair("4.7.30", "5.7.30", ClassAuthentication, MechDKIM, mailbox.ID(mailbox.Gmail, mailbox.ReqSPFAndDKIM), "feedback-rule-gmail-dkim"),
 	[]ProviderRule{{Provider: "Gmail", Code: "4.7.31", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqDMARCPolicy), Class: ClassTemporary, Mechanism: MechDMARC,
-		Rule: "a bulk sender's From domain must publish a DMARC record (p=none at least)",
-		Fix:  "publish a DMARC record for the From domain (the DMARC change of the plan)"}},
-	gmailPair("4.7.32", "5.7.32", ClassAuthentication, MechDMARC, mailbox.ID(mailbox.Gmail, mailbox.ReqDMARCAlignment),
-		"the From domain must be aligned with the domain SPF or DKIM authenticated",
-		"sign with the From domain's own DKIM key, or send with an envelope domain of the From domain (the plan's DKIM and SPF changes)"),
+		id: "feedback-rule-gmail-dmarc-policy"}},
+	gmailPair("4.7.32", "5.7.32", ClassAuthentication, MechDMARC, mailbox.ID(mailbox.Gmail, mailbox.ReqDMARCAlignment), "feedback-rule-gmail-alignment"),
 	[]ProviderRule{{Provider: "Gmail", Code: "5.7.26", RuleID: mailbox.ID(mailbox.Gmail, mailbox.ReqDMARCAlignment), Class: ClassAuthentication, Mechanism: MechDMARC,
-		Rule: "the message must authenticate: DMARC must pass where the From domain publishes it, and SPF or DKIM must pass otherwise",
-		Fix:  "make SPF or DKIM pass aligned with the From domain (the plan's changes)"}},
+		id: "feedback-rule-gmail-authenticate"}},
 	[]ProviderRule{{Provider: "Outlook.com", Code: "5.7.515", RuleID: mailbox.ID(mailbox.Microsoft, mailbox.ReqDMARCAlignment), Class: ClassAuthentication, Mechanism: MechDMARC,
-		Rule: "a domain sending 5,000 messages or more to Outlook.com must pass SPF and DKIM, publish DMARC (p=none at least), and pass DMARC aligned",
-		Fix:  "publish SPF, DKIM and DMARC for the From domain so that DMARC passes aligned (the plan's changes)"}},
+		id: "feedback-rule-outlook-authenticate"}},
 	[]ProviderRule{{Provider: "Yahoo", Code: "5.7.9", RuleID: mailbox.ID(mailbox.Yahoo, mailbox.ReqSPFOrDKIM), Tag: "unauthenticated", Class: ClassAuthentication, Mechanism: MechDMARC,
-		Rule: "every sender must authenticate with SPF or DKIM, and bulk senders with both and DMARC",
-		Fix:  "make SPF and DKIM pass for the From domain and publish DMARC (the plan's changes)"}},
-	[]ProviderRule{{Provider: "Yahoo", Tag: "[TSS04]", Class: ClassTemporary,
-		Rule: "mail is deferred for unexpected volume or user complaints from the sending address",
-		Fix:  "lower the complaint rate (send only wanted mail, one-click unsubscribe) and raise volume gradually; the sending server retries"}},
-	[]ProviderRule{{Provider: "Yahoo", Tag: "[TSS09]", Class: ClassPolicy,
-		Rule: "mail from the sending address is deferred permanently for its complaints or traffic pattern",
-		Fix:  "lower the complaint rate and contact Yahoo through the Sender Hub once fixed; nothing to change in the customer's DNS"}},
+		id: "feedback-rule-yahoo-authenticate"}},
+	[]ProviderRule{{Provider: "Yahoo", Tag: "[TSS04]", Class: ClassTemporary, id: "feedback-rule-yahoo-tss04"}},
+	[]ProviderRule{{Provider: "Yahoo", Tag: "[TSS09]", Class: ClassPolicy, id: "feedback-rule-yahoo-tss09"}},
 )
 
 // gmailPair is one of Gmail's rules with its two codes, the temporary
 // one and the permanent one: the same rule and fix.
-func gmailPair(temporary, permanent string, permanentClass Class, mech Mechanism, id mailbox.RuleID, rule, fix string) []ProviderRule {
+func gmailPair(temporary, permanent string, permanentClass Class, mech Mechanism, ruleID mailbox.RuleID, id plan.Code) []ProviderRule {
 	return []ProviderRule{
-		{Provider: "Gmail", Code: temporary, RuleID: id, Class: ClassTemporary, Mechanism: mech, Rule: rule, Fix: fix},
-		{Provider: "Gmail", Code: permanent, RuleID: id, Class: permanentClass, Mechanism: mech, Rule: rule, Fix: fix},
+		{Provider: "Gmail", Code: temporary, RuleID: ruleID, Class: ClassTemporary, Mechanism: mech, id: id},
+		{Provider: "Gmail", Code: permanent, RuleID: ruleID, Class: permanentClass, Mechanism: mech, id: id},
 	}
+}
+
+// words returns the catalogue code of a rule's words ("" for a rule this
+// package does not know): the rule's message is the rule, its fix the
+// fix. A rule read back from JSON is found by its provider, code and tag.
+func (r *ProviderRule) words() plan.Code {
+	if r.id != "" {
+		return r.id
+	}
+	for _, known := range providerRules {
+		if known.Provider == r.Provider && known.Code == r.Code && known.Tag == r.Tag {
+			return known.id
+		}
+	}
+	return ""
+}
+
+// RuleIn is the rule in the catalogue language tag matches (package
+// i18n); Rule when the catalogue does not know it.
+func (r *ProviderRule) RuleIn(tag language.Tag) string {
+	if id := r.words(); id != "" {
+		return i18n.Default().Text(tag, string(id)+".message", nil)
+	}
+	return r.Rule
+}
+
+// FixIn is the fix in the catalogue language tag matches (package i18n);
+// Fix when the catalogue does not know the rule.
+func (r *ProviderRule) FixIn(tag language.Tag) string {
+	if id := r.words(); id != "" {
+		return i18n.Default().Text(tag, string(id)+".fix", nil)
+	}
+	return r.Fix
 }
 
 // providerOf says whose receiver wrote a bounce, from the receiving host,
@@ -111,6 +132,13 @@ func providerOf(remote, rcpt, diag string) string {
 	return ""
 }
 
+// worded is a copy of the rule with its Rule and Fix in English.
+func (r *ProviderRule) worded() *ProviderRule {
+	c := *r
+	c.Rule, c.Fix = r.RuleIn(i18n.English), r.FixIn(i18n.English)
+	return &c
+}
+
 // providerRule finds the rule a provider's code or tag names.
 func providerRule(provider, status, diag string) *ProviderRule {
 	if provider == "" {
@@ -125,14 +153,14 @@ func providerRule(provider, status, diag string) *ProviderRule {
 		switch {
 		case r.Code != "" && r.Tag != "":
 			if r.Code == status && strings.Contains(d, r.Tag) {
-				return r
+				return r.worded()
 			}
 		case r.Code != "":
 			if r.Code == status {
-				return r
+				return r.worded()
 			}
 		case strings.Contains(d, strings.ToLower(r.Tag)):
-			return r
+			return r.worded()
 		}
 	}
 	return nil

@@ -1,37 +1,15 @@
 package feedback
 
 import (
-	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
-)
 
-// spamTests words the SpamAssassin tests a vendor can act on.
-var spamTests = map[string]string{
-	"SPF_FAIL":               "SPF failed for the sender's domain",
-	"SPF_SOFTFAIL":           "SPF gave softfail for the sender's domain",
-	"SPF_HELO_FAIL":          "SPF failed for the HELO name",
-	"DKIM_INVALID":           "the DKIM signature does not verify",
-	"DKIM_ADSP_NXDOMAIN":     "the sender's domain does not exist",
-	"DMARC_REJECT":           "DMARC failed and the domain asks for reject",
-	"DMARC_QUAR":             "DMARC failed and the domain asks for quarantine",
-	"DMARC_NONE":             "DMARC failed (the domain asks for nothing)",
-	"RDNS_NONE":              "the sending address has no reverse DNS",
-	"RDNS_DYNAMIC":           "the sending address's reverse DNS looks dynamic",
-	"HELO_DYNAMIC_IPADDR":    "the HELO name looks like a dynamic address",
-	"RCVD_IN_SBL":            "the sending address is on Spamhaus SBL",
-	"RCVD_IN_XBL":            "the sending address is on Spamhaus XBL",
-	"RCVD_IN_BL_SPAMCOP_NET": "the sending address is on SpamCop",
-	"URIBL_BLOCKED":          "a link's domain could not be checked against URIBL",
-	"MISSING_MID":            "the message has no Message-ID",
-	"MISSING_DATE":           "the message has no Date",
-	"BAYES_99":               "the text looks like spam to the filter's learned statistics (99%)",
-	"HTML_MESSAGE":           "the message is HTML",
-	"MIME_HTML_ONLY":         "the message is HTML without a plain-text part",
-}
+	"github.com/domainauth/domainauth/plan"
+)
 
 var (
 	scoreRe     = regexp.MustCompile(`score=(-?[0-9.]+)`)
@@ -109,11 +87,14 @@ func (h *Headers) rspamd(v string, trust Trust) {
 		// rspamd's own authentication symbols.
 		switch {
 		case strings.HasPrefix(m[1], "R_SPF_FAIL") || m[1] == "R_SPF_SOFTFAIL":
-			r.Mechanism, r.Failed, r.Text = MechSPF, true, "SPF did not pass ("+m[1]+")"
+			r.Mechanism, r.Failed = MechSPF, true
+			r.word("feedback-rspamd-spf", map[string]string{"symbol": m[1]})
 		case m[1] == "R_DKIM_REJECT":
-			r.Mechanism, r.Failed, r.Text = MechDKIM, true, "the DKIM signature does not verify"
+			r.Mechanism, r.Failed = MechDKIM, true
+			r.word("feedback-rspamd-dkim", map[string]string{})
 		case strings.HasPrefix(m[1], "DMARC_POLICY_") && m[1] != "DMARC_POLICY_ALLOW":
-			r.Mechanism, r.Failed, r.Text = MechDMARC, true, "DMARC failed: "+strings.TrimSpace(m[3])
+			r.Mechanism, r.Failed = MechDMARC, true
+			r.word("feedback-rspamd-dmarc", map[string]string{"detail": strings.TrimSpace(m[3])})
 		}
 		h.Reasons = append(h.Reasons, r)
 	}
@@ -144,24 +125,24 @@ func (h *Headers) forefront(v string, trust Trust) {
 	if trust == TrustReceiver && (scl >= 5 || sfv == "SPM" || sfv == "SKS") {
 		h.Spam = true
 	}
-	verdicts := map[string]string{"SPM": "Microsoft's filter judged the message spam (SFV:SPM)",
-		"SKS": "the message was marked as spam before Microsoft's filter ran, by a mail flow rule (SFV:SKS)",
-		"BLK": "the recipient has blocked the sender (SFV:BLK)"}
-	if t, ok := verdicts[sfv]; ok {
-		h.Reasons = append(h.Reasons, Reason{Source: "X-Forefront-Antispam-Report", Result: "SFV:" + sfv, Failed: true, Trust: trust, Text: t})
+	if slices.Contains(microsoftVerdicts, sfv) {
+		r := Reason{Source: "X-Forefront-Antispam-Report", Result: "SFV:" + sfv, Failed: true, Trust: trust}
+		r.word(plan.Code("feedback-microsoft-sfv-"+strings.ToLower(sfv)), map[string]string{})
+		h.Reasons = append(h.Reasons, r)
 	}
-	cats := map[string]string{"SPOOF": "Microsoft judged the sender spoofed (the From domain's authentication failed)", "PHSH": "Microsoft judged the message phishing",
-		"SPM": "Microsoft judged the message spam", "BULK": "Microsoft judged the message bulk mail", "HSPM": "Microsoft judged the message high-confidence spam"}
-	if t, ok := cats[fields["CAT"]]; ok {
-		h.Reasons = append(h.Reasons, Reason{Source: "X-Forefront-Antispam-Report", Result: "CAT:" + fields["CAT"], Failed: true, Trust: trust, Text: fmt.Sprintf("%s (spam confidence level %d)", t, scl)})
+	if cat := fields["CAT"]; slices.Contains(microsoftCategories, cat) {
+		r := Reason{Source: "X-Forefront-Antispam-Report", Result: "CAT:" + cat, Failed: true, Trust: trust}
+		r.word(plan.Code("feedback-microsoft-cat-"+strings.ToLower(cat)), map[string]string{"scl": strconv.Itoa(scl)})
+		h.Reasons = append(h.Reasons, r)
 	}
 }
 
 func testReason(source, test string, score float64) Reason {
 	r := Reason{Source: source, Result: test, Score: score, Failed: score > 0}
-	r.Text = spamTests[test]
-	if r.Text == "" {
-		r.Text = "the filter's test " + test
+	if slices.Contains(spamTestNames, test) {
+		r.word(spamTestCode(test), map[string]string{})
+	} else {
+		r.word("feedback-spam-test", map[string]string{"test": test})
 	}
 	switch test {
 	case "SPF_FAIL", "SPF_SOFTFAIL":
@@ -194,6 +175,7 @@ func (h *Headers) exchangeSCL(v string, trust Trust) {
 	if trust == TrustReceiver {
 		h.Spam = true
 	}
-	h.Reasons = append(h.Reasons, Reason{Source: "X-MS-Exchange-Organization-SCL", Result: "SCL:" + strconv.Itoa(scl), Failed: true, Trust: trust,
-		Text: fmt.Sprintf("Microsoft gave the message spam confidence level %d (5 and up goes to the junk folder)", scl)})
+	r := Reason{Source: "X-MS-Exchange-Organization-SCL", Result: "SCL:" + strconv.Itoa(scl), Failed: true, Trust: trust}
+	r.word("feedback-microsoft-scl", map[string]string{"scl": strconv.Itoa(scl)})
+	h.Reasons = append(h.Reasons, r)
 }

@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strconv"
 	"strings"
 
+	"golang.org/x/text/language"
+
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/internal/resolve"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -74,6 +78,38 @@ type SourceSummary struct {
 	// reason Override gives.
 	Overridden int    `json:"overridden,omitempty"`
 	Override   string `json:"override,omitempty"`
+	// why is Why's sentences (package i18n), with the separator before
+	// each: what [SourceSummary.WhyIn] renders.
+	why []whyPart
+}
+
+// whyPart is one sentence of a source's Why, with what joins it to the
+// sentence before it ("; " or ": ").
+type whyPart struct {
+	sep string
+	s   sentence
+}
+
+// WhyIn is Why in the catalogue language tag matches (package i18n);
+// Why itself for a summary read back from JSON.
+func (s SourceSummary) WhyIn(tag language.Tag) string {
+	if len(s.why) == 0 {
+		return s.Why
+	}
+	var b strings.Builder
+	for i, p := range s.why {
+		if i > 0 {
+			b.WriteString(p.sep)
+		}
+		b.WriteString(p.s.In(tag))
+	}
+	return b.String()
+}
+
+// setWhy sets the sentences of Why, and Why in English ("" for none).
+func (s *SourceSummary) setWhy(parts ...whyPart) {
+	s.why, s.Why = parts, ""
+	s.Why = s.WhyIn(i18n.English)
 }
 
 // ReportSummary sums reports up for one domain.
@@ -160,8 +196,10 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 					s.Override = o.String()
 				}
 			}
-			if s.Why == "" {
-				s.Why = ownAuthentication(row)
+			if len(s.why) == 0 {
+				if own, ok := ownAuthentication(row); ok {
+					s.setWhy(whyPart{s: own})
+				}
 			}
 		}
 	}
@@ -195,18 +233,21 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 			s.Vendor = vendor
 		}
 		if s.Passed >= s.Messages {
-			s.Kind, s.Why = SourceAligned, ""
+			s.Kind = SourceAligned
+			s.setWhy()
 			if s.Vendor {
 				s.Kind = SourceVendor
 			}
 			continue
 		}
-		own := s.Why // what passed for the source's own domain, if anything
+		own := s.why // what passed for the source's own domain, if anything
 		switch {
 		case s.Vendor:
-			s.Kind, s.Legitimate, s.Why = SourceVendor, true, "the vendor's own server, and its mail fails DMARC"
+			s.Kind, s.Legitimate = SourceVendor, true
+			s.setWhy(whyPart{s: sentence{Code: "feedback-why-vendor"}})
 		case s.Passed > 0:
-			s.Kind, s.Legitimate, s.Why = SourceAligned, true, fmt.Sprintf("its other %d messages pass aligned, so it is the domain's own", s.Passed)
+			s.Kind, s.Legitimate = SourceAligned, true
+			s.setWhy(whyPart{s: sentence{"feedback-why-aligned", map[string]string{"passed": strconv.Itoa(s.Passed)}}})
 		default:
 			declared := false
 			if checked {
@@ -218,14 +259,16 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 			switch {
 			case declared:
 				s.Kind, s.Legitimate = SourceService, true
-				s.Why = sum.Domain + "'s SPF record authorizes it, but its mail is not aligned"
-				if own != "" {
-					s.Why += ": " + own
+				parts := []whyPart{{s: sentence{"feedback-why-service", map[string]string{"domain": sum.Domain}}}}
+				if len(own) > 0 {
+					parts = append(parts, whyPart{": ", own[0].s})
 				}
-			case own != "":
+				s.setWhy(parts...)
+			case len(own) > 0:
 				s.Kind = SourceUnaligned
 			default:
-				s.Kind, s.Why = SourceUnauthenticated, ""
+				s.Kind = SourceUnauthenticated
+				s.setWhy()
 			}
 		}
 		overrideHurt(s)
@@ -236,9 +279,20 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 			sum.Unaligned = append(sum.Unaligned, *s)
 		}
 	}
+	sum.SafeToTighten = sum.Messages > 0 && len(sum.Hurt) == 0 && sum.Unread.Failed == 0
+	sum.NotSafeBecause = sum.NotSafeBecauseIn(i18n.English)
+	return sum, nil
+}
+
+// NotSafeBecauseIn is NotSafeBecause in the catalogue language tag
+// matches (package i18n): "" when it is safe to tighten.
+func (sum *ReportSummary) NotSafeBecauseIn(tag language.Tag) string {
+	c := i18n.Default()
 	switch {
+	case sum.SafeToTighten:
+		return ""
 	case sum.Messages == 0:
-		sum.NotSafeBecause = "the reports hold no mail from " + sum.Domain + " to judge by"
+		return c.Text(tag, "feedback-not-safe-empty.message", map[string]string{"domain": sum.Domain})
 	case len(sum.Hurt) > 0:
 		var names []string
 		for _, h := range sum.Hurt {
@@ -246,34 +300,34 @@ func Summarize(ctx context.Context, r dnsrec.Resolver, domain, vendorTerm string
 			if h.Host != "" {
 				n += " (" + h.Host + ")"
 			}
-			names = append(names, fmt.Sprintf("%s: %d of %d messages fail, %s", n, h.Messages-h.Passed, h.Messages, h.Why))
+			names = append(names, c.Text(tag, "feedback-hurt-source.message", map[string]string{"source": n,
+				"failed": strconv.Itoa(h.Messages - h.Passed), "messages": strconv.Itoa(h.Messages), "why": h.WhyIn(tag)}))
 		}
-		sum.NotSafeBecause = "legitimate mail fails DMARC and would be quarantined or rejected: " + strings.Join(names, "; ")
+		because := c.Text(tag, "feedback-not-safe-hurt.message", map[string]string{"sources": strings.Join(names, "; ")})
 		if sum.Unread.Failed > 0 {
-			sum.NotSafeBecause += "; " + unreadText(sum.Unread)
+			because += "; " + unreadText(tag, sum.Unread)
 		}
+		return because
 	case sum.Unread.Failed > 0:
-		sum.NotSafeBecause = unreadText(sum.Unread)
-	default:
-		sum.SafeToTighten = true
+		return unreadText(tag, sum.Unread)
 	}
-	return sum, nil
+	return ""
 }
 
 // ownAuthentication says what passed for a failing row: SPF or DKIM for
 // a domain of the sender's own, not aligned with From.
-func ownAuthentication(row ReportRow) string {
+func ownAuthentication(row ReportRow) (sentence, bool) {
 	for _, d := range row.DKIM {
 		if d.Result == "pass" {
-			return fmt.Sprintf("DKIM passes for %s, which is not aligned with %s", d.Domain, row.HeaderFrom)
+			return sentence{"feedback-why-own", map[string]string{"method": "DKIM", "domain": d.Domain, "from": row.HeaderFrom}}, true
 		}
 	}
 	for _, s := range row.SPF {
 		if s.Result == "pass" {
-			return fmt.Sprintf("SPF passes for %s, which is not aligned with %s", s.Domain, row.HeaderFrom)
+			return sentence{"feedback-why-own", map[string]string{"method": "SPF", "domain": s.Domain, "from": row.HeaderFrom}}, true
 		}
 	}
-	return ""
+	return sentence{}, false
 }
 
 // authorizedBy reports whether an SPF term authorizes ip: an ip4:/ip6:

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/domainauth/domainauth/feedback"
 	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/plan/findingtest"
@@ -81,6 +82,9 @@ func declared(t *testing.T) findingtest.Codes {
 		}
 	}
 	all[plan.CodeWithheld] = []string{"type", "name", "codes"}
+	for code, names := range feedback.Codes() {
+		all[code] = names
+	}
 	for code, names := range undocumented {
 		all[code] = append(all[code], names...)
 	}

@@ -3,7 +3,10 @@
 // steps of a plan, a report's verdict and status words, the DNS host's
 // form guidance), in English, German, French, Italian and Dutch, keyed by
 // the finding and change codes of packages plan, spf, dkim, dmarc and
-// sender, and filled from their parameters ([plan.Finding.Params]).
+// sender, and filled from their parameters ([plan.Finding.Params]); and
+// the sentences package feedback words (a bounce's status code in words,
+// the advice, a provider's rule, a header field's result), by the codes
+// feedback.Codes lists.
 //
 // The English lives here too: the producers render their sentences from
 // this catalogue, so that a program which renders a finding itself, in

@@ -34,6 +34,9 @@ type result struct {
 	Report  *reportResult          `json:"report,omitempty"`
 	Fixes   []fixResult            `json:"fixes"`
 	Failed  bool                   `json:"failed"`
+	// sample is the embedded sample's file name when the input is one:
+	// Name words it in English.
+	sample string
 }
 
 type reportResult struct {
@@ -63,7 +66,7 @@ var (
 // explain tells a report from a bounce from a message and explains it.
 func (e *explainer) explain(in input) (*result, error) {
 	data := in.data
-	res := &result{Name: in.name, Fixes: []fixResult{}}
+	res := &result{Name: in.name, Fixes: []fixResult{}, sample: in.sample}
 	trimmed := bytes.TrimSpace(data)
 	isGzip, isZip := bytes.HasPrefix(data, []byte{0x1f, 0x8b}), bytes.HasPrefix(data, []byte("PK\x03\x04"))
 	switch {

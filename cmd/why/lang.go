@@ -15,9 +15,12 @@ import (
 )
 
 // teller words why's explanations in one language from the message
-// catalogue. English is render.go's, unchanged. What the feedback package
-// words itself (a status code in words, a provider's rule, the header
-// fields' verdicts, a message's rules) stays English: it has no codes yet.
+// catalogue. English is render.go's, unchanged. The feedback package's own
+// sentences (a status code in words, a provider's rule, the advice, the
+// header fields' results, a report's why) are rendered from their codes
+// in the same language; the mailbox providers' message rules
+// (mailbox.MessageReport) stay English until that package words them
+// from the catalogue.
 type teller struct {
 	c   *i18n.Catalog
 	tag language.Tag
@@ -36,7 +39,7 @@ func (t teller) write(w io.Writer, r *result) {
 		writeText(w, r)
 		return
 	}
-	fmt.Fprintf(w, "==== %s\n", r.Name)
+	fmt.Fprintf(w, "==== %s\n", t.name(r))
 	switch {
 	case r.Bounce != nil:
 		t.bounce(w, r.Bounce)
@@ -59,18 +62,29 @@ func (t teller) write(w io.Writer, r *result) {
 func (t teller) bounce(w io.Writer, b *feedback.Bounce) {
 	fmt.Fprintln(w, t.t("text.why.bounce", i18n.Params{"mta": b.ReportingMTA}))
 	for _, r := range b.Recipients {
-		fmt.Fprintf(w, "\n%s: %s (%s)\n", r.Address, r.Class, r.Status)
+		status := r.Status
+		if status == "" {
+			status = t.t("text.why.no-status", nil)
+		}
+		fmt.Fprintf(w, "\n%s: %s (%s)\n", r.Address, t.t("text.why.class."+string(r.Class), nil), status)
 		if r.StatusText != "" {
-			fmt.Fprintf(w, "  %s: %s\n", r.Status, r.StatusText)
+			fmt.Fprintf(w, "  %s: %s\n", r.Status, r.StatusTextIn(t.tag))
+		}
+		if r.ReportedStatus != "" {
+			fmt.Fprintf(w, "  %s\n", t.t("text.why.reported-status", i18n.Params{"reported": r.ReportedStatus, "status": r.Status}))
 		}
 		fmt.Fprintf(w, "  %s\n", t.t("text.why.receiver-said", i18n.Params{"diagnostic": r.Diagnostic}))
 		if r.Rule != nil {
-			fmt.Fprintf(w, "  %s\n", t.t("text.why.rule", i18n.Params{"provider": r.Rule.Provider, "rule": r.Rule.Rule, "id": string(r.Rule.RuleID)}))
+			fmt.Fprintf(w, "  %s\n", t.t("text.why.rule", i18n.Params{"provider": r.Rule.Provider, "rule": r.Rule.RuleIn(t.tag), "id": string(r.Rule.RuleID)}))
 		}
 		if l := r.List; l != nil {
-			fmt.Fprintf(w, "  %s\n", t.t("text.why.listed", i18n.Params{"list": l.String(), "operator": l.Operator, "url": l.LookupURL}))
+			p := i18n.Params{"list": l.StringIn(t.tag), "operator": l.Operator, "url": l.LookupURL}
+			if l.Address.IsValid() {
+				p["address"] = l.Address.String()
+			}
+			fmt.Fprintf(w, "  %s\n", t.t("text.why.listed-at", p))
 		}
-		fmt.Fprintf(w, "  %s\n", t.t("text.why.advice", i18n.Params{"advice": r.Advice}))
+		fmt.Fprintf(w, "  %s\n", t.t("text.why.advice", i18n.Params{"advice": r.AdviceIn(t.tag)}))
 	}
 }
 
@@ -83,35 +97,41 @@ func (t teller) headers(w io.Writer, h *feedback.Headers) {
 		p["spam"] = "spam"
 	}
 	fmt.Fprintln(w, t.t("text.why.message", p))
-	var mine, others int
+	var mine, others []feedback.Reason
 	for _, r := range h.Reasons {
 		if r.Trust == feedback.TrustReceiver {
-			mine++
+			mine = append(mine, r)
 		} else {
-			others++
+			others = append(others, r)
 		}
 	}
-	if mine > 0 {
+	who := ""
+	if len(h.TrustedIDs) > 0 && h.TrustedIDs[0] != "" {
+		who = strings.Join(h.TrustedIDs, ", ")
+	}
+	switch {
+	case len(mine) > 0 && who == "":
 		fmt.Fprintln(w, t.t("text.why.verdict", nil))
-	} else {
-		fmt.Fprintln(w, t.t("text.why.no-verdict", nil))
+	case len(mine) > 0:
+		fmt.Fprintln(w, t.t("text.why.verdict-by", i18n.Params{"who": who}))
+	default:
+		fmt.Fprintln(w, t.t("text.why.no-verdict-by", i18n.Params{"who": who}))
 	}
-	for _, r := range h.Reasons {
-		if r.Trust != feedback.TrustReceiver {
-			continue
-		}
+	for _, r := range mine {
 		mark := "ok  "
 		if r.Failed {
 			mark = "FAIL"
 		}
-		fmt.Fprintf(w, "  [%s] %s (%s)\n", mark, r.Text, r.Source)
+		fmt.Fprintf(w, "  [%s] %s (%s)\n", mark, r.TextIn(t.tag), r.Source)
 	}
-	if others > 0 {
+	if len(others) > 0 {
 		fmt.Fprintln(w, t.t("text.why.not-verdict", nil))
-		for _, r := range h.Reasons {
-			if r.Trust != feedback.TrustReceiver {
-				fmt.Fprintf(w, "  [----] %s (%s, %s)\n", r.Text, r.Source, r.AuthServID)
-			}
+	}
+	for _, r := range others {
+		if r.Trust == feedback.TrustEarlierHop {
+			fmt.Fprintf(w, "  [hop ] %s (%s)\n", r.TextIn(t.tag), t.t("text.why.hop", i18n.Params{"instance": strconv.Itoa(r.Instance), "by": r.AuthServID}))
+		} else {
+			fmt.Fprintf(w, "  [????] %s (%s)\n", r.TextIn(t.tag), t.t("text.why.untrusted", i18n.Params{"source": r.Source, "by": r.AuthServID}))
 		}
 	}
 }
@@ -126,20 +146,50 @@ func (t teller) report(w io.Writer, rep *reportResult) {
 		if s.Host != "" {
 			name += " (" + s.Host + ")"
 		}
-		kind := string(s.Kind)
-		if s.Kind == feedback.SourceAligned && s.Passed < s.Messages {
-			kind = "aligned-failing"
-		}
-		fmt.Fprintf(w, "  %s: %s\n", name, t.t("text.why.source", i18n.Params{"passed": strconv.Itoa(s.Passed), "messages": strconv.Itoa(s.Messages), "kind": t.t("text.why.kind."+kind, nil)}))
+		fmt.Fprintf(w, "  %s: %s\n", name, t.t("text.why.source", i18n.Params{"passed": strconv.Itoa(s.Passed), "messages": strconv.Itoa(s.Messages), "kind": t.kind(s)}))
 	}
 	if sum.SafeToTighten {
 		fmt.Fprintln(w, t.t("text.why.safe", nil))
 	} else {
-		fmt.Fprintln(w, t.t("text.why.not-safe", i18n.Params{"because": sum.NotSafeBecause}))
+		fmt.Fprintln(w, t.t("text.why.not-safe", i18n.Params{"because": sum.NotSafeBecauseIn(t.tag)}))
 	}
 	if len(sum.Unaligned) > 0 {
 		fmt.Fprintln(w, t.t("text.why.unaligned", i18n.Params{"count": strconv.Itoa(len(sum.Unaligned)), "domain": sum.Domain}))
 	}
+}
+
+// kind words what a source is to the domain, as kindText does.
+func (t teller) kind(s feedback.SourceSummary) string {
+	why := i18n.Params{"why": s.WhyIn(t.tag)}
+	switch s.Kind {
+	case feedback.SourceVendor:
+		return t.t("text.why.kind.vendor", nil)
+	case feedback.SourceAligned:
+		if s.Passed < s.Messages {
+			return t.t("text.why.kind.aligned-failing", nil)
+		}
+		return t.t("text.why.kind.aligned", nil)
+	case feedback.SourceService:
+		return t.t("text.why.kind-service", why)
+	case feedback.SourceUnaligned:
+		return t.t("text.why.kind-unaligned", why)
+	}
+	if s.Overridden > 0 {
+		return t.t("text.why.kind-unauthenticated", why)
+	}
+	return t.t("text.why.kind.unauthenticated", nil)
+}
+
+// name words an input's name: a file's name as given, a sample or
+// standard input in t's language.
+func (t teller) name(r *result) string {
+	switch {
+	case r.sample != "":
+		return t.t("text.why.sample", i18n.Params{"name": r.sample})
+	case r.Name == stdinName:
+		return t.t("text.why.stdin", nil)
+	}
+	return r.Name
 }
 
 // date writes a report's day (2006-01-02) as t's readers write dates.
@@ -175,9 +225,35 @@ func (t teller) localize(results []*result) {
 		return
 	}
 	for _, r := range results {
+		r.Name = t.name(r)
 		for i, f := range r.Fixes {
 			r.Fixes[i].Text = t.fix(f)
 			r.Fixes[i].Changes = f.Changes.In(t.tag)
+		}
+		if b := r.Bounce; b != nil {
+			for i := range b.Recipients {
+				rc := &b.Recipients[i]
+				rc.StatusText, rc.Advice = rc.StatusTextIn(t.tag), rc.AdviceIn(t.tag)
+				if rc.Rule != nil {
+					rule := *rc.Rule
+					rule.Rule, rule.Fix = rule.RuleIn(t.tag), rule.FixIn(t.tag)
+					rc.Rule = &rule
+				}
+			}
+		}
+		if h := r.Headers; h != nil {
+			for i := range h.Reasons {
+				h.Reasons[i].Text = h.Reasons[i].TextIn(t.tag)
+			}
+		}
+		if rep := r.Report; rep != nil {
+			sum := rep.Summary
+			for _, l := range [][]feedback.SourceSummary{sum.Sources, sum.Hurt, sum.Unaligned} {
+				for i := range l {
+					l[i].Why = l[i].WhyIn(t.tag)
+				}
+			}
+			sum.NotSafeBecause = sum.NotSafeBecauseIn(t.tag)
 		}
 	}
 }

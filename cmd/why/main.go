@@ -72,18 +72,18 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		var err error
 		if f == "-" {
 			b, err = io.ReadAll(io.LimitReader(stdin, mailbox.MaxMessageSize+1))
-			f = "standard input"
+			f = stdinName
 		} else {
 			b, err = os.ReadFile(f)
 		}
 		if err != nil {
 			return fail(err)
 		}
-		inputs = append(inputs, input{f, b})
+		inputs = append(inputs, input{name: f, data: b})
 	}
 	if len(inputs) == 0 {
 		for _, s := range []string{"bounce.eml", "flagged.eml", "report.xml"} {
-			inputs = append(inputs, input{"the sample " + s, demo.Sample(s)})
+			inputs = append(inputs, input{name: "the sample " + s, data: demo.Sample(s), sample: s})
 		}
 	}
 	e := &explainer{r: &dnsrec.Cache{Resolver: resolver()}, profile: profile}
@@ -122,6 +122,10 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 type input struct {
-	name string
-	data []byte
+	name   string
+	data   []byte
+	sample string // the embedded sample's file name, for a sample
 }
+
+// stdinName is standard input's name in English.
+const stdinName = "standard input"
