@@ -89,7 +89,8 @@ type Store interface {
 	// their leases.
 	SetNames(ctx context.Context, names []SourceName) error
 	// Names returns what the store knows of the reverse names of ips,
-	// ordered by address; an address it never saw is left out.
+	// ordered by address; an address ClaimNames has not yet found in
+	// the reports is left out.
 	Names(ctx context.Context, ips []netip.Addr) ([]SourceName, error)
 	// Prune deletes what is older than the retention allows, as of now.
 	Prune(ctx context.Context, now time.Time, r Retention) (Pruned, error)
