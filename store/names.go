@@ -156,7 +156,8 @@ func ResolveNames(ctx context.Context, s Store, r dnsrec.Resolver, o NameOptions
 				lctx, cancel := context.WithTimeout(ctx, o.Timeout)
 				out[i] = LookupName(lctx, c, ips[i])
 				cancel()
-				out[i].At = o.Now
+				// As the store has it (an IPv4-mapped address stays one).
+				out[i].IP, out[i].At = ips[i], o.Now
 			}
 		}()
 	}
@@ -279,7 +280,7 @@ func (e *Evidence) addNames(ctx context.Context, s Store) error {
 		}
 	}
 	for i := range e.Sources {
-		if name := by[e.Sources[i].IP.Unmap()]; name != "" {
+		if name := by[e.Sources[i].IP]; name != "" {
 			e.Sources[i].Host = name
 		}
 	}

@@ -13,7 +13,7 @@ import (
 const (
 	// namesScanStep is how many report IDs one transaction reads, so that
 	// a long backlog never holds the database's write lock for long.
-	namesScanStep = 5000
+	namesScanStep = 1000
 	// namesScanOverlap is how many report IDs before where it stopped a
 	// scan reads again on PostgreSQL, where a report's ID is drawn before
 	// its transaction commits: one that commits after a later one is seen
@@ -99,7 +99,9 @@ func (s *sqlStore) ClaimNames(ctx context.Context, o NameOptions) ([]netip.Addr,
 
 // scanNames adds the source addresses of the reports stored since the
 // last scan to source_names, and notes the last day each was seen: one
-// short transaction per namesScanStep reports.
+// short transaction per namesScanStep reports, locking the rows in the
+// addresses' order, as every writer of source_names does, so that two
+// processes scanning at once never deadlock.
 func (s *sqlStore) scanNames(ctx context.Context) error {
 	var last, cursor int64
 	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM reports`).Scan(&last); err != nil {
@@ -137,7 +139,7 @@ func (s *sqlStore) scanNamesStep(ctx context.Context, from, to int64) error {
 	defer func() { _ = tx.Rollback() }()
 	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO source_names (ip, seen_day)
 		SELECT rr.source_ip, MAX(r.day) FROM report_rows rr JOIN reports r ON r.id = rr.report
-		WHERE rr.report > ? AND rr.report <= ? GROUP BY rr.source_ip
+		WHERE rr.report > ? AND rr.report <= ? GROUP BY rr.source_ip ORDER BY rr.source_ip
 		ON CONFLICT (ip) DO UPDATE SET seen_day = CASE WHEN excluded.seen_day > source_names.seen_day THEN excluded.seen_day ELSE source_names.seen_day END`), from, to)
 	if err != nil {
 		return fmt.Errorf("store: reverse names: reading the reports: %w", err)
@@ -152,6 +154,17 @@ func (s *sqlStore) scanNamesStep(ctx context.Context, from, to int64) error {
 }
 
 func (s *sqlStore) SetNames(ctx context.Context, names []SourceName) error {
+	// One row per address (the last given), in order: a statement never
+	// updates a row twice, and two writers lock rows in the same order.
+	last := make(map[netip.Addr]SourceName, len(names))
+	for _, n := range names {
+		last[n.IP] = n
+	}
+	names = make([]SourceName, 0, len(last))
+	for _, n := range last {
+		names = append(names, n)
+	}
+	sortNames(names)
 	if len(names) == 0 {
 		return nil
 	}
@@ -178,7 +191,7 @@ func (s *sqlStore) SetNames(ctx context.Context, names []SourceName) error {
 			if at.IsZero() {
 				at = s.now()
 			}
-			args = append(args, n.IP.Unmap().String(), string(n.Result), name, truncate(n.Reason, 500), at.Unix())
+			args = append(args, n.IP.String(), string(n.Result), name, truncate(n.Reason, 500), at.Unix())
 		}
 		b.WriteString(` ON CONFLICT (ip) DO UPDATE SET result = excluded.result, name = excluded.name, reason = excluded.reason,
 			looked_unix = excluded.looked_unix, lease_unix = 0`)
@@ -198,7 +211,7 @@ func (s *sqlStore) Names(ctx context.Context, ips []netip.Addr) ([]SourceName, e
 		chunk := ips[start:min(start+namesPerStatement, len(ips))]
 		args := make([]any, len(chunk))
 		for i, ip := range chunk {
-			args[i] = ip.Unmap().String()
+			args[i] = ip.String()
 		}
 		rows, err := s.db.QueryContext(ctx, s.q(`SELECT ip, result, name, reason, looked_unix FROM source_names WHERE ip IN (`+placeholders(len(chunk))+`)`), args...)
 		if err != nil {

@@ -447,6 +447,14 @@ func TestNamesUpgradePruneCancel(t *testing.T) {
 		if got := namesOf(t, s2, "192.0.2.1", "198.51.100.7"); len(got) != 1 || got["198.51.100.7"].Result != NameFail {
 			t.Errorf("after pruning the days before day 31: %+v", got)
 		}
+		// The same address twice in one call: the last holds.
+		ip := netip.MustParseAddr("198.51.100.7")
+		if err := s2.SetNames(ctx, []SourceName{{IP: ip, Result: NameTempError, Reason: "x"}, {IP: ip, Result: NamePass, Name: "b.example"}}); err != nil {
+			t.Fatal(err)
+		}
+		if n := namesOf(t, s2, "198.51.100.7")["198.51.100.7"]; n.Result != NamePass || n.Name != "b.example" || n.Reason != "" {
+			t.Errorf("after setting it twice: %+v", n)
+		}
 		if _, err := ResolveNames(ctx, s2, nil, NameOptions{}); !errors.Is(err, dnsrec.ErrNoResolver) {
 			t.Errorf("no resolver: %v", err)
 		}
