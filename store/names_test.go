@@ -460,3 +460,42 @@ func TestNamesUpgradePruneCancel(t *testing.T) {
 		}
 	})
 }
+
+// ingestDuring is a resolver that stores a report while it is asked its
+// first question.
+type ingestDuring struct {
+	z    *dnstest.Zone
+	add  func() (Outcome, error)
+	once sync.Once
+	out  Outcome
+	err  error
+}
+
+func (d *ingestDuring) Lookup(ctx context.Context, name string, t dnsrec.Type) (*dnsrec.Answer, error) {
+	d.once.Do(func() { d.out, d.err = d.add() })
+	return d.z.Lookup(ctx, name, t)
+}
+
+// DNS is asked outside of any transaction: a report is stored while a
+// look-up waits.
+func TestResolveNamesIngestsMeanwhile(t *testing.T) {
+	each(t, func(t *testing.T, dsn string, s Store) {
+		addSources(t, s, "1", 0, "192.0.2.1")
+		d := &ingestDuring{z: dnstest.MustZone(namesZone), add: func() (Outcome, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return s.AddReport(ctx, received(t, reportXML("Yahoo", "2", "customer.example", day0, row{ip: "198.51.100.7", count: 1})))
+		}}
+		res, err := ResolveNames(context.Background(), s, d, NameOptions{Now: day0})
+		if err != nil || res.Pass != 1 {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		if d.out != Stored || d.err != nil {
+			t.Errorf("a report stored during a look-up: %q, %v", d.out, d.err)
+		}
+		// The report stored meanwhile has its source looked up next.
+		if res, err := ResolveNames(context.Background(), s, d, NameOptions{Now: day0}); err != nil || res != (NamesResult{Looked: 1, Fail: 1}) {
+			t.Errorf("next call: %+v, %v", res, err)
+		}
+	})
+}
