@@ -42,8 +42,10 @@ const maxPTRNames = 10
 type SourceName struct {
 	IP     netip.Addr
 	Result NameResult // "" when not looked up yet
-	// Name is the forward-confirmed name, without the trailing dot; only
-	// with NamePass.
+	// Name is the forward-confirmed name, without the trailing dot: with
+	// NamePass, and, as the store keeps it, with NameTempError when an
+	// earlier look-up confirmed one (a failure for now takes no name
+	// away).
 	Name string
 	// Reason says what DNS answered when no name was kept: the PTR
 	// names that do not resolve back, NXDOMAIN, the failure.
@@ -275,7 +277,7 @@ func (e *Evidence) addNames(ctx context.Context, s Store) error {
 	}
 	by := make(map[netip.Addr]string, len(names))
 	for _, n := range names {
-		if n.Result == NamePass && n.Name != "" {
+		if n.Name != "" && (n.Result == NamePass || n.Result == NameTempError) {
 			by[n.IP] = n.Name
 		}
 	}

@@ -193,8 +193,11 @@ func (s *sqlStore) SetNames(ctx context.Context, names []SourceName) error {
 			}
 			args = append(args, n.IP.String(), string(n.Result), name, truncate(n.Reason, 500), at.Unix())
 		}
-		b.WriteString(` ON CONFLICT (ip) DO UPDATE SET result = excluded.result, name = excluded.name, reason = excluded.reason,
-			looked_unix = excluded.looked_unix, lease_unix = 0`)
+		// A temporary failure keeps the name an earlier look-up
+		// confirmed: DNS that fails for an hour takes no name away.
+		b.WriteString(` ON CONFLICT (ip) DO UPDATE SET result = excluded.result,
+			name = CASE WHEN excluded.result = 'temperror' THEN source_names.name ELSE excluded.name END,
+			reason = excluded.reason, looked_unix = excluded.looked_unix, lease_unix = 0`)
 		if _, err := tx.ExecContext(ctx, s.q(b.String()), args...); err != nil {
 			return fmt.Errorf("store: reverse names: %w", err)
 		}

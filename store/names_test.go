@@ -499,3 +499,45 @@ func TestResolveNamesIngestsMeanwhile(t *testing.T) {
 		}
 	})
 }
+
+// A temporary failure when a name is looked up again takes no name away.
+func TestNamesKeptOnTempError(t *testing.T) {
+	each(t, func(t *testing.T, dsn string, s Store) {
+		ctx := context.Background()
+		z := dnstest.MustZone(namesZone)
+		addSources(t, s, "1", 0, "192.0.2.1", "203.0.113.5")
+		o := NameOptions{Now: day0, MaxAge: time.Hour}
+		if res, err := ResolveNames(ctx, s, z, o); err != nil || res != (NamesResult{Looked: 2, Pass: 1, PermError: 1}) {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		z.Fail("1.2.0.192.in-addr.arpa.", dnsrec.TypePTR, dnsrec.ErrServFail)
+		z.Fail("5.113.0.203.in-addr.arpa.", dnsrec.TypePTR, dnsrec.ErrServFail)
+		o.Now = day0.Add(2 * time.Hour)
+		if res, err := ResolveNames(ctx, s, z, o); err != nil || res != (NamesResult{Looked: 2, TempError: 2}) {
+			t.Fatalf("with SERVFAIL: %+v, %v", res, err)
+		}
+		got := namesOf(t, s, "192.0.2.1", "203.0.113.5")
+		if n := got["192.0.2.1"]; n.Result != NameTempError || n.Name != "mail.customer.example" {
+			t.Errorf("192.0.2.1 after a SERVFAIL: %+v, want its name kept", n)
+		}
+		if n := got["203.0.113.5"]; n.Result != NameTempError || n.Name != "" {
+			t.Errorf("203.0.113.5 after a SERVFAIL: %+v", n)
+		}
+		e, err := ComputeEvidence(ctx, s, "customer.example", EvidenceOptions{Now: o.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, src := range e.Sources {
+			if want := map[string]string{"192.0.2.1": "mail.customer.example"}[src.IP.String()]; src.Host != want {
+				t.Errorf("the evidence's host of %s: %q, want %q", src.IP, src.Host, want)
+			}
+		}
+		// DNS is back: an hour later, both are asked again.
+		z.Fail("1.2.0.192.in-addr.arpa.", dnsrec.TypePTR, nil)
+		z.Fail("5.113.0.203.in-addr.arpa.", dnsrec.TypePTR, nil)
+		o.Now = o.Now.Add(time.Hour)
+		if res, err := ResolveNames(ctx, s, z, o); err != nil || res != (NamesResult{Looked: 2, Pass: 1, PermError: 1}) {
+			t.Errorf("DNS back: %+v, %v", res, err)
+		}
+	})
+}
