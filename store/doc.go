@@ -77,7 +77,8 @@
 // as RFC 8601, Section 2.7.3 names the results of its "iprev" method:
 // pass (the name), fail (PTR names, none resolving back), permerror (no
 // PTR record: NXDOMAIN, or none at the name) or temperror (DNS failed for
-// now: looked up again later). As receivers do, the store keeps only the
+// now: looked up again later, and a name confirmed before is kept
+// meanwhile). As receivers do, the store keeps only the
 // forward-confirmed name (RFC 8601, Section 3): a PTR name whose A records
 // (AAAA for IPv6) hold the address; a PTR anyone can publish for an
 // address they hold names nothing until the name's owner agrees.

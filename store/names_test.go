@@ -418,8 +418,23 @@ func TestNamesUpgradePruneCancel(t *testing.T) {
 		ctx := context.Background()
 		addSources(t, s, "1", 0, "192.0.2.1")
 		addSources(t, s, "2", 40, "198.51.100.7")
+		// The store as it was before the migration of reverse names,
+		// which is then applied.
 		db := s.(*sqlStore)
-		for _, q := range []string{`DROP TABLE source_names`, `DROP TABLE source_names_scan`, `DELETE FROM schema_version WHERE version >= 3`} {
+		ms, err := loadMigrations(db.dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m *migration
+		for i := range ms {
+			if strings.HasSuffix(ms[i].name, "_names.sql") {
+				m = &ms[i]
+			}
+		}
+		if m == nil {
+			t.Fatal("no migration *_names.sql")
+		}
+		for _, q := range []string{`DROP TABLE source_names`, `DROP TABLE source_names_scan`, m.sql} {
 			if _, err := db.db.ExecContext(ctx, q); err != nil {
 				t.Fatal(err)
 			}
