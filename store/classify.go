@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 
@@ -22,8 +21,9 @@ const MaxClassified = 200
 type Classifier func(ctx context.Context, domain string, ip netip.Addr) (kind feedback.SourceKind, host string, err error)
 
 // SPFClassifier classifies by DNS through r: a source the domain's SPF
-// record passes is a service the domain declared; its reverse name is the
-// PTR record's first target. A temporary DNS failure is an error.
+// record passes is a service the domain declared; its reverse name is its
+// forward-confirmed one ([LookupName]). A temporary DNS failure is an
+// error.
 func SPFClassifier(r dnsrec.Resolver) Classifier {
 	return func(ctx context.Context, domain string, ip netip.Addr) (feedback.SourceKind, string, error) {
 		var kind feedback.SourceKind
@@ -34,14 +34,10 @@ func SPFClassifier(r dnsrec.Resolver) Classifier {
 		case spf.StatusTempError:
 			return "", "", fmt.Errorf("store: the SPF record of %s, for %s: %s", domain, ip, res.Status)
 		}
-		host := ""
-		a, err := r.Lookup(ctx, dnsrec.ReverseName(ip), dnsrec.TypePTR)
-		switch {
-		case err != nil && errors.Is(err, dnsrec.ErrTemporary):
-			return "", "", fmt.Errorf("store: the reverse name of %s: %w", ip, err)
-		case err == nil && len(a.Targets()) > 0:
-			host = dnsrec.TrimDot(a.Targets()[0])
+		n := LookupName(ctx, r, ip)
+		if n.Result == NameTempError {
+			return "", "", fmt.Errorf("store: the reverse name of %s: %w", ip, n.err)
 		}
-		return kind, host, nil
+		return kind, n.Name, nil
 	}
 }

@@ -19,6 +19,7 @@ func TestEvidenceClassifiesDeclaredServices(t *testing.T) {
 		z := dnstest.MustZone(`
 customer.example.              IN TXT "v=spf1 ip4:198.51.100.0/24 -all"
 7.100.51.198.in-addr.arpa.     IN PTR mta.newsletter.example.
+mta.newsletter.example.        IN A   198.51.100.7
 `)
 		ctx := context.Background()
 		fill(t, s, 1, []string{"Google"},

@@ -70,6 +70,30 @@
 // most [MaxMessageSize], its parts at most [MaxMessageParts] nested
 // [MaxMessageDepth] deep.
 //
+// # Reverse names
+//
+// The reverse name of each source address is kept in a table of its own,
+// one row per address, with when it was looked up and the outcome, named
+// as RFC 8601, Section 2.7.3 names the results of its "iprev" method:
+// pass (the name), fail (PTR names, none resolving back), permerror (no
+// PTR record: NXDOMAIN, or none at the name) or temperror (DNS failed for
+// now: looked up again later, and a name confirmed before is kept
+// meanwhile). As receivers do, the store keeps only the
+// forward-confirmed name (RFC 8601, Section 3): a PTR name whose A records
+// (AAAA for IPv6) hold the address; a PTR anyone can publish for an
+// address they hold names nothing until the name's owner agrees.
+//
+// Ingestion asks no DNS: [ResolveNames], called after ingesting and by the
+// monitor on each pass, reads the reports stored since its last call for
+// new addresses and looks up those with no name yet, those whose look-up
+// failed temporarily, and those whose look-up grew old, through the
+// caller's resolver: a bounded number per call, a bounded number at
+// once, each within its own deadline; one that fails never fails the
+// others. Several processes on one store share the work by leases, as
+// the monitor's schedule does. The evidence and its hurt sources show the
+// name where the store has one ([Source.Host], [Hurt.Host]), and
+// [Retention].Days deletes the names of sources no longer seen.
+//
 // # Evidence and stages
 //
 // [ComputeEvidence] sums a domain's days over a window: days covered,

@@ -60,7 +60,11 @@ type Evidence struct {
 
 // Source is one source address over the window.
 type Source struct {
-	IP         netip.Addr          `json:"ip"`
+	IP netip.Addr `json:"ip"`
+	// Host is the source's name: its forward-confirmed reverse name when
+	// the store has looked it up ([ResolveNames]), else the name the
+	// ingester gave it (the vendor's server's HELO name) or the
+	// classifier found.
 	Host       string              `json:"host,omitempty"`
 	Kind       feedback.SourceKind `json:"kind"`
 	Messages   int                 `json:"messages"`
@@ -75,8 +79,10 @@ type Source struct {
 
 // Hurt is a source a stricter policy would hurt.
 type Hurt struct {
-	IP  netip.Addr `json:"ip"`
-	Why string     `json:"why"`
+	IP netip.Addr `json:"ip"`
+	// Host is the source's name, as [Source.Host]; "" when unknown.
+	Host string `json:"host,omitempty"`
+	Why  string `json:"why"`
 	// Legitimate: the source is a real sender of the domain's mail; else
 	// its failing mail was delivered only by the receivers' overrides.
 	Legitimate bool `json:"legitimate"`
@@ -145,6 +151,9 @@ func ComputeEvidence(ctx context.Context, s Store, domain string, o EvidenceOpti
 		return nil, err
 	}
 	e.sources(rows)
+	if err := e.addNames(ctx, s); err != nil {
+		return nil, err
+	}
 	if o.Classify != nil {
 		if err := e.classify(ctx, o.Classify); err != nil {
 			return nil, err
@@ -274,9 +283,9 @@ func (e *Evidence) hurt(th domaincheck.Staging) {
 		}
 		switch {
 		case src.Legitimate && 100*float64(failed) >= th.HurtShare*float64(t.Messages):
-			e.Hurt = append(e.Hurt, Hurt{IP: src.IP, Why: name + ", " + failWhy(src, failed), Legitimate: true})
+			e.Hurt = append(e.Hurt, Hurt{IP: src.IP, Host: src.Host, Why: name + ", " + failWhy(src, failed), Legitimate: true})
 		case src.Overridden > 0:
-			e.Hurt = append(e.Hurt, Hurt{IP: src.IP, Why: fmt.Sprintf("%s, %d of %d messages fail DMARC and were delivered only because the receiver overrode the policy (%s)", name, src.Overridden, t.Messages, overrideWhy(t.Overrides))})
+			e.Hurt = append(e.Hurt, Hurt{IP: src.IP, Host: src.Host, Why: fmt.Sprintf("%s, %d of %d messages fail DMARC and were delivered only because the receiver overrode the policy (%s)", name, src.Overridden, t.Messages, overrideWhy(t.Overrides))})
 		}
 	}
 }

@@ -655,6 +655,9 @@ func (s *sqlStore) Prune(ctx context.Context, now time.Time, r Retention) (Prune
 		if err := del(&ignored, `DELETE FROM daily_receivers WHERE day < ?`, cut); err != nil {
 			return p, err
 		}
+		if err := del(&ignored, `DELETE FROM source_names WHERE seen_day < ?`, cut); err != nil {
+			return p, err
+		}
 	}
 	if r.Checks > 0 {
 		if err := del(&p.Checks, `DELETE FROM checks WHERE checked_unix < ?`, now.Add(-r.Checks).Unix()); err != nil {

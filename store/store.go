@@ -77,6 +77,21 @@ type Store interface {
 	// domain is due again at next. A lease that ended and went to
 	// another process is left alone, and Done reports false.
 	Done(ctx context.Context, owner, domain string, next time.Time) (bool, error)
+	// ClaimNames finds the source addresses of the reports stored since
+	// it last looked, and leases to the caller up to o.Max whose reverse
+	// name is due as of o.Now (never looked up, newest first; failed
+	// temporarily o.RetryAfter ago; looked up more than o.MaxAge ago and
+	// seen since): several processes on one store never look one source
+	// up at once, and the sources of one that dies are due again when
+	// its lease ends. [ResolveNames] calls it.
+	ClaimNames(ctx context.Context, o NameOptions) ([]netip.Addr, error)
+	// SetNames records the outcome of looking up reverse names, and ends
+	// their leases.
+	SetNames(ctx context.Context, names []SourceName) error
+	// Names returns what the store knows of the reverse names of ips,
+	// ordered by address; an address ClaimNames has not yet found in
+	// the reports is left out.
+	Names(ctx context.Context, ips []netip.Addr) ([]SourceName, error)
 	// Prune deletes what is older than the retention allows, as of now.
 	Prune(ctx context.Context, now time.Time, r Retention) (Pruned, error)
 	// Version returns the store's schema version.
@@ -208,7 +223,7 @@ type Check struct {
 // ever. Reports are kept raw as long as their rows.
 type Retention struct {
 	Reports time.Duration // reports, raw and rows, by when received
-	Days    time.Duration // daily sums and receivers, by day
+	Days    time.Duration // daily sums and receivers, by day; the reverse names of sources not seen since, with them
 	Checks  time.Duration // checks, by when made
 }
 

@@ -266,7 +266,12 @@ func (w *webhook) close() {
 // runMonitor is -monitor: it schedules the domains (spread over the
 // interval, or all due at once with -once), then checks each when due,
 // writing events as JSON lines to stdout and to the webhook.
-func runMonitor(ctx context.Context, c *domaincheck.Checker, s store.Store, domains []string, interval time.Duration, once bool, hook string, retain store.Retention, stdout, stderr io.Writer) error {
+//
+// After each pass, with names, it looks up the reverse names of the
+// sources new to the store through the checker's resolver, one look-up
+// at a time beside the checks, never holding them up; -once waits for it.
+func runMonitor(ctx context.Context, c *domaincheck.Checker, s store.Store, domains []string, interval time.Duration, once bool, hook string, retain store.Retention, names bool, stdout, stderr io.Writer) error {
+	stderr = &syncWriter{w: stderr}
 	now := time.Now()
 	if len(domains) == 0 {
 		var err error
@@ -307,10 +312,22 @@ func runMonitor(ctx context.Context, c *domaincheck.Checker, s store.Store, doma
 				wh.send(e)
 			}
 		}}
+	naming := make(chan struct{}, 1) // held while names are looked up
+	defer func() { naming <- struct{}{} }()
 	for {
 		n, err := m.pass(ctx, time.Now())
 		if err == nil {
 			err = prune(ctx, s, time.Now(), retain, stderr)
+		}
+		if names {
+			select {
+			case naming <- struct{}{}:
+				go func() {
+					defer func() { <-naming }()
+					resolveNames(ctx, s, c.Resolver, time.Now(), stderr)
+				}()
+			default: // the last pass's are still being looked up
+			}
 		}
 		if err != nil {
 			// A store that is down: say so, and try again.
@@ -326,4 +343,16 @@ func runMonitor(ctx context.Context, c *domaincheck.Checker, s store.Store, doma
 		case <-time.After(min(interval/10, time.Minute)):
 		}
 	}
+}
+
+// syncWriter lets goroutines write whole lines to one writer.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
 }

@@ -38,6 +38,7 @@ type storeFlags struct {
 	interval *time.Duration
 	once     *bool
 	webhook  *string
+	names    *bool
 	retain   store.Retention
 }
 
@@ -67,6 +68,7 @@ func addStoreFlags(fs *flag.FlagSet) *storeFlags {
 	sf.monitor = fs.Bool("monitor", false, "recheck the domains given (or the store's list of customer domains) on a schedule, keeping each check in the store, and write each change of status or records as a JSON line")
 	sf.interval = fs.Duration("interval", 24*time.Hour, "-monitor: how often each domain is checked, spread over the interval")
 	sf.once = fs.Bool("once", false, "-monitor: check every domain once and exit (for cron)")
+	sf.names = fs.Bool("names", true, "after -ingest and on each -monitor pass, look up the reverse names of the sources new to the store (kept only when the name resolves back to the address; at most 1000 a time, the rest next time)")
 	sf.webhook = fs.String("webhook", "", "-monitor: also POST each change to this URL, signed with HMAC-SHA256 under $DOMAINAUTH_WEBHOOK_SECRET (header X-Domainauth-Signature: sha256=<hex>), retried with backoff")
 	return sf
 }
@@ -97,7 +99,7 @@ func (sf *storeFlags) runMonitor(ctx context.Context, c *domaincheck.Checker, do
 		return 2
 	}
 	defer s.Close()
-	if err := runMonitor(ctx, c, s, domains, *sf.interval, *sf.once, *sf.webhook, sf.retain, stdout, stderr); err != nil {
+	if err := runMonitor(ctx, c, s, domains, *sf.interval, *sf.once, *sf.webhook, sf.retain, *sf.names, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "domaincheck:", err)
 		return 2
 	}
@@ -178,6 +180,16 @@ func (sf *storeFlags) run(ctx context.Context, now time.Time, stdin io.Reader, s
 		if err := prune(ctx, s, now, sf.retain, stderr); err != nil {
 			return fail(tempFail, err)
 		}
+		if *sf.names {
+			// The reports are stored: a DNS that fails costs names
+			// (looked up next time), never the ingest's exit status.
+			if r, done, err := dns(); err != nil {
+				fmt.Fprintf(stderr, "domaincheck: reverse names: %v (looked up next time)\n", err)
+			} else {
+				resolveNames(ctx, s, r, now, stderr)
+				done()
+			}
+		}
 	}
 	if *sf.evidence != "" {
 		r, done, err := dns()
@@ -225,6 +237,21 @@ func newResolver(live bool, real func() dnsrec.Resolver) func() (dnsrec.Resolver
 			return nil, nil, err
 		}
 		return srv.Client(), func() { srv.Close() }, nil
+	}
+}
+
+// resolveNames looks up the reverse names of the store's sources that
+// have none yet, through r, and says on stderr what it found. A failure
+// is said there too, never fatal: the next run looks them up.
+func resolveNames(ctx context.Context, s store.Store, r dnsrec.Resolver, now time.Time, stderr io.Writer) {
+	res, err := store.ResolveNames(ctx, s, r, store.NameOptions{Now: now})
+	if err != nil {
+		fmt.Fprintf(stderr, "domaincheck: reverse names: %v (looked up next time)\n", err)
+		return
+	}
+	if res.Looked > 0 {
+		fmt.Fprintf(stderr, "domaincheck: reverse names: %d sources looked up: %d named, %d whose PTR name does not resolve back, %d without PTR, %d failed for now (asked again later)\n",
+			res.Looked, res.Pass, res.Fail, res.PermError, res.TempError)
 	}
 }
 

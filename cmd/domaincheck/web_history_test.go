@@ -56,7 +56,7 @@ func TestHistoryPage(t *testing.T) {
 	}
 	body := rec.Body.String()
 	golden.Check(t, "store/history.html", body)
-	for _, want := range []string{"<svg", "<polyline", `stroke-dasharray="4 3"`, ">quarantine-partial</text>", "ready → changes-needed", "198.51.100.7, DKIM not aligned"} {
+	for _, want := range []string{"<svg", "<polyline", `stroke-dasharray="4 3"`, ">quarantine-partial</text>", "ready → changes-needed", "198.51.100.7, mx.customer.example, DKIM not aligned", "<td>mx.customer.example</td>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page has no %q", want)
 		}
