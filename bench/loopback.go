@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"slices"
 	"sort"
 	"time"
 
@@ -20,14 +21,20 @@ type figure struct {
 	rate    float64       // checks per second
 	queries float64       // questions per check, as the server counted them
 	cpu     time.Duration // this process's CPU per check
+	srvCPU  time.Duration // the DNS server's CPU per check
+	cs      float64       // this process's context switches per check
+}
+
+// impl is one implementation measured over DNS; fresh is called before
+// each run.
+type impl struct {
+	name  string
+	fresh func() checker
 }
 
 // loopbackImpls are the implementations measured over DNS, each given the
 // server's address; fresh is called before each run.
-func loopbackImpls(addr string) []struct {
-	name  string
-	fresh func() checker
-} {
+func loopbackImpls(addr string) []impl {
 	// The server is on loopback, so the client's default reuses sockets
 	// (RFC 5452's threat, forged datagrams from off the path, cannot reach
 	// it); the "port pool" rows measure the default towards a remote
@@ -47,10 +54,7 @@ func loopbackImpls(addr string) []struct {
 		var d net.Dialer
 		return d.DialContext(ctx, network, addr)
 	}}
-	return []struct {
-		name  string
-		fresh func() checker
-	}{
+	return []impl{
 		{"domainauth, sequential", func() checker { return domainauthCheck(&spf.Checker{Resolver: client(), Sequential: true}) }},
 		{"domainauth, concurrent", func() checker { return domainauthCheck(&spf.Checker{Resolver: client()}) }},
 		{"sequential, port pool", func() checker {
@@ -71,25 +75,33 @@ func loopbackImpls(addr string) []struct {
 // loopback measures cold checks, one after another, against the DNS server
 // in a child process, and the server's own floor.
 func loopback(cfg config, w io.Writer) error {
-	srv, err := startServer(0)
+	srv, err := startServer(0, cfg.plainServer)
 	if err != nil {
 		return err
 	}
 	defer srv.close()
 
-	floor, err := measureFloor(cfg, srv)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(w, "\nOver loopback DNS: %d soft-failing checks one after another (median of %d runs, interleaved), DNS server in another process\n", cfg.n, cfg.runs)
-	fmt.Fprintf(w, "DNS floor: the server answers %.0f questions/s to a minimal client (one socket, one question at a time)\n", floor)
-	if err := clientCost(cfg, srv, floor, w); err != nil {
-		return err
+	floor := 0.0
+	if cfg.rows == nil || cfg.rows.MatchString("floor") {
+		if floor, err = measureFloor(cfg, srv); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "DNS floor: the server answers %.0f questions/s to a minimal client (one socket, one question at a time)\n", floor)
 	}
-	fmt.Fprintf(w, "%-34s %10s %14s %14s %16s\n", "implementation", "checks/s", "queries/check", "CPU µs/check", "of the DNS floor")
+	if cfg.rows == nil || cfg.rows.MatchString("client alone") {
+		if err := clientCost(cfg, srv, floor, w); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "%-34s %10s %14s %14s %14s %12s %16s\n", "implementation", "checks/s", "queries/check", "CPU µs/check", "server µs/chk", "switch/chk", "of the DNS floor")
 	// The runs are interleaved, one of every implementation per round, so
 	// that a change in the machine's load touches all of them alike.
 	impls := loopbackImpls(srv.addr)
+	if cfg.rows != nil {
+		impls = slices.DeleteFunc(impls, func(im impl) bool { return !cfg.rows.MatchString(im.name) })
+	}
+	withLibspf2 := cfg.libspf2 != "" && (cfg.rows == nil || cfg.rows.MatchString("libspf2"))
 	figs := make([][]figure, len(impls)+1)
 	for run := 0; run < cfg.runs; run++ {
 		for k, im := range impls {
@@ -99,7 +111,7 @@ func loopback(cfg config, w io.Writer) error {
 			}
 			figs[k] = append(figs[k], f)
 		}
-		if cfg.libspf2 != "" {
+		if withLibspf2 {
 			one := cfg
 			one.runs = 1
 			f, err := libspf2Figure(one, cfg.libspf2, srv)
@@ -119,10 +131,10 @@ func loopback(cfg config, w io.Writer) error {
 		}
 		f := median(figs[k])
 		ofFloor := "-"
-		if f.queries > 0.5 {
+		if f.queries > 0.5 && floor > 0 {
 			ofFloor = fmt.Sprintf("%.0f%%", 100*f.rate/(floor/f.queries))
 		}
-		fmt.Fprintf(w, "%-34s %10.0f %14.2f %14.1f %16s\n", name, f.rate, f.queries, float64(f.cpu)/1e3, ofFloor)
+		fmt.Fprintf(w, "%-34s %10.0f %14.2f %14.1f %14.0f %12.1f %16s\n", name, f.rate, f.queries, float64(f.cpu)/1e3, float64(f.srvCPU)/1e3, f.cs, ofFloor)
 	}
 	return nil
 }
@@ -138,11 +150,11 @@ func loopbackRun(cfg config, srv *server, name string, check checker) (figure, e
 	if err != nil {
 		return figure{}, err
 	}
-	cpu0, t0 := cpuTime(), time.Now()
+	cs0, cpu0, srv0, t0 := switches(), cpuTime(), srv.cpu(), time.Now()
 	for i := 0; i < cfg.n; i++ {
 		check(ctx, ip, customer)
 	}
-	elapsed, cpu := time.Since(t0), cpuTime()-cpu0
+	elapsed, cpu, srvCPU, cs := time.Since(t0), cpuTime()-cpu0, srv.cpu()-srv0, switches()-cs0
 	after, err := srv.served()
 	if err != nil {
 		return figure{}, err
@@ -151,6 +163,8 @@ func loopbackRun(cfg config, srv *server, name string, check checker) (figure, e
 		rate:    float64(cfg.n) / elapsed.Seconds(),
 		queries: float64(after-before) / float64(cfg.n),
 		cpu:     cpu / time.Duration(cfg.n),
+		srvCPU:  srvCPU / time.Duration(cfg.n),
+		cs:      float64(cs) / float64(cfg.n),
 	}, nil
 }
 
