@@ -41,14 +41,13 @@ type fastServer struct {
 	seen atomic.Int64 // questions received over UDP and TCP
 }
 
-// fastSockets is the number of sockets (and threads) reading the port.
-const fastSockets = 2
-
-func startFastServer(origin string) (*fastServer, error) {
+// startFastServer starts a fast server in front of the zone's server at
+// origin, reading its port with the given number of sockets.
+func startFastServer(origin string, sockets int) (*fastServer, error) {
 	s := &fastServer{origin: origin, replies: make(map[string][]byte)}
 	var lastErr error
 	for try := 0; try < 10; try++ {
-		err := s.bind()
+		err := s.bind(max(sockets, 1))
 		if err == nil {
 			for _, fd := range s.fds {
 				go s.serveUDP(fd)
@@ -63,10 +62,10 @@ func startFastServer(origin string) (*fastServer, error) {
 }
 
 // bind opens the sockets on a free port, UDP and TCP alike.
-func (s *fastServer) bind() error {
+func (s *fastServer) bind(sockets int) error {
 	s.fds = nil
 	port := 0
-	for i := 0; i < fastSockets; i++ {
+	for i := 0; i < sockets; i++ {
 		fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_DGRAM|syscall.SOCK_CLOEXEC, 0)
 		if err != nil {
 			return err

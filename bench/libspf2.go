@@ -80,6 +80,7 @@ func libspf2Figure(cfg config, driver string, srv *server) (figure, error) {
 			cpu:     cpu / time.Duration(cfg.n),
 			srvCPU:  srvCPU / time.Duration(cfg.n),
 			cs:      cs,
+			sys:     cmd.ProcessState.SystemTime() / time.Duration(cfg.n),
 		})
 	}
 	return median(figs), nil

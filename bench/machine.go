@@ -37,6 +37,15 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// sysTime is the CPU this process has used in the kernel.
+func sysTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Stime.Nano())
+}
+
 // switches is the number of context switches of this process's threads,
 // voluntary (a thread went to sleep) and involuntary (it was preempted).
 func switches() int64 {

@@ -35,6 +35,7 @@ type config struct {
 	libspf2          string         // the peers harness's libspf2 driver, or ""
 	rows             *regexp.Regexp // the loopback rows to run; nil for all
 	plainServer      bool           // over loopback, the zone's server alone
+	serverSockets    int            // the fast server's sockets
 }
 
 func realMain(args []string, stdout, stderr io.Writer) int {
@@ -45,6 +46,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	quick := fs.Bool("quick", false, "a few checks of each kind, to see that everything works")
 	serve := fs.Bool("serve", false, "internal: serve the benchmark zones on loopback (used by the benchmark itself)")
 	delay := fs.Duration("delay", 0, "internal: with -serve, hold every reply back this long")
+	sockets := fs.Int("server-sockets", 1, "over loopback, the `number` of sockets (and threads) the fast server reads its port with")
 	plain := fs.Bool("plain-server", false, "over loopback, let the zone's own server (dnstest) answer every question, without the fast server that replays its replies")
 	only := fs.String("only", "", "run one part: inprocess, loopback or delay")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of this process to `file`")
@@ -63,13 +65,13 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *serve {
-		return serveZones(*delay, *plain, os.Stdin, stdout, stderr)
+		return serveZones(*delay, *plain, *sockets, os.Stdin, stdout, stderr)
 	}
 	cfg := config{n: *n, runs: *runs, samples: 21, delay: 5 * time.Millisecond}
 	if *quick {
 		cfg = config{n: 50, runs: 1, samples: 3, delay: 5 * time.Millisecond}
 	}
-	cfg.only, cfg.libspf2, cfg.plainServer = *only, *libspf2, *plain
+	cfg.only, cfg.libspf2, cfg.plainServer, cfg.serverSockets = *only, *libspf2, *plain, *sockets
 	if *rows != "" {
 		re, err := regexp.Compile(*rows)
 		if err != nil {

@@ -28,7 +28,7 @@ func allZones() zone {
 // questions go to a fastServer in front of the zone's server, which
 // replays the zone server's replies; with a delay, every reply is held back
 // on its own timer by the zone's server itself.
-func serveZones(delay time.Duration, plain bool, in io.Reader, out, errw io.Writer) int {
+func serveZones(delay time.Duration, plain bool, sockets int, in io.Reader, out, errw io.Writer) int {
 	z, err := dnstest.NewZone(allZones().text())
 	if err != nil {
 		fmt.Fprintln(errw, "bench:", err)
@@ -43,7 +43,7 @@ func serveZones(delay time.Duration, plain bool, in io.Reader, out, errw io.Writ
 	defer srv.Close()
 	addr, count := srv.Addr, func() int { udp, tcp := srv.Served(); return udp + tcp }
 	if delay == 0 && !plain {
-		fast, err := startFastServer(srv.Addr)
+		fast, err := startFastServer(srv.Addr, sockets)
 		if err != nil {
 			fmt.Fprintln(errw, "bench:", err)
 			return 2
@@ -67,14 +67,14 @@ type server struct {
 }
 
 // startServer starts the DNS server process: the fast server in front of
-// the zone's (dnstest) server, or with plain or a delay the zone's server
-// alone.
-func startServer(delay time.Duration, plain bool) (*server, error) {
+// the zone's (dnstest) server, reading with the given number of sockets,
+// or with plain or a delay the zone's server alone.
+func startServer(delay time.Duration, plain bool, sockets int) (*server, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe, "-serve", "-delay", delay.String(), fmt.Sprintf("-plain-server=%v", plain))
+	cmd := exec.Command(exe, "-serve", "-delay", delay.String(), fmt.Sprintf("-plain-server=%v", plain), fmt.Sprintf("-server-sockets=%d", sockets))
 	cmd.Stderr = os.Stderr
 	// The zone's server has one thread, as a single-threaded DNS server
 	// would have: on two cores, two Go schedulers spinning for work take
@@ -84,7 +84,7 @@ func startServer(delay time.Duration, plain bool) (*server, error) {
 	// threads (and so polling every 20 µs).
 	procs := "GOMAXPROCS=1"
 	if delay == 0 && !plain {
-		procs = fmt.Sprintf("GOMAXPROCS=%d", fastSockets+1)
+		procs = fmt.Sprintf("GOMAXPROCS=%d", sockets+1)
 	}
 	cmd.Env = append(os.Environ(), procs)
 	in, err := cmd.StdinPipe()
