@@ -13,7 +13,12 @@
 // Flags: -n checks per loopback run (default 2000), -runs (median of, default
 // 5), -quick (a few checks of each, to see that everything works), -libspf2
 // PATH (the libspf2 driver of the peers harness, built with its Makefile
-// from Debian's libspf2-dev: adds libspf2, in C, to the loopback table).
+// from Debian's libspf2-dev: adds libspf2, in C, to the loopback table),
+// -rows REGEXP (only the loopback rows named so: "floor", "client alone",
+// an implementation, "libspf2"), -server-sockets N (the loopback server
+// reads its port with N sockets and threads), -plain-server (the zone's
+// own server answers every question, without the server that replays its
+// replies, fastserver.go).
 package main
 
 import (
