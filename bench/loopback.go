@@ -229,7 +229,7 @@ func measureFloor(cfg config, srv *server) (float64, time.Duration, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_DGRAM|syscall.SOCK_CLOEXEC, 0)
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_DGRAM, 0)
 	if err != nil {
 		return 0, 0, err
 	}
