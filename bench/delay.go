@@ -31,7 +31,7 @@ func roundTrip(cfg config, srv *server) (time.Duration, error) {
 // takes cfg.delay, for the include trees of depth 1 to 3 and the provider
 // zone.
 func delayed(cfg config, w io.Writer) error {
-	srv, err := startServer(cfg.delay)
+	srv, err := startServer(cfg.delay, true, 1)
 	if err != nil {
 		return err
 	}

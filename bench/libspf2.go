@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -42,6 +43,7 @@ func libspf2Figure(cfg config, driver string, srv *server) (figure, error) {
 		if err != nil {
 			return figure{}, err
 		}
+		srv0 := srv.cpu()
 		// An empty control address: the driver's start-up check does not
 		// ask the harness's server for its count.
 		cmd := exec.Command(driver, "bench", pairs, fmt.Sprint(ap.Port()), "")
@@ -50,6 +52,7 @@ func libspf2Figure(cfg config, driver string, srv *server) (figure, error) {
 		if err != nil {
 			return figure{}, fmt.Errorf("libspf2 driver: %w", err)
 		}
+		srvCPU := srv.cpu() - srv0 // over the driver's start-up too
 		after, err := srv.served()
 		if err != nil {
 			return figure{}, err
@@ -67,10 +70,17 @@ func libspf2Figure(cfg config, driver string, srv *server) (figure, error) {
 		}
 		// The process's CPU, start-up included (a few milliseconds).
 		cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		var cs float64
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			cs = float64(ru.Nvcsw+ru.Nivcsw) / float64(cfg.n)
+		}
 		figs = append(figs, figure{
 			rate:    res.Rate,
 			queries: float64(after-before-1) / float64(cfg.n), // less the start-up check's question
 			cpu:     cpu / time.Duration(cfg.n),
+			srvCPU:  srvCPU / time.Duration(cfg.n),
+			cs:      cs,
+			sys:     cmd.ProcessState.SystemTime() / time.Duration(cfg.n),
 		})
 	}
 	return median(figs), nil

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"slices"
 	"sort"
+	"syscall"
 	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
@@ -20,14 +22,21 @@ type figure struct {
 	rate    float64       // checks per second
 	queries float64       // questions per check, as the server counted them
 	cpu     time.Duration // this process's CPU per check
+	srvCPU  time.Duration // the DNS server's CPU per check
+	cs      float64       // this process's context switches per check
+	sys     time.Duration // of cpu, in the kernel
+}
+
+// impl is one implementation measured over DNS; fresh is called before
+// each run.
+type impl struct {
+	name  string
+	fresh func() checker
 }
 
 // loopbackImpls are the implementations measured over DNS, each given the
 // server's address; fresh is called before each run.
-func loopbackImpls(addr string) []struct {
-	name  string
-	fresh func() checker
-} {
+func loopbackImpls(addr string) []impl {
 	// The server is on loopback, so the client's default reuses sockets
 	// (RFC 5452's threat, forged datagrams from off the path, cannot reach
 	// it); the "port pool" rows measure the default towards a remote
@@ -47,10 +56,7 @@ func loopbackImpls(addr string) []struct {
 		var d net.Dialer
 		return d.DialContext(ctx, network, addr)
 	}}
-	return []struct {
-		name  string
-		fresh func() checker
-	}{
+	return []impl{
 		{"domainauth, sequential", func() checker { return domainauthCheck(&spf.Checker{Resolver: client(), Sequential: true}) }},
 		{"domainauth, concurrent", func() checker { return domainauthCheck(&spf.Checker{Resolver: client()}) }},
 		{"sequential, port pool", func() checker {
@@ -71,44 +77,59 @@ func loopbackImpls(addr string) []struct {
 // loopback measures cold checks, one after another, against the DNS server
 // in a child process, and the server's own floor.
 func loopback(cfg config, w io.Writer) error {
-	srv, err := startServer(0)
+	srv, err := startServer(0, cfg.plainServer, cfg.serverSockets)
 	if err != nil {
 		return err
 	}
 	defer srv.close()
 
-	floor, err := measureFloor(cfg, srv)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(w, "\nOver loopback DNS: %d soft-failing checks one after another (median of %d runs, interleaved), DNS server in another process\n", cfg.n, cfg.runs)
-	fmt.Fprintf(w, "DNS floor: the server answers %.0f questions/s to a minimal client (one socket, one question at a time)\n", floor)
-	if err := clientCost(cfg, srv, floor, w); err != nil {
-		return err
+	floor := 0.0
+	if cfg.rows == nil || cfg.rows.MatchString("floor") {
+		var perQuestion time.Duration
+		if floor, perQuestion, err = measureFloor(cfg, srv); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "DNS floor: the server answers %.0f questions/s to a minimal client (one blocking socket, one question at a time), with %.1f µs of its CPU per question\n", floor, float64(perQuestion)/1e3)
 	}
-	fmt.Fprintf(w, "%-34s %10s %14s %14s %16s\n", "implementation", "checks/s", "queries/check", "CPU µs/check", "of the DNS floor")
-	// The runs are interleaved, one of every implementation per round, so
-	// that a change in the machine's load touches all of them alike.
+	if cfg.rows == nil || cfg.rows.MatchString("client alone") {
+		if err := clientCost(cfg, srv, floor, w); err != nil {
+			return err
+		}
+	}
+	// The runs are interleaved, one of every implementation per round,
+	// each round in another order, so that a change in the machine's load
+	// touches all of them alike; libspf2's figure of a round is compared
+	// with the others of the same round.
 	impls := loopbackImpls(srv.addr)
+	if cfg.rows != nil {
+		impls = slices.DeleteFunc(impls, func(im impl) bool { return !cfg.rows.MatchString(im.name) })
+	}
+	withLibspf2 := cfg.libspf2 != "" && (cfg.rows == nil || cfg.rows.MatchString("libspf2"))
 	figs := make([][]figure, len(impls)+1)
 	for run := 0; run < cfg.runs; run++ {
-		for k, im := range impls {
-			f, err := loopbackRun(cfg, srv, im.name, im.fresh())
+		for i := range len(impls) + 1 {
+			k := (i + run) % (len(impls) + 1)
+			var f figure
+			var err error
+			switch {
+			case k < len(impls):
+				f, err = loopbackRun(cfg, srv, impls[k].name, impls[k].fresh())
+			case withLibspf2:
+				one := cfg
+				one.runs = 1
+				f, err = libspf2Figure(one, cfg.libspf2, srv)
+			default:
+				continue
+			}
 			if err != nil {
 				return err
 			}
 			figs[k] = append(figs[k], f)
 		}
-		if cfg.libspf2 != "" {
-			one := cfg
-			one.runs = 1
-			f, err := libspf2Figure(one, cfg.libspf2, srv)
-			if err != nil {
-				return err
-			}
-			figs[len(impls)] = append(figs[len(impls)], f)
-		}
 	}
+	fmt.Fprintf(w, "%-34s %17s %16s %8s %10s %8s %10s %9s\n", "implementation", "checks/s", "× libspf2", "queries", "client CPU", "of it", "server CPU", "switches")
+	fmt.Fprintf(w, "%-34s %17s %16s %8s %10s %8s %10s %9s\n", "", "median (range)", "median (range)", "/check", "µs/check", "kernel", "µs/check", "/check")
 	for k := range figs {
 		if len(figs[k]) == 0 {
 			continue
@@ -117,14 +138,37 @@ func loopback(cfg config, w io.Writer) error {
 		if k < len(impls) {
 			name = impls[k].name
 		}
-		f := median(figs[k])
-		ofFloor := "-"
-		if f.queries > 0.5 {
-			ofFloor = fmt.Sprintf("%.0f%%", 100*f.rate/(floor/f.queries))
+		vs := "-"
+		if withLibspf2 && k < len(impls) {
+			ratios := make([]float64, len(figs[k]))
+			for r := range figs[k] {
+				ratios[r] = figs[k][r].rate / figs[len(impls)][r].rate
+			}
+			vs = spread(ratios, "%.2f")
 		}
-		fmt.Fprintf(w, "%-34s %10.0f %14.2f %14.1f %16s\n", name, f.rate, f.queries, float64(f.cpu)/1e3, ofFloor)
+		rates := make([]float64, len(figs[k]))
+		for r := range figs[k] {
+			rates[r] = figs[k][r].rate
+		}
+		f := median(slices.Clone(figs[k]))
+		kernel := "-"
+		if f.cpu > 0 {
+			kernel = fmt.Sprintf("%.0f%%", 100*float64(f.sys)/float64(f.cpu))
+		}
+		fmt.Fprintf(w, "%-34s %17s %16s %8.2f %10.0f %8s %10.0f %9.1f\n", name, spread(rates, "%.0f"), vs, f.queries, float64(f.cpu)/1e3, kernel, float64(f.srvCPU)/1e3, f.cs)
 	}
 	return nil
+}
+
+// spread is the median of xs with its range, "m (lo–hi)".
+func spread(xs []float64, format string) string {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	m := s[len(s)/2]
+	if len(s) == 1 {
+		return fmt.Sprintf(format, m)
+	}
+	return fmt.Sprintf(format+" ("+format+"–"+format+")", m, s[0], s[len(s)-1])
 }
 
 // loopbackRun is one run of cfg.n soft-failing checks.
@@ -138,11 +182,11 @@ func loopbackRun(cfg config, srv *server, name string, check checker) (figure, e
 	if err != nil {
 		return figure{}, err
 	}
-	cpu0, t0 := cpuTime(), time.Now()
+	cs0, cpu0, sys0, srv0, t0 := switches(), cpuTime(), sysTime(), srv.cpu(), time.Now()
 	for i := 0; i < cfg.n; i++ {
 		check(ctx, ip, customer)
 	}
-	elapsed, cpu := time.Since(t0), cpuTime()-cpu0
+	elapsed, cpu, sys, srvCPU, cs := time.Since(t0), cpuTime()-cpu0, sysTime()-sys0, srv.cpu()-srv0, switches()-cs0
 	after, err := srv.served()
 	if err != nil {
 		return figure{}, err
@@ -151,6 +195,9 @@ func loopbackRun(cfg config, srv *server, name string, check checker) (figure, e
 		rate:    float64(cfg.n) / elapsed.Seconds(),
 		queries: float64(after-before) / float64(cfg.n),
 		cpu:     cpu / time.Duration(cfg.n),
+		srvCPU:  srvCPU / time.Duration(cfg.n),
+		cs:      float64(cs) / float64(cfg.n),
+		sys:     sys / time.Duration(cfg.n),
 	}, nil
 }
 
@@ -174,47 +221,63 @@ var floorQuestions = []struct {
 
 // measureFloor asks the server the questions of a check, one at a time
 // over one socket, with nothing else to do: the most a sequential checker
-// could get from this server. It returns questions per second.
-func measureFloor(cfg config, srv *server) (float64, error) {
-	conn, err := net.Dial("udp", srv.addr)
+// could get from this server. The client is as cheap as a client can be: a
+// blocking socket, one write and one read per question, no parsing. It
+// returns questions per second and the server's CPU per question.
+func measureFloor(cfg config, srv *server) (float64, time.Duration, error) {
+	ap, err := netip.ParseAddrPort(srv.addr)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	defer conn.Close()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_DGRAM, 0)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer syscall.Close(fd)
+	if err := syscall.Connect(fd, &syscall.SockaddrInet4{Port: int(ap.Port()), Addr: ap.Addr().As4()}); err != nil {
+		return 0, 0, err
+	}
+	tv := syscall.Timeval{Sec: 5}
+	if err := syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv); err != nil {
+		return 0, 0, err
+	}
 	wires := make([][]byte, len(floorQuestions))
 	for i, q := range floorQuestions {
 		m := new(dns.Msg)
 		m.SetQuestion(q.name, q.qtype)
 		m.SetEdns0(1232, false)
 		if wires[i], err = m.Pack(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
 	buf := make([]byte, 4096)
 	var rates []figure
 	for run := 0; run < cfg.runs; run++ {
 		total := cfg.n * len(floorQuestions)
-		t0 := time.Now()
-		_ = conn.SetReadDeadline(t0.Add(time.Minute))
+		srv0, t0 := srv.cpu(), time.Now()
 		for i := 0; i < total; i++ {
 			wire := wires[i%len(wires)]
 			binary.BigEndian.PutUint16(wire, uint16(i))
-			if _, err := conn.Write(wire); err != nil {
-				return 0, err
+			if _, err := syscall.Write(fd, wire); err != nil {
+				return 0, 0, err
 			}
 			for {
-				n, err := conn.Read(buf)
+				n, err := syscall.Read(fd, buf)
+				if err == syscall.EINTR {
+					continue
+				}
 				if err != nil {
-					return 0, fmt.Errorf("the floor client: %w", err)
+					return 0, 0, fmt.Errorf("the floor client: %w", err)
 				}
 				if n >= 2 && binary.BigEndian.Uint16(buf) == uint16(i) {
 					break
 				}
 			}
 		}
-		rates = append(rates, figure{rate: float64(total) / time.Since(t0).Seconds()})
+		rates = append(rates, figure{rate: float64(total) / time.Since(t0).Seconds(), srvCPU: (srv.cpu() - srv0) / time.Duration(total)})
 	}
-	return median(rates).rate, nil
+	f := median(rates)
+	return f.rate, f.srvCPU, nil
 }
 
 // clientCost measures dnsrec.Client alone: the questions of a check asked

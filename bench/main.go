@@ -13,7 +13,12 @@
 // Flags: -n checks per loopback run (default 2000), -runs (median of, default
 // 5), -quick (a few checks of each, to see that everything works), -libspf2
 // PATH (the libspf2 driver of the peers harness, built with its Makefile
-// from Debian's libspf2-dev: adds libspf2, in C, to the loopback table).
+// from Debian's libspf2-dev: adds libspf2, in C, to the loopback table),
+// -rows REGEXP (only the loopback rows named so: "floor", "client alone",
+// an implementation, "libspf2"), -server-sockets N (the loopback server
+// reads its port with N sockets and threads), -plain-server (the zone's
+// own server answers every question, without the server that replays its
+// replies, fastserver.go).
 package main
 
 import (
@@ -21,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime/pprof"
 	"time"
 )
@@ -30,8 +36,11 @@ func main() { os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr)) }
 type config struct {
 	n, runs, samples int
 	delay            time.Duration
-	only             string // "" for every part
-	libspf2          string // the peers harness's libspf2 driver, or ""
+	only             string         // "" for every part
+	libspf2          string         // the peers harness's libspf2 driver, or ""
+	rows             *regexp.Regexp // the loopback rows to run; nil for all
+	plainServer      bool           // over loopback, the zone's server alone
+	serverSockets    int            // the fast server's sockets
 }
 
 func realMain(args []string, stdout, stderr io.Writer) int {
@@ -42,8 +51,11 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	quick := fs.Bool("quick", false, "a few checks of each kind, to see that everything works")
 	serve := fs.Bool("serve", false, "internal: serve the benchmark zones on loopback (used by the benchmark itself)")
 	delay := fs.Duration("delay", 0, "internal: with -serve, hold every reply back this long")
+	sockets := fs.Int("server-sockets", 1, "over loopback, the `number` of sockets (and threads) the fast server reads its port with")
+	plain := fs.Bool("plain-server", false, "over loopback, let the zone's own server (dnstest) answer every question, without the fast server that replays its replies")
 	only := fs.String("only", "", "run one part: inprocess, loopback or delay")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of this process to `file`")
+	rows := fs.String("rows", "", "run only the loopback rows whose name matches this `regexp` (the libspf2 row is \"libspf2\")")
 	libspf2 := fs.String("libspf2", "", "the peers harness's libspf2 driver (`spf2driver`, built from ../shared/spfpeers/drivers/libspf2): adds libspf2 to the loopback table")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -58,13 +70,21 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *serve {
-		return serveZones(*delay, os.Stdin, stdout, stderr)
+		return serveZones(*delay, *plain, *sockets, os.Stdin, stdout, stderr)
 	}
 	cfg := config{n: *n, runs: *runs, samples: 21, delay: 5 * time.Millisecond}
 	if *quick {
 		cfg = config{n: 50, runs: 1, samples: 3, delay: 5 * time.Millisecond}
 	}
-	cfg.only, cfg.libspf2 = *only, *libspf2
+	cfg.only, cfg.libspf2, cfg.plainServer, cfg.serverSockets = *only, *libspf2, *plain, *sockets
+	if *rows != "" {
+		re, err := regexp.Compile(*rows)
+		if err != nil {
+			fmt.Fprintln(stderr, "bench: -rows:", err)
+			return 2
+		}
+		cfg.rows = re
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {

@@ -24,8 +24,11 @@ func allZones() zone {
 
 // serveZones is the child process: it serves allZones on loopback, prints
 // the address, answers "count" on stdin with the number of questions seen,
-// and exits when stdin closes.
-func serveZones(delay time.Duration, in io.Reader, out, errw io.Writer) int {
+// and exits when stdin closes. Without a delay (and without plain), the
+// questions go to a fastServer in front of the zone's server, which
+// replays the zone server's replies; with a delay, every reply is held back
+// on its own timer by the zone's server itself.
+func serveZones(delay time.Duration, plain bool, sockets int, in io.Reader, out, errw io.Writer) int {
 	z, err := dnstest.NewZone(allZones().text())
 	if err != nil {
 		fmt.Fprintln(errw, "bench:", err)
@@ -38,11 +41,18 @@ func serveZones(delay time.Duration, in io.Reader, out, errw io.Writer) int {
 		return 2
 	}
 	defer srv.Close()
-	fmt.Fprintln(out, srv.Addr)
+	addr, count := srv.Addr, func() int { udp, tcp := srv.Served(); return udp + tcp }
+	if delay == 0 && !plain {
+		if fast, err := startFastServer(srv.Addr, sockets); err != nil {
+			fmt.Fprintln(errw, "bench: the zone's server answers every question:", err)
+		} else {
+			addr, count = fast.addr, fast.served
+		}
+	}
+	fmt.Fprintln(out, addr)
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {
-		udp, tcp := srv.Served()
-		fmt.Fprintln(out, udp+tcp)
+		fmt.Fprintln(out, count())
 	}
 	return 0
 }
@@ -55,17 +65,27 @@ type server struct {
 	out  *bufio.Reader
 }
 
-func startServer(delay time.Duration) (*server, error) {
+// startServer starts the DNS server process: the fast server in front of
+// the zone's (dnstest) server, reading with the given number of sockets,
+// or with plain or a delay the zone's server alone.
+func startServer(delay time.Duration, plain bool, sockets int) (*server, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe, "-serve", "-delay", delay.String())
+	cmd := exec.Command(exe, "-serve", "-delay", delay.String(), fmt.Sprintf("-plain-server=%v", plain), fmt.Sprintf("-server-sockets=%d", sockets))
 	cmd.Stderr = os.Stderr
-	// One thread for the server, as a single-threaded DNS server would
-	// have: on two cores, two Go schedulers spinning for work take CPU
-	// from each other.
-	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	// The zone's server has one thread, as a single-threaded DNS server
+	// would have: on two cores, two Go schedulers spinning for work take
+	// CPU from each other. The fast server's threads block in recvfrom,
+	// one per socket, and spin for nothing; one P more than its sockets
+	// keeps the runtime's monitor from taking Ps back from the blocked
+	// threads (and so polling every 20 µs).
+	procs := "GOMAXPROCS=1"
+	if delay == 0 && !plain {
+		procs = fmt.Sprintf("GOMAXPROCS=%d", sockets+1)
+	}
+	cmd.Env = append(os.Environ(), procs)
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -86,6 +106,9 @@ func startServer(delay time.Duration) (*server, error) {
 	s.addr = strings.TrimSpace(line)
 	return s, nil
 }
+
+// cpu is the CPU the server process has used, user and system.
+func (s *server) cpu() time.Duration { return processCPU(s.cmd.Process.Pid) }
 
 // served is the number of questions the server has seen.
 func (s *server) served() (int, error) {

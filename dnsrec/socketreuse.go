@@ -31,7 +31,10 @@ const (
 	// SocketReuseNever: a new socket, so a new random source port, for
 	// every question, whatever the server's address: the most an attacker
 	// must guess (16 bits of ID and 14.8 of port), at the price of a
-	// socket, a connect and a close per question.
+	// socket, a connect and a close per question. On Linux a question
+	// waits on its socket in the kernel, as a C resolver does, so each
+	// question in flight holds an OS thread while it waits (MaxInFlight
+	// bounds them), as a cgo DNS lookup does.
 	SocketReuseNever SocketReuse = "never"
 	// SocketReuseAlways: reuse the socket used last, for 1 to 32 questions
 	// (a random number), for every server. The cost is in security: an

@@ -259,6 +259,11 @@ var errTooLarge = errors.New("reply larger than the advertised UDP size")
 // are ignored (and the socket is then not reused); a reply that does not
 // fit is errTooLarge.
 func (p *socketPool) exchangeUDP(ctx context.Context, s *server, mode reuseMode, qname string, qtype, size uint16, timeout time.Duration) (*dns.Msg, error) {
+	if mode == reuseNever {
+		if m, ok, err := p.exchangeFresh(ctx, s, qname, qtype, size, timeout); ok {
+			return m, err
+		}
+	}
 	u, err := p.take(s, mode, int(size)+1)
 	if err != nil {
 		return nil, err

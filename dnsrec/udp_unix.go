@@ -56,21 +56,3 @@ func (u *udpSocket) sendRecvStep(fd uintptr) bool {
 
 // recv reads the next datagram.
 func (u *udpSocket) recv() (int, error) { return u.conn.Read(u.buf) }
-
-func writeFD(fd int, b []byte) (int, error) {
-	for {
-		n, err := syscall.Write(fd, b)
-		if err != syscall.EINTR {
-			return n, err
-		}
-	}
-}
-
-func readFD(fd int, b []byte) (int, error) {
-	for {
-		n, err := syscall.Read(fd, b)
-		if err != syscall.EINTR {
-			return n, err
-		}
-	}
-}
