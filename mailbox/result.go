@@ -37,6 +37,15 @@ type RuleResult struct {
 	// the rule (1-based; 0 when none does), and Fix says what to do.
 	Step int    `json:"step,omitempty"`
 	Fix  string `json:"fix,omitempty"`
+	// Code and Params are what Sentence is worded from: the message
+	// catalogue's sentences of Code (package i18n), filled from Params;
+	// FixCode and FixParams the same for Fix (a finding's, when the fix is
+	// the finding's own). [RuleResult.In] words the result in another
+	// language from them. A result made with [Result] has none.
+	Code      plan.Code         `json:"-"`
+	Params    map[string]string `json:"-"`
+	FixCode   plan.Code         `json:"-"`
+	FixParams map[string]string `json:"-"`
 }
 
 // Result makes the result of rule r.
