@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/domainauth/domainauth/i18n"
+	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/plan/findingtest"
 )
@@ -73,7 +74,7 @@ func TestNumbersAndDates(t *testing.T) {
 // the parameter names documented beside each.
 func declared(t *testing.T) findingtest.Codes {
 	all := findingtest.Codes{}
-	for _, dir := range []string{"../spf", "../dkim", "../dmarc", "../domaincheck"} {
+	for _, dir := range []string{"../spf", "../dkim", "../dmarc", "../domaincheck", "../mailbox"} {
 		// sender documents some codes' parameters nowhere or in part
 		// (undocumented below); its findings carry them all the same.
 		for code, names := range findingtest.Declared(lenient{t}, dir) {
@@ -109,6 +110,10 @@ var neverEmitted = map[plan.Code]string{
 	"dkim-advice": "declared in sender, emitted nowhere",
 }
 
+// fixOnly are codes that word a fix, never a message: a fix that is a
+// step of the plan.
+var fixOnly = map[plan.Code]bool{"rule-step": true}
+
 // common are the parameters an entry point adds to every finding of a
 // package (the record's domain; the proposed record), documented once.
 var common = []string{"domain", "proposed", "name", "selector"}
@@ -140,7 +145,7 @@ func TestEveryCodeHasItsSentences(t *testing.T) {
 			continue
 		}
 		msgs := c.Variants(string(code), i18n.PartMessage)
-		if len(msgs) == 0 {
+		if len(msgs) == 0 && !fixOnly[code] {
 			t.Errorf("%s has no message", code)
 		}
 		allowed := append(slices.Clone(names), common...)
@@ -171,6 +176,15 @@ func TestEveryCodeHasItsSentences(t *testing.T) {
 		m := idForm.FindStringSubmatch(id)
 		switch {
 		case strings.HasPrefix(id, "format.") || strings.HasPrefix(id, "text."):
+		case strings.HasPrefix(id, "mailbox-rule."):
+			rule, part, _ := strings.Cut(strings.TrimPrefix(id, "mailbox-rule."), ".")
+			r, ok := mailbox.Lookup(mailbox.RuleID(rule))
+			switch {
+			case !ok:
+				t.Errorf("stray entry %s: no such mailbox rule", id)
+			case part != "summary" && (part != "where" || r.Where == ""):
+				t.Errorf("stray entry %s: a rule has a summary, and a where when it is checked elsewhere", id)
+			}
 		case m == nil:
 			t.Errorf("stray entry %s: not code.part", id)
 		case m[2] == i18n.PartReason:
