@@ -128,6 +128,13 @@ func (p *Plan) In(tag language.Tag) *Plan {
 		for _, f := range r.Findings {
 			cp.Findings = append(cp.Findings, f.In(tag))
 		}
+		if r.Edits != nil {
+			cp.Edits = make([]Edit, len(r.Edits))
+			for i, e := range r.Edits {
+				e.Reason = e.Reason.In(tag)
+				cp.Edits[i] = e
+			}
+		}
 		out.Reports = append(out.Reports, &cp)
 	}
 	return out

@@ -268,10 +268,10 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch err := run(context.Background(), stdout, stderr, c, o); {
 	case errors.Is(err, errChanges):
-		fmt.Fprintln(stderr, "domaincheck: exit status 1: a domain needs changes (the summary says which)")
+		fmt.Fprintln(stderr, "domaincheck: "+summaryWord(o.lang, "exit-changes"))
 		return demo.ExitChanges
 	case errors.Is(err, errVendor):
-		fmt.Fprintln(stderr, "domaincheck: exit status 3: every domain is ready, but the vendor's own set-up needs changes")
+		fmt.Fprintln(stderr, "domaincheck: "+summaryWord(o.lang, "exit-vendor"))
 		return exitVendor
 	case err != nil:
 		fmt.Fprintln(stderr, "domaincheck:", err)
@@ -393,7 +393,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 	case "json":
 		fmt.Fprint(w, "\n  ]")
 		if vendor != nil {
-			b, _ := json.MarshalIndent(vendor, "  ", "  ")
+			b, _ := json.MarshalIndent(vendor.In(o.lang), "  ", "  ")
 			fmt.Fprintf(w, ",\n  \"vendor\": %s", b)
 		}
 		fmt.Fprintln(w, "\n}")
