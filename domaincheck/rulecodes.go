@@ -22,3 +22,12 @@ const (
 	// that makes a rule hold.
 	CodeRuleStep plan.Code = "rule-step" // a step of the customer's changes: step, action, type, name
 )
+
+// Codes of what blocks a domain (DomainReport.Blockers), worded by the
+// message catalogue from the parameters named beside each.
+const (
+	CodeBlockerDMARC    plan.Code = "blocker-dmarc-fails"  // DMARC fails for the vendor's mail: envelope, missing, mode, failing, unaligned
+	CodeBlockerSPFFail  plan.Code = "blocker-spf-fail"     // SPF gives fail for a server though DMARC passes: addresses, envelope
+	CodeBlockerNoPolicy plan.Code = "blocker-no-policy"    // no DMARC policy is published: vendor, minimum
+	CodeBlockerPolicy   plan.Code = "blocker-policy-below" // the DMARC policy is below the profile's minimum: policy, minimum, vendor
+)

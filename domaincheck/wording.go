@@ -7,6 +7,20 @@ import (
 	"github.com/domainauth/domainauth/plan"
 )
 
+// BlockersIn returns the report's Blockers in the language tag matches,
+// worded from their codes and parameters by the message catalogue (see
+// plan.Finding.In); a report read back from JSON has its English.
+func (r *DomainReport) BlockersIn(tag language.Tag) []string {
+	if len(r.blockers) != len(r.Blockers) {
+		return r.Blockers
+	}
+	out := make([]string, len(r.blockers))
+	for i, f := range r.blockers {
+		out[i] = f.In(tag).Message
+	}
+	return out
+}
+
 // In returns a copy of the section whose rules' sentences and fixes are
 // in the language tag matches (see mailbox.RuleResult.In): what its JSON
 // carries to a reader of that language. Codes, outcomes and steps are

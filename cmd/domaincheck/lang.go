@@ -247,6 +247,7 @@ func (r reporter) localized(rep *domaincheck.DomainReport) *domaincheck.DomainRe
 	}
 	cp := *rep
 	cp.Summary = r.verdict(rep)
+	cp.Blockers = rep.BlockersIn(r.tag)
 	cp.Areas = make([]domaincheck.Area, len(rep.Areas))
 	for i, a := range rep.Areas {
 		a.Findings = localizedFindings(a.Findings, r.tag)

@@ -241,7 +241,6 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 	"isUpdate": func(c plan.Change) bool { return len(c.Removed()) == 1 && len(c.Added()) == 1 },
 	"inc":      func(i int) int { return i + 1 },
 	"ttl":      stepTTL,    // webtext.go
-	"matrix":   ruleMatrix, // webtext.go
 	"first":    func(rs []dnsrec.Record) dnsrec.Record { return rs[0] },
 }).Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.T "text.web.title" "vendor" .Vendor}}</title>
@@ -274,7 +273,7 @@ small code{font-size:.85em}details{margin:1.5em 0}summary{cursor:pointer;font-we
 <ul>{{range shown .Findings}}<li>{{.Message}}{{with .Fix}}<br>{{$.T "text.web.fix"}}: {{.}}{{end}} <small>({{$.T (print "text.report.severity." .Severity)}} <code>{{.Code}}</code>)</small></li>{{end}}</ul>{{end}}
 {{with .Mailbox}}<h3>{{$.T "text.web.mailbox"}}</h3><ul>{{range .}}<li>{{.Provider.Name}}: {{if .CustomerCompliant}}{{$.T "text.web.rules-met"}}{{else}}{{$.T "text.web.rules-not-met"}}{{end}}</li>{{end}}</ul>
 <table><thead><tr><th scope="col">{{$.T "text.web.rule"}}</th>{{range .}}<th scope="col">{{.Provider.Name}}</th>{{end}}</tr></thead><tbody>
-{{range matrix .}}<tr><th scope="row">{{.Rule}}</th>{{range .Cells}}<td>{{with .}}<span class="{{.Outcome}}">{{$.T (print "text.report.outcome." .Outcome)}}</span> <small><code>{{.Rule}}</code></small>{{if .Step}}<br><a href="#step-{{.Step}}">{{$.StepFix .Fix}}</a>{{end}}{{else}}–{{end}}</td>{{end}}</tr>
+{{range $.Matrix .}}<tr><th scope="row">{{.Summary}}</th>{{range .Cells}}<td>{{with .}}<span class="{{.Outcome}}">{{$.T (print "text.report.outcome." .Outcome)}}</span> <small><code>{{.Rule}}</code></small>{{if .Step}}<br><a href="#step-{{.Step}}">{{$.RuleFix .}}</a>{{end}}{{else}}–{{end}}</td>{{end}}</tr>
 {{end}}</tbody></table>{{end}}
 </details>
 {{if .VendorBlocks}}<p class="vendor">{{$.T "text.report.vendor-note" "vendor" $.Vendor}}</p>{{end}}
