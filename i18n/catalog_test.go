@@ -131,7 +131,14 @@ var reasonCodes = map[string][]string{
 // without quoting them.
 var clauses = []string{"reason", "hint", "when", "problem"}
 
-var idForm = regexp.MustCompile(`^([a-z0-9-]+)\.(message|fix|reason)(_[2-9])?$`)
+var idForm = regexp.MustCompile(`^([a-z0-9-]+)\.(message|fix|reason|requirement)(_[2-9])?$`)
+
+// requirementCodes are the codes whose "requirement" sentences word what a
+// requirement asks for (plan.About), with their parameters.
+var requirementCodes = map[string][]string{
+	"dkim-delegate": {"name", "target"}, "dkim-publish-key": {"name"}, "dmarc-policy": {"domain", "policy", "reports"},
+	"sender-return-path-delegate": {"name", "target"}, "spf-authorize": {"domain", "term"},
+}
 
 // TestEveryCodeHasItsSentences: every code the library emits has a
 // message (and a fix where English has one) in every language, using only
@@ -172,6 +179,19 @@ func TestEveryCodeHasItsSentences(t *testing.T) {
 			}
 		}
 	}
+	for code, names := range requirementCodes {
+		ids := c.Variants(code, i18n.PartRequirement)
+		if len(ids) == 0 {
+			t.Errorf("the requirement %s has no sentence", code)
+		}
+		for _, id := range ids {
+			for _, f := range c.Fields(i18n.English, id) {
+				if !slices.Contains(names, f) {
+					t.Errorf("%s uses the parameter %s, which the requirement does not carry", id, f)
+				}
+			}
+		}
+	}
 	for _, id := range c.IDs(i18n.English) {
 		m := idForm.FindStringSubmatch(id)
 		switch {
@@ -187,6 +207,10 @@ func TestEveryCodeHasItsSentences(t *testing.T) {
 			}
 		case m == nil:
 			t.Errorf("stray entry %s: not code.part", id)
+		case m[2] == i18n.PartRequirement:
+			if _, ok := requirementCodes[m[1]]; !ok {
+				t.Errorf("stray entry %s: no such requirement", id)
+			}
 		case m[2] == i18n.PartReason:
 			if _, ok := reasonCodes[m[1]]; !ok {
 				t.Errorf("stray entry %s: no such change reason", id)
@@ -223,7 +247,7 @@ func TestTranslationsAgree(t *testing.T) {
 			// the same code uses (the value a clause in English quotes).
 			allowed := slices.Clone(want)
 			if m := idForm.FindStringSubmatch(id); m != nil {
-				for _, part := range []string{i18n.PartMessage, i18n.PartFix, i18n.PartReason} {
+				for _, part := range []string{i18n.PartMessage, i18n.PartFix, i18n.PartReason, i18n.PartRequirement} {
 					for _, other := range c.Variants(m[1], part) {
 						allowed = append(allowed, c.Fields(i18n.English, other)...)
 					}
