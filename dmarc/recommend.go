@@ -188,7 +188,6 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 	return res, nil
 }
 
-
 func describeRUA(r *Record) string {
 	var to []string
 	for _, u := range r.RUA {

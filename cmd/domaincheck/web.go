@@ -240,7 +240,7 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 	},
 	"isUpdate": func(c plan.Change) bool { return len(c.Removed()) == 1 && len(c.Added()) == 1 },
 	"inc":      func(i int) int { return i + 1 },
-	"ttl":      stepTTL,    // webtext.go
+	"ttl":      stepTTL, // webtext.go
 	"first":    func(rs []dnsrec.Record) dnsrec.Record { return rs[0] },
 }).Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.T "text.web.title" "vendor" .Vendor}}</title>
