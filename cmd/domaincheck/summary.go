@@ -31,7 +31,7 @@ func newSummaryRow(rep *domaincheck.DomainReport, lang language.Tag) summaryRow 
 		row.verdict = summaryWord(lang, "ready")
 	case len(blockingAreas(rep, lang)) > 0:
 		row.verdict = strings.Join(blockingAreas(rep, lang), ", ")
-	case lang != i18n.English:
+	case i18n.Default().Match(lang) != i18n.English:
 		row.verdict = newReporter(lang).verdict(rep)
 	case rep.Err != nil:
 		row.verdict = rep.Err.Error()
@@ -61,7 +61,7 @@ func blockingAreas(rep *domaincheck.DomainReport, lang language.Tag) []string {
 // areaWord names an area in lang: "dkim" in English, as the English
 // summary always named it; "Zustellung" in German.
 func areaWord(lang language.Tag, a domaincheck.AreaName) string {
-	if lang == i18n.English {
+	if i18n.Default().Match(lang) == i18n.English {
 		return string(a)
 	}
 	if s := i18n.Default().Text(lang, "text.report.area."+string(a), nil); s != "" {
@@ -73,7 +73,7 @@ func areaWord(lang language.Tag, a domaincheck.AreaName) string {
 // statusWord is a domain's status in lang: the status token in English,
 // as the English summary always showed it; the page's words otherwise.
 func statusWord(lang language.Tag, s domaincheck.DomainStatus) string {
-	if lang == i18n.English {
+	if i18n.Default().Match(lang) == i18n.English {
 		return string(s)
 	}
 	if w := i18n.Default().Text(lang, "text.web.status."+string(s), nil); w != "" {
