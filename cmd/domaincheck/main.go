@@ -357,9 +357,9 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 			}
 			fmt.Fprintf(w, "%s\n    %s", map[bool]string{true: "", false: ","}[first], b)
 		case "zone":
-			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, customerChanges(rep).Zone())
+			fmt.Fprintf(w, "; ==== %s\n%s", summaryWord(o.lang, "zone-heading", "domain", rep.Domain), customerChanges(rep).In(o.lang).Zone())
 		case "nsupdate":
-			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, customerChanges(rep).NSUpdate())
+			fmt.Fprintf(w, "; ==== %s\n%s", summaryWord(o.lang, "zone-heading", "domain", rep.Domain), customerChanges(rep).In(o.lang).NSUpdate())
 		default:
 			if !first {
 				fmt.Fprintln(w)
