@@ -410,10 +410,3 @@ func tls(rep *MessageReport) reqOutcome {
 	}
 	return reqOutcome{NotMet, CodeTLS, 3, 1, map[string]string{"received": clip(rep.Received)}}
 }
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "the From domain"
-	}
-	return s
-}

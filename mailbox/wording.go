@@ -50,6 +50,20 @@ func (r RuleResult) In(tag language.Tag) RuleResult {
 // checked from here.
 func (r Rule) WhereURL() string { return r.whereURL }
 
+// In returns a copy of the report whose results are worded in the
+// language tag matches (see [RuleResult.In]): what its JSON carries to a
+// reader of that language.
+func (r *MessageReport) In(tag language.Tag) *MessageReport {
+	cp := *r
+	if r.Results != nil {
+		cp.Results = make([]RuleResult, len(r.Results))
+		for i, res := range r.Results {
+			cp.Results[i] = res.In(tag)
+		}
+	}
+	return &cp
+}
+
 // ruleText is the catalogue's id of a rule's summary or where.
 func ruleText(id RuleID, part string) string { return "mailbox-rule." + string(id) + "." + part }
 

@@ -18,11 +18,13 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/domainauth/domainauth/i18n"
+	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/mailbox"
 )
 
 // TestNoEnglishLeft renders every demo domain in each language (the text
-// report, the summary, the JSON and the page) and fails on every line of
+// report, the summary, the JSON and the page), and every demo message's
+// check, and fails on every line of
 // the translated output that equals a line of the English output, unless
 // that line is only values: names, records, codes, addresses, numbers, and
 // the words a language writes as English does (sameWords). A sentence a
@@ -50,6 +52,14 @@ func TestNoEnglishLeft(t *testing.T) {
 	for _, d := range demoDomains {
 		en["page "+d] = page(i18n.English, d)
 	}
+	message := func(lang language.Tag, m string) []string {
+		var out bytes.Buffer
+		runMessage(context.Background(), &out, &mailbox.MessageChecker{Resolver: demo.Zone(), Bulk: true}, demo.Sample(m), "text", lang)
+		return strings.Split(out.String(), "\n")
+	}
+	for _, m := range demoMessages {
+		en["message "+m] = message(i18n.English, m)
+	}
 	enJSON := jsonStrings(t, i18n.English)
 	for _, lang := range i18n.Languages()[1:] {
 		t.Run(lang.String(), func(t *testing.T) {
@@ -64,6 +74,9 @@ func TestNoEnglishLeft(t *testing.T) {
 			check("summary", text(lang, true), en["summary"])
 			for _, d := range demoDomains {
 				check("page "+d, page(lang, d), en["page "+d])
+			}
+			for _, m := range demoMessages {
+				check("message "+m, message(lang, m), en["message "+m])
 			}
 			for path, s := range jsonStrings(t, lang) {
 				if enJSON[path] == s && !onlyValues(s, values, sameWords[lang.String()]) {

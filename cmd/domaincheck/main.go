@@ -234,7 +234,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(err)
 		}
 		mc := &mailbox.MessageChecker{Resolver: r, Providers: o.profile.Providers, Bulk: o.profile.BulkSender}
-		switch err := runMessage(context.Background(), stdout, mc, data, o.format); {
+		switch err := runMessage(context.Background(), stdout, mc, data, o.format, o.lang); {
 		case errors.Is(err, errChanges):
 			return demo.ExitChanges
 		case err != nil:
