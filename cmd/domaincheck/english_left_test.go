@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -40,7 +41,7 @@ func TestNoEnglishLeft(t *testing.T) {
 	srv := httptest.NewServer(handler(demoChecker(t), nil))
 	defer srv.Close()
 	page := func(lang language.Tag, domain string) []string {
-		resp, err := http.Get(srv.URL + "/check?domain=" + domain + "&lang=" + lang.String())
+		resp, err := http.Get(srv.URL + "/check?domain=" + url.QueryEscape(domain) + "&lang=" + lang.String())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +50,10 @@ func TestNoEnglishLeft(t *testing.T) {
 		return textNodes(string(b))
 	}
 	en := map[string][]string{"text": text(i18n.English, false), "summary": text(i18n.English, true)}
-	for _, d := range demoDomains {
+	// The demo domains' pages, and the page of a name that is not a
+	// domain and of none.
+	pages := append(slices.Clone(demoDomains), "bad..name", "")
+	for _, d := range pages {
 		en["page "+d] = page(i18n.English, d)
 	}
 	message := func(lang language.Tag, m string) []string {
@@ -72,7 +76,7 @@ func TestNoEnglishLeft(t *testing.T) {
 			}
 			check("text", text(lang, false), en["text"])
 			check("summary", text(lang, true), en["summary"])
-			for _, d := range demoDomains {
+			for _, d := range pages {
 				check("page "+d, page(lang, d), en["page "+d])
 			}
 			for _, m := range demoMessages {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -35,6 +36,27 @@ func (p page) T(id string, kv ...string) string {
 		params[kv[i]] = kv[i+1]
 	}
 	return i18n.Default().Text(p.Lang, id, params)
+}
+
+// pageError is why a check request was refused, as the page says it in
+// lang: in English the check's own words; in another language the
+// catalogue's sentence for the situation.
+func pageError(lang language.Tag, domain string, err error) string {
+	if i18n.Default().Match(lang) == i18n.English {
+		return err.Error()
+	}
+	id := "not-a-domain"
+	switch {
+	case errors.Is(err, errBusy):
+		id = "busy"
+	case errors.Is(err, errServerBusy):
+		id = "server-busy"
+	case errors.Is(err, errTooLong):
+		id = "too-long"
+	case strings.TrimSpace(domain) == "":
+		id = "empty"
+	}
+	return i18n.Default().Text(lang, "text.web.error."+id, i18n.Params{"domain": domain})
 }
 
 // RuleFix is a rule's fix in the page's language: the step of the plan
