@@ -56,11 +56,10 @@ func (c KeyCheck) About() plan.About {
 	if err != nil {
 		name = c.Selector + "._domainkey." + c.Domain
 	}
-	what := "a DKIM key"
 	if c.Target != "" {
-		what = "a CNAME to " + dnsrec.TrimDot(c.Target)
+		return plan.WordedAbout(ReasonDelegate, 1, map[string]string{"name": dnsrec.TrimDot(name), "target": dnsrec.TrimDot(c.Target)}, plan.StageDKIM, plan.PartyCustomer)
 	}
-	return plan.About{Requirement: fmt.Sprintf("%s publishes %s", dnsrec.TrimDot(name), what), Stage: plan.StageDKIM, Party: plan.PartyCustomer}
+	return plan.WordedAbout(ReasonPublishKey, 1, map[string]string{"name": dnsrec.TrimDot(name)}, plan.StageDKIM, plan.PartyCustomer)
 }
 
 // Require implements [plan.Requirement].

@@ -68,11 +68,17 @@ const (
 // p=quarantine or stricter, with aggregate reports to ...", in the DMARC
 // stage, of the customer.
 func (rc Recommend) About() plan.About {
-	what := "a DMARC record"
-	if goal, err := Build(rc.Settings); err == nil {
-		what = describe(goal)
+	params := map[string]string{"domain": displayDomain(rc.Domain)}
+	goal, err := Build(rc.Settings)
+	if err != nil {
+		return plan.WordedAbout(ReasonPolicy, 2, params, plan.StageDMARC, plan.PartyCustomer)
 	}
-	return plan.About{Requirement: fmt.Sprintf("_dmarc.%s publishes %s", displayDomain(rc.Domain), what), Stage: plan.StageDMARC, Party: plan.PartyCustomer}
+	var to []string
+	for _, u := range goal.RUA {
+		to = append(to, u.Address())
+	}
+	params["policy"], params["reports"] = string(goal.EffectivePolicy()), strings.Join(to, ", ")
+	return plan.WordedAbout(ReasonPolicy, 1, params, plan.StageDMARC, plan.PartyCustomer)
 }
 
 // displayDomain is a domain as a person typed it, canonical when it can be.
@@ -180,20 +186,6 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 		res.Satisfied = false
 	}
 	return res, nil
-}
-
-// describe words a recommended record: "p=quarantine or stricter, with
-// aggregate reports to dmarc@vendor.example".
-func describe(want *Record) string {
-	what := fmt.Sprintf("p=%s or stricter", want.EffectivePolicy())
-	var to []string
-	for _, u := range want.RUA {
-		to = append(to, u.Address())
-	}
-	if len(to) > 0 {
-		what += ", with aggregate reports to " + strings.Join(to, " and ")
-	}
-	return what
 }
 
 func describeRUA(r *Record) string {

@@ -79,6 +79,9 @@ type DomainReport struct {
 	// Blockers say, each in words, what stands between the domain and
 	// ready; empty when it is ready.
 	Blockers []string `json:"blockers,omitempty"`
+	// blockers are the Blockers with their codes and parameters, which
+	// [DomainReport.BlockersIn] words in another language.
+	blockers []plan.Finding
 	// DNSHost is who hosts the domain's DNS, when the name servers belong
 	// to a well-known provider.
 	DNSHost string     `json:"dns_host,omitempty"`
@@ -159,7 +162,8 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 		gone := found.area(AreaDelivery)
 		gone.status(true, false) // the domain is not there: that blocks
 		rep.Areas = []Area{gone}
-		rep.Blockers = []string{found.findings[0].Message}
+		rep.blockers = found.findings[:1]
+		rep.Blockers = messages(rep.blockers)
 		rep.Summary = fmt.Sprintf("%s cannot send as %s: %s.", p.Name, rep.Domain, found.findings[0].Message)
 		return rep
 	}
@@ -223,10 +227,11 @@ func (c *Checker) check(ctx context.Context, r dnsrec.Resolver, domain string, v
 	rep.Areas = []Area{dkimArea, spfArea, dmarcArea, delArea}
 	rep.MaySend = v.accepted()
 	rep.Ready = v.ready()
-	rep.Blockers = blockers(p, v)
+	rep.blockers = blockers(p, v)
+	rep.Blockers = messages(rep.blockers)
 	switch {
 	case rep.Ready:
-		rep.Status, rep.Blockers = DomainReady, nil
+		rep.Status, rep.Blockers, rep.blockers = DomainReady, nil, nil
 	case v.Err != nil:
 		rep.Status = DomainNotChecked
 	default:

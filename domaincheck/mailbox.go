@@ -3,10 +3,12 @@ package domaincheck
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
@@ -88,15 +90,13 @@ func (c *Checker) mailboxSections(ctx context.Context, r dnsrec.Resolver, name s
 			var res mailbox.RuleResult
 			switch {
 			case rule.CheckedBy(mailbox.CheckDNS) && !rule.AppliesTo(c.Profile.BulkSender):
-				res = mailbox.Result(rule, mailbox.NotApplicable, fmt.Sprintf("applies to bulk senders only, and the profile says %s is not one (bulk_sender)", c.Profile.Name))
+				res = mailbox.Worded(rule, mailbox.NotApplicable, CodeRuleNotBulk, 1, 0, map[string]string{"vendor": c.Profile.Name})
 			case rule.CheckedBy(mailbox.CheckDNS) && rule.Party == plan.PartyVendor:
 				res = pc.vendorRule(rule)
 			case rule.CheckedBy(mailbox.CheckDNS):
-				o := outcomes[rule.Requirement]
-				res = mailbox.Result(rule, o.Outcome, o.Sentence)
-				res.Finding, res.FindingName, res.Step, res.Fix = o.Finding, o.FindingName, o.Step, o.Fix
+				res = forRule(rule, outcomes[rule.Requirement])
 			case rule.CheckedBy(mailbox.CheckElsewhere):
-				res = mailbox.Result(rule, mailbox.Elsewhere, "not visible from here: see "+rule.Where)
+				res = elsewhere(rule)
 			default:
 				continue // checked on a message
 			}
@@ -114,10 +114,29 @@ func (c *Checker) mailboxSections(ctx context.Context, r dnsrec.Resolver, name s
 	return out
 }
 
-// outcome makes a requirement's outcome; the rule's ID and provider are
-// filled in per provider.
-func outcome(o mailbox.Outcome, sentence string) mailbox.RuleResult {
-	return mailbox.RuleResult{Outcome: o, Sentence: sentence}
+// outcome makes a requirement's outcome, worded by variant msg of code's
+// message in the message catalogue; the rule's ID and provider are filled
+// in per provider ([forRule]).
+func outcome(o mailbox.Outcome, code plan.Code, msg int, params map[string]string) mailbox.RuleResult {
+	return mailbox.RuleResult{Outcome: o, Sentence: plan.SentenceOf(string(code), i18n.PartMessage, msg, params), Code: code, Params: params}
+}
+
+// forRule is a requirement's outcome as rule's result.
+func forRule(rule mailbox.Rule, o mailbox.RuleResult) mailbox.RuleResult {
+	o.Rule, o.Provider, o.Scope, o.Party = rule.ID, rule.Provider, rule.Scope, rule.Party
+	return o
+}
+
+// elsewhere is the result of a rule that cannot be checked from here: where
+// to look, worded by the variant of CodeRuleElsewhere that names the
+// rule's page.
+func elsewhere(rule mailbox.Rule) mailbox.RuleResult {
+	res := mailbox.Result(rule, mailbox.Elsewhere, "not visible from here: see "+rule.Where)
+	p := map[string]string{"url": rule.WhereURL()}
+	if id := i18n.Default().Choose(string(CodeRuleElsewhere), i18n.PartMessage, p, res.Sentence); id != "" && plan.Sentence(id, p) == res.Sentence {
+		res.Code, res.Params = CodeRuleElsewhere, p
+	}
+	return res
 }
 
 // explain adds the finding behind an outcome and the step of the plan
@@ -136,7 +155,7 @@ func (pc *providerCheck) explain(res mailbox.RuleResult, areas []AreaName, stage
 				if f.Severity == sev {
 					res.Finding, res.FindingName = f.Code, dnsrec.TrimDot(f.Name)
 					if res.Fix == "" {
-						res.Fix = f.Fix
+						res.Fix, res.FixCode, res.FixParams = f.Fix, f.Code, f.Params
 					}
 					break
 				}
@@ -147,7 +166,9 @@ func (pc *providerCheck) explain(res mailbox.RuleResult, areas []AreaName, stage
 		for i, ch := range pc.customer {
 			if ch.Stage == st {
 				res.Step = i + 1
-				res.Fix = stepRef(i, ch)
+				res.FixCode = CodeRuleStep
+				res.FixParams = map[string]string{"step": strconv.Itoa(i + 1), "action": fmt.Sprint(ch.Action), "type": fmt.Sprint(ch.Type), "name": ch.Relative}
+				res.Fix = plan.SentenceOf(string(CodeRuleStep), i18n.PartFix, 1, res.FixParams)
 				return res
 			}
 		}
@@ -163,7 +184,7 @@ func (pc *providerCheck) failed(areas ...AreaName) (mailbox.RuleResult, bool) {
 	}
 	for _, a := range areas {
 		if pc.v.Failed == a {
-			return outcome(mailbox.NotChecked, "could not check: DNS did not answer for "+describeFailure(pc.v.Err)), true
+			return outcome(mailbox.NotChecked, CodeRuleNotChecked, 1, map[string]string{"question": describeFailure(pc.v.Err)}), true
 		}
 	}
 	return mailbox.RuleResult{}, false
@@ -183,21 +204,29 @@ func (pc *providerCheck) spfPasses() (bool, []string) {
 
 func (pc *providerCheck) envelope() string { return dnsrec.TrimDot(pc.v.Envelope) }
 
+// params are the values the SPF and DKIM rules' sentences are made of:
+// the vendor, the envelope domain, the servers, those SPF does not pass
+// for with their result, and why DKIM does not pass (an English clause, a
+// finding's message).
+func (pc *providerCheck) params(fails []string) map[string]string {
+	return map[string]string{"vendor": pc.p.Name, "envelope": pc.envelope(), "servers": pc.servers(), "failing": strings.Join(fails, ", "), "problem": pc.v.DKIMDetail}
+}
+
 func (pc *providerCheck) spfOrDKIM() mailbox.RuleResult {
 	if o, ok := pc.failed(AreaSPF, AreaDKIM); ok {
 		return o
 	}
 	spfOK, fails := pc.spfPasses()
+	p := pc.params(fails)
 	switch {
 	case pc.v.DKIM && spfOK:
-		return outcome(mailbox.Met, fmt.Sprintf("DKIM is set up as %s signs, and SPF passes for its servers with %s in MAIL FROM", pc.p.Name, pc.envelope()))
+		return outcome(mailbox.Met, CodeRuleSPFOrDKIM, 1, p)
 	case pc.v.DKIM:
-		return outcome(mailbox.Met, fmt.Sprintf("DKIM is set up as %s signs (SPF does not pass for %s)", pc.p.Name, strings.Join(fails, ", ")))
+		return outcome(mailbox.Met, CodeRuleSPFOrDKIM, 2, p)
 	case spfOK:
-		return outcome(mailbox.Met, fmt.Sprintf("SPF passes for %s with %s in MAIL FROM (DKIM is not set up)", pc.servers(), pc.envelope()))
+		return outcome(mailbox.Met, CodeRuleSPFOrDKIM, 3, p)
 	}
-	return pc.explain(outcome(mailbox.NotMet, fmt.Sprintf("neither passes: %s, and SPF for %s does not pass for %s", pc.v.DKIMDetail, pc.envelope(), strings.Join(fails, ", "))),
-		[]AreaName{AreaDKIM, AreaSPF}, plan.StageDKIM, plan.StageSPF)
+	return pc.explain(outcome(mailbox.NotMet, CodeRuleSPFOrDKIM, 4, p), []AreaName{AreaDKIM, AreaSPF}, plan.StageDKIM, plan.StageSPF)
 }
 
 func (pc *providerCheck) spfAndDKIM() mailbox.RuleResult {
@@ -205,64 +234,80 @@ func (pc *providerCheck) spfAndDKIM() mailbox.RuleResult {
 		return o
 	}
 	spfOK, fails := pc.spfPasses()
+	p := pc.params(fails)
 	switch {
 	case pc.v.DKIM && spfOK:
-		return outcome(mailbox.Met, fmt.Sprintf("DKIM is set up as %s signs, and SPF passes for %s with %s in MAIL FROM", pc.p.Name, pc.servers(), pc.envelope()))
+		return outcome(mailbox.Met, CodeRuleSPFAndDKIM, 1, p)
 	case !pc.v.DKIM:
-		return pc.explain(outcome(mailbox.NotMet, "DKIM does not pass: "+pc.v.DKIMDetail), []AreaName{AreaDKIM}, plan.StageDKIM)
+		return pc.explain(outcome(mailbox.NotMet, CodeRuleSPFAndDKIM, 2, p), []AreaName{AreaDKIM}, plan.StageDKIM)
 	}
-	return pc.explain(outcome(mailbox.NotMet, fmt.Sprintf("SPF for %s does not pass for %s", pc.envelope(), strings.Join(fails, ", "))), []AreaName{AreaSPF}, plan.StageSPF)
+	return pc.explain(outcome(mailbox.NotMet, CodeRuleSPFAndDKIM, 3, p), []AreaName{AreaSPF}, plan.StageSPF)
 }
 
 func (pc *providerCheck) keySize() mailbox.RuleResult {
 	if pc.keysErr != nil {
-		return outcome(mailbox.NotChecked, "could not check: DNS did not answer for "+describeFailure(pc.keysErr))
+		return outcome(mailbox.NotChecked, CodeRuleNotChecked, 1, map[string]string{"question": describeFailure(pc.keysErr)})
 	}
 	if len(pc.keys) == 0 {
-		return pc.explain(outcome(mailbox.NotMet, fmt.Sprintf("no DKIM key is published at the vendor's selectors of %s yet", dnsrec.TrimDot(pc.domain))), []AreaName{AreaDKIM}, plan.StageDKIM)
+		return pc.explain(outcome(mailbox.NotMet, CodeRuleKeySize, 1, map[string]string{"domain": dnsrec.TrimDot(pc.domain)}), []AreaName{AreaDKIM}, plan.StageDKIM)
 	}
-	var small, short []string
+	var small, short []keyFound
 	for _, k := range pc.keys {
 		switch {
 		case k.typ == dkim.KeyEd25519:
 		case k.bits < 1024:
-			small = append(small, fmt.Sprintf("%s (%d bits)", k.name, k.bits))
+			small = append(small, k)
 		case k.bits < 2048:
-			short = append(short, fmt.Sprintf("%s (%d bits)", k.name, k.bits))
+			short = append(short, k)
 		}
 	}
 	if len(small) > 0 {
-		return pc.explain(outcome(mailbox.NotMet, "the DKIM key at "+strings.Join(small, ", ")+" is below 1024 bits: receivers ignore its signatures (RFC 8301, Section 3.2)"), []AreaName{AreaDKIM}, plan.StageDKIM)
+		return pc.explain(outcome(mailbox.NotMet, CodeRuleKeySize, 2+keyVariant(small), keyParams(small)), []AreaName{AreaDKIM}, plan.StageDKIM)
+	}
+	if len(short) > 0 {
+		return outcome(mailbox.Met, CodeRuleKeySize, 4+keyVariant(short), keyParams(short))
 	}
 	k := pc.keys[0]
-	if len(short) > 0 {
-		return outcome(mailbox.Met, "the DKIM key at "+strings.Join(short, ", ")+" has at least 1024 bits; 2048 are recommended")
-	}
 	if k.typ == dkim.KeyEd25519 {
-		return outcome(mailbox.Met, fmt.Sprintf("the DKIM key at %s is an Ed25519 key", k.name))
+		return outcome(mailbox.Met, CodeRuleKeySize, 6, keyParams(pc.keys[:1]))
 	}
-	return outcome(mailbox.Met, fmt.Sprintf("the DKIM key at %s has %d bits", k.name, k.bits))
+	return outcome(mailbox.Met, CodeRuleKeySize, 7, keyParams(pc.keys[:1]))
+}
+
+// keyVariant is 0 for the sentence about one key, 1 for several.
+func keyVariant(ks []keyFound) int { return min(len(ks)-1, 1) }
+
+// keyParams are the values a sentence about the keys ks is made of: the
+// first key's name and bits, and every key with its bits.
+func keyParams(ks []keyFound) map[string]string {
+	var all []string
+	for _, k := range ks {
+		all = append(all, fmt.Sprintf("%s (%d bits)", k.name, k.bits))
+	}
+	return map[string]string{"key": ks[0].name, "bits": strconv.Itoa(ks[0].bits), "keys": strings.Join(all, ", ")}
 }
 
 func (pc *providerCheck) dmarcPolicy() mailbox.RuleResult {
 	if o, ok := pc.failed(AreaDMARC); ok {
 		return o
 	}
+	p := map[string]string{"domain": dnsrec.TrimDot(pc.domain)}
 	if d := pc.v.Discovery; d != nil && d.Record != nil {
-		return outcome(mailbox.Met, fmt.Sprintf("the DMARC policy of %s is p=%s (published at %s)", dnsrec.TrimDot(pc.domain), d.Policy, dnsrec.TrimDot(d.PolicyDomain)))
+		p["policy"], p["at"] = string(d.Policy), dnsrec.TrimDot(d.PolicyDomain)
+		return outcome(mailbox.Met, CodeRuleDMARC, 1, p)
 	}
-	return pc.explain(outcome(mailbox.NotMet, fmt.Sprintf("%s publishes no DMARC policy a receiver can read", dnsrec.TrimDot(pc.domain))), []AreaName{AreaDMARC}, plan.StageDMARC)
+	return pc.explain(outcome(mailbox.NotMet, CodeRuleDMARC, 2, p), []AreaName{AreaDMARC}, plan.StageDMARC)
 }
 
 func (pc *providerCheck) alignment() mailbox.RuleResult {
 	if o, ok := pc.failed(AreaSPF, AreaDKIM, AreaDMARC); ok {
 		return o
 	}
+	p := map[string]string{"vendor": pc.p.Name, "domain": dnsrec.TrimDot(pc.domain)}
 	if pc.v.Pass {
-		return outcome(mailbox.Met, fmt.Sprintf("for the mail of every server of %s, %s with %s", pc.p.Name, pc.v.how(), dnsrec.TrimDot(pc.domain)))
+		return outcome(mailbox.Met, CodeRuleAlignment, pc.v.howVariant(), p)
 	}
-	return pc.explain(outcome(mailbox.NotMet, fmt.Sprintf("neither SPF nor DKIM passes and aligns with %s for the mail of every server of %s", dnsrec.TrimDot(pc.domain), pc.p.Name)),
-		[]AreaName{AreaDKIM, AreaSPF}, plan.StageDKIM, plan.StageSPF)
+	return pc.explain(outcome(mailbox.NotMet, CodeRuleAlignment, 5, p), []AreaName{AreaDKIM, AreaSPF}, plan.StageDKIM, plan.StageSPF)
 }
 
 // servers lists the vendor's sending addresses.
@@ -293,9 +338,7 @@ func vendorRules(p *Profile, vr *VendorReport) []mailbox.RuleResult {
 			if !ok || rule.Party != plan.PartyVendor || !rule.CheckedBy(mailbox.CheckDNS) {
 				continue
 			}
-			res := mailbox.Result(rule, o.Outcome, o.Sentence)
-			res.Finding, res.FindingName, res.Fix = o.Finding, o.FindingName, o.Fix
-			out = append(out, res)
+			out = append(out, forRule(rule, o))
 		}
 	}
 	return out
@@ -311,13 +354,14 @@ func (pc *providerCheck) vendorRule(rule mailbox.Rule) mailbox.RuleResult {
 				continue
 			}
 			res := mailbox.Result(rule, vr.Outcome, vr.Sentence)
+			res.Code, res.Params = vr.Code, vr.Params
 			if vr.Outcome == mailbox.NotMet {
-				res.Sentence = fmt.Sprintf("%s's servers do not meet it: see the vendor's section", pc.p.Name)
+				res = mailbox.Worded(rule, vr.Outcome, CodeRuleVendor, 1, 0, map[string]string{"vendor": pc.p.Name})
 			}
 			return res
 		}
 	}
-	return mailbox.Result(rule, mailbox.NotChecked, "the vendor's set-up was not checked")
+	return mailbox.Worded(rule, mailbox.NotChecked, CodeRuleNotChecked, 2, 0, nil)
 }
 
 // vendorFinding is the first finding of the vendor's report with one of
@@ -336,8 +380,11 @@ func vendorFinding(vr *VendorReport, codes ...plan.Code) *plan.Finding {
 // fromVendor makes the outcome of a vendor rule from a finding of the
 // vendor's report.
 func fromVendor(f *plan.Finding) mailbox.RuleResult {
-	res := outcome(mailbox.NotMet, f.Message)
+	res := mailbox.RuleResult{Outcome: mailbox.NotMet, Sentence: f.Message, Code: f.Code, Params: f.Params}
 	res.Finding, res.FindingName, res.Fix = f.Code, dnsrec.TrimDot(f.Name), f.Fix
+	if f.Fix != "" {
+		res.FixCode, res.FixParams = f.Code, f.Params
+	}
 	return res
 }
 
@@ -346,7 +393,7 @@ func fcrdns(p *Profile, vr *VendorReport) mailbox.RuleResult {
 	case f != nil:
 		return fromVendor(f)
 	case vr.Failed != "":
-		return outcome(mailbox.NotChecked, "could not check: DNS did not answer for "+vr.Failed)
+		return outcome(mailbox.NotChecked, CodeRuleNotChecked, 1, map[string]string{"question": vr.Failed})
 	}
 	v4, v6 := 0, 0
 	for _, s := range p.Servers {
@@ -356,22 +403,17 @@ func fcrdns(p *Profile, vr *VendorReport) mailbox.RuleResult {
 			v6++
 		}
 	}
-	return outcome(mailbox.Met, fmt.Sprintf("every sending address of %s (%s: %s) has a PTR record whose name resolves back to it", p.Name, family(v4, v6), servers(p)))
-}
-
-// family says how many IPv4 and IPv6 addresses there are.
-func family(v4, v6 int) string {
-	return fmt.Sprintf("%s, %s", plural(v4, "IPv4 address", "IPv4 addresses"), plural(v6, "IPv6 address", "IPv6 addresses"))
+	return outcome(mailbox.Met, CodeRuleFCrDNS, 1, map[string]string{"vendor": p.Name, "four": strconv.Itoa(v4), "six": strconv.Itoa(v6), "servers": servers(p)})
 }
 
 func notListed(p *Profile, vr *VendorReport) mailbox.RuleResult {
 	switch f := vendorFinding(vr, CodeListed); {
 	case len(vr.Blocklists) == 0:
-		return outcome(mailbox.NotApplicable, "no blocklist is enabled to look the sending addresses up in (Checker.Blocklists, domaincheck -blocklists)")
+		return outcome(mailbox.NotApplicable, CodeRuleNotListed, 1, nil)
 	case f != nil:
 		return fromVendor(f)
 	case vr.Failed != "":
-		return outcome(mailbox.NotChecked, "could not check: DNS did not answer for "+vr.Failed)
+		return outcome(mailbox.NotChecked, CodeRuleNotChecked, 1, map[string]string{"question": vr.Failed})
 	}
-	return outcome(mailbox.Met, fmt.Sprintf("no sending address of %s (%s) is listed on %s", p.Name, servers(p), strings.Join(vr.Blocklists, ", ")))
+	return outcome(mailbox.Met, CodeRuleNotListed, 2, map[string]string{"vendor": p.Name, "servers": servers(p), "lists": strings.Join(vr.Blocklists, ", ")})
 }

@@ -3,6 +3,8 @@ package domaincheck
 import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -72,7 +74,7 @@ func (p *Profile) Requirements(domain string, ev Evidence) []plan.Requirement {
 	switch p.Envelope.mode() {
 	case EnvelopeCustomer:
 		for _, t := range p.terms() {
-			reqs = append(reqs, spf.Authorize{Domain: domain, Term: t})
+			reqs = append(reqs, authorize{spf.Authorize{Domain: domain, Term: t}})
 		}
 	case EnvelopeReturnPath:
 		reqs = append(reqs, returnPath{Domain: domain, Name: p.Envelope.Name, Target: p.Envelope.Target})
@@ -81,4 +83,28 @@ func (p *Profile) Requirements(domain string, ev Evidence) []plan.Requirement {
 		Settings: dmarc.Settings{Policy: p.DMARC.goal(), Reports: p.DMARC.Reports}}
 	ev.Stage.apply(&rec, p.DMARC.goal())
 	return append(reqs, rec)
+}
+
+// authorize is spf.Authorize whose requirement carries the code and
+// params it is worded from (spf-authorize's "requirement" sentence), so
+// that a report words it in its reader's language; the words are
+// spf.Authorize's own.
+type authorize struct{ spf.Authorize }
+
+// About implements plan.Requirement.
+func (a authorize) About() plan.About {
+	about := a.Authorize.About()
+	if about.Code != "" {
+		return about
+	}
+	params := map[string]string{"term": a.Term}
+	if name, err := dnsrec.CanonicalName(a.Domain); err == nil {
+		params["domain"] = dnsrec.TrimDot(name)
+	} else {
+		params["domain"] = a.Domain
+	}
+	if plan.SentenceOf(string(spf.ReasonAuthorize), i18n.PartRequirement, 1, params) == about.Requirement {
+		about.Code, about.Params = spf.ReasonAuthorize, params
+	}
+	return about
 }

@@ -36,8 +36,7 @@ func (rp returnPath) About() plan.About {
 	if n, err := rp.owner(); err == nil {
 		name = dnsrec.TrimDot(n)
 	}
-	return plan.About{Requirement: fmt.Sprintf("%s is a CNAME to %s, the vendor's return-path domain", name, dnsrec.TrimDot(rp.Target)),
-		Stage: plan.StageSPF, Party: plan.PartyCustomer}
+	return plan.WordedAbout(ReasonReturnPath, 1, map[string]string{"name": name, "target": dnsrec.TrimDot(rp.Target)}, plan.StageSPF, plan.PartyCustomer)
 }
 
 // Require implements plan.Requirement.

@@ -89,12 +89,6 @@ func includeCosts(root *spf.Node) string {
 	return strings.Join(parts, ", ")
 }
 
-// hardFailBlocker says in words that the vendor's mail gets SPF fail on the
-// customer's envelope.
-func hardFailBlocker(v *verdict) string {
-	return fmt.Sprintf("SPF gives fail for %s with %s in MAIL FROM, and receivers reject such mail before DMARC is evaluated", strings.Join(v.HardFail, " and "), dnsrec.TrimDot(v.Envelope))
-}
-
 // adviceOnly makes the findings of an area that does not block advice: an
 // error there would say the verdict needs it fixed, and it does not.
 func (a *Area) adviceOnly() {

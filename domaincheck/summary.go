@@ -5,23 +5,26 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
 
-// blockers says in words what stands between the domain and ready.
-func blockers(p *Profile, v *verdict) []string {
-	var out []string
+// blockers says in words what stands between the domain and ready: each
+// a sentence of the message catalogue, as a finding's message carries it
+// (Code, Params, Message).
+func blockers(p *Profile, v *verdict) []plan.Finding {
+	var out []plan.Finding
 	if !v.Pass && v.Err == nil {
-		var why []string
+		params := map[string]string{"envelope": dnsrec.TrimDot(v.Envelope)}
 		if !v.DKIM {
-			why = append(why, fmt.Sprintf("DKIM does not pass (%s not set up as the vendor expects)", strings.Join(v.DKIMMissing, " and ")))
+			params["missing"] = strings.Join(v.DKIMMissing, ", ")
 		}
 		switch {
 		case p.Envelope.mode() == EnvelopeVendor:
-			why = append(why, "SPF cannot align, since the vendor's mail carries its own bounce domain in MAIL FROM")
+			params["mode"] = "vendor"
 		case v.Everyone.IsValid():
-			why = append(why, fmt.Sprintf("the SPF record of %s passes anyone, so its pass does not count", dnsrec.TrimDot(v.Envelope)))
+			params["mode"] = "everyone"
 		default:
 			var failing, unaligned []string
 			for _, sv := range v.Servers {
@@ -32,24 +35,44 @@ func blockers(p *Profile, v *verdict) []string {
 					unaligned = append(unaligned, sv.Server.Address.String())
 				}
 			}
-			if len(failing) > 0 {
-				why = append(why, fmt.Sprintf("SPF for %s does not pass for %s", dnsrec.TrimDot(v.Envelope), strings.Join(failing, " and ")))
-			}
-			if len(unaligned) > 0 {
-				why = append(why, fmt.Sprintf("SPF passes for %s but %s does not align with the domain", strings.Join(unaligned, " and "), dnsrec.TrimDot(v.Envelope)))
-			}
+			params["failing"], params["unaligned"] = strings.Join(failing, ", "), strings.Join(unaligned, ", ")
 		}
-		out = append(out, "DMARC fails for the vendor's mail: "+strings.Join(why, ", and "))
+		out = append(out, blocker(CodeBlockerDMARC, params))
 	}
 	if len(v.HardFail) > 0 && v.Err == nil && v.Pass { // when DMARC fails, the SPF result is already named above
-		out = append(out, hardFailBlocker(v))
+		out = append(out, hardFail(v))
 	}
 	if !v.PolicyMet && v.Err == nil {
+		params := map[string]string{"vendor": p.Name, "minimum": string(p.DMARC.minimum())}
 		if v.Discovery == nil || v.Discovery.Record == nil {
-			out = append(out, fmt.Sprintf("no DMARC policy is published (%s needs at least p=%s)", p.Name, p.DMARC.minimum()))
+			out = append(out, blocker(CodeBlockerNoPolicy, params))
 		} else {
-			out = append(out, fmt.Sprintf("the DMARC policy is p=%s, below the p=%s %s needs", v.Discovery.Policy, p.DMARC.minimum(), p.Name))
+			params["policy"] = string(v.Discovery.Policy)
+			out = append(out, blocker(CodeBlockerPolicy, params))
 		}
+	}
+	return out
+}
+
+// hardFail says that the vendor's mail gets SPF fail on the customer's
+// envelope.
+func hardFail(v *verdict) plan.Finding {
+	return blocker(CodeBlockerSPFFail, map[string]string{"addresses": strings.Join(v.HardFail, ", "), "envelope": dnsrec.TrimDot(v.Envelope)})
+}
+
+// blocker is the blocker of code, worded by the catalogue.
+func blocker(code plan.Code, params map[string]string) plan.Finding {
+	return plan.Finding{Code: code, Severity: plan.SeverityError, Params: params, Message: plan.SentenceOf(string(code), i18n.PartMessage, 1, params)}
+}
+
+// messages are the findings' messages.
+func messages(fs []plan.Finding) []string {
+	if fs == nil {
+		return nil
+	}
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Message
 	}
 	return out
 }

@@ -198,6 +198,20 @@ func (v *verdict) accepted() bool { return v.Err == nil && v.Pass && len(v.HardF
 // outcome the profile requires.
 func (v *verdict) ready() bool { return v.accepted() && v.PolicyMet }
 
+// howVariant is the variant of CodeRuleAlignment's message that says
+// what [verdict.how] says.
+func (v *verdict) howVariant() int {
+	switch {
+	case v.SPFAligned && v.DKIMAligned:
+		return 1
+	case v.DKIMAligned:
+		return 2
+	case v.SPFAligned:
+		return 3
+	}
+	return 4
+}
+
 // how says through which mechanism DMARC passes: "SPF and DKIM pass and
 // align".
 func (v *verdict) how() string {

@@ -93,7 +93,7 @@ func (v *Verifier) Verify(ctx context.Context, domain string) *sender.Verificati
 	}
 	a.Authorized = vd.accepted()
 	if len(vd.HardFail) > 0 && vd.Err == nil {
-		a.DMARCDetail += "; but " + hardFailBlocker(vd)
+		a.DMARCDetail += "; but " + hardFail(vd).Message
 	}
 	return a
 }

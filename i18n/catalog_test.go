@@ -10,6 +10,7 @@ import (
 
 	"github.com/domainauth/domainauth/feedback"
 	"github.com/domainauth/domainauth/i18n"
+	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/plan/findingtest"
 )
@@ -74,7 +75,7 @@ func TestNumbersAndDates(t *testing.T) {
 // the parameter names documented beside each.
 func declared(t *testing.T) findingtest.Codes {
 	all := findingtest.Codes{}
-	for _, dir := range []string{"../spf", "../dkim", "../dmarc", "../domaincheck"} {
+	for _, dir := range []string{"../spf", "../dkim", "../dmarc", "../domaincheck", "../mailbox"} {
 		// sender documents some codes' parameters nowhere or in part
 		// (undocumented below); its findings carry them all the same.
 		for code, names := range findingtest.Declared(lenient{t}, dir) {
@@ -113,6 +114,10 @@ var neverEmitted = map[plan.Code]string{
 	"dkim-advice": "declared in sender, emitted nowhere",
 }
 
+// fixOnly are codes that word a fix, never a message: a fix that is a
+// step of the plan.
+var fixOnly = map[plan.Code]bool{"rule-step": true}
+
 // common are the parameters an entry point adds to every finding of a
 // package (the record's domain; the proposed record), documented once.
 var common = []string{"domain", "proposed", "name", "selector"}
@@ -130,7 +135,14 @@ var reasonCodes = map[string][]string{
 // without quoting them.
 var clauses = []string{"reason", "hint", "when", "problem"}
 
-var idForm = regexp.MustCompile(`^([a-z0-9-]+)\.(message|fix|reason)(_[2-9])?$`)
+var idForm = regexp.MustCompile(`^([a-z0-9-]+)\.(message|fix|reason|requirement)(_[2-9])?$`)
+
+// requirementCodes are the codes whose "requirement" sentences word what a
+// requirement asks for (plan.About), with their parameters.
+var requirementCodes = map[string][]string{
+	"dkim-delegate": {"name", "target"}, "dkim-publish-key": {"name"}, "dmarc-policy": {"domain", "policy", "reports"},
+	"sender-return-path-delegate": {"name", "target"}, "spf-authorize": {"domain", "term"},
+}
 
 // TestEveryCodeHasItsSentences: every code the library emits has a
 // message (and a fix where English has one) in every language, using only
@@ -144,7 +156,7 @@ func TestEveryCodeHasItsSentences(t *testing.T) {
 			continue
 		}
 		msgs := c.Variants(string(code), i18n.PartMessage)
-		if len(msgs) == 0 {
+		if len(msgs) == 0 && !fixOnly[code] {
 			t.Errorf("%s has no message", code)
 		}
 		allowed := append(slices.Clone(names), common...)
@@ -171,12 +183,38 @@ func TestEveryCodeHasItsSentences(t *testing.T) {
 			}
 		}
 	}
+	for code, names := range requirementCodes {
+		ids := c.Variants(code, i18n.PartRequirement)
+		if len(ids) == 0 {
+			t.Errorf("the requirement %s has no sentence", code)
+		}
+		for _, id := range ids {
+			for _, f := range c.Fields(i18n.English, id) {
+				if !slices.Contains(names, f) {
+					t.Errorf("%s uses the parameter %s, which the requirement does not carry", id, f)
+				}
+			}
+		}
+	}
 	for _, id := range c.IDs(i18n.English) {
 		m := idForm.FindStringSubmatch(id)
 		switch {
 		case strings.HasPrefix(id, "format.") || strings.HasPrefix(id, "text."):
+		case strings.HasPrefix(id, "mailbox-rule."):
+			rule, part, _ := strings.Cut(strings.TrimPrefix(id, "mailbox-rule."), ".")
+			r, ok := mailbox.Lookup(mailbox.RuleID(rule))
+			switch {
+			case !ok:
+				t.Errorf("stray entry %s: no such mailbox rule", id)
+			case part != "summary" && (part != "where" || r.Where == ""):
+				t.Errorf("stray entry %s: a rule has a summary, and a where when it is checked elsewhere", id)
+			}
 		case m == nil:
 			t.Errorf("stray entry %s: not code.part", id)
+		case m[2] == i18n.PartRequirement:
+			if _, ok := requirementCodes[m[1]]; !ok {
+				t.Errorf("stray entry %s: no such requirement", id)
+			}
 		case m[2] == i18n.PartReason:
 			if _, ok := reasonCodes[m[1]]; !ok {
 				t.Errorf("stray entry %s: no such change reason", id)
@@ -213,7 +251,7 @@ func TestTranslationsAgree(t *testing.T) {
 			// the same code uses (the value a clause in English quotes).
 			allowed := slices.Clone(want)
 			if m := idForm.FindStringSubmatch(id); m != nil {
-				for _, part := range []string{i18n.PartMessage, i18n.PartFix, i18n.PartReason} {
+				for _, part := range []string{i18n.PartMessage, i18n.PartFix, i18n.PartReason, i18n.PartRequirement} {
 					for _, other := range c.Variants(m[1], part) {
 						allowed = append(allowed, c.Fields(i18n.English, other)...)
 					}

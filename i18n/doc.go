@@ -2,11 +2,11 @@
 // (the message and fix of each finding, the reason of each change, the
 // steps of a plan, a report's verdict and status words, the DNS host's
 // form guidance), in English, German, French, Italian and Dutch, keyed by
-// the finding and change codes of packages plan, spf, dkim, dmarc and
-// sender, and filled from their parameters ([plan.Finding.Params]); and
-// the sentences package feedback words (a bounce's status code in words,
-// the advice, a provider's rule, a header field's result), by the codes
-// feedback.Codes lists.
+// the finding and change codes of packages plan, spf, dkim, dmarc,
+// domaincheck, mailbox and sender, and filled from their parameters
+// ([plan.Finding.Params]); and the sentences package feedback words (a
+// bounce's status code in words, the advice, a provider's rule, a header
+// field's result), by the codes feedback.Codes lists.
 //
 // The English lives here too: the producers render their sentences from
 // this catalogue, so that a program which renders a finding itself, in
@@ -28,6 +28,15 @@
 // the file, and a loader from an fs.FS; x/text provides the language
 // matching, the CLDR plural rules' companion number formatting and nothing
 // a translator edits.
+//
+// Besides the findings' message and fix and the changes' reason, a code
+// may have a "requirement" (what a requirement asks for: plan.About), and
+// the codes of packages mailbox and domaincheck word the mailbox
+// providers' rules' outcomes (mailbox.RuleResult) and what blocks a domain.
+// "mailbox-rule.<rule id>.summary" and ".where" are each provider rule's
+// description and the page to look at; ids under "text." are the words of
+// the programs' renderings (a flat "text.a.b" key at the end of a file is
+// the same id as nested keys).
 //
 // Variants: a code whose sentence depends on the situation has one message
 // per situation, "code.message", "code.message_2"… [Catalog.Choose] finds

@@ -12,6 +12,9 @@ const (
 	PartMessage = "message" // what is wrong and why it matters
 	PartFix     = "fix"     // what to do about it
 	PartReason  = "reason"  // why a change is made
+	// PartRequirement is what a requirement asks for (plan.About), keyed
+	// by the code of the change that makes it hold.
+	PartRequirement = "requirement"
 )
 
 // maxVariants bounds the variants of one part of a code.

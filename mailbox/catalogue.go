@@ -1,6 +1,11 @@
 package mailbox
 
-import "github.com/domainauth/domainauth/plan"
+import (
+	"slices"
+	"sync"
+
+	"github.com/domainauth/domainauth/plan"
+)
 
 // The providers' pages, each read on 2026-12-01. The summaries are this
 // project's own words for what each page asks; read the page for the
@@ -50,46 +55,59 @@ const (
 // no rule for senders below 5,000 messages a day besides reverse DNS and
 // the standards, and no spam-rate threshold.
 func Catalogue() []Rule {
+	rules := slices.Clone(catalogue())
+	for i := range rules {
+		rules[i].Checks = slices.Clone(rules[i].Checks)
+	}
+	return rules
+}
+
+// catalogue builds the rules once: their summaries are the message
+// catalogue's English.
+var catalogue = sync.OnceValue(func() []Rule {
 	c, v := plan.PartyCustomer, plan.PartyVendor
 	dns := []CheckKind{CheckDNS}
 	dnsMsg := []CheckKind{CheckDNS, CheckMessage}
 	msg := []CheckKind{CheckMessage}
-	elsewhere := []CheckKind{CheckElsewhere}
-	rule := func(p Provider, q Requirement, s Scope, party plan.Party, checks []CheckKind, source, summary string) Rule {
-		return Rule{ID: ID(p, q), Provider: p, Scope: s, Requirement: q, Party: party, Checks: checks, Summary: summary, Source: source, Read: read}
+	rule := func(p Provider, q Requirement, s Scope, party plan.Party, checks []CheckKind, source string) Rule {
+		id := ID(p, q)
+		return Rule{ID: id, Provider: p, Scope: s, Requirement: q, Party: party, Checks: checks, Summary: plan.Sentence(ruleText(id, "summary"), nil), Source: source, Read: read}
+	}
+	// elsewhereRule is a rule checked elsewhere: Where names the page at
+	// url and what it shows.
+	elsewhereRule := func(p Provider, q Requirement, s Scope, party plan.Party, source, url string) Rule {
+		r := rule(p, q, s, party, []CheckKind{CheckElsewhere}, source)
+		r.Where, r.whereURL = plan.Sentence(ruleText(r.ID, "where"), map[string]string{"url": url}), url
+		return r
 	}
 	rules := []Rule{
-		rule(Gmail, ReqSPFOrDKIM, AllSenders, c, dns, gmailGuidelines, "the mail passes SPF or DKIM"),
-		rule(Gmail, ReqSPFAndDKIM, BulkSenders, c, dns, gmailGuidelines, "the mail passes both SPF and DKIM"),
-		rule(Gmail, ReqDKIMKeySize, AllSenders, c, dnsMsg, gmailDKIM, "the DKIM key has at least 1024 bits (2048 recommended)"),
-		rule(Gmail, ReqDMARCPolicy, BulkSenders, c, dns, gmailGuidelines, "the From domain publishes a DMARC policy, p=none or stricter"),
-		rule(Gmail, ReqDMARCAlignment, BulkSenders, c, dnsMsg, gmailGuidelines, "the From domain aligns with the SPF or the DKIM domain"),
-		rule(Gmail, ReqFCrDNS, AllSenders, v, dns, gmailGuidelines, "every sending address, IPv4 and IPv6, has a PTR record whose name resolves back to it"),
-		rule(Gmail, ReqTLS, AllSenders, v, msg, gmailGuidelines, "the mail reaches Gmail over a TLS connection"),
-		rule(Gmail, ReqFormat, AllSenders, v, msg, gmailGuidelines, "the message follows RFC 5322: one From, a Date and a Message-ID"),
-		rule(Gmail, ReqNotProvider, AllSenders, v, msg, gmailGuidelines, "the From address is not a Gmail address (gmail.com, googlemail.com)"),
-		rule(Gmail, ReqOneClick, BulkSenders, v, msg, gmailGuidelines, "marketing mail offers one-click unsubscribe (RFC 8058), its header fields signed by DKIM"),
-		{ID: ID(Gmail, ReqSpamRate), Provider: Gmail, Scope: AllSenders, Requirement: ReqSpamRate, Party: v, Checks: elsewhere, Source: gmailFAQ, Read: read,
-			Summary: "the spam rate users report stays below 0.3% (below 0.1% is the aim)",
-			Where:   "Google Postmaster Tools (" + gmailPostmaster + "): the spam rate and the compliance status of the domain"},
+		rule(Gmail, ReqSPFOrDKIM, AllSenders, c, dns, gmailGuidelines),
+		rule(Gmail, ReqSPFAndDKIM, BulkSenders, c, dns, gmailGuidelines),
+		rule(Gmail, ReqDKIMKeySize, AllSenders, c, dnsMsg, gmailDKIM),
+		rule(Gmail, ReqDMARCPolicy, BulkSenders, c, dns, gmailGuidelines),
+		rule(Gmail, ReqDMARCAlignment, BulkSenders, c, dnsMsg, gmailGuidelines),
+		rule(Gmail, ReqFCrDNS, AllSenders, v, dns, gmailGuidelines),
+		rule(Gmail, ReqTLS, AllSenders, v, msg, gmailGuidelines),
+		rule(Gmail, ReqFormat, AllSenders, v, msg, gmailGuidelines),
+		rule(Gmail, ReqNotProvider, AllSenders, v, msg, gmailGuidelines),
+		rule(Gmail, ReqOneClick, BulkSenders, v, msg, gmailGuidelines),
+		elsewhereRule(Gmail, ReqSpamRate, AllSenders, v, gmailFAQ, gmailPostmaster),
 
-		rule(Yahoo, ReqSPFOrDKIM, AllSenders, c, dns, yahooPractices, "the mail passes SPF or DKIM"),
-		rule(Yahoo, ReqSPFAndDKIM, BulkSenders, c, dns, yahooPractices, "the mail passes both SPF and DKIM"),
-		rule(Yahoo, ReqDMARCPolicy, BulkSenders, c, dns, yahooPractices, "the From domain publishes a DMARC policy, p=none or stricter"),
-		rule(Yahoo, ReqDMARCAlignment, BulkSenders, c, dnsMsg, yahooPractices, "the From domain aligns with the SPF or the DKIM domain"),
-		rule(Yahoo, ReqFCrDNS, AllSenders, v, dns, yahooPractices, "every sending address, IPv4 and IPv6, has valid forward and reverse DNS"),
-		rule(Yahoo, ReqNotListed, AllSenders, v, dns, yahooCodes, "no sending address is on a third-party blocklist"),
-		rule(Yahoo, ReqFormat, AllSenders, v, msg, yahooPractices, "the message follows RFC 5322: one From, a Date and a Message-ID"),
-		rule(Yahoo, ReqOneClick, BulkSenders, v, msg, yahooPractices, "marketing mail offers one-click unsubscribe (RFC 8058), its header fields signed by DKIM"),
-		{ID: ID(Yahoo, ReqSpamRate), Provider: Yahoo, Scope: AllSenders, Requirement: ReqSpamRate, Party: v, Checks: elsewhere, Source: yahooPractices, Read: read,
-			Summary: "the spam rate users report stays below 0.3%",
-			Where:   "Yahoo's Complaint Feedback Loop (" + yahooCFL + "): the complaints about the vendor's mail"},
+		rule(Yahoo, ReqSPFOrDKIM, AllSenders, c, dns, yahooPractices),
+		rule(Yahoo, ReqSPFAndDKIM, BulkSenders, c, dns, yahooPractices),
+		rule(Yahoo, ReqDMARCPolicy, BulkSenders, c, dns, yahooPractices),
+		rule(Yahoo, ReqDMARCAlignment, BulkSenders, c, dnsMsg, yahooPractices),
+		rule(Yahoo, ReqFCrDNS, AllSenders, v, dns, yahooPractices),
+		rule(Yahoo, ReqNotListed, AllSenders, v, dns, yahooCodes),
+		rule(Yahoo, ReqFormat, AllSenders, v, msg, yahooPractices),
+		rule(Yahoo, ReqOneClick, BulkSenders, v, msg, yahooPractices),
+		elsewhereRule(Yahoo, ReqSpamRate, AllSenders, v, yahooPractices, yahooCFL),
 
-		rule(Microsoft, ReqSPFAndDKIM, BulkSenders, c, dns, microsoftHighVolume, "the mail passes both SPF and DKIM"),
-		rule(Microsoft, ReqDMARCPolicy, BulkSenders, c, dns, microsoftHighVolume, "the From domain publishes a DMARC policy, p=none or stricter"),
-		rule(Microsoft, ReqDMARCAlignment, BulkSenders, c, dnsMsg, microsoftHighVolume, "the From domain aligns with the SPF or the DKIM domain"),
-		rule(Microsoft, ReqFCrDNS, AllSenders, v, dns, microsoftPolicies, "every sending address, IPv4 and IPv6, has valid reverse DNS"),
-		rule(Microsoft, ReqFormat, AllSenders, v, msg, microsoftPolicies, "the message follows the Internet mail standards (RFC 5322): one From, a Date and a Message-ID"),
+		rule(Microsoft, ReqSPFAndDKIM, BulkSenders, c, dns, microsoftHighVolume),
+		rule(Microsoft, ReqDMARCPolicy, BulkSenders, c, dns, microsoftHighVolume),
+		rule(Microsoft, ReqDMARCAlignment, BulkSenders, c, dnsMsg, microsoftHighVolume),
+		rule(Microsoft, ReqFCrDNS, AllSenders, v, dns, microsoftPolicies),
+		rule(Microsoft, ReqFormat, AllSenders, v, msg, microsoftPolicies),
 	}
 	return rules
-}
+})

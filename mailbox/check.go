@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
+	"strconv"
 	"strings"
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/internal/taglist"
+	"github.com/domainauth/domainauth/plan"
 )
 
 // MessageChecker checks messages as a vendor sends them against the
@@ -137,7 +139,7 @@ func (c *MessageChecker) Check(ctx context.Context, msg io.Reader) (*MessageRepo
 				continue
 			}
 			if !r.AppliesTo(c.Bulk) {
-				rep.Results = append(rep.Results, Result(r, NotApplicable, "applies to bulk senders only, and the vendor is not one"))
+				rep.Results = append(rep.Results, Worded(r, NotApplicable, CodeNotBulk, 1, 0, nil))
 				continue
 			}
 			o, ok := outcomes[r.Requirement]
@@ -147,19 +149,20 @@ func (c *MessageChecker) Check(ctx context.Context, msg io.Reader) (*MessageRepo
 			if !ok {
 				continue
 			}
-			res := Result(r, o.outcome, o.sentence)
-			res.Fix = o.fix
-			rep.Results = append(rep.Results, res)
+			rep.Results = append(rep.Results, Worded(r, o.outcome, o.code, o.msg, o.fix, o.params))
 		}
 	}
 	return rep, nil
 }
 
-// reqOutcome is a requirement's outcome on the message.
+// reqOutcome is a requirement's outcome on the message: the outcome, and
+// the sentence that explains it and the fix, as variants msg and fix of
+// code's sentences in the message catalogue (see [Worded]).
 type reqOutcome struct {
 	outcome  Outcome
-	sentence string
-	fix      string
+	code     plan.Code
+	msg, fix int
+	params   map[string]string
 }
 
 // signatures verifies the message's DKIM signatures and reads the key and
@@ -278,50 +281,54 @@ func best(rep *MessageReport) *Signature {
 func (s *Signature) name() string { return fmt.Sprintf("d=%s s=%s", s.Domain, s.Selector) }
 
 func alignment(rep *MessageReport) reqOutcome {
-	fix := fmt.Sprintf("sign the mail with d=%s (or a subdomain of it), with the key the domain publishes or delegates", orUnknown(rep.FromDomain))
 	s := best(rep)
 	switch {
 	case rep.FromDomain == "":
-		return reqOutcome{NotMet, "the message has no single From address, so there is no domain to align with", "give the message exactly one From address"}
+		return reqOutcome{NotMet, CodeNoFrom, 1, 1, nil}
 	case s == nil:
-		return reqOutcome{NotMet, fmt.Sprintf("the message carries no DKIM signature, so DKIM cannot align with %s; only SPF could, which the domain check evaluates", rep.FromDomain), fix}
+		return reqOutcome{NotMet, CodeUnsigned, 1, 1, map[string]string{"domain": rep.FromDomain}}
 	case s.Verified && s.Aligned:
-		return reqOutcome{Met, fmt.Sprintf("the DKIM signature %s verifies and aligns with the From domain %s (relaxed alignment)", s.name(), rep.FromDomain), ""}
+		return reqOutcome{Met, CodeAligned, 1, 0, map[string]string{"signature": s.name(), "domain": rep.FromDomain}}
 	case s.temporary:
-		return reqOutcome{NotChecked, fmt.Sprintf("the DKIM signature %s could not be checked: %s", s.name(), s.Error), ""}
+		return reqOutcome{NotChecked, CodeNotChecked, 1, 0, map[string]string{"signature": s.name(), "error": s.Error}}
 	case s.Verified:
-		return reqOutcome{NotMet, fmt.Sprintf("the DKIM signature %s verifies, but %s does not align with the From domain %s: DMARC cannot pass through it", s.name(), s.Domain, rep.FromDomain), fix}
+		return reqOutcome{NotMet, CodeUnaligned, 1, 1, map[string]string{"signature": s.name(), "signer": s.Domain, "domain": rep.FromDomain}}
 	}
-	return reqOutcome{NotMet, fmt.Sprintf("the DKIM signature %s does not verify: %s", s.name(), s.Error), "check the key the selector publishes against the vendor's signing key (dkimkey -check)"}
+	return reqOutcome{NotMet, CodeDKIMFails, 1, 1, map[string]string{"signature": s.name(), "error": s.Error}}
 }
 
 func keySize(rep *MessageReport) reqOutcome {
 	s := best(rep)
-	switch {
-	case s == nil:
-		return reqOutcome{NotApplicable, "the message carries no DKIM signature, so there is no key to judge", ""}
-	case s.KeyBits == 0 && s.temporary:
-		return reqOutcome{NotChecked, fmt.Sprintf("the key of the DKIM signature %s could not be read: %s", s.name(), s.Error), ""}
-	case s.KeyBits == 0:
-		return reqOutcome{NotMet, fmt.Sprintf("no usable key is published for the DKIM signature %s", s.name()), "publish the key record of the selector"}
-	case s.KeyType == dkim.KeyEd25519:
-		return reqOutcome{Met, fmt.Sprintf("the DKIM signature %s uses an Ed25519 key (RFC 8463)", s.name()), ""}
-	case s.KeyBits < 1024:
-		return reqOutcome{NotMet, fmt.Sprintf("the DKIM signature %s uses a %d-bit RSA key, below 1024 bits: receivers ignore it (RFC 8301, Section 3.2)", s.name(), s.KeyBits), "generate a 2048-bit key (dkimkey) and publish it"}
-	case s.KeyBits < 2048:
-		return reqOutcome{Met, fmt.Sprintf("the DKIM signature %s uses a %d-bit RSA key: at least 1024 bits, though 2048 are recommended", s.name(), s.KeyBits), ""}
+	if s == nil {
+		return reqOutcome{NotApplicable, CodeUnsigned, 2, 0, nil}
 	}
-	return reqOutcome{Met, fmt.Sprintf("the DKIM signature %s uses a %d-bit RSA key", s.name(), s.KeyBits), ""}
+	p := map[string]string{"signature": s.name()}
+	if s.KeyBits > 0 {
+		p["bits"] = strconv.Itoa(s.KeyBits)
+	}
+	switch {
+	case s.KeyBits == 0 && s.temporary:
+		p["error"] = s.Error
+		return reqOutcome{NotChecked, CodeNotChecked, 2, 0, p}
+	case s.KeyBits == 0:
+		return reqOutcome{NotMet, CodeNoKey, 1, 1, p}
+	case s.KeyType == dkim.KeyEd25519:
+		return reqOutcome{Met, CodeKey, 1, 0, p}
+	case s.KeyBits < 1024:
+		return reqOutcome{NotMet, CodeKeySmall, 1, 1, p}
+	case s.KeyBits < 2048:
+		return reqOutcome{Met, CodeKey, 2, 0, p}
+	}
+	return reqOutcome{Met, CodeKey, 3, 0, p}
 }
 
 func oneClick(m *message, rep *MessageReport) reqOutcome {
 	lu, post := m.get("List-Unsubscribe"), m.get("List-Unsubscribe-Post")
-	fixHeaders := "add List-Unsubscribe: <https://...> and List-Unsubscribe-Post: List-Unsubscribe=One-Click to marketing mail (RFC 8058, Section 3)"
 	switch {
 	case len(lu) == 0:
-		return reqOutcome{NotMet, "the message has no List-Unsubscribe header field (needed for marketing mail)", fixHeaders}
+		return reqOutcome{NotMet, CodeUnsubscribe, 1, 1, nil}
 	case len(lu) > 1:
-		return reqOutcome{NotMet, fmt.Sprintf("the message has %d List-Unsubscribe header fields; one is expected", len(lu)), "keep one List-Unsubscribe field"}
+		return reqOutcome{NotMet, CodeUnsubscribe, 2, 2, map[string]string{"count": strconv.Itoa(len(lu))}}
 	}
 	https := ""
 	for _, u := range strings.Split(lu[0], ",") {
@@ -333,17 +340,16 @@ func oneClick(m *message, rep *MessageReport) reqOutcome {
 	}
 	switch {
 	case https == "":
-		return reqOutcome{NotMet, fmt.Sprintf("List-Unsubscribe (%s) holds no https URI in angle brackets, which one-click unsubscribe posts to (RFC 8058, Section 3.1)", clip(lu[0])), "list an https URI in List-Unsubscribe"}
+		return reqOutcome{NotMet, CodeUnsubscribe, 3, 3, map[string]string{"value": clip(lu[0])}}
 	case len(post) == 0:
-		return reqOutcome{NotMet, "List-Unsubscribe has an https URI, but there is no List-Unsubscribe-Post: List-Unsubscribe=One-Click, so one click does not unsubscribe (RFC 8058, Section 3.1)", "add List-Unsubscribe-Post: List-Unsubscribe=One-Click"}
+		return reqOutcome{NotMet, CodeUnsubscribe, 4, 4, nil}
 	case len(post) > 1 || post[0] != "List-Unsubscribe=One-Click":
-		return reqOutcome{NotMet, fmt.Sprintf("List-Unsubscribe-Post must be exactly List-Unsubscribe=One-Click, once (RFC 8058, Section 3.1); it is %q", strings.Join(post, ", ")), "write List-Unsubscribe-Post: List-Unsubscribe=One-Click"}
+		return reqOutcome{NotMet, CodeUnsubscribe, 5, 5, map[string]string{"value": strings.Join(post, ", ")}}
 	}
 	s := best(rep)
-	signFix := "add List-Unsubscribe and List-Unsubscribe-Post to the header fields the DKIM signature covers (h=)"
 	switch {
 	case s == nil || !s.Verified:
-		return reqOutcome{NotMet, "the unsubscribe header fields are right, but no DKIM signature verifies to cover them (RFC 8058, Section 4)", signFix}
+		return reqOutcome{NotMet, CodeUnsubscribeSign, 1, 1, nil}
 	case !s.signs("List-Unsubscribe") || !s.signs("List-Unsubscribe-Post"):
 		var missing []string
 		for _, h := range []string{"List-Unsubscribe", "List-Unsubscribe-Post"} {
@@ -351,57 +357,42 @@ func oneClick(m *message, rep *MessageReport) reqOutcome {
 				missing = append(missing, h)
 			}
 		}
-		return reqOutcome{NotMet, fmt.Sprintf("the unsubscribe header fields are right, but the DKIM signature %s does not cover %s (RFC 8058, Section 4)", s.name(), strings.Join(missing, " and ")), signFix}
+		return reqOutcome{NotMet, CodeUnsubscribeSign, 2, 1, map[string]string{"signature": s.name(), "fields": strings.Join(missing, ", ")}}
 	}
-	return reqOutcome{Met, fmt.Sprintf("List-Unsubscribe has %s, List-Unsubscribe-Post asks for one click, and the DKIM signature %s covers both", https, s.name()), ""}
+	return reqOutcome{Met, CodeOneClick, 1, 0, map[string]string{"uri": https, "signature": s.name()}}
 }
 
 func format(m *message, froms []string, rep *MessageReport) reqOutcome {
-	var wrong []string
-	switch {
-	case len(froms) == 0:
-		wrong = append(wrong, "there is no From field")
-	case len(froms) > 1:
-		wrong = append(wrong, fmt.Sprintf("there are %d From fields", len(froms)))
-	case rep.From == "":
-		wrong = append(wrong, fmt.Sprintf("the From field (%q) is not one address", clip(froms[0])))
+	dates, ids := m.get("Date"), m.get("Message-ID")
+	p := map[string]string{"froms": strconv.Itoa(len(froms)), "dates": strconv.Itoa(len(dates)), "ids": strconv.Itoa(len(ids))}
+	wrong := len(froms) != 1 || len(dates) != 1 || len(ids) != 1
+	if len(froms) == 1 && rep.From == "" {
+		p["from"], wrong = clip(froms[0]), true
 	}
-	dates := m.get("Date")
-	switch {
-	case len(dates) == 0:
-		wrong = append(wrong, "there is no Date field")
-	case len(dates) > 1:
-		wrong = append(wrong, fmt.Sprintf("there are %d Date fields", len(dates)))
-	default:
+	if len(dates) == 1 {
 		if _, err := mail.ParseDate(dates[0]); err != nil {
-			wrong = append(wrong, fmt.Sprintf("the Date field (%q) is not a date", clip(dates[0])))
+			p["date"], wrong = clip(dates[0]), true
 		}
 	}
-	ids := m.get("Message-ID")
-	switch {
-	case len(ids) == 0:
-		wrong = append(wrong, "there is no Message-ID field")
-	case len(ids) > 1:
-		wrong = append(wrong, fmt.Sprintf("there are %d Message-ID fields", len(ids)))
-	case !strings.HasPrefix(ids[0], "<") || !strings.HasSuffix(ids[0], ">") || !strings.Contains(ids[0], "@"):
-		wrong = append(wrong, fmt.Sprintf("the Message-ID (%q) is not <id@domain>", clip(ids[0])))
+	if len(ids) == 1 && (!strings.HasPrefix(ids[0], "<") || !strings.HasSuffix(ids[0], ">") || !strings.Contains(ids[0], "@")) {
+		p["id"], wrong = clip(ids[0]), true
 	}
-	if len(wrong) > 0 {
-		return reqOutcome{NotMet, strings.Join(wrong, "; ") + " (RFC 5322, Section 3.6, wants exactly one From and Date, and a Message-ID)", "have the software write exactly one From, Date and Message-ID field"}
+	if wrong {
+		return reqOutcome{NotMet, CodeFormat, 1, 1, p}
 	}
-	return reqOutcome{Met, "one From (" + rep.From + "), one Date and one Message-ID, as RFC 5322, Section 3.6 asks", ""}
+	return reqOutcome{Met, CodeFormat, 2, 0, map[string]string{"address": rep.From}}
 }
 
 func notProvider(p Provider, rep *MessageReport) reqOutcome {
 	if rep.FromDomain == "" {
-		return reqOutcome{NotApplicable, "the message has no single From address to judge", ""}
+		return reqOutcome{NotApplicable, CodeNoFrom, 2, 0, nil}
 	}
 	for _, d := range p.Domains() {
 		if rep.FromDomain == d {
-			return reqOutcome{NotMet, fmt.Sprintf("the From address %s is in %s, one of %s's own domains: sent from elsewhere, %s treats it as impersonation", rep.From, d, p.Name(), p.Name()), "send from the customer's own domain, never from a " + p.Name() + " address"}
+			return reqOutcome{NotMet, CodeProviderDomain, 1, 1, map[string]string{"from": rep.From, "domain": d, "provider": p.Name()}}
 		}
 	}
-	return reqOutcome{Met, fmt.Sprintf("the From domain %s is not one of %s's own", rep.FromDomain, p.Name()), ""}
+	return reqOutcome{Met, CodeProviderDomain, 2, 0, map[string]string{"domain": rep.FromDomain, "provider": p.Name()}}
 }
 
 func tls(rep *MessageReport) reqOutcome {
@@ -409,20 +400,13 @@ func tls(rep *MessageReport) reqOutcome {
 	// TLS (RFC 3848 for the "with" keywords).
 	tlsEvidence := [...]string{"with esmtps", "with esmtpsa", "with utf8smtps", "with utf8smtpsa", "with lmtps", "tls1", "tlsv1", "version=tls", "using tls", "(tls"}
 	if !rep.Delivered {
-		return reqOutcome{NotApplicable, "the message has not been delivered (no Received field): check a copy as the provider delivered it", ""}
+		return reqOutcome{NotApplicable, CodeTLS, 1, 0, nil}
 	}
 	low := strings.ToLower(rep.Received)
 	for _, w := range tlsEvidence {
 		if strings.Contains(low, w) {
-			return reqOutcome{Met, fmt.Sprintf("the receiver's Received field shows TLS (%q)", w), ""}
+			return reqOutcome{Met, CodeTLS, 2, 0, map[string]string{"evidence": w}}
 		}
 	}
-	return reqOutcome{NotMet, fmt.Sprintf("the receiver's Received field (%q) shows no TLS: the connection was probably not encrypted", clip(rep.Received)), "have the vendor's servers use STARTTLS towards the provider"}
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "the From domain"
-	}
-	return s
+	return reqOutcome{NotMet, CodeTLS, 3, 1, map[string]string{"received": clip(rep.Received)}}
 }

@@ -21,6 +21,16 @@
 // logic of its own beyond what a message check needs (the signing key and
 // alignment).
 //
+// # Words
+//
+// Every sentence of this package is the message catalogue's (package
+// i18n): a rule's Summary and Where ([Rule.In] in another language), and
+// each outcome's sentence and fix, which carry the code and parameters
+// they are worded from ([RuleResult.Code], [RuleResult.Params]; the codes
+// are listed in codes.go). [RuleResult.In], [MessageReport.In] and
+// [MessageReport.TextIn] render them in the reader's language; values
+// (addresses, names, header fields) stay as they are.
+//
 // # The message check
 //
 // [MessageChecker.Check] reads one message (the bytes of an .eml file,

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"golang.org/x/text/language"
+
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/plan"
 )
 
@@ -37,6 +40,15 @@ type RuleResult struct {
 	// the rule (1-based; 0 when none does), and Fix says what to do.
 	Step int    `json:"step,omitempty"`
 	Fix  string `json:"fix,omitempty"`
+	// Code and Params are what Sentence is worded from: the message
+	// catalogue's sentences of Code (package i18n), filled from Params;
+	// FixCode and FixParams the same for Fix (a finding's, when the fix is
+	// the finding's own). [RuleResult.In] words the result in another
+	// language from them. A result made with [Result] has none.
+	Code      plan.Code         `json:"-"`
+	Params    map[string]string `json:"-"`
+	FixCode   plan.Code         `json:"-"`
+	FixParams map[string]string `json:"-"`
 }
 
 // Result makes the result of rule r.
@@ -46,22 +58,24 @@ func Result(r Rule, o Outcome, sentence string) RuleResult {
 
 // String renders the result on one line, with its finding and fix:
 // "[not-met] gmail-one-click: ... (finding x); fix: ...".
-func (r RuleResult) String() string {
+func (r RuleResult) String() string { return r.StringIn(i18n.English) }
+
+// StringIn is [RuleResult.String] in the language tag matches: the
+// outcome, the sentence and the fix in its words (see [RuleResult.In]).
+func (r RuleResult) StringIn(tag language.Tag) string {
+	c := i18n.Default()
+	r = r.In(tag)
 	var b strings.Builder
-	fmt.Fprintf(&b, "[%s] %s", r.Outcome, r.Rule)
+	fmt.Fprintf(&b, "[%s] %s", c.Text(tag, "text.report.outcome."+string(r.Outcome), nil), r.Rule)
 	if r.Party == plan.PartyVendor && r.Outcome == NotMet {
-		b.WriteString(" (the vendor's)")
+		b.WriteString(c.Text(tag, "text.message.vendors", nil))
 	}
 	fmt.Fprintf(&b, ": %s", r.Sentence)
 	if r.Finding != "" {
-		fmt.Fprintf(&b, " (%s", r.Finding)
-		if r.FindingName != "" {
-			fmt.Fprintf(&b, " at %s", strings.TrimSuffix(r.FindingName, "."))
-		}
-		b.WriteString(")")
+		b.WriteString(c.Text(tag, "text.message.finding", i18n.Params{"finding": string(r.Finding), "name": strings.TrimSuffix(r.FindingName, ".")}))
 	}
 	if r.Fix != "" {
-		fmt.Fprintf(&b, "\n  fix: %s", r.Fix)
+		fmt.Fprintf(&b, "\n  %s: %s", c.Text(tag, "text.report.fix", nil), r.Fix)
 	}
 	return b.String()
 }

@@ -121,6 +121,9 @@ type Rule struct {
 	// it was read (YYYY-MM-DD).
 	Source string `json:"source"`
 	Read   string `json:"read"`
+	// whereURL is the address Where names, which [Rule.In] words Where
+	// around in another language.
+	whereURL string
 }
 
 // CheckedBy reports whether the rule can be checked the way k says.

@@ -2,42 +2,48 @@ package mailbox
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
+	"golang.org/x/text/language"
+
 	"github.com/domainauth/domainauth/dkim"
+	"github.com/domainauth/domainauth/i18n"
 )
 
 // Text renders the report for a support engineer: the message, its DKIM
 // signatures, and each provider's message-side rules with what breaks
 // them and the fix.
-func (r *MessageReport) Text() string {
+func (r *MessageReport) Text() string { return r.TextIn(i18n.English) }
+
+// TextIn is [MessageReport.Text] in the language tag matches (see
+// [i18n.Catalog.Match]): its words from the message catalogue, each rule's
+// sentence and fix as [RuleResult.In] words them. Values (addresses,
+// names, header fields, codes) are as they are.
+func (r *MessageReport) TextIn(tag language.Tag) string {
+	c := i18n.Default()
+	t := func(id string, p i18n.Params) string { return c.Text(tag, "text.message."+id, p) }
 	var b strings.Builder
-	when := "before delivery"
+	delivered := ""
 	if r.Delivered {
-		when = "a delivered copy"
+		delivered = "yes"
 	}
-	from := r.From
-	if from == "" {
-		from = "(no single From address)"
-	}
-	fmt.Fprintf(&b, "==== message %s from %s, %s\n", orNone(r.MessageID), from, when)
+	fmt.Fprintf(&b, "%s\n", t("heading", i18n.Params{"id": r.MessageID, "from": r.From, "delivered": delivered}))
 	if len(r.Signatures) == 0 {
-		b.WriteString("DKIM: no signature\n")
+		fmt.Fprintf(&b, "%s\n", t("no-signature", nil))
 	}
 	for _, s := range r.Signatures {
-		state := "verifies"
-		if !s.Verified {
-			state = "does not verify (" + s.Error + ")"
+		p := i18n.Params{"signature": s.name(), "error": s.Error, "domain": r.FromDomain, "headers": strings.Join(s.Headers, ":")}
+		if s.Verified {
+			p["verified"] = "yes"
 		}
-		align := "aligned with " + r.FromDomain
-		if !s.Aligned {
-			align = "not aligned with " + orUnknown(r.FromDomain)
+		if s.Aligned {
+			p["aligned"] = "yes"
 		}
-		key := "key not found"
 		if s.KeyBits > 0 {
-			key = fmt.Sprintf("%s key of %d bits", keyName(s.KeyType), s.KeyBits)
+			p["key"], p["bits"] = keyName(s.KeyType), strconv.Itoa(s.KeyBits)
 		}
-		fmt.Fprintf(&b, "DKIM: %s %s, %s, %s; signs %s\n", s.name(), state, align, key, strings.Join(s.Headers, ":"))
+		fmt.Fprintf(&b, "%s\n", t("signature", p))
 	}
 	var last Provider
 	var group []RuleResult
@@ -51,15 +57,9 @@ func (r *MessageReport) Text() string {
 				broken++
 			}
 		}
-		verdict := "meets every message rule checked here"
-		if broken == 1 {
-			verdict = "1 message rule is not met"
-		} else if broken > 1 {
-			verdict = fmt.Sprintf("%d message rules are not met", broken)
-		}
-		fmt.Fprintf(&b, "\n%s: %s\n", last.Name(), verdict)
+		fmt.Fprintf(&b, "\n%s\n", t("verdict", i18n.Params{"provider": last.Name(), "count": strconv.Itoa(broken)}))
 		for _, g := range group {
-			fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(g.String(), "\n", "\n  "))
+			fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(g.StringIn(tag), "\n", "\n  "))
 		}
 		group = nil
 	}
@@ -83,11 +83,4 @@ func keyName(t dkim.KeyType) string {
 		return "Ed25519"
 	}
 	return string(t)
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(no Message-ID)"
-	}
-	return s
 }

@@ -29,6 +29,19 @@ type About struct {
 	Requirement string `json:"requirement"` // what is required, in words
 	Stage       Stage  `json:"stage"`
 	Party       Party  `json:"party"`
+	// Code and Params are what Requirement is worded from: the message
+	// catalogue's "requirement" sentences of Code (the code of the change
+	// that makes it hold), filled from Params, which [About.In] renders in
+	// another language. A requirement worded by hand has none.
+	Code   Code              `json:"-"`
+	Params map[string]string `json:"-"`
+}
+
+// WordedAbout returns the About whose Requirement is variant n of code's
+// "requirement" sentence in the message catalogue, filled from params (see
+// [SentenceOf]).
+func WordedAbout(code Code, n int, params map[string]string, stage Stage, party Party) About {
+	return About{Requirement: SentenceOf(string(code), "requirement", n, params), Stage: stage, Party: party, Code: code, Params: params}
 }
 
 // Report is the outcome of checking one [Requirement]. It says which

@@ -68,6 +68,18 @@ func (f Finding) In(tag language.Tag) Finding {
 	return f
 }
 
+// In returns the About with Requirement in the language tag matches, as
+// [Finding.In] does.
+func (a About) In(tag language.Tag) About {
+	if a.Code == "" || i18n.Default().Match(tag) == i18n.English {
+		return a
+	}
+	if t := i18n.Default().Finding(tag, string(a.Code), i18n.PartRequirement, a.Params, a.Requirement); t != "" {
+		a.Requirement = t
+	}
+	return a
+}
+
 // In returns the reason with Text in the language tag matches, as
 // [Finding.In] does.
 func (r Reason) In(tag language.Tag) Reason {
@@ -124,9 +136,17 @@ func (p *Plan) In(tag language.Tag) *Plan {
 			continue
 		}
 		cp := *r
+		cp.About = r.About.In(tag)
 		cp.Findings = nil
 		for _, f := range r.Findings {
 			cp.Findings = append(cp.Findings, f.In(tag))
+		}
+		if r.Edits != nil {
+			cp.Edits = make([]Edit, len(r.Edits))
+			for i, e := range r.Edits {
+				e.Reason = e.Reason.In(tag)
+				cp.Edits[i] = e
+			}
 		}
 		out.Reports = append(out.Reports, &cp)
 	}

@@ -239,20 +239,27 @@ func (r reporter) vendor(v *domaincheck.VendorReport) string {
 }
 
 // localized returns a copy of the report for JSON in r's language: the
-// summary, the findings and the plan worded in it; codes, params and
-// everything else as they are.
+// summary, the findings, the plan and the providers' rules worded in it;
+// codes, params and everything else as they are.
 func (r reporter) localized(rep *domaincheck.DomainReport) *domaincheck.DomainReport {
 	if r.english() {
 		return rep
 	}
 	cp := *rep
 	cp.Summary = r.verdict(rep)
+	cp.Blockers = rep.BlockersIn(r.tag)
 	cp.Areas = make([]domaincheck.Area, len(rep.Areas))
 	for i, a := range rep.Areas {
 		a.Findings = localizedFindings(a.Findings, r.tag)
 		cp.Areas[i] = a
 	}
 	cp.Plan = rep.Plan.In(r.tag)
+	if rep.Mailbox != nil {
+		cp.Mailbox = make([]domaincheck.ProviderSection, len(rep.Mailbox))
+		for i, sec := range rep.Mailbox {
+			cp.Mailbox[i] = sec.In(r.tag)
+		}
+	}
 	return &cp
 }
 

@@ -10,8 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/language"
+
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/domaincheck"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/internal/golden"
 	"github.com/domainauth/domainauth/mailbox"
@@ -43,12 +46,16 @@ func TestGoldenMailbox(t *testing.T) {
 		for _, format := range []string{"text", "json"} {
 			var out bytes.Buffer
 			mc := &mailbox.MessageChecker{Resolver: demo.Zone(), Bulk: true}
-			err := runMessage(context.Background(), &out, mc, demo.Sample(m), format)
+			err := runMessage(context.Background(), &out, mc, demo.Sample(m), format, i18n.English)
 			if compliant := m == "compliant.eml" || m == "delivered.eml"; compliant != (err == nil) {
 				t.Errorf("%s: err = %v", m, err)
 			}
 			golden.Check(t, filepath.Join("message", strings.TrimSuffix(m, ".eml")+"."+format), out.String())
 		}
+		// The German text, reviewed once.
+		var de bytes.Buffer
+		runMessage(context.Background(), &de, &mailbox.MessageChecker{Resolver: demo.Zone(), Bulk: true}, demo.Sample(m), "text", language.German)
+		golden.Check(t, filepath.Join("message", strings.TrimSuffix(m, ".eml")+".de.text"), de.String())
 	}
 }
 

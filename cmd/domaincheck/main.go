@@ -234,7 +234,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(err)
 		}
 		mc := &mailbox.MessageChecker{Resolver: r, Providers: o.profile.Providers, Bulk: o.profile.BulkSender}
-		switch err := runMessage(context.Background(), stdout, mc, data, o.format); {
+		switch err := runMessage(context.Background(), stdout, mc, data, o.format, o.lang); {
 		case errors.Is(err, errChanges):
 			return demo.ExitChanges
 		case err != nil:
@@ -268,10 +268,10 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch err := run(context.Background(), stdout, stderr, c, o); {
 	case errors.Is(err, errChanges):
-		fmt.Fprintln(stderr, "domaincheck: exit status 1: a domain needs changes (the summary says which)")
+		fmt.Fprintln(stderr, "domaincheck: "+summaryWord(o.lang, "exit-changes"))
 		return demo.ExitChanges
 	case errors.Is(err, errVendor):
-		fmt.Fprintln(stderr, "domaincheck: exit status 3: every domain is ready, but the vendor's own set-up needs changes")
+		fmt.Fprintln(stderr, "domaincheck: "+summaryWord(o.lang, "exit-vendor"))
 		return exitVendor
 	case err != nil:
 		fmt.Fprintln(stderr, "domaincheck:", err)
@@ -357,9 +357,9 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 			}
 			fmt.Fprintf(w, "%s\n    %s", map[bool]string{true: "", false: ","}[first], b)
 		case "zone":
-			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, customerChanges(rep).Zone())
+			fmt.Fprintf(w, "; ==== %s\n%s", summaryWord(o.lang, "zone-heading", "domain", rep.Domain), customerChanges(rep).In(o.lang).Zone())
 		case "nsupdate":
-			fmt.Fprintf(w, "; ==== %s: the customer's changes\n%s", rep.Domain, customerChanges(rep).NSUpdate())
+			fmt.Fprintf(w, "; ==== %s\n%s", summaryWord(o.lang, "zone-heading", "domain", rep.Domain), customerChanges(rep).In(o.lang).NSUpdate())
 		default:
 			if !first {
 				fmt.Fprintln(w)
@@ -393,7 +393,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 	case "json":
 		fmt.Fprint(w, "\n  ]")
 		if vendor != nil {
-			b, _ := json.MarshalIndent(vendor, "  ", "  ")
+			b, _ := json.MarshalIndent(vendor.In(o.lang), "  ", "  ")
 			fmt.Fprintf(w, ",\n  \"vendor\": %s", b)
 		}
 		fmt.Fprintln(w, "\n}")

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 
+	"golang.org/x/text/language"
+
 	"github.com/domainauth/domainauth/mailbox"
 )
 
@@ -34,22 +36,23 @@ func openInput(file string, stdin io.Reader) (in io.Reader, done func(), err err
 	return f, func() { f.Close() }, nil
 }
 
-// runMessage checks one message and writes the report as text or JSON; it
+// runMessage checks one message and writes the report as text or JSON, in
+// lang; it
 // returns errChanges when a rule that applies is not met or could not be
 // checked.
-func runMessage(ctx context.Context, w io.Writer, c *mailbox.MessageChecker, data []byte, format string) error {
+func runMessage(ctx context.Context, w io.Writer, c *mailbox.MessageChecker, data []byte, format string, lang language.Tag) error {
 	rep, err := c.Check(ctx, bytes.NewReader(data))
 	if err != nil {
 		return err
 	}
 	if format == "json" {
-		b, err := json.MarshalIndent(rep, "", "  ")
+		b, err := json.MarshalIndent(rep.In(lang), "", "  ")
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "%s\n", b)
 	} else {
-		fmt.Fprint(w, rep.Text())
+		fmt.Fprint(w, rep.TextIn(lang))
 	}
 	if !mailbox.Compliant(rep.Results) {
 		return errChanges

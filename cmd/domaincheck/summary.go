@@ -31,6 +31,8 @@ func newSummaryRow(rep *domaincheck.DomainReport, lang language.Tag) summaryRow 
 		row.verdict = summaryWord(lang, "ready")
 	case len(blockingAreas(rep, lang)) > 0:
 		row.verdict = strings.Join(blockingAreas(rep, lang), ", ")
+	case i18n.Default().Match(lang) != i18n.English:
+		row.verdict = newReporter(lang).verdict(rep)
 	case rep.Err != nil:
 		row.verdict = rep.Err.Error()
 	default:
@@ -46,14 +48,38 @@ func blockingAreas(rep *domaincheck.DomainReport, lang language.Tag) []string {
 	for _, a := range rep.Areas {
 		switch a.Status {
 		case domaincheck.StatusChange:
-			out = append(out, string(a.Name))
+			out = append(out, areaWord(lang, a.Name))
 		case domaincheck.StatusBroken:
-			out = append(out, string(a.Name)+" ("+summaryWord(lang, "no-safe-change")+")")
+			out = append(out, areaWord(lang, a.Name)+" ("+summaryWord(lang, "no-safe-change")+")")
 		case domaincheck.StatusNotChecked:
-			out = append(out, string(a.Name)+" ("+summaryWord(lang, "not-checked")+")")
+			out = append(out, areaWord(lang, a.Name)+" ("+summaryWord(lang, "not-checked")+")")
 		}
 	}
 	return out
+}
+
+// areaWord names an area in lang: "dkim" in English, as the English
+// summary always named it; "Zustellung" in German.
+func areaWord(lang language.Tag, a domaincheck.AreaName) string {
+	if i18n.Default().Match(lang) == i18n.English {
+		return string(a)
+	}
+	if s := i18n.Default().Text(lang, "text.report.area."+string(a), nil); s != "" {
+		return s
+	}
+	return string(a)
+}
+
+// statusWord is a domain's status in lang: the status token in English,
+// as the English summary always showed it; the page's words otherwise.
+func statusWord(lang language.Tag, s domaincheck.DomainStatus) string {
+	if i18n.Default().Match(lang) == i18n.English {
+		return string(s)
+	}
+	if w := i18n.Default().Text(lang, "text.web.status."+string(s), nil); w != "" {
+		return w
+	}
+	return string(s)
 }
 
 // summaryWord is the summary's word id (text.summary.<id>) in lang.
@@ -75,11 +101,12 @@ func writeSummary(w io.Writer, rows []summaryRow, vendor *domaincheck.VendorRepo
 	for _, r := range rows {
 		counts[r.status]++
 		width = max(width, len(r.domain))
+		statusWidth = max(statusWidth, utf8.RuneCountInString(statusWord(lang, r.status)))
 	}
 	fmt.Fprintf(w, "\n%s\n", summaryWord(lang, "heading", "count", strconv.Itoa(len(rows)), "ready", strconv.Itoa(counts[domaincheck.DomainReady])))
 	fmt.Fprintf(w, "%s  %s  %s  %s\n", pad(domain, width), pad(status, statusWidth), changes, summaryWord(lang, "areas"))
 	for _, r := range rows {
-		fmt.Fprintf(w, "%s  %s  %*d  %s\n", pad(r.domain, width), pad(string(r.status), statusWidth), utf8.RuneCountInString(changes), r.changes, shorten(r.verdict, summaryWidth))
+		fmt.Fprintf(w, "%s  %s  %*d  %s\n", pad(r.domain, width), pad(statusWord(lang, r.status), statusWidth), utf8.RuneCountInString(changes), r.changes, shorten(r.verdict, summaryWidth))
 	}
 	if vendor != nil && vendor.Blocks {
 		fmt.Fprintln(w, summaryWord(lang, "vendor"))

@@ -47,6 +47,12 @@ func newLimiter(checks int) *limiter {
 	return &limiter{slots: make(chan struct{}, checks), busy: map[string]int{}}
 }
 
+// Errors of a check request besides the domain's own.
+var (
+	errTooLong    = errors.New("the domain is too long")
+	errServerBusy = errors.New("the server is busy: try again in a moment")
+)
+
 // errBusy is the answer to a client that has maxPerClient checks running.
 var errBusy = errors.New("too many checks from your address at once: wait for one to finish")
 
@@ -118,7 +124,7 @@ func limitedHandler(c *domaincheck.Checker, dc *domainconnect.Offerer, lim *limi
 		}
 		p := page{Vendor: c.Profile.Name, Domain: r.URL.Query().Get("domain"), Report: rep, Lang: lang}
 		if err != nil {
-			p.Error = err.Error()
+			p.Error = pageError(lang, p.Domain, err) // webtext.go
 		}
 		if dc != nil && rep != nil && err == nil {
 			p.OneClick = oneClick(r, dc, p)
@@ -132,7 +138,7 @@ func limitedHandler(c *domaincheck.Checker, dc *domainconnect.Offerer, lim *limi
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		if err != nil {
-			enc.Encode(map[string]string{"error": err.Error()})
+			enc.Encode(map[string]string{"error": pageError(pageLang(r), r.URL.Query().Get("domain"), err)})
 			return
 		}
 		enc.Encode(jsonReport(newReporter(pageLang(r)).localized(rep))) // in the reader's language, codes and params kept
@@ -144,7 +150,7 @@ func limitedHandler(c *domaincheck.Checker, dc *domainconnect.Offerer, lim *limi
 // the limiter admits it.
 func check(ctx context.Context, c *domaincheck.Checker, lim *limiter, client, domain string) (*domaincheck.DomainReport, int, error) {
 	if len(domain) > 300 {
-		return nil, http.StatusBadRequest, errors.New("the domain is too long")
+		return nil, http.StatusBadRequest, errTooLong
 	}
 	if _, err := dnsrec.ParseDomain("domain", domain); err != nil {
 		return nil, http.StatusBadRequest, err
@@ -156,7 +162,7 @@ func check(ctx context.Context, c *domaincheck.Checker, lim *limiter, client, do
 		return nil, http.StatusTooManyRequests, err
 	}
 	if err != nil {
-		return nil, http.StatusServiceUnavailable, errors.New("the server is busy: try again in a moment")
+		return nil, http.StatusServiceUnavailable, errServerBusy
 	}
 	defer done()
 	return c.Check(ctx, domain), http.StatusOK, nil
@@ -240,8 +246,7 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 	},
 	"isUpdate": func(c plan.Change) bool { return len(c.Removed()) == 1 && len(c.Added()) == 1 },
 	"inc":      func(i int) int { return i + 1 },
-	"ttl":      stepTTL,    // webtext.go
-	"matrix":   ruleMatrix, // webtext.go
+	"ttl":      stepTTL, // webtext.go
 	"first":    func(rs []dnsrec.Record) dnsrec.Record { return rs[0] },
 }).Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.T "text.web.title" "vendor" .Vendor}}</title>
@@ -274,7 +279,7 @@ small code{font-size:.85em}details{margin:1.5em 0}summary{cursor:pointer;font-we
 <ul>{{range shown .Findings}}<li>{{.Message}}{{with .Fix}}<br>{{$.T "text.web.fix"}}: {{.}}{{end}} <small>({{$.T (print "text.report.severity." .Severity)}} <code>{{.Code}}</code>)</small></li>{{end}}</ul>{{end}}
 {{with .Mailbox}}<h3>{{$.T "text.web.mailbox"}}</h3><ul>{{range .}}<li>{{.Provider.Name}}: {{if .CustomerCompliant}}{{$.T "text.web.rules-met"}}{{else}}{{$.T "text.web.rules-not-met"}}{{end}}</li>{{end}}</ul>
 <table><thead><tr><th scope="col">{{$.T "text.web.rule"}}</th>{{range .}}<th scope="col">{{.Provider.Name}}</th>{{end}}</tr></thead><tbody>
-{{range matrix .}}<tr><th scope="row">{{.Rule}}</th>{{range .Cells}}<td>{{with .}}<span class="{{.Outcome}}">{{$.T (print "text.report.outcome." .Outcome)}}</span> <small><code>{{.Rule}}</code></small>{{if .Step}}<br><a href="#step-{{.Step}}">{{$.StepFix .Fix}}</a>{{end}}{{else}}–{{end}}</td>{{end}}</tr>
+{{range $.Matrix .}}<tr><th scope="row">{{.Summary}}</th>{{range .Cells}}<td>{{with .}}<span class="{{.Outcome}}">{{$.T (print "text.report.outcome." .Outcome)}}</span> <small><code>{{.Rule}}</code></small>{{if .Step}}<br><a href="#step-{{.Step}}">{{$.RuleFix .}}</a>{{end}}{{else}}–{{end}}</td>{{end}}</tr>
 {{end}}</tbody></table>{{end}}
 </details>
 {{if .VendorBlocks}}<p class="vendor">{{$.T "text.report.vendor-note" "vendor" $.Vendor}}</p>{{end}}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -37,31 +38,30 @@ func (p page) T(id string, kv ...string) string {
 	return i18n.Default().Text(p.Lang, id, params)
 }
 
-// StepFix words a rule's fix in the page's language when it is a step of
-// the plan ("make step 2 of the customer's changes …"); other fixes are
-// the mailbox catalogue's, in English.
-func (p page) StepFix(fix string) string {
-	if p.Lang == i18n.English {
-		return fix
+// pageError is why a check request was refused, as the page says it in
+// lang: in English the check's own words; in another language the
+// catalogue's sentence for the situation.
+func pageError(lang language.Tag, domain string, err error) string {
+	if i18n.Default().Match(lang) == i18n.English {
+		return err.Error()
 	}
-	if n := stepNumber(fix); n != "" {
-		return p.T("text.report.step", "step", n)
+	id := "not-a-domain"
+	switch {
+	case errors.Is(err, errBusy):
+		id = "busy"
+	case errors.Is(err, errServerBusy):
+		id = "server-busy"
+	case errors.Is(err, errTooLong):
+		id = "too-long"
+	case strings.TrimSpace(domain) == "":
+		id = "empty"
 	}
-	return fix
+	return i18n.Default().Text(lang, "text.web.error."+id, i18n.Params{"domain": domain})
 }
 
-// stepNumber is the N of "make step N of the customer's changes".
-func stepNumber(s string) string {
-	rest, ok := strings.CutPrefix(s, "make step ")
-	if !ok {
-		return ""
-	}
-	n, _, ok := strings.Cut(rest, " ")
-	if !ok || strings.Trim(n, "0123456789") != "" {
-		return ""
-	}
-	return n
-}
+// RuleFix is a rule's fix in the page's language: the step of the plan
+// that makes it hold ("Schritt 1 Ihrer Änderungen ausführen …").
+func (p page) RuleFix(r *mailbox.RuleResult) string { return r.In(p.Lang).Fix }
 
 // English says whether the page is in English, whose steps keep their
 // short form ("Edit the TXT record at @ in the zone …").
@@ -122,18 +122,19 @@ func stepTTL(c plan.Change) string {
 }
 
 // matrixRow is one rule of the providers' matrix: the rule as the
-// providers share it ("dmarc-policy") and each provider's result, nil
-// where the provider has no such rule.
+// providers share it ("dmarc-policy"), what it asks for in the page's
+// language ("die Mail besteht SPF oder DKIM"), and each provider's result,
+// nil where the provider has no such rule.
 type matrixRow struct {
-	Rule  string
-	Cells []*mailbox.RuleResult
+	Rule, Summary string
+	Cells         []*mailbox.RuleResult
 }
 
-// ruleMatrix lays the providers' rules about the customer's DNS out as
-// rows (a rule, by its ID without the provider's prefix) and columns (the
-// providers, in the order of the sections). The vendor's own rules are
-// the vendor's and not shown.
-func ruleMatrix(secs []domaincheck.ProviderSection) []matrixRow {
+// Matrix lays the providers' rules about the customer's DNS out as rows (a
+// rule, by its ID without the provider's prefix, and what the first
+// provider's rule asks for) and columns (the providers, in the order of
+// the sections). The vendor's own rules are the vendor's and not shown.
+func (p page) Matrix(secs []domaincheck.ProviderSection) []matrixRow {
 	var rows []matrixRow
 	index := map[string]int{}
 	for col, sec := range secs {
@@ -150,7 +151,11 @@ func ruleMatrix(secs []domaincheck.ProviderSection) []matrixRow {
 			if !seen {
 				j = len(rows)
 				index[key] = j
-				rows = append(rows, matrixRow{Rule: key, Cells: make([]*mailbox.RuleResult, len(secs))})
+				row := matrixRow{Rule: key, Summary: key, Cells: make([]*mailbox.RuleResult, len(secs))}
+				if rule, ok := mailbox.Lookup(r.Rule); ok {
+					row.Summary = rule.In(p.Lang).Summary
+				}
+				rows = append(rows, row)
 			}
 			rows[j].Cells[col] = r
 		}
