@@ -18,9 +18,8 @@ import (
 // catalogue. English is render.go's, unchanged. The feedback package's own
 // sentences (a status code in words, a provider's rule, the advice, the
 // header fields' results, a report's why) are rendered from their codes
-// in the same language; the mailbox providers' message rules
-// (mailbox.MessageReport) stay English until that package words them
-// from the catalogue.
+// in the same language, and so are the mailbox providers' message rules
+// (mailbox.MessageReport.TextIn).
 type teller struct {
 	c   *i18n.Catalog
 	tag language.Tag
@@ -46,7 +45,7 @@ func (t teller) write(w io.Writer, r *result) {
 	case r.Headers != nil:
 		t.headers(w, r.Headers)
 		if r.Message != nil {
-			fmt.Fprintf(w, "\n%s", r.Message.Text())
+			fmt.Fprintf(w, "\n%s", r.Message.TextIn(t.tag))
 		}
 	case r.Report != nil:
 		t.report(w, r.Report)
