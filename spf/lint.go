@@ -20,9 +20,9 @@ import (
 // the finding gains proposed (that record) and loses suggestion.
 const (
 	CodeSyntax           plan.Code = "spf-syntax"           // the record does not parse, and receivers give permerror: term, error, advice, mechanism, modifier, value, char, macro, max, example, lookalike, at, meant, before, character, codepoint, suggestion (error and advice are the Problem and Advice of the ParseError, the others their values); domain, record, offset (of an include, from Analyze, with the error, the advice and their values)
-	CodeLookalike        plan.Code = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break): term, error, advice, mechanism, modifier, value, char, macro, max, example, lookalike, at, meant, suggestion (as for spf-syntax)
-	CodeQuoted           plan.Code = "spf-quoted"           // the quotes were entered as part of the value: advice, suggestion
-	CodeNotSPF           plan.Code = "spf-not-spf"          // looks meant as SPF but is not one (space, version): advice, lookalike, before, suggestion (as for spf-syntax)
+	CodeLookalike        plan.Code = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break): term, error, advice, mechanism, modifier, value, char, macro, max, example, lookalike, at, meant, before, character, codepoint, suggestion (as for spf-syntax)
+	CodeQuoted           plan.Code = "spf-quoted"           // the quotes were entered as part of the value: error, advice, mechanism, modifier, value, char, macro, max, example, lookalike, at, meant, before, character, codepoint, suggestion (as for spf-syntax, without error)
+	CodeNotSPF           plan.Code = "spf-not-spf"          // looks meant as SPF but is not one (space, version): error, advice, mechanism, modifier, value, char, macro, max, example, lookalike, at, meant, before, character, codepoint, suggestion (as for spf-syntax, without error)
 	CodeMultiple         plan.Code = "spf-multiple-records" // more than one SPF record at the name, so permerror: records (the count), domain
 	CodePlusAll          plan.Code = "spf-plus-all"         // +all authorizes every host on the internet: term
 	CodeNeutralAll       plan.Code = "spf-neutral-all"      // ?all asserts nothing about other hosts: term
