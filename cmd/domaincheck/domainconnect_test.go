@@ -16,6 +16,7 @@ import (
 
 	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/domainconnect"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/internal/golden"
 )
@@ -125,6 +126,19 @@ func TestDomainConnectGolden(t *testing.T) {
 		if !strings.Contains(got, "Apply at Example DNS in one click: https://dnshost.example:PORT/v2/domainTemplates/providers/vendor.example/services/email/apply?domain=klant.example&groupId=dkim%2Cspf%2Cdmarc&sig=") &&
 			format == "text" {
 			t.Errorf("-format text: no link for klant.example")
+		}
+	}
+	// In the customer's language: the offer, its reasons and notes, and
+	// the line that says to make the changes by hand.
+	for _, lang := range i18n.Languages()[1:] {
+		var out bytes.Buffer
+		run(context.Background(), &out, io.Discard, c, options{format: "text", domains: domains, concurrency: 1, dc: off, lang: lang})
+		got := strings.ReplaceAll(out.String(), host, "dnshost.example:PORT")
+		golden.Check(t, "domainconnect."+lang.String()+".text", got)
+		for _, english := range []string{"one-click", "No one-click apply", "Apply at", "by hand", "Note:", "lookup limit", "lives elsewhere", "does not offer Domain Connect"} {
+			if strings.Contains(got, english) {
+				t.Errorf("-lang %s: the English %q is left", lang, english)
+			}
 		}
 	}
 }

@@ -121,7 +121,7 @@ func limitedHandler(c *domaincheck.Checker, dc *domainconnect.Offerer, lim *limi
 			p.Error = err.Error()
 		}
 		if dc != nil && rep != nil && err == nil {
-			p.OneClick = oneClick(r, dc, p)
+			p.OneClick = oneClick(r, dc, p).In(lang)
 		}
 		render(w, status, p)
 	})
