@@ -124,7 +124,7 @@ var reasonCodes = map[string][]string{
 // clauses are parameters whose values are English clauses (a parse
 // error's reason, a condition): a translation may word the situation
 // without quoting them.
-var clauses = []string{"reason", "when", "problem", "detail"}
+var clauses = []string{"problem", "detail"}
 
 var idForm = regexp.MustCompile(`^([a-z0-9-]+)\.(message|fix|reason)(_[2-9])?$`)
 
