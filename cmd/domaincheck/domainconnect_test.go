@@ -117,6 +117,16 @@ func TestDomainConnectGolden(t *testing.T) {
 			t.Errorf("the link for %s does not return to the page that checks it again", d)
 		}
 	}
+	// The page in German: why not, in German.
+	resp, err := http.Get(page.URL + "/check?domain=full.example&lang=de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := "Keine Übernahme mit einem Klick: der SPF-Eintrag von full.example hat die Höchstzahl an DNS-Abfragen erreicht"; !strings.Contains(string(body), want) {
+		t.Errorf("the German page for full.example lacks %q", want)
+	}
 	domains := []string{"klant.example", "full.example", "customer.example", "new.example", "spaced.example", "twice.example", "shop.example"}
 	for _, format := range []string{"text", "json"} {
 		var out bytes.Buffer
