@@ -15,7 +15,12 @@ type Ignored struct {
 	Tag    string // the tag's name in lower case; "" for an entry that is not tag=value
 	Value  string // the value (or the whole entry) as written
 	Offset int    // byte offset of Value in the record's text
-	Reason string // why receivers discard it, in words
+	Reason string // why receivers discard it, in English words: the catalogue's wording of Problem
+	// Problem is why as a code, and Params its values, for a program to
+	// word it in its reader's language: the message catalogue's clause
+	// "text.dmarc-problem.<Problem>" (package i18n).
+	Problem Problem
+	Params  map[string]string
 }
 
 // String returns the entry as written: "pct=150", or the entry itself.

@@ -290,7 +290,7 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 	sort.SliceStable(issues, func(i, j int) bool { return issues[i].at < issues[j].at })
 	for _, is := range issues {
 		if is.kind != issueEmpty && !(is.kind == issuePolicy && is.value == "") {
-			r.Ignored = append(r.Ignored, Ignored{Tag: is.tag, Value: is.value, Offset: is.at, Reason: is.reason})
+			r.Ignored = append(r.Ignored, Ignored{Tag: is.tag, Value: is.value, Offset: is.at, Reason: is.reason, Problem: is.problem, Params: is.params})
 		}
 	}
 	return r, issues, nil

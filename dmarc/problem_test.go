@@ -58,6 +58,21 @@ func TestProblemCodes(t *testing.T) {
 			t.Errorf("%q: Reason %q, the catalogue's %q", tc.record, pe.Reason, want)
 		}
 	}
+	// What receivers discard says why as a code too.
+	r, err := dmarc.RFC7489.Parse("v=DMARC1; p=none; pct=150; ;; rua=mailto:a@b.example,mailto:x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []dmarc.Problem
+	for _, ig := range r.Ignored {
+		got = append(got, ig.Problem)
+		if want := c.Clause(i18n.English, "dmarc-problem", string(ig.Problem), ig.Params); ig.Reason != want || want == "" {
+			t.Errorf("Ignored %s: Reason %q, the catalogue's %q", ig, ig.Reason, want)
+		}
+	}
+	if want := []dmarc.Problem{dmarc.ProblemPctValue, dmarc.ProblemURIAddress}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Ignored problems %v, want %v", got, want)
+	}
 	all := []dmarc.Problem{dmarc.ProblemNotDMARC, dmarc.ProblemDuplicateTag, dmarc.ProblemNoPolicy, dmarc.ProblemInvalidPolicy,
 		dmarc.ProblemTagName, dmarc.ProblemTagEquals, dmarc.ProblemTagCharacter, dmarc.ProblemEmptyEntry, dmarc.ProblemPolicyValue,
 		dmarc.ProblemMissingP, dmarc.ProblemReplaced, dmarc.ProblemPSDValue, dmarc.ProblemTValue, dmarc.ProblemAlignValue,
