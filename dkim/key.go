@@ -243,19 +243,19 @@ func decodePublicKey(t KeyType, b []byte) (pub crypto.PublicKey, pkcs1 bool, err
 		if k, err := x509.ParsePKIXPublicKey(b); err == nil {
 			rk, ok := k.(*rsa.PublicKey)
 			if !ok {
-				return nil, false, fmt.Errorf("%w: k=rsa, but p= holds a %T", ErrPublicKeyParse, k)
+				return nil, false, &keyError{ProblemRSAHoldsOther, map[string]string{"type": fmt.Sprintf("%T", k)}, fmt.Errorf("%w: k=rsa, but p= holds a %T", ErrPublicKeyParse, k)}
 			}
 			return rk, false, nil
 		}
 		if k, err := x509.ParsePKCS1PublicKey(b); err == nil {
 			return k, true, nil
 		}
-		return nil, false, fmt.Errorf("%w: p= is not an RSA public key", ErrPublicKeyParse)
+		return nil, false, &keyError{ProblemNotRSA, nil, fmt.Errorf("%w: p= is not an RSA public key", ErrPublicKeyParse)}
 	case KeyEd25519:
 		if len(b) != ed25519.PublicKeySize {
-			return nil, false, fmt.Errorf("%w: an Ed25519 key has 32 bytes, p= holds %d", ErrPublicKeyParse, len(b))
+			return nil, false, &keyError{ProblemEd25519Size, map[string]string{"bytes": strconv.Itoa(len(b))}, fmt.Errorf("%w: an Ed25519 key has 32 bytes, p= holds %d", ErrPublicKeyParse, len(b))}
 		}
 		return ed25519.PublicKey(append([]byte(nil), b...)), false, nil
 	}
-	return nil, false, fmt.Errorf("%w: k=%s", ErrKeyType, t)
+	return nil, false, &keyError{ProblemKeyType, map[string]string{"keytype": string(t)}, fmt.Errorf("%w: k=%s", ErrKeyType, t)}
 }

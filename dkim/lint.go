@@ -2,6 +2,7 @@ package dkim
 
 import (
 	"errors"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -15,8 +16,8 @@ import (
 // finding it makes. A finding whose sentences quote nothing variable
 // (dkim-quoted, dkim-no-version) has only those, and none from Lint alone.
 const (
-	CodeSyntax          plan.Code = "dkim-syntax"                 // the record does not parse, and verifiers fail every signature: tag, reason
-	CodeNotDKIM         plan.Code = "dkim-not-dkim"               // the TXT record at the selector's name is not a key record: reason
+	CodeSyntax          plan.Code = "dkim-syntax"                 // the record does not parse, and verifiers fail every signature: tag, error, name, found, char, value, byte, keytype, holds, other, type, bytes (error is the Problem of the ParseError, the others its values)
+	CodeNotDKIM         plan.Code = "dkim-not-dkim"               // the TXT record at the selector's name is not a key record: error, name, found, char, value, byte, keytype, holds, other, type, bytes (as for dkim-syntax)
 	CodeQuoted          plan.Code = "dkim-quoted"                 // the quotes were entered as part of the value: name
 	CodeWhitespace      plan.Code = "dkim-whitespace-in-key"      // a space or line break inside p=: tag, whitespace ("space" or "line break"), offset
 	CodeVersionNotFirst plan.Code = "dkim-version-not-first"      // v= must be the first tag (RFC 6376, Section 3.6.1): tag, value
@@ -24,7 +25,7 @@ const (
 	CodeRevoked         plan.Code = "dkim-revoked"                // p= is empty, so the key is revoked: tag
 	CodeTesting         plan.Code = "dkim-testing"                // t=y, so verifiers may ignore failures: tag, value
 	CodeHashExcluded    plan.Code = "dkim-hash-excludes-sha256"   // h= does not allow sha256 (RFC 8301): tag, value
-	CodeKeyTypeMismatch plan.Code = "dkim-key-type-mismatch"      // k= does not match the key in p=: tag, reason
+	CodeKeyTypeMismatch plan.Code = "dkim-key-type-mismatch"      // k= does not match the key in p=: tag, error, name, found, char, value, byte, keytype, holds, other, type, bytes (as for dkim-syntax)
 	CodeUnknownKeyType  plan.Code = "dkim-unknown-key-type"       // k= names a key type verifiers do not know: tag, value
 	CodePKCS1           plan.Code = "dkim-pkcs1-key"              // an RSA key as PKCS#1 rather than SPKI (RFC 6376 erratum 3017): tag
 	CodeServiceExcluded plan.Code = "dkim-service-excludes-email" // s= does not allow email: tag, value
@@ -70,13 +71,18 @@ func Lint(text string) []plan.Finding {
 	if err != nil {
 		var pe *ParseError
 		errors.As(err, &pe)
+		params := maps.Clone(pe.Params)
+		if params == nil {
+			params = map[string]string{}
+		}
+		params["error"] = string(pe.Problem)
 		switch {
 		case errors.Is(err, ErrNotDKIM):
-			add(CodeNotDKIM, plan.SeverityError, "", -1, map[string]string{"reason": pe.Reason}, 1, 1)
+			add(CodeNotDKIM, plan.SeverityError, "", -1, params, 1, 1)
 		case pe.Tag == "k":
-			add(CodeKeyTypeMismatch, plan.SeverityError, "k=", pe.Offset, map[string]string{"tag": "k", "reason": pe.Reason}, 1, 1)
+			params["tag"] = "k"
+			add(CodeKeyTypeMismatch, plan.SeverityError, "k=", pe.Offset, params, 1, 1)
 		default:
-			params := map[string]string{"reason": pe.Reason}
 			if pe.Tag != "" {
 				params["tag"] = pe.Tag
 			}

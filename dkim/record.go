@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/domainauth/domainauth/internal/taglist"
@@ -25,8 +26,14 @@ type ParseError struct {
 	Input  string
 	Offset int
 	Tag    string // the tag concerned, "" for the record as a whole
-	Reason string
-	kind   error
+	Reason string // what is wrong, in English: the catalogue's wording of Problem
+	// Problem is what is wrong as a code, and Params the values it is
+	// made of, by the names the [Problem] constants list (never nil), so
+	// that a program words it in its reader's language: the message
+	// catalogue's clause "text.dkim-problem.<Problem>" (package i18n).
+	Problem Problem
+	Params  map[string]string
+	kind    error
 }
 
 func (e *ParseError) Error() string {
@@ -142,8 +149,12 @@ func (r *Record) Equal(o *Record) bool { return r.String() == o.String() }
 // tags, a v= other than DKIM1, a missing p=, invalid base64 or a key that
 // does not decode for its k= are errors.
 func Parse(s string) (*Record, error) {
-	fail := func(kind error, off int, tag, reason string) (*Record, error) {
-		return nil, &ParseError{Input: s, Offset: off, Tag: tag, Reason: reason, kind: kind}
+	fail := func(kind error, off int, tag string, p Problem, kv ...string) (*Record, error) {
+		params := make(map[string]string, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			params[kv[i]] = kv[i+1]
+		}
+		return nil, &ParseError{Input: s, Offset: off, Tag: tag, Reason: clause(p, params), Problem: p, Params: params, kind: kind}
 	}
 	tags, err := taglist.Parse(s)
 	if err != nil {
@@ -152,7 +163,10 @@ func Parse(s string) (*Record, error) {
 		if !looksDKIM(s) {
 			kind = ErrNotDKIM
 		}
-		return fail(kind, te.Offset, "", te.Reason)
+		r, err := fail(kind, te.Offset, "", Problem(te.Problem))
+		err.(*ParseError).Params = te.Params
+		err.(*ParseError).Reason = clause(Problem(te.Problem), te.Params)
+		return r, err
 	}
 	r := &Record{}
 	seen := map[string]bool{}
@@ -160,13 +174,13 @@ func Parse(s string) (*Record, error) {
 	for _, t := range tags {
 		name := strings.ToLower(t.Name)
 		if seen[name] {
-			return fail(ErrSyntax, t.Offset, t.Name, fmt.Sprintf("tag %q appears twice; RFC 6376, Section 3.2 makes the whole record invalid", t.Name))
+			return fail(ErrSyntax, t.Offset, t.Name, ProblemDuplicateTag, "name", t.Name)
 		}
 		seen[name] = true
 		switch name {
 		case "v":
 			if t.Value != "DKIM1" {
-				return fail(ErrNotDKIM, t.ValueOffset, t.Name, fmt.Sprintf("v=%s: a key record's version must be DKIM1", t.Value))
+				return fail(ErrNotDKIM, t.ValueOffset, t.Name, ProblemVersion, "value", t.Value)
 			}
 			r.Version = t.Value // not first: allowed through, a finding (see Lint)
 		case "h":
@@ -185,7 +199,7 @@ func Parse(s string) (*Record, error) {
 				if errors.As(err, &ce) {
 					off += rawOffset(t.Value, int(ce))
 				}
-				return fail(ErrSyntax, off, "p", "p= is not valid base64: "+err.Error())
+				return fail(ErrSyntax, off, "p", ProblemBase64, "byte", strconv.FormatInt(int64(ce), 10))
 			}
 			r.Key = b
 		case "s":
@@ -198,9 +212,9 @@ func Parse(s string) (*Record, error) {
 	}
 	if !hasP {
 		if r.Version == "" {
-			return fail(ErrNotDKIM, 0, "", "no p= tag and no v=DKIM1")
+			return fail(ErrNotDKIM, 0, "", ProblemNoKey)
 		}
-		return fail(ErrSyntax, len(s), "p", "the record has no p= tag (the public key)")
+		return fail(ErrSyntax, len(s), "p", ProblemNoP)
 	}
 	if len(r.Key) > 0 {
 		switch kt := r.EffectiveKeyType(); kt {
@@ -211,13 +225,26 @@ func Parse(s string) (*Record, error) {
 					other = KeyRSA
 				}
 				if _, _, err2 := decodePublicKey(other, r.Key); err2 == nil {
-					return fail(ErrSyntax, 0, "k", fmt.Sprintf("k=%s does not match the key in p=, which is an %s key; write k=%s", kt, keyName(other), other))
+					return fail(ErrSyntax, 0, "k", ProblemKeyTypeMismatch, "keytype", string(kt), "holds", keyName(other), "other", string(other))
 				}
-				return fail(ErrSyntax, 0, "p", err.Error())
+				var ke *keyError
+				if !errors.As(err, &ke) {
+					ke = &keyError{problem: ProblemNotRSA}
+				}
+				return fail(ErrSyntax, 0, "p", ke.problem, flatten(ke.params)...)
 			}
 		}
 	}
 	return r, nil
+}
+
+// flatten returns params as names and values in turn.
+func flatten(params map[string]string) []string {
+	kv := make([]string, 0, 2*len(params))
+	for k, v := range params {
+		kv = append(kv, k, v)
+	}
+	return kv
 }
 
 // MustParse is Parse for tests and examples: it panics on an error.

@@ -1,7 +1,6 @@
 package dmarc
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -16,7 +15,12 @@ type Ignored struct {
 	Tag    string // the tag's name in lower case; "" for an entry that is not tag=value
 	Value  string // the value (or the whole entry) as written
 	Offset int    // byte offset of Value in the record's text
-	Reason string // why receivers discard it, in words
+	Reason string // why receivers discard it, in English words: the catalogue's wording of Problem
+	// Problem is why as a code, and Params its values, for a program to
+	// word it in its reader's language: the message catalogue's clause
+	// "text.dmarc-problem.<Problem>" (package i18n).
+	Problem Problem
+	Params  map[string]string
 }
 
 // String returns the entry as written: "pct=150", or the entry itself.
@@ -92,24 +96,24 @@ func uriParts(v string) (parts []string, offsets []int) {
 
 // parseURI reads one report URI with its optional "!size" suffix (RFC
 // 7489, Section 6.2), or says why receivers cannot use it.
-func parseURI(part string) (URI, string) {
+func parseURI(part string) (URI, Problem) {
 	if part == "" {
-		return URI{}, "an empty entry in the list"
+		return URI{}, ProblemURIEmpty
 	}
 	u := URI{URI: part}
 	if i := strings.LastIndexByte(part, '!'); i >= 0 {
 		size := part[i+1:]
 		if !validSize(size) {
-			return URI{}, fmt.Sprintf("%q: the size after \"!\" must be digits with an optional k, m, g or t", part)
+			return URI{}, ProblemURISize
 		}
 		u = URI{URI: part[:i], Size: size}
 	}
 	colon := strings.IndexByte(u.URI, ':')
 	if colon <= 0 || !isScheme(u.URI[:colon]) {
-		return URI{}, fmt.Sprintf("%q is not a URI; write mailto:%s", part, part)
+		return URI{}, ProblemURIScheme
 	}
 	if strings.EqualFold(u.URI[:colon], "mailto") && u.Address() == "" {
-		return URI{}, fmt.Sprintf("%q does not hold a valid mail address", part)
+		return URI{}, ProblemURIAddress
 	}
 	return u, ""
 }

@@ -2,6 +2,8 @@ package dmarc
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,14 +17,14 @@ import (
 // sentences quote nothing variable (dmarc-no-rua) has only domain, and
 // none from Lint alone.
 const (
-	CodeSyntax       plan.Code = "dmarc-syntax"           // the record is broken, so receivers ignore it: tag, reason; or domain, record
-	CodeNotDMARC     plan.Code = "dmarc-not-dmarc"        // the TXT record at _dmarc is not a DMARC record: tag, reason
+	CodeSyntax       plan.Code = "dmarc-syntax"           // the record is broken, so receivers ignore it: tag, error, value, found, name, char, section, bytag, byvalue (error is the Problem of the ParseError, the others its values); or domain, record
+	CodeNotDMARC     plan.Code = "dmarc-not-dmarc"        // the TXT record at _dmarc is not a DMARC record: tag, error, value, found, name, char, section, bytag, byvalue (as for dmarc-syntax)
 	CodeVersionForm  plan.Code = "dmarc-version-form"     // "v = DMARC1" or "V=DMARC1", valid but ignored by receivers matching the text: version
-	CodeMalformed    plan.Code = "dmarc-malformed-entry"  // an entry that is not tag=value, which receivers ignore: reason
-	CodeInvalidValue plan.Code = "dmarc-invalid-value"    // a tag's value is invalid, and receivers use its default: tag, reason; default
+	CodeMalformed    plan.Code = "dmarc-malformed-entry"  // an entry that is not tag=value, which receivers ignore: tag, error, value, found, name, char, section, bytag, byvalue (error is the Problem of the entry, the others its values)
+	CodeInvalidValue plan.Code = "dmarc-invalid-value"    // a tag's value is invalid, and receivers use its default: tag, error, value, found, name, char, section, bytag, byvalue (as for dmarc-malformed-entry); default
 	CodeNoPolicy     plan.Code = "dmarc-no-policy"        // no valid p= (none or an invalid one), so receivers act as p=none because of rua=: tag, section; value (the invalid one)
 	CodePolicyNone   plan.Code = "dmarc-p-none"           // p=none, monitoring only, no protection: tag, policy
-	CodeRemovedTag   plan.Code = "dmarc-removed-tag"      // pct, rf or ri under RFC 9989: tag, value; reason, default (when the value is invalid under RFC 7489 too)
+	CodeRemovedTag   plan.Code = "dmarc-removed-tag"      // pct, rf or ri under RFC 9989: tag, value; error, value, found, name, char, section, bytag, byvalue, default (when the value is invalid under RFC 7489 too, error its Problem)
 	CodeNewTag       plan.Code = "dmarc-rfc9989-tag"      // np, psd or t under RFC 7489: tag, value
 	CodePct          plan.Code = "dmarc-pct"              // pct other than 100 under RFC 7489: tag, value, percent
 	CodeUnknownTag   plan.Code = "dmarc-unknown-tag"      // a tag receivers ignore: tag, value
@@ -76,9 +78,9 @@ func (rules Rules) Lint(text string) []plan.Finding {
 			return fs
 		}
 		if errors.Is(err, ErrNotDMARC) {
-			add(CodeNotDMARC, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, "reason", pe.Reason), 2, 2)
+			add(CodeNotDMARC, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, problemKV(pe.Problem, pe.Params)...), 2, 2)
 		} else {
-			add(CodeSyntax, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, "reason", pe.Reason), 1, 1)
+			add(CodeSyntax, plan.SeverityError, pe.Tag, pe.Offset, tag(pe.Tag, problemKV(pe.Problem, pe.Params)...), 1, 1)
 		}
 		return fs
 	}
@@ -140,3 +142,16 @@ func (rules Rules) Lint(text string) []plan.Finding {
 
 // Lint is RFC9989.Lint.
 func Lint(text string) []plan.Finding { return RFC9989.Lint(text) }
+
+// problemKV returns a finding's parameters for a problem: the code as
+// error and its values (the tag aside, which the finding names itself),
+// as names and values in turn, sorted.
+func problemKV(p Problem, params map[string]string) []string {
+	kv := []string{"error", string(p)}
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		if k != "tag" {
+			kv = append(kv, k, params[k])
+		}
+	}
+	return kv
+}

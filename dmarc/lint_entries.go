@@ -73,7 +73,7 @@ func lintIssues(rules Rules, text string, issues []issue, add addFunc, tag tagFu
 			sep := text[strings.LastIndexByte(text[:is.offset], ';') : is.offset+1]
 			add(CodeEmptyEntry, plan.SeverityWarning, sep, is.offset, map[string]string{"separator": sep}, 1, 1)
 		case is.kind == issueMalformed:
-			add(CodeMalformed, plan.SeverityWarning, "", is.offset, tag("", "reason", is.reason), 1, 1)
+			add(CodeMalformed, plan.SeverityWarning, "", is.offset, tag("", problemKV(is.problem, is.params)...), 1, 1)
 		case is.kind == issuePolicy && is.tag == "p" && is.value == "":
 			add(CodeNoPolicy, plan.SeverityWarning, "p", -1, tag("p", "section", rules.section()), 1, 1)
 		case is.kind == issuePolicy && is.tag == "p":
@@ -95,7 +95,7 @@ func lintIssues(rules Rules, text string, issues []issue, add addFunc, tag tagFu
 			case d != "":
 				variant = 4 // ..., naming the default
 			}
-			add(CodeInvalidValue, plan.SeverityWarning, is.tag+"="+is.value, is.offset, tag(is.tag, "reason", is.reason, "default", d), variant, 2)
+			add(CodeInvalidValue, plan.SeverityWarning, is.tag+"="+is.value, is.offset, tag(is.tag, append(problemKV(is.problem, is.params), "default", d)...), variant, 2)
 		}
 	}
 }
@@ -107,10 +107,10 @@ func lintRemoved(text string, r *Record, issues []issue, add addFunc, tag tagFun
 	offsets := tagOffsets(text)
 	for _, tv := range [][2]string{{"pct", r.Pct}, {"rf", r.RF}, {"ri", r.RI}} {
 		name, v := tv[0], tv[1]
-		reason := ""
+		var problem Problem
 		for _, is := range issues {
 			if is.tag == name && is.kind == issueInvalid {
-				v, reason = is.value, is.reason
+				v, problem = is.value, is.problem
 			}
 		}
 		if v == "" {
@@ -121,10 +121,10 @@ func lintRemoved(text string, r *Record, issues []issue, add addFunc, tag tagFun
 			fix = 1 // remove it, and write t=y to test a policy
 		}
 		msg, d := 1, ""
-		if reason != "" {
+		if problem != "" {
 			msg, d = 2, defaultOf(name) // receivers of RFC 7489 ignore the value too
 		}
-		add(CodeRemovedTag, plan.SeverityWarning, name+"="+v, offsets[name], tag(name, "value", v, "reason", reason, "default", d), msg, fix)
+		add(CodeRemovedTag, plan.SeverityWarning, name+"="+v, offsets[name], tag(name, "value", v, "error", string(problem), "default", d), msg, fix)
 	}
 }
 

@@ -25,8 +25,14 @@ type ParseError struct {
 	Input  string
 	Offset int
 	Tag    string
-	Reason string
-	kind   error
+	Reason string // what is wrong, in English: the catalogue's wording of Problem
+	// Problem is what is wrong as a code, and Params the values it is
+	// made of, by the names the [Problem] constants list (never nil), so
+	// that a program words it in its reader's language: the message
+	// catalogue's clause "text.dmarc-problem.<Problem>" (package i18n).
+	Problem Problem
+	Params  map[string]string
+	kind    error
 }
 
 func (e *ParseError) Error() string {
@@ -43,9 +49,18 @@ type issue struct {
 	offset int
 	tag    string // lower case; "" for an entry that is not tag=value
 	value  string // as written
-	reason string
+	reason string // the English of problem
 	kind   issueKind
 	at     int // offset of value, when it is not offset (a malformed entry: offset is where it breaks)
+	// problem is what is wrong as a code, params its values.
+	problem Problem
+	params  map[string]string
+}
+
+// newIssue returns an issue with its problem, its values and its reason,
+// the English of the problem.
+func newIssue(offset int, tag, value string, kind issueKind, at int, p Problem, params map[string]string) issue {
+	return issue{offset: offset, tag: tag, value: value, reason: clause(p, params), kind: kind, at: at, problem: p, params: params}
 }
 
 type issueKind int
@@ -99,15 +114,16 @@ func (rules Rules) Parse(s string) (*Record, error) {
 // everything it works around becomes an issue (and, for an entry it
 // discards, one of the record's Ignored).
 func (rules Rules) parse(s string) (*Record, []issue, error) {
-	fail := func(kind error, off int, tag, reason string) (*Record, []issue, error) {
-		return nil, nil, &ParseError{Input: s, Offset: off, Tag: tag, Reason: reason, kind: kind}
+	fail := func(kind error, off int, tag string, p Problem, kv ...string) (*Record, []issue, error) {
+		params := pairs(kv...)
+		return nil, nil, &ParseError{Input: s, Offset: off, Tag: tag, Reason: clause(p, params), Problem: p, Params: params, kind: kind}
 	}
 	if !isDMARC(s) {
 		off := 0
 		if tags, _ := taglist.ParseAll(s); len(tags) > 0 && strings.EqualFold(tags[0].Name, "v") {
 			off = tags[0].ValueOffset
 		}
-		return fail(ErrNotDMARC, off, "v", `a DMARC record starts with the tag "v=DMARC1", with nothing before it`)
+		return fail(ErrNotDMARC, off, "v", ProblemNotDMARC)
 	}
 	// Receivers ignore an entry they cannot read, not the record (RFC
 	// 9989, Section 4.7).
@@ -122,13 +138,14 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			entry = entry[:i]
 		}
 		trimmed := strings.TrimLeft(entry, " \t\r\n")
-		issues = append(issues, issue{te.Offset, "", strings.TrimRight(trimmed, " \t\r\n"), te.Reason + "; receivers ignore this entry", issueMalformed, start + len(entry) - len(trimmed)})
+		issues = append(issues, newIssue(te.Offset, "", strings.TrimRight(trimmed, " \t\r\n"), issueMalformed, start+len(entry)-len(trimmed), Problem(te.Problem), te.Params))
 	}
 	for _, off := range emptyEntries(s) {
-		issues = append(issues, issue{off, "", ";", "an empty entry", issueEmpty, off})
+		issues = append(issues, newIssue(off, "", ";", issueEmpty, off, ProblemEmptyEntry, map[string]string{}))
 	}
-	bad := func(t taglist.Tag, format string, args ...any) {
-		issues = append(issues, issue{t.ValueOffset, strings.ToLower(t.Name), t.Value, fmt.Sprintf(format, args...), issueInvalid, t.ValueOffset})
+	bad := func(t taglist.Tag, p Problem) {
+		name := strings.ToLower(t.Name)
+		issues = append(issues, newIssue(t.ValueOffset, name, t.Value, issueInvalid, t.ValueOffset, p, pairs("tag", name, "value", t.Value)))
 	}
 	seen := map[string]bool{"v": true}
 	var policyTags []taglist.Tag // the valid p, sp and np, replaced by none when one is invalid
@@ -140,7 +157,7 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			continue
 		}
 		if seen[name] {
-			return fail(ErrSyntax, t.Offset, name, fmt.Sprintf("tag %q appears twice; a record must not repeat a tag, and receivers differ on which one wins", name))
+			return fail(ErrSyntax, t.Offset, name, ProblemDuplicateTag, "tag", name)
 		}
 		seen[name] = true
 		v := strings.ToLower(t.Value)
@@ -149,7 +166,7 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			pSeen = pSeen || name == "p"
 			p := Policy(v)
 			if !p.valid() {
-				is := issue{t.ValueOffset, name, t.Value, fmt.Sprintf("%s=%s: the policy must be none, quarantine or reject", name, t.Value), issuePolicy, t.ValueOffset}
+				is := newIssue(t.ValueOffset, name, t.Value, issuePolicy, t.ValueOffset, ProblemPolicyValue, pairs("tag", name, "value", t.Value))
 				if name == "np" && rules.is7489() {
 					is.kind = issueInvalid // an RFC 9989 tag, which RFC 7489 receivers ignore
 					issues = append(issues, is)
@@ -169,19 +186,19 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			}
 		case "psd":
 			if v != "y" && v != "n" && v != "u" {
-				bad(t, "psd=%s: must be y, n or u", t.Value)
+				bad(t, ProblemPSDValue)
 				continue
 			}
 			r.PSD = PSD(v)
 		case "t":
 			if v != "y" && v != "n" {
-				bad(t, "t=%s: must be y or n", t.Value)
+				bad(t, ProblemTValue)
 				continue
 			}
 			r.Test = v
 		case "adkim", "aspf":
 			if v != "r" && v != "s" {
-				bad(t, "%s=%s: must be r (relaxed) or s (strict)", name, t.Value)
+				bad(t, ProblemAlignValue)
 				continue
 			}
 			if name == "adkim" {
@@ -197,14 +214,14 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 				ok = ok && (opts[i] == "0" || opts[i] == "1" || opts[i] == "d" || opts[i] == "s")
 			}
 			if !ok {
-				bad(t, "fo=%s: options are 0, 1, d and s, separated by colons", t.Value)
+				bad(t, ProblemFOValue)
 				continue
 			}
 			r.FO = opts
 		case "pct":
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 || n > 100 || len(v) > 3 || v[0] < '0' || v[0] > '9' {
-				bad(t, "pct=%s: must be a whole number from 0 to 100", t.Value)
+				bad(t, ProblemPctValue)
 				continue
 			}
 			r.Pct = v
@@ -216,14 +233,14 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 				ok = ok && isKeyword(formats[i])
 			}
 			if !ok {
-				bad(t, "rf=%s: must be report format names separated by colons, such as afrf", t.Value)
+				bad(t, ProblemRFValue)
 				continue
 			}
 			r.RF = strings.Join(formats, ":")
 		case "ri":
 			n, err := strconv.ParseUint(v, 10, 32)
 			if err != nil {
-				bad(t, "ri=%s: must be a number of seconds", t.Value)
+				bad(t, ProblemRIValue)
 				continue
 			}
 			r.RI = strconv.FormatUint(n, 10)
@@ -233,7 +250,7 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 			for i, part := range parts {
 				u, why := parseURI(part)
 				if why != "" {
-					issues = append(issues, issue{t.ValueOffset + offs[i], name, part, name + ": " + why, issueInvalid, t.ValueOffset + offs[i]})
+					issues = append(issues, newIssue(t.ValueOffset+offs[i], name, part, issueInvalid, t.ValueOffset+offs[i], why, pairs("tag", name, "value", part)))
 					continue
 				}
 				uris = append(uris, u)
@@ -254,18 +271,18 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 	if !pSeen || len(invalid) > 0 {
 		if len(r.RUA) == 0 {
 			if len(invalid) == 0 {
-				return fail(ErrSyntax, len(s), "p", fmt.Sprintf("the record has no p= and no valid rua= by which to read it as p=none (%s)", rules.section()))
+				return fail(ErrSyntax, len(s), "p", ProblemNoPolicy, "section", rules.section())
 			}
 			is := invalid[0]
-			return fail(ErrSyntax, is.offset, is.tag, fmt.Sprintf("%s=%s is not a policy (none, quarantine or reject), and the record has no valid rua= by which to read it as p=none (%s)", is.tag, is.value, rules.section()))
+			return fail(ErrSyntax, is.offset, is.tag, ProblemInvalidPolicy, "tag", is.tag, "value", is.value, "section", rules.section())
 		}
 		if !pSeen {
-			issues = append(issues, issue{len(s), "p", "", "no p=", issuePolicy, len(s)})
+			issues = append(issues, newIssue(len(s), "p", "", issuePolicy, len(s), ProblemMissingP, map[string]string{}))
 		}
 		issues = append(issues, invalid...)
 		if len(invalid) > 0 {
 			for _, t := range policyTags {
-				issues = append(issues, issue{t.ValueOffset, strings.ToLower(t.Name), t.Value, fmt.Sprintf("replaced by p=none because %s=%s is not a policy", invalid[0].tag, invalid[0].value), issueReplaced, t.ValueOffset})
+				issues = append(issues, newIssue(t.ValueOffset, strings.ToLower(t.Name), t.Value, issueReplaced, t.ValueOffset, ProblemReplaced, pairs("bytag", invalid[0].tag, "byvalue", invalid[0].value)))
 			}
 			r.Policy, r.SubdomainPolicy, r.NonexistentPolicy = "", "", ""
 		}
@@ -273,7 +290,7 @@ func (rules Rules) parse(s string) (*Record, []issue, error) {
 	sort.SliceStable(issues, func(i, j int) bool { return issues[i].at < issues[j].at })
 	for _, is := range issues {
 		if is.kind != issueEmpty && !(is.kind == issuePolicy && is.value == "") {
-			r.Ignored = append(r.Ignored, Ignored{Tag: is.tag, Value: is.value, Offset: is.at, Reason: is.reason})
+			r.Ignored = append(r.Ignored, Ignored{Tag: is.tag, Value: is.value, Offset: is.at, Reason: is.reason, Problem: is.problem, Params: is.params})
 		}
 	}
 	return r, issues, nil

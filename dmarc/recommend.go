@@ -9,6 +9,7 @@ import (
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/internal/resolve"
 	"github.com/domainauth/domainauth/plan"
 )
@@ -59,7 +60,7 @@ type Recommendation struct {
 // Reason and finding codes of Recommend.
 const (
 	ReasonPolicy       plan.Code = "dmarc-policy"          // publish or tighten the DMARC record
-	CodeStaged         plan.Code = "dmarc-staged"          // the recommended policy waits for a later stage: domain, policy, now, when, next
+	CodeStaged         plan.Code = "dmarc-staged"          // the recommended policy waits for a later stage: domain, policy, now, whendkim, whenreports, keys, rua, detail, next (whendkim and whenreports name what must be true first, the others their values)
 	CodeReportsMissing plan.Code = "dmarc-reports-missing" // the record does not send reports to a recommended address: domain, addresses
 	CodeTighten        plan.Code = "dmarc-tighten"         // the policy is below the stage it can reach now: domain, policy, stage
 )
@@ -133,7 +134,7 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 			res.Findings = append(res.Findings, rc.Rules.Lint(res.Current)...)
 		}
 	}
-	stage, why, err := rc.stage(ctx, r, goal, cur)
+	stage, when, err := rc.stage(ctx, r, goal, cur)
 	if err != nil {
 		return nil, err
 	}
@@ -153,9 +154,13 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 			now = orEmpty(cur)
 		}
 		res.Next = mergeRecords(now, goal, rc.Rules).String()
-		res.NextWhen = why
+		res.NextWhen = when.english()
+		params := map[string]string{"domain": res.Domain, "policy": string(goal.EffectivePolicy()), "now": string(now.EffectivePolicy()), "next": res.Next}
+		for k, v := range when {
+			params[k] = v
+		}
 		res.Findings = append(res.Findings, plan.Worded(plan.Finding{Code: CodeStaged, Severity: plan.SeverityInfo, Name: qname, Subject: "p=" + string(goal.EffectivePolicy()),
-			Params: map[string]string{"domain": res.Domain, "policy": string(goal.EffectivePolicy()), "now": string(now.EffectivePolicy()), "when": why, "next": res.Next}}, 1, 1))
+			Params: nonEmptyParams(params)}, 1, 1))
 	}
 	res.Satisfied = cur != nil && len(current) == 1 && mergeRecords(cur, goal, rc.Rules).Equal(cur) && dnsrec.SameSet(proposed, set)
 	if !dnsrec.SameSet(proposed, set) {
@@ -188,17 +193,6 @@ func (rc Recommend) Check(ctx context.Context, r dnsrec.Resolver) (*Recommendati
 	return res, nil
 }
 
-func describeRUA(r *Record) string {
-	var to []string
-	for _, u := range r.RUA {
-		to = append(to, u.Address())
-	}
-	if len(to) == 0 {
-		return "an address of yours"
-	}
-	return strings.Join(to, " and ")
-}
-
 func orEmpty(r *Record) *Record {
 	if r == nil {
 		return &Record{}
@@ -226,32 +220,32 @@ func (rc Recommend) currentRecord(set []dnsrec.Record) (*Record, []dnsrec.Record
 
 // stage returns the record to aim for now, and (when it is not the goal)
 // what must be true before the goal.
-func (rc Recommend) stage(ctx context.Context, r dnsrec.Resolver, goal, cur *Record) (*Record, string, error) {
+func (rc Recommend) stage(ctx context.Context, r dnsrec.Resolver, goal, cur *Record) (*Record, conditions, error) {
 	if goal.EffectivePolicy() == PolicyNone && goal.SubdomainPolicy == "" && goal.NonexistentPolicy == "" {
-		return goal, "", nil
+		return goal, nil, nil
 	}
 	// t=y is a step below its policy: p=quarantine; t=y has yet to reach
 	// p=quarantine.
 	partial := cur != nil && cur.Testing() && !goal.Testing() && cur.EffectivePolicy() == goal.EffectivePolicy()
 	if cur != nil && cur.EffectivePolicy().strictness() >= goal.EffectivePolicy().strictness() && !partial {
-		return goal, "", nil // already there: never loosened, nothing to wait for
+		return goal, nil, nil // already there: never loosened, nothing to wait for
 	}
 	var missing []string
 	for _, kc := range rc.DKIM {
 		d, err := kc.Check(ctx, r)
 		if err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 		if !d.Satisfied {
 			missing = append(missing, dnsrec.TrimDot(d.Name))
 		}
 	}
-	var conds []string
+	conds := conditions{}
 	switch {
 	case len(rc.DKIM) == 0:
-		conds = append(conds, "the domain's mail is signed with DKIM (no DKIM selector was given to check)")
+		conds["whendkim"] = "dkim-unchecked"
 	case len(missing) > 0:
-		conds = append(conds, "the DKIM key at "+strings.Join(missing, " and ")+" is published as expected")
+		conds["whendkim"], conds["keys"] = "dkim-missing", strings.Join(missing, ", ")
 	}
 	hasReports := cur != nil
 	for _, u := range goal.RUA {
@@ -265,18 +259,56 @@ func (rc Recommend) stage(ctx context.Context, r dnsrec.Resolver, goal, cur *Rec
 	}
 	switch {
 	case !hasReports:
-		conds = append(conds, "the domain has published aggregate reports to "+describeRUA(goal)+" for a while, and they show that all of its legitimate mail passes DMARC")
+		conds["whenreports"], conds["rua"] = "reports-none", ruaList(goal)
 	case !rc.ReportsPass && rc.ReportsMissing != "":
-		conds = append(conds, "the aggregate reports show enough to take the next stage: "+rc.ReportsMissing)
+		conds["whenreports"], conds["detail"] = "reports-short", rc.ReportsMissing
 	case !rc.ReportsPass:
-		conds = append(conds, "the aggregate reports show that all of the domain's legitimate mail passes DMARC")
+		conds["whenreports"] = "reports-fail"
 	}
 	if len(conds) == 0 {
-		return goal, "", nil
+		return goal, nil, nil
 	}
 	stage := *goal
 	stage.Policy, stage.SubdomainPolicy, stage.NonexistentPolicy, stage.Pct, stage.Test = PolicyNone, "", "", "", ""
-	return &stage, strings.Join(conds, ", and "), nil
+	return &stage, conds, nil
+}
+
+// conditions are what must be true before a stricter policy is safe, as
+// the parameters of the finding that says so: whendkim and whenreports
+// name clauses of the catalogue's set dmarc-when (dkim-unchecked,
+// dkim-missing; reports-none, reports-short, reports-fail), and keys, rua
+// and detail are their values.
+type conditions map[string]string
+
+// english is the conditions in English, as Result.NextWhen gives them.
+func (c conditions) english() string {
+	cat := i18n.Default()
+	var parts []string
+	for _, k := range []string{"whendkim", "whenreports"} {
+		if s := cat.Clause(i18n.English, "dmarc-when", c[k], c); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, ", and ")
+}
+
+// ruaList is the report addresses of r, as a parameter list.
+func ruaList(r *Record) string {
+	var to []string
+	for _, u := range r.RUA {
+		to = append(to, u.Address())
+	}
+	return strings.Join(to, ", ")
+}
+
+// nonEmptyParams returns params without its empty values.
+func nonEmptyParams(params map[string]string) map[string]string {
+	for k, v := range params {
+		if v == "" {
+			delete(params, k)
+		}
+	}
+	return params
 }
 
 // meantAsDMARC reports whether a TXT value is a DMARC record or was meant as

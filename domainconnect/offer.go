@@ -7,11 +7,15 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+
+	"golang.org/x/text/language"
 
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/domaincheck"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/plan"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -62,14 +66,48 @@ type Offer struct {
 
 // Sentence says in one line what the customer can do: "Apply at
 // Cloudflare in one click: <url>", or why not.
-func (o *Offer) Sentence() string {
-	if o.Offered {
-		return fmt.Sprintf("Apply at %s in one click: %s", o.DNSHost, o.ApplyURL)
+func (o *Offer) Sentence() string { return o.SentenceIn(i18n.English) }
+
+// SentenceIn is [Offer.Sentence] in the language tag matches, the reason
+// worded in it too.
+func (o *Offer) SentenceIn(tag language.Tag) string {
+	c := i18n.Default()
+	switch {
+	case o.Offered:
+		return c.Clause(tag, offerSet, "apply", map[string]string{"host": o.DNSHost, "url": o.ApplyURL})
+	case o.Reason == "":
+		return c.Clause(tag, offerSet, "no-apply", nil)
 	}
-	if o.Reason == "" {
-		return "No one-click apply."
+	reason := o.Reason
+	if len(o.Reasons) > 0 && o.Reasons[0].Message == o.Reason {
+		reason = o.Reasons[0].In(tag).Message
 	}
-	return "No one-click apply: " + o.Reason + "."
+	return c.Clause(tag, offerSet, "no-apply-reason", map[string]string{"why": reason})
+}
+
+// In returns a copy of the offer with its reasons and notes in the
+// language tag matches (see [Reason.In]).
+func (o *Offer) In(tag language.Tag) *Offer {
+	if o == nil {
+		return nil
+	}
+	out := *o
+	out.Reasons, out.Notes = reasonsIn(tag, o.Reasons), reasonsIn(tag, o.Notes)
+	if len(o.Reasons) > 0 && o.Reasons[0].Message == o.Reason {
+		out.Reason = out.Reasons[0].Message
+	}
+	return &out
+}
+
+func reasonsIn(tag language.Tag, rs []Reason) []Reason {
+	if rs == nil {
+		return nil
+	}
+	out := make([]Reason, len(rs))
+	for i, r := range rs {
+		out[i] = r.In(tag)
+	}
+	return out
 }
 
 func (o *Offer) refuse(rs ...Reason) *Offer {
@@ -99,39 +137,39 @@ func (o *Offer) refuse(rs ...Reason) *Offer {
 //     findings, the same changes left.
 func (o *Offerer) Offer(ctx context.Context, rep *domaincheck.DomainReport, state string) *Offer {
 	if rep == nil {
-		return (&Offer{}).refuse(Reason{Code: ReasonNotChecked, Message: "no report"})
+		return (&Offer{}).refuse(newReason(ReasonNotChecked, "no-report", ""))
 	}
 	out := &Offer{Domain: rep.Domain}
 	switch {
 	case o.Checker == nil || o.Template == nil:
-		return out.refuse(Reason{Code: ReasonNotChecked, Message: "the Offerer has no Checker or no Template"})
+		return out.refuse(newReason(ReasonNotChecked, "no-checker", ""))
 	case o.Template.SyncBlock:
-		return out.refuse(Reason{Code: ReasonNoSyncFlow, Message: "the template blocks the one-click flow (syncBlock)"})
+		return out.refuse(newReason(ReasonNoSyncFlow, "sync-block", ""))
 	case rep.Plan == nil || rep.Err != nil || rep.Status == domaincheck.DomainNotChecked ||
 		rep.Status == domaincheck.DomainNotFound || rep.Status == domaincheck.DomainNotDelegated || rep.Status == domaincheck.DomainInvalid:
-		return out.refuse(Reason{Code: ReasonNotChecked, Message: fmt.Sprintf("%s could not be checked (%s), so no change is proposed", rep.Domain, rep.Status)})
+		return out.refuse(newReason(ReasonNotChecked, "not-checked", "", "domain", rep.Domain, "status", string(rep.Status)))
 	}
 	customer := rep.Plan.Changes.For(plan.PartyCustomer)
 	out.Manual = customer
 	if len(customer) == 0 {
-		msg := fmt.Sprintf("%s needs no change", rep.Domain)
+		key := "nothing-to-do"
 		if !rep.Ready {
-			msg = fmt.Sprintf("the plan proposes no change the customer can make for %s (see the findings)", rep.Domain)
+			key = "nothing-to-do-blocked"
 		}
-		return out.refuse(Reason{Code: ReasonNothingToDo, Message: msg})
+		return out.refuse(newReason(ReasonNothingToDo, key, "", "domain", rep.Domain))
 	}
 	name, err := dnsrec.CanonicalName(rep.Domain)
 	if err != nil {
-		return out.refuse(Reason{Code: ReasonNotChecked, Message: err.Error()})
+		return out.refuse(failed(ReasonNotChecked, "failed", err))
 	}
 	zone := mostCommonZone(customer)
 	if !dnsrec.IsSubdomain(name, zone) {
-		return out.refuse(Reason{Code: ReasonElsewhere, Message: fmt.Sprintf("the changes for %s are in the zone %s, which does not hold it", rep.Domain, dnsrec.TrimDot(zone))})
+		return out.refuse(newReason(ReasonElsewhere, "zone-apart", "", "domain", rep.Domain, "zone", dnsrec.TrimDot(zone)))
 	}
 	in := Instance{Domain: dnsrec.TrimDot(zone), Host: hostIn(name, zone)}
 	groups, reasons, err := o.classify(ctx, in, name, customer)
 	if err != nil {
-		return out.refuse(Reason{Code: ReasonNotChecked, Message: err.Error()})
+		return out.refuse(failed(ReasonNotChecked, "failed", err))
 	}
 	if len(reasons) > 0 {
 		return out.refuse(reasons...)
@@ -142,9 +180,9 @@ func (o *Offerer) Offer(ctx context.Context, rep *domaincheck.DomainReport, stat
 	d, err := o.Config.Discover(ctx, rep.Domain)
 	switch {
 	case errors.Is(err, ErrNoRecord):
-		return out.refuse(Reason{Code: ReasonNoDomainConnect, Message: fmt.Sprintf("the DNS host of %s does not offer Domain Connect (no _domainconnect record)", in.Domain)})
+		return out.refuse(newReason(ReasonNoDomainConnect, "no-domain-connect", "", "domain", in.Domain))
 	case err != nil:
-		return out.refuse(Reason{Code: ReasonDiscoveryFailed, Message: fmt.Sprintf("the Domain Connect settings of %s could not be read safely: %v", in.Domain, err)})
+		return out.refuse(failed(ReasonDiscoveryFailed, "discovery-failed", err, "domain", in.Domain))
 	}
 	out.DNSHost = d.Settings.DisplayName()
 	if cp := strings.ReplaceAll(d.Settings.URLControlPanel, "%domain%", url.QueryEscape(in.Domain)); cp != "" {
@@ -153,17 +191,17 @@ func (o *Offerer) Offer(ctx context.Context, rep *domaincheck.DomainReport, stat
 		}
 	}
 	if !strings.EqualFold(d.Zone, in.Domain) {
-		return out.refuse(Reason{Code: ReasonElsewhere, Message: fmt.Sprintf("the changes are in the zone %s, but the DNS host serves %s", in.Domain, d.Zone)})
+		return out.refuse(newReason(ReasonElsewhere, "zone-served", "", "zone", in.Domain, "served", d.Zone))
 	}
 	if d.Settings.URLSyncUX == "" {
-		return out.refuse(Reason{Code: ReasonNoSyncFlow, Message: fmt.Sprintf("%s offers no one-click flow for %s", out.DNSHost, in.Domain)})
+		return out.refuse(newReason(ReasonNoSyncFlow, "no-sync-flow", "", "host", out.DNSHost, "domain", in.Domain))
 	}
 	ok, err := o.Config.Supports(ctx, d.Settings, o.Template.ProviderID, o.Template.ServiceID)
 	switch {
 	case err != nil:
-		return out.refuse(Reason{Code: ReasonDiscoveryFailed, Message: fmt.Sprintf("%s could not say whether it has the template: %v", out.DNSHost, err)})
+		return out.refuse(failed(ReasonDiscoveryFailed, "supports-failed", err, "host", out.DNSHost))
 	case !ok:
-		return out.refuse(Reason{Code: ReasonTemplateUnsupported, Message: fmt.Sprintf("%s does not have the template %s/%s yet", out.DNSHost, o.Template.ProviderID, o.Template.ServiceID)})
+		return out.refuse(newReason(ReasonTemplateUnsupported, "template-not-supported", "", "host", out.DNSHost, "provider", o.Template.ProviderID, "service", o.Template.ServiceID))
 	}
 
 	// 3. Never a click that breaks the domain.
@@ -174,7 +212,7 @@ func (o *Offerer) Offer(ctx context.Context, rep *domaincheck.DomainReport, stat
 	link := Link{Settings: d.Settings, Template: o.Template, Instance: in, RedirectURI: o.RedirectURI, State: state, Key: o.Key, KeyName: o.KeyName}
 	u, err := link.URL()
 	if err != nil {
-		return out.refuse(Reason{Code: ReasonLink, Message: err.Error()})
+		return out.refuse(failed(ReasonLink, "failed", err))
 	}
 	out.Offered, out.ApplyURL, out.Groups, out.Manual, out.ControlPanel = true, u, groups, nil, ""
 	return out
@@ -213,13 +251,11 @@ func (o *Offerer) classify(ctx context.Context, in Instance, name string, change
 	for _, c := range changes {
 		where := dnsrec.TrimDot(c.Name)
 		if c.Via != "" || c.Operator != "" {
-			reasons = append(reasons, Reason{Code: ReasonElsewhere, Name: where,
-				Message: fmt.Sprintf("the %s record of %s lives elsewhere (%s) and is changed there", c.Type, where, firstNonEmpty(c.Operator, dnsrec.TrimDot(c.Via)))})
+			reasons = append(reasons, newReason(ReasonElsewhere, "record-elsewhere", where, "type", string(c.Type), "name", where, "where", firstNonEmpty(c.Operator, dnsrec.TrimDot(c.Via))))
 			continue
 		}
 		if !strings.EqualFold(c.Zone, in.Domain+".") {
-			reasons = append(reasons, Reason{Code: ReasonElsewhere, Name: where,
-				Message: fmt.Sprintf("the %s record of %s is in the zone %s, not %s", c.Type, where, dnsrec.TrimDot(c.Zone), in.Domain)})
+			reasons = append(reasons, newReason(ReasonElsewhere, "record-zone", where, "type", string(c.Type), "name", where, "zone", dnsrec.TrimDot(c.Zone), "domain", in.Domain))
 			continue
 		}
 		k := overlayKey{strings.ToLower(c.Name), c.Type}
@@ -231,18 +267,20 @@ func (o *Offerer) classify(ctx context.Context, in Instance, name string, change
 			}
 			need[GroupSPF] = true
 		case c.Stage == plan.StageDMARC && c.Type == dnsrec.TypeTXT && len(c.Current) > 0:
-			code, msg := ReasonDMARCMerge, fmt.Sprintf("the DMARC record at %s must be edited (%s), and the template only publishes one where there is none", where, describeEdit(c))
+			r := newReason(ReasonDMARCMerge, "dmarc-merge-action", where, "name", where, "action", string(c.Action))
+			if len(c.Proposed) == 1 {
+				r = newReason(ReasonDMARCMerge, "dmarc-merge", where, "name", where, "value", c.Proposed[0].Value())
+			}
 			for _, cur := range c.Current {
 				if _, err := dmarc.Parse(cur.Value()); err != nil || !strings.HasPrefix(cur.Value(), "v=DMARC1") {
-					code, msg = ReasonBrokenRecord, fmt.Sprintf("the record at %s (%q) is not a valid DMARC record and must be replaced by hand", where, cur.Value())
+					r = newReason(ReasonBrokenRecord, "dmarc-broken", where, "name", where, "value", cur.Value())
 				}
 			}
-			reasons = append(reasons, Reason{Code: code, Name: where, Message: msg})
+			reasons = append(reasons, r)
 		case expect[k] != "" && dnsrec.SameSet(c.Proposed, byGroup[k]):
 			need[expect[k]] = true
 		default:
-			reasons = append(reasons, Reason{Code: ReasonNotInTemplate, Name: where,
-				Message: fmt.Sprintf("the template has no record that makes the change of %s %s as the plan proposes it", where, c.Type)})
+			reasons = append(reasons, newReason(ReasonNotInTemplate, "not-in-template", where, "name", where, "type", string(c.Type)))
 		}
 	}
 	var groups []string
@@ -275,14 +313,17 @@ func spfReason(c plan.Change, rules string) *Reason {
 	}
 	switch {
 	case len(cur) > 1:
-		return &Reason{Code: ReasonBrokenRecord, Name: where, Message: fmt.Sprintf("%s has %d SPF records, which must become one by hand", where, len(cur))}
+		r := newReason(ReasonBrokenRecord, "spf-records", where, "name", where, "records", strconv.Itoa(len(cur)))
+		return &r
 	case len(cur) == 1:
 		if _, err := spf.Parse(cur[0].Value()); err != nil {
-			return &Reason{Code: ReasonBrokenRecord, Name: where, Message: fmt.Sprintf("the SPF record of %s does not parse and must be replaced by hand", where)}
+			r := newReason(ReasonBrokenRecord, "spf-broken", where, "name", where)
+			return &r
 		}
 	}
 	if !dnsrec.SameSet(curOther, propOther) || len(prop) != 1 {
-		return &Reason{Code: ReasonNotInTemplate, Name: where, Message: fmt.Sprintf("the plan changes other TXT records of %s than the SPF record", where)}
+		r := newReason(ReasonNotInTemplate, "other-txt", where, "name", where)
+		return &r
 	}
 	merged := mergeSPF(c.Name, c.Current, rules)
 	var got string
@@ -294,7 +335,8 @@ func spfReason(c plan.Change, rules string) *Reason {
 	a, errA := spf.Parse(got)
 	b, errB := spf.Parse(prop[0].Value())
 	if errA != nil || errB != nil || !a.Equal(b) {
-		return &Reason{Code: ReasonSPFMerge, Name: where, Message: fmt.Sprintf("the DNS host's merge would publish %q at %s, where the plan proposes %q", got, where, prop[0].Value())}
+		r := newReason(ReasonSPFMerge, "spf-merge", where, "merged", got, "name", where, "proposed", prop[0].Value())
+		return &r
 	}
 	return nil
 }
@@ -306,15 +348,7 @@ func (o *Offerer) notes(rep *domaincheck.DomainReport) []Reason {
 	var out []Reason
 	for _, c := range rep.Plan.Changes.For(plan.PartyOther) {
 		where := dnsrec.TrimDot(c.Name)
-		if c.Via != "" {
-			where += " (reached through " + dnsrec.TrimDot(c.Via) + ")"
-		}
-		by := "its operator"
-		if c.Operator != "" {
-			by += ", " + c.Operator
-		}
-		out = append(out, Reason{Code: ReasonElsewhere, Name: dnsrec.TrimDot(c.Name),
-			Message: fmt.Sprintf("the link does not make the change of the %s record at %s: %s makes it", c.Type, where, by)})
+		out = append(out, newReason(ReasonElsewhere, "note-elsewhere", where, "type", string(c.Type), "name", where, "via", dnsrec.TrimDot(c.Via), "operator", c.Operator))
 	}
 	return out
 }
@@ -326,7 +360,8 @@ func (o *Offerer) simulate(ctx context.Context, rep *domaincheck.DomainReport, i
 	live := o.Checker.Resolver
 	tchanges, err := o.Template.Apply(ctx, live, in)
 	if err != nil {
-		return &Reason{Code: ReasonNotChecked, Message: err.Error()}
+		r := failed(ReasonNotChecked, "failed", err)
+		return &r
 	}
 	check := func(changes []plan.Change) *domaincheck.DomainReport {
 		c := *o.Checker
@@ -335,18 +370,20 @@ func (o *Offerer) simulate(ctx context.Context, rep *domaincheck.DomainReport, i
 	}
 	withTemplate, withPlan := check(tchanges), check(customer)
 	if a, b := outcome(withTemplate), outcome(withPlan); a != b {
-		return &Reason{Code: ReasonSimulationDiffers, Message: fmt.Sprintf("applied in memory, the template leaves %s %s, where the plan leaves it %s (%s)",
-			rep.Domain, describeOutcome(withTemplate), describeOutcome(withPlan), firstDifference(a, b))}
+		r := newReason(ReasonSimulationDiffers, "simulation-differs", "", "domain", rep.Domain, "detail", fmt.Sprintf("%s, where the plan leaves it %s (%s)",
+			describeOutcome(withTemplate), describeOutcome(withPlan), firstDifference(a, b)))
+		return &r
 	}
 	if !withTemplate.Ready {
 		// The click would leave the customer believing they are done.
 		for _, f := range rep.Plan.AllFindings() {
 			if f.Code == spf.CodeTooManyLookups {
-				return &Reason{Code: ReasonSPFLimit, Name: dnsrec.TrimDot(f.Name),
-					Message: fmt.Sprintf("the SPF record of %s is at its lookup limit, which no template can fix, and %s is not ready without that: follow the steps below", dnsrec.TrimDot(f.Name), rep.Domain)}
+				r := newReason(ReasonSPFLimit, "spf-lookup-limit", dnsrec.TrimDot(f.Name), "name", dnsrec.TrimDot(f.Name), "domain", rep.Domain)
+				return &r
 			}
 		}
-		return &Reason{Code: ReasonNotReadyAfter, Message: fmt.Sprintf("applied in memory, the template leaves %s %s: follow the steps below", rep.Domain, describeOutcome(withTemplate))}
+		r := newReason(ReasonNotReadyAfter, "not-ready-after", "", "domain", rep.Domain, "status", string(withTemplate.Status), "detail", strings.Join(withTemplate.Blockers, "; "))
+		return &r
 	}
 	return nil
 }
@@ -408,14 +445,6 @@ func describeOutcome(r *domaincheck.DomainReport) string {
 		return fmt.Sprintf("ready with %d change(s) still to make", len(r.Plan.Changes.For(plan.PartyCustomer)))
 	}
 	return fmt.Sprintf("%s (%s)", r.Status, strings.Join(r.Blockers, "; "))
-}
-
-// describeEdit says what a change does to a record set, in a few words.
-func describeEdit(c plan.Change) string {
-	if len(c.Proposed) == 1 {
-		return fmt.Sprintf("to %q", c.Proposed[0].Value())
-	}
-	return string(c.Action)
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -1,5 +1,13 @@
 package domainconnect
 
+import (
+	"errors"
+
+	"golang.org/x/text/language"
+
+	"github.com/domainauth/domainauth/i18n"
+)
+
 // ReasonCode says, as a stable token, why an apply link is not offered, or
 // what a link that is offered leaves to be done by hand.
 type ReasonCode string
@@ -65,7 +73,73 @@ const (
 // Reason is one reason code with its sentence.
 type Reason struct {
 	Code    ReasonCode `json:"code"`
-	Message string     `json:"message"`
+	Message string     `json:"message"` // the sentence, in English (see [Reason.In])
 	// Name is the record set concerned, when there is one.
 	Name string `json:"name,omitempty"`
+	// Key names the sentence in the message catalogue (package i18n: the
+	// clause "text.dc-reason.<Key>"; one code has several, one per
+	// situation), and Params are the values it is made of, so that a
+	// program words the reason in its reader's language from what it
+	// stored. A failed discovery's cause is Params["cause"], one of the
+	// clauses "text.dc-cause.<cause>": not-https, address, redirect,
+	// too-large, timeout, status, settings, no-zone or connection; "detail" is
+	// the error's own text, which only the English quotes.
+	Key    string            `json:"key,omitempty"`
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// Catalogue sets of the reasons' sentences, of the causes of a failed
+// discovery, and of the offer's own sentences.
+const (
+	reasonSet = "dc-reason"
+	causeSet  = "dc-cause"
+	offerSet  = "domain-connect"
+)
+
+// newReason returns the reason of code in the situation key, for the
+// record set name ("" for none), with Message the catalogue's English
+// filled from kv (names and values in turn).
+func newReason(code ReasonCode, key, name string, kv ...string) Reason {
+	params := make(map[string]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		params[kv[i]] = kv[i+1]
+	}
+	r := Reason{Code: code, Name: name, Key: key, Params: params}
+	r.Message = i18n.Default().Clause(i18n.English, reasonSet, key, params)
+	return r
+}
+
+// failed returns the reason of code in the situation key for an error:
+// its cause as a code, and its text as detail.
+func failed(code ReasonCode, key string, err error, kv ...string) Reason {
+	return newReason(code, key, "", append(kv, "cause", causeOf(err), "detail", err.Error())...)
+}
+
+// causeOf names why talking to a DNS host failed, as the code of a clause
+// of the catalogue's set dc-cause.
+func causeOf(err error) string {
+	for _, c := range []struct {
+		err  error
+		code string
+	}{
+		{ErrNotHTTPS, "not-https"}, {ErrAddress, "address"}, {ErrRedirect, "redirect"}, {ErrTooLarge, "too-large"},
+		{ErrTimeout, "timeout"}, {ErrStatus, "status"}, {ErrNoZone, "no-zone"}, {ErrSettings, "settings"},
+	} {
+		if errors.Is(err, c.err) {
+			return c.code
+		}
+	}
+	return "connection"
+}
+
+// In returns the reason with Message in the language tag matches (English
+// when the catalogue lacks the sentence: a reason made by hand).
+func (r Reason) In(tag language.Tag) Reason {
+	if r.Key == "" {
+		return r
+	}
+	if m := i18n.Default().Clause(tag, reasonSet, r.Key, r.Params); m != "" {
+		r.Message = m
+	}
+	return r
 }

@@ -200,20 +200,7 @@ func (c *Catalog) Fields(tag language.Tag, id string) []string {
 		return nil
 	}
 	seen := map[string]bool{}
-	if name, ok := countParam(m); ok {
-		seen[name] = true
-	}
-	for _, src := range []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other} {
-		if src == "" {
-			continue
-		}
-		t, err := template.New("").Funcs(funcs(English)).Parse(src)
-		if err != nil {
-			seen["!parse error: "+err.Error()] = true
-			continue
-		}
-		walk(t.Tree.Root, func(name string) { seen[name] = true })
-	}
+	c.fields(c.Match(tag), m, seen, maxSubDepth)
 	out := make([]string, 0, len(seen))
 	for k := range seen {
 		out = append(out, k)
@@ -238,8 +225,37 @@ func (c *Catalog) PluralForms(tag language.Tag, id string) []string {
 	return out
 }
 
-// walk calls fn with the name of every field (.name) a template reads.
-func walk(n parse.Node, fn func(string)) {
+// fields adds to seen the parameters message m of lang uses: its count
+// parameter, the fields its plural forms read and those of every clause
+// its calls of sub may insert, to depth levels (as deep as sub renders).
+func (c *Catalog) fields(lang language.Tag, m *goi18n.Message, seen map[string]bool, depth int) {
+	if name, ok := countParam(m); ok {
+		seen[name] = true
+	}
+	for _, src := range []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other} {
+		if src == "" {
+			continue
+		}
+		t, err := template.New("").Funcs(funcs(c, English)).Parse(src)
+		if err != nil {
+			seen["!parse error: "+err.Error()] = true
+			continue
+		}
+		walk(t.Tree.Root, func(name string) { seen[name] = true }, func(set, _ string) {
+			if depth == 0 {
+				return
+			}
+			for _, id := range c.Clauses(lang, set) {
+				c.fields(lang, c.messages[lang][id], seen, depth-1)
+			}
+		})
+	}
+}
+
+// walk calls fn with the name of every field (.name) a template reads, and
+// sub with the set and the code's parameter of every call of sub
+// (sub "set" .code .; "" for a code that is no parameter).
+func walk(n parse.Node, fn func(string), sub func(set, code string)) {
 	switch n := n.(type) {
 	case nil:
 	case *parse.ListNode:
@@ -247,37 +263,48 @@ func walk(n parse.Node, fn func(string)) {
 			return
 		}
 		for _, c := range n.Nodes {
-			walk(c, fn)
+			walk(c, fn, sub)
 		}
 	case *parse.ActionNode:
-		walk(n.Pipe, fn)
+		walk(n.Pipe, fn, sub)
 	case *parse.PipeNode:
 		if n == nil {
 			return
 		}
 		for _, c := range n.Cmds {
-			walk(c, fn)
+			walk(c, fn, sub)
 		}
 	case *parse.CommandNode:
+		if len(n.Args) >= 3 {
+			if id, ok := n.Args[0].(*parse.IdentifierNode); ok && id.Ident == "sub" {
+				if set, ok := n.Args[1].(*parse.StringNode); ok {
+					code := ""
+					if f, ok := n.Args[2].(*parse.FieldNode); ok && len(f.Ident) > 0 {
+						code = f.Ident[0]
+					}
+					sub(set.Text, code)
+				}
+			}
+		}
 		for _, a := range n.Args {
-			walk(a, fn)
+			walk(a, fn, sub)
 		}
 	case *parse.FieldNode:
 		if len(n.Ident) > 0 {
 			fn(n.Ident[0])
 		}
 	case *parse.IfNode:
-		walk(n.Pipe, fn)
-		walk(n.List, fn)
-		walk(n.ElseList, fn)
+		walk(n.Pipe, fn, sub)
+		walk(n.List, fn, sub)
+		walk(n.ElseList, fn, sub)
 	case *parse.WithNode:
-		walk(n.Pipe, fn)
-		walk(n.List, fn)
-		walk(n.ElseList, fn)
+		walk(n.Pipe, fn, sub)
+		walk(n.List, fn, sub)
+		walk(n.ElseList, fn, sub)
 	case *parse.RangeNode:
-		walk(n.Pipe, fn)
-		walk(n.List, fn)
-		walk(n.ElseList, fn)
+		walk(n.Pipe, fn, sub)
+		walk(n.List, fn, sub)
+		walk(n.ElseList, fn, sub)
 	}
 }
 
@@ -292,6 +319,6 @@ type textParser struct {
 func (p *textParser) Cacheable() bool { return true }
 
 func (p *textParser) Parse(src, leftDelim, rightDelim string) (i18ntemplate.ParsedTemplate, error) {
-	inner := &i18ntemplate.TextParser{LeftDelim: leftDelim, RightDelim: rightDelim, Funcs: funcs(p.lang), Option: "missingkey=zero"}
+	inner := &i18ntemplate.TextParser{LeftDelim: leftDelim, RightDelim: rightDelim, Funcs: funcs(p.c, p.lang), Option: "missingkey=zero"}
 	return inner.Parse(src, leftDelim, rightDelim)
 }

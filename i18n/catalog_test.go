@@ -130,10 +130,15 @@ var reasonCodes = map[string][]string{
 	"sender-return-path-delegate": {"name", "target"},
 }
 
-// clauses are parameters whose values are English clauses (a parse
-// error's reason, a condition): a translation may word the situation
-// without quoting them.
-var clauses = []string{"reason", "hint", "when", "problem"}
+// clauses are parameters whose values are English clauses, which a
+// translation may word the situation without quoting: the vendor's broken
+// key record's problem (its DKIM findings' messages, joined), and detail,
+// the text of an error a program reports (a failed Domain Connect
+// discovery, whose cause a translation words by its code) or that another
+// part of the program wrote (the stored reports' shortfall). Parse errors
+// and conditions are codes with their values (clauses of sets such as
+// text.spf-problem, inserted with sub), so no translation quotes them.
+var clauses = []string{"problem", "detail"}
 
 var idForm = regexp.MustCompile(`^([a-z0-9-]+)\.(message|fix|reason|requirement)(_[2-9])?$`)
 

@@ -45,9 +45,27 @@
 //
 // Functions a message may call: q (the value quoted as Go's %q), num (an
 // integer written as the language writes numbers: 10’000 in Swiss German,
-// 10 000 in French), list ("a, b and c" in the language) and stepOf (the
+// 10 000 in French), list ("a, b and c" in the language), stepOf (the
 // step number of an English "make step N of the customer's changes" that
-// some findings carry as their fix).
+// some findings carry as their fix) and sub.
+//
+// # Clauses
+//
+// A sentence part that a producer names by a code of its own, not by a
+// finding code, is a clause: "text.<set>.<code>", such as the kind of an
+// SPF parse error (text.spf-problem.unknown-mechanism: unknown mechanism
+// {{q .value}}), the hint that comes with it (text.spf-advice.…), the name
+// of a character pasted by mistake (text.spf-char.U+2013), a DKIM or
+// DMARC record's problem, a condition a DMARC stage waits for, a Domain
+// Connect reason (text.dc-reason.…) and a failed discovery's cause. The
+// finding carries the code as a parameter and the clause's values beside
+// it, and its message inserts the clause with sub:
+//
+//	{{sub "spf-problem" .error .}}{{if .advice}}; {{sub "spf-advice" .advice .}}{{end}}
+//
+// so that each language words the whole sentence; the producer's English
+// (a ParseError's Reason, say) is the English clause. [Catalog.Clause]
+// renders one for a program that holds the code itself.
 //
 // # Languages
 //
@@ -67,7 +85,7 @@
 // translated and are inserted verbatim: a value is data to text/template,
 // never template text, so a name holding "{{", "%" or HTML comes out as
 // it went in (escaping for HTML is the page's). A parameter that is
-// itself an English clause (a parse error's reason, a condition) stays
+// itself an English clause (the text of an error a program reports) stays
 // English inside a translation, or the translation words the situation
 // without it; the tests name those parameters.
 package i18n

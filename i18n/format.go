@@ -55,8 +55,12 @@ func (c *Catalog) Date(tag language.Tag, t time.Time) string {
 //	stepOf  the step number N of an English "make step N of the
 //	        customer's changes …" (a fix some findings carry as a
 //	        parameter), or "" when the value is another sentence
-func funcs(lang language.Tag) template.FuncMap {
+//	sub     the clause of a set whose code a parameter holds, in lang,
+//	        from the message's parameters: {{sub "spf-problem" .error .}}
+//	        (see [Catalog.Clause])
+func funcs(c *Catalog, lang language.Tag) template.FuncMap {
 	return template.FuncMap{
+		"sub":    func(set, code string, data map[string]string) string { return c.sub(lang, set, code, data) },
 		"q":      strconv.Quote,
 		"num":    func(s string) string { return formatNumber(lang, s) },
 		"stepOf": stepOf,

@@ -225,8 +225,13 @@ func (w *walker) walk(name, via string, path []string) *Node {
 	rec, err := Parse(texts[0])
 	if err != nil {
 		nd.Err = err
-		w.add(plan.Worded(plan.Finding{Code: CodeSyntax, Severity: plan.SeverityError, Name: name,
-			Params: map[string]string{"domain": nd.Domain, "reason": err.Error()}}, 1, 2))
+		params := map[string]string{}
+		if pe, ok := err.(*ParseError); ok {
+			params = pe.params()
+			params["record"], params["offset"] = pe.Input, strconv.Itoa(pe.Offset)
+		}
+		params["domain"] = nd.Domain
+		w.add(plan.Worded(plan.Finding{Code: CodeSyntax, Severity: plan.SeverityError, Name: name, Params: nonEmpty(params)}, 1, 2))
 		return nd
 	}
 	path = append(path, name)

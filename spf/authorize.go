@@ -100,15 +100,15 @@ func (a Authorize) Check(ctx context.Context, r dnsrec.Resolver) (*Authorization
 	if err != nil {
 		return nil, fmt.Errorf("spf: Authorize: %w", err)
 	}
-	t, _, reason := parseTerm(a.Term)
-	if reason != "" || t.IsModifier() || t.Mechanism == MechAll || strings.ContainsRune(a.Term, ' ') || a.Term == "" {
+	t, pe := parseTerm(a.Term)
+	if pe != nil || t.IsModifier() || t.Mechanism == MechAll || strings.ContainsRune(a.Term, ' ') || a.Term == "" {
 		return nil, fmt.Errorf("%w: Authorize: Term %q is not a mechanism that authorizes hosts", ErrSyntax, a.Term)
 	}
 	all := a.All
 	if all == "" {
 		all = "~all"
 	}
-	if at, _, reason := parseTerm(all); reason != "" || at.Mechanism != MechAll {
+	if at, pe := parseTerm(all); pe != nil || at.Mechanism != MechAll {
 		return nil, fmt.Errorf("%w: Authorize: All %q is not an all term", ErrSyntax, a.All)
 	}
 	r = resolve.Cached(r)

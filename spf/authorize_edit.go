@@ -181,7 +181,7 @@ func repairSPF(v string) (string, []string) {
 	kept := []string{"v=spf1"}
 	var dropped []string
 	for _, f := range fields[min(1, len(fields)):] {
-		if _, _, reason := parseTerm(f); reason == "" {
+		if _, pe := parseTerm(f); pe == nil {
 			kept = append(kept, f)
 		} else {
 			dropped = append(dropped, f)

@@ -69,12 +69,12 @@ func insert(text, term string) (string, bool, error) {
 	if err != nil {
 		return "", false, err
 	}
-	t, off, reason := parseTerm(term)
-	if reason != "" || strings.ContainsRune(term, ' ') {
-		if reason == "" {
-			reason = "a term has no spaces"
+	t, pe := parseTerm(term)
+	if pe != nil || strings.ContainsRune(term, ' ') {
+		if pe == nil {
+			pe = problemAt(0, ProblemTermSpaces)
 		}
-		return "", false, &ParseError{Input: term, Offset: off, Term: term, Reason: reason, kind: ErrSyntax}
+		return "", false, newParseError(term, pe.offset, term, pe, ErrSyntax)
 	}
 	if t.Mechanism == MechAll || t.IsModifier() {
 		return "", false, fmt.Errorf("%w: %q: only mechanisms that authorize hosts can be inserted", ErrSyntax, term)
@@ -92,7 +92,7 @@ func insert(text, term string) (string, bool, error) {
 	if at < 0 || r.Offset(at) < 0 {
 		return strings.TrimRight(text, " ") + " " + term, true, nil
 	}
-	off = r.Offset(at)
+	off := r.Offset(at)
 	return text[:off] + term + " " + text[off:], true, nil
 }
 

@@ -47,14 +47,27 @@ type ParseError struct {
 	Input  string // the text given to Parse
 	Offset int    // byte offset in Input of the problem
 	Term   string // the term concerned, "" for the record as a whole
-	Reason string // what is wrong
+	Reason string // what is wrong, in English: the catalogue's wording of Problem
 	// Hint says what was probably meant, when the text has characters a
 	// person pasted by mistake (an en dash for a hyphen, curly quotes, a
-	// non-breaking space, a line break) or a misspelt mechanism.
+	// non-breaking space, a line break) or a misspelt mechanism: the
+	// catalogue's English wording of Advice.
 	Hint string
 	// Suggestion is the record with those characters corrected, when that
 	// gives a record that parses; "" otherwise.
 	Suggestion string
+
+	// Problem is what is wrong as a code, and Advice what was probably
+	// meant ("" without a hint), so that a program words them in its
+	// reader's language: the message catalogue's clauses
+	// "text.spf-problem.<Problem>" and "text.spf-advice.<Advice>" (package
+	// i18n, [i18n.Catalog.Clause]) filled from Params.
+	Problem Problem
+	Advice  Advice
+	// Params are the values Reason and Hint are made of, by the names the
+	// [Problem] and [Advice] constants list (a value, an offset, the
+	// character pasted); never nil.
+	Params map[string]string
 
 	kind error
 }

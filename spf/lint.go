@@ -19,10 +19,10 @@ import (
 // from Lint alone. When [Authorize] rewords a fix as the record to publish,
 // the finding gains proposed (that record) and loses suggestion.
 const (
-	CodeSyntax           plan.Code = "spf-syntax"           // the record does not parse, and receivers give permerror: term, reason, hint, suggestion; domain, reason (of an include, from Analyze)
-	CodeLookalike        plan.Code = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break): term, reason, hint, suggestion
-	CodeQuoted           plan.Code = "spf-quoted"           // the quotes were entered as part of the value: hint, suggestion
-	CodeNotSPF           plan.Code = "spf-not-spf"          // looks meant as SPF but is not one (space, version): hint, suggestion
+	CodeSyntax           plan.Code = "spf-syntax"           // the record does not parse, and receivers give permerror: term, error, advice, mechanism, modifier, value, char, macro, max, example, lookalike, at, meant, before, character, codepoint, suggestion (error and advice are the Problem and Advice of the ParseError, the others their values); domain, record, offset (of an include, from Analyze, with the error, the advice and their values)
+	CodeLookalike        plan.Code = "spf-lookalike"        // a pasted character (en dash, curly quote, NBSP, line break): term, error, advice, mechanism, modifier, value, char, macro, max, example, lookalike, at, meant, before, character, codepoint, suggestion (as for spf-syntax)
+	CodeQuoted           plan.Code = "spf-quoted"           // the quotes were entered as part of the value: error, advice, mechanism, modifier, value, char, macro, max, example, lookalike, at, meant, before, character, codepoint, suggestion (as for spf-syntax, without error)
+	CodeNotSPF           plan.Code = "spf-not-spf"          // looks meant as SPF but is not one (space, version): error, advice, mechanism, modifier, value, char, macro, max, example, lookalike, at, meant, before, character, codepoint, suggestion (as for spf-syntax, without error)
 	CodeMultiple         plan.Code = "spf-multiple-records" // more than one SPF record at the name, so permerror: records (the count), domain
 	CodePlusAll          plan.Code = "spf-plus-all"         // +all authorizes every host on the internet: term
 	CodeNeutralAll       plan.Code = "spf-neutral-all"      // ?all asserts nothing about other hosts: term
@@ -166,33 +166,53 @@ func parseFindings(err error) []plan.Finding {
 	if !errors.As(err, &pe) {
 		return nil
 	}
-	f := plan.Finding{Severity: plan.SeverityError, Subject: pe.Term, Offset: plan.At(pe.Offset),
-		Params: nonEmpty(map[string]string{"term": pe.Term, "reason": pe.Reason, "hint": pe.Hint, "suggestion": pe.Suggestion})}
+	params := pe.params()
+	params["term"], params["suggestion"] = pe.Term, pe.Suggestion
+	f := plan.Finding{Severity: plan.SeverityError, Subject: pe.Term, Offset: plan.At(pe.Offset), Params: nonEmpty(params)}
 	lower := strings.ToLower(pe.Input)
 	message := ".message"
 	switch {
 	case errors.Is(err, ErrNotSPF):
-		if pe.Hint == "" {
+		if pe.Advice == "" {
 			return nil // a TXT record of another kind
 		}
 		f.Code = CodeNotSPF
-		if strings.Contains(pe.Hint, "quotes") {
+		switch {
+		case pe.Advice == AdviceQuoted:
 			f.Code = CodeQuoted
-		}
-		if strings.Contains(pe.Hint, "U+") {
+		case pe.Advice == AdviceVersionLookalike && !controlLookalike(pe.Params["lookalike"]):
 			f.Code, message = CodeLookalike, ".message_2"
 		}
-		delete(f.Params, "reason") // the hint says it
+		delete(f.Params, "error") // the advice says it
 		if !strings.Contains(lower, "v=spf1") {
 			f.Severity = plan.SeverityWarning
 		}
-	case strings.Contains(pe.Hint, "where") || strings.Contains(pe.Hint, "split across lines"):
+	case pe.Advice == AdviceLookalike || pe.Advice == AdviceLineBreak:
 		f.Code = CodeLookalike
 	default:
 		f.Code = CodeSyntax
 	}
 	f.Message, f.Fix = plan.Sentence(string(f.Code)+message, f.Params), plan.Sentence(string(f.Code)+".fix", f.Params)
 	return []plan.Finding{f}
+}
+
+// params returns the parameters of a finding about the parse error: the
+// problem as error, the advice as advice, and the values of both.
+func (e *ParseError) params() map[string]string {
+	params := maps.Clone(e.Params)
+	if params == nil {
+		params = map[string]string{}
+	}
+	params["error"], params["advice"] = string(e.Problem), string(e.Advice)
+	return params
+}
+
+// controlLookalike reports whether the look-alike character of code is a
+// tab, a line break or a carriage return: a record whose "v=spf1" one of
+// them follows is not an SPF record, rather than an SPF record with a
+// pasted character.
+func controlLookalike(code string) bool {
+	return code == "U+0009" || code == "U+000A" || code == "U+000D"
 }
 
 // LintTXT checks all TXT records published at one name (each given as its

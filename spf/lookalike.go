@@ -2,6 +2,7 @@ package spf
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -9,33 +10,33 @@ import (
 // lookalikes are characters that people paste into records in place of the
 // ASCII ones the syntax needs: word processors and chat tools turn "-" into
 // dashes and quotes into curly ones, and web pages carry non-breaking spaces.
-var lookalikes = map[rune]struct {
-	ascii string
-	name  string
-}{
-	'\u2010': {"-", "a hyphen (U+2010)"},
-	'\u2011': {"-", "a non-breaking hyphen (U+2011)"},
-	'\u2012': {"-", "a figure dash (U+2012)"},
-	'\u2013': {"-", "an en dash (U+2013)"},
-	'\u2014': {"-", "an em dash (U+2014)"},
-	'\u2212': {"-", "a minus sign (U+2212)"},
-	'\u00a0': {" ", "a non-breaking space (U+00A0)"},
-	'\u2002': {" ", "an en space (U+2002)"},
-	'\u2003': {" ", "an em space (U+2003)"},
-	'\u2009': {" ", "a thin space (U+2009)"},
-	'\u202f': {" ", "a narrow non-breaking space (U+202F)"},
-	'\u3000': {" ", "an ideographic space (U+3000)"},
-	'\t':     {" ", "a tab"},
-	'\n':     {" ", "a line break"},
-	'\r':     {"", "a carriage return"},
-	'\u200b': {"", "a zero-width space (U+200B)"},
-	'\ufeff': {"", "a byte-order mark (U+FEFF)"},
-	'\u201c': {`"`, "a curly quote (U+201C)"},
-	'\u201d': {`"`, "a curly quote (U+201D)"},
-	'\u201e': {`"`, "a low curly quote (U+201E)"},
-	'\u2018': {"'", "a curly apostrophe (U+2018)"},
-	'\u2019': {"'", "a curly apostrophe (U+2019)"},
-	'\uff1a': {":", "a full-width colon (U+FF1A)"},
+//
+// Each is named by its code, "U+2013", in the message catalogue's clauses
+// "text.spf-char.<code>" (an en dash).
+var lookalikes = map[rune]string{
+	'\u2010': "-", // hyphen
+	'\u2011': "-", // non-breaking hyphen
+	'\u2012': "-", // figure dash
+	'\u2013': "-", // en dash
+	'\u2014': "-", // em dash
+	'\u2212': "-", // minus sign
+	'\u00a0': " ", // non-breaking space
+	'\u2002': " ", // en space
+	'\u2003': " ", // em space
+	'\u2009': " ", // thin space
+	'\u202f': " ", // narrow non-breaking space
+	'\u3000': " ", // ideographic space
+	'\t':     " ", // tab
+	'\n':     " ", // line break
+	'\r':     "",  // carriage return
+	'\u200b': "",  // zero-width space
+	'\ufeff': "",  // byte-order mark
+	'\u201c': `"`, // curly quote
+	'\u201d': `"`, // curly quote
+	'\u201e': `"`, // low curly quote
+	'\u2018': "'", // curly apostrophe
+	'\u2019': "'", // curly apostrophe
+	'\uff1a': ":", // full-width colon
 }
 
 // findLookalike returns the first look-alike character in s, its offset and
@@ -56,7 +57,7 @@ func repair(s string) string {
 	var b strings.Builder
 	for _, c := range s {
 		if l, ok := lookalikes[c]; ok {
-			b.WriteString(l.ascii)
+			b.WriteString(l)
 			continue
 		}
 		b.WriteRune(c)
@@ -83,32 +84,33 @@ func explainNotSPF(e *ParseError) {
 	case at == 0 && len(s) > 6: // "v=spf1" not followed by a space
 		if off, r, ok := findLookalike(s); ok && off == 6 {
 			e.Offset = off
-			e.Hint = fmt.Sprintf(`"v=spf1" is followed by %s, not a space, so receivers do not see an SPF record`, lookalikes[r].name)
+			e.advise(AdviceVersionLookalike, "lookalike", codePoint(r))
 			break
 		}
 		e.Offset = 6
-		e.Reason = `"v=spf1" is not followed by a space`
+		e.Problem = ProblemNoSpace
+		e.Reason = clause(problemSet, string(e.Problem), e.Params)
 		if c := s[6]; c == '0' || c == '.' || '0' <= c && c <= '9' {
 			return // another version tag: genuinely not SPF
 		}
-		e.Hint = "put a space after v=spf1"
+		e.advise(AdviceSpaceAfterVersion)
 		fixed = s[:6] + " " + s[6:]
 	case strings.HasPrefix(lower, "v=spf2"), strings.HasPrefix(lower, "spf2.0/"):
-		e.Hint = "this is a Sender ID record (RFC 4406, obsolete); receivers ignore it; publish a v=spf1 record instead"
+		e.advise(AdviceSenderID)
 		return
 	case at > 0:
 		before := s[:at]
 		switch {
 		case strings.TrimSpace(before) == "":
-			e.Hint = "remove the space before v=spf1: the record must start with it"
+			e.advise(AdviceLeadingSpace)
 		case strings.Trim(before, ` "'`) == "" || strings.Trim(before, " \"\u201c\u201d\u201e\u2018\u2019'") == "":
-			e.Hint = "the quotes are part of the published value; enter the record without quotes (your DNS provider adds them itself)"
+			e.advise(AdviceQuoted)
 		default:
-			e.Hint = fmt.Sprintf("the record must start with v=spf1, but starts with %q", before)
+			e.advise(AdviceTextBefore, "before", before)
 			return
 		}
 	case strings.HasPrefix(lower, "spf1 ") || strings.HasPrefix(lower, "v=spf "):
-		e.Hint = `the record must start with "v=spf1"`
+		e.advise(AdviceVersionMisspelt)
 		fixed = "v=spf1 " + strings.TrimSpace(s[strings.IndexByte(s, ' '):])
 	default:
 		return
@@ -133,14 +135,13 @@ func asciiLower(s string) string {
 // misspelt mechanism, or a record pasted across lines.
 func explainSyntax(e *ParseError) {
 	if off, r, ok := findLookalike(e.Input); ok {
-		l := lookalikes[r]
-		what := fmt.Sprintf("%q", l.ascii)
-		if l.ascii == "" {
-			what = "nothing"
-		}
-		e.Hint = fmt.Sprintf("the record contains %s at offset %d where %s was meant (pasted from a document or web page?)", l.name, off, what)
-		if r == '\n' || r == '\r' {
-			e.Hint = fmt.Sprintf("the record is split across lines at offset %d; a TXT value must be one line", off)
+		switch at := strconv.Itoa(off); {
+		case r == '\n' || r == '\r':
+			e.advise(AdviceLineBreak, "at", at)
+		case lookalikes[r] == "":
+			e.advise(AdviceLookalike, "lookalike", codePoint(r), "at", at)
+		default:
+			e.advise(AdviceLookalike, "lookalike", codePoint(r), "at", at, "meant", lookalikes[r])
 		}
 		if p, err := parse(repair(e.Input), false); err == nil {
 			e.Suggestion = p.Text()
@@ -149,17 +150,17 @@ func explainSyntax(e *ParseError) {
 	}
 	if i := strings.IndexFunc(e.Input, func(r rune) bool { return r >= utf8.RuneSelf }); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(e.Input[i:])
-		e.Hint = fmt.Sprintf("the record contains the non-ASCII character %q (U+%04X) at offset %d; SPF records are ASCII only", r, r, i)
+		e.advise(AdviceNonASCII, "character", strconv.QuoteRune(r), "codepoint", codePoint(r), "at", strconv.Itoa(i))
 		return
 	}
-	if strings.HasPrefix(e.Reason, "unknown mechanism") {
+	if e.Problem == ProblemUnknownMechanism {
 		name := strings.ToLower(strings.TrimLeft(e.Term, "+-~?"))
 		if i := strings.IndexAny(name, ":/="); i >= 0 {
 			name = name[:i]
 		}
 		for _, m := range []Mechanism{MechAll, MechInclude, MechA, MechMX, MechPTR, MechIP4, MechIP6, MechExists} {
 			if len(m) > 1 && editDistance(name, string(m)) <= 2 {
-				e.Hint = fmt.Sprintf("did you mean %q?", string(m))
+				e.advise(AdviceDidYouMean, "meant", string(m))
 				fixed := e.Input[:e.Offset] + string(m) + e.Input[e.Offset+len(name):]
 				if p, err := parse(fixed, false); err == nil {
 					e.Suggestion = p.Text()
@@ -168,10 +169,13 @@ func explainSyntax(e *ParseError) {
 			}
 		}
 		if strings.HasPrefix(name, "redirect") || strings.HasPrefix(name, "exp") {
-			e.Hint = `modifiers are written with "=", as in redirect=example.com`
+			e.advise(AdviceModifierEquals)
 		}
 	}
 }
+
+// codePoint is the code of a character: "U+2013".
+func codePoint(r rune) string { return fmt.Sprintf("U+%04X", r) }
 
 // editDistance is the Levenshtein distance of two short ASCII strings.
 func editDistance(a, b string) int {

@@ -1,7 +1,6 @@
 package spf
 
 import (
-	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -39,14 +38,6 @@ func plain(s string, exp bool) bool {
 	return true
 }
 
-// macroError is a syntax error inside a macro-string.
-type macroError struct {
-	offset int
-	reason string
-}
-
-func (e *macroError) Error() string { return e.reason }
-
 // expandMacros expands the macro-string s (RFC 7208, Section 7.1). With env
 // nil it only checks the syntax. exp allows the letters c, r and t and
 // spaces, which only explanation strings may use. It returns the expansion
@@ -63,14 +54,14 @@ func expandMacros(s string, env *macroEnv, exp bool) (string, int, error) {
 		if c != '%' {
 			if c < 0x21 || c > 0x7e {
 				if !(exp && c == ' ') {
-					return "", 0, &macroError{i, fmt.Sprintf("character %q is not allowed here", rune(c))}
+					return "", 0, problemAt(i, ProblemMacroCharacter, "char", strconv.QuoteRune(rune(c)))
 				}
 			}
 			b.WriteByte(c)
 			continue
 		}
 		if i+1 == len(s) {
-			return "", 0, &macroError{i, `"%" at the end: write "%%" for a percent sign`}
+			return "", 0, problemAt(i, ProblemMacroPercentEnd)
 		}
 		i++
 		switch s[i] {
@@ -83,26 +74,28 @@ func expandMacros(s string, env *macroEnv, exp bool) (string, int, error) {
 		case '{':
 			end := strings.IndexByte(s[i:], '}')
 			if end < 0 {
-				return "", 0, &macroError{i - 1, `"%{" without a closing "}"`}
+				return "", 0, problemAt(i-1, ProblemMacroUnclosed)
 			}
 			v, err := expandOne(s[i+1:i+end], env, exp)
 			if err != nil {
-				return "", 0, &macroError{i - 1, err.Error()}
+				err.offset = i - 1
+				return "", 0, err
 			}
 			b.WriteString(v)
 			i += end
 		default:
-			return "", 0, &macroError{i - 1, fmt.Sprintf(`"%%%c" is not a macro: write "%%%%" for a percent sign`, s[i])}
+			return "", 0, problemAt(i-1, ProblemNotMacro, "macro", "%"+string(rune(s[i])))
 		}
 		lastMacroEnd = i + 1
 	}
 	return b.String(), lastMacroEnd, nil
 }
 
-// expandOne expands the inside of one "%{...}".
-func expandOne(m string, env *macroEnv, exp bool) (string, error) {
+// expandOne expands the inside of one "%{...}". Its error's offset is
+// for the caller to set.
+func expandOne(m string, env *macroEnv, exp bool) (string, *problemError) {
 	if m == "" {
-		return "", fmt.Errorf(`empty macro "%%{}"`)
+		return "", problemAt(0, ProblemMacroEmpty)
 	}
 	letter := m[0]
 	lower := letter | 0x20
@@ -110,10 +103,10 @@ func expandOne(m string, env *macroEnv, exp bool) (string, error) {
 	case 's', 'l', 'o', 'd', 'i', 'p', 'h', 'v':
 	case 'c', 'r', 't':
 		if !exp {
-			return "", fmt.Errorf("macro letter %q is only allowed in explanations", letter)
+			return "", problemAt(0, ProblemMacroExplanation, "char", strconv.QuoteRune(rune(letter)))
 		}
 	default:
-		return "", fmt.Errorf("unknown macro letter %q", letter)
+		return "", problemAt(0, ProblemMacroUnknownLetter, "char", strconv.QuoteRune(rune(letter)))
 	}
 	rest := m[1:]
 	n := 0
@@ -126,7 +119,7 @@ func expandOne(m string, env *macroEnv, exp bool) (string, error) {
 		switch {
 		case err != nil: // more digits than an int holds: all parts
 		case d == 0:
-			return "", fmt.Errorf("macro %q: the number of parts must be 1 or more", "%{"+m+"}")
+			return "", problemAt(0, ProblemMacroParts, "macro", "%{"+m+"}")
 		default:
 			keep = d
 		}
@@ -139,7 +132,7 @@ func expandOne(m string, env *macroEnv, exp bool) (string, error) {
 	}
 	for i := 0; i < len(rest); i++ {
 		if !strings.ContainsRune(".-+,/_=", rune(rest[i])) {
-			return "", fmt.Errorf("macro %q: %q is not a delimiter", "%{"+m+"}", rest[i])
+			return "", problemAt(0, ProblemMacroDelimiter, "macro", "%{"+m+"}", "char", strconv.QuoteRune(rune(rest[i])))
 		}
 	}
 	if env == nil {

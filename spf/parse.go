@@ -1,7 +1,6 @@
 package spf
 
 import (
-	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -42,7 +41,7 @@ func parse(s string, hints bool) (*Record, error) {
 // form of its own (see parseAnswer).
 func scanTerms(s string, hints bool, start func(n int), add func(off, end int, t Term)) error {
 	if !IsSPF(s) {
-		e := &ParseError{Input: s, Reason: `does not start with "v=spf1"`, kind: ErrNotSPF}
+		e := newParseError(s, 0, "", problemAt(0, ProblemNotSPF), ErrNotSPF)
 		if hints {
 			explainNotSPF(e)
 		}
@@ -62,9 +61,9 @@ func scanTerms(s string, hints bool, start func(n int), add func(off, end int, t
 			end += i
 		}
 		raw := s[i:end]
-		t, off, reason := parseTerm(raw)
-		if reason != "" {
-			e := &ParseError{Input: s, Offset: i + off, Term: raw, Reason: reason, kind: ErrSyntax}
+		t, pe := parseTerm(raw)
+		if pe != nil {
+			e := newParseError(s, i+pe.offset, raw, pe, ErrSyntax)
 			if hints {
 				explainSyntax(e)
 			}
@@ -79,8 +78,7 @@ func scanTerms(s string, hints bool, start func(n int), add func(off, end int, t
 		}
 		if seen != nil {
 			if *seen {
-				return &ParseError{Input: s, Offset: i, Term: raw, kind: ErrSyntax,
-					Reason: fmt.Sprintf("%q appears twice; it may appear at most once", t.Modifier+"=")}
+				return newParseError(s, i, raw, problemAt(0, ProblemDuplicateModifier, "mechanism", t.Modifier+"="), ErrSyntax)
 			}
 			*seen = true
 		}
@@ -106,9 +104,9 @@ func IsSPF(s string) bool {
 	return len(s) >= 6 && strings.EqualFold(s[:6], "v=spf1") && (len(s) == 6 || s[6] == ' ')
 }
 
-// parseTerm parses one term. On error it returns the offset within the term
-// and the reason.
-func parseTerm(raw string) (Term, int, string) {
+// parseTerm parses one term. On error it returns the problem, at its
+// offset within the term.
+func parseTerm(raw string) (Term, *problemError) {
 	t := Term{CIDR4: -1, CIDR6: -1}
 	// A modifier: name "=" ...; a name starts with a letter.
 	n := 0
@@ -122,20 +120,23 @@ func parseTerm(raw string) (Term, int, string) {
 		case ModRedirect, ModExp:
 			t.Modifier = lower
 			if value == "" {
-				return t, n + 1, fmt.Sprintf("%q needs a domain", lower+"=")
+				return t, problemAt(n+1, ProblemModifierNeedsDomain, "mechanism", lower+"=")
 			}
-			if off, reason := checkDomainSpec(value); reason != "" {
-				return t, n + 1 + off, reason
+			if pe := checkDomainSpec(value); pe != nil {
+				pe.offset += n + 1
+				return t, pe
 			}
 			t.Domain = value
 		default:
 			if _, _, err := expandMacros(value, nil, false); err != nil {
-				me := err.(*macroError)
-				return t, n + 1 + me.offset, "modifier " + t.Modifier + ": " + me.reason
+				pe := err.(*problemError)
+				pe.offset += n + 1
+				pe.params["modifier"] = t.Modifier
+				return t, pe
 			}
 			t.Value = value
 		}
-		return t, 0, ""
+		return t, nil
 	}
 
 	i := 0
@@ -153,15 +154,16 @@ func parseTerm(raw string) (Term, int, string) {
 	case MechAll:
 		t.Mechanism = m
 		if rest != "" {
-			return t, i, `"all" takes no domain or prefix length`
+			return t, problemAt(i, ProblemAllArgument)
 		}
 	case MechInclude, MechExists:
 		t.Mechanism = m
 		if !strings.HasPrefix(rest, ":") || len(rest) == 1 {
-			return t, i, fmt.Sprintf("%q needs a domain: %s:example.com", name, name)
+			return t, problemAt(i, ProblemMechanismNeedsDomain, "mechanism", name)
 		}
-		if off, reason := checkDomainSpec(rest[1:]); reason != "" {
-			return t, i + 1 + off, reason
+		if pe := checkDomainSpec(rest[1:]); pe != nil {
+			pe.offset += i + 1
+			return t, pe
 		}
 		t.Domain = rest[1:]
 	case MechPTR:
@@ -170,49 +172,52 @@ func parseTerm(raw string) (Term, int, string) {
 			break
 		}
 		if rest[0] != ':' || len(rest) == 1 {
-			return t, i, `"ptr" takes an optional domain and no prefix length`
+			return t, problemAt(i, ProblemPTRArgument)
 		}
-		if off, reason := checkDomainSpec(rest[1:]); reason != "" {
-			return t, i + 1 + off, reason
+		if pe := checkDomainSpec(rest[1:]); pe != nil {
+			pe.offset += i + 1
+			return t, pe
 		}
 		t.Domain = rest[1:]
 	case MechA, MechMX:
 		t.Mechanism = m
-		spec, c4, c6, off, reason := splitDualCIDR(rest)
-		if reason != "" {
-			return t, i + off, reason
+		spec, c4, c6, pe := splitDualCIDR(rest)
+		if pe != nil {
+			pe.offset += i
+			return t, pe
 		}
 		t.CIDR4, t.CIDR6 = c4, c6
 		if spec == "" {
 			break
 		}
 		if spec[0] != ':' || len(spec) == 1 {
-			return t, i, fmt.Sprintf("expected \":\" and a domain after %q", name)
+			return t, problemAt(i, ProblemExpectedDomain, "mechanism", name)
 		}
-		if off, reason := checkDomainSpec(spec[1:]); reason != "" {
-			return t, i + 1 + off, reason
+		if pe := checkDomainSpec(spec[1:]); pe != nil {
+			pe.offset += i + 1
+			return t, pe
 		}
 		t.Domain = spec[1:]
 	case MechIP4, MechIP6:
 		t.Mechanism = m
 		if !strings.HasPrefix(rest, ":") {
-			return t, i, fmt.Sprintf("%q needs an address: %s:%s", name, name, map[Mechanism]string{MechIP4: "192.0.2.1", MechIP6: "2001:db8::1"}[m])
+			return t, problemAt(i, ProblemNeedsAddress, "mechanism", name, "example", map[Mechanism]string{MechIP4: "192.0.2.1", MechIP6: "2001:db8::1"}[m])
 		}
 		addrText, cidr, hasCIDR := strings.Cut(rest[1:], "/")
 		addr, err := netip.ParseAddr(addrText)
 		switch {
 		case err != nil || addr.Zone() != "":
-			return t, i + 1, fmt.Sprintf("%q is not an IP address", addrText)
+			return t, problemAt(i+1, ProblemNotAddress, "value", addrText)
 		case m == MechIP4 && !addr.Is4():
-			return t, i + 1, fmt.Sprintf("%q is not an IPv4 address; use ip6: for IPv6", addrText)
+			return t, problemAt(i+1, ProblemNotIPv4, "value", addrText)
 		case m == MechIP6 && !addr.Is6():
-			return t, i + 1, fmt.Sprintf("%q is not an IPv6 address; use ip4: for IPv4", addrText)
+			return t, problemAt(i+1, ProblemNotIPv6, "value", addrText)
 		}
 		bits := addr.BitLen()
 		if hasCIDR {
 			v, ok := parseCIDR(cidr, bits)
 			if !ok {
-				return t, i + 1 + len(addrText), fmt.Sprintf("prefix length %q must be a number from 0 to %d", "/"+cidr, bits)
+				return t, problemAt(i+1+len(addrText), ProblemPrefix, "value", "/"+cidr, "max", strconv.Itoa(bits))
 			}
 			bits = v
 			if m == MechIP4 {
@@ -224,11 +229,11 @@ func parseTerm(raw string) (Term, int, string) {
 		t.Net = netip.PrefixFrom(addr, bits)
 	default:
 		if name == "" {
-			return t, start, "a qualifier must be followed by a mechanism"
+			return t, problemAt(start, ProblemQualifierAlone)
 		}
-		return t, start, fmt.Sprintf("unknown mechanism %q", raw[start:i])
+		return t, problemAt(start, ProblemUnknownMechanism, "value", raw[start:i])
 	}
-	return t, 0, ""
+	return t, nil
 }
 
 func isNameChar(c byte, first bool) bool {
@@ -241,13 +246,13 @@ func isNameChar(c byte, first bool) bool {
 
 // splitDualCIDR splits "[:domain][/n][//m]" into the domain part and the two
 // prefix lengths (-1 when absent).
-func splitDualCIDR(rest string) (spec string, c4, c6, off int, reason string) {
+func splitDualCIDR(rest string) (spec string, c4, c6 int, pe *problemError) {
 	c4, c6 = -1, -1
 	spec = rest
 	if i := strings.LastIndex(spec, "//"); i >= 0 && isDigits(spec[i+2:]) {
 		v, ok := parseCIDR(spec[i+2:], 128)
 		if !ok {
-			return "", 0, 0, i, fmt.Sprintf("IPv6 prefix length %q must be a number from 0 to 128", spec[i:])
+			return "", 0, 0, problemAt(i, ProblemPrefix6, "value", spec[i:])
 		}
 		c6 = v
 		spec = spec[:i]
@@ -255,12 +260,12 @@ func splitDualCIDR(rest string) (spec string, c4, c6, off int, reason string) {
 	if i := strings.LastIndexByte(spec, '/'); i >= 0 && isDigits(spec[i+1:]) {
 		v, ok := parseCIDR(spec[i+1:], 32)
 		if !ok {
-			return "", 0, 0, i, fmt.Sprintf("IPv4 prefix length %q must be a number from 0 to 32", spec[i:])
+			return "", 0, 0, problemAt(i, ProblemPrefix4, "value", spec[i:])
 		}
 		c4 = v
 		spec = spec[:i]
 	}
-	return spec, c4, c6, 0, ""
+	return spec, c4, c6, nil
 }
 
 func isDigits(s string) bool {
@@ -286,25 +291,25 @@ func parseCIDR(s string, max int) (int, bool) {
 
 // checkDomainSpec checks a domain-spec: a valid macro-string that ends in a
 // macro or in "." and a top label that is not all digits (RFC 7208,
-// Section 7.1). It returns the offset and the reason when it is not.
-func checkDomainSpec(s string) (int, string) {
+// Section 7.1). It returns the problem, at its offset in s, when it is
+// not.
+func checkDomainSpec(s string) *problemError {
 	_, lastMacro, err := expandMacros(s, nil, false)
 	if err != nil {
-		me := err.(*macroError)
-		return me.offset, me.reason
+		return err.(*problemError)
 	}
 	if lastMacro == len(s) {
-		return 0, ""
+		return nil
 	}
 	tail := strings.TrimSuffix(s[lastMacro:], ".")
 	dot := strings.LastIndexByte(tail, '.')
 	if dot < 0 {
-		return 0, fmt.Sprintf("%q is not a fully qualified domain name", s)
+		return problemAt(0, ProblemNotFQDN, "value", s)
 	}
 	if !isTopLabel(tail[dot+1:]) {
-		return lastMacro + dot + 1, fmt.Sprintf("%q does not end in a valid top-level label", s)
+		return problemAt(lastMacro+dot+1, ProblemTopLabel, "value", s)
 	}
-	return 0, ""
+	return nil
 }
 
 // isTopLabel: letters, digits and inner hyphens, not all digits.

@@ -10,9 +10,12 @@ import (
 	"io/fs"
 	"os"
 
+	"golang.org/x/text/language"
+
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/domainconnect"
+	"github.com/domainauth/domainauth/i18n"
 )
 
 // dcFlags are the Domain Connect flags: print the vendor's template, print
@@ -129,25 +132,23 @@ func offerFor(ctx context.Context, o options, rep *domaincheck.DomainReport) *do
 	return o.dc.Offer(ctx, rep, "")
 }
 
-// offerText is the report's Domain Connect line, "" without one.
-func offerText(off *domainconnect.Offer) string {
+// offerText is the report's Domain Connect line in the language tag
+// matches, "" without one.
+func offerText(off *domainconnect.Offer, tag language.Tag) string {
 	if off == nil {
 		return ""
 	}
+	c := i18n.Default()
+	off = off.In(tag)
+	s := "\n" + off.SentenceIn(tag) + "\n"
 	if off.Offered {
-		s := "\n" + off.Sentence() + "\n"
 		for _, n := range off.Notes {
-			s += "  Note: " + n.Message + ".\n"
+			s += "  " + c.Clause(tag, "domain-connect", "note", map[string]string{"note": n.Message}) + "\n"
 		}
 		return s
 	}
-	s := "\n" + off.Sentence() + "\n"
 	if len(off.Manual) > 0 {
-		s += "  Make the customer's changes above by hand"
-		if off.ControlPanel != "" {
-			s += " at " + off.ControlPanel
-		}
-		s += ".\n"
+		s += "  " + c.Clause(tag, "domain-connect", "by-hand", map[string]string{"panel": off.ControlPanel}) + "\n"
 	}
 	return s
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/domainconnect"
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/internal/golden"
 )
@@ -116,6 +117,16 @@ func TestDomainConnectGolden(t *testing.T) {
 			t.Errorf("the link for %s does not return to the page that checks it again", d)
 		}
 	}
+	// The page in German: why not, in German.
+	resp, err := http.Get(page.URL + "/check?domain=full.example&lang=de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := "Keine Übernahme mit einem Klick: der SPF-Eintrag von full.example hat die Höchstzahl an DNS-Abfragen erreicht"; !strings.Contains(string(body), want) {
+		t.Errorf("the German page for full.example lacks %q", want)
+	}
 	domains := []string{"klant.example", "full.example", "customer.example", "new.example", "spaced.example", "twice.example", "shop.example"}
 	for _, format := range []string{"text", "json"} {
 		var out bytes.Buffer
@@ -125,6 +136,19 @@ func TestDomainConnectGolden(t *testing.T) {
 		if !strings.Contains(got, "Apply at Example DNS in one click: https://dnshost.example:PORT/v2/domainTemplates/providers/vendor.example/services/email/apply?domain=klant.example&groupId=dkim%2Cspf%2Cdmarc&sig=") &&
 			format == "text" {
 			t.Errorf("-format text: no link for klant.example")
+		}
+	}
+	// In the customer's language: the offer, its reasons and notes, and
+	// the line that says to make the changes by hand.
+	for _, lang := range i18n.Languages()[1:] {
+		var out bytes.Buffer
+		run(context.Background(), &out, io.Discard, c, options{format: "text", domains: domains, concurrency: 1, dc: off, lang: lang})
+		got := strings.ReplaceAll(out.String(), host, "dnshost.example:PORT")
+		golden.Check(t, "domainconnect."+lang.String()+".text", got)
+		for _, english := range []string{"one-click", "No one-click apply", "Apply at", "by hand", "Note:", "lookup limit", "lives elsewhere", "does not offer Domain Connect"} {
+			if strings.Contains(got, english) {
+				t.Errorf("-lang %s: the English %q is left", lang, english)
+			}
 		}
 	}
 }

@@ -351,7 +351,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 		}
 		switch o.format {
 		case "json":
-			b, err := json.MarshalIndent(jsonReportWith(newReporter(o.lang).localized(rep), offerFor(ctx, o, rep)), "    ", "  ")
+			b, err := json.MarshalIndent(jsonReportWith(newReporter(o.lang).localized(rep), offerFor(ctx, o, rep).In(o.lang)), "    ", "  ")
 			if err != nil {
 				b = []byte(`{}`)
 			}
@@ -364,7 +364,7 @@ func run(ctx context.Context, w, stderr io.Writer, c *domaincheck.Checker, o opt
 			if !first {
 				fmt.Fprintln(w)
 			}
-			fmt.Fprint(w, newReporter(o.lang).report(rep)+offerText(offerFor(ctx, o, rep)))
+			fmt.Fprint(w, newReporter(o.lang).report(rep)+offerText(offerFor(ctx, o, rep), o.lang))
 		}
 		first = false
 	}

@@ -127,7 +127,7 @@ func limitedHandler(c *domaincheck.Checker, dc *domainconnect.Offerer, lim *limi
 			p.Error = pageError(lang, p.Domain, err) // webtext.go
 		}
 		if dc != nil && rep != nil && err == nil {
-			p.OneClick = oneClick(r, dc, p)
+			p.OneClick = oneClick(r, dc, p).In(lang)
 		}
 		render(w, status, p)
 	})

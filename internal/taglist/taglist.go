@@ -5,6 +5,7 @@ package taglist
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -20,8 +21,19 @@ type Tag struct {
 // Error reports where a tag-list does not follow RFC 6376, Section 3.2.
 type Error struct {
 	Offset int
-	Reason string
+	Reason string // what is wrong, in English
+	// Problem is what is wrong as a code, Params its values (name, found,
+	// char), for a package to word it in its reader's language.
+	Problem string
+	Params  map[string]string
 }
+
+// Problems of [Error.Problem].
+const (
+	ProblemName      = "tag-name"      // no tag name where one must start: found (the text there, shortened)
+	ProblemEquals    = "tag-equals"    // a tag name without "=": name
+	ProblemCharacter = "tag-character" // a character a value may not hold: name, char (Go-quoted)
+)
 
 func (e *Error) Error() string { return fmt.Sprintf("%s (at offset %d)", e.Reason, e.Offset) }
 
@@ -65,14 +77,15 @@ func parseTag(spec string, base int) (Tag, error) {
 		i++
 	}
 	if i == nameStart {
-		return Tag{}, &Error{base + nameStart, fmt.Sprintf("expected a tag name, found %q", truncate(spec[nameStart:]))}
+		found := truncate(spec[nameStart:])
+		return Tag{}, &Error{base + nameStart, fmt.Sprintf("expected a tag name, found %q", found), ProblemName, map[string]string{"found": found}}
 	}
 	name := spec[nameStart:i]
 	for i < len(spec) && isWSP(spec[i]) {
 		i++
 	}
 	if i == len(spec) || spec[i] != '=' {
-		return Tag{}, &Error{base + i, fmt.Sprintf("expected \"=\" after tag %q", name)}
+		return Tag{}, &Error{base + i, fmt.Sprintf("expected \"=\" after tag %q", name), ProblemEquals, map[string]string{"name": name}}
 	}
 	i++
 	for i < len(spec) && isWSP(spec[i]) {
@@ -83,7 +96,8 @@ func parseTag(spec string, base int) (Tag, error) {
 	for j := 0; j < len(value); j++ {
 		c := value[j]
 		if !isWSP(c) && (c < 0x21 || c > 0x7e) {
-			return Tag{}, &Error{base + valStart + j, fmt.Sprintf("tag %q: character %q is not allowed in a value", name, rune(c))}
+			return Tag{}, &Error{base + valStart + j, fmt.Sprintf("tag %q: character %q is not allowed in a value", name, rune(c)), ProblemCharacter,
+				map[string]string{"name": name, "char": strconv.QuoteRune(rune(c))}}
 		}
 	}
 	return Tag{Name: name, Value: value, Offset: base + nameStart, ValueOffset: base + valStart}, nil

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/plan"
 )
 
@@ -46,14 +47,26 @@ func Uses(f plan.Finding, v string) bool {
 }
 
 // Problems says what is wrong with the parameters of f: it has none, or a
-// value its sentences, subject and name do not use.
+// value its sentences, subject and name do not use. A parameter that
+// chooses a clause of the catalogue (the kind of a parse error, passed to
+// sub: see i18n.Catalog.Selectors) is used by choosing it.
 func Problems(f plan.Finding) []string {
 	if len(f.Params) == 0 {
 		return []string{fmt.Sprintf("%s has no parameters: %s", f.Code, f.Message)}
 	}
+	selectors := map[string]bool{}
+	c := i18n.Default()
+	for _, part := range []struct{ key, text string }{{i18n.PartMessage, f.Message}, {i18n.PartFix, f.Fix}} {
+		if part.text == "" {
+			continue
+		}
+		for _, k := range c.Selectors(c.Choose(string(f.Code), part.key, f.Params, part.text)) {
+			selectors[k] = true
+		}
+	}
 	var out []string
 	for _, k := range sortedKeys(f.Params) {
-		if v := f.Params[k]; v != "" && !Uses(f, v) {
+		if v := f.Params[k]; v != "" && !selectors[k] && !Uses(f, v) {
 			out = append(out, fmt.Sprintf("%s: parameter %s=%q is in neither its sentences, its subject nor its name: %s / %s", f.Code, k, v, f.Message, f.Fix))
 		}
 	}
