@@ -80,6 +80,10 @@ type reportDecoder struct {
 	interned             map[string]string
 	index                map[string]int // rowKey -> index in rep.Rows
 	keptBytes            int            // the keys' bytes
+	// stream, when set, takes the records as they are read instead of
+	// the report (see StreamAggregateReport).
+	stream *AggregateHandler
+	headed bool // stream.Head was called
 }
 
 // maxKeptBytes bounds the text of the rows a report keeps, measured as
@@ -97,8 +101,14 @@ func (d *reportDecoder) intern(s string) string {
 }
 
 func decodeReport(br *boundedReader) (*AggregateReport, error) {
+	return decodeReportWith(br, nil)
+}
+
+// decodeReportWith decodes a report, giving its records to stream when
+// set.
+func decodeReportWith(br *boundedReader, stream *AggregateHandler) (*AggregateReport, error) {
 	dec := xml.NewDecoder(br)
-	d := &reportDecoder{interned: map[string]string{}, index: map[string]int{}}
+	d := &reportDecoder{interned: map[string]string{}, index: map[string]int{}, stream: stream}
 	sawRoot := false
 	for {
 		br.mark = br.n
@@ -187,6 +197,9 @@ func (d *reportDecoder) known() bool {
 func (d *reportDecoder) start() error {
 	switch {
 	case d.at("record"):
+		if err := d.streamHead(); err != nil {
+			return err
+		}
 		d.records++
 		d.recordElements = 0
 		d.cur = ReportRow{DKIM: d.cur.DKIM[:0], SPF: d.cur.SPF[:0], Reasons: d.cur.Reasons[:0]}
@@ -278,6 +291,9 @@ func (d *reportDecoder) endRecord() error {
 	}
 	d.cur.SourceIP, d.cur.Count = ip.Unmap(), count
 	d.row = nil
+	if d.stream != nil {
+		return d.streamRecord()
+	}
 	d.add(&d.cur)
 	return nil
 }
@@ -286,6 +302,15 @@ func (d *reportDecoder) finish() (*AggregateReport, error) {
 	if d.domain == "" {
 		return nil, fmt.Errorf("%w: no policy_published domain", ErrReport)
 	}
+	d.fillHead()
+	if err := d.streamHead(); err != nil {
+		return nil, err
+	}
+	return &d.rep, nil
+}
+
+// fillHead sets the report's domain, policy and period from what was read.
+func (d *reportDecoder) fillHead() {
 	rep := &d.rep
 	rep.Domain, rep.Policy = strings.ToLower(d.domain), dmarc.Policy(strings.ToLower(d.p))
 	epoch := func(s string) time.Time {
@@ -296,5 +321,4 @@ func (d *reportDecoder) finish() (*AggregateReport, error) {
 		return time.Unix(n, 0).UTC()
 	}
 	rep.Begin, rep.End = epoch(d.rangeBegin), epoch(d.rangeEnd)
-	return rep, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"sort"
 	"strings"
@@ -29,6 +30,12 @@ type Batch interface {
 	// error leaves the batch as before the call: the reports added
 	// before it are still committed by Commit.
 	AddReport(ctx context.Context, r *Received) (Outcome, error)
+	// ReadReport reads one report as received (XML, gzip or zip) from r
+	// and adds it, streaming (see [MaxRawReport]). A report that cannot
+	// be read is stored as unreadable, with the reason, and is no error;
+	// one whose source fails (ErrRead) or that the store fails to add
+	// leaves the batch as before the call.
+	ReadReport(ctx context.Context, r io.Reader, in Incoming) (Read, error)
 	// Commit makes the batch's reports durable and visible; the
 	// outcomes returned before hold from then on.
 	Commit() error
@@ -70,6 +77,8 @@ type sqlBatch struct {
 	// err breaks the batch: a savepoint that could not be rolled back.
 	err  error
 	done bool
+	// buf holds the piece of a report being read.
+	buf []byte
 }
 
 // Begin starts a batch. On PostgreSQL, batches take turns (a
@@ -123,23 +132,33 @@ func (b *sqlBatch) keeps(ctx context.Context, domain string) (bool, error) {
 
 // savepoint runs f in a savepoint: what f did is undone when it fails.
 func (b *sqlBatch) savepoint(ctx context.Context, f func() error) error {
+	return b.savepointNamed(ctx, "report", f)
+}
+
+// savepointNamed is savepoint with a name of its own, to nest one.
+func (b *sqlBatch) savepointNamed(ctx context.Context, name string, f func() error) error {
 	if b.err != nil {
 		return b.err
 	}
 	if b.done {
 		return errors.New("store: batch already committed or rolled back")
 	}
-	if err := b.s.exec(ctx, b.tx, `SAVEPOINT report`); err != nil {
+	if err := b.s.exec(ctx, b.tx, `SAVEPOINT `+name); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
 	if err := f(); err != nil {
-		if err2 := b.s.exec(ctx, b.tx, `ROLLBACK TO SAVEPOINT report`); err2 != nil {
+		// Back to where it began, and off the stack of savepoints.
+		err2 := b.s.exec(ctx, b.tx, `ROLLBACK TO SAVEPOINT `+name)
+		if err2 == nil {
+			err2 = b.s.exec(ctx, b.tx, `RELEASE SAVEPOINT `+name)
+		}
+		if err2 != nil {
 			b.err = fmt.Errorf("store: batch broken: %w", err2)
 			return errors.Join(err, b.err)
 		}
 		return err
 	}
-	if err := b.s.exec(ctx, b.tx, `RELEASE SAVEPOINT report`); err != nil {
+	if err := b.s.exec(ctx, b.tx, `RELEASE SAVEPOINT `+name); err != nil {
 		b.err = fmt.Errorf("store: batch broken: %w", err)
 		return b.err
 	}
@@ -267,6 +286,16 @@ func (w *rowWriter) add(ctx context.Context, row feedback.ReportRow) error {
 	}
 	w.args = append(w.args, w.rid, w.n, row.SourceIP.String(), row.Count, string(row.Disposition), b2i(row.DKIMAligned), b2i(row.SPFAligned), row.HeaderFrom, row.EnvelopeFrom, string(auth))
 	w.n++
+	if len(w.args) >= 10*rowsPerInsert {
+		if err := w.flushRows(ctx); err != nil {
+			return err
+		}
+	}
+	return w.sum(ctx, row)
+}
+
+// sum adds a row to its source's sums, not to the rows.
+func (w *rowWriter) sum(ctx context.Context, row feedback.ReportRow) error {
 	d := w.sums[row.SourceIP]
 	if d == nil {
 		d = &DaySource{IP: row.SourceIP}
@@ -277,17 +306,10 @@ func (w *rowWriter) add(ctx context.Context, row feedback.ReportRow) error {
 		kind, host = w.classify(w.domain, row)
 	}
 	addRow(d, row, kind, host)
-	if len(w.args) >= 10*rowsPerInsert {
-		if err := w.flushRows(ctx); err != nil {
-			return err
-		}
-	}
 	if len(w.sums) >= maxBatchSums {
 		// A report of very many sources: its sums so far go to the
 		// database now (in its savepoint), not to the batch's.
-		if err := w.b.writeSums(ctx, w.take()); err != nil {
-			return err
-		}
+		return w.b.writeSums(ctx, w.take())
 	}
 	return nil
 }

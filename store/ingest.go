@@ -275,18 +275,9 @@ func (in *Ingester) file(ctx context.Context, path string, res *run) error {
 	case bytes.HasPrefix(head, []byte("From ")):
 		return in.mbox(ctx, br, path, res)
 	case isReportBytes(head):
-		raw, err := io.ReadAll(io.LimitReader(br, feedback.MaxReportSize+1))
-		if err != nil {
-			return fmt.Errorf("store: ingest: %w", err)
-		}
 		res.res.Items++
-		if len(raw) > feedback.MaxReportSize {
-			err = in.unreadable(ctx, path, nil, fmt.Sprintf("%v: over %d bytes", feedback.ErrReportTooLarge, feedback.MaxReportSize), res)
-		} else {
-			err = in.report(ctx, ReadReport(raw), path, res)
-		}
-		if err != nil {
-			return err
+		if err := in.read(ctx, br, path, res); err != nil {
+			return fmt.Errorf("store: ingest %s: %w", path, err)
 		}
 		return res.item()
 	}
@@ -310,26 +301,50 @@ func (in *Ingester) message(ctx context.Context, r io.Reader, name string, res *
 
 func (in *Ingester) messageReports(ctx context.Context, r io.Reader, name string, res *run) error {
 	kept := &capped{max: maxKeptMessage}
-	parts, err := reportParts(io.TeeReader(r, kept))
-	if err != nil {
+	var stop error // the store's error, which ends the ingest
+	err := reportParts(io.TeeReader(r, kept), func(part string, body io.Reader) error {
+		where := name + ": " + part
+		err := in.read(ctx, body, where, res)
+		if errors.Is(err, ErrRead) {
+			// The part's encoding is broken: kept as unreadable, with why.
+			err = in.unreadable(ctx, where, nil, fmt.Sprintf("%s: %v", part, errors.Unwrap(err)), res)
+		}
+		stop = err
+		return err
+	})
+	switch {
+	case stop != nil:
+		return stop
+	case err != nil:
 		reason := err.Error()
 		if kept.cut {
 			reason += fmt.Sprintf(" (the first %d bytes of the message are kept)", maxKeptMessage)
 		}
 		return in.unreadable(ctx, name, kept.buf, reason, res)
 	}
-	for _, p := range parts {
-		where := name + ": " + p.name
-		if p.err != nil {
-			if err := in.unreadable(ctx, where, p.raw, p.err.Error(), res); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := in.report(ctx, ReadReport(p.raw), where, res); err != nil {
-			return err
-		}
+	return nil
+}
+
+// read reads one report from r into the batch, streaming, and counts it
+// as pending.
+func (in *Ingester) read(ctx context.Context, r io.Reader, name string, res *run) error {
+	if err := ctx.Err(); err != nil {
+		return err
 	}
+	b, err := res.open(ctx)
+	if err != nil {
+		return err
+	}
+	rd, err := b.ReadReport(ctx, r, Incoming{Source: name, Sources: in.Sources})
+	if err != nil {
+		return err
+	}
+	rc := &Received{Status: rd.Status, Reason: rd.Reason}
+	if rd.Status != StatusUnreadable {
+		rc.Report = &feedback.AggregateReport{}
+	}
+	res.count(rc, rd.Outcome, name)
+	res.bytes += rd.Size
 	return nil
 }
 

@@ -291,7 +291,43 @@ func (s *sqlStore) Report(ctx context.Context, id int64) (*StoredReport, error) 
 	if err != nil {
 		return nil, fmt.Errorf("store: report %d: %w", id, err)
 	}
+	// A report of several pieces: raw is empty, the pieces hold it.
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT data FROM report_chunks WHERE report = ? ORDER BY n`), id)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var piece []byte
+		if err := rows.Scan(&piece); err != nil {
+			return nil, fmt.Errorf("store: report %d: %w", id, err)
+		}
+		if err := zr.Reset(bytes.NewReader(piece)); err != nil {
+			return nil, fmt.Errorf("store: report %d: %w", id, err)
+		}
+		if sr.Raw, err = appendAll(sr.Raw, zr, sr.Size); err != nil {
+			return nil, fmt.Errorf("store: report %d: %w", id, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if len(sr.Raw) != sr.Size {
+		return nil, fmt.Errorf("store: report %d: %d bytes read back, %d stored", id, len(sr.Raw), sr.Size)
+	}
 	return &sr, nil
+}
+
+// appendAll appends what r holds to buf, failing past max bytes in all.
+func appendAll(buf []byte, r io.Reader, max int) ([]byte, error) {
+	more, err := io.ReadAll(io.LimitReader(r, int64(max-len(buf))+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(buf)+len(more) > max {
+		return nil, errors.New("more bytes than stored")
+	}
+	return append(buf, more...), nil
 }
 
 func (s *sqlStore) Unreadable(ctx context.Context, limit int) ([]StoredReport, error) {

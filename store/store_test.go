@@ -44,7 +44,7 @@ func TestOpenUpgrades(t *testing.T) {
 			t.Fatal(err)
 		}
 		db := s.(*sqlStore)
-		for _, q := range []string{`DROP TABLE monitor`, `DELETE FROM schema_version WHERE version = 2`} {
+		for _, q := range []string{`DROP TABLE report_chunks`, `DROP TABLE monitor`, `DELETE FROM schema_version WHERE version >= 2`} {
 			if _, err := db.db.ExecContext(ctx, q); err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +54,7 @@ func TestOpenUpgrades(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s2.Close()
-		if v, err := s2.Version(ctx); err != nil || v != 2 {
+		if v, err := s2.Version(ctx); err != nil || v != SchemaVersion {
 			t.Fatalf("Version = %d, %v", v, err)
 		}
 		if err := s2.Schedule(ctx, []string{"customer.example"}, day0); err != nil {
