@@ -283,15 +283,17 @@ func (s *sqlStore) Report(ctx context.Context, id int64) (*StoredReport, error) 
 	}
 	sr.Org, sr.ReportID, sr.Status = org.String, rid.String, Status(status)
 	sr.Begin, sr.End, sr.Received = time.Unix(begin, 0).UTC(), time.Unix(end, 0).UTC(), time.Unix(recv, 0).UTC()
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, fmt.Errorf("store: report %d: %w", id, err)
+	// A report of one piece is in raw (gzip); one of several has raw
+	// empty, and its pieces (each gzip) in report_chunks.
+	var zr *gzip.Reader
+	if len(gz) > 0 {
+		if zr, err = gzip.NewReader(bytes.NewReader(gz)); err != nil {
+			return nil, fmt.Errorf("store: report %d: %w", id, err)
+		}
+		if sr.Raw, err = appendAll(make([]byte, 0, sr.Size), zr, sr.Size); err != nil {
+			return nil, fmt.Errorf("store: report %d: %w", id, err)
+		}
 	}
-	sr.Raw, err = io.ReadAll(io.LimitReader(zr, int64(sr.Size)+1))
-	if err != nil {
-		return nil, fmt.Errorf("store: report %d: %w", id, err)
-	}
-	// A report of several pieces: raw is empty, the pieces hold it.
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT data FROM report_chunks WHERE report = ? ORDER BY n`), id)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -302,8 +304,16 @@ func (s *sqlStore) Report(ctx context.Context, id int64) (*StoredReport, error) 
 		if err := rows.Scan(&piece); err != nil {
 			return nil, fmt.Errorf("store: report %d: %w", id, err)
 		}
-		if err := zr.Reset(bytes.NewReader(piece)); err != nil {
+		if zr == nil {
+			zr, err = gzip.NewReader(bytes.NewReader(piece))
+		} else {
+			err = zr.Reset(bytes.NewReader(piece))
+		}
+		if err != nil {
 			return nil, fmt.Errorf("store: report %d: %w", id, err)
+		}
+		if sr.Raw == nil {
+			sr.Raw = make([]byte, 0, sr.Size)
 		}
 		if sr.Raw, err = appendAll(sr.Raw, zr, sr.Size); err != nil {
 			return nil, fmt.Errorf("store: report %d: %w", id, err)
@@ -311,6 +321,9 @@ func (s *sqlStore) Report(ctx context.Context, id int64) (*StoredReport, error) 
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
+	}
+	if sr.Raw == nil {
+		sr.Raw = []byte{}
 	}
 	if len(sr.Raw) != sr.Size {
 		return nil, fmt.Errorf("store: report %d: %d bytes read back, %d stored", id, len(sr.Raw), sr.Size)
