@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/domainauth/domainauth/feedback"
@@ -176,5 +177,84 @@ func FuzzStreamAggregateReport(f *testing.F) {
 		if records < len(got.Rows) {
 			t.Fatalf("%d records for %d rows", records, len(got.Rows))
 		}
+	})
+}
+
+// records reads a report with stream, and returns it with its records.
+func records(stream func(io.Reader, feedback.AggregateHandler) (*feedback.AggregateReport, error), data []byte) (*feedback.AggregateReport, []feedback.ReportRow, *feedback.AggregateReport, error) {
+	var rows []feedback.ReportRow
+	var head *feedback.AggregateReport
+	rep, err := stream(bytes.NewReader(data), feedback.AggregateHandler{
+		Head:   func(r *feedback.AggregateReport) error { head = r; return nil },
+		Record: func(r *feedback.ReportRow) error { rows = append(rows, normal(*r)); return nil },
+	})
+	return rep, rows, head, err
+}
+
+// The plain reader reads what the full one reads, alike, or gives up.
+func plainAgrees(t *testing.T, data []byte) (plain bool) {
+	t.Helper()
+	rep, rows, head, err := records(feedback.StreamAggregateXML, data)
+	prep, prows, phead, perr := records(feedback.StreamPlainAggregateXML, data)
+	if errors.Is(perr, feedback.ErrNotPlainXML) {
+		return false
+	}
+	if (err == nil) != (perr == nil) || err != nil && err.Error() != perr.Error() {
+		t.Fatalf("full: %v; plain: %v", err, perr)
+	}
+	if !reflect.DeepEqual(rep, prep) || !reflect.DeepEqual(rows, prows) || !reflect.DeepEqual(head, phead) {
+		t.Fatalf("full: %+v %+v %+v\nplain: %+v %+v %+v", rep, head, rows, prep, phead, prows)
+	}
+	return true
+}
+
+func TestStreamPlainAggregateXML(t *testing.T) {
+	clean := string(readReport(t, "clean.xml"))
+	for _, tc := range []struct {
+		name  string
+		xml   string
+		plain bool
+	}{
+		{"clean", clean, true},
+		{"newsletter", string(readReport(t, "newsletter.xml")), true},
+		{"forwarded", string(readReport(t, "forwarded-override.xml")), true},
+		{"CRLF", strings.ReplaceAll(clean, "\n", "\r\n"), true},
+		{"entities", strings.Replace(clean, "</org_name>", " &amp; &lt;Co&gt; &apos;&quot;</org_name>", 1), true},
+		{"namespace", strings.Replace(clean, "<feedback>", `<feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0" xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'>`, 1), true},
+		{"self-closed", strings.Replace(clean, "</report_metadata>", "<extra_contact_info/></report_metadata>", 1), true},
+		{"many records", reportHead + strings.Repeat(recordXML, 500) + "</feedback>", true},
+		{"broken: unclosed", strings.TrimSuffix(strings.TrimSpace(clean), "</feedback>"), false},
+		{"broken: crossed", strings.Replace(clean, "</org_name>", "</email>", 1), false},
+		{"comment", strings.Replace(clean, "<feedback>", "<feedback><!-- hello -->", 1), false},
+		{"CDATA", strings.Replace(clean, "</org_name>", "<![CDATA[x]]></org_name>", 1), false},
+		{"character reference", strings.Replace(clean, "</org_name>", "&#65;</org_name>", 1), false},
+		{"prefix", strings.ReplaceAll(clean, "feedback>", "d:feedback>"), false},
+		{"Latin-1", strings.Replace(clean, `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1), false},
+		{"invalid UTF-8", strings.Replace(clean, "</org_name>", "\xff</org_name>", 1), false},
+		{"bare ampersand", strings.Replace(clean, "</org_name>", " & Co</org_name>", 1), false},
+		{"address in angle brackets", strings.Replace(clean, "<email>", "<email><", 1), false},
+		{"wrapper", "<wrap>" + clean + "</wrap>", true}, // refused alike: no <feedback> root
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(tc.xml, "<?xml") && tc.name == "clean" {
+				t.Fatal("clean.xml has no XML declaration to read")
+			}
+			if got := plainAgrees(t, []byte(tc.xml)); got != tc.plain {
+				t.Errorf("read as plain: %v, want %v", got, tc.plain)
+			}
+		})
+	}
+}
+
+// FuzzStreamPlainAggregateXML: on any input the plain reader gives up or
+// reads what the full reader reads: the same report, records and error.
+func FuzzStreamPlainAggregateXML(f *testing.F) {
+	for _, name := range []string{"clean.xml", "newsletter.xml", "forwarded-override.xml"} {
+		f.Add(readReport(f, name))
+	}
+	f.Add([]byte(reportHead + recordXML + "</feedback>"))
+	f.Add([]byte("<feedback a='1' b=\"2\"><policy_published><domain>x&amp;y</domain></policy_published><record><row><source_ip>::1</source_ip><count>1</count></row></record></feedback>\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		plainAgrees(t, data)
 	})
 }

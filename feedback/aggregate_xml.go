@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -67,7 +68,7 @@ const (
 type reportDecoder struct {
 	rep                  AggregateReport
 	path                 []string
-	text                 strings.Builder
+	text                 []byte
 	elements             int // outside records
 	recordElements       int // in the current record
 	records              int // records read
@@ -107,23 +108,68 @@ func decodeReport(br *boundedReader) (*AggregateReport, error) {
 // decodeReportWith decodes a report, giving its records to stream when
 // set.
 func decodeReportWith(br *boundedReader, stream *AggregateHandler) (*AggregateReport, error) {
+	return decodeTokens(xmlTokens(br), stream)
+}
+
+// xmlToken is one XML token the report decoder reads: the start or end of
+// an element (its local name) or text.
+type xmlToken struct {
+	kind int
+	name string
+	text []byte // valid until the next token
+}
+
+// Kinds of token.
+const (
+	xmlStart = iota + 1
+	xmlEnd
+	xmlText
+)
+
+// xmlTokens gives the tokens of encoding/xml's decoder, which reads any
+// XML: comments, processing instructions and directives are skipped.
+func xmlTokens(br *boundedReader) func() (xmlToken, error) {
 	dec := xml.NewDecoder(br)
+	return func() (xmlToken, error) {
+		for {
+			br.mark = br.n
+			tok, err := dec.Token()
+			if errors.Is(err, io.EOF) {
+				return xmlToken{}, io.EOF
+			}
+			if err != nil {
+				if errors.Is(err, ErrReportTooLarge) {
+					return xmlToken{}, err
+				}
+				return xmlToken{}, fmt.Errorf("%w: %w", ErrReport, err)
+			}
+			switch t := tok.(type) {
+			case xml.StartElement:
+				return xmlToken{kind: xmlStart, name: t.Name.Local}, nil
+			case xml.EndElement:
+				return xmlToken{kind: xmlEnd, name: t.Name.Local}, nil
+			case xml.CharData:
+				return xmlToken{kind: xmlText, text: t}, nil
+			}
+		}
+	}
+}
+
+// decodeTokens decodes a report from its tokens, giving its records to
+// stream when set.
+func decodeTokens(next func() (xmlToken, error), stream *AggregateHandler) (*AggregateReport, error) {
 	d := &reportDecoder{interned: map[string]string{}, index: map[string]int{}, stream: stream}
 	sawRoot := false
 	for {
-		br.mark = br.n
-		tok, err := dec.Token()
+		t, err := next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			if errors.Is(err, ErrReportTooLarge) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("%w: %w", ErrReport, err)
+			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch t.kind {
+		case xmlStart:
 			if len(d.path) >= 2 && d.path[1] == "record" {
 				d.recordElements++
 				if d.recordElements > MaxRecordElements {
@@ -139,28 +185,28 @@ func decodeReportWith(br *boundedReader, stream *AggregateHandler) (*AggregateRe
 				return nil, fmt.Errorf("%w: elements nested over %d deep", ErrReportTooLarge, MaxReportDepth)
 			}
 			if len(d.path) == 0 {
-				if sawRoot || t.Name.Local != "feedback" {
-					return nil, fmt.Errorf("%w: expected element <feedback>, found <%s>", ErrReport, shortName(t.Name.Local))
+				if sawRoot || t.name != "feedback" {
+					return nil, fmt.Errorf("%w: expected element <feedback>, found <%s>", ErrReport, shortName(t.name))
 				}
 				sawRoot = true
 			}
-			d.path = append(d.path, t.Name.Local)
-			d.text.Reset()
+			d.path = append(d.path, t.name)
+			d.text = d.text[:0]
 			if err := d.start(); err != nil {
 				return nil, err
 			}
-		case xml.CharData:
-			if d.text.Len()+len(t) <= maxReportField {
-				d.text.Write(t)
+		case xmlText:
+			if len(d.text)+len(t.text) <= maxReportField {
+				d.text = append(d.text, t.text...)
 			} else if d.known() {
 				return nil, fmt.Errorf("%w: <%s> is over %d bytes", ErrReport, d.path[len(d.path)-1], maxReportField)
 			}
-		case xml.EndElement:
+		case xmlEnd:
 			if err := d.end(); err != nil {
 				return nil, err
 			}
 			d.path = d.path[:len(d.path)-1]
-			d.text.Reset()
+			d.text = d.text[:0]
 		}
 	}
 	if !sawRoot {
@@ -225,7 +271,7 @@ func (d *reportDecoder) start() error {
 }
 
 func (d *reportDecoder) end() error {
-	v := strings.TrimSpace(d.text.String())
+	v := string(bytes.TrimSpace(d.text))
 	lower := func() string { return d.intern(strings.ToLower(v)) }
 	switch {
 	case d.at("report_metadata", "org_name"):

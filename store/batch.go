@@ -233,6 +233,7 @@ func (b *sqlBatch) AddReport(ctx context.Context, r *Received) (Outcome, error) 
 		return "", err
 	}
 	out := Stored
+	var rw *rowWriter
 	err = b.savepoint(ctx, func() error {
 		rid, err := b.insertReport(ctx, &h, gz)
 		if err != nil || rid == 0 {
@@ -242,7 +243,7 @@ func (b *sqlBatch) AddReport(ctx context.Context, r *Received) (Outcome, error) 
 		if r.Report == nil {
 			return nil
 		}
-		rw := b.rowWriter(rid, &h, r.Sources)
+		rw = b.rowWriter(rid, &h, r.Sources)
 		for _, row := range r.Report.Rows {
 			if err := rw.add(ctx, row); err != nil {
 				return err
@@ -252,6 +253,11 @@ func (b *sqlBatch) AddReport(ctx context.Context, r *Received) (Outcome, error) 
 	})
 	if err != nil {
 		return "", err
+	}
+	if rw != nil {
+		if err := b.merge(ctx, rw); err != nil {
+			return "", err
+		}
 	}
 	return out, nil
 }
@@ -344,24 +350,30 @@ func (w *rowWriter) flushRows(ctx context.Context) error {
 	return nil
 }
 
-// finish inserts the last rows and adds the report's sums and receiver to
-// the batch's.
+// finish inserts the last rows.
 func (w *rowWriter) finish(ctx context.Context) error {
-	if err := w.flushRows(ctx); err != nil {
-		return err
-	}
+	return w.flushRows(ctx)
+}
+
+// merge adds a report's sums and receiver to the batch's, once its
+// savepoint is released; past maxBatchSums they are written. An error
+// breaks the batch: the sums of other reports may be written in part.
+func (b *sqlBatch) merge(ctx context.Context, w *rowWriter) error {
 	for k, d := range w.take() {
-		if have := w.b.sums[k]; have != nil {
+		if have := b.sums[k]; have != nil {
 			mergeSource(have, d)
 		} else {
-			w.b.sums[k] = d
+			b.sums[k] = d
 		}
 	}
-	w.b.recv[recvKey{w.domain, w.day, w.org}]++
-	if len(w.b.sums) >= maxBatchSums {
-		sums := w.b.sums
-		w.b.sums = map[sumKey]*DaySource{}
-		return w.b.writeSums(ctx, sums)
+	b.recv[recvKey{w.domain, w.day, w.org}]++
+	if len(b.sums) >= maxBatchSums {
+		sums := b.sums
+		b.sums = map[sumKey]*DaySource{}
+		if err := b.writeSums(ctx, sums); err != nil {
+			b.err = fmt.Errorf("store: batch broken: %w", err)
+			return b.err
+		}
 	}
 	return nil
 }

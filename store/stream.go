@@ -87,7 +87,10 @@ type adding struct {
 	// chunked: the report is in report_chunks, its row inserted.
 	chunked bool
 	rw      *rowWriter
-	over    feedback.ReportOverflow
+	// ok is the rows of the attempt that succeeded, to merge into the
+	// batch's sums once the report's savepoint is released.
+	ok   *rowWriter
+	over feedback.ReportOverflow
 	// status and reason of the attempt going on.
 	status Status
 	reason string
@@ -153,6 +156,11 @@ func (b *sqlBatch) ReadReport(ctx context.Context, r io.Reader, in Incoming) (Re
 			err = se.err
 		}
 		return Read{}, err
+	}
+	if a.ok != nil {
+		if err := b.merge(ctx, a.ok); err != nil {
+			return Read{}, err
+		}
 	}
 	res.Size = a.size
 	return res, nil
@@ -237,14 +245,22 @@ func (a *adding) spool(ctx context.Context, r io.Reader) error {
 func (a *adding) read(ctx context.Context, src readerAt, sp string) (Read, error) {
 	b := a.b
 	a.status, a.reason = StatusOK, ""
-	perr := a.attempt(ctx, sp, func(h feedback.AggregateHandler) (*feedback.AggregateReport, error) {
-		x, done, err := openXML(src)
-		if err != nil {
-			return nil, err
+	strictly := func(stream func(io.Reader, feedback.AggregateHandler) (*feedback.AggregateReport, error)) func(feedback.AggregateHandler) (*feedback.AggregateReport, error) {
+		return func(h feedback.AggregateHandler) (*feedback.AggregateReport, error) {
+			x, done, err := openXML(src)
+			if err != nil {
+				return nil, err
+			}
+			defer done()
+			return stream(x, h)
 		}
-		defer done()
-		return feedback.StreamAggregateXML(x, h)
-	})
+	}
+	// The plain reader first (nearly every report), the full one when
+	// it gives up.
+	perr := a.attempt(ctx, sp, strictly(feedback.StreamPlainAggregateXML))
+	if errors.Is(perr, feedback.ErrNotPlainXML) {
+		perr = a.attempt(ctx, sp, strictly(feedback.StreamAggregateXML))
+	}
 	if perr == nil || isEnd(perr) {
 		return Read{Outcome: Stored, Status: a.status, Reason: a.reason}, perr
 	}
@@ -300,6 +316,7 @@ func isEnd(err error) bool {
 // report whose policy_published comes after its records is read twice:
 // once for its head, once for its records.
 func (a *adding) attempt(ctx context.Context, sp string, parse func(feedback.AggregateHandler) (*feedback.AggregateReport, error)) error {
+	a.ok = nil
 	err := a.b.savepointNamed(ctx, sp, func() error {
 		a.rw, a.over = nil, feedback.ReportOverflow{}
 		h := feedback.AggregateHandler{Head: a.head(ctx), Record: a.record(ctx)}
@@ -319,6 +336,9 @@ func (a *adding) attempt(ctx context.Context, sp string, parse func(feedback.Agg
 		}
 		return a.finish(ctx)
 	})
+	if err == nil {
+		a.ok = a.rw
+	}
 	return err
 }
 
