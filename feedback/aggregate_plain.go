@@ -28,7 +28,7 @@ var ErrNotPlainXML = errors.New("feedback: not plain XML")
 // full decoder finds. What it reads, it reads as StreamAggregateXML does,
 // with the same limits.
 func StreamPlainAggregateXML(r io.Reader, h AggregateHandler) (*AggregateReport, error) {
-	p := &plainTokens{r: bufio.NewReaderSize(r, MaxReportToken)}
+	p := &plainTokens{r: bufio.NewReader(r)}
 	return decodeTokens(p.next, &h)
 }
 
@@ -41,6 +41,7 @@ type plainTokens struct {
 	queue []xmlToken // tokens read, given from qi on
 	qi    int
 	text  []byte // the text of the last text token
+	long  []byte // a text or tag longer than r's buffer
 	eof   bool
 }
 
@@ -80,14 +81,11 @@ func (p *plainTokens) next() (xmlToken, error) {
 // tokens.
 func (p *plainTokens) read() error {
 	p.queue, p.qi = p.queue[:0], 0
-	text, err := p.r.ReadSlice('<')
-	p.n += int64(len(text))
+	text, err := p.readUntil('<')
 	atEOF := false
 	switch {
 	case errors.Is(err, io.EOF):
 		atEOF = true
-	case errors.Is(err, bufio.ErrBufferFull):
-		return notPlain("a text over the buffer")
 	case err != nil:
 		return fmt.Errorf("%w: %w", ErrReport, err)
 	default:
@@ -106,11 +104,10 @@ func (p *plainTokens) read() error {
 		p.eof = true
 		return nil
 	}
-	tag, err := p.r.ReadSlice('>')
-	p.n += int64(len(tag))
+	tag, err := p.readUntil('>')
 	switch {
-	case errors.Is(err, io.EOF), errors.Is(err, bufio.ErrBufferFull):
-		return notPlain("an unfinished or long tag")
+	case errors.Is(err, io.EOF):
+		return notPlain("an unfinished tag")
 	case err != nil:
 		return fmt.Errorf("%w: %w", ErrReport, err)
 	}
@@ -162,6 +159,27 @@ func (p *plainTokens) read() error {
 	return nil
 }
 
+// readUntil reads up to and with delim, as bufio.Reader.ReadSlice does,
+// but past the reader's buffer, up to MaxReportToken bytes (the full
+// decoder's bound on one token).
+func (p *plainTokens) readUntil(delim byte) ([]byte, error) {
+	b, err := p.r.ReadSlice(delim)
+	p.n += int64(len(b))
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return b, err
+	}
+	p.long = append(p.long[:0], b...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		b, err = p.r.ReadSlice(delim)
+		p.n += int64(len(b))
+		p.long = append(p.long, b...)
+		if len(p.long) > MaxReportToken {
+			return nil, notPlain("a long text or tag")
+		}
+	}
+	return p.long, err
+}
+
 // nameEnd returns the length of the name that b starts with: ASCII
 // letters, digits, '_', '-', '.', not starting with a digit, '-' or '.';
 // and ':' when colon.
@@ -197,7 +215,7 @@ func plainAttrs(b []byte) bool {
 			return false // no space before the attribute
 		}
 		i := nameEnd(b, true)
-		if i == 0 || b[i-1] == ':' {
+		if i == 0 || b[i-1] == ':' || bytes.Count(b[:i], []byte(":")) > 1 {
 			return false
 		}
 		b = bytes.TrimLeft(b[i:], " \t\r\n")
