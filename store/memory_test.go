@@ -122,3 +122,34 @@ func TestIngestMemoryIndependentOfSize(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkIngestSize: one report of about 50 KB and one of about 50 MB
+// ingested from a file into a new store, with the heap's peak while it is
+// read (peak-heap-MB): about the same for both.
+func BenchmarkIngestSize(b *testing.B) {
+	dir := b.TempDir()
+	for _, size := range []struct {
+		name    string
+		records int
+	}{{"50KB", 115}, {"50MB", 118000}} {
+		path := filepath.Join(dir, size.name+".xml")
+		writeBigFile(b, path, size.name, size.records)
+		for _, be := range backends(b) {
+			b.Run(size.name+"/"+be.name, func(b *testing.B) {
+				b.ReportAllocs()
+				var peak uint64
+				for range b.N {
+					b.StopTimer()
+					dsn := be.dsn(b)
+					b.StartTimer()
+					p, res := ingestPeak(b, dsn, path)
+					if res.Stored != 1 {
+						b.Fatalf("%+v", res)
+					}
+					peak = max(peak, p)
+				}
+				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+			})
+		}
+	}
+}
