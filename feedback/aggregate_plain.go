@@ -199,8 +199,6 @@ func nameEnd(b []byte, colon bool) int {
 	return len(b)
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
 // plainAttrs reports whether b is attributes in plain form: each after
 // white space, name="value" or name='value', the value without '<' or
 // '&'.
