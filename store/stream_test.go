@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // bigReport writes a report of n records from 50 addresses (each record
@@ -269,4 +270,35 @@ func writeBigFile(t testing.TB, path, id string, n int) int64 {
 		t.Fatal(err)
 	}
 	return fi.Size()
+}
+
+// The ingester counts a report (in the result, to Progress) only once the
+// transaction holding it committed: with batches of five, the count of
+// stored reports moves by five, and the same report twice in one batch
+// is stored once.
+func TestIngesterAcknowledgesAfterCommit(t *testing.T) {
+	each(t, func(t *testing.T, dsn string, s Store) {
+		ctx := context.Background()
+		dir := t.TempDir()
+		for i := range 12 {
+			write(t, filepath.Join(dir, fmt.Sprintf("%02d.xml", i)), []byte(rep("Org", fmt.Sprint(i))))
+		}
+		write(t, filepath.Join(dir, "03-again.xml"), []byte(rep("Org", "3")))
+		var seen []int
+		in := &Ingester{Store: s, Batch: BatchLimits{Reports: 5, Wait: time.Hour}, Progress: func(r IngestResult) {
+			seen = append(seen, r.Stored+r.Present)
+		}}
+		res, err := in.Ingest(ctx, dir)
+		if err != nil || res.Stored != 12 || res.Present != 1 || res.Items != 13 {
+			t.Fatalf("%+v, %v; want 12 stored, 1 present of 13", res, err)
+		}
+		for i, n := range seen {
+			if n%5 != 0 && n != 13 {
+				t.Fatalf("Progress #%d saw %d reports acknowledged, not a whole batch (%v)", i, n, seen)
+			}
+		}
+		if seen[len(seen)-1] != 13 {
+			t.Errorf("Progress ended at %v", seen)
+		}
+	})
 }
