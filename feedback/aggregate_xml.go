@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -67,7 +68,7 @@ const (
 type reportDecoder struct {
 	rep                  AggregateReport
 	path                 []string
-	text                 strings.Builder
+	text                 []byte
 	elements             int // outside records
 	recordElements       int // in the current record
 	records              int // records read
@@ -80,6 +81,10 @@ type reportDecoder struct {
 	interned             map[string]string
 	index                map[string]int // rowKey -> index in rep.Rows
 	keptBytes            int            // the keys' bytes
+	// stream, when set, takes the records as they are read instead of
+	// the report (see StreamAggregateReport).
+	stream *AggregateHandler
+	headed bool // stream.Head was called
 }
 
 // maxKeptBytes bounds the text of the rows a report keeps, measured as
@@ -97,23 +102,74 @@ func (d *reportDecoder) intern(s string) string {
 }
 
 func decodeReport(br *boundedReader) (*AggregateReport, error) {
+	return decodeReportWith(br, nil)
+}
+
+// decodeReportWith decodes a report, giving its records to stream when
+// set.
+func decodeReportWith(br *boundedReader, stream *AggregateHandler) (*AggregateReport, error) {
+	return decodeTokens(xmlTokens(br), stream)
+}
+
+// xmlToken is one XML token the report decoder reads: the start or end of
+// an element (its local name) or text.
+type xmlToken struct {
+	kind int
+	name string
+	text []byte // valid until the next token
+}
+
+// Kinds of token.
+const (
+	xmlStart = iota + 1
+	xmlEnd
+	xmlText
+)
+
+// xmlTokens gives the tokens of encoding/xml's decoder, which reads any
+// XML: comments, processing instructions and directives are skipped.
+func xmlTokens(br *boundedReader) func() (xmlToken, error) {
 	dec := xml.NewDecoder(br)
-	d := &reportDecoder{interned: map[string]string{}, index: map[string]int{}}
+	return func() (xmlToken, error) {
+		for {
+			br.mark = br.n
+			tok, err := dec.Token()
+			if errors.Is(err, io.EOF) {
+				return xmlToken{}, io.EOF
+			}
+			if err != nil {
+				if errors.Is(err, ErrReportTooLarge) {
+					return xmlToken{}, err
+				}
+				return xmlToken{}, fmt.Errorf("%w: %w", ErrReport, err)
+			}
+			switch t := tok.(type) {
+			case xml.StartElement:
+				return xmlToken{kind: xmlStart, name: t.Name.Local}, nil
+			case xml.EndElement:
+				return xmlToken{kind: xmlEnd, name: t.Name.Local}, nil
+			case xml.CharData:
+				return xmlToken{kind: xmlText, text: t}, nil
+			}
+		}
+	}
+}
+
+// decodeTokens decodes a report from its tokens, giving its records to
+// stream when set.
+func decodeTokens(next func() (xmlToken, error), stream *AggregateHandler) (*AggregateReport, error) {
+	d := &reportDecoder{interned: map[string]string{}, index: map[string]int{}, stream: stream}
 	sawRoot := false
 	for {
-		br.mark = br.n
-		tok, err := dec.Token()
+		t, err := next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			if errors.Is(err, ErrReportTooLarge) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("%w: %w", ErrReport, err)
+			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch t.kind {
+		case xmlStart:
 			if len(d.path) >= 2 && d.path[1] == "record" {
 				d.recordElements++
 				if d.recordElements > MaxRecordElements {
@@ -129,28 +185,28 @@ func decodeReport(br *boundedReader) (*AggregateReport, error) {
 				return nil, fmt.Errorf("%w: elements nested over %d deep", ErrReportTooLarge, MaxReportDepth)
 			}
 			if len(d.path) == 0 {
-				if sawRoot || t.Name.Local != "feedback" {
-					return nil, fmt.Errorf("%w: expected element <feedback>, found <%s>", ErrReport, shortName(t.Name.Local))
+				if sawRoot || t.name != "feedback" {
+					return nil, fmt.Errorf("%w: expected element <feedback>, found <%s>", ErrReport, shortName(t.name))
 				}
 				sawRoot = true
 			}
-			d.path = append(d.path, t.Name.Local)
-			d.text.Reset()
+			d.path = append(d.path, t.name)
+			d.text = d.text[:0]
 			if err := d.start(); err != nil {
 				return nil, err
 			}
-		case xml.CharData:
-			if d.text.Len()+len(t) <= maxReportField {
-				d.text.Write(t)
+		case xmlText:
+			if len(d.text)+len(t.text) <= maxReportField {
+				d.text = append(d.text, t.text...)
 			} else if d.known() {
 				return nil, fmt.Errorf("%w: <%s> is over %d bytes", ErrReport, d.path[len(d.path)-1], maxReportField)
 			}
-		case xml.EndElement:
+		case xmlEnd:
 			if err := d.end(); err != nil {
 				return nil, err
 			}
 			d.path = d.path[:len(d.path)-1]
-			d.text.Reset()
+			d.text = d.text[:0]
 		}
 	}
 	if !sawRoot {
@@ -187,6 +243,9 @@ func (d *reportDecoder) known() bool {
 func (d *reportDecoder) start() error {
 	switch {
 	case d.at("record"):
+		if err := d.streamHead(); err != nil {
+			return err
+		}
 		d.records++
 		d.recordElements = 0
 		d.cur = ReportRow{DKIM: d.cur.DKIM[:0], SPF: d.cur.SPF[:0], Reasons: d.cur.Reasons[:0]}
@@ -212,7 +271,7 @@ func (d *reportDecoder) start() error {
 }
 
 func (d *reportDecoder) end() error {
-	v := strings.TrimSpace(d.text.String())
+	v := string(bytes.TrimSpace(d.text))
 	lower := func() string { return d.intern(strings.ToLower(v)) }
 	switch {
 	case d.at("report_metadata", "org_name"):
@@ -278,6 +337,9 @@ func (d *reportDecoder) endRecord() error {
 	}
 	d.cur.SourceIP, d.cur.Count = ip.Unmap(), count
 	d.row = nil
+	if d.stream != nil {
+		return d.streamRecord()
+	}
 	d.add(&d.cur)
 	return nil
 }
@@ -286,6 +348,15 @@ func (d *reportDecoder) finish() (*AggregateReport, error) {
 	if d.domain == "" {
 		return nil, fmt.Errorf("%w: no policy_published domain", ErrReport)
 	}
+	d.fillHead()
+	if err := d.streamHead(); err != nil {
+		return nil, err
+	}
+	return &d.rep, nil
+}
+
+// fillHead sets the report's domain, policy and period from what was read.
+func (d *reportDecoder) fillHead() {
 	rep := &d.rep
 	rep.Domain, rep.Policy = strings.ToLower(d.domain), dmarc.Policy(strings.ToLower(d.p))
 	epoch := func(s string) time.Time {
@@ -296,5 +367,4 @@ func (d *reportDecoder) finish() (*AggregateReport, error) {
 		return time.Unix(n, 0).UTC()
 	}
 	rep.Begin, rep.End = epoch(d.rangeBegin), epoch(d.rangeEnd)
-	return rep, nil
 }

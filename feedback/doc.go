@@ -92,6 +92,17 @@
 // limits on elements, nesting and token size, so that a small file
 // holding millions of elements is refused within the same bound.
 //
+// [StreamAggregateReport] and [StreamAggregateXML] read a report with the
+// same decoder and limits but keep none of its records: each is given to an
+// [AggregateHandler] as it is read, after the report's head, so that a
+// store can insert rows as they come, its memory independent of the
+// report's size. [StreamPlainAggregateXML] reads the plain XML nearly every
+// receiver writes several times faster (no encoding/xml, next to no
+// allocation), and gives up with [ErrNotPlainXML] at anything else (a
+// comment, CDATA, a namespace prefix, an entity beyond the five predefined
+// ones, another encoding, anything not well-formed): the caller reads the
+// report again with StreamAggregateXML, whose answer holds.
+//
 // [Summarize] sums reports up per sending address, with its reverse DNS
 // name, whether the vendor's SPF term authorizes it and what it is to the
 // domain ([SourceKind]), and says whether it is safe to move the domain to

@@ -24,7 +24,8 @@ func TestCrashHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &Ingester{Store: s, Progress: func(r IngestResult) {
+	// Small batches: several commits before the kill, and one open.
+	in := &Ingester{Store: s, Batch: BatchLimits{Reports: 16}, Progress: func(r IngestResult) {
 		fmt.Printf("ack %d\n", r.Stored) // acknowledged: committed
 	}}
 	_, err = in.Ingest(ctx, dir)

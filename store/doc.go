@@ -15,8 +15,12 @@
 //
 // # What is kept
 //
-//   - Each report as received, gzip-compressed, so it can be read again
-//     when the parser improves; its rows; and per domain, UTC day (of the
+//   - Each report as received, gzip-compressed (in pieces of 1 MB as
+//     received when it is larger: migration 3), so it can be read again,
+//     byte for byte ([Store.Report]), when the parser improves; its rows
+//     (the first feedback.MaxReportRows records; the records past them
+//     are counted in the sums and the report's reason); and per domain,
+//     UTC day (of the
 //     report's begin) and source address the sums: messages, DMARC pass,
 //     SPF and DKIM aligned, SPF and DKIM passing at all, the receivers'
 //     dispositions and override reasons (RFC 7489, Section 7.2; an
@@ -33,12 +37,19 @@
 //
 // # Idempotence and crashes
 //
-// A report is stored in one transaction with its rows and sums. The same
-// report again (the same reporting organization and report ID, or the same
-// bytes, by SHA-256) is refused by the database's UNIQUE constraints inside
-// that transaction, not by a look-up before it: two ingesters on one store
-// never count a report twice, and a process killed mid-ingest leaves no
-// report half written and loses none it acknowledged.
+// A report is stored with its rows and sums, whole or not at all. The
+// [Ingester] stores several in one transaction (group commit: a [Batch] of
+// up to 256 reports, 16 MB or 1 s, [BatchLimits]), each in a savepoint of
+// its own, and acknowledges them (counts them, tells Progress) only once
+// the transaction committed: one fsync for many reports, with SQLite's
+// full sync kept. The same report again (the same reporting organization
+// and report ID, or the same bytes, by SHA-256), in the same batch or
+// another, is refused by the database's UNIQUE constraints (INSERT ... ON
+// CONFLICT DO NOTHING), not by a look-up before it: two ingesters on one
+// store never count a report twice, and a process killed mid-ingest leaves
+// no report half written and loses none it acknowledged. Batches take
+// turns at writing (SQLite's immediate transactions, PostgreSQL's advisory
+// lock), and write a batch's daily sums in key order at its commit.
 //
 // # Ingestion and leniency
 //
@@ -52,8 +63,8 @@
 // whose name ends in .xml, .zip or .gz or whose bytes start like XML, zip
 // or gzip; in base64 or quoted-printable.
 //
-// Reports are read strictly first (feedback.ParseAggregateReport, with its
-// bounds). One that fails is read again leniently, mending what real
+// Reports are read strictly first (feedback's readers, with the bounds of
+// feedback.ParseAggregateReport). One that fails is read again leniently, mending what real
 // receivers get wrong, and stored as [StatusRecovered] with what was
 // mended:
 //
@@ -64,11 +75,17 @@
 //   - a bare "&" (escaped).
 //
 // What no reader can read is kept raw with the reason ([StatusUnreadable])
-// and listed in the result: never dropped. Messages are read as streams;
-// one report is held at most at feedback.MaxReportSize bytes (the lenient
-// reader holds the decompressed XML, bounded the same way), a message at
-// most [MaxMessageSize], its parts at most [MaxMessageParts] nested
-// [MaxMessageDepth] deep.
+// and listed in the result: never dropped. Ingestion streams, its memory
+// independent of a report's size ([Batch.ReadReport]): a report is read in
+// pieces of 1 MB, each compressed and stored as it comes, then read back
+// piece by piece by the strict reader (feedback.StreamPlainAggregateXML,
+// or feedback.StreamAggregateXML for what that one does not read), its
+// rows inserted as they are read and its sums kept per source. A report
+// is read up to [MaxRawReport] bytes as received (a zip file up to
+// feedback.MaxReportSize), the lenient reader mends at most 8 MB of XML
+// (it holds the text), a message is read up to [MaxMessageSize], its parts
+// at most [MaxMessageParts] nested [MaxMessageDepth] deep, each report in
+// it read as the walk meets it.
 //
 // # Reverse names
 //

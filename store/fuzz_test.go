@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"io"
 	"reflect"
 	"testing"
 
@@ -55,17 +56,24 @@ func FuzzMessage(f *testing.F) {
 	f.Add([]byte(attached("application/zip", "a.zip", zipped(f, "a.xml", rep("A", "1")))))
 	f.Add([]byte("Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: multipart/mixed; boundary=y\r\n\r\n--y\r\n\r\n<feedback/>\r\n--y--\r\n--x--\r\n"))
 	f.Fuzz(func(t *testing.T, msg []byte) {
-		parts, err := reportParts(bytes.NewReader(msg))
-		if err == nil && len(parts) == 0 {
+		parts, size := 0, 0
+		err := reportParts(bytes.NewReader(msg), func(name string, body io.Reader) error {
+			parts++
+			n, _ := io.Copy(io.Discard, body)
+			size += int(n)
+			return nil
+		})
+		if err == nil && parts == 0 {
 			t.Fatal("no error and no part")
 		}
-		if len(parts) > MaxMessageParts {
-			t.Fatalf("%d parts", len(parts))
+		if err != nil && parts > 0 {
+			t.Fatalf("%d parts and %v", parts, err)
 		}
-		for _, p := range parts {
-			if len(p.raw) > feedback.MaxReportSize {
-				t.Fatalf("a part of %d bytes", len(p.raw))
-			}
+		if parts > MaxMessageParts {
+			t.Fatalf("%d parts", parts)
+		}
+		if size > MaxMessageSize {
+			t.Fatalf("parts of %d bytes in all", size)
 		}
 	})
 }

@@ -11,23 +11,141 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/domainauth/domainauth/feedback"
 )
 
 // Ingester reads aggregate reports from files, directories, Maildirs,
-// mboxes and single messages into a [Store]. Each report is stored in a
-// transaction of its own: one acknowledged (counted in the result) is
-// kept, one interrupted is not there at all, and ingesting again stores
-// only what is missing.
+// mboxes and single messages into a [Store]. It stores them by group
+// commit: several reports (of a directory, a Maildir, an mbox) in one
+// transaction, a [Batch], bounded by Batch; a report is acknowledged
+// (counted in the result, given to Progress) only once its transaction
+// committed. One acknowledged is kept, one interrupted is not there at
+// all (nor any of its rows), and ingesting again stores only what is
+// missing.
 type Ingester struct {
 	Store Store
 	// Sources, when set, classifies each row's source (its kind and
 	// reverse name), as [Received.Sources].
 	Sources func(domain string, row feedback.ReportRow) (feedback.SourceKind, string)
 	// Progress, when set, is called after each file or message with the
-	// result so far: for a progress line on long ingests.
+	// result so far (what was acknowledged, and Items looked at): for a
+	// progress line on long ingests.
 	Progress func(IngestResult)
+	// Batch bounds how many reports wait for one commit.
+	Batch BatchLimits
+}
+
+// BatchLimits bound a group commit: a transaction is committed once it
+// holds Reports reports, or Bytes bytes of them as received, or its first
+// report has waited Wait, whichever comes first, and at the end of each
+// ingest. The zero value of each field is its default.
+type BatchLimits struct {
+	Reports int           // 0 is 256
+	Bytes   int64         // 0 is 16 MB
+	Wait    time.Duration // 0 is 1 s
+}
+
+// Defaults of BatchLimits.
+const (
+	defaultBatchReports = 256
+	defaultBatchBytes   = 16 << 20
+	defaultBatchWait    = time.Second
+)
+
+// run is one ingest: what is acknowledged, and the batch open.
+type run struct {
+	in    *Ingester
+	res   IngestResult // acknowledged, and items looked at
+	batch Batch
+	// pending is what the open batch holds, acknowledged at its commit.
+	pending IngestResult
+	reports int
+	bytes   int64
+	started time.Time
+	lim     BatchLimits
+}
+
+func (in *Ingester) newRun() *run {
+	lim := in.Batch
+	if lim.Reports <= 0 {
+		lim.Reports = defaultBatchReports
+	}
+	if lim.Bytes <= 0 {
+		lim.Bytes = defaultBatchBytes
+	}
+	if lim.Wait <= 0 {
+		lim.Wait = defaultBatchWait
+	}
+	return &run{in: in, lim: lim}
+}
+
+// open returns the open batch, beginning one when none is.
+func (r *run) open(ctx context.Context) (Batch, error) {
+	if r.batch == nil {
+		b, err := r.in.Store.Begin(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.batch, r.started = b, time.Now()
+	}
+	return r.batch, nil
+}
+
+// commit commits the open batch and acknowledges what it holds.
+func (r *run) commit() error {
+	if r.batch == nil {
+		return nil
+	}
+	b := r.batch
+	r.batch = nil
+	p := r.pending
+	r.pending, r.reports, r.bytes = IngestResult{}, 0, 0
+	if err := b.Commit(); err != nil {
+		return err
+	}
+	r.res.Stored += p.Stored
+	r.res.Present += p.Present
+	r.res.Skipped += p.Skipped
+	r.res.Recovered += p.Recovered
+	r.res.Unreadable = append(r.res.Unreadable, p.Unreadable...)
+	return nil
+}
+
+// abort discards the open batch: nothing of it was acknowledged.
+func (r *run) abort() {
+	if r.batch != nil {
+		_ = r.batch.Rollback()
+		r.batch = nil
+	}
+}
+
+// item ends one file or message: the batch is committed when full or old
+// enough, and Progress told.
+func (r *run) item() error {
+	if r.batch != nil && (r.reports >= r.lim.Reports || r.bytes >= r.lim.Bytes || time.Since(r.started) >= r.lim.Wait) {
+		if err := r.commit(); err != nil {
+			return err
+		}
+	}
+	if r.in.Progress != nil {
+		r.in.Progress(r.res)
+	}
+	return nil
+}
+
+// finish commits the last batch after f, or, when f failed, the reports
+// added before the failure; and returns what was acknowledged.
+func (r *run) finish(err error) (IngestResult, error) {
+	if cerr := r.commit(); cerr != nil {
+		r.abort()
+		return r.res, errors.Join(err, cerr)
+	}
+	if err == nil && r.in.Progress != nil {
+		r.in.Progress(r.res)
+	}
+	return r.res, err
 }
 
 // IngestResult says what an ingest did.
@@ -70,21 +188,19 @@ func (r *IngestResult) add(o Outcome) {
 // these, walked in name order. It stops at the first error of the store
 // or of ctx; what it could not read is in the result's Unreadable.
 func (in *Ingester) Ingest(ctx context.Context, path string) (IngestResult, error) {
-	var res IngestResult
-	err := in.ingestPath(ctx, path, &res)
-	return res, err
+	r := in.newRun()
+	return r.finish(in.ingestPath(ctx, path, r))
 }
 
 // IngestMessage reads one message (as an MTA delivers it to a program)
 // and stores the reports in it; name says where it came from ("-" for
 // standard input).
 func (in *Ingester) IngestMessage(ctx context.Context, r io.Reader, name string) (IngestResult, error) {
-	var res IngestResult
-	err := in.message(ctx, r, name, &res)
-	return res, err
+	ru := in.newRun()
+	return ru.finish(in.message(ctx, r, name, ru))
 }
 
-func (in *Ingester) ingestPath(ctx context.Context, path string, res *IngestResult) error {
+func (in *Ingester) ingestPath(ctx context.Context, path string, res *run) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return fmt.Errorf("store: ingest: %w", err)
@@ -114,7 +230,7 @@ func isMaildir(path string) bool {
 
 // dir ingests a directory's files in name order; recursively, or (a
 // Maildir's cur and new) each file as one message.
-func (in *Ingester) dir(ctx context.Context, path string, recurse bool, res *IngestResult) error {
+func (in *Ingester) dir(ctx context.Context, path string, recurse bool, res *run) error {
 	return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("store: ingest: %w", err)
@@ -147,7 +263,7 @@ func (in *Ingester) dir(ctx context.Context, path string, recurse bool, res *Ing
 }
 
 // file ingests one file, by what its first bytes say it is.
-func (in *Ingester) file(ctx context.Context, path string, res *IngestResult) error {
+func (in *Ingester) file(ctx context.Context, path string, res *run) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("store: ingest: %w", err)
@@ -159,15 +275,11 @@ func (in *Ingester) file(ctx context.Context, path string, res *IngestResult) er
 	case bytes.HasPrefix(head, []byte("From ")):
 		return in.mbox(ctx, br, path, res)
 	case isReportBytes(head):
-		raw, err := io.ReadAll(io.LimitReader(br, feedback.MaxReportSize+1))
-		if err != nil {
-			return fmt.Errorf("store: ingest: %w", err)
+		res.res.Items++
+		if err := in.read(ctx, br, path, res); err != nil {
+			return fmt.Errorf("store: ingest %s: %w", path, err)
 		}
-		res.Items++
-		if len(raw) > feedback.MaxReportSize {
-			return in.unreadable(ctx, path, nil, fmt.Sprintf("%v: over %d bytes", feedback.ErrReportTooLarge, feedback.MaxReportSize), res)
-		}
-		return in.report(ctx, ReadReport(raw), path, res)
+		return res.item()
 	}
 	return in.message(ctx, br, path, res)
 }
@@ -179,29 +291,60 @@ func isReportBytes(head []byte) bool {
 }
 
 // message ingests the reports of one message.
-func (in *Ingester) message(ctx context.Context, r io.Reader, name string, res *IngestResult) error {
-	res.Items++
+func (in *Ingester) message(ctx context.Context, r io.Reader, name string, res *run) error {
+	res.res.Items++
+	if err := in.messageReports(ctx, r, name, res); err != nil {
+		return err
+	}
+	return res.item()
+}
+
+func (in *Ingester) messageReports(ctx context.Context, r io.Reader, name string, res *run) error {
 	kept := &capped{max: maxKeptMessage}
-	parts, err := reportParts(io.TeeReader(r, kept))
-	if err != nil {
+	var stop error // the store's error, which ends the ingest
+	err := reportParts(io.TeeReader(r, kept), func(part string, body io.Reader) error {
+		where := name + ": " + part
+		err := in.read(ctx, body, where, res)
+		if errors.Is(err, ErrRead) {
+			// The part's encoding is broken: kept as unreadable, with why.
+			err = in.unreadable(ctx, where, nil, fmt.Sprintf("%s: %v", part, errors.Unwrap(err)), res)
+		}
+		stop = err
+		return err
+	})
+	switch {
+	case stop != nil:
+		return stop
+	case err != nil:
 		reason := err.Error()
 		if kept.cut {
 			reason += fmt.Sprintf(" (the first %d bytes of the message are kept)", maxKeptMessage)
 		}
 		return in.unreadable(ctx, name, kept.buf, reason, res)
 	}
-	for _, p := range parts {
-		where := name + ": " + p.name
-		if p.err != nil {
-			if err := in.unreadable(ctx, where, p.raw, p.err.Error(), res); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := in.report(ctx, ReadReport(p.raw), where, res); err != nil {
-			return err
-		}
+	return nil
+}
+
+// read reads one report from r into the batch, streaming, and counts it
+// as pending.
+func (in *Ingester) read(ctx context.Context, r io.Reader, name string, res *run) error {
+	if err := ctx.Err(); err != nil {
+		return err
 	}
+	b, err := res.open(ctx)
+	if err != nil {
+		return err
+	}
+	rd, err := b.ReadReport(ctx, r, Incoming{Source: name, Sources: in.Sources})
+	if err != nil {
+		return err
+	}
+	rc := &Received{Status: rd.Status, Reason: rd.Reason}
+	if rd.Status != StatusUnreadable {
+		rc.Report = &feedback.AggregateReport{}
+	}
+	res.count(rc, rd.Outcome, name)
+	res.bytes += rd.Size
 	return nil
 }
 
@@ -226,12 +369,12 @@ func (c *capped) Write(p []byte) (int, error) {
 }
 
 // unreadable keeps what could not be read, with why, and lists it.
-func (in *Ingester) unreadable(ctx context.Context, name string, raw []byte, reason string, res *IngestResult) error {
+func (in *Ingester) unreadable(ctx context.Context, name string, raw []byte, reason string, res *run) error {
 	return in.report(ctx, &Received{Raw: raw, Status: StatusUnreadable, Reason: reason}, name, res)
 }
 
-// report stores one read report and counts it.
-func (in *Ingester) report(ctx context.Context, rc *Received, name string, res *IngestResult) error {
+// report adds one read report to the batch, and counts it as pending.
+func (in *Ingester) report(ctx context.Context, rc *Received, name string, res *run) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -239,30 +382,39 @@ func (in *Ingester) report(ctx context.Context, rc *Received, name string, res *
 	if rc.Raw == nil {
 		rc.Raw = []byte{}
 	}
-	out, err := in.Store.AddReport(ctx, rc)
+	b, err := res.open(ctx)
 	if err != nil {
 		return err
 	}
+	out, err := b.AddReport(ctx, rc)
+	if err != nil {
+		return err
+	}
+	res.count(rc, out, name)
+	res.bytes += int64(len(rc.Raw))
+	return nil
+}
+
+// count counts one report's outcome as pending.
+func (r *run) count(rc *Received, out Outcome, name string) {
+	r.reports++
+	p := &r.pending
 	switch {
 	case rc.Report == nil:
 		// Kept in the store (once), listed every time.
-		res.Unreadable = append(res.Unreadable, Unreadable{File: name, Reason: rc.Reason})
+		p.Unreadable = append(p.Unreadable, Unreadable{File: name, Reason: rc.Reason})
 	case rc.Status == StatusRecovered && out == Stored:
-		res.Recovered++
+		p.Recovered++
 		fallthrough
 	default:
-		res.add(out)
+		p.add(out)
 	}
-	if in.Progress != nil {
-		in.Progress(*res)
-	}
-	return nil
 }
 
 // mbox ingests each message of an mbox file, read as a stream: a message
 // starts at a line "From " after an empty line (or at the start), and
 // ">From " lines are unquoted (mboxrd).
-func (in *Ingester) mbox(ctx context.Context, br *bufio.Reader, path string, res *IngestResult) error {
+func (in *Ingester) mbox(ctx context.Context, br *bufio.Reader, path string, res *run) error {
 	mr := &mboxReader{br: br}
 	for n := 1; mr.next(); n++ {
 		if err := in.message(ctx, mr, fmt.Sprintf("%s#%d", path, n), res); err != nil {

@@ -33,41 +33,42 @@ const (
 // errNoReport: a message holds nothing that looks like a report.
 var errNoReport = errors.New("no aggregate report in the message (no XML, zip or gzip part)")
 
-// part is one candidate report found in a message.
-type part struct {
-	name string // the attachment's file name, or the part's content type
-	raw  []byte
-	err  error // why its bytes could not be read (decoding, size)
-}
-
 // reportParts finds the reports in a message the way receivers send them:
 // an attachment or the body itself, as text/xml, application/xml,
 // application/zip, application/gzip, application/x-zip-compressed,
 // application/octet-stream or any other type whose name ends in .xml,
 // .zip, .gz or whose bytes start like XML, zip or gzip. The message is read
-// once, streaming; each report at most feedback.MaxReportSize bytes.
-func reportParts(r io.Reader) ([]part, error) {
+// once, streaming: each report is given to found as it is met (name is
+// the attachment's file name, or the part's content type), to be read
+// before the walk goes on. It returns errNoReport when it met none, or
+// the first error of found.
+func reportParts(r io.Reader, found func(name string, body io.Reader) error) error {
 	msg, err := mail.ReadMessage(bufio.NewReader(io.LimitReader(r, MaxMessageSize)))
 	if err != nil {
-		return nil, fmt.Errorf("not a message: %w", err)
+		return fmt.Errorf("not a message: %w", err)
 	}
-	w := &walker{}
+	w := &walker{found: found}
 	w.walk(textproto.MIMEHeader(msg.Header), msg.Body, 0)
-	_, _ = io.Copy(io.Discard, msg.Body)
-	if len(w.parts) == 0 {
-		return nil, errNoReport
+	if w.err != nil {
+		return w.err
 	}
-	return w.parts, nil
+	_, _ = io.Copy(io.Discard, msg.Body)
+	if w.parts == 0 {
+		return errNoReport
+	}
+	return nil
 }
 
 type walker struct {
-	parts []part
+	found func(name string, body io.Reader) error
+	parts int
 	seen  int
+	err   error
 }
 
 func (w *walker) walk(h textproto.MIMEHeader, body io.Reader, depth int) {
 	w.seen++
-	if w.seen > MaxMessageParts || depth > MaxMessageDepth {
+	if w.err != nil || w.seen > MaxMessageParts || depth > MaxMessageDepth {
 		return
 	}
 	ct, params, err := mime.ParseMediaType(h.Get("Content-Type"))
@@ -86,7 +87,7 @@ func (w *walker) walk(h textproto.MIMEHeader, body io.Reader, depth int) {
 				return
 			}
 			w.walk(p.Header, p, depth+1)
-			if w.seen > MaxMessageParts {
+			if w.err != nil || w.seen > MaxMessageParts {
 				return
 			}
 		}
@@ -106,15 +107,8 @@ func (w *walker) walk(h textproto.MIMEHeader, body io.Reader, depth int) {
 	if name == "" {
 		name = ct
 	}
-	raw, err := io.ReadAll(io.LimitReader(br, feedback.MaxReportSize+1))
-	switch {
-	case err != nil:
-		w.parts = append(w.parts, part{name: name, err: fmt.Errorf("%s: %w", name, err)})
-	case len(raw) > feedback.MaxReportSize:
-		w.parts = append(w.parts, part{name: name, err: fmt.Errorf("%w: %s is over %d bytes", feedback.ErrReportTooLarge, name, feedback.MaxReportSize)})
-	default:
-		w.parts = append(w.parts, part{name: name, raw: raw})
-	}
+	w.parts++
+	w.err = w.found(name, br)
 }
 
 // fileName is a part's attachment name, from Content-Disposition's

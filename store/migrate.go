@@ -57,7 +57,7 @@ func loadMigrations(dialect string) ([]migration, error) {
 
 // SchemaVersion is the schema version this program writes: the number of
 // its migrations.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migrate brings the database to the program's schema, one migration
 // per transaction. Several processes opening one store at once take

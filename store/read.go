@@ -15,11 +15,12 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-// ReadReport reads one report as received (XML, gzip or zip, at most
-// feedback.MaxReportSize bytes): strictly first, then, when that fails,
-// leniently (see the package doc). It returns the report, or nil with the
-// reason it could not be read; Status says which reader read it and
-// Reason what was mended.
+// ReadReport reads one report held in memory (XML, gzip or zip, at most
+// feedback.MaxReportSize bytes), for [Store.AddReport]: strictly first,
+// then, when that fails, leniently (see the package doc). The [Ingester]
+// does not hold a report: it streams it ([Batch.ReadReport]). It returns
+// the report, or nil with the reason it could not be read; Status says
+// which reader read it and Reason what was mended.
 func ReadReport(raw []byte) *Received {
 	rc := &Received{Raw: raw, Status: StatusOK}
 	rep, err := feedback.ParseAggregateReport(bytes.NewReader(raw))

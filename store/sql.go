@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/netip"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -125,8 +123,8 @@ func (s *sqlStore) Version(ctx context.Context) (int, error) {
 	return int(v.Int64), err
 }
 
-// compress returns raw gzip-compressed, and its SHA-256.
-func (s *sqlStore) compress(raw []byte) ([]byte, [32]byte, error) {
+// compress returns raw gzip-compressed.
+func (s *sqlStore) compress(raw []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, _ := s.gzips.Get().(*gzip.Writer)
 	if zw == nil {
@@ -136,12 +134,12 @@ func (s *sqlStore) compress(raw []byte) ([]byte, [32]byte, error) {
 	}
 	defer s.gzips.Put(zw)
 	if _, err := zw.Write(raw); err != nil {
-		return nil, [32]byte{}, err
+		return nil, err
 	}
 	if err := zw.Close(); err != nil {
-		return nil, [32]byte{}, err
+		return nil, err
 	}
-	return buf.Bytes(), sha256.Sum256(raw), nil
+	return buf.Bytes(), nil
 }
 
 // nullable returns nil for "", so that reports without an organization or
@@ -203,83 +201,61 @@ func kindRank(k feedback.SourceKind) int {
 	return 0
 }
 
-// sums adds up a report's rows per source address.
-func sums(r *Received) []DaySource {
-	rep := r.Report
-	byIP := map[netip.Addr]*DaySource{}
-	var order []netip.Addr
-	for _, row := range rep.Rows {
-		d := byIP[row.SourceIP]
-		if d == nil {
-			d = &DaySource{IP: row.SourceIP}
-			byIP[row.SourceIP] = d
-			order = append(order, row.SourceIP)
-		}
-		n := row.Count
-		d.Messages += n
-		if row.Passed() {
-			d.Passed += n
-		}
-		if row.SPFAligned {
-			d.SPFAligned += n
-		}
-		if row.DKIMAligned {
-			d.DKIMAligned += n
-		}
-		if hasPass(row.SPF) {
-			d.SPFPass += n
-		}
-		if hasPass(row.DKIM) {
-			d.DKIMPass += n
-		}
-		switch row.Disposition {
-		case dmarc.PolicyQuarantine:
-			d.Quarantine += n
-		case dmarc.PolicyReject:
-			d.Reject += n
+// addRow adds one row's messages to its source's sums; the kind is the
+// most telling one seen, the host the last one given.
+func addRow(d *DaySource, row feedback.ReportRow, kind feedback.SourceKind, host string) {
+	n := row.Count
+	d.Messages += n
+	if row.Passed() {
+		d.Passed += n
+	}
+	if row.SPFAligned {
+		d.SPFAligned += n
+	}
+	if row.DKIMAligned {
+		d.DKIMAligned += n
+	}
+	if hasPass(row.SPF) {
+		d.SPFPass += n
+	}
+	if hasPass(row.DKIM) {
+		d.DKIMPass += n
+	}
+	switch row.Disposition {
+	case dmarc.PolicyQuarantine:
+		d.Quarantine += n
+	case dmarc.PolicyReject:
+		d.Reject += n
+	default:
+		d.None += n
+	}
+	arc := false
+	for _, o := range row.Reasons {
+		switch o.Type {
+		case "forwarded":
+			d.Overrides.Forwarded += n
+		case "local_policy":
+			d.Overrides.LocalPolicy += n
+		case "mailing_list":
+			d.Overrides.MailingList += n
+		case "sampled_out":
+			d.Overrides.SampledOut += n
+		case "trusted_forwarder":
+			d.Overrides.TrustedForwarder += n
 		default:
-			d.None += n
+			d.Overrides.Other += n
 		}
-		arc := false
-		for _, o := range row.Reasons {
-			switch o.Type {
-			case "forwarded":
-				d.Overrides.Forwarded += n
-			case "local_policy":
-				d.Overrides.LocalPolicy += n
-			case "mailing_list":
-				d.Overrides.MailingList += n
-			case "sampled_out":
-				d.Overrides.SampledOut += n
-			case "trusted_forwarder":
-				d.Overrides.TrustedForwarder += n
-			default:
-				d.Overrides.Other += n
-			}
-			arc = arc || strings.Contains(strings.ToLower(o.Comment), "arc=pass")
-		}
-		if arc {
-			d.Overrides.ARC += n
-		}
-		kind, host := KindOf(row), ""
-		if r.Sources != nil {
-			kind, host = r.Sources(rep.Domain, row)
-		}
-		if kindRank(kind) > kindRank(d.Kind) {
-			d.Kind = kind
-		}
-		if host != "" {
-			d.Host = host
-		}
+		arc = arc || strings.Contains(strings.ToLower(o.Comment), "arc=pass")
 	}
-	out := make([]DaySource, 0, len(order))
-	for _, ip := range order {
-		out = append(out, *byIP[ip])
+	if arc {
+		d.Overrides.ARC += n
 	}
-	// A fixed order of upserts: two ingesters lock the same rows in the
-	// same order, and never deadlock.
-	sort.Slice(out, func(i, j int) bool { return out[i].IP.Less(out[j].IP) })
-	return out
+	if kindRank(kind) > kindRank(d.Kind) {
+		d.Kind = kind
+	}
+	if host != "" {
+		d.Host = host
+	}
 }
 
 func hasPass(rs []feedback.AuthResult) bool {
@@ -289,107 +265,6 @@ func hasPass(rs []feedback.AuthResult) bool {
 		}
 	}
 	return false
-}
-
-func (s *sqlStore) AddReport(ctx context.Context, r *Received) (Outcome, error) {
-	gz, sum, err := s.compress(r.Raw)
-	if err != nil {
-		return "", err
-	}
-	if len(r.Raw) == 0 {
-		// Nothing kept of it (too large): it is one by where it came
-		// from and why, not by its (absent) bytes.
-		sum = sha256.Sum256([]byte("no bytes\x00" + r.Source + "\x00" + r.Reason))
-	}
-	at := r.At
-	if at.IsZero() {
-		at = s.now()
-	}
-	status := r.Status
-	if status == "" {
-		status = StatusOK
-	}
-	if r.Report == nil {
-		status = StatusUnreadable
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return "", fmt.Errorf("store: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	var org, id, domain, policy, email string
-	var begin, end time.Time
-	if rep := r.Report; rep != nil {
-		org, id, domain, policy, email = rep.Org, rep.ReportID, strings.ToLower(rep.Domain), string(rep.Policy), rep.Email
-		begin, end = rep.Begin, rep.End
-		var any, listed bool
-		err := s.queryRow(ctx, tx, `SELECT EXISTS (SELECT 1 FROM domains), EXISTS (SELECT 1 FROM domains WHERE domain = ?)`, domain).Scan(&any, &listed)
-		if err != nil {
-			return "", fmt.Errorf("store: %w", err)
-		}
-		if any && !listed {
-			return Skipped, nil
-		}
-	}
-	var rid int64
-	err = s.queryRow(ctx, tx, `INSERT INTO reports (org, report_id, sha256, domain, day, begin_unix, end_unix, policy, email, received_unix, source, status, reason, raw_size, raw)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-		nullable(org), nullable(id), sum[:], domain, day(begin), begin.Unix(), end.Unix(), policy, email, at.Unix(), r.Source, string(status), r.Reason, len(r.Raw), gz).Scan(&rid)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Present, nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("store: %w", err)
-	}
-	if r.Report != nil {
-		if err := s.addRows(ctx, tx, rid, r); err != nil {
-			return "", err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return "", fmt.Errorf("store: %w", err)
-	}
-	return Stored, nil
-}
-
-// rowsPerInsert is how many rows one INSERT statement carries.
-const rowsPerInsert = 50
-
-// addRows inserts a report's rows, adds them to the daily sums and counts
-// the receiver, in the report's transaction.
-func (s *sqlStore) addRows(ctx context.Context, tx *sql.Tx, rid int64, r *Received) error {
-	rep := r.Report
-	domain, d := strings.ToLower(rep.Domain), day(rep.Begin)
-	for start := 0; start < len(rep.Rows); start += rowsPerInsert {
-		end := min(start+rowsPerInsert, len(rep.Rows))
-		var b strings.Builder
-		b.WriteString(`INSERT INTO report_rows (report, n, source_ip, messages, disposition, dkim_aligned, spf_aligned, header_from, envelope_from, auth) VALUES `)
-		args := make([]any, 0, 10*(end-start))
-		for i := start; i < end; i++ {
-			row := rep.Rows[i]
-			auth, err := json.Marshal(rowAuth{DKIM: row.DKIM, SPF: row.SPF, Overrides: row.Reasons})
-			if err != nil {
-				return err
-			}
-			if i > start {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, rid, i, row.SourceIP.String(), row.Count, string(row.Disposition), b2i(row.DKIMAligned), b2i(row.SPFAligned), row.HeaderFrom, row.EnvelopeFrom, string(auth))
-		}
-		if err := s.exec(ctx, tx, b.String(), args...); err != nil {
-			return fmt.Errorf("store: rows: %w", err)
-		}
-	}
-	if err := s.addSums(ctx, tx, domain, d, sums(r)); err != nil {
-		return err
-	}
-	err := s.exec(ctx, tx, `INSERT INTO daily_receivers (domain, day, org, reports) VALUES (?, ?, ?, 1)
-		ON CONFLICT (domain, day, org) DO UPDATE SET reports = daily_receivers.reports + 1`, domain, d, rep.Org)
-	if err != nil {
-		return fmt.Errorf("store: receivers: %w", err)
-	}
-	return nil
 }
 
 func (s *sqlStore) Report(ctx context.Context, id int64) (*StoredReport, error) {
@@ -408,15 +283,64 @@ func (s *sqlStore) Report(ctx context.Context, id int64) (*StoredReport, error) 
 	}
 	sr.Org, sr.ReportID, sr.Status = org.String, rid.String, Status(status)
 	sr.Begin, sr.End, sr.Received = time.Unix(begin, 0).UTC(), time.Unix(end, 0).UTC(), time.Unix(recv, 0).UTC()
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, fmt.Errorf("store: report %d: %w", id, err)
+	// A report of one piece is in raw (gzip); one of several has raw
+	// empty, and its pieces (each gzip) in report_chunks.
+	var zr *gzip.Reader
+	if len(gz) > 0 {
+		if zr, err = gzip.NewReader(bytes.NewReader(gz)); err != nil {
+			return nil, fmt.Errorf("store: report %d: %w", id, err)
+		}
+		if sr.Raw, err = appendAll(make([]byte, 0, sr.Size), zr, sr.Size); err != nil {
+			return nil, fmt.Errorf("store: report %d: %w", id, err)
+		}
 	}
-	sr.Raw, err = io.ReadAll(io.LimitReader(zr, int64(sr.Size)+1))
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT data FROM report_chunks WHERE report = ? ORDER BY n`), id)
 	if err != nil {
-		return nil, fmt.Errorf("store: report %d: %w", id, err)
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var piece []byte
+		if err := rows.Scan(&piece); err != nil {
+			return nil, fmt.Errorf("store: report %d: %w", id, err)
+		}
+		if zr == nil {
+			zr, err = gzip.NewReader(bytes.NewReader(piece))
+		} else {
+			err = zr.Reset(bytes.NewReader(piece))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: report %d: %w", id, err)
+		}
+		if sr.Raw == nil {
+			sr.Raw = make([]byte, 0, sr.Size)
+		}
+		if sr.Raw, err = appendAll(sr.Raw, zr, sr.Size); err != nil {
+			return nil, fmt.Errorf("store: report %d: %w", id, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if sr.Raw == nil {
+		sr.Raw = []byte{}
+	}
+	if len(sr.Raw) != sr.Size {
+		return nil, fmt.Errorf("store: report %d: %d bytes read back, %d stored", id, len(sr.Raw), sr.Size)
 	}
 	return &sr, nil
+}
+
+// appendAll appends what r holds to buf, failing past max bytes in all.
+func appendAll(buf []byte, r io.Reader, max int) ([]byte, error) {
+	more, err := io.ReadAll(io.LimitReader(r, int64(max-len(buf))+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(buf)+len(more) > max {
+		return nil, errors.New("more bytes than stored")
+	}
+	return append(buf, more...), nil
 }
 
 func (s *sqlStore) Unreadable(ctx context.Context, limit int) ([]StoredReport, error) {
@@ -466,7 +390,7 @@ func (s *sqlStore) Days(ctx context.Context, domain string, from, to time.Time) 
 func (s *sqlStore) Totals(ctx context.Context, domain string, from, to time.Time) ([]DaySource, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT source_ip, SUM(messages), SUM(dmarc_pass), SUM(spf_aligned), SUM(dkim_aligned), SUM(spf_pass), SUM(dkim_pass),
 		SUM(disp_none), SUM(disp_quarantine), SUM(disp_reject), SUM(ovr_forwarded), SUM(ovr_local), SUM(ovr_list), SUM(ovr_sampled), SUM(ovr_trusted), SUM(ovr_other), SUM(ovr_arc),
-		MAX(CASE kind WHEN 'vendor' THEN 5 WHEN 'service' THEN 4 WHEN 'aligned' THEN 3 WHEN 'unaligned' THEN 2 WHEN 'unauthenticated' THEN 1 ELSE 0 END), MAX(host)
+		MAX(`+kindRankSQL("kind")+`), MAX(host)
 		FROM daily WHERE domain = ? AND day BETWEEN ? AND ? GROUP BY source_ip ORDER BY source_ip`), strings.ToLower(domain), day(from), day(to))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -487,6 +411,11 @@ func (s *sqlStore) Totals(ctx context.Context, domain string, from, to time.Time
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// kindRankSQL is kindRank of a column, in SQL.
+func kindRankSQL(col string) string {
+	return "(CASE " + col + " WHEN 'vendor' THEN 5 WHEN 'service' THEN 4 WHEN 'aligned' THEN 3 WHEN 'unaligned' THEN 2 WHEN 'unauthenticated' THEN 1 ELSE 0 END)"
 }
 
 // kindOfRank is the source kind of a kindRank.
@@ -667,9 +596,10 @@ func (s *sqlStore) Prune(ctx context.Context, now time.Time, r Retention) (Prune
 	return p, nil
 }
 
-// addSums adds a report's sums to the daily table, many sources to a
-// statement.
-func (s *sqlStore) addSums(ctx context.Context, tx *sql.Tx, domain string, d int64, srcs []DaySource) error {
+// addSums adds sums to the daily table, many sources to a statement. The
+// kind kept is the most telling one seen (see kindRank), the host the last
+// one given.
+func (s *sqlStore) addSums(ctx context.Context, tx *sql.Tx, srcs []DaySource) error {
 	const per = 40
 	for start := 0; start < len(srcs); start += per {
 		end := min(start+per, len(srcs))
@@ -683,7 +613,7 @@ func (s *sqlStore) addSums(ctx context.Context, tx *sql.Tx, domain string, d int
 			}
 			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			o := src.Overrides
-			args = append(args, domain, d, src.IP.String(), src.Messages, src.Passed, src.SPFAligned, src.DKIMAligned, src.SPFPass, src.DKIMPass,
+			args = append(args, src.Domain, day(src.Day), src.IP.String(), src.Messages, src.Passed, src.SPFAligned, src.DKIMAligned, src.SPFPass, src.DKIMPass,
 				src.None, src.Quarantine, src.Reject, o.Forwarded, o.LocalPolicy, o.MailingList, o.SampledOut, o.TrustedForwarder, o.Other, o.ARC,
 				string(src.Kind), src.Host)
 		}
@@ -696,7 +626,7 @@ func (s *sqlStore) addSums(ctx context.Context, tx *sql.Tx, domain string, d int
 			ovr_local = daily.ovr_local + excluded.ovr_local, ovr_list = daily.ovr_list + excluded.ovr_list,
 			ovr_sampled = daily.ovr_sampled + excluded.ovr_sampled, ovr_trusted = daily.ovr_trusted + excluded.ovr_trusted,
 			ovr_other = daily.ovr_other + excluded.ovr_other, ovr_arc = daily.ovr_arc + excluded.ovr_arc,
-			kind = CASE WHEN excluded.kind <> '' THEN excluded.kind ELSE daily.kind END,
+			kind = CASE WHEN ` + kindRankSQL("excluded.kind") + ` > ` + kindRankSQL("daily.kind") + ` THEN excluded.kind ELSE daily.kind END,
 			host = CASE WHEN excluded.host <> '' THEN excluded.host ELSE daily.host END`)
 		if err := s.exec(ctx, tx, b.String(), args...); err != nil {
 			return fmt.Errorf("store: daily sums: %w", err)

@@ -14,11 +14,12 @@ import (
 // ahead log (readers never wait for the writer), foreign keys on (a
 // report's rows go with it), full sync (a committed report survives a
 // crash of the machine, not only of the program), immediate transactions
-// (writers take turns at BEGIN, never deadlock half way), and a busy
-// timeout for the processes sharing the file.
+// (writers take turns at BEGIN, never deadlock half way), temporary files
+// in memory (the sub-journal each report's savepoint keeps in a batch), and
+// a busy timeout for the processes sharing the file.
 func openSQLite(ctx context.Context, path string) (Store, error) {
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(30000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
+	for _, p := range []string{"busy_timeout(30000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

@@ -33,6 +33,9 @@ type Store interface {
 	// held (same reporting organization and report ID, or the same
 	// bytes) is not stored again: the outcome is [Present].
 	AddReport(ctx context.Context, r *Received) (Outcome, error)
+	// Begin starts a [Batch]: several reports stored in one transaction
+	// (group commit), as the [Ingester] does.
+	Begin(ctx context.Context) (Batch, error)
 	// Report returns a stored report's raw bytes as received, and what
 	// the store knows of it.
 	Report(ctx context.Context, id int64) (*StoredReport, error)

@@ -44,7 +44,7 @@ func TestOpenUpgrades(t *testing.T) {
 			t.Fatal(err)
 		}
 		db := s.(*sqlStore)
-		for _, q := range []string{`DROP TABLE monitor`, `DROP TABLE source_names`, `DROP TABLE source_names_scan`, `DELETE FROM schema_version WHERE version >= 2`} {
+		for _, q := range []string{`DROP TABLE report_chunks`, `DROP TABLE monitor`, `DROP TABLE source_names`, `DROP TABLE source_names_scan`, `DELETE FROM schema_version WHERE version >= 2`} {
 			if _, err := db.db.ExecContext(ctx, q); err != nil {
 				t.Fatal(err)
 			}
