@@ -273,7 +273,9 @@ func ingest(ctx context.Context, s store.Store, p *domaincheck.Profile, paths []
 	base := 0
 	in := &store.Ingester{Store: s, Sources: store.VendorSources(p), Progress: func(r store.IngestResult) {
 		if n := base + r.Items; n%500 == 0 && n > 0 && r.Items > 0 {
-			fmt.Fprintf(stderr, "domaincheck: ingest: %d files and messages, %d reports stored, %d present, %d skipped, %d unreadable\n",
+			// The counts are what is committed: reports wait for their
+			// group commit, so they trail the files read.
+			fmt.Fprintf(stderr, "domaincheck: ingest: %d files and messages read; committed so far: %d reports stored, %d present, %d skipped, %d unreadable\n",
 				n, total.Stored+r.Stored, total.Present+r.Present, total.Skipped+r.Skipped, len(total.Unreadable)+len(r.Unreadable))
 		}
 	}}
