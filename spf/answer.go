@@ -208,11 +208,31 @@ func parseAnswer(a *dnsrec.Answer) any {
 		return p
 	}
 	text, quoted := joinRecord(found)
-	p.text, p.rec, p.quoted = text, len(text), quoted
-	var extra, buf []byte // canonical texts of terms written otherwise
+	p.parse(text, true)
+	p.quoted = quoted
+	return p
+}
+
+// parse parses the record text into p, with the fast path of fastTerm for
+// the terms of the common forms when fast is set (tests compare the two).
+func (p *parsedRecord) parse(text string, fast bool) {
+	p.text, p.rec = text, len(text)
+	var extra []byte // canonical texts of terms written otherwise
+	var buf [80]byte // a term's canonical text, to compare with its text
+	var fastFn func(off, end int) bool
+	if fast {
+		fastFn = func(off, end int) bool {
+			et, ok := fastTerm(text[off:end])
+			if ok {
+				et.off, et.end = int32(off), int32(end)
+				p.add(et)
+			}
+			return ok
+		}
+	}
 	p.err = scanTerms(text, true, func(n int) {
 		p.terms = make([]evalTerm, 0, n)
-	}, func(off, end int, t Term) {
+	}, fastFn, func(off, end int, t Term) {
 		et := evalTerm{cidr4: int16(t.CIDR4), cidr6: int16(t.CIDR6), dom: -1, kind: kindOf(&t)}
 		switch et.kind {
 		case kindIP4:
@@ -225,17 +245,6 @@ func parseAnswer(a *dnsrec.Answer) any {
 		if t.Qualifier != "" {
 			et.qual = t.Qualifier[0]
 		}
-		i := len(p.terms)
-		switch et.kind {
-		case kindAll:
-			if p.all < 0 {
-				p.all = i
-			}
-		case kindRedirect:
-			p.redirect = i
-		case kindExp:
-			p.exp = i
-		}
 		if t.Domain != "" {
 			d := domainTerm{spec: t.Domain}
 			if strings.IndexByte(t.Domain, '%') < 0 {
@@ -244,31 +253,46 @@ func parseAnswer(a *dnsrec.Answer) any {
 				}
 			}
 			if p.doms == nil { // room for the rest of the terms, within reason
-				p.doms = make([]domainTerm, 0, min(cap(p.terms)-i, 8))
+				p.doms = make([]domainTerm, 0, min(cap(p.terms)-len(p.terms), 8))
 			}
 			et.dom = int16(len(p.doms))
 			p.doms = append(p.doms, d)
 		}
 		if et.kind != kindIP6 && lowerName(text[off:end]) {
 			et.off, et.end = int32(off), int32(end) // written in canonical form
-		} else if buf = t.appendText(buf[:0]); text[off:end] == string(buf) {
+		} else if b := t.appendText(buf[:0]); text[off:end] == string(b) {
 			et.off, et.end = int32(off), int32(end)
 		} else {
 			et.off = int32(len(text) + len(extra))
-			extra = append(extra, buf...)
+			extra = append(extra, b...)
 			et.end = int32(len(text) + len(extra))
 		}
-		p.terms = append(p.terms, et)
+		p.add(et)
 	})
 	if p.err != nil {
 		p.terms, p.doms = nil, nil
-		return p
+		return
 	}
 	if len(extra) > 0 {
 		p.text = text + string(extra)
 	}
 	p.ok = true
-	return p
+}
+
+// add appends a term, noting the first all and the modifiers.
+func (p *parsedRecord) add(et evalTerm) {
+	i := len(p.terms)
+	switch et.kind {
+	case kindAll:
+		if p.all < 0 {
+			p.all = i
+		}
+	case kindRedirect:
+		p.redirect = i
+	case kindExp:
+		p.exp = i
+	}
+	p.terms = append(p.terms, et)
 }
 
 // eventsPerInclude is what traceEvents expects of an include: a

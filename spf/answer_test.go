@@ -1,6 +1,7 @@
 package spf
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -112,5 +113,66 @@ func FuzzParsedRecord(f *testing.F) {
 			return
 		}
 		agreesWithParse(t, s)
+	})
+}
+
+// fastSeeds are records whose terms sit on the edges of fastTerm's forms.
+var fastSeeds = []string{
+	"v=spf1 ip4:192.0.2.0/24 ip4:0.0.0.0/0 ip4:255.255.255.255/32 ip6:::/0 ip6:2001:db8::/32 all -all",
+	"v=spf1 ip4:01.2.3.4 ip4:1.2.3.04 ip4:256.1.1.1 ip4:1.2.3 ip4:1.2.3.4.5 ip4:1.2.3.4/ ip4:1.2.3.4/033 ip4:1.2.3.4/33 ip4:1.2.3.1234",
+	"v=spf1 ip4:1.2.3.4: ip4:1.2.3.4/8/8 ip4:1..3.4 ip4:.1.2.3 ip4: ip4 +ip4:1.2.3.4 -ip4:1.2.3.4/0 ~ip4:9.9.9.9 ?ip4:8.8.8.8",
+	"v=spf1 ip6:2001:DB8::1 ip6:2001:0db8::1 ip6:::ffff:192.0.2.1 ip6:1.2.3.4 ip6:fe80::1%eth0 ip6:2001:db8::/129 ip6:2001:db8::/064",
+	"v=spf1 ALL all/1 all:x +all -all ~all ?all ++all IP4:1.2.3.4 iP6:::1 ip4:1.2.3.4 ip4=1.2.3.4 all=x",
+}
+
+// TestFastTermAgrees: the fast path reads every term it takes as parseTerm
+// does, and takes none that parseTerm refuses.
+func TestFastTermAgrees(t *testing.T) {
+	for _, s := range fastSeeds {
+		fastAgrees(t, s)
+		for _, term := range strings.Fields(s)[1:] {
+			fastAgrees(t, "v=spf1 "+term)
+			fastAgrees(t, "v=spf1 "+term+" -all")
+		}
+	}
+	// The fast path is taken where it should be.
+	for _, term := range []string{"all", "-all", "ip4:192.0.2.1", "~ip4:10.0.0.0/8", "ip6:2001:db8::/32", "ip6:::1"} {
+		if _, ok := fastTerm(term); !ok {
+			t.Errorf("fastTerm(%q) leaves it to parseTerm", term)
+		}
+	}
+}
+
+// fastAgrees compares the record parsed with and without the fast path.
+func fastAgrees(t *testing.T, text string) {
+	t.Helper()
+	var fast, slow parsedRecord
+	fast.parse(text, true)
+	slow.parse(text, false)
+	errText := func(err error) string {
+		if err == nil {
+			return ""
+		}
+		return err.Error()
+	}
+	if errText(fast.err) != errText(slow.err) || fast.ok != slow.ok || fast.text != slow.text ||
+		fast.all != slow.all || fast.redirect != slow.redirect || fast.exp != slow.exp {
+		t.Fatalf("%q: fast path ok %v err %v text %q, without it ok %v err %v text %q", text, fast.ok, fast.err, fast.text, slow.ok, slow.err, slow.text)
+	}
+	if !slices.Equal(fast.terms, slow.terms) || !slices.Equal(fast.doms, slow.doms) {
+		t.Fatalf("%q: fast path terms %+v, without it %+v", text, fast.terms, slow.terms)
+	}
+}
+
+// FuzzParseFast: the fast path and parseTerm read any text alike.
+func FuzzParseFast(f *testing.F) {
+	for _, s := range fastSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 2000 {
+			return
+		}
+		fastAgrees(t, s)
 	})
 }
