@@ -1,6 +1,7 @@
 package spf
 
 import (
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,7 +44,7 @@ func TestParsedRecordMatchesParse(t *testing.T) {
 			a.Records = append(a.Records, dnsrec.Record{Type: dnsrec.TypeTXT, Txt: strs})
 		}
 		p := parseAnswer(a).(*parsedRecord)
-		if p.count != tc.count || p.ok != tc.ok {
+		if int(p.count) != tc.count || p.ok != tc.ok {
 			t.Errorf("%q: count %d ok %v, want %d %v", tc.txt, p.count, p.ok, tc.count, tc.ok)
 		}
 		if p.count == 1 && !p.ok {
@@ -82,11 +83,11 @@ func agreesWithParse(t *testing.T, text string) {
 				t.Errorf("%q term %d: text %q, want %q", text, i, p.termText(i), want.String())
 			}
 			if got.isModifier() != want.IsModifier() || got.status() != want.Qualifier.Status() ||
-				int(got.cidr4) != want.CIDR4 || int(got.cidr6) != want.CIDR6 || p.spec(i) != want.Domain || got.queriesDNS() != want.queriesDNS() {
+				prefixLen(got.cidr4) != want.CIDR4 || prefixLen(got.cidr6) != want.CIDR6 || p.spec(i) != want.Domain || got.queriesDNS() != want.queriesDNS() {
 				t.Errorf("%q term %d: %+v, want %+v", text, i, *got, want)
 			}
-			if (want.Mechanism == MechIP4 || want.Mechanism == MechIP6) && got.network() != want.Net {
-				t.Errorf("%q term %d: network %v, want %v", text, i, got.network(), want.Net)
+			if (want.Mechanism == MechIP4 || want.Mechanism == MechIP6) && p.network(i) != want.Net {
+				t.Errorf("%q term %d: network %v, want %v", text, i, p.network(i), want.Net)
 			}
 		}
 		if p.quoted != "" && p.quoted != `record "`+text+`"` {
@@ -137,7 +138,7 @@ func TestFastTermAgrees(t *testing.T) {
 	}
 	// The fast path is taken where it should be.
 	for _, term := range []string{"all", "-all", "ip4:192.0.2.1", "~ip4:10.0.0.0/8", "ip6:2001:db8::/32", "ip6:::1"} {
-		if _, ok := fastTerm(term); !ok {
+		if _, _, ok := fastTerm(term); !ok {
 			t.Errorf("fastTerm(%q) leaves it to parseTerm", term)
 		}
 	}
@@ -159,7 +160,7 @@ func fastAgrees(t *testing.T, text string) {
 		fast.all != slow.all || fast.redirect != slow.redirect || fast.exp != slow.exp {
 		t.Fatalf("%q: fast path ok %v err %v text %q, without it ok %v err %v text %q", text, fast.ok, fast.err, fast.text, slow.ok, slow.err, slow.text)
 	}
-	if !slices.Equal(fast.terms, slow.terms) || !slices.Equal(fast.doms, slow.doms) {
+	if !slices.Equal(fast.terms, slow.terms) || !slices.Equal(fast.doms, slow.doms) || !slices.Equal(fast.v6, slow.v6) {
 		t.Fatalf("%q: fast path terms %+v, without it %+v", text, fast.terms, slow.terms)
 	}
 }
@@ -175,4 +176,24 @@ func FuzzParseFast(f *testing.F) {
 		}
 		fastAgrees(t, s)
 	})
+}
+
+// TestContainsAgrees: a range holds an address exactly when its network
+// does, whatever the prefix length and the address's family.
+func TestContainsAgrees(t *testing.T) {
+	var p parsedRecord
+	p.parse("v=spf1 ip4:0.0.0.0/0 ip4:192.0.2.128/25 ip4:192.0.2.1 ip4:192.0.2.1/31 ip4:10.0.0.0/8 ip4:255.255.255.255/1 ip6:::/0 ip6:2001:db8::/32 ip6:2001:db8::1 ip6:::ffff:192.0.2.1/120", true)
+	if !p.ok {
+		t.Fatal(p.err)
+	}
+	addrs := []string{"192.0.2.1", "192.0.2.0", "192.0.2.129", "192.0.2.255", "10.1.2.3", "11.0.0.0", "128.0.0.1", "127.255.255.255", "0.0.0.0",
+		"2001:db8::1", "2001:db8::2", "2001:db9::1", "::ffff:192.0.2.1", "::"}
+	for i := range p.terms {
+		for _, s := range addrs {
+			ip := netip.MustParseAddr(s)
+			if got, want := p.contains(i, ip), p.network(i).Contains(ip); got != want {
+				t.Errorf("%s holds %s: %v, want %v", p.termText(i), ip, got, want)
+			}
+		}
+	}
 }

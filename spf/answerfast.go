@@ -15,8 +15,8 @@ import (
 
 // fastTerm reads raw, one term, when it is all, ip4 or ip6 in lower case
 // and in canonical form; ok is false for every other term.
-func fastTerm(raw string) (et evalTerm, ok bool) {
-	et = evalTerm{cidr4: -1, cidr6: -1, dom: -1}
+func fastTerm(raw string) (et evalTerm, addr6 [16]byte, ok bool) {
+	et = evalTerm{cidr4: noCIDR, cidr6: noCIDR, arg: noArg}
 	if raw != "" {
 		switch c := raw[0]; c {
 		case '+', '-', '~', '?':
@@ -26,50 +26,49 @@ func fastTerm(raw string) (et evalTerm, ok bool) {
 	switch {
 	case raw == "all":
 		et.kind = kindAll
-		return et, true
+		return et, addr6, true
 	case strings.HasPrefix(raw, "ip4:"):
 		a, n, ok := parseIPv4(raw[4:])
 		if !ok {
-			return et, false
+			return et, addr6, false
 		}
-		et.kind, et.bits = kindIP4, 32
-		copy(et.addr[:4], a[:])
+		et.kind, et.arg = kindIP4, ip4Value(a)
 		if rest := raw[4+n:]; rest != "" {
 			if rest[0] != '/' {
-				return et, false
+				return et, addr6, false
 			}
 			v, ok := parseCIDR(rest[1:], 32)
 			if !ok {
-				return et, false
+				return et, addr6, false
 			}
-			et.bits, et.cidr4 = uint8(v), int16(v)
+			et.cidr4 = uint8(v)
 		}
-		return et, true
+		return et, addr6, true
 	case strings.HasPrefix(raw, "ip6:"):
 		addrText, cidr, hasCIDR := strings.Cut(raw[4:], "/")
 		if len(addrText) > 45 { // longer than any address netip writes
-			return et, false
+			return et, addr6, false
 		}
 		addr, err := netip.ParseAddr(addrText)
 		if err != nil || !addr.Is6() || addr.Zone() != "" {
-			return et, false
+			return et, addr6, false
 		}
 		// Canonical only when written as netip writes it.
 		var buf [48]byte
 		if string(addr.AppendTo(buf[:0])) != addrText {
-			return et, false
+			return et, addr6, false
 		}
-		et.kind, et.bits, et.addr = kindIP6, 128, addr.As16()
+		et.kind, addr6 = kindIP6, addr.As16()
 		if hasCIDR {
 			v, ok := parseCIDR(cidr, 128)
 			if !ok {
-				return et, false
+				return et, addr6, false
 			}
-			et.bits, et.cidr6 = uint8(v), int16(v)
+			et.cidr6 = uint8(v)
 		}
-		return et, true
+		return et, addr6, true
 	}
-	return et, false
+	return et, addr6, false
 }
 
 // parseIPv4 reads the dotted-quad IPv4 address at the start of s, in the

@@ -30,8 +30,7 @@ func (e *evaluation) ask(k memoKey) *memoEntry {
 	if err != nil && !errors.Is(err, dnsrec.ErrInvalidName) {
 		err = fmt.Errorf("spf: %w", err)
 	}
-	e.memo = append(e.memo, memoEntry{k, a, err, fresh})
-	return &e.memo[len(e.memo)-1]
+	return e.memo.add(memoEntry{k, a, err, fresh})
 }
 
 // slowAnswer is how long an answer must take for fetching ahead to pay:
@@ -80,9 +79,9 @@ func (e *evaluation) query(k memoKey) (a *dnsrec.Answer, err error, fresh bool) 
 
 // memoized returns the evaluation's earlier question k, or nil.
 func (e *evaluation) memoized(k memoKey) *memoEntry {
-	for i := range e.memo {
-		if e.memo[i].key == k {
-			return &e.memo[i]
+	for i := range e.memo.len() {
+		if m := e.memo.at(i); m.key == k {
+			return m
 		}
 	}
 	return nil
@@ -98,7 +97,8 @@ func (e *evaluation) startPrefetch(k memoKey, a *dnsrec.Answer, err error) {
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	e.pre = newPrefetcher(ctx, cancel, e.r, e.ip, family, e.limit)
-	for _, m := range e.memo {
+	for i := range e.memo.len() {
+		m := e.memo.at(i)
 		e.pre.known(m.key, m.ans, m.err)
 	}
 	e.pre.known(k, a, err)

@@ -19,14 +19,8 @@ type macroEnv struct {
 	receiver string           // r
 	now      func() time.Time // t; nil means time.Now, read once on first use
 	nowValue time.Time
-	ptr      ptrNamer // p, computed on first use
-	ptrValue *string  // cache for ptr
+	ptrValue *string // p, computed on first use (see evaluation.macroValue)
 }
-
-// ptrNamer gives the %{p} macro: an evaluation, whose validatedName asks
-// DNS. An interface rather than a func value, which would be allocated for
-// every check.
-type ptrNamer interface{ validatedName() string }
 
 // plain reports whether s has no macro and only characters a macro-string
 // allows as they are.
@@ -47,12 +41,15 @@ type macroError struct {
 
 func (e *macroError) Error() string { return e.reason }
 
-// expandMacros expands the macro-string s (RFC 7208, Section 7.1). With env
-// nil it only checks the syntax. exp allows the letters c, r and t and
+// expandMacros expands the macro-string s (RFC 7208, Section 7.1) with the
+// values of the evaluation ev (its env, and the DNS for %{p}). With ev nil
+// it only checks the syntax. (The evaluation is passed rather than kept in
+// its env: a pointer from the evaluation to itself would move it, and its
+// question memo, from the check's stack to the heap.) exp allows the letters c, r and t and
 // spaces, which only explanation strings may use. It returns the expansion
 // and the offset just past the last macro-expand (0 when there is none),
 // which domain-spec validation needs.
-func expandMacros(s string, env *macroEnv, exp bool) (string, int, error) {
+func expandMacros(s string, ev *evaluation, exp bool) (string, int, error) {
 	if plain(s, exp) {
 		return s, 0, nil // no macro, nothing to copy
 	}
@@ -85,7 +82,7 @@ func expandMacros(s string, env *macroEnv, exp bool) (string, int, error) {
 			if end < 0 {
 				return "", 0, &macroError{i - 1, `"%{" without a closing "}"`}
 			}
-			v, err := expandOne(s[i+1:i+end], env, exp)
+			v, err := expandOne(s[i+1:i+end], ev, exp)
 			if err != nil {
 				return "", 0, &macroError{i - 1, err.Error()}
 			}
@@ -100,7 +97,7 @@ func expandMacros(s string, env *macroEnv, exp bool) (string, int, error) {
 }
 
 // expandOne expands the inside of one "%{...}".
-func expandOne(m string, env *macroEnv, exp bool) (string, error) {
+func expandOne(m string, ev *evaluation, exp bool) (string, error) {
 	if m == "" {
 		return "", fmt.Errorf(`empty macro "%%{}"`)
 	}
@@ -142,10 +139,10 @@ func expandOne(m string, env *macroEnv, exp bool) (string, error) {
 			return "", fmt.Errorf("macro %q: %q is not a delimiter", "%{"+m+"}", rest[i])
 		}
 	}
-	if env == nil {
+	if ev == nil {
 		return "", nil
 	}
-	v := env.value(lower)
+	v := ev.macroValue(lower)
 	if n > 0 || reverse || rest != "" {
 		delims := rest
 		if delims == "" {
@@ -180,6 +177,19 @@ func splitAny(s, delims string) []string {
 	return append(parts, s[start:])
 }
 
+// macroValue is the value of a macro letter (lower case) in the evaluation.
+func (e *evaluation) macroValue(letter byte) string {
+	if letter != 'p' {
+		return e.env.value(letter)
+	}
+	if e.env.ptrValue == nil {
+		v := e.validatedName()
+		e.env.ptrValue = &v
+	}
+	return *e.env.ptrValue
+}
+
+// value is the value of a macro letter (lower case) other than p.
 func (e *macroEnv) value(letter byte) string {
 	switch letter {
 	case 's':
@@ -201,15 +211,6 @@ func (e *macroEnv) value(letter byte) string {
 			return "in-addr"
 		}
 		return "ip6"
-	case 'p':
-		if e.ptrValue == nil {
-			v := "unknown"
-			if e.ptr != nil {
-				v = e.ptr.validatedName()
-			}
-			e.ptrValue = &v
-		}
-		return *e.ptrValue
 	case 'r':
 		if e.receiver == "" {
 			return "unknown"
