@@ -268,7 +268,7 @@ func parseAnswer(a *dnsrec.Answer) any {
 	return p
 }
 
-// parse parses the record text into p, with the fast path of fastTerm for
+// parse parses the record text into p, with the fast path of addFast for
 // the terms of the common forms when fast is set (tests compare the two).
 func (p *parsedRecord) parse(text string, fast bool) {
 	p.text, p.rec = text, int32(len(text))
@@ -276,14 +276,7 @@ func (p *parsedRecord) parse(text string, fast bool) {
 	var buf [80]byte // a term's canonical text, to compare with its text
 	var fastFn func(off, end int) bool
 	if fast {
-		fastFn = func(off, end int) bool {
-			et, addr6, ok := fastTerm(text[off:end])
-			if ok {
-				et.off, et.end = int32(off), int32(end)
-				p.add(et, addr6)
-			}
-			return ok
-		}
+		fastFn = func(off, end int) bool { return p.addFast(text, off, end) }
 	}
 	p.err = scanTerms(text, true, func(n int) {
 		p.terms = make([]evalTerm, 0, n)

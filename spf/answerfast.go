@@ -7,68 +7,72 @@ import (
 
 // The fast path of the evaluation's parser. A provider's record is mostly
 // ip4 and ip6 ranges, and a check whose answers are new parses every one
-// of them; fastTerm reads such a term, and all, straight into an evalTerm
+// of them; addFast reads such a term, and all, straight into an evalTerm
 // without building a [Term], and leaves every other term, and every term
 // written in a form it does not know to be valid and canonical, to
 // parseTerm. It never accepts what parseTerm refuses nor reads a term
 // otherwise: FuzzParseAnswerFast holds the two paths to the same result.
 
-// fastTerm reads raw, one term, when it is all, ip4 or ip6 in lower case
-// and in canonical form; ok is false for every other term.
-func fastTerm(raw string) (et evalTerm, addr6 [16]byte, ok bool) {
-	et = evalTerm{cidr4: noCIDR, cidr6: noCIDR, arg: noArg}
+// addFast adds the term text[off:end] to p when it is all, ip4 or ip6 in
+// lower case and in canonical form, and reports whether it did; every
+// other term is left to parseTerm.
+func (p *parsedRecord) addFast(text string, off, end int) bool {
+	raw := text[off:end]
+	var qual byte
 	if raw != "" {
 		switch c := raw[0]; c {
 		case '+', '-', '~', '?':
-			et.qual, raw = c, raw[1:]
+			qual, raw = c, raw[1:]
 		}
 	}
 	switch {
 	case raw == "all":
-		et.kind = kindAll
-		return et, addr6, true
-	case strings.HasPrefix(raw, "ip4:"):
+		p.add(evalTerm{off: int32(off), end: int32(end), arg: noArg, cidr4: noCIDR, cidr6: noCIDR, kind: kindAll, qual: qual}, [16]byte{})
+		return true
+	case len(raw) > 4 && raw[:4] == "ip4:":
 		a, n, ok := parseIPv4(raw[4:])
 		if !ok {
-			return et, addr6, false
+			return false
 		}
-		et.kind, et.arg = kindIP4, ip4Value(a)
+		c4 := uint8(noCIDR)
 		if rest := raw[4+n:]; rest != "" {
 			if rest[0] != '/' {
-				return et, addr6, false
+				return false
 			}
 			v, ok := parseCIDR(rest[1:], 32)
 			if !ok {
-				return et, addr6, false
+				return false
 			}
-			et.cidr4 = uint8(v)
+			c4 = uint8(v)
 		}
-		return et, addr6, true
-	case strings.HasPrefix(raw, "ip6:"):
+		p.add(evalTerm{off: int32(off), end: int32(end), arg: ip4Value(a), cidr4: c4, cidr6: noCIDR, kind: kindIP4, qual: qual}, [16]byte{})
+		return true
+	case len(raw) > 4 && raw[:4] == "ip6:":
 		addrText, cidr, hasCIDR := strings.Cut(raw[4:], "/")
 		if len(addrText) > 45 { // longer than any address netip writes
-			return et, addr6, false
+			return false
 		}
 		addr, err := netip.ParseAddr(addrText)
 		if err != nil || !addr.Is6() || addr.Zone() != "" {
-			return et, addr6, false
+			return false
 		}
 		// Canonical only when written as netip writes it.
 		var buf [48]byte
 		if string(addr.AppendTo(buf[:0])) != addrText {
-			return et, addr6, false
+			return false
 		}
-		et.kind, addr6 = kindIP6, addr.As16()
+		c6 := uint8(noCIDR)
 		if hasCIDR {
 			v, ok := parseCIDR(cidr, 128)
 			if !ok {
-				return et, addr6, false
+				return false
 			}
-			et.cidr6 = uint8(v)
+			c6 = uint8(v)
 		}
-		return et, addr6, true
+		p.add(evalTerm{off: int32(off), end: int32(end), arg: noArg, cidr4: noCIDR, cidr6: c6, kind: kindIP6, qual: qual}, addr.As16())
+		return true
 	}
-	return et, addr6, false
+	return false
 }
 
 // parseIPv4 reads the dotted-quad IPv4 address at the start of s, in the
