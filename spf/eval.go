@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
 )
@@ -83,6 +84,7 @@ type evaluation struct {
 	mem       dnsrec.InMemory // r, when it can answer from memory
 	asked     int             // questions asked of r directly (the prefetcher counts its own)
 	slow      int             // answers from r that took slowAnswer or more
+	t0        time.Time       // when the first question timed was asked
 	pre       *prefetcher     // nil until an answer is slow, and in sequential mode
 }
 
