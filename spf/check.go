@@ -56,8 +56,9 @@ type Checker struct {
 	Sequential bool
 	// NoTrace leaves [Result.Trace] empty (and [Result.Explain] short): a
 	// receiver that checks every message and keeps only the result saves
-	// the trace's events, about a sixth of a check's memory when every
-	// answer is new (the words of a trace are made only when it is read).
+	// the trace's events, an eighth to a sixth of a check's memory when
+	// every answer is new (the words of a trace are made only when it is
+	// read).
 	// Nothing else changes.
 	NoTrace bool
 }
