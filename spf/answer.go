@@ -295,17 +295,7 @@ func (p *parsedRecord) parse(text string, fast bool) {
 			et.qual = t.Qualifier[0]
 		}
 		if t.Domain != "" {
-			d := domainTerm{spec: t.Domain}
-			if strings.IndexByte(t.Domain, '%') < 0 {
-				if name, err := expandDomain(t.Domain, nil); err == nil {
-					d.target = name
-				}
-			}
-			if p.doms == nil { // room for the rest of the terms, within reason
-				p.doms = make([]domainTerm, 0, min(cap(p.terms)-len(p.terms), 8))
-			}
-			et.arg = uint32(len(p.doms))
-			p.doms = append(p.doms, d)
+			et.arg = p.addDomain(t.Domain)
 		}
 		if et.kind != kindIP6 && lowerName(text[off:end]) {
 			et.off, et.end = int32(off), int32(end) // written in canonical form
@@ -326,6 +316,21 @@ func (p *parsedRecord) parse(text string, fast bool) {
 		p.text = text + string(extra)
 	}
 	p.ok = true
+}
+
+// addDomain keeps the domain-spec of a term and returns its index in doms.
+func (p *parsedRecord) addDomain(spec string) uint32 {
+	d := domainTerm{spec: spec}
+	if strings.IndexByte(spec, '%') < 0 {
+		if name, err := expandDomain(spec, nil); err == nil {
+			d.target = name
+		}
+	}
+	if p.doms == nil { // room for the rest of the terms, within reason
+		p.doms = make([]domainTerm, 0, min(cap(p.terms)-len(p.terms), 8))
+	}
+	p.doms = append(p.doms, d)
+	return uint32(len(p.doms) - 1)
 }
 
 // add appends a term, noting the first all and the modifiers; addr6 is

@@ -124,6 +124,9 @@ var fastSeeds = []string{
 	"v=spf1 ip4:1.2.3.4: ip4:1.2.3.4/8/8 ip4:1..3.4 ip4:.1.2.3 ip4: ip4 +ip4:1.2.3.4 -ip4:1.2.3.4/0 ~ip4:9.9.9.9 ?ip4:8.8.8.8",
 	"v=spf1 ip6:2001:DB8::1 ip6:2001:0db8::1 ip6:::ffff:192.0.2.1 ip6:1.2.3.4 ip6:fe80::1%eth0 ip6:2001:db8::/129 ip6:2001:db8::/064",
 	"v=spf1 ALL all/1 all:x +all -all ~all ?all ++all IP4:1.2.3.4 iP6:::1 ip4:1.2.3.4 ip4=1.2.3.4 all=x",
+	"v=spf1 a mx -a ~mx A MX a/24 mx//64 a:x.example mx:y.example a: mx= a=b mxx aa",
+	"v=spf1 include:x.example -include:_spf.Example.COM exists:%{i}.x.example include:%{d}.x include: include:x include:x.123 include:x.example. exists:a=b.example include:x.exa%mple",
+	"v=spf1 Include:x.example EXISTS:x.example include=x.example include:x/24 include:x..example include:.x.example exists:%{p}.x.example include:%{z}.example",
 }
 
 // TestFastTermAgrees: the fast path reads every term it takes as parseTerm
@@ -137,7 +140,7 @@ func TestFastTermAgrees(t *testing.T) {
 		}
 	}
 	// The fast path is taken where it should be.
-	for _, term := range []string{"all", "-all", "ip4:192.0.2.1", "~ip4:10.0.0.0/8", "ip6:2001:db8::/32", "ip6:::1"} {
+	for _, term := range []string{"all", "-all", "ip4:192.0.2.1", "~ip4:10.0.0.0/8", "ip6:2001:db8::/32", "ip6:::1", "a", "-mx", "include:_spf.example.com", "exists:%{i}.x.example"} {
 		var p parsedRecord
 		p.all = -1
 		if !p.addFast(term, 0, len(term)) {

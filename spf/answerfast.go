@@ -14,8 +14,10 @@ import (
 // otherwise: FuzzParseAnswerFast holds the two paths to the same result.
 
 // addFast adds the term text[off:end] to p when it is all, ip4 or ip6 in
-// lower case and in canonical form, and reports whether it did; every
-// other term is left to parseTerm.
+// lower case and in canonical form, a or mx in lower case with neither a
+// domain nor a prefix length, or include or exists in lower case, and
+// reports whether it did; every other term, and every term that does not
+// parse, is left to parseTerm.
 func (p *parsedRecord) addFast(text string, off, end int) bool {
 	raw := text[off:end]
 	var qual byte
@@ -25,9 +27,30 @@ func (p *parsedRecord) addFast(text string, off, end int) bool {
 			qual, raw = c, raw[1:]
 		}
 	}
+	et := evalTerm{off: int32(off), end: int32(end), arg: noArg, cidr4: noCIDR, cidr6: noCIDR, qual: qual}
 	switch {
 	case raw == "all":
-		p.add(evalTerm{off: int32(off), end: int32(end), arg: noArg, cidr4: noCIDR, cidr6: noCIDR, kind: kindAll, qual: qual}, [16]byte{})
+		et.kind = kindAll
+		p.add(et, [16]byte{})
+		return true
+	case raw == "a" || raw == "mx":
+		et.kind = kindA
+		if raw == "mx" {
+			et.kind = kindMX
+		}
+		p.add(et, [16]byte{})
+		return true
+	case len(raw) > 8 && raw[:8] == "include:", len(raw) > 7 && raw[:7] == "exists:":
+		et.kind = kindInclude
+		if raw[0] == 'e' {
+			et.kind = kindExists
+		}
+		spec := raw[strings.IndexByte(raw, ':')+1:]
+		if _, reason := checkDomainSpec(spec); reason != "" {
+			return false
+		}
+		et.arg = p.addDomain(spec)
+		p.add(et, [16]byte{})
 		return true
 	case len(raw) > 4 && raw[:4] == "ip4:":
 		a, n, ok := parseIPv4(raw[4:])

@@ -85,6 +85,8 @@ type evaluation struct {
 	asked     int             // questions asked of r directly (the prefetcher counts its own)
 	slow      int             // answers from r that took slowAnswer or more
 	t0        time.Time       // when the first question timed was asked
+	tEnd      time.Duration   // when the last question timed was answered, since t0
+	since     int             // terms evaluated and questions asked since then; see quickWork
 	pre       *prefetcher     // nil until an answer is slow, and in sequential mode
 }
 
@@ -140,6 +142,7 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		if t.isModifier() {
 			continue
 		}
+		e.since++
 		if t.queriesDNS() {
 			e.lookups++
 			if e.lookups > e.limit {

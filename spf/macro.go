@@ -183,6 +183,7 @@ func (e *evaluation) macroValue(letter byte) string {
 		return e.env.value(letter)
 	}
 	if e.env.ptrValue == nil {
+		e.since = quickWork + 1 // after expanding part of a macro-string: the next question reads the clock
 		v := e.validatedName()
 		e.env.ptrValue = &v
 	}
