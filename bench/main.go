@@ -11,7 +11,9 @@
 //	cd bench && go run .
 //
 // Flags: -n checks per loopback run (default 2000), -runs (median of, default
-// 5), -quick (a few checks of each, to see that everything works), -libspf2
+// 5), -rounds (interleaved rounds of the in-process part, default 3), -match
+// REGEXP (only the in-process rows whose name matches, and blitiri's),
+// -quick (a few checks of each, to see that everything works), -libspf2
 // PATH (the libspf2 driver of the peers harness, built with its Makefile
 // from Debian's libspf2-dev: adds libspf2, in C, to the loopback table),
 // -rows REGEXP (only the loopback rows named so: "floor", "client alone",
@@ -35,6 +37,8 @@ func main() { os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr)) }
 
 type config struct {
 	n, runs, samples int
+	rounds           int            // interleaved rounds of the in-process part
+	match            *regexp.Regexp // the in-process rows to run besides blitiri's; nil for all
 	delay            time.Duration
 	only             string         // "" for every part
 	libspf2          string         // the peers harness's libspf2 driver, or ""
@@ -56,11 +60,13 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	only := fs.String("only", "", "run one part: inprocess, loopback or delay")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of this process to `file`")
 	rows := fs.String("rows", "", "run only the loopback rows whose name matches this `regexp` (the libspf2 row is \"libspf2\")")
+	rounds := fs.Int("rounds", 3, "interleaved rounds of the in-process part; each row shows the median and the range")
+	match := fs.String("match", "", "run only the in-process rows whose name matches this `regexp` (and blitiri's)")
 	libspf2 := fs.String("libspf2", "", "the peers harness's libspf2 driver (`spf2driver`, built from ../shared/spfpeers/drivers/libspf2): adds libspf2 to the loopback table")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if fs.NArg() > 0 || *n < 1 || *runs < 1 {
+	if fs.NArg() > 0 || *n < 1 || *runs < 1 || *rounds < 1 {
 		fmt.Fprintln(stderr, "usage: bench [-n checks] [-runs k] [-quick]")
 		return 2
 	}
@@ -76,7 +82,10 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	if *quick {
 		cfg = config{n: 50, runs: 1, samples: 3, delay: 5 * time.Millisecond}
 	}
-	cfg.only, cfg.libspf2, cfg.plainServer, cfg.serverSockets = *only, *libspf2, *plain, *sockets
+	cfg.only, cfg.libspf2, cfg.plainServer, cfg.serverSockets, cfg.rounds = *only, *libspf2, *plain, *sockets, *rounds
+	if *quick {
+		cfg.rounds = 1
+	}
 	if *rows != "" {
 		re, err := regexp.Compile(*rows)
 		if err != nil {
@@ -84,6 +93,14 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		cfg.rows = re
+	}
+	if *match != "" {
+		re, err := regexp.Compile(*match)
+		if err != nil {
+			fmt.Fprintln(stderr, "bench: -match:", err)
+			return 2
+		}
+		cfg.match = re
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)

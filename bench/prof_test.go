@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/domainauth/domainauth/dnsrec"
@@ -61,5 +62,32 @@ func BenchmarkBlitiri(b *testing.B) {
 		if got := check(ctx, ip, customer); got != string(spf.StatusSoftFail) {
 			b.Fatal(got)
 		}
+	}
+}
+
+// BenchmarkFreshSenders is the in-process "new answers" figure of each
+// sender of the table (the default check), for profiling.
+func BenchmarkFreshSenders(b *testing.B) {
+	z := providerZone()
+	mem, err := dnstest.NewZone(z.text())
+	if err != nil {
+		b.Fatal(err)
+	}
+	fresh, err := newFreshResolver(z, mem)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := &spf.Checker{Resolver: fresh}
+	ctx := context.Background()
+	for _, s := range senders {
+		b.Run(strings.ReplaceAll(s.name, ", ", "-"), func(b *testing.B) {
+			ip := netip.MustParseAddr(s.ip)
+			b.ReportAllocs()
+			for b.Loop() {
+				if r := c.CheckMailFrom(ctx, ip, "billing@"+customer, "smtp.vendor.example"); r.Status != s.want {
+					b.Fatal(r.Status)
+				}
+			}
+		})
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"github.com/domainauth/domainauth/dnsrec"
 )
@@ -12,34 +12,36 @@ import (
 // The SPF record of a TXT answer in the form evaluation reads. A check
 // that does not share answers through a cache parses every record again,
 // so this form is what a check's memory is mostly made of: each term takes
-// 36 bytes (a [Term] takes 128), its text is a slice of the record's, the
-// domain-specs of the few terms that have one are kept apart, and the trace
-// notes about the record are made only by a check that keeps a trace.
+// 16 bytes (a [Term] takes 128), its text is a slice of the record's, the
+// domain-specs of the few terms that have one and the addresses of the ip6
+// ranges are kept apart, and the trace notes about the record are made
+// only by a check that keeps a trace. The ranges, most of a provider's
+// record, are read without a Term (see addFast).
 
 // parsedKey keys the SPF record parsed from a TXT answer.
 type parsedKey struct{}
 
 // parsedRecord is the SPF record of a TXT answer, ready for evaluation.
 type parsedRecord struct {
-	count int   // SPF records in the answer
-	err   error // why the record does not parse
-	ok    bool  // exactly one record, and it parses
+	err error // why the record does not parse
 	// text is the record's text, followed by the canonical text of each
 	// term written otherwise ("IP4:..." for "ip4:..."); rec is its length.
 	text string
-	rec  int
 	// quoted is the trace note about the record, `record "text"`, when it
 	// came free with the text (see joinRecord); "" otherwise.
 	quoted string
 	terms  []evalTerm
 	doms   []domainTerm // the domain-specs of the terms that have one
+	v6     [][16]byte   // the networks' addresses of the ip6 terms
+	// notesPtr holds the trace notes about the record, made by the first
+	// check that keeps a trace: a check without one makes none.
+	notesPtr atomic.Pointer[recordNotes]
+	rec      int32 // the length of the record's text
+	count    int32 // SPF records in the answer
 	// all, redirect and exp are the indexes of the first all mechanism and
 	// of the modifiers, or -1.
-	all, redirect, exp int
-	// notesVal holds the trace notes about the record, made by the first
-	// check that keeps a trace (notesOnce): a check without one makes none.
-	notesOnce sync.Once
-	notesVal  recordNotes
+	all, redirect, exp int32
+	ok                 bool // exactly one record, and it parses
 }
 
 // termKind is what a term is: a mechanism, or a modifier with a meaning.
@@ -88,25 +90,80 @@ func kindOf(t *Term) termKind {
 	return kindModifier
 }
 
-// evalTerm is one term of a parsedRecord.
+// evalTerm is one term of a parsedRecord: 16 bytes. A provider's record
+// is mostly ranges, and a check whose answers are new holds every term of
+// every record it reads.
 type evalTerm struct {
-	addr         [16]byte // the network of ip4 (the first 4 bytes) and ip6
-	off, end     int32    // the term's canonical text: text[off:end]
-	cidr4, cidr6 int16    // as in Term; -1 when not written
-	dom          int16    // the index of the term's domain-spec in doms, or -1
-	bits         uint8    // the prefix length of ip4 and ip6
+	off, end int32 // the term's canonical text: text[off:end]
+	// arg is the network's address of ip4 (big-endian), the index of the
+	// network's address in v6 for ip6, and for the other terms the index
+	// of the term's domain-spec in doms, or noArg.
+	arg          uint32
+	cidr4, cidr6 uint8 // as in Term; noCIDR when not written
 	kind         termKind
 	qual         byte // the qualifier as written, 0 for none
 }
 
-// network is the network of ip4 and ip6, as [Term.Net]. It is kept as
-// bytes, half the size of a netip.Prefix.
-func (t *evalTerm) network() netip.Prefix {
-	a := netip.AddrFrom16(t.addr)
-	if t.kind == kindIP4 {
-		a = netip.AddrFrom4([4]byte(t.addr[:4]))
+const (
+	noArg  = ^uint32(0) // a term without a domain-spec
+	noCIDR = 255        // a prefix length not written
+)
+
+// prefixLen is a prefix length as Term holds it: -1 when not written.
+func prefixLen(c uint8) int {
+	if c == noCIDR {
+		return -1
 	}
-	return netip.PrefixFrom(a, int(t.bits))
+	return int(c)
+}
+
+// cidr returns a prefix length as evalTerm holds it.
+func cidr(v int) uint8 {
+	if v < 0 {
+		return noCIDR
+	}
+	return uint8(v)
+}
+
+// dom is the index of the term's domain-spec in doms, or -1.
+func (t *evalTerm) dom() int {
+	if t.kind == kindIP4 || t.kind == kindIP6 || t.arg == noArg {
+		return -1
+	}
+	return int(t.arg)
+}
+
+// network is the network of ip4 or ip6 term i, as [Term.Net].
+func (p *parsedRecord) network(i int) netip.Prefix {
+	t := &p.terms[i]
+	if t.kind == kindIP4 {
+		return netip.PrefixFrom(netip.AddrFrom4(ip4Bytes(t.arg)), int(min(t.cidr4, 32)))
+	}
+	return netip.PrefixFrom(netip.AddrFrom16(p.v6[t.arg]), int(min(t.cidr6, 128)))
+}
+
+// contains reports whether the network of ip4 or ip6 term i holds ip, as
+// network(i).Contains(ip) does, without making the prefix for ip4.
+func (p *parsedRecord) contains(i int, ip netip.Addr) bool {
+	t := &p.terms[i]
+	if t.kind == kindIP4 {
+		if !ip.Is4() {
+			return false
+		}
+		mask := ^uint32(0) << (32 - min(t.cidr4, 32)) // 0 for /0
+		return (t.arg^ip4Value(ip.As4()))&mask == 0
+	}
+	return p.network(i).Contains(ip)
+}
+
+// ip4Bytes is an IPv4 address held in a uint32.
+func ip4Bytes(v uint32) [4]byte {
+	return [4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
+}
+
+// ip4Value is an IPv4 address in a uint32.
+func ip4Value(a [4]byte) uint32 {
+	return uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
 }
 
 // status is the result the term gives when it matches (RFC 7208,
@@ -156,7 +213,7 @@ func (p *parsedRecord) staticMatch(ip netip.Addr) (stop int, passes bool) {
 		case kindAll:
 			return i, passes && t.status() == StatusPass
 		case kindIP4, kindIP6:
-			if (t.kind == kindIP4) == ip.Is4() && t.network().Contains(ip) {
+			if (t.kind == kindIP4) == ip.Is4() && p.contains(i, ip) {
 				return i, passes && t.status() == StatusPass
 			}
 		default:
@@ -178,7 +235,7 @@ func (p *parsedRecord) recordText() string { return p.text[:p.rec] }
 
 // spec is the domain-spec of term i, "" when it has none.
 func (p *parsedRecord) spec(i int) string {
-	if d := p.terms[i].dom; d >= 0 {
+	if d := p.terms[i].dom(); d >= 0 {
 		return p.doms[d].spec
 	}
 	return ""
@@ -186,7 +243,7 @@ func (p *parsedRecord) spec(i int) string {
 
 // target is the macro-free target of term i, "" when it has none.
 func (p *parsedRecord) target(i int) string {
-	if d := p.terms[i].dom; d >= 0 {
+	if d := p.terms[i].dom(); d >= 0 {
 		return p.doms[d].target
 	}
 	return ""
@@ -208,67 +265,96 @@ func parseAnswer(a *dnsrec.Answer) any {
 		return p
 	}
 	text, quoted := joinRecord(found)
-	p.text, p.rec, p.quoted = text, len(text), quoted
-	var extra, buf []byte // canonical texts of terms written otherwise
+	p.parse(text, true)
+	p.quoted = quoted
+	return p
+}
+
+// parse parses the record text into p, with the fast path of addFast for
+// the terms of the common forms when fast is set (tests compare the two).
+func (p *parsedRecord) parse(text string, fast bool) {
+	p.text, p.rec = text, int32(len(text))
+	var extra []byte // canonical texts of terms written otherwise
+	var buf [80]byte // a term's canonical text, to compare with its text
+	var fastFn func(off, end int) bool
+	if fast {
+		fastFn = func(off, end int) bool { return p.addFast(text, off, end) }
+	}
 	p.err = scanTerms(text, true, func(n int) {
 		p.terms = make([]evalTerm, 0, n)
-	}, func(off, end int, t Term) {
-		et := evalTerm{cidr4: int16(t.CIDR4), cidr6: int16(t.CIDR6), dom: -1, kind: kindOf(&t)}
+	}, fastFn, func(off, end int, t Term) {
+		et := evalTerm{cidr4: cidr(t.CIDR4), cidr6: cidr(t.CIDR6), arg: noArg, kind: kindOf(&t)}
+		var addr6 [16]byte
 		switch et.kind {
 		case kindIP4:
-			a := t.Net.Addr().As4()
-			copy(et.addr[:], a[:])
-			et.bits = uint8(t.Net.Bits())
+			et.arg = ip4Value(t.Net.Addr().As4())
 		case kindIP6:
-			et.addr, et.bits = t.Net.Addr().As16(), uint8(t.Net.Bits())
+			addr6 = t.Net.Addr().As16()
 		}
 		if t.Qualifier != "" {
 			et.qual = t.Qualifier[0]
 		}
-		i := len(p.terms)
-		switch et.kind {
-		case kindAll:
-			if p.all < 0 {
-				p.all = i
-			}
-		case kindRedirect:
-			p.redirect = i
-		case kindExp:
-			p.exp = i
-		}
 		if t.Domain != "" {
-			d := domainTerm{spec: t.Domain}
-			if strings.IndexByte(t.Domain, '%') < 0 {
-				if name, err := expandDomain(t.Domain, nil); err == nil {
-					d.target = name
-				}
-			}
-			if p.doms == nil { // room for the rest of the terms, within reason
-				p.doms = make([]domainTerm, 0, min(cap(p.terms)-i, 8))
-			}
-			et.dom = int16(len(p.doms))
-			p.doms = append(p.doms, d)
+			et.arg = p.addDomain(t.Domain)
 		}
 		if et.kind != kindIP6 && lowerName(text[off:end]) {
 			et.off, et.end = int32(off), int32(end) // written in canonical form
-		} else if buf = t.appendText(buf[:0]); text[off:end] == string(buf) {
+		} else if b := t.appendText(buf[:0]); text[off:end] == string(b) {
 			et.off, et.end = int32(off), int32(end)
 		} else {
 			et.off = int32(len(text) + len(extra))
-			extra = append(extra, buf...)
+			extra = append(extra, b...)
 			et.end = int32(len(text) + len(extra))
 		}
-		p.terms = append(p.terms, et)
+		p.add(et, addr6)
 	})
 	if p.err != nil {
-		p.terms, p.doms = nil, nil
-		return p
+		p.terms, p.doms, p.v6 = nil, nil, nil
+		return
 	}
 	if len(extra) > 0 {
 		p.text = text + string(extra)
 	}
 	p.ok = true
-	return p
+}
+
+// addDomain keeps the domain-spec of a term and returns its index in doms.
+func (p *parsedRecord) addDomain(spec string) uint32 {
+	d := domainTerm{spec: spec}
+	if strings.IndexByte(spec, '%') < 0 {
+		if name, err := expandDomain(spec, nil); err == nil {
+			d.target = name
+		}
+	}
+	if p.doms == nil { // room for the rest of the terms, within reason
+		p.doms = make([]domainTerm, 0, min(cap(p.terms)-len(p.terms), 8))
+	}
+	p.doms = append(p.doms, d)
+	return uint32(len(p.doms) - 1)
+}
+
+// add appends a term, noting the first all and the modifiers; addr6 is
+// the address of an ip6 term's network.
+func (p *parsedRecord) add(et evalTerm, addr6 [16]byte) {
+	i := len(p.terms)
+	if et.kind == kindIP6 {
+		if p.v6 == nil { // room for the rest of the terms, within reason
+			p.v6 = make([][16]byte, 0, min(cap(p.terms)-i, 16))
+		}
+		et.arg = uint32(len(p.v6))
+		p.v6 = append(p.v6, addr6)
+	}
+	switch et.kind {
+	case kindAll:
+		if p.all < 0 {
+			p.all = int32(i)
+		}
+	case kindRedirect:
+		p.redirect = int32(i)
+	case kindExp:
+		p.exp = int32(i)
+	}
+	p.terms = append(p.terms, et)
 }
 
 // eventsPerInclude is what traceEvents expects of an include: a
@@ -383,15 +469,19 @@ type includeNotes struct {
 	gave [3]string
 }
 
-// notes returns the record's trace notes, making them on first use.
+// notes returns the record's trace notes, making them on first use. Two
+// checks that read them at once may both make them; one copy is kept.
 func (p *parsedRecord) notes() *recordNotes {
-	p.notesOnce.Do(p.makeNotes)
-	return &p.notesVal
+	if n := p.notesPtr.Load(); n != nil {
+		return n
+	}
+	p.notesPtr.CompareAndSwap(nil, p.makeNotes())
+	return p.notesPtr.Load()
 }
 
 // makeNotes makes the record's trace notes.
-func (p *parsedRecord) makeNotes() {
-	n := &p.notesVal
+func (p *parsedRecord) makeNotes() *recordNotes {
+	n := &recordNotes{}
 	n.record = p.quoted
 	if n.record == "" {
 		if text := p.recordText(); quotable(text) {
@@ -410,7 +500,7 @@ func (p *parsedRecord) makeNotes() {
 		}
 	}
 	if len(incs) == 0 {
-		return
+		return n
 	}
 	var b strings.Builder
 	b.Grow(size)
@@ -430,6 +520,7 @@ func (p *parsedRecord) makeNotes() {
 			n.includes[k].gave[j], all = all[:l], all[l:]
 		}
 	}
+	return n
 }
 
 // The notes of an include whose target gave fail, softfail or neutral

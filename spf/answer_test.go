@@ -1,6 +1,8 @@
 package spf
 
 import (
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,7 +44,7 @@ func TestParsedRecordMatchesParse(t *testing.T) {
 			a.Records = append(a.Records, dnsrec.Record{Type: dnsrec.TypeTXT, Txt: strs})
 		}
 		p := parseAnswer(a).(*parsedRecord)
-		if p.count != tc.count || p.ok != tc.ok {
+		if int(p.count) != tc.count || p.ok != tc.ok {
 			t.Errorf("%q: count %d ok %v, want %d %v", tc.txt, p.count, p.ok, tc.count, tc.ok)
 		}
 		if p.count == 1 && !p.ok {
@@ -81,11 +83,11 @@ func agreesWithParse(t *testing.T, text string) {
 				t.Errorf("%q term %d: text %q, want %q", text, i, p.termText(i), want.String())
 			}
 			if got.isModifier() != want.IsModifier() || got.status() != want.Qualifier.Status() ||
-				int(got.cidr4) != want.CIDR4 || int(got.cidr6) != want.CIDR6 || p.spec(i) != want.Domain || got.queriesDNS() != want.queriesDNS() {
+				prefixLen(got.cidr4) != want.CIDR4 || prefixLen(got.cidr6) != want.CIDR6 || p.spec(i) != want.Domain || got.queriesDNS() != want.queriesDNS() {
 				t.Errorf("%q term %d: %+v, want %+v", text, i, *got, want)
 			}
-			if (want.Mechanism == MechIP4 || want.Mechanism == MechIP6) && got.network() != want.Net {
-				t.Errorf("%q term %d: network %v, want %v", text, i, got.network(), want.Net)
+			if (want.Mechanism == MechIP4 || want.Mechanism == MechIP6) && p.network(i) != want.Net {
+				t.Errorf("%q term %d: network %v, want %v", text, i, p.network(i), want.Net)
 			}
 		}
 		if p.quoted != "" && p.quoted != `record "`+text+`"` {
@@ -113,4 +115,90 @@ func FuzzParsedRecord(f *testing.F) {
 		}
 		agreesWithParse(t, s)
 	})
+}
+
+// fastSeeds are records whose terms sit on the edges of addFast's forms.
+var fastSeeds = []string{
+	"v=spf1 ip4:192.0.2.0/24 ip4:0.0.0.0/0 ip4:255.255.255.255/32 ip6:::/0 ip6:2001:db8::/32 all -all",
+	"v=spf1 ip4:01.2.3.4 ip4:1.2.3.04 ip4:256.1.1.1 ip4:1.2.3 ip4:1.2.3.4.5 ip4:1.2.3.4/ ip4:1.2.3.4/033 ip4:1.2.3.4/33 ip4:1.2.3.1234",
+	"v=spf1 ip4:1.2.3.4: ip4:1.2.3.4/8/8 ip4:1..3.4 ip4:.1.2.3 ip4: ip4 +ip4:1.2.3.4 -ip4:1.2.3.4/0 ~ip4:9.9.9.9 ?ip4:8.8.8.8",
+	"v=spf1 ip6:2001:DB8::1 ip6:2001:0db8::1 ip6:::ffff:192.0.2.1 ip6:1.2.3.4 ip6:fe80::1%eth0 ip6:2001:db8::/129 ip6:2001:db8::/064",
+	"v=spf1 ALL all/1 all:x +all -all ~all ?all ++all IP4:1.2.3.4 iP6:::1 ip4:1.2.3.4 ip4=1.2.3.4 all=x",
+	"v=spf1 a mx -a ~mx A MX a/24 mx//64 a:x.example mx:y.example a: mx= a=b mxx aa",
+	"v=spf1 include:x.example -include:_spf.Example.COM exists:%{i}.x.example include:%{d}.x include: include:x include:x.123 include:x.example. exists:a=b.example include:x.exa%mple",
+	"v=spf1 Include:x.example EXISTS:x.example include=x.example include:x/24 include:x..example include:.x.example exists:%{p}.x.example include:%{z}.example",
+}
+
+// TestFastTermAgrees: the fast path reads every term it takes as parseTerm
+// does, and takes none that parseTerm refuses.
+func TestFastTermAgrees(t *testing.T) {
+	for _, s := range fastSeeds {
+		fastAgrees(t, s)
+		for _, term := range strings.Fields(s)[1:] {
+			fastAgrees(t, "v=spf1 "+term)
+			fastAgrees(t, "v=spf1 "+term+" -all")
+		}
+	}
+	// The fast path is taken where it should be.
+	for _, term := range []string{"all", "-all", "ip4:192.0.2.1", "~ip4:10.0.0.0/8", "ip6:2001:db8::/32", "ip6:::1", "a", "-mx", "include:_spf.example.com", "exists:%{i}.x.example"} {
+		var p parsedRecord
+		p.all = -1
+		if !p.addFast(term, 0, len(term)) {
+			t.Errorf("addFast(%q) leaves it to parseTerm", term)
+		}
+	}
+}
+
+// fastAgrees compares the record parsed with and without the fast path.
+func fastAgrees(t *testing.T, text string) {
+	t.Helper()
+	var fast, slow parsedRecord
+	fast.parse(text, true)
+	slow.parse(text, false)
+	errText := func(err error) string {
+		if err == nil {
+			return ""
+		}
+		return err.Error()
+	}
+	if errText(fast.err) != errText(slow.err) || fast.ok != slow.ok || fast.text != slow.text ||
+		fast.all != slow.all || fast.redirect != slow.redirect || fast.exp != slow.exp {
+		t.Fatalf("%q: fast path ok %v err %v text %q, without it ok %v err %v text %q", text, fast.ok, fast.err, fast.text, slow.ok, slow.err, slow.text)
+	}
+	if !slices.Equal(fast.terms, slow.terms) || !slices.Equal(fast.doms, slow.doms) || !slices.Equal(fast.v6, slow.v6) {
+		t.Fatalf("%q: fast path terms %+v, without it %+v", text, fast.terms, slow.terms)
+	}
+}
+
+// FuzzParseFast: the fast path and parseTerm read any text alike.
+func FuzzParseFast(f *testing.F) {
+	for _, s := range fastSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 2000 {
+			return
+		}
+		fastAgrees(t, s)
+	})
+}
+
+// TestContainsAgrees: a range holds an address exactly when its network
+// does, whatever the prefix length and the address's family.
+func TestContainsAgrees(t *testing.T) {
+	var p parsedRecord
+	p.parse("v=spf1 ip4:0.0.0.0/0 ip4:192.0.2.128/25 ip4:192.0.2.1 ip4:192.0.2.1/31 ip4:10.0.0.0/8 ip4:255.255.255.255/1 ip6:::/0 ip6:2001:db8::/32 ip6:2001:db8::1 ip6:::ffff:192.0.2.1/120", true)
+	if !p.ok {
+		t.Fatal(p.err)
+	}
+	addrs := []string{"192.0.2.1", "192.0.2.0", "192.0.2.129", "192.0.2.255", "10.1.2.3", "11.0.0.0", "128.0.0.1", "127.255.255.255", "0.0.0.0",
+		"2001:db8::1", "2001:db8::2", "2001:db9::1", "::ffff:192.0.2.1", "::"}
+	for i := range p.terms {
+		for _, s := range addrs {
+			ip := netip.MustParseAddr(s)
+			if got, want := p.contains(i, ip), p.network(i).Contains(ip); got != want {
+				t.Errorf("%s holds %s: %v, want %v", p.termText(i), ip, got, want)
+			}
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/domainauth/domainauth/dnsrec"
 )
@@ -33,13 +34,44 @@ type memoEntry struct {
 	fresh bool // asked of DNS (or of a prefetch), not found in a cache
 }
 
+// memoTable holds the questions of one check, in order. The first ones
+// are held in the table itself, so that an evaluation, which a check keeps
+// on its stack, needs no memory of the heap for the questions of a usual
+// check (a big provider's tree asks a dozen).
+type memoTable struct {
+	first [16]memoEntry
+	n     int         // questions held in first
+	more  []memoEntry // the questions after those
+}
+
+func (m *memoTable) len() int { return m.n + len(m.more) }
+
+// at is question i.
+func (m *memoTable) at(i int) *memoEntry {
+	if i < m.n {
+		return &m.first[i]
+	}
+	return &m.more[i-m.n]
+}
+
+// add appends a question and returns it.
+func (m *memoTable) add(e memoEntry) *memoEntry {
+	if m.n < len(m.first) {
+		m.first[m.n] = e
+		m.n++
+		return &m.first[m.n-1]
+	}
+	m.more = append(m.more, e)
+	return &m.more[len(m.more)-1]
+}
+
 // evaluation is the state of one check: counters, the query memo, the trace.
 type evaluation struct {
 	c         *Checker
 	ctx       context.Context
 	ip        netip.Addr
 	env       macroEnv
-	memo      []memoEntry // the questions asked, in order: a few dozen at most
+	memo      memoTable // the questions asked, in order: a few dozen at most
 	res       *Result
 	limit     int
 	voids     int
@@ -52,6 +84,9 @@ type evaluation struct {
 	mem       dnsrec.InMemory // r, when it can answer from memory
 	asked     int             // questions asked of r directly (the prefetcher counts its own)
 	slow      int             // answers from r that took slowAnswer or more
+	t0        time.Time       // when the first question timed was asked
+	tEnd      time.Duration   // when the last question timed was answered, since t0
+	since     int             // terms evaluated and questions asked since then; see quickWork
 	pre       *prefetcher     // nil until an answer is slow, and in sequential mode
 }
 
@@ -107,6 +142,7 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		if t.isModifier() {
 			continue
 		}
+		e.since++
 		if t.queriesDNS() {
 			e.lookups++
 			if e.lookups > e.limit {
@@ -133,7 +169,7 @@ func (e *evaluation) checkHost(domain string, depth int) outcome {
 		return out
 	}
 
-	if i := p.redirect; p.all < 0 && i >= 0 {
+	if i := int(p.redirect); p.all < 0 && i >= 0 {
 		e.lookups++
 		if e.lookups > e.limit {
 			return e.fail(depth, domain, StatusPermError, fmt.Errorf("%w: %s is lookup %d of at most %d", ErrTooManyLookups, p.termText(i), e.lookups, e.limit))
@@ -187,7 +223,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 			e.ipMiss(depth, domain, p, i)
 			return false, nil, nil
 		}
-		if t.network().Contains(e.ip) {
+		if p.contains(i, e.ip) {
 			return true, nil, nil
 		}
 		e.ipMiss(depth, domain, p, i)
@@ -288,7 +324,7 @@ func (e *evaluation) mechanism(p *parsedRecord, i int, domain string, depth int)
 // targetDomain is the domain of a, mx and ptr: the expanded domain-spec, or
 // the current domain.
 func (e *evaluation) targetDomain(p *parsedRecord, i int, domain string) (string, error) {
-	if p.terms[i].dom < 0 {
+	if p.terms[i].dom() < 0 {
 		return domain, nil
 	}
 	return e.target(p, i)
@@ -305,12 +341,13 @@ func (e *evaluation) target(p *parsedRecord, i int) (string, error) {
 // expandDomain expands a domain-spec and makes it a canonical name,
 // shortened from the left to 253 bytes (Section 7.3).
 func (e *evaluation) expandDomain(spec string) (string, error) {
-	return expandDomain(spec, &e.env)
+	return expandDomain(spec, e)
 }
 
-// expandDomain expands spec in env; a spec without macros needs no env.
-func expandDomain(spec string, env *macroEnv) (string, error) {
-	s, _, err := expandMacros(spec, env, false)
+// expandDomain expands spec in the evaluation ev; a spec without macros
+// needs none.
+func expandDomain(spec string, ev *evaluation) (string, error) {
+	s, _, err := expandMacros(spec, ev, false)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrSyntax, err)
 	}
@@ -336,9 +373,9 @@ func (e *evaluation) containsIP(ips []netip.Addr, t *evalTerm) bool {
 // termContains reports whether the network of one of ips, with the prefix
 // lengths of a or mx term t, holds sender.
 func termContains(ips []netip.Addr, t *evalTerm, sender netip.Addr) bool {
-	bits := int(t.cidr4)
+	bits := prefixLen(t.cidr4)
 	if !sender.Is4() {
-		bits = int(t.cidr6)
+		bits = prefixLen(t.cidr6)
 	}
 	if bits < 0 {
 		bits = sender.BitLen()
@@ -410,7 +447,7 @@ func (e *evaluation) explain(p *parsedRecord) string {
 	if p.exp < 0 {
 		return ""
 	}
-	target, err := e.expandDomain(p.spec(p.exp))
+	target, err := e.expandDomain(p.spec(int(p.exp)))
 	if err != nil {
 		return ""
 	}
@@ -418,7 +455,7 @@ func (e *evaluation) explain(p *parsedRecord) string {
 	if err != nil || len(a.Records) != 1 {
 		return ""
 	}
-	text, _, err := expandMacros(a.Records[0].Value(), &e.env, true)
+	text, _, err := expandMacros(a.Records[0].Value(), e, true)
 	if err != nil {
 		return ""
 	}

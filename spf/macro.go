@@ -18,14 +18,8 @@ type macroEnv struct {
 	receiver string           // r
 	now      func() time.Time // t; nil means time.Now, read once on first use
 	nowValue time.Time
-	ptr      ptrNamer // p, computed on first use
-	ptrValue *string  // cache for ptr
+	ptrValue *string // p, computed on first use (see evaluation.macroValue)
 }
-
-// ptrNamer gives the %{p} macro: an evaluation, whose validatedName asks
-// DNS. An interface rather than a func value, which would be allocated for
-// every check.
-type ptrNamer interface{ validatedName() string }
 
 // plain reports whether s has no macro and only characters a macro-string
 // allows as they are.
@@ -38,12 +32,15 @@ func plain(s string, exp bool) bool {
 	return true
 }
 
-// expandMacros expands the macro-string s (RFC 7208, Section 7.1). With env
-// nil it only checks the syntax. exp allows the letters c, r and t and
+// expandMacros expands the macro-string s (RFC 7208, Section 7.1) with the
+// values of the evaluation ev (its env, and the DNS for %{p}). With ev nil
+// it only checks the syntax. (The evaluation is passed rather than kept in
+// its env: a pointer from the evaluation to itself would move it, and its
+// question memo, from the check's stack to the heap.) exp allows the letters c, r and t and
 // spaces, which only explanation strings may use. It returns the expansion
 // and the offset just past the last macro-expand (0 when there is none),
 // which domain-spec validation needs.
-func expandMacros(s string, env *macroEnv, exp bool) (string, int, error) {
+func expandMacros(s string, ev *evaluation, exp bool) (string, int, error) {
 	if plain(s, exp) {
 		return s, 0, nil // no macro, nothing to copy
 	}
@@ -76,7 +73,7 @@ func expandMacros(s string, env *macroEnv, exp bool) (string, int, error) {
 			if end < 0 {
 				return "", 0, problemAt(i-1, ProblemMacroUnclosed)
 			}
-			v, err := expandOne(s[i+1:i+end], env, exp)
+			v, err := expandOne(s[i+1:i+end], ev, exp)
 			if err != nil {
 				err.offset = i - 1
 				return "", 0, err
@@ -93,7 +90,7 @@ func expandMacros(s string, env *macroEnv, exp bool) (string, int, error) {
 
 // expandOne expands the inside of one "%{...}". Its error's offset is
 // for the caller to set.
-func expandOne(m string, env *macroEnv, exp bool) (string, *problemError) {
+func expandOne(m string, ev *evaluation, exp bool) (string, *problemError) {
 	if m == "" {
 		return "", problemAt(0, ProblemMacroEmpty)
 	}
@@ -135,10 +132,10 @@ func expandOne(m string, env *macroEnv, exp bool) (string, *problemError) {
 			return "", problemAt(0, ProblemMacroDelimiter, "macro", "%{"+m+"}", "char", strconv.QuoteRune(rune(rest[i])))
 		}
 	}
-	if env == nil {
+	if ev == nil {
 		return "", nil
 	}
-	v := env.value(lower)
+	v := ev.macroValue(lower)
 	if n > 0 || reverse || rest != "" {
 		delims := rest
 		if delims == "" {
@@ -173,6 +170,20 @@ func splitAny(s, delims string) []string {
 	return append(parts, s[start:])
 }
 
+// macroValue is the value of a macro letter (lower case) in the evaluation.
+func (e *evaluation) macroValue(letter byte) string {
+	if letter != 'p' {
+		return e.env.value(letter)
+	}
+	if e.env.ptrValue == nil {
+		e.since = quickWork + 1 // after expanding part of a macro-string: the next question reads the clock
+		v := e.validatedName()
+		e.env.ptrValue = &v
+	}
+	return *e.env.ptrValue
+}
+
+// value is the value of a macro letter (lower case) other than p.
 func (e *macroEnv) value(letter byte) string {
 	switch letter {
 	case 's':
@@ -194,15 +205,6 @@ func (e *macroEnv) value(letter byte) string {
 			return "in-addr"
 		}
 		return "ip6"
-	case 'p':
-		if e.ptrValue == nil {
-			v := "unknown"
-			if e.ptr != nil {
-				v = e.ptr.validatedName()
-			}
-			e.ptrValue = &v
-		}
-		return *e.ptrValue
 	case 'r':
 		if e.receiver == "" {
 			return "unknown"

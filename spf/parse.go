@@ -24,7 +24,7 @@ func parse(s string, hints bool) (*Record, error) {
 	var r *Record
 	err := scanTerms(s, hints, func(n int) {
 		r = &Record{text: s, Terms: make([]Term, 0, n), pos: make([]int, 0, n)}
-	}, func(off, _ int, t Term) {
+	}, nil, func(off, _ int, t Term) {
 		r.Terms = append(r.Terms, t)
 		r.pos = append(r.pos, off)
 	})
@@ -36,10 +36,15 @@ func parse(s string, hints bool) (*Record, error) {
 
 // scanTerms parses the record s, calling start once with an upper bound
 // on the number of terms and then add with each term and its offset, in
-// order (s[off:end] is the term as written); hints adds hints and suggestions to errors. It is the one parser
-// of records: Parse builds a [Record] from what it finds, the evaluation a
-// form of its own (see parseAnswer).
-func scanTerms(s string, hints bool, start func(n int), add func(off, end int, t Term)) error {
+// order (s[off:end] is the term as written); hints adds hints and
+// suggestions to errors. It is the one parser of records: Parse builds a
+// [Record] from what it finds, the evaluation a form of its own (see
+// parseAnswer). A non-nil fast is offered each term first: when it
+// reports that it took the term (a valid term of a common form, read
+// without building a Term), add is not called for it; fast never takes a
+// term that parseTerm would refuse, so errors are the same with it or
+// without.
+func scanTerms(s string, hints bool, start func(n int), fast func(off, end int) bool, add func(off, end int, t Term)) error {
 	if !IsSPF(s) {
 		e := newParseError(s, 0, "", problemAt(0, ProblemNotSPF), ErrNotSPF)
 		if hints {
@@ -59,6 +64,10 @@ func scanTerms(s string, hints bool, start func(n int), add func(off, end int, t
 			end = len(s)
 		} else {
 			end += i
+		}
+		if fast != nil && fast(i, end) {
+			i = end
+			continue
 		}
 		raw := s[i:end]
 		t, pe := parseTerm(raw)

@@ -273,7 +273,7 @@ func (p *prefetcher) record(domain string, pr *parsedRecord, depth int) {
 		target := pr.target(i)
 		switch t.kind {
 		case kindA, kindMX:
-			if t.dom < 0 {
+			if t.dom() < 0 {
 				target = domain
 			}
 		case kindInclude, kindExists:

@@ -62,10 +62,25 @@ func (t Trace) Steps() []Step {
 		return nil
 	}
 	steps := make([]Step, 0, n)
+	var domains [8]string // the domain evaluated at each depth: see event
+	at := domains[:0]
 	for i := range t.events {
-		for k := range t.events[i].steps() {
+		ev := &t.events[i]
+		domain := ev.arg
+		if !ev.kind.holdsDomain() {
+			domain = ""
+			if int(ev.depth) < len(at) {
+				domain = at[ev.depth]
+			}
+		} else if ev.kind == evRecord {
+			for len(at) <= int(ev.depth) {
+				at = append(at, "")
+			}
+			at[ev.depth] = ev.arg
+		}
+		for k := range ev.steps() {
 			steps = append(steps, Step{})
-			t.step(i, k, &steps[len(steps)-1])
+			t.step(i, k, domain, &steps[len(steps)-1])
 		}
 	}
 	return steps
@@ -98,16 +113,26 @@ const (
 	evExists                    // exists term: arg has no A record
 )
 
-// event is one step as a check records it: 48 bytes, no text of its own.
+// holdsDomain reports whether an event of this kind holds in arg the
+// domain whose record is evaluated.
+func (k eventKind) holdsDomain() bool {
+	return k == evRecord || k == evNoRecord || k == evInvalid || k == evFail
+}
+
+// event is one step as a check records it: 32 bytes, no text of its own.
+// The domain whose record is evaluated is held only by the events that
+// begin an evaluation (evRecord, evNoRecord, evInvalid) or end one
+// (evFail), in arg: every other event is about the record of the last
+// evRecord at the same depth, as the evaluation of a record records its
+// events at its depth and those of the records it includes deeper.
 type event struct {
-	rec    *parsedRecord // the record whose term this is; nil for steps without one
-	domain string        // the domain whose record is evaluated (canonical, or as given for evInvalid)
-	arg    string        // a name the note mentions
-	n      int16         // a count the note mentions; evFail's index in errs
-	term   int16         // the term's index in rec, or -1
-	depth  uint8
-	kind   eventKind
-	st     statusCode
+	rec   *parsedRecord // the record whose term this is; nil for steps without one
+	arg   string        // a name the note mentions; the domain (canonical, or as given for evInvalid) for holdsDomain
+	n     int16         // a count the note mentions; evFail's index in errs
+	term  int16         // the term's index in rec, or -1
+	depth uint8
+	kind  eventKind
+	st    statusCode
 }
 
 // statusCode is a Status in one byte.
@@ -124,11 +149,11 @@ func codeOf(st Status) statusCode {
 	return 0
 }
 
-// step makes the words of step k of event i.
-func (t Trace) step(i, k int, s *Step) {
+// step makes the words of step k of event i, about the record of domain.
+func (t Trace) step(i, k int, domain string, s *Step) {
 	ev := &t.events[i]
 	s.Depth = int(ev.depth)
-	s.Domain = dnsrec.TrimDot(ev.domain)
+	s.Domain = dnsrec.TrimDot(domain)
 	if ev.term >= 0 && ev.rec != nil {
 		s.Term = ev.rec.termText(int(ev.term) + k)
 	}
@@ -181,7 +206,10 @@ func (e *evaluation) record(kind eventKind, depth int, domain string, p *parsedR
 	}
 	e.trace = e.trace[:n+1]
 	ev := &e.trace[n]
-	ev.rec, ev.domain, ev.arg = p, domain, arg
+	if kind.holdsDomain() {
+		arg = domain
+	}
+	ev.rec, ev.arg = p, arg
 	ev.term, ev.depth, ev.kind = int16(term), uint8(min(depth, 255)), kind
 	ev.n, ev.st = 0, 0
 	return ev
