@@ -144,26 +144,31 @@ func (r ReportRow) Passed() bool { return r.DKIMAligned || r.SPFAligned }
 // [MaxRecordElements], [MaxReportDepth], [MaxReportAuthResults] or
 // [MaxReportToken]; its heap stays below [MaxReportHeap].
 func ParseAggregateReport(r io.Reader) (*AggregateReport, error) {
+	src, err := openReport(r)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	return decodeReport(&boundedReader{r: bufio.NewReader(src)})
+}
+
+// openReport returns the XML of a report as received: r itself, or what
+// its gzip or zip container holds (by the first bytes, whatever the file
+// is called).
+func openReport(r io.Reader) (io.ReadCloser, error) {
 	br := bufio.NewReader(r)
 	head, _ := br.Peek(4)
-	var src io.Reader = br
 	switch {
 	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
 		gz, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("%w: gzip: %w", ErrReport, err)
 		}
-		defer gz.Close()
-		src = gz
+		return gz, nil
 	case bytes.Equal(head, []byte("PK\x03\x04")):
-		rc, err := unzipReport(br)
-		if err != nil {
-			return nil, err
-		}
-		defer rc.Close()
-		src = rc
+		return unzipReport(br)
 	}
-	return decodeReport(&boundedReader{r: bufio.NewReader(src)})
+	return io.NopCloser(br), nil
 }
 
 // unzipReport finds the report in a zip file, bounded in size: the file is

@@ -2,9 +2,6 @@ package feedback
 
 import (
 	"bufio"
-	"bytes"
-	"compress/gzip"
-	"fmt"
 	"io"
 )
 
@@ -32,25 +29,11 @@ type AggregateHandler struct {
 // handler's to bound. An error a handler returns stops the reading and is
 // returned as is. The report returned has no Rows.
 func StreamAggregateReport(r io.Reader, h AggregateHandler) (*AggregateReport, error) {
-	br := bufio.NewReader(r)
-	head, _ := br.Peek(4)
-	var src io.Reader = br
-	switch {
-	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%w: gzip: %w", ErrReport, err)
-		}
-		defer gz.Close()
-		src = gz
-	case bytes.Equal(head, []byte("PK\x03\x04")):
-		rc, err := unzipReport(br)
-		if err != nil {
-			return nil, err
-		}
-		defer rc.Close()
-		src = rc
+	src, err := openReport(r)
+	if err != nil {
+		return nil, err
 	}
+	defer src.Close()
 	return decodeReportWith(&boundedReader{r: bufio.NewReader(src)}, &h)
 }
 
