@@ -178,24 +178,8 @@ func (e *Evidence) sources(rows []DaySource) {
 			src = &Source{IP: d.IP}
 			by[d.IP] = src
 		}
-		t := &src.sums
-		t.Messages += d.Messages
-		t.Passed += d.Passed
-		t.SPFAligned += d.SPFAligned
-		t.DKIMAligned += d.DKIMAligned
-		t.SPFPass += d.SPFPass
-		t.DKIMPass += d.DKIMPass
-		t.Overrides.Forwarded += d.Overrides.Forwarded
-		t.Overrides.LocalPolicy += d.Overrides.LocalPolicy
-		t.Overrides.MailingList += d.Overrides.MailingList
-		t.Overrides.TrustedForwarder += d.Overrides.TrustedForwarder
-		t.Overrides.ARC += d.Overrides.ARC
-		if kindRank(d.Kind) > kindRank(src.Kind) {
-			src.Kind = d.Kind
-		}
-		if d.Host != "" {
-			src.Host = d.Host
-		}
+		mergeSource(&src.sums, &d)
+		src.Kind, src.Host = src.sums.Kind, src.sums.Host
 	}
 	for _, src := range by {
 		t := src.sums
