@@ -50,9 +50,10 @@ type Reason struct {
 	// (package i18n; the codes are [Codes]'), which [Reason.TextIn]
 	// renders in another language; Params["said"] is the reason= the
 	// receiver wrote, which follows the sentence in parentheses, as
-	// written. The JSON carries Text alone.
-	Code   plan.Code         `json:"-"`
-	Params map[string]string `json:"-"`
+	// written. The JSON carries them beside Text, so that a reader who
+	// stored it can word it in another language.
+	Code   plan.Code         `json:"code,omitempty"`
+	Params map[string]string `json:"params,omitempty"`
 }
 
 // TextIn is Text in the catalogue language tag matches: Text itself

@@ -45,10 +45,10 @@ type RuleResult struct {
 	// FixCode and FixParams the same for Fix (a finding's, when the fix is
 	// the finding's own). [RuleResult.In] words the result in another
 	// language from them. A result made with [Result] has none.
-	Code      plan.Code         `json:"-"`
-	Params    map[string]string `json:"-"`
-	FixCode   plan.Code         `json:"-"`
-	FixParams map[string]string `json:"-"`
+	Code      plan.Code         `json:"code,omitempty"`
+	Params    map[string]string `json:"params,omitempty"`
+	FixCode   plan.Code         `json:"fix_code,omitempty"`
+	FixParams map[string]string `json:"fix_params,omitempty"`
 }
 
 // Result makes the result of rule r.

@@ -33,8 +33,8 @@ type About struct {
 	// catalogue's "requirement" sentences of Code (the code of the change
 	// that makes it hold), filled from Params, which [About.In] renders in
 	// another language. A requirement worded by hand has none.
-	Code   Code              `json:"-"`
-	Params map[string]string `json:"-"`
+	Code   Code              `json:"code,omitempty"`
+	Params map[string]string `json:"params,omitempty"`
 }
 
 // WordedAbout returns the About whose Requirement is variant n of code's

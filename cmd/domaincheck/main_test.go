@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -48,6 +49,10 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// vendorFinding is the vendor's finding about its server's reverse name
+// (not a rule result that names it as its cause).
+var vendorFinding = regexp.MustCompile(`"code": "sending-ptr-unconfirmed",\s*"severity"`)
+
 func TestJSONIsOneDocument(t *testing.T) {
 	var out bytes.Buffer
 	run(context.Background(), &out, io.Discard, demoChecker(t), options{format: "json", domains: []string{"customer.example", "ready.example"}, concurrency: 2})
@@ -72,7 +77,7 @@ func TestJSONIsOneDocument(t *testing.T) {
 	}
 	res := doc.Domains
 	// The vendor's own set-up is in the document once, not in each report.
-	if doc.Vendor.Vendor != "Example CRM" || !doc.Vendor.Blocks || len(doc.Vendor.Findings) == 0 || strings.Count(out.String(), `"code": "sending-ptr-unconfirmed"`) != 1 {
+	if doc.Vendor.Vendor != "Example CRM" || !doc.Vendor.Blocks || len(doc.Vendor.Findings) == 0 || len(vendorFinding.FindAllString(out.String(), -1)) != 1 {
 		t.Errorf("vendor section: %+v", doc.Vendor)
 	}
 	if res[0].Domain != "customer.example" || res[1].Domain != "ready.example" {
