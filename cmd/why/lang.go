@@ -96,18 +96,7 @@ func (t teller) headers(w io.Writer, h *feedback.Headers) {
 		p["spam"] = "spam"
 	}
 	fmt.Fprintln(w, t.t("text.why.message", p))
-	var mine, others []feedback.Reason
-	for _, r := range h.Reasons {
-		if r.Trust == feedback.TrustReceiver {
-			mine = append(mine, r)
-		} else {
-			others = append(others, r)
-		}
-	}
-	who := ""
-	if len(h.TrustedIDs) > 0 && h.TrustedIDs[0] != "" {
-		who = strings.Join(h.TrustedIDs, ", ")
-	}
+	mine, others, who := verdicts(h)
 	switch {
 	case len(mine) > 0 && who == "":
 		fmt.Fprintln(w, t.t("text.why.verdict", nil))

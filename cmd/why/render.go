@@ -132,23 +132,14 @@ func headersText(w io.Writer, h *feedback.Headers) {
 		fmt.Fprintf(w, ", marked as spam")
 	}
 	fmt.Fprintln(w, ".")
-	var mine, others []feedback.Reason
-	for _, r := range h.Reasons {
-		if r.Trust == feedback.TrustReceiver {
-			mine = append(mine, r)
-		} else {
-			others = append(others, r)
-		}
-	}
-	who := "the receiver"
-	if len(h.TrustedIDs) > 0 && h.TrustedIDs[0] != "" {
-		who = strings.Join(h.TrustedIDs, ", ")
-	}
+	mine, others, who := verdicts(h)
 	switch {
-	case len(mine) > 0 && who == "the receiver":
+	case len(mine) > 0 && who == "":
 		fmt.Fprintln(w, "The receiver's verdict:")
 	case len(mine) > 0:
 		fmt.Fprintf(w, "The receiver's verdict (%s):\n", who)
+	case who == "":
+		fmt.Fprintln(w, "No result here is the receiver's verdict: none was added by the receiver.")
 	default:
 		fmt.Fprintf(w, "No result here is the receiver's verdict: none was added by %s.\n", who)
 	}
@@ -217,4 +208,21 @@ func kindText(s feedback.SourceSummary) string {
 		return "unauthenticated, " + s.Why
 	}
 	return "unauthenticated"
+}
+
+// verdicts splits a message's results into the receiver's own and the
+// others, and names who wrote the receiver's ("" when its fields do not
+// say).
+func verdicts(h *feedback.Headers) (mine, others []feedback.Reason, who string) {
+	for _, r := range h.Reasons {
+		if r.Trust == feedback.TrustReceiver {
+			mine = append(mine, r)
+		} else {
+			others = append(others, r)
+		}
+	}
+	if len(h.TrustedIDs) > 0 && h.TrustedIDs[0] != "" {
+		who = strings.Join(h.TrustedIDs, ", ")
+	}
+	return mine, others, who
 }
