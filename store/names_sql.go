@@ -34,9 +34,14 @@ func (s *sqlStore) ClaimNames(ctx context.Context, o NameOptions) ([]netip.Addr,
 		return nil, fmt.Errorf("store: reverse names: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	lock := ""
 	if s.dialect == dialectPostgres {
-		lock = " FOR UPDATE SKIP LOCKED"
+		// Claims take turns, as SQLite's writers do: the next one reads
+		// after the last one's leases committed. Skipping locked rows
+		// instead would pass over the rows a scan is still writing, and a
+		// claim would come back short with sources due.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(2931)`); err != nil {
+			return nil, fmt.Errorf("store: reverse names: %w", err)
+		}
 	}
 	now := o.Now.Unix()
 	seen := day(o.Now.Add(-o.MaxAge))
@@ -59,7 +64,7 @@ func (s *sqlStore) ClaimNames(ctx context.Context, o NameOptions) ([]netip.Addr,
 		if left <= 0 {
 			break
 		}
-		rows, err := tx.QueryContext(ctx, s.q(q.q+lock), append(q.args, left)...)
+		rows, err := tx.QueryContext(ctx, s.q(q.q), append(q.args, left)...)
 		if err != nil {
 			return nil, fmt.Errorf("store: reverse names: %w", err)
 		}
@@ -137,9 +142,14 @@ func (s *sqlStore) scanNamesStep(ctx context.Context, from, to int64) error {
 		return fmt.Errorf("store: reverse names: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	// Only the addresses that are new or seen on a later day are written:
+	// PostgreSQL locks every row an upsert meets, even one it leaves as it
+	// was, and a scan reads its last reports again (namesScanOverlap).
 	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO source_names (ip, seen_day)
-		SELECT rr.source_ip, MAX(r.day) FROM report_rows rr JOIN reports r ON r.id = rr.report
-		WHERE rr.report > ? AND rr.report <= ? GROUP BY rr.source_ip ORDER BY rr.source_ip
+		SELECT x.ip, x.d FROM (SELECT rr.source_ip AS ip, MAX(r.day) AS d FROM report_rows rr JOIN reports r ON r.id = rr.report
+			WHERE rr.report > ? AND rr.report <= ? GROUP BY rr.source_ip) x
+		LEFT JOIN source_names sn ON sn.ip = x.ip
+		WHERE sn.ip IS NULL OR sn.seen_day < x.d ORDER BY x.ip
 		ON CONFLICT (ip) DO UPDATE SET seen_day = CASE WHEN excluded.seen_day > source_names.seen_day THEN excluded.seen_day ELSE source_names.seen_day END`), from, to)
 	if err != nil {
 		return fmt.Errorf("store: reverse names: reading the reports: %w", err)
