@@ -1,9 +1,7 @@
 package feedback
 
 import (
-	"net/netip"
-	"regexp"
-	"strings"
+	"github.com/domainauth/domainauth/internal/received"
 )
 
 // receiverLine decides where the receiver's own fields end (RFC 8601,
@@ -43,21 +41,21 @@ func findReceiverLine(fields []field, trusted map[string]bool, callerGiven bool,
 	line := receiverLine{at: len(fields)}
 	msTrusted := trusted[""]
 	for id := range trusted {
-		msTrusted = msTrusted || isMicrosoftHost(id)
+		msTrusted = msTrusted || received.MicrosoftHost(id)
 	}
 	run, cut := false, -1
 	for i, f := range fields {
 		if f.name != "received" {
 			continue
 		}
-		by := receivedBy(f.value)
-		ms := msTrusted && isMicrosoftHost(by)
+		by := received.By(f.value)
+		ms := msTrusted && received.MicrosoftHost(by)
 		if ms || byTrusted(f.value, trusted) {
 			run = true
 			line.microsoft = line.microsoft || ms
 			continue
 		}
-		if !run && !publicName(by) && !arrival(f.value) {
+		if !run && !received.PublicName(by) && !received.FromOutside(f.value) {
 			continue // an internal hop of the receiver, above its arrival
 		}
 		if run {
@@ -80,11 +78,11 @@ func findReceiverLine(fields []field, trusted map[string]bool, callerGiven bool,
 
 // arrivalLine is the line when no Received field names a trusted host: the
 // topmost Received field that records an arrival from outside (see
-// arrival), below the receiver's internal hops; when every Received field
+// received.FromOutside), below the receiver's internal hops; when every Received field
 // looks internal, the first one below the topmost trusted result.
 func arrivalLine(fields []field, topTrustedAR int) int {
 	for i, f := range fields {
-		if f.name == "received" && arrival(f.value) {
+		if f.name == "received" && received.FromOutside(f.value) {
 			return i
 		}
 	}
@@ -94,89 +92,6 @@ func arrivalLine(fields []field, topTrustedAR int) int {
 		}
 	}
 	return len(fields)
-}
-
-var (
-	fromPartRe = regexp.MustCompile(`(?is)^\s*from\s+(.*?)\s+by\s`)
-	ipTokenRe  = regexp.MustCompile(`(?i)[0-9a-f:.]*[:.][0-9a-f:.]+`)
-)
-
-// arrival reports whether a Received field records a message coming from
-// outside: its "from" part names a public address, or, naming none, a
-// host outside the domain of its "by" name. A field with no "from" part
-// ("by 2002:a05:...", "by localhost"), one from a private or loopback
-// address ("from 10.217.150.37", "from 127.0.0.1") and one from a host of
-// the same domain are the receiver's internal hops.
-func arrival(v string) bool {
-	if len(v) > 4096 {
-		v = v[:4096]
-	}
-	m := fromPartRe.FindStringSubmatch(v)
-	if m == nil {
-		return false
-	}
-	from := m[1]
-	public, found := false, false
-	for _, tok := range ipTokenRe.FindAllString(from, 16) {
-		ip, err := netip.ParseAddr(strings.Trim(strings.TrimPrefix(strings.ToLower(tok), "ipv6:"), ".:"))
-		if err != nil {
-			continue
-		}
-		found = true
-		ip = ip.Unmap()
-		public = public || !(ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsUnspecified())
-	}
-	if found {
-		return public
-	}
-	words := strings.Fields(from)
-	if len(words) == 0 {
-		return false
-	}
-	name := strings.ToLower(strings.TrimSuffix(words[0], "."))
-	if !publicName(name) {
-		return false
-	}
-	by := receivedBy(v)
-	return !(name == by || parentOf(name) != "" && parentOf(name) == parentOf(by))
-}
-
-// receivedBy returns the "by" name of a Received field, lower case, "" when
-// it names none.
-func receivedBy(v string) string {
-	if len(v) > 4096 {
-		v = v[:4096]
-	}
-	m := byRe.FindStringSubmatch(v)
-	if m == nil {
-		return ""
-	}
-	return strings.ToLower(strings.TrimSuffix(m[1], "."))
-}
-
-// publicName reports whether a "by" name could be a host on the Internet:
-// a dotted name that is not an address and not under a private suffix.
-func publicName(name string) bool {
-	if !strings.Contains(name, ".") {
-		return false
-	}
-	if _, err := netip.ParseAddr(name); err == nil {
-		return false
-	}
-	for _, s := range []string{".local", ".localdomain", ".internal", ".lan", ".home.arpa", ".localhost"} {
-		if strings.HasSuffix(name, s) {
-			return false
-		}
-	}
-	return true
-}
-
-// isMicrosoftHost reports whether a name is one of Microsoft 365's mail
-// hosts (mail.protection.outlook.com, prod.outlook.com,
-// outlook.office365.com).
-func isMicrosoftHost(name string) bool {
-	return name == "outlook.com" || strings.HasSuffix(name, ".outlook.com") ||
-		name == "office365.com" || strings.HasSuffix(name, ".office365.com")
 }
 
 // microsoftField reports whether a field is one Exchange Online writes for
@@ -198,12 +113,12 @@ func receiverID(fields []field, ids []string) (string, bool) {
 		if f.name != "received" {
 			continue
 		}
-		by := receivedBy(f.value)
-		if !publicName(by) {
+		by := received.By(f.value)
+		if !received.PublicName(by) {
 			continue
 		}
 		for _, id := range ids {
-			if id == "" && isMicrosoftHost(by) || id != "" && byTrusted(f.value, map[string]bool{id: true}) {
+			if id == "" && received.MicrosoftHost(by) || id != "" && byTrusted(f.value, map[string]bool{id: true}) {
 				return id, true
 			}
 		}

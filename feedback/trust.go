@@ -1,9 +1,10 @@
 package feedback
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/domainauth/domainauth/internal/received"
 )
 
 // roughID is the first word of a field that could not be parsed: its
@@ -30,35 +31,21 @@ func arcInstance(v string) (int, string) {
 	return n, rest
 }
 
-var byRe = regexp.MustCompile(`(?i)\bby\s+([a-z0-9][a-z0-9.\-]*)`)
-
 // byTrusted reports whether a Received field was added by a trusted host:
 // its "by" name is a trusted id, a name under it, or in the same domain
 // (one label off).
 func byTrusted(v string, trusted map[string]bool) bool {
-	if len(v) > 4096 {
-		v = v[:4096]
-	}
-	m := byRe.FindStringSubmatch(v)
-	if m == nil {
+	by := received.By(v)
+	if by == "" {
 		return false
 	}
-	by := strings.ToLower(strings.TrimSuffix(m[1], "."))
 	for id := range trusted {
 		if id == "" {
 			continue
 		}
-		if by == id || strings.HasSuffix(by, "."+id) || parentOf(by) != "" && parentOf(by) == parentOf(id) {
+		if by == id || strings.HasSuffix(by, "."+id) || received.Parent(by) != "" && received.Parent(by) == received.Parent(id) {
 			return true
 		}
 	}
 	return false
-}
-
-// parentOf drops the first label of a name with three labels or more.
-func parentOf(name string) string {
-	if strings.Count(name, ".") < 2 {
-		return ""
-	}
-	return name[strings.IndexByte(name, '.')+1:]
 }

@@ -40,9 +40,11 @@ type MessageReport struct {
 	FromDomain string `json:"from_domain"` // its domain, lower case
 	MessageID  string `json:"message_id,omitempty"`
 	// Delivered: the message carries a Received header field, so it is a
-	// delivered copy, and the topmost one is the receiver's.
+	// delivered copy.
 	Delivered bool `json:"delivered"`
-	// Received is the topmost Received field of a delivered copy.
+	// Received is the Received field the receiver wrote when the copy
+	// came in from the sender's server: the topmost one below the
+	// receiver's internal hops (see the package's leniencies).
 	Received   string      `json:"received,omitempty"`
 	Signatures []Signature `json:"signatures"`
 	// Results are each provider's message-side rules, in the order of
@@ -122,7 +124,7 @@ func (c *MessageChecker) Check(ctx context.Context, msg io.Reader) (*MessageRepo
 		rep.MessageID = ids[0]
 	}
 	if rcv := m.get("Received"); len(rcv) > 0 {
-		rep.Delivered, rep.Received = true, rcv[0]
+		rep.Delivered, rep.Received = true, arrivalReceived(rcv)
 	}
 	rep.Signatures = c.signatures(ctx, m, rep.FromDomain)
 

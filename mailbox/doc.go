@@ -74,7 +74,12 @@
 //     UTF-8), as old mail software writes them, are read, bytes as they
 //     are.
 //   - A message is taken as delivered when it carries a Received header
-//     field; the topmost one is the receiver's (RFC 5321, Section 4.4).
+//     field (RFC 5321, Section 4.4). The field the TLS rule judges is the
+//     one the receiver wrote when the message came in from the sender's
+//     server: the topmost one that is not an internal hop of the receiver
+//     (no "from" part, a private or loopback address, or two hosts of one
+//     organization, such as Microsoft 365's hops between prod.outlook.com
+//     and outlook.office365.com hosts over public IPv6 addresses).
 //   - TLS evidence is recognized by the words receivers write: "with
 //     ESMTPS" or "ESMTPSA" (RFC 3848), "TLS1.x", "TLSv1.x", "version=TLS",
 //     "using TLS". A receiver that writes none of them is reported as
