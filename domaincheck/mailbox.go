@@ -278,13 +278,15 @@ func (pc *providerCheck) keySize() mailbox.RuleResult {
 func keyVariant(ks []keyFound) int { return min(len(ks)-1, 1) }
 
 // keyParams are the values a sentence about the keys ks is made of: the
-// first key's name and bits, and every key with its bits.
+// first key's name and bits, every key's name (keys) and every key's bits
+// in the same order (allbits), as lists a sentence joins in its language.
 func keyParams(ks []keyFound) map[string]string {
-	var all []string
-	for _, k := range ks {
-		all = append(all, fmt.Sprintf("%s (%d bits)", k.name, k.bits))
+	names := make([]string, len(ks))
+	bits := make([]string, len(ks))
+	for i, k := range ks {
+		names[i], bits[i] = k.name, strconv.Itoa(k.bits)
 	}
-	return map[string]string{"key": ks[0].name, "bits": strconv.Itoa(ks[0].bits), "keys": strings.Join(all, ", ")}
+	return map[string]string{"key": ks[0].name, "bits": bits[0], "keys": strings.Join(names, ", "), "allbits": strings.Join(bits, ", ")}
 }
 
 func (pc *providerCheck) dmarcPolicy() mailbox.RuleResult {

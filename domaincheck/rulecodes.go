@@ -12,7 +12,7 @@ const (
 	CodeRuleNotChecked plan.Code = "rule-not-checked"  // DNS did not answer a question the rule needs: question
 	CodeRuleSPFOrDKIM  plan.Code = "rule-spf-or-dkim"  // SPF or DKIM passes: vendor, envelope, servers, failing, problem
 	CodeRuleSPFAndDKIM plan.Code = "rule-spf-and-dkim" // SPF and DKIM pass: vendor, envelope, servers, failing, problem
-	CodeRuleKeySize    plan.Code = "rule-key-size"     // the size of the keys at the vendor's selectors: domain, key, bits, keys
+	CodeRuleKeySize    plan.Code = "rule-key-size"     // the size of the keys at the vendor's selectors: domain, key, bits, keys, allbits
 	CodeRuleDMARC      plan.Code = "rule-dmarc-policy" // a DMARC policy is published: domain, policy, at
 	CodeRuleAlignment  plan.Code = "rule-alignment"    // SPF or DKIM passes and aligns: vendor, domain
 	CodeRuleVendor     plan.Code = "rule-vendor"       // the vendor's servers do not meet a rule: vendor
