@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/netip"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/domaincheck"
+	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/store"
 )
 
@@ -83,5 +88,66 @@ func TestMonitorNames(t *testing.T) {
 	}
 	if got := names(t, db); got["198.51.100.7"] != "pass mx.customer.example" || got["192.0.2.44"] != "fail" {
 		t.Errorf("after a pass: %v", got)
+	}
+}
+
+// A long-running monitor looks the names up beside its passes, never
+// holding them up, and when its caller's context ends it returns with
+// the look-ups it started finished.
+func TestMonitorNamesInTheBackground(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "reports.db")
+	if code, _, errOut := storeRun(t, reportsNow, "", "-store", db, "-ingest", "testdata/reports", "-names=false"); code != 0 {
+		t.Fatalf("ingest: %s", errOut)
+	}
+	srv, err := dnstest.Serve(demo.Zone())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	p, err := domaincheck.ParseProfile(demo.ProfileJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := &domaincheck.Checker{Profile: p, Resolver: srv.Client()}
+	var out, errOut bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		// An interval below -interval's minimum: a pass every 200 ms (the
+		// store keeps whole seconds, so not below 1 s).
+		done <- runMonitor(ctx, c, s, []string{"customer.example"}, 2*time.Second, false, "", store.Retention{}, true, &out, &errOut)
+	}()
+	for start := time.Now(); len(names(t, db)) < 4; time.Sleep(50 * time.Millisecond) {
+		if time.Since(start) > 2*time.Minute {
+			cancel()
+			<-done
+			t.Fatalf("no names after 2 minutes of monitoring: %v; stderr %q", names(t, db), errOut.String())
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the monitor returned %v, want context.Canceled", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the monitor did not return a minute after its context ended")
+	}
+	if got := names(t, db); got["198.51.100.7"] != "pass mx.customer.example" || got["5.255.64.53"] != "pass smtp1.vendor.example" || got["192.0.2.44"] != "fail" || got["203.0.113.66"] != "permerror" {
+		t.Errorf("names: %v", got)
+	}
+	// Looked up once: the passes after the first found nothing due.
+	if n := strings.Count(errOut.String(), "reverse names: 4 sources looked up: 2 named"); n != 1 {
+		t.Errorf("the names were looked up %d times; stderr %q", n, errOut.String())
+	}
+	// The checks went on beside the look-ups.
+	if last, err := s.LastCheck(context.Background(), "customer.example"); err != nil || last == nil {
+		t.Errorf("no check of customer.example kept: %v, %v", last, err)
 	}
 }
