@@ -58,6 +58,8 @@ func (c *Catalog) Date(tag language.Tag, t time.Time) string {
 //	sub     the clause of a set whose code a parameter holds, in lang,
 //	        from the message's parameters: {{sub "spf-problem" .error .}}
 //	        (see [Catalog.Clause])
+//	sec     a reference "RFC 9989, Section 4.10.1" with lang's word for
+//	        a section (the message format.section)
 func funcs(c *Catalog, lang language.Tag) template.FuncMap {
 	return template.FuncMap{
 		"sub":    func(set, code string, data map[string]string) string { return c.sub(lang, set, code, data) },
@@ -65,7 +67,22 @@ func funcs(c *Catalog, lang language.Tag) template.FuncMap {
 		"num":    func(s string) string { return formatNumber(lang, s) },
 		"stepOf": stepOf,
 		"list":   func(s string) string { return joinList(lang, s) },
+		"sec":    func(s string) string { return c.section(lang, s) },
 	}
+}
+
+// section writes a reference to an RFC's section, "RFC 9989, Section
+// 4.10.1", with lang's word for a section; another text is left as it is.
+func (c *Catalog) section(lang language.Tag, s string) string {
+	rfc, n, ok := strings.Cut(s, ", Section ")
+	if !ok {
+		return s
+	}
+	word, err := c.Render(lang, "format.section", nil)
+	if err != nil || word == "" {
+		return s
+	}
+	return rfc + ", " + word + " " + n
 }
 
 // conjunctions are the words that join the last two items of a list.
