@@ -47,7 +47,9 @@
 // integer written as the language writes numbers: 10’000 in Swiss German,
 // 10 000 in French), list ("a, b and c" in the language), stepOf (the
 // step number of an English "make step N of the customer's changes" that
-// some findings carry as their fix) and sub.
+// some findings carry as their fix), sec (an RFC reference "RFC 9989,
+// Section 4.10.1" with the language's word for a section, the message
+// format.section) and sub.
 //
 // # Clauses
 //
