@@ -168,6 +168,9 @@ type IngestResult struct {
 type Unreadable struct {
 	File   string `json:"file"`
 	Reason string `json:"reason"`
+	// Report is the stored report's ID ([Store.Report]), when known:
+	// given by [Ingester.Reread].
+	Report int64 `json:"report,omitempty"`
 }
 
 // add counts one outcome.
