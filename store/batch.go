@@ -39,13 +39,13 @@ type Batch interface {
 	// Reread reads again a report the store keeps as unreadable, in
 	// place of it: in a savepoint of its own, it checks that report id
 	// is still held as unreadable with the bytes r gives (as
-	// [Store.Report] returns them), deletes it (and its pieces), and
-	// reads r as ReadReport does. In's Source and At, when empty, are the
-	// stored report's. The check is inside the batch's transaction, so
+	// [Store.Report] returns them), reads r as ReadReport does and, when
+	// it can be read now, deletes the unreadable copy (and its pieces).
+	// In's Source and At, when empty, are the stored report's. The check is inside the batch's transaction, so
 	// two processes reading the same report again never store it twice.
 	//
 	// The outcome is [Stored] (read now: a report of its own, with rows
-	// and sums, under a new ID), [Present] with Status [StatusOK] or
+	// and sums, under a new ID, higher than the old one), [Present] with Status [StatusOK] or
 	// [StatusRecovered] (the store holds a readable copy: the unreadable
 	// one is deleted), or [Skipped] (for a domain the store does not
 	// keep: it is deleted). When it still cannot be read, nothing

@@ -97,7 +97,7 @@
 // can read now by group commit, as an ingest does: each through
 // [Batch.Reread], which, in a savepoint of its own and inside the batch's
 // transaction, checks that the report is still unreadable with the same
-// bytes, deletes it and stores the report read in its place, under a new
+// bytes, and stores the report read in its place, under a new (higher)
 // ID, with its rows and sums, its source and time of receipt kept. A
 // report the store already holds in a readable copy (the same
 // organization and report ID) or for a domain it does not keep is

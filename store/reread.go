@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -41,8 +42,13 @@ func (b *sqlBatch) Reread(ctx context.Context, id int64, r io.Reader, in Incomin
 		if in.At.IsZero() {
 			in.At = time.Unix(recv, 0).UTC()
 		}
-		// Its rows are none, its pieces go with it (ON DELETE CASCADE).
-		if err := b.s.exec(ctx, b.tx, `DELETE FROM reports WHERE id = ?`, id); err != nil {
+		// Its bytes are free for the report read now, which is numbered
+		// after it (SQLite would give a deleted last ID again, which the
+		// reverse names' scan has passed); then it goes, its pieces with
+		// it (ON DELETE CASCADE).
+		var tmp [32]byte
+		_, _ = rand.Read(tmp[:])
+		if err := b.s.exec(ctx, b.tx, `UPDATE reports SET sha256 = ? WHERE id = ?`, tmp[:], id); err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
 		want := [32]byte(sum)
@@ -56,6 +62,11 @@ func (b *sqlBatch) Reread(ctx context.Context, id int64, r io.Reader, in Incomin
 		res = rd
 		if rd.Status == StatusUnreadable {
 			return errStillUnreadable
+		}
+		if err := b.s.exec(ctx, b.tx, `DELETE FROM reports WHERE id = ?`, id); err != nil {
+			// The report's sums are in the batch's already.
+			b.err = fmt.Errorf("store: batch broken: %w", err)
+			return b.err
 		}
 		return nil
 	})
