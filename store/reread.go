@@ -168,8 +168,14 @@ func (in *Ingester) reread(ctx context.Context, l unreadableLister, res *run) er
 // counts it as pending.
 func (in *Ingester) rereadOne(ctx context.Context, u StoredReport, res *run) error {
 	keep := func() {
-		res.reports++
-		res.pending.Unreadable = append(res.pending.Unreadable, Unreadable{File: u.Source, Reason: u.Reason, Report: u.ID})
+		// Nothing to commit: acknowledged now, unless a batch is open
+		// (then with it, for the list to stay in order).
+		kept := Unreadable{File: u.Source, Reason: u.Reason, Report: u.ID}
+		if res.batch == nil {
+			res.res.Unreadable = append(res.res.Unreadable, kept)
+			return
+		}
+		res.pending.Unreadable = append(res.pending.Unreadable, kept)
 	}
 	if u.Size == 0 {
 		keep()

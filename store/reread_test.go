@@ -356,3 +356,32 @@ func TestRereadInPieces(t *testing.T) {
 		}
 	})
 }
+
+// What was kept without a report's bytes (a message in which no report
+// was found, a report too large to keep) is not read again: it stays,
+// listed with its reason.
+func TestRereadKeepsWhatHoldsNoReport(t *testing.T) {
+	each(t, func(t *testing.T, dsn string, s Store) {
+		ctx := context.Background()
+		msg := []byte("From: a@b.example\r\nSubject: hello\r\n\r\nno report here\r\n")
+		msgID := unreadableAs(t, s, msg, "inbox#1", "no aggregate report in the message", day0)
+		if out, err := s.AddReport(ctx, &Received{Raw: []byte{}, Status: StatusUnreadable, Reason: "too large", Source: "huge.xml"}); err != nil || out != Stored {
+			t.Fatal(out, err)
+		}
+		hugeID := idOf(t, s, `SELECT id FROM reports WHERE source = ?`, "huge.xml")
+		res, err := (&Ingester{Store: s}).Reread(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []Unreadable{{File: "inbox#1", Reason: "no aggregate report in the message", Report: msgID}, {File: "huge.xml", Reason: "too large", Report: hugeID}}
+		if !reflect.DeepEqual(res.Unreadable, want) || res.Items != 2 || res.Stored+res.Present+res.Skipped != 0 {
+			t.Fatalf("result = %+v; want %+v", res, want)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM reports WHERE status = 'unreadable'`); n != 2 {
+			t.Errorf("%d unreadable reports, want 2", n)
+		}
+		if sr, err := s.Report(ctx, msgID); err != nil || !bytes.Equal(sr.Raw, msg) {
+			t.Errorf("the message kept: %+v, %v", sr, err)
+		}
+	})
+}
