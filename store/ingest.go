@@ -160,7 +160,8 @@ type IngestResult struct {
 	Unreadable []Unreadable `json:"unreadable"`
 	// Recovered counts the reports read only leniently.
 	Recovered int `json:"recovered"`
-	// Items counts the files and messages looked at.
+	// Items counts the files and messages looked at ([Ingester.Reread]:
+	// the unreadable reports).
 	Items int `json:"items"`
 }
 

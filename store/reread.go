@@ -122,8 +122,9 @@ func (s *sqlStore) unreadableAfter(ctx context.Context, after int64, n int) ([]S
 // already in a readable copy (Present) or that are for a domain it does
 // not keep (Skipped): their unreadable copies are deleted; and lists
 // those that stay unreadable (Unreadable, with today's reason and the
-// report's ID). Items counts the reports looked at. A report read again
-// meanwhile by another process is counted nowhere.
+// report's ID). Items counts the reports looked at, and Progress is told
+// after each. A report read again meanwhile by another process is counted
+// nowhere.
 //
 // What was kept without a report's bytes stays as it is, listed: a report
 // too large to be kept, a message part whose encoding is broken, and a
