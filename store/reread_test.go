@@ -385,3 +385,59 @@ func TestRereadKeepsWhatHoldsNoReport(t *testing.T) {
 		}
 	})
 }
+
+// A batch reading a report again while another batch, of another
+// process, has read it again and not yet committed, waits its turn, and
+// then finds it gone: the report is stored once.
+func TestBatchRereadTakesTurns(t *testing.T) {
+	each(t, func(t *testing.T, dsn string, s Store) {
+		ctx := context.Background()
+		s2, err := Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s2.Close()
+		x := []byte(reportXML("Google", "g-1", "customer.example", day0, rereadRows...))
+		id := unreadableAs(t, s, x, "g.xml", "an older parser", day0)
+		b1, err := s.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = b1.Rollback() }()
+		rd, err := b1.Reread(ctx, id, bytes.NewReader(x), Incoming{})
+		if err != nil || rd.Outcome != Stored || rd.Status != StatusOK {
+			t.Fatalf("first: %+v, %v", rd, err)
+		}
+		second := make(chan Read, 1)
+		errs := make(chan error, 1)
+		go func() {
+			b2, err := s2.Begin(ctx)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer func() { _ = b2.Rollback() }()
+			rd, err := b2.Reread(ctx, id, bytes.NewReader(x), Incoming{})
+			if err == nil {
+				err = b2.Commit()
+			}
+			second <- rd
+			errs <- err
+		}()
+		if err := b1.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		if rd := <-second; rd.Outcome != Gone {
+			t.Errorf("second: %+v; want gone", rd)
+		}
+		if m, _ := messages(t, s, "customer.example"); m != 10 {
+			t.Errorf("%d messages, want 10", m)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM reports`); n != 1 {
+			t.Errorf("%d reports, want 1", n)
+		}
+	})
+}
