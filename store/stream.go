@@ -116,8 +116,8 @@ func (b *sqlBatch) ReadReport(ctx context.Context, r io.Reader, in Incoming) (Re
 }
 
 // readReport is ReadReport; with want, a report whose SHA-256 is not
-// *want is refused with errOtherBytes before anything of it is read or
-// added to the batch's sums (Reread: the bytes are the report's).
+// *want is refused with errOtherBytes before it is parsed, nothing of it
+// kept (Reread: the bytes must be the report's).
 func (b *sqlBatch) readReport(ctx context.Context, r io.Reader, in Incoming, want *[32]byte) (Read, error) {
 	if err := b.usable(); err != nil {
 		return Read{}, err
