@@ -36,6 +36,25 @@ type Batch interface {
 	// one whose source fails (ErrRead) or that the store fails to add
 	// leaves the batch as before the call.
 	ReadReport(ctx context.Context, r io.Reader, in Incoming) (Read, error)
+	// Reread reads again a report the store keeps as unreadable, in
+	// place of it: in a savepoint of its own, it checks that report id
+	// is still held as unreadable with the bytes r gives (as
+	// [Store.Report] returns them), reads r as ReadReport does and, when
+	// it can be read now, deletes the unreadable copy (and its pieces).
+	// In's Source and At, when empty, are the stored report's. The check is inside the batch's transaction, so
+	// two processes reading the same report again never store it twice.
+	//
+	// The outcome is [Stored] (read now: a report of its own, with rows
+	// and sums, under a new ID, higher than the old one), [Present] with Status [StatusOK] or
+	// [StatusRecovered] (the store holds a readable copy: the unreadable
+	// one is deleted), or [Skipped] (for a domain the store does not
+	// keep: it is deleted). When it still cannot be read, nothing
+	// changes (same ID, bytes and reason): the outcome is [Present] with
+	// Status [StatusUnreadable] and the reason today's readers give.
+	// When report id is no longer held as unreadable with these bytes,
+	// the outcome is [Gone] and nothing changes. An error leaves the
+	// batch as before the call.
+	Reread(ctx context.Context, id int64, r io.Reader, in Incoming) (Read, error)
 	// Commit makes the batch's reports durable and visible; the
 	// outcomes returned before hold from then on.
 	Commit() error

@@ -87,6 +87,28 @@
 // at most [MaxMessageParts] nested [MaxMessageDepth] deep, each report in
 // it read as the walk meets it.
 //
+// # Reading again
+//
+// The raw bytes are kept so that a report no reader could read is read
+// again once the readers improve. [Ingester.Reread], run after upgrading
+// the program, walks the reports kept as unreadable (by ID, a page at a
+// time, one report's bytes held at a time), reads each with the readers
+// above (XML, gzip, zip, strictly then leniently), and stores those it
+// can read now by group commit, as an ingest does: each through
+// [Batch.Reread], which, in a savepoint of its own and inside the batch's
+// transaction, checks that the report is still unreadable with the same
+// bytes, and stores the report read in its place, under a new (higher)
+// ID, with its rows and sums, its source and time of receipt kept. A
+// report the store already holds in a readable copy (the same
+// organization and report ID) or for a domain it does not keep is
+// deleted and counted as present or skipped; one still unreadable stays
+// as it was (same ID, bytes and reason). As the check is in the
+// transaction and batches take turns, two processes reading again at
+// once never store a report twice: the second finds it gone ([Gone]).
+// What was kept without a report's bytes (a report too large, a message
+// part whose encoding is broken, a message in which no report was found)
+// is not read again, and stays listed.
+//
 // # Reverse names
 //
 // The reverse name of each source address is kept in a table of its own,

@@ -160,7 +160,8 @@ type IngestResult struct {
 	Unreadable []Unreadable `json:"unreadable"`
 	// Recovered counts the reports read only leniently.
 	Recovered int `json:"recovered"`
-	// Items counts the files and messages looked at.
+	// Items counts the files and messages looked at ([Ingester.Reread]:
+	// the unreadable reports).
 	Items int `json:"items"`
 }
 
@@ -168,6 +169,9 @@ type IngestResult struct {
 type Unreadable struct {
 	File   string `json:"file"`
 	Reason string `json:"reason"`
+	// Report is the stored report's ID ([Store.Report]), when known:
+	// given by [Ingester.Reread].
+	Report int64 `json:"report,omitempty"`
 }
 
 // add counts one outcome.

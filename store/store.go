@@ -106,7 +106,7 @@ type Store interface {
 // Outcome is what happened to one report given to [Store.AddReport].
 type Outcome string
 
-// Outcomes of AddReport and of ingestion.
+// Outcomes of AddReport, of ingestion and of reading again.
 const (
 	// Stored: the report is new to the store and now held.
 	Stored Outcome = "stored"
@@ -114,6 +114,10 @@ const (
 	Present Outcome = "present"
 	// Skipped: the report is for a domain the store does not keep.
 	Skipped Outcome = "skipped"
+	// Gone: the report to read again ([Batch.Reread]) is no longer held
+	// as unreadable: deleted, or read again meanwhile by another
+	// process. Nothing changed.
+	Gone Outcome = "gone"
 )
 
 // Status says how a stored report was read.

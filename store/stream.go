@@ -64,6 +64,9 @@ var (
 	errSkipped  = errors.New("skipped")
 	errLateHead = errors.New("policy_published after the records")
 	errTooLarge = errors.New("too large")
+	// errOtherBytes: the bytes read are not those of the report to read
+	// again (Reread).
+	errOtherBytes = errors.New("other bytes")
 )
 
 // storeError marks an error of the database met while reading a report:
@@ -94,6 +97,8 @@ type adding struct {
 	// status and reason of the attempt going on.
 	status Status
 	reason string
+	// want, when set, is the SHA-256 the bytes must have (Reread).
+	want *[32]byte
 }
 
 // ReadReport reads one report as received from r and adds it, streaming:
@@ -107,10 +112,17 @@ type adding struct {
 // report, but with its distinct sources (bounded too: past 4,096 their
 // sums are written as they come).
 func (b *sqlBatch) ReadReport(ctx context.Context, r io.Reader, in Incoming) (Read, error) {
+	return b.readReport(ctx, r, in, nil)
+}
+
+// readReport is ReadReport; with want, a report whose SHA-256 is not
+// *want is refused with errOtherBytes before it is parsed, nothing of it
+// kept (Reread: the bytes must be the report's).
+func (b *sqlBatch) readReport(ctx context.Context, r io.Reader, in Incoming, want *[32]byte) (Read, error) {
 	if err := b.usable(); err != nil {
 		return Read{}, err
 	}
-	a := &adding{b: b, in: in, at: in.At}
+	a := &adding{b: b, in: in, at: in.At, want: want}
 	if a.at.IsZero() {
 		a.at = b.s.now()
 	}
@@ -126,6 +138,9 @@ func (b *sqlBatch) ReadReport(ctx context.Context, r io.Reader, in Incoming) (Re
 		// One piece: held, and inserted with its header.
 		raw := b.buf[:n]
 		a.sum, a.size = sha256.Sum256(raw), int64(n)
+		if want != nil && a.sum != *want {
+			return Read{}, errOtherBytes
+		}
 		if a.gz, err = b.s.compress(raw); err != nil {
 			return Read{}, err
 		}
@@ -146,6 +161,8 @@ func (b *sqlBatch) ReadReport(ctx context.Context, r io.Reader, in Incoming) (Re
 		return Read{Outcome: Present, Status: a.status, Reason: a.reason, Size: a.size}, nil
 	case errors.Is(err, errSkipped):
 		return Read{Outcome: Skipped, Status: a.status, Reason: a.reason, Size: a.size}, nil
+	case errors.Is(err, errOtherBytes):
+		return Read{}, err
 	case errors.Is(err, errTooLarge):
 		reason := fmt.Sprintf("%v: over %d bytes", feedback.ErrReportTooLarge, MaxRawReport)
 		out, err := b.AddReport(ctx, &Received{Raw: []byte{}, Status: StatusUnreadable, Reason: reason, Source: in.Source, At: a.at})
@@ -224,6 +241,9 @@ func (a *adding) spool(ctx context.Context, r io.Reader) error {
 		}
 	}
 	copy(a.sum[:], h.Sum(nil))
+	if a.want != nil && a.sum != *a.want {
+		return errOtherBytes
+	}
 	var status, reason string
 	err = b.s.queryRow(ctx, b.tx, `SELECT status, reason FROM reports WHERE sha256 = ?`, a.sum[:]).Scan(&status, &reason)
 	switch {

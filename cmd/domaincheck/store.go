@@ -32,6 +32,7 @@ type storeFlags struct {
 	fs       *flag.FlagSet
 	dsn      *string
 	ingest   []string
+	reread   *bool
 	evidence *string
 	window   *string
 	monitor  *bool
@@ -58,6 +59,7 @@ func addStoreFlags(fs *flag.FlagSet) *storeFlags {
 		sf.ingest = append(sf.ingest, s)
 		return nil
 	})
+	sf.reread = fs.Bool("reread", false, "read again, with this program's readers, the reports the store keeps as unreadable, and store those it can read now (after upgrading the program)")
 	sf.evidence = fs.String("evidence", "", "show the evidence the stored reports give for this domain, and the DMARC stage it allows")
 	sf.window = fs.String("window", "30d", "the days of reports -evidence judges: Nd, or all")
 	fs.Func("retain", "with -ingest and -monitor, delete what is older than this, per kind: reports=400d,days=800d,checks=400d (default: keep everything)", func(s string) error {
@@ -80,9 +82,9 @@ func (sf *storeFlags) set(name string) bool {
 	return found
 }
 
-// active: the command line asks for a store action (-ingest, -evidence)
-// instead of checking domains.
-func (sf *storeFlags) active() bool { return len(sf.ingest) > 0 || *sf.evidence != "" }
+// active: the command line asks for a store action (-ingest, -reread,
+// -evidence) instead of checking domains.
+func (sf *storeFlags) active() bool { return len(sf.ingest) > 0 || *sf.reread || *sf.evidence != "" }
 
 // monitoring: -monitor was given.
 func (sf *storeFlags) monitoring() bool { return *sf.monitor }
@@ -129,7 +131,8 @@ func (sf *storeFlags) open(ctx context.Context) (store.Store, error) {
 	return store.Open(ctx, dsn)
 }
 
-// run does the store actions: the ingests in order, then the evidence.
+// run does the store actions: the ingests in order, reading the
+// unreadable reports again, then the evidence.
 // It returns the exit status.
 func (sf *storeFlags) run(ctx context.Context, now time.Time, stdin io.Reader, stdout, stderr io.Writer, format string, p *domaincheck.Profile, domains []string, dns func() (dnsrec.Resolver, func(), error)) int {
 	fail := func(code int, err error) int {
@@ -138,9 +141,9 @@ func (sf *storeFlags) run(ctx context.Context, now time.Time, stdin io.Reader, s
 	}
 	switch {
 	case format != "text" && format != "json":
-		return fail(2, fmt.Errorf("-format %s: -ingest and -evidence write text or json", format))
+		return fail(2, fmt.Errorf("-format %s: -ingest, -reread and -evidence write text or json", format))
 	case len(domains) > 0:
-		return fail(2, errors.New("-ingest and -evidence take no domains to check"))
+		return fail(2, errors.New("-ingest, -reread and -evidence take no domains to check"))
 	}
 	window, err := parseWindow(*sf.window)
 	if err != nil {
@@ -180,6 +183,17 @@ func (sf *storeFlags) run(ctx context.Context, now time.Time, stdin io.Reader, s
 		if err := prune(ctx, s, now, sf.retain, stderr); err != nil {
 			return fail(tempFail, err)
 		}
+	}
+	if *sf.reread {
+		res, err := reread(ctx, s, p, stderr)
+		if err != nil {
+			return fail(2, err)
+		}
+		if err := writeReread(stdout, res, format); err != nil {
+			return fail(2, err)
+		}
+	}
+	if len(sf.ingest) > 0 || *sf.reread {
 		if *sf.names {
 			// The reports are stored: a DNS that fails costs names
 			// (looked up next time), never the ingest's exit status.
@@ -304,17 +318,22 @@ func ingest(ctx context.Context, s store.Store, p *domaincheck.Profile, paths []
 	return total, nil
 }
 
+// writeResultJSON writes what -ingest or -reread did as JSON.
+func writeResultJSON(w io.Writer, r store.IngestResult) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Stored     int                `json:"stored"`
+		Present    int                `json:"present"`
+		Skipped    int                `json:"skipped"`
+		Recovered  int                `json:"recovered"`
+		Unreadable []store.Unreadable `json:"unreadable"`
+	}{r.Stored, r.Present, r.Skipped, r.Recovered, r.Unreadable})
+}
+
 func writeIngest(w io.Writer, r store.IngestResult, format string) error {
 	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			Stored     int                `json:"stored"`
-			Present    int                `json:"present"`
-			Skipped    int                `json:"skipped"`
-			Recovered  int                `json:"recovered"`
-			Unreadable []store.Unreadable `json:"unreadable"`
-		}{r.Stored, r.Present, r.Skipped, r.Recovered, r.Unreadable})
+		return writeResultJSON(w, r)
 	}
 	fmt.Fprintf(w, "ingested %d files and messages: %d reports stored, %d already held, %d for other domains (skipped), %d unreadable\n",
 		r.Items, r.Stored, r.Present, r.Skipped, len(r.Unreadable))
@@ -325,6 +344,37 @@ func writeIngest(w io.Writer, r store.IngestResult, format string) error {
 		fmt.Fprintf(w, "unreadable: %s: %s (kept in the store)\n", u.File, u.Reason)
 	}
 	return nil
+}
+
+// reread reads the store's unreadable reports again, with a progress line
+// on stderr every 500 reports; the vendor's servers are named as such.
+func reread(ctx context.Context, s store.Store, p *domaincheck.Profile, stderr io.Writer) (store.IngestResult, error) {
+	in := &store.Ingester{Store: s, Sources: store.VendorSources(p), Progress: func(r store.IngestResult) {
+		if r.Items%500 == 0 && r.Items > 0 {
+			fmt.Fprintf(stderr, "domaincheck: reread: %d unreadable reports read again; committed so far: %d stored, %d present, %d skipped, %d still unreadable\n",
+				r.Items, r.Stored, r.Present, r.Skipped, len(r.Unreadable))
+		}
+	}}
+	res, err := in.Reread(ctx)
+	if res.Unreadable == nil {
+		res.Unreadable = []store.Unreadable{}
+	}
+	return res, err
+}
+
+// writeReread says what -reread did: one line, or a JSON object in the
+// form of -ingest's, each report still unreadable with its ID.
+func writeReread(w io.Writer, r store.IngestResult, format string) error {
+	if format == "json" {
+		return writeResultJSON(w, r)
+	}
+	lenient := ""
+	if r.Recovered > 0 {
+		lenient = fmt.Sprintf(" (%d read leniently)", r.Recovered)
+	}
+	_, err := fmt.Fprintf(w, "read again %d unreadable reports: %d now stored%s, %d already held, %d for other domains (skipped), %d still unreadable (kept)\n",
+		r.Items, r.Stored, lenient, r.Present, r.Skipped, len(r.Unreadable))
+	return err
 }
 
 func writeEvidence(w io.Writer, e *store.Evidence, format string) error {

@@ -214,3 +214,98 @@ func TestIngestRetain(t *testing.T) {
 		t.Errorf("-retain rows=1d: exit %d", code)
 	}
 }
+
+// unreadableStore makes a store that holds, as an older program left
+// them, reports it could not read: one any reader reads today, one only
+// the lenient reader reads, one the store holds in a readable copy, one
+// for a domain the store does not keep, a message without a report and a
+// report cut short.
+func unreadableStore(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "reports.db")
+	if code, _, errOut := storeRun(t, reportsNow, "", "-store", db, "-ingest", "testdata/reports/google-02.xml", "-names=false"); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SetDomains(ctx, []string{"customer.example"}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata/reports", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, u := range []struct {
+		source string
+		raw    []byte
+	}{
+		{"old/google-01.xml", read("google-01.xml")},
+		{"old/wrapped.xml", read("wrapped.xml")},
+		{"old/google-02-copy.xml", append(read("google-02.xml"), '\n')},
+		{"old/other-domain.xml", read("other-domain.xml")},
+		{"old/not-a-report.eml", read("not-a-report.eml")},
+		{"old/cut-short.xml", read("google-03.xml")[:300]},
+	} {
+		out, err := s.AddReport(ctx, &store.Received{Raw: u.raw, Status: store.StatusUnreadable, Reason: "not read by an older program", Source: u.source, At: reportsNow})
+		if err != nil || out != store.Stored {
+			t.Fatalf("%s: %s, %v", u.source, out, err)
+		}
+	}
+	return db
+}
+
+// -reread says what it did in one line of text, or in JSON as -ingest
+// does; a second run finds only what stays unreadable.
+func TestRereadGolden(t *testing.T) {
+	db := unreadableStore(t)
+	code, out, errOut := storeRun(t, reportsNow, "", "-store", db, "-reread")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	golden.Check(t, "store/reread.txt", out)
+	code, out, errOut = storeRun(t, reportsNow, "", "-store", db, "-reread")
+	if want := "read again 2 unreadable reports: 0 now stored, 0 already held, 0 for other domains (skipped), 2 still unreadable (kept)\n"; code != 0 || out != want {
+		t.Errorf("again: exit %d: %q (%s); want %q", code, out, errOut, want)
+	}
+	code, out, errOut = storeRun(t, reportsNow, "", "-store", unreadableStore(t), "-reread", "-format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	golden.Check(t, "store/reread.json", out)
+	// The reports read now count in the evidence.
+	code, out, _ = storeRun(t, reportsNow, "", "-store", db, "-evidence", "customer.example", "-window", "all")
+	if code != 0 || !strings.Contains(out, "reports:    3,") {
+		t.Errorf("evidence after -reread: exit %d:\n%s", code, out)
+	}
+}
+
+// -reread exits 2 when the store fails, and refuses what it cannot do.
+func TestRereadExit(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "reports.db")
+	if code, out, errOut := storeRun(t, reportsNow, "", "-store", db, "-reread"); code != 0 || !strings.HasPrefix(out, "read again 0 unreadable reports") {
+		t.Errorf("an empty store: exit %d: %q %s", code, out, errOut)
+	}
+	if code, _, errOut := storeRun(t, reportsNow, "", "-store", "/dev/null/reports.db", "-reread"); code != 2 || errOut == "" {
+		t.Errorf("unopenable store: exit %d (%s), want 2", code, errOut)
+	}
+	for _, args := range [][]string{
+		{"-reread", "customer.example"},
+		{"-reread", "-format", "zone"},
+	} {
+		if code, _, errOut := storeRun(t, reportsNow, "", append([]string{"-store", db}, args...)...); code != demo.ExitUsage || errOut == "" {
+			t.Errorf("%q: exit %d, want %d", args, code, demo.ExitUsage)
+		}
+	}
+	// Through realMain.
+	var out bytes.Buffer
+	if code := realMain([]string{"-store", db, "-reread"}, strings.NewReader(""), &out, io.Discard); code != 0 || !strings.HasPrefix(out.String(), "read again 0 unreadable reports") {
+		t.Errorf("realMain -reread: exit %d: %s", code, out.String())
+	}
+}
