@@ -17,7 +17,8 @@
 //
 //   - Each report as received, gzip-compressed (in pieces of 1 MB as
 //     received when it is larger: migration 3), so it can be read again,
-//     byte for byte ([Store.Report]), when the parser improves; its rows
+//     byte for byte, when the parser improves ([Store.Report] whole,
+//     [Store.OpenReport] a piece at a time, as [Ingester.Reread] does); its rows
 //     (the first feedback.MaxReportRows records; the records past them
 //     are counted in the sums and the report's reason); and per domain,
 //     UTC day (of the

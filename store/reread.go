@@ -1,7 +1,7 @@
 package store
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -116,7 +116,7 @@ func (s *sqlStore) unreadableAfter(ctx context.Context, after int64, n int) ([]S
 
 // Reread reads again every report the store keeps as unreadable, as a
 // program does after its readers improved: a page of them at a time, by
-// ID, each one's bytes read with [Store.Report] and given to
+// ID, each one's bytes read a piece at a time ([Store.OpenReport]) and given to
 // [Batch.Reread], by group commit as [Ingester.Ingest] stores. The result
 // counts the reports read now (Stored, Recovered), those the store held
 // already in a readable copy (Present) or that are for a domain it does
@@ -182,17 +182,19 @@ func (in *Ingester) rereadOne(ctx context.Context, u StoredReport, res *run) err
 		keep()
 		return nil
 	}
-	sr, err := in.Store.Report(ctx, u.ID)
+	sr, err := in.Store.OpenReport(ctx, u.ID)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return nil // deleted meanwhile
 	case err != nil:
 		return err
 	}
+	defer sr.Close()
 	if sr.Status != StatusUnreadable {
 		return nil // read again meanwhile
 	}
-	if !isReportBytes(sr.Raw) {
+	raw := bufio.NewReaderSize(sr, 512)
+	if head, _ := raw.Peek(512); !isReportBytes(head) {
 		keep()
 		return nil
 	}
@@ -200,11 +202,11 @@ func (in *Ingester) rereadOne(ctx context.Context, u StoredReport, res *run) err
 	if err != nil {
 		return err
 	}
-	rd, err := b.Reread(ctx, u.ID, bytes.NewReader(sr.Raw), Incoming{Sources: in.Sources})
+	rd, err := b.Reread(ctx, u.ID, raw, Incoming{Sources: in.Sources})
 	if err != nil {
 		return err
 	}
-	res.bytes += int64(len(sr.Raw))
+	res.bytes += int64(sr.Size)
 	switch {
 	case rd.Outcome == Gone:
 	case rd.Status == StatusUnreadable:

@@ -6,9 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -265,82 +263,6 @@ func hasPass(rs []feedback.AuthResult) bool {
 		}
 	}
 	return false
-}
-
-func (s *sqlStore) Report(ctx context.Context, id int64) (*StoredReport, error) {
-	var sr StoredReport
-	var org, rid sql.NullString
-	var begin, end, recv int64
-	var status string
-	var gz []byte
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, org, report_id, domain, begin_unix, end_unix, received_unix, source, status, reason, raw_size, raw FROM reports WHERE id = ?`), id).
-		Scan(&sr.ID, &org, &rid, &sr.Domain, &begin, &end, &recv, &sr.Source, &status, &sr.Reason, &sr.Size, &gz)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%w: report %d", ErrNotFound, id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	sr.Org, sr.ReportID, sr.Status = org.String, rid.String, Status(status)
-	sr.Begin, sr.End, sr.Received = time.Unix(begin, 0).UTC(), time.Unix(end, 0).UTC(), time.Unix(recv, 0).UTC()
-	// A report of one piece is in raw (gzip); one of several has raw
-	// empty, and its pieces (each gzip) in report_chunks.
-	var zr *gzip.Reader
-	if len(gz) > 0 {
-		if zr, err = gzip.NewReader(bytes.NewReader(gz)); err != nil {
-			return nil, fmt.Errorf("store: report %d: %w", id, err)
-		}
-		if sr.Raw, err = appendAll(make([]byte, 0, sr.Size), zr, sr.Size); err != nil {
-			return nil, fmt.Errorf("store: report %d: %w", id, err)
-		}
-	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT data FROM report_chunks WHERE report = ? ORDER BY n`), id)
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var piece []byte
-		if err := rows.Scan(&piece); err != nil {
-			return nil, fmt.Errorf("store: report %d: %w", id, err)
-		}
-		if zr == nil {
-			zr, err = gzip.NewReader(bytes.NewReader(piece))
-		} else {
-			err = zr.Reset(bytes.NewReader(piece))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("store: report %d: %w", id, err)
-		}
-		if sr.Raw == nil {
-			sr.Raw = make([]byte, 0, sr.Size)
-		}
-		if sr.Raw, err = appendAll(sr.Raw, zr, sr.Size); err != nil {
-			return nil, fmt.Errorf("store: report %d: %w", id, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	if sr.Raw == nil {
-		sr.Raw = []byte{}
-	}
-	if len(sr.Raw) != sr.Size {
-		return nil, fmt.Errorf("store: report %d: %d bytes read back, %d stored", id, len(sr.Raw), sr.Size)
-	}
-	return &sr, nil
-}
-
-// appendAll appends what r holds to buf, failing past max bytes in all.
-func appendAll(buf []byte, r io.Reader, max int) ([]byte, error) {
-	more, err := io.ReadAll(io.LimitReader(r, int64(max-len(buf))+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(buf)+len(more) > max {
-		return nil, errors.New("more bytes than stored")
-	}
-	return append(buf, more...), nil
 }
 
 func (s *sqlStore) Unreadable(ctx context.Context, limit int) ([]StoredReport, error) {

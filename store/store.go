@@ -37,8 +37,13 @@ type Store interface {
 	// (group commit), as the [Ingester] does.
 	Begin(ctx context.Context) (Batch, error)
 	// Report returns a stored report's raw bytes as received, and what
-	// the store knows of it.
+	// the store knows of it: the whole report in memory (OpenReport
+	// reads it a piece at a time).
 	Report(ctx context.Context, id int64) (*StoredReport, error)
+	// OpenReport opens a stored report's raw bytes as received, to be
+	// read a piece at a time, with what the store knows of it; the
+	// caller closes it.
+	OpenReport(ctx context.Context, id int64) (*RawReport, error)
 	// Unreadable lists the reports kept without rows (no parser could
 	// read them), most recent first, at most limit.
 	Unreadable(ctx context.Context, limit int) ([]StoredReport, error)
