@@ -96,22 +96,7 @@ type unreadableLister interface {
 // unreadableAfter returns up to n unreadable reports whose ID is above
 // after, by ID (without their bytes).
 func (s *sqlStore) unreadableAfter(ctx context.Context, after int64, n int) ([]StoredReport, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, received_unix, source, reason, raw_size FROM reports WHERE status = ? AND id > ? ORDER BY id LIMIT ?`), string(StatusUnreadable), after, n)
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	defer rows.Close()
-	var out []StoredReport
-	for rows.Next() {
-		var sr StoredReport
-		var recv int64
-		if err := rows.Scan(&sr.ID, &recv, &sr.Source, &sr.Reason, &sr.Size); err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		sr.Received, sr.Status = time.Unix(recv, 0).UTC(), StatusUnreadable
-		out = append(out, sr)
-	}
-	return out, rows.Err()
+	return s.unreadable(ctx, `SELECT id, received_unix, source, reason, raw_size FROM reports WHERE status = ? AND id > ? ORDER BY id LIMIT ?`, string(StatusUnreadable), after, n)
 }
 
 // Reread reads again every report the store keeps as unreadable, as a

@@ -266,7 +266,13 @@ func hasPass(rs []feedback.AuthResult) bool {
 }
 
 func (s *sqlStore) Unreadable(ctx context.Context, limit int) ([]StoredReport, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, received_unix, source, reason, raw_size FROM reports WHERE status = ? ORDER BY received_unix DESC, id DESC LIMIT ?`), string(StatusUnreadable), limit)
+	return s.unreadable(ctx, `SELECT id, received_unix, source, reason, raw_size FROM reports WHERE status = ? ORDER BY received_unix DESC, id DESC LIMIT ?`, string(StatusUnreadable), limit)
+}
+
+// unreadable lists the unreadable reports a query selects (their id,
+// received_unix, source, reason and raw_size), without their bytes.
+func (s *sqlStore) unreadable(ctx context.Context, query string, args ...any) ([]StoredReport, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
