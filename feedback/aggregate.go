@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/internal/zipreport"
 )
 
 // Errors of [ParseAggregateReport].
@@ -185,15 +185,9 @@ func unzipReport(r io.Reader) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: zip: %w", ErrReport, err)
 	}
-	var member *zip.File
-	for _, f := range zr.File {
-		if strings.HasSuffix(strings.ToLower(f.Name), ".xml") || len(zr.File) == 1 {
-			member = f
-			break
-		}
-	}
-	if member == nil {
-		return nil, fmt.Errorf("%w: the zip file holds no .xml member", ErrReport)
+	member, err := zipreport.Member(zr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrReport, err)
 	}
 	if member.UncompressedSize64 > MaxReportXML {
 		return nil, fmt.Errorf("%w: %s is %d bytes once decompressed", ErrReportTooLarge, member.Name, member.UncompressedSize64)

@@ -1,9 +1,7 @@
 package store
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -54,39 +52,12 @@ func ReadReport(raw []byte) *Received {
 // decompress returns a report's XML: raw itself, or what a gzip or zip
 // file holds, at most feedback.MaxReportSize bytes.
 func decompress(raw []byte) ([]byte, error) {
-	var r io.Reader
-	switch {
-	case bytes.HasPrefix(raw, []byte{0x1f, 0x8b}):
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, err
-		}
-		r = zr
-	case bytes.HasPrefix(raw, []byte("PK\x03\x04")):
-		zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-		if err != nil {
-			return nil, err
-		}
-		var member *zip.File
-		for _, f := range zr.File {
-			if strings.HasSuffix(strings.ToLower(f.Name), ".xml") || len(zr.File) == 1 {
-				member = f
-				break
-			}
-		}
-		if member == nil {
-			return nil, errors.New("no .xml member")
-		}
-		rc, err := member.Open()
-		if err != nil {
-			return nil, err
-		}
-		defer rc.Close()
-		r = rc
-	default:
-		return raw, nil
+	x, done, err := openXML(bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(r, feedback.MaxReportSize+1))
+	defer done()
+	b, err := io.ReadAll(io.LimitReader(x, feedback.MaxReportSize+1))
 	if err != nil {
 		return nil, err
 	}

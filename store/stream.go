@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/feedback"
+	"github.com/domainauth/domainauth/internal/zipreport"
 )
 
 // Bounds of a report read by [Batch.ReadReport].
@@ -485,15 +486,9 @@ func openXML(src readerAt) (io.Reader, func(), error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: zip: %w", feedback.ErrReport, err)
 		}
-		var member *zip.File
-		for _, f := range zr.File {
-			if strings.HasSuffix(strings.ToLower(f.Name), ".xml") || len(zr.File) == 1 {
-				member = f
-				break
-			}
-		}
-		if member == nil {
-			return nil, nil, fmt.Errorf("%w: the zip file holds no .xml member", feedback.ErrReport)
+		member, err := zipreport.Member(zr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %w", feedback.ErrReport, err)
 		}
 		if member.UncompressedSize64 > feedback.MaxReportXML {
 			return nil, nil, fmt.Errorf("%w: %s is %d bytes once decompressed", feedback.ErrReportTooLarge, member.Name, member.UncompressedSize64)
