@@ -94,7 +94,10 @@ func (m *monitor) pass(ctx context.Context, now time.Time) (int, error) {
 				fmt.Fprintf(m.stderr, "domaincheck: monitor: %s: %v (checked again next pass)\n", rep.Domain, err)
 				return
 			}
-			if _, err := m.s.Done(ctx, m.owner, rep.Domain, now.Add(m.interval)); err != nil {
+			// At least a second on: the store keeps whole seconds, and a
+			// domain due again within the pass's second would be checked
+			// again and again by the same pass.
+			if _, err := m.s.Done(ctx, m.owner, rep.Domain, now.Add(max(m.interval, time.Second))); err != nil {
 				fmt.Fprintf(m.stderr, "domaincheck: monitor: %s: %v\n", rep.Domain, err)
 			}
 		})

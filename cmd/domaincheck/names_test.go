@@ -119,9 +119,8 @@ func TestMonitorNamesInTheBackground(t *testing.T) {
 	var out, errOut bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
-		// An interval below -interval's minimum: a pass every 200 ms (the
-		// store keeps whole seconds, so not below 1 s).
-		done <- runMonitor(ctx, c, s, []string{"customer.example"}, 2*time.Second, false, "", store.Retention{}, true, &out, &errOut)
+		// An interval far below -interval's minimum: a pass every 20 ms.
+		done <- runMonitor(ctx, c, s, []string{"customer.example"}, 200*time.Millisecond, false, "", store.Retention{}, true, &out, &errOut)
 	}()
 	for start := time.Now(); len(names(t, db)) < 4; time.Sleep(50 * time.Millisecond) {
 		if time.Since(start) > 2*time.Minute {
