@@ -150,10 +150,7 @@ func ComputeEvidence(ctx context.Context, s Store, domain string, o EvidenceOpti
 	if err != nil {
 		return nil, err
 	}
-	e.sources(rows)
-	if err := e.addNames(ctx, s); err != nil {
-		return nil, err
-	}
+	e.sources(rows) // with the reverse names Totals gives
 	if o.Classify != nil {
 		if err := e.classify(ctx, o.Classify); err != nil {
 			return nil, err

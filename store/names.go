@@ -261,34 +261,6 @@ func LookupName(ctx context.Context, r dnsrec.Resolver, ip netip.Addr) SourceNam
 	return n
 }
 
-// addNames gives each source its forward-confirmed reverse name, where
-// the store has one.
-func (e *Evidence) addNames(ctx context.Context, s Store) error {
-	if len(e.Sources) == 0 {
-		return nil
-	}
-	ips := make([]netip.Addr, len(e.Sources))
-	for i, src := range e.Sources {
-		ips[i] = src.IP
-	}
-	names, err := s.Names(ctx, ips)
-	if err != nil {
-		return err
-	}
-	by := make(map[netip.Addr]string, len(names))
-	for _, n := range names {
-		if n.Name != "" && (n.Result == NamePass || n.Result == NameTempError) {
-			by[n.IP] = n.Name
-		}
-	}
-	for i := range e.Sources {
-		if name := by[e.Sources[i].IP]; name != "" {
-			e.Sources[i].Host = name
-		}
-	}
-	return nil
-}
-
 // sortNames orders names by address.
 func sortNames(ns []SourceName) {
 	sort.Slice(ns, func(i, j int) bool { return ns[i].IP.Less(ns[j].IP) })

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
+	"github.com/domainauth/domainauth/feedback"
 )
 
 // namesZone holds a source of each kind: a name that resolves back (IPv4
@@ -554,6 +556,63 @@ func TestNamesKeptOnTempError(t *testing.T) {
 		o.Now = o.Now.Add(time.Hour)
 		if res, err := ResolveNames(ctx, s, z, o); err != nil || res != (NamesResult{Looked: 2, Pass: 1, PermError: 1}) {
 			t.Errorf("DNS back: %+v, %v", res, err)
+		}
+	})
+}
+
+// The daily sums name each source by its forward-confirmed reverse name
+// once the store has one, and by the name given at ingest until then, or
+// when the look-up confirmed none; a temporary failure keeps the name.
+func TestSumsCarryNames(t *testing.T) {
+	each(t, func(t *testing.T, dsn string, s Store) {
+		ctx := context.Background()
+		rc := received(t, reportXML("Google", "n1", "customer.example", day0,
+			row{ip: "192.0.2.1", count: 3, dkim: true}, row{ip: "192.0.2.2", count: 2}, row{ip: "192.0.2.3", count: 1}))
+		rc.Sources = func(domain string, r feedback.ReportRow) (feedback.SourceKind, string) {
+			return feedback.SourceVendor, "helo-" + r.SourceIP.String() + ".vendor.example"
+		}
+		if _, err := s.AddReport(ctx, rc); err != nil {
+			t.Fatal(err)
+		}
+		hosts := func() map[string][2]string {
+			t.Helper()
+			days, err := s.Days(ctx, "customer.example", day0, day0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			totals, err := s.Totals(ctx, "customer.example", day0, day0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string][2]string{}
+			for i := range days {
+				out[days[i].IP.String()] = [2]string{days[i].Host, totals[i].Host}
+			}
+			return out
+		}
+		want := map[string][2]string{}
+		for _, ip := range []string{"192.0.2.1", "192.0.2.2", "192.0.2.3"} {
+			h := "helo-" + ip + ".vendor.example"
+			want[ip] = [2]string{h, h}
+		}
+		if got := hosts(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("before any look-up: %v, want %v", got, want)
+		}
+		at := day0.Add(time.Hour)
+		if err := s.SetNames(ctx, []SourceName{
+			{IP: netip.MustParseAddr("192.0.2.1"), Result: NamePass, Name: "smtp1.vendor.example", At: at},
+			{IP: netip.MustParseAddr("192.0.2.2"), Result: NameFail, Reason: "does not resolve back", At: at},
+			{IP: netip.MustParseAddr("192.0.2.3"), Result: NamePass, Name: "smtp3.vendor.example", At: at},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetNames(ctx, []SourceName{{IP: netip.MustParseAddr("192.0.2.3"), Result: NameTempError, Reason: "timeout", At: at.Add(time.Hour)}}); err != nil {
+			t.Fatal(err)
+		}
+		want["192.0.2.1"] = [2]string{"smtp1.vendor.example", "smtp1.vendor.example"}
+		want["192.0.2.3"] = [2]string{"smtp3.vendor.example", "smtp3.vendor.example"}
+		if got := hosts(); !reflect.DeepEqual(got, want) {
+			t.Errorf("after the look-ups: %v, want %v", got, want)
 		}
 	})
 }

@@ -292,8 +292,8 @@ func (s *sqlStore) unreadable(ctx context.Context, query string, args ...any) ([
 
 func (s *sqlStore) Days(ctx context.Context, domain string, from, to time.Time) ([]DaySource, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT day, source_ip, messages, dmarc_pass, spf_aligned, dkim_aligned, spf_pass, dkim_pass,
-		disp_none, disp_quarantine, disp_reject, ovr_forwarded, ovr_local, ovr_list, ovr_sampled, ovr_trusted, ovr_other, ovr_arc, kind, host
-		FROM daily WHERE domain = ? AND day BETWEEN ? AND ? ORDER BY day, source_ip`), strings.ToLower(domain), day(from), day(to))
+		disp_none, disp_quarantine, disp_reject, ovr_forwarded, ovr_local, ovr_list, ovr_sampled, ovr_trusted, ovr_other, ovr_arc, kind, `+hostSQL+`
+		FROM daily d `+namesJoinSQL+` WHERE domain = ? AND day BETWEEN ? AND ? ORDER BY day, source_ip`), strings.ToLower(domain), day(from), day(to))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -318,8 +318,8 @@ func (s *sqlStore) Days(ctx context.Context, domain string, from, to time.Time) 
 func (s *sqlStore) Totals(ctx context.Context, domain string, from, to time.Time) ([]DaySource, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT source_ip, SUM(messages), SUM(dmarc_pass), SUM(spf_aligned), SUM(dkim_aligned), SUM(spf_pass), SUM(dkim_pass),
 		SUM(disp_none), SUM(disp_quarantine), SUM(disp_reject), SUM(ovr_forwarded), SUM(ovr_local), SUM(ovr_list), SUM(ovr_sampled), SUM(ovr_trusted), SUM(ovr_other), SUM(ovr_arc),
-		MAX(`+kindRankSQL("kind")+`), MAX(host)
-		FROM daily WHERE domain = ? AND day BETWEEN ? AND ? GROUP BY source_ip ORDER BY source_ip`), strings.ToLower(domain), day(from), day(to))
+		MAX(`+kindRankSQL("kind")+`), MAX(`+hostSQL+`)
+		FROM daily d `+namesJoinSQL+` WHERE domain = ? AND day BETWEEN ? AND ? GROUP BY source_ip ORDER BY source_ip`), strings.ToLower(domain), day(from), day(to))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -340,6 +340,15 @@ func (s *sqlStore) Totals(ctx context.Context, domain string, from, to time.Time
 	}
 	return out, rows.Err()
 }
+
+// A source's name in the daily sums: its forward-confirmed reverse name
+// where the store has looked one up (source_names keeps a name only for
+// a look-up that confirmed it, and through a later temporary failure),
+// else the host written at ingest.
+const (
+	namesJoinSQL = `LEFT JOIN source_names sn ON sn.ip = d.source_ip`
+	hostSQL      = `COALESCE(NULLIF(sn.name, ''), d.host)`
+)
 
 // kindRankSQL is kindRank of a column, in SQL.
 func kindRankSQL(col string) string {

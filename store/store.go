@@ -194,7 +194,10 @@ type DaySource struct {
 	// otherwise than the policy says, per reason.
 	Overrides Overrides
 	Kind      feedback.SourceKind
-	Host      string
+	// Host is the source's name: its forward-confirmed reverse name
+	// when the store has looked it up ([ResolveNames]), else the name
+	// given at ingest ([Received.Sources]).
+	Host string
 }
 
 // Overrides counts messages by the receivers' override reason
