@@ -9,11 +9,13 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dnsrec"
 	"github.com/domainauth/domainauth/dnsrec/dnstest"
 	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/internal/vendortest"
 	"github.com/domainauth/domainauth/plan"
+	"golang.org/x/text/language"
 )
 
 const profileJSON = `{
@@ -633,5 +635,56 @@ _dmarc.delegated.example.       IN TXT "v=DMARC1; p=quarantine; rua=mailto:repor
 				}
 			}
 		})
+	}
+}
+
+// The vendor's broken key record is described in the reader's language,
+// its errors too, not only the sentence around them.
+func TestVendorKeyProblemsWorded(t *testing.T) {
+	z := dnstest.MustZone(checkZone)
+	z.Remove(vendortest.DKIMTarget+".", dnsrec.TypeTXT)
+	z.Add(vendortest.DKIMTarget + `. IN TXT "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"`)
+	v := newChecker(t, z).CheckVendor(context.Background())
+	var key *plan.Finding
+	for i, f := range v.Findings {
+		if f.Code == domaincheck.CodeVendorKey {
+			key = &v.Findings[i]
+		}
+	}
+	if key == nil {
+		t.Fatalf("no %s finding: %v", domaincheck.CodeVendorKey, v.Findings)
+	}
+	want := map[string]string{}
+	for _, f := range dkim.Lint(`v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA`) {
+		if f.Severity == plan.SeverityError {
+			for _, lang := range []string{"en", "de", "fr"} {
+				if want[lang] != "" {
+					want[lang] += "; "
+				}
+				want[lang] += f.In(language.MustParse(lang)).Message
+			}
+		}
+	}
+	if want["en"] == "" || want["de"] == want["en"] {
+		t.Fatalf("the lint found no error, or words it in English only: %v", want)
+	}
+	for lang, sentence := range map[string]string{
+		"en": "the vendor's key record default._domainkey.vendor.example is broken: " + want["en"],
+		"de": "der Schlüsseleintrag default._domainkey.vendor.example des Anbieters ist fehlerhaft: " + want["de"],
+		"fr": "",
+	} {
+		got := v.In(language.MustParse(lang))
+		var msg string
+		for _, f := range got.Findings {
+			if f.Code == domaincheck.CodeVendorKey {
+				msg = f.Message
+			}
+		}
+		if sentence != "" && msg != sentence {
+			t.Errorf("%s:\n got %s\nwant %s", lang, msg, sentence)
+		}
+		if lang != "en" && (strings.Contains(msg, want["en"]) || !strings.HasSuffix(msg, want[lang])) {
+			t.Errorf("%s: the errors are not worded in the language: %s", lang, msg)
+		}
 	}
 }

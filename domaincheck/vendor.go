@@ -33,6 +33,9 @@ type VendorReport struct {
 	// provider the profile names: the domain reports' sections refer to
 	// them.
 	Mailbox []mailbox.RuleResult `json:"mailbox,omitempty"`
+	// keyProblems are the errors in each broken key record, by its
+	// name, as the DKIM lint found them: In words them in its language.
+	keyProblems map[string][]plan.Finding
 }
 
 // CheckVendor checks the vendor's own set-up once. [Checker.Check] and
@@ -53,8 +56,8 @@ func (c *Checker) vendor(ctx context.Context, r dnsrec.Resolver) *VendorReport {
 		checkBlocklists(ctx, r, a, s, c.Blocklists)
 	}
 	checkVendorSPF(ctx, r, a, p)
-	checkVendorKeys(ctx, r, a, p)
-	rep := &VendorReport{Vendor: p.Name, Area: Area{Name: AreaSending, Findings: a.findings, Failed: a.failed, Err: a.err}, Blocklists: c.Blocklists}
+	problems := checkVendorKeys(ctx, r, a, p)
+	rep := &VendorReport{Vendor: p.Name, Area: Area{Name: AreaSending, Findings: a.findings, Failed: a.failed, Err: a.err}, Blocklists: c.Blocklists, keyProblems: problems}
 	rep.Blocks = plan.Worst(a.findings) == plan.SeverityError
 	rep.status(rep.Blocks, false)
 	rep.Mailbox = vendorRules(p, rep)
@@ -100,8 +103,10 @@ func checkVendorSPF(ctx context.Context, r dnsrec.Resolver, a *areaCheck, p *Pro
 
 // checkVendorKeys checks the key records behind the selectors customers
 // delegate by CNAME: each must exist and hold a usable key, or every
-// customer's signatures fail.
-func checkVendorKeys(ctx context.Context, r dnsrec.Resolver, a *areaCheck, p *Profile) {
+// customer's signatures fail. It returns the errors found in each broken
+// record, by the record's name.
+func checkVendorKeys(ctx context.Context, r dnsrec.Resolver, a *areaCheck, p *Profile) map[string][]plan.Finding {
+	var problems map[string][]plan.Finding
 	for _, s := range p.DKIM {
 		if s.Target == "" {
 			continue
@@ -128,6 +133,10 @@ func checkVendorKeys(ctx context.Context, r dnsrec.Resolver, a *areaCheck, p *Pr
 			for _, f := range lint {
 				if f.Severity == plan.SeverityError {
 					why = append(why, f.Message)
+					if problems == nil {
+						problems = map[string][]plan.Finding{}
+					}
+					problems[params["name"]] = append(problems[params["name"]], f)
 				}
 			}
 			params["problem"] = strings.Join(why, "; ")
@@ -136,4 +145,5 @@ func checkVendorKeys(ctx context.Context, r dnsrec.Resolver, a *areaCheck, p *Pr
 				fmt.Sprintf("publish the key record at %s again, exactly as generated", params["name"]))
 		}
 	}
+	return problems
 }

@@ -1,8 +1,12 @@
 package domaincheck
 
 import (
+	"maps"
+	"strings"
+
 	"golang.org/x/text/language"
 
+	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/mailbox"
 	"github.com/domainauth/domainauth/plan"
 )
@@ -41,11 +45,37 @@ func (v *VendorReport) In(tag language.Tag) *VendorReport {
 	if v.Findings != nil {
 		cp.Findings = make([]plan.Finding, len(v.Findings))
 		for i, f := range v.Findings {
-			cp.Findings[i] = f.In(tag)
+			cp.Findings[i] = v.findingIn(f, tag)
 		}
 	}
 	cp.Mailbox = rulesIn(v.Mailbox, tag)
 	return &cp
+}
+
+// findingIn is f in the language tag matches; the sentence about a broken
+// key record words the record's errors in it too (its problem parameter
+// holds them in English, as the DKIM lint wrote them).
+func (v *VendorReport) findingIn(f plan.Finding, tag language.Tag) plan.Finding {
+	t := f.In(tag)
+	problems := v.keyProblems[f.Params["name"]]
+	c := i18n.Default()
+	if f.Code != CodeVendorKey || len(problems) == 0 || c.Match(tag) == i18n.English {
+		return t
+	}
+	id := c.Choose(string(f.Code), i18n.PartMessage, f.Params, f.Message)
+	if id == "" {
+		return t
+	}
+	words := make([]string, len(problems))
+	for i, p := range problems {
+		words[i] = p.In(tag).Message
+	}
+	params := maps.Clone(f.Params)
+	params["problem"] = strings.Join(words, "; ")
+	if m := c.Text(tag, id, params); m != "" {
+		t.Message = m
+	}
+	return t
 }
 
 func rulesIn(rs []mailbox.RuleResult, tag language.Tag) []mailbox.RuleResult {

@@ -135,23 +135,28 @@ func areaOf(s plan.Stage) domaincheck.AreaName {
 	return domaincheck.AreaDelivery
 }
 
-// area writes an area's status and the findings a reader is shown.
+// area writes an area's status and the findings a reader is shown, in
+// r's language.
 func (r reporter) area(b *strings.Builder, a domaincheck.Area) {
+	r.areaWorded(b, a, func(f plan.Finding) plan.Finding { return f.In(r.tag) })
+}
+
+// areaWorded is area with the findings worded by in.
+func (r reporter) areaWorded(b *strings.Builder, a domaincheck.Area, in func(plan.Finding) plan.Finding) {
 	fmt.Fprintf(b, "\n[%s] %s", r.t("text.report.status."+string(a.Status), nil), r.t("text.report.area."+string(a.Name), nil))
 	if a.Failed != "" {
 		fmt.Fprintf(b, ": %s", a.Failed)
 	}
 	b.WriteByte('\n')
 	for _, f := range domaincheck.Shown(a.Findings) {
-		fmt.Fprintf(b, "  %s\n", strings.ReplaceAll(r.finding(f), "\n", "\n  "))
+		fmt.Fprintf(b, "  %s\n", strings.ReplaceAll(r.finding(in(f)), "\n", "\n  "))
 	}
 }
 
-// finding renders a finding as [plan.Finding.String] does, in r's
-// language: the severity word, the code (for the support engineer), where,
-// the message, and the fix.
+// finding renders a finding worded in r's language as [plan.Finding.String]
+// does: the severity word, the code (for the support engineer), where, the
+// message, and the fix.
 func (r reporter) finding(f plan.Finding) string {
-	f = f.In(r.tag)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s", r.t("text.report.severity."+string(f.Severity), nil), f.Code)
 	var where []string
@@ -224,7 +229,9 @@ func (r reporter) vendor(v *domaincheck.VendorReport) string {
 	default:
 		fmt.Fprintf(&b, "%s\n", r.t("text.vendor.fine", p))
 	}
-	r.area(&b, v.Area)
+	// The vendor's findings as VendorReport.In words them: a broken key
+	// record's errors too.
+	r.areaWorded(&b, v.In(r.tag).Area, func(f plan.Finding) plan.Finding { return f })
 	if len(v.Mailbox) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", r.t("text.vendor.mailbox", p))
 		for _, res := range v.Mailbox {

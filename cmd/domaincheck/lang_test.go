@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/domainauth/domainauth/dnsrec"
+	"github.com/domainauth/domainauth/domaincheck"
 	"github.com/domainauth/domainauth/i18n"
 	"github.com/domainauth/domainauth/internal/demo"
 	"github.com/domainauth/domainauth/internal/golden"
@@ -106,5 +108,29 @@ func TestParseLang(t *testing.T) {
 	}
 	if _, err := demo.ParseLang("not a tag!"); err == nil {
 		t.Error("a bad -lang was accepted")
+	}
+}
+
+// The vendor's section in German words a broken key record's errors in
+// German too: no English sentence of the DKIM lint inside it.
+func TestVendorSectionBrokenKeyInGerman(t *testing.T) {
+	z := demo.Zone()
+	z.Remove("default._domainkey.vendor.example.", dnsrec.TypeTXT)
+	if err := z.Add(`default._domainkey.vendor.example. IN TXT "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"`); err != nil {
+		t.Fatal(err)
+	}
+	v := (&domaincheck.Checker{Profile: demoProfile(t), Resolver: z}).CheckVendor(context.Background())
+	var english string
+	for _, f := range v.Findings {
+		if f.Code == domaincheck.CodeVendorKey {
+			english = f.Params["problem"]
+		}
+	}
+	if english == "" {
+		t.Fatalf("no broken key record found: %v", v.Findings)
+	}
+	de := newReporter(language.MustParse("de-CH")).vendor(v)
+	if strings.Contains(de, english) || !strings.Contains(de, "des Anbieters ist fehlerhaft: ") {
+		t.Errorf("the German vendor section:\n%s\nholds the English %q, or not the sentence", de, english)
 	}
 }
