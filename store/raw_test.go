@@ -121,3 +121,40 @@ func TestOpenReportMemory(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkOpenReport reads a stored report of about 2.9 MB (three
+// pieces) back, a piece at a time, as Ingester.Reread does.
+func BenchmarkOpenReport(b *testing.B) {
+	big := bigReportBytes("big", 6000)
+	for _, be := range backends(b) {
+		b.Run(be.name, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := Open(ctx, be.dsn(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			dir := b.TempDir()
+			write(b, filepath.Join(dir, "big.xml"), big)
+			if res, err := (&Ingester{Store: s}).Ingest(ctx, dir); err != nil || res.Stored != 1 {
+				b.Fatalf("ingest: %+v, %v", res, err)
+			}
+			var id int64
+			if err := s.(*sqlStore).db.QueryRowContext(ctx, `SELECT MAX(id) FROM reports`).Scan(&id); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(big)))
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := s.OpenReport(ctx, id)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n, err := io.Copy(io.Discard, r); err != nil || n != int64(len(big)) {
+					b.Fatalf("%d bytes, %v", n, err)
+				}
+				r.Close()
+			}
+		})
+	}
+}
