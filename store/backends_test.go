@@ -84,3 +84,15 @@ func each(t *testing.T, f func(t *testing.T, dsn string, s Store)) {
 		})
 	}
 }
+
+// openAgain opens the store at dsn a second time, as another process
+// would (a pool of connections of its own), closed when the test ends.
+func openAgain(t testing.TB, dsn string) Store {
+	t.Helper()
+	s, err := Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}

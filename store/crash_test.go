@@ -77,11 +77,7 @@ func TestKillMidIngest(t *testing.T) {
 			t.Fatalf("the helper acknowledged %d reports before it ended", acked)
 		}
 		ctx := context.Background()
-		s2, err := Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s2.Close()
+		s2 := openAgain(t, dsn) // another process's pool of connections
 		db := s2.(*sqlStore)
 		var reports, rows int
 		if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports`).Scan(&reports); err != nil {

@@ -442,11 +442,7 @@ func TestNamesUpgradePruneCancel(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s2, err := Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s2.Close()
+		s2 := openAgain(t, dsn) // another process's pool of connections
 		got := namesOf(t, s2, "192.0.2.1", "198.51.100.7")
 		if len(got) != 2 || got["192.0.2.1"].Result != "" || !got["192.0.2.1"].At.IsZero() {
 			t.Errorf("after the upgrade: %+v", got)

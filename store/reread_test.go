@@ -250,11 +250,7 @@ func TestBatchRereadGone(t *testing.T) {
 func TestRereadConcurrent(t *testing.T) {
 	each(t, func(t *testing.T, dsn string, s Store) {
 		ctx := context.Background()
-		s2, err := Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s2.Close()
+		s2 := openAgain(t, dsn) // another process's pool of connections
 		const n = 40
 		for i := range n {
 			x := reportXML("Org", fmt.Sprint(i), "customer.example", day0.AddDate(0, 0, i%4),
@@ -392,11 +388,7 @@ func TestRereadKeepsWhatHoldsNoReport(t *testing.T) {
 func TestBatchRereadTakesTurns(t *testing.T) {
 	each(t, func(t *testing.T, dsn string, s Store) {
 		ctx := context.Background()
-		s2, err := Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s2.Close()
+		s2 := openAgain(t, dsn) // another process's pool of connections
 		x := []byte(reportXML("Google", "g-1", "customer.example", day0, rereadRows...))
 		id := unreadableAs(t, s, x, "g.xml", "an older parser", day0)
 		b1, err := s.Begin(ctx)

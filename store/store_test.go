@@ -24,11 +24,7 @@ func TestOpenMigrates(t *testing.T) {
 		if err := s.SetDomains(ctx, []string{"a.example"}); err != nil {
 			t.Fatal(err)
 		}
-		s2, err := Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s2.Close()
+		s2 := openAgain(t, dsn) // another process's pool of connections
 		if got, err := s2.Domains(ctx); err != nil || len(got) != 1 || got[0] != "a.example" {
 			t.Fatalf("Domains after reopening = %v, %v", got, err)
 		}
@@ -49,11 +45,7 @@ func TestOpenUpgrades(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s2, err := Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s2.Close()
+		s2 := openAgain(t, dsn) // another process's pool of connections
 		if v, err := s2.Version(ctx); err != nil || v != SchemaVersion {
 			t.Fatalf("Version = %d, %v", v, err)
 		}
@@ -235,11 +227,7 @@ func TestAddReportSkipsOtherDomains(t *testing.T) {
 func TestConcurrentIngestersCountOnce(t *testing.T) {
 	each(t, func(t *testing.T, dsn string, s Store) {
 		ctx := context.Background()
-		s2, err := Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s2.Close()
+		s2 := openAgain(t, dsn) // another process's pool of connections
 		const n = 30
 		var reps []*Received
 		for i := range n {

@@ -214,11 +214,7 @@ func TestReadReportLateHead(t *testing.T) {
 func TestConcurrentIngestersGroupCommit(t *testing.T) {
 	each(t, func(t *testing.T, dsn string, s Store) {
 		ctx := context.Background()
-		s2, err := Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s2.Close()
+		s2 := openAgain(t, dsn) // another process's pool of connections
 		dir := t.TempDir()
 		const n = 60
 		for i := range n {
